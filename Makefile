@@ -1,0 +1,56 @@
+# Casefile's interface: `make demo` and `make test` are all a new developer needs.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+DEMO_DB := casefile-demo.sqlite3
+
+.PHONY: demo test test-sqlite test-postgres test-system lint assets clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==25.3
+
+# Re-install whenever a lock file changes.
+$(VENV)/.base-installed: requirements/base.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --require-virtualenv -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --require-virtualenv -r requirements/base.txt -r requirements/dev.txt
+	touch $(VENV)/.base-installed $@
+
+demo: $(VENV)/.base-installed
+	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py migrate --no-input
+	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py seed_demo
+	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite on SQLite, then again on PostgreSQL when a server is reachable.
+test: $(VENV)/.dev-installed
+	scripts/ensure-chromium
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(PY) scripts/postgres_reachable.py "$(PG_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL is not reachable at $(PG_URL): suite ran on SQLite only."; fi
+
+test-sqlite: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
+	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+test-postgres: $(VENV)/.dev-installed
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --dist loadgroup -q
+
+test-system: $(VENV)/.dev-installed
+	$(PY) -m pytest -m system -q
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+
+# Rebuild the committed CSS/JS from the pinned npm packages (needs node; running and testing do not).
+assets:
+	npm ci --no-audit --no-fund
+	npm run build
+
+clean:
+	rm -rf $(VENV) staticfiles $(DEMO_DB)*

@@ -1,0 +1,30 @@
+"""Grants that open a record beyond the ordinary rules: named users on restricted records, partner sharing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from casefile.accounts.models import Agency
+
+
+class RestrictedAccessGrant(models.Model):
+    """A named user who may open a restricted record. Revoked grants are kept for the record."""
+
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="restricted_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="restricted_grants")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class AgencyShare(models.Model):
+    """A child's record shared, read-only, with a partner agency until a date."""
+
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="agency_shares")
+    agency = models.CharField(max_length=20, choices=Agency.choices)
+    purpose = models.TextField()
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(default=timezone.now)
+    expires_on = models.DateField()

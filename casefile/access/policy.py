@@ -1,0 +1,235 @@
+"""Who may see and who may change a person's record: the one place where that is decided.
+
+Each rule answers twice: `check(user, person)` for one record, computed in Python from the rows it
+loads, and `people(user)` as a queryset filter for lists and search. The two are written separately
+on purpose, and `access/tests/test_policy_matrix.py` proves they agree for every role and relationship.
+
+Restricted records (adoption, staff relatives, high-profile cases) override every rule: only named
+users may open them, and each opening asks for a reason (see access/views.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from casefile.access.models import AgencyShare, RestrictedAccessGrant
+from casefile.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role, User
+from casefile.casework.models import Allocation, Conference
+from casefile.people.models import Person, Relationship
+from casefile.quality.models import CaseSample
+
+VIEW = "view"
+EDIT = "edit"
+# The longest manager chain: worker -> team manager -> service manager -> head of service, and one spare.
+MAX_CHAIN = 5
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    description: str
+    grants: frozenset[str]
+    check: Callable[[User, Person], bool]
+    people: Callable[[User], Q]
+
+
+def _open_allocation(person: Person) -> Allocation | None:
+    if not hasattr(person, "_open_allocation"):
+        person._open_allocation = (
+            Allocation.objects.filter(child=person, end_date__isnull=True)
+            .select_related(*["worker" + "__manager" * depth for depth in range(MAX_CHAIN)])
+            .first()
+        )
+    return person._open_allocation
+
+
+def _allocated_ids(**filters) -> QuerySet:
+    return Allocation.objects.filter(end_date__isnull=True, **filters).values("child_id")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _is_allocated_worker(user: User, person: Person) -> bool:
+    allocation = _open_allocation(person)
+    return allocation is not None and allocation.worker_id == user.pk
+
+
+def _in_allocated_team(user: User, person: Person) -> bool:
+    allocation = _open_allocation(person)
+    return (
+        user.role in CASE_HOLDING_ROLES | MANAGER_ROLES
+        and user.team_id is not None
+        and allocation is not None
+        and allocation.team_id == user.team_id
+    )
+
+
+def _team_people(user: User) -> Q:
+    if user.role not in CASE_HOLDING_ROLES | MANAGER_ROLES or user.team_id is None:
+        return Q(pk__in=[])
+    return Q(pk__in=_allocated_ids(team_id=user.team_id))
+
+
+def _in_manager_chain(user: User, person: Person) -> bool:
+    allocation = _open_allocation(person)
+    return allocation is not None and user in allocation.worker.manager_chain()
+
+
+def _manager_chain_people(user: User) -> Q:
+    chain = Q(pk__in=[])
+    for depth in range(1, MAX_CHAIN + 1):
+        chain |= Q(pk__in=_allocated_ids(**{"worker" + "__manager" * depth: user}))
+    return chain
+
+
+def _has_role(*roles: Role) -> Callable[[User, Person], bool]:
+    return lambda user, person: user.role in roles
+
+
+def _everyone_for(*roles: Role) -> Callable[[User], Q]:
+    return lambda user: Q() if user.role in roles else Q(pk__in=[])
+
+
+def _chairs(user: User, person: Person) -> bool:
+    return user.role == Role.CONFERENCE_CHAIR and any(c.chair_id == user.pk for c in person.conferences.all())
+
+
+def _chaired_people(user: User) -> Q:
+    if user.role != Role.CONFERENCE_CHAIR:
+        return Q(pk__in=[])
+    return Q(pk__in=Conference.objects.filter(chair=user).values("child_id"))
+
+
+def _samples(user: User, person: Person) -> bool:
+    return user.role == Role.QA_OFFICER and any(
+        s.officer_id == user.pk and s.closed_on is None for s in person.qa_samples.all()
+    )
+
+
+def _sampled_people(user: User) -> Q:
+    if user.role != Role.QA_OFFICER:
+        return Q(pk__in=[])
+    return Q(pk__in=CaseSample.objects.filter(officer=user, closed_on__isnull=True).values("child_id"))
+
+
+def _shared_with_agency(user: User, person: Person) -> bool:
+    today = _today()
+    return (
+        user.role == Role.PARTNER_VIEWER
+        and bool(user.agency)
+        and any(s.agency == user.agency and s.expires_on >= today for s in person.agency_shares.all())
+    )
+
+
+def _agency_people(user: User) -> Q:
+    if user.role != Role.PARTNER_VIEWER or not user.agency:
+        return Q(pk__in=[])
+    shares = AgencyShare.objects.filter(agency=user.agency, expires_on__gte=_today())
+    return Q(pk__in=shares.values("child_id"))
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("allocated_worker", "The child's allocated worker", frozenset({VIEW, EDIT}),
+         _is_allocated_worker, lambda user: Q(pk__in=_allocated_ids(worker=user))),
+    Rule("team", "Practitioners and managers in the allocated team", frozenset({VIEW, EDIT}),
+         _in_allocated_team, _team_people),
+    Rule("manager_chain", "The allocated worker's managers, up to the head of service", frozenset({VIEW, EDIT}),
+         _in_manager_chain, _manager_chain_people),
+    Rule("front_door", "Front-door practitioners, who must see history before any decision",
+         frozenset({VIEW, EDIT}), _has_role(Role.FRONT_DOOR), _everyone_for(Role.FRONT_DOOR)),
+    Rule("conference_chair", "Chairs and IROs of the child's conferences", frozenset({VIEW, EDIT}),
+         _chairs, _chaired_people),
+    Rule("qa_sample", "Quality-assurance officers auditing the case", frozenset({VIEW}),
+         _samples, _sampled_people),
+    Rule("partner_agency", "A partner agency the record is shared with, read-only", frozenset({VIEW}),
+         _shared_with_agency, _agency_people),
+    Rule("administrator", "Administrators", frozenset({VIEW, EDIT}),
+         _has_role(Role.ADMINISTRATOR), _everyone_for(Role.ADMINISTRATOR)),
+)
+
+
+def _is_named_on_restriction(user: User, person: Person) -> bool:
+    return any(g.user_id == user.pk and g.revoked_at is None for g in person.restricted_grants.all())
+
+
+def _named_restricted_people(user: User) -> Q:
+    return Q(pk__in=RestrictedAccessGrant.objects.filter(user=user, revoked_at__isnull=True).values("child_id"))
+
+
+def _direct_check(user: User, person: Person, capability: str) -> bool:
+    if person.is_restricted:
+        return _is_named_on_restriction(user, person)
+    return any(capability in rule.grants and rule.check(user, person) for rule in RULES)
+
+
+def _direct_people(user: User, capability: str) -> Q:
+    ordinary = Q(pk__in=[])
+    for rule in RULES:
+        if capability in rule.grants:
+            ordinary |= rule.people(user)
+    return (Q(restriction="") & ordinary) | (~Q(restriction="") & _named_restricted_people(user))
+
+
+# Adults are seen through the children they are related to: a parent's record opens to whoever may open
+# the child's. A child's record opens only through the rules above.
+def _related_children(person: Person) -> list[Person]:
+    links = Relationship.objects.filter(Q(person=person) | Q(relative=person)).select_related("person", "relative")
+    return [
+        other
+        for link in links
+        for other in (link.person, link.relative)
+        if other.pk != person.pk and other.kind == Person.Kind.CHILD
+    ]
+
+
+def _check(user: User, person: Person, capability: str) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if _direct_check(user, person, capability):
+        return True
+    if person.kind == Person.Kind.ADULT and not person.is_restricted:
+        return any(_direct_check(user, child, capability) for child in _related_children(person))
+    return False
+
+
+def _people(user: User, capability: str, queryset: QuerySet | None) -> QuerySet:
+    queryset = Person.objects.all() if queryset is None else queryset
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    direct = Person.objects.filter(_direct_people(user, capability), kind=Person.Kind.CHILD).values("pk")
+    related_adults = Q(kind=Person.Kind.ADULT, restriction="") & (
+        Q(pk__in=Relationship.objects.filter(relative__in=direct).values("person_id"))
+        | Q(pk__in=Relationship.objects.filter(person__in=direct).values("relative_id"))
+    )
+    return queryset.filter(_direct_people(user, capability) | related_adults)
+
+
+def can_view(user: User, person: Person) -> bool:
+    return _check(user, person, VIEW)
+
+
+def can_edit(user: User, person: Person) -> bool:
+    return _check(user, person, EDIT)
+
+
+def viewable_people(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """Every list or search of people goes through this filter."""
+    return _people(user, VIEW, queryset)
+
+
+def editable_people(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    return _people(user, EDIT, queryset)
+
+
+def reasons_for_access(user: User, person: Person) -> list[str]:
+    """Plain-English reasons this user may see this record, for the record page and for audits."""
+    if person.is_restricted:
+        return ["Named on this restricted record"] if _is_named_on_restriction(user, person) else []
+    return [rule.description for rule in RULES if rule.check(user, person)]

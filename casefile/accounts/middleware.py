@@ -1,0 +1,69 @@
+"""Sign-in, idle time-out and two-factor requirements, applied to every page."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Paths a signed-out person may reach. Everything else needs a signed-in user.
+PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/password/reset/", "/static/", "/healthz")
+# Paths a signed-in user without TOTP may reach, so they can set it up or leave.
+TWO_FACTOR_SETUP_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz")
+
+
+class RequireSignInMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        return self.get_response(request)
+
+
+class InactivityTimeoutMiddleware:
+    """Sign a user out after a period with no requests, and tell them why on the sign-in page."""
+
+    SESSION_KEY = "casefile_last_activity"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            last = request.session.get(self.SESSION_KEY, now)
+            if now - last > settings.CASEFILE_IDLE_TIMEOUT_SECONDS:
+                logout(request)
+                messages.info(request, "You were signed out because you had not used Casefile for a while.")
+                return redirect("account_login")
+            request.session[self.SESSION_KEY] = now
+        return self.get_response(request)
+
+
+class RequireTwoFactorMiddleware:
+    """Outside the demo, staff must set up an authenticator app before they can open anything."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.CASEFILE_REQUIRE_TOTP
+            and request.user.is_authenticated
+            and not request.path.startswith(TWO_FACTOR_SETUP_PREFIXES)
+            and not _has_totp(request.user)
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def _has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,89 @@
+"""Staff, teams and the manager chain."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    SENIOR_PRACTITIONER = "senior_practitioner", "Senior practitioner"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    SERVICE_MANAGER = "service_manager", "Service manager"
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    CONFERENCE_CHAIR = "conference_chair", "Conference chair / IRO"
+    FRONT_DOOR = "front_door", "Front-door practitioner"
+    QA_OFFICER = "qa_officer", "Quality-assurance officer"
+    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
+    PARTNER_VIEWER = "partner_viewer", "Partner agency viewer"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+MANAGER_ROLES = {Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE}
+# Roles that may hold a child's case; a partner or analyst never can.
+CASE_HOLDING_ROLES = {Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER, Role.FRONT_DOOR}
+
+
+class Agency(models.TextChoices):
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+
+
+class Team(models.Model):
+    class Kind(models.TextChoices):
+        FRONT_DOOR = "front_door", "Front door"
+        ASSESSMENT = "assessment", "Assessment"
+        CHILD_IN_NEED = "child_in_need", "Child in need and child protection"
+        CONFERENCE = "conference", "Conference and review"
+        QUALITY = "quality", "Quality assurance"
+        PERFORMANCE = "performance", "Performance"
+        EARLY_HELP = "early_help", "Early help"
+        PARTNER = "partner", "Partner agency"
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    manager = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.SOCIAL_WORKER)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    # The manager chain: worker -> team manager -> service manager -> head of service.
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    agency = models.CharField(max_length=20, choices=Agency.choices, blank=True)
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    def manager_chain(self) -> list[User]:
+        """Line managers upwards, stopping at a loop should one ever be recorded."""
+        chain: list[User] = []
+        seen = {self.pk}
+        current = self.manager
+        while current is not None and current.pk not in seen:
+            chain.append(current)
+            seen.add(current.pk)
+            current = current.manager
+        return chain

@@ -1,0 +1,50 @@
+"""The Jinja2 environment: GOV.UK Frontend macros, Django's url/static, and Casefile's filters."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from casefile.core import presenters
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options) -> Environment:
+    # Keep Django's app and project template folders, and add the GOV.UK macros under their own prefix.
+    options["loader"] = ChoiceLoader(
+        [
+            options["loader"],
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
+        ]
+    )
+    options.setdefault("undefined", ChainableUndefined)
+    options.setdefault("autoescape", True)
+    env = Environment(**options)
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "get_messages": get_messages,
+            "today": timezone.localdate,
+        }
+    )
+    env.filters.update(
+        {
+            "govuk_date": presenters.govuk_date,
+            "govuk_datetime": presenters.govuk_datetime,
+            "nhs_number": presenters.nhs_number,
+            "or_missing": presenters.or_missing,
+        }
+    )
+    return env
+
+
+__all__ = ["environment", "url", "datetime"]
