@@ -27,6 +27,9 @@ VIEW = "view"
 EDIT = "edit"
 # The longest manager chain: worker -> team manager -> service manager -> head of service, and one spare.
 MAX_CHAIN = 5
+# Django drops an empty Q() from an OR, so "everyone" must be a condition that is always true.
+EVERYONE = Q(pk__isnull=False)
+NOBODY = Q(pk__in=[])
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def _in_allocated_team(user: User, person: Person) -> bool:
 
 def _team_people(user: User) -> Q:
     if user.role not in CASE_HOLDING_ROLES | MANAGER_ROLES or user.team_id is None:
-        return Q(pk__in=[])
+        return NOBODY
     return Q(pk__in=_allocated_ids(team_id=user.team_id))
 
 
@@ -83,7 +86,7 @@ def _in_manager_chain(user: User, person: Person) -> bool:
 
 
 def _manager_chain_people(user: User) -> Q:
-    chain = Q(pk__in=[])
+    chain = NOBODY
     for depth in range(1, MAX_CHAIN + 1):
         chain |= Q(pk__in=_allocated_ids(**{"worker" + "__manager" * depth: user}))
     return chain
@@ -94,7 +97,7 @@ def _has_role(*roles: Role) -> Callable[[User, Person], bool]:
 
 
 def _everyone_for(*roles: Role) -> Callable[[User], Q]:
-    return lambda user: Q() if user.role in roles else Q(pk__in=[])
+    return lambda user: EVERYONE if user.role in roles else NOBODY
 
 
 def _chairs(user: User, person: Person) -> bool:
@@ -103,7 +106,7 @@ def _chairs(user: User, person: Person) -> bool:
 
 def _chaired_people(user: User) -> Q:
     if user.role != Role.CONFERENCE_CHAIR:
-        return Q(pk__in=[])
+        return NOBODY
     return Q(pk__in=Conference.objects.filter(chair=user).values("child_id"))
 
 
@@ -115,7 +118,7 @@ def _samples(user: User, person: Person) -> bool:
 
 def _sampled_people(user: User) -> Q:
     if user.role != Role.QA_OFFICER:
-        return Q(pk__in=[])
+        return NOBODY
     return Q(pk__in=CaseSample.objects.filter(officer=user, closed_on__isnull=True).values("child_id"))
 
 
@@ -130,7 +133,7 @@ def _shared_with_agency(user: User, person: Person) -> bool:
 
 def _agency_people(user: User) -> Q:
     if user.role != Role.PARTNER_VIEWER or not user.agency:
-        return Q(pk__in=[])
+        return NOBODY
     shares = AgencyShare.objects.filter(agency=user.agency, expires_on__gte=_today())
     return Q(pk__in=shares.values("child_id"))
 
@@ -170,7 +173,7 @@ def _direct_check(user: User, person: Person, capability: str) -> bool:
 
 
 def _direct_people(user: User, capability: str) -> Q:
-    ordinary = Q(pk__in=[])
+    ordinary = NOBODY
     for rule in RULES:
         if capability in rule.grants:
             ordinary |= rule.people(user)

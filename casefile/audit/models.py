@@ -6,6 +6,7 @@ row carries the hash of the one before it, so `manage.py verify_audit` can show 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
@@ -72,7 +73,7 @@ class AuditEvent(models.Model):
         """Everything that the hash covers: every field the database stores, except the id and hash."""
         return {
             "prev_hash": self.prev_hash,
-            "occurred_at": self.occurred_at.astimezone(timezone.utc).isoformat(),
+            "occurred_at": self.occurred_at.astimezone(datetime.UTC).isoformat(),
             "actor_id": self.actor_id,
             "actor_username": self.actor_username,
             "actor_role": self.actor_role,

@@ -1,0 +1,122 @@
+"""The object check and the queryset filter of every access rule agree, and say what we expect.
+
+For each persona and each record we compare three things: `can_view` (Python over loaded rows), membership
+of `viewable_people` (SQL), and the expectation written out below. Likewise for changing a record.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from casefile.access import policy
+from casefile.access.models import AgencyShare, RestrictedAccessGrant
+from casefile.accounts.models import Agency
+from casefile.casework.models import Conference
+from casefile.people.models import Person, Relationship
+from casefile.quality.models import CaseSample
+from casefile.testing import allocate, make_adult, make_child
+
+
+@pytest.fixture
+def records(org):
+    today = timezone.localdate()
+    lily = make_child("Lily", "Hartley")
+    allocate(lily, org.sam, allocated_by=org.tess)
+    dawn = make_adult("Dawn", "Hartley")
+    Relationship.objects.create(person=dawn, relative=lily, kind=Relationship.Kind.PARENT, parental_responsibility=True)
+    noah = make_child("Noah", "Unallocated")
+    mia = make_child("Mia", "Conference")
+    Conference.objects.create(child=mia, kind=Conference.Kind.INITIAL, date=today, chair=org.chris)
+    leo = make_child("Leo", "Sampled")
+    CaseSample.objects.create(child=leo, officer=org.quinn)
+    closed_sample = make_child("Cara", "Closedsample")
+    CaseSample.objects.create(child=closed_sample, officer=org.quinn, closed_on=today)
+    ava = make_child("Ava", "Shared")
+    AgencyShare.objects.create(child=ava, agency=Agency.POLICE, purpose="Joint s47", shared_by=org.tess,
+                               expires_on=today + datetime.timedelta(days=30))
+    expired = make_child("Eli", "Expiredshare")
+    AgencyShare.objects.create(child=expired, agency=Agency.POLICE, purpose="Old", shared_by=org.tess,
+                               expires_on=today - datetime.timedelta(days=1))
+    health_only = make_child("Hal", "Healthshare")
+    AgencyShare.objects.create(child=health_only, agency=Agency.HEALTH, purpose="Health", shared_by=org.tess,
+                               expires_on=today + datetime.timedelta(days=30))
+    ruby = make_child("Ruby", "Restricted", restriction=Person.Restriction.ADOPTION)
+    allocate(ruby, org.sam, allocated_by=org.tess)
+    RestrictedAccessGrant.objects.create(child=ruby, user=org.tess, granted_by=org.ada)
+    RestrictedAccessGrant.objects.create(child=ruby, user=org.simon, granted_by=org.ada, revoked_at=timezone.now())
+    ruby_mum = make_adult("Rita", "Restricted")
+    Relationship.objects.create(person=ruby_mum, relative=ruby, kind=Relationship.Kind.PARENT)
+    stranger = make_adult("Stan", "Stranger")
+    former = make_child("Finn", "Formerlyallocated")
+    old = allocate(former, org.sam, allocated_by=org.tess)
+    old.end_date = today
+    old.save()
+    return {p.first_name.lower(): p for p in Person.objects.all()}
+
+
+# Rita is the birth mother of restricted Ruby; her own record is not restricted unless someone restricts it.
+EVERYONE_UNRESTRICTED = {"lily", "dawn", "noah", "mia", "leo", "cara", "ava", "eli", "hal", "stan", "finn", "rita"}
+FAMILY_OF_LILY = {"lily", "dawn"}
+
+EXPECTED_VIEW = {
+    "sam": FAMILY_OF_LILY,
+    "tess": FAMILY_OF_LILY | {"ruby", "rita"},
+    "simon": FAMILY_OF_LILY,
+    "hana": FAMILY_OF_LILY,
+    "ola": set(),
+    "fran": EVERYONE_UNRESTRICTED,
+    "chris": {"mia"},
+    "quinn": {"leo"},
+    "pat": set(),
+    "petra": {"ava"},
+    "ada": EVERYONE_UNRESTRICTED,
+}
+EXPECTED_EDIT = {**EXPECTED_VIEW, "quinn": set(), "petra": set()}
+
+
+def _agree(user, records, check, scope, expected):
+    in_scope = set(scope(user).values_list("first_name", flat=True))
+    for name, person in records.items():
+        by_check = check(user, person)
+        by_scope = person.first_name in in_scope
+        assert by_check == by_scope, f"{user.username} / {name}: object check {by_check}, queryset {by_scope}"
+        assert by_check == (name in expected), f"{user.username} / {name}: expected {name in expected}"
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VIEW))
+def test_view_check_and_filter_agree(org, records, persona):
+    user = org.everyone()[persona]
+    _agree(user, records, policy.can_view, policy.viewable_people, EXPECTED_VIEW[persona])
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_EDIT))
+def test_edit_check_and_filter_agree(org, records, persona):
+    user = org.everyone()[persona]
+    _agree(user, records, policy.can_edit, policy.editable_people, EXPECTED_EDIT[persona])
+
+
+def test_a_new_worker_gains_and_the_old_one_loses_access_on_reallocation(org, records):
+    lily = records["lily"]
+    lily.allocations.update(end_date=timezone.localdate())
+    allocate(lily, org.ola, allocated_by=org.tess)
+    fresh = Person.objects.get(pk=lily.pk)  # the object check caches the open allocation per instance
+    assert policy.can_view(org.ola, fresh)
+    assert not policy.can_view(org.sam, fresh)
+    assert lily in policy.viewable_people(org.ola)
+    assert lily not in policy.viewable_people(org.sam)
+
+
+def test_an_inactive_account_sees_nothing(org, records):
+    org.fran.is_active = False
+    org.fran.save()
+    assert not policy.can_view(org.fran, records["noah"])
+    assert not policy.viewable_people(org.fran).exists()
+
+
+def test_reasons_for_access_say_which_rules_apply(org, records):
+    assert policy.reasons_for_access(org.tess, records["lily"]) == [
+        "Practitioners and managers in the allocated team",
+        "The allocated worker's managers, up to the head of service",
+    ]
+    assert policy.reasons_for_access(org.ola, records["lily"]) == []

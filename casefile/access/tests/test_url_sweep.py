@@ -1,0 +1,113 @@
+"""Every URL in the project, opened by people with no legitimate link to a child, shows nothing of the child.
+
+The sweep walks the URL configuration itself, so pages added later are covered without anyone
+remembering to add them here. A URL argument the sweep has never seen fails the test until a value is
+given for it in ARGUMENT_VALUES below.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from casefile.accounts.models import Role
+from casefile.testing import make_user
+
+# URL names that are about a person but cannot use @record_view, with the reason why.
+PERSON_VIEWS_WITHOUT_DECORATOR = {
+    "access:restricted_reason": "asks for the reason that @record_view requires; checks the policy itself",
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), f"{namespace}{entry.name}", entry
+
+
+def all_patterns():
+    return list(_walk(get_resolver().url_patterns))
+
+
+def _argument_values(child, team):
+    """How to fill each URL argument: with the secret child's, or their team's, identifiers where it matters."""
+    return {
+        "person_id": child.pk,
+        "team_id": team.pk,
+        # allauth's own arguments: not about children, any well-formed value will do.
+        "key": "not-a-real-key",
+        "uidb36": "1",
+        "provider_id": "council",
+        "pk": 1,
+        "provider": "openid_connect",
+        "id": 1,
+    }
+
+
+def _path_for(route: str, values: dict) -> str | None:
+    """Turn a route such as 'people/<int:person_id>/' (or a regex route) into a concrete path."""
+    import re
+
+    def replace(match):
+        name = match.group("name")
+        if name not in values:
+            raise KeyError(name)
+        return str(values[name])
+
+    path = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", replace, route)
+    path = re.sub(r"\(\?P<(?P<name>\w+)>[^)]*\)", replace, path)
+    path = path.lstrip("^").rstrip("$").replace("\\", "")
+    return "/" + path
+
+
+def test_every_url_argument_has_a_value(org, child):
+    values = _argument_values(child, org.assessment)
+    for route, name, _ in all_patterns():
+        try:
+            _path_for(route, values)
+        except KeyError as missing:
+            pytest.fail(f"URL {name} ({route}) has argument {missing}: add a value for it in the URL sweep")
+
+
+def test_every_view_of_a_person_goes_through_record_view(db):
+    for route, name, pattern in all_patterns():
+        if "person_id" in route and name not in PERSON_VIEWS_WITHOUT_DECORATOR:
+            assert getattr(pattern.callback, "record_view", False), f"{name} ({route}) must use @record_view"
+
+
+@pytest.fixture
+def outsiders(org):
+    """People with no legitimate relationship to Lily: a worker in another team, their manager, an analyst,
+    a police partner with nothing shared, and a chair and QA officer with no conference or sample for her."""
+    manager_elsewhere = make_user("morgan", Role.TEAM_MANAGER, team=org.other_team, name="Morgan Elsewhere")
+    return [org.ola, manager_elsewhere, org.pat, org.petra, org.chris, org.quinn]
+
+
+def _shows_child(response, child) -> bool:
+    if response.status_code != 200 or not hasattr(response, "content"):
+        return False
+    content = response.content.decode(errors="replace")
+    return any(marker in content for marker in (child.last_name, child.nhs_number or "\0", child.reference))
+
+
+def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, child, outsiders):
+    child.nhs_number = "9434765919"
+    child.save()
+    values = _argument_values(child, org.assessment)
+    query = {"name": child.last_name, "q": child.last_name, "nhs_number": child.nhs_number}
+    checked = 0
+    for user in outsiders:
+        for route, name, _ in all_patterns():
+            path = _path_for(route, values)
+            for method in (client.get, client.post):
+                client.force_login(user)  # again each time: the sweep also posts to the sign-out URL
+                response = method(path, query)
+                about_the_child = "person_id" in route
+                if about_the_child:
+                    assert response.status_code in (403, 404), f"{user.username} {method.__name__} {name}: {response.status_code}"
+                assert not _shows_child(response, child), f"{user.username} saw the child at {name} ({path})"
+                checked += 1
+    assert checked > 0

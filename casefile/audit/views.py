@@ -1,0 +1,27 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from casefile.access.records import record_view
+from casefile.accounts.models import MANAGER_ROLES, Role
+from casefile.audit.models import VIEWING_ACTIONS, AuditEvent
+
+VIEWERS_PAGE_SIZE = 50
+
+
+def may_see_viewers(user) -> bool:
+    return user.role in MANAGER_ROLES or user.role == Role.ADMINISTRATOR
+
+
+@record_view()
+def viewers(request, person):
+    """Who has viewed, exported or printed this record: for managers and administrators."""
+    if not may_see_viewers(request.user):
+        raise Http404("No record found")
+    events = (
+        AuditEvent.objects.filter(child=person, action__in=VIEWING_ACTIONS)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )
+    page = Paginator(events, VIEWERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audit/viewers.html", {"person": person, "page": page, "page_title": "Who has viewed this record"})
