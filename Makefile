@@ -9,7 +9,6 @@ DEMO_DB := casefile-demo.sqlite3
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip==25.3
 
 # Re-install whenever a lock file changes.
 $(VENV)/.base-installed: requirements/base.txt | $(VENV)/bin/python

@@ -169,7 +169,18 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# GOV.UK wording on allauth's own forms (labels, no placeholders, errors that say what to do).
+ACCOUNT_FORMS = {
+    "login": "casefile.accounts.forms.LoginForm",
+    "reauthenticate": "casefile.accounts.forms.ReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "casefile.accounts.forms.AuthenticateForm",
+    "reauthenticate": "casefile.accounts.forms.MfaReauthenticateForm",
+    "activate_totp": "casefile.accounts.forms.ActivateTOTPForm",
+    "deactivate_totp": "casefile.accounts.forms.DeactivateTOTPForm",
+}
 MFA_TOTP_ISSUER = SERVICE_NAME
 # Staff roles must use TOTP outside the demo.
 CASEFILE_REQUIRE_TOTP = env_bool("CASEFILE_REQUIRE_TOTP", not DEMO_MODE)

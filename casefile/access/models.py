@@ -18,6 +18,9 @@ class RestrictedAccessGrant(models.Model):
     granted_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.user} named on restricted record {self.child_id}"
+
 
 class AgencyShare(models.Model):
     """A child's record shared, read-only, with a partner agency until a date."""
@@ -28,3 +31,6 @@ class AgencyShare(models.Model):
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     shared_at = models.DateTimeField(default=timezone.now)
     expires_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"Record {self.child_id} shared with {self.get_agency_display()} until {self.expires_on}"

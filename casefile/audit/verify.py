@@ -29,7 +29,8 @@ def first_broken_link(batch_size: int = 2000) -> tuple[int, BrokenLink | None]:
             return checked, None
         for event in batch:
             if event.prev_hash != expected_prev:
-                return checked, BrokenLink(event.id, "does not follow the event before it (a row was removed or inserted)")
+                problem = "does not follow the event before it (a row was removed or inserted)"
+                return checked, BrokenLink(event.id, problem)
             if event.compute_hash() != event.hash:
                 return checked, BrokenLink(event.id, "has been changed since it was written")
             expected_prev = event.hash

@@ -24,4 +24,5 @@ def viewers(request, person):
         .order_by("-occurred_at", "-id")
     )
     page = Paginator(events, VIEWERS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/viewers.html", {"person": person, "page": page, "page_title": "Who has viewed this record"})
+    context = {"person": person, "page": page, "page_title": "Who has viewed this record"}
+    return render(request, "audit/viewers.html", context)

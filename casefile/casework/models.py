@@ -30,6 +30,9 @@ class Allocation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.child} allocated to {self.worker} from {self.start_date}"
+
 
 class Conference(models.Model):
     class Kind(models.TextChoices):
@@ -42,3 +45,6 @@ class Conference(models.Model):
     date = models.DateField()
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_conferences")
     history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.child} on {self.date}"

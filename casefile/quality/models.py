@@ -12,3 +12,6 @@ class CaseSample(models.Model):
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="qa_samples")
     sampled_on = models.DateField(default=timezone.localdate)
     closed_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Case {self.child_id} sampled for {self.officer} on {self.sampled_on}"

@@ -25,7 +25,7 @@ def records(org):
     allocate(lily, org.sam, allocated_by=org.tess)
     dawn = make_adult("Dawn", "Hartley")
     Relationship.objects.create(person=dawn, relative=lily, kind=Relationship.Kind.PARENT, parental_responsibility=True)
-    noah = make_child("Noah", "Unallocated")
+    make_child("Noah", "Unallocated")
     mia = make_child("Mia", "Conference")
     Conference.objects.create(child=mia, kind=Conference.Kind.INITIAL, date=today, chair=org.chris)
     leo = make_child("Leo", "Sampled")
@@ -47,7 +47,7 @@ def records(org):
     RestrictedAccessGrant.objects.create(child=ruby, user=org.simon, granted_by=org.ada, revoked_at=timezone.now())
     ruby_mum = make_adult("Rita", "Restricted")
     Relationship.objects.create(person=ruby_mum, relative=ruby, kind=Relationship.Kind.PARENT)
-    stranger = make_adult("Stan", "Stranger")
+    make_adult("Stan", "Stranger")
     former = make_child("Finn", "Formerlyallocated")
     old = allocate(former, org.sam, allocated_by=org.tess)
     old.end_date = today

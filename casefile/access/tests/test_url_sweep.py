@@ -107,7 +107,9 @@ def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, chi
                 response = method(path, query)
                 about_the_child = "person_id" in route
                 if about_the_child:
-                    assert response.status_code in (403, 404), f"{user.username} {method.__name__} {name}: {response.status_code}"
+                    assert response.status_code in (403, 404), (
+                        f"{user.username} {method.__name__} {name}: {response.status_code}"
+                    )
                 assert not _shows_child(response, child), f"{user.username} saw the child at {name} ({path})"
                 checked += 1
     assert checked > 0

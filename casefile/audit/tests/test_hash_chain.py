@@ -31,7 +31,7 @@ def _tamper(sql: str, params) -> None:
 
 def test_each_event_points_at_the_one_before(chain):
     assert chain[0].prev_hash == GENESIS_HASH
-    for before, after in zip(chain, chain[1:]):
+    for before, after in zip(chain, chain[1:], strict=False):
         assert after.prev_hash == before.hash
 
 
