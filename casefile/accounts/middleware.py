@@ -11,9 +11,21 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 # Paths a signed-out person may reach. Everything else needs a signed-in user.
-PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/password/reset/", "/static/", "/healthz")
+# The code step of signing in (/accounts/2fa/authenticate/) comes before the person is signed in.
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password/reset/",
+    "/accounts/2fa/authenticate/",
+    # Single sign-on: the start of the flow, the provider's callback, and allauth's error and cancel pages.
+    "/accounts/oidc/",
+    "/accounts/3rdparty/login/",
+    "/static/",
+    "/healthz",
+)
 # Paths a signed-in user without TOTP may reach, so they can set it up or leave.
-TWO_FACTOR_SETUP_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz")
+# Setting up an app may first ask for the password again (/accounts/reauthenticate/).
+TWO_FACTOR_SETUP_PREFIXES = ("/accounts/2fa/", "/accounts/reauthenticate/", "/accounts/logout/", "/static/", "/healthz")
 
 
 class RequireSignInMiddleware:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
@@ -17,6 +18,20 @@ def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def sign_in_providers(request) -> list[dict]:
+    """Single sign-on providers configured for this council (none unless OIDC settings are given)."""
+    from allauth.socialaccount.adapter import get_adapter
+
+    return [
+        {"name": provider.name, "url": provider.get_login_url(request, process="login")}
+        for provider in get_adapter().list_providers(request)
+    ]
+
+
+def totp_required() -> bool:
+    return settings.CASEFILE_REQUIRE_TOTP
+
+
 def environment(**options) -> Environment:
     # Keep Django's app and project template folders, and add the GOV.UK macros under their own prefix.
     options["loader"] = ChoiceLoader(
@@ -27,13 +42,18 @@ def environment(**options) -> Environment:
     )
     options.setdefault("undefined", ChainableUndefined)
     options.setdefault("autoescape", True)
-    env = Environment(**options)
+    env = Environment(**options)  # noqa: S701 (autoescape is on, set just above)
     env.globals.update(
         {
             "url": url,
             "static": static,
             "get_messages": get_messages,
             "today": timezone.localdate,
+            "govuk_form_field": presenters.form_field_params,
+            "govuk_error_summary_items": presenters.error_summary_items,
+            "service_navigation": presenters.service_navigation,
+            "sign_in_providers": sign_in_providers,
+            "totp_required": totp_required,
         }
     )
     env.filters.update(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from markupsafe import Markup, escape
 
+from casefile.core.forms import DATE_PARTS, lower_first
 from casefile.rules.identifiers import format_nhs_number
 
 MISSING = Markup('<span class="cf-missing">Not recorded</span>')
@@ -24,7 +27,9 @@ def govuk_date(value: datetime.date | None) -> str:
 
 
 def govuk_datetime(value: datetime.datetime | None) -> str:
-    """>>> govuk_datetime(datetime.datetime(2024, 1, 5, 14, 30, tzinfo=datetime.timezone.utc))
+    """Date and time as GOV.UK style asks, in local time.
+
+    >>> govuk_datetime(datetime.datetime(2024, 1, 5, 14, 30, tzinfo=datetime.timezone.utc))
     '5 January 2024 at 2:30pm'
     """
     if value is None:
@@ -35,7 +40,9 @@ def govuk_datetime(value: datetime.datetime | None) -> str:
 
 
 def nhs_number(value: str) -> str:
-    """>>> nhs_number('9434765919')
+    """NHS numbers in groups of 3, 3 and 4.
+
+    >>> nhs_number('9434765919')
     '943 476 5919'
     """
     return format_nhs_number(value) if value else ""
@@ -65,3 +72,307 @@ def age_text(date_of_birth: datetime.date | None, today: datetime.date, date_of_
     if months < 24:
         return f"{months} month{'s' if months != 1 else ''}"
     return f"{months // 12} years"
+
+
+# Forms: Django bound fields turned into the parameters the GOV.UK Frontend macros take.
+# The "components/forms.html" macros call these, so pages only write `form_field(form["name"])`.
+
+REQUIRED_MESSAGE = str(forms.Field.default_error_messages["required"])
+CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)
+
+
+def field_errors(bound_field) -> list[str]:
+    """A field's messages, with Django's bare "This field is required." made to name the field."""
+    return [_required_message(bound_field) if str(e) == REQUIRED_MESSAGE else str(e) for e in bound_field.errors]
+
+
+def _required_message(bound_field) -> str:
+    verb = "Select" if isinstance(bound_field.field.widget, CHOICE_WIDGETS + (forms.CheckboxInput,)) else "Enter"
+    return f"{verb} {lower_first(str(bound_field.label))}"
+
+
+def error_target_id(bound_field) -> str:
+    """The id the error summary links to: the first box at fault for a date, else the field itself."""
+    if getattr(bound_field.field.widget, "govuk_date", False):
+        parts = date_parts_in_error(bound_field) or list(DATE_PARTS)
+        return f"{bound_field.auto_id}_{parts[0]}"
+    return bound_field.auto_id
+
+
+def date_parts_in_error(bound_field) -> list[str]:
+    parts: list[str] = []
+    for error in bound_field.errors.as_data():
+        for part in (error.params or {}).get("parts", []):
+            if part not in parts:
+                parts.append(part)
+    return sorted(parts, key=DATE_PARTS.index)
+
+
+def error_summary_items(form) -> list[dict]:
+    """Every problem on the form, in page order, as govukErrorSummary's errorList."""
+    items = [{"text": str(message)} for message in form.non_field_errors()]
+    for bound_field in form:
+        for message in field_errors(bound_field):
+            if bound_field.is_hidden:
+                items.append({"text": f"{bound_field.label}: {message}"})
+            else:
+                items.append({"text": message, "href": f"#{error_target_id(bound_field)}"})
+    return items
+
+
+def form_field_params(bound_field, **options) -> dict:
+    """Which GOV.UK macro renders this field, and its parameters: {"macro": "input", "params": {...}}.
+
+    Options: label, hint, classes, label_classes, is_page_heading, autocomplete, input_type, inputmode,
+    spellcheck, rows, attributes, items (for radios/checkboxes), legend_classes, prefix, suffix.
+    """
+    widget = bound_field.field.widget
+    if getattr(widget, "govuk_date", False):
+        return {"macro": "date", "params": _date_params(bound_field, options)}
+    if isinstance(widget, forms.CheckboxInput):
+        return {"macro": "checkboxes", "params": _single_checkbox_params(bound_field, options)}
+    # CheckboxSelectMultiple is a kind of RadioSelect in Django, so it is checked first.
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.SelectMultiple):
+        return {"macro": "checkboxes", "params": _choice_params(bound_field, options)}
+    if isinstance(widget, forms.RadioSelect):
+        return {"macro": "radios", "params": _choice_params(bound_field, options)}
+    if isinstance(widget, forms.Select):
+        return {"macro": "select", "params": _select_params(bound_field, options)}
+    if isinstance(widget, forms.Textarea):
+        return {"macro": "textarea", "params": _textarea_params(bound_field, options)}
+    if isinstance(widget, forms.PasswordInput):
+        return {"macro": "password", "params": _password_params(bound_field, options)}
+    return {"macro": "input", "params": _input_params(bound_field, options)}
+
+
+def _common(bound_field, options) -> dict:
+    params = {"id": bound_field.auto_id, "name": bound_field.html_name}
+    hint = options.get("hint", bound_field.help_text)
+    if hint:
+        params["hint"] = {"text": str(hint)}
+    errors = field_errors(bound_field)
+    if errors:
+        params["errorMessage"] = {"text": " ".join(errors)}
+    if options.get("classes"):
+        params["classes"] = options["classes"]
+    attributes = {**_extra_widget_attributes(bound_field), **options.get("attributes", {})}
+    if attributes:
+        params["attributes"] = attributes
+    return params
+
+
+# Attributes the GOV.UK macros set themselves, or that GOV.UK advises against (browser validation, maxlength).
+_MANAGED_ATTRIBUTES = {
+    "id",
+    "name",
+    "class",
+    "type",
+    "value",
+    "required",
+    "maxlength",
+    "minlength",
+    "autocomplete",
+    "spellcheck",
+    "inputmode",
+    "rows",
+    "cols",
+    "checked",
+    "selected",
+    "multiple",
+    "step",
+    "min",
+    "max",
+    "placeholder",  # GOV.UK: placeholders are not labels or hints
+}
+
+
+def _extra_widget_attributes(bound_field) -> dict:
+    attrs = bound_field.field.widget.attrs
+    return {k: v for k, v in attrs.items() if k not in _MANAGED_ATTRIBUTES and v not in (None, False)}
+
+
+def _label(bound_field, options) -> dict:
+    label = {"text": str(options.get("label", bound_field.label))}
+    if options.get("label_classes"):
+        label["classes"] = options["label_classes"]
+    if options.get("is_page_heading"):
+        label["isPageHeading"] = True
+        label.setdefault("classes", "govuk-label--l")
+    return label
+
+
+def _legend(bound_field, options) -> dict:
+    legend = {"text": str(options.get("label", bound_field.label))}
+    label_classes = options.get("label_classes", "").replace("govuk-label", "govuk-fieldset__legend")
+    classes = options.get("legend_classes") or label_classes
+    if options.get("is_page_heading"):
+        legend["isPageHeading"] = True
+        classes = classes or "govuk-fieldset__legend--l"
+    if classes:
+        legend["classes"] = classes
+    return {"legend": legend}
+
+
+def _text_value(bound_field) -> str:
+    value = bound_field.value()
+    return "" if value is None else str(value)
+
+
+def _input_params(bound_field, options) -> dict:
+    widget = bound_field.field.widget
+    params = {**_common(bound_field, options), "label": _label(bound_field, options), "value": _text_value(bound_field)}
+    input_type = options.get("input_type", getattr(widget, "input_type", "text"))
+    if isinstance(widget, forms.NumberInput) and "input_type" not in options:
+        # GOV.UK advises a text box with a numeric keyboard over type="number".
+        input_type, params["inputmode"], params["spellcheck"] = "text", "numeric", False
+    if input_type == "email":
+        # No autocomplete="email" by default: most addresses entered here are someone else's.
+        params["spellcheck"] = False
+    params["type"] = input_type
+    params.update(_typing_hints(widget, options))
+    for option in ("prefix", "suffix"):
+        if option in options:
+            params[option] = {"text": options[option]}
+    return params
+
+
+def _typing_hints(widget, options) -> dict:
+    """autocomplete, inputmode and spellcheck: from the options, else from the Django widget's attrs."""
+    hints = {}
+    for key in ("autocomplete", "inputmode", "spellcheck"):
+        value = options.get(key, widget.attrs.get(key))
+        if value is not None:
+            hints[key] = value
+    return hints
+
+
+def _password_params(bound_field, options) -> dict:
+    params = {**_common(bound_field, options), "label": _label(bound_field, options)}
+    params["autocomplete"] = "current-password"
+    params.update(_typing_hints(bound_field.field.widget, options))
+    if bound_field.field.widget.render_value:
+        params["value"] = _text_value(bound_field)
+    return params
+
+
+def _textarea_params(bound_field, options) -> dict:
+    params = {**_common(bound_field, options), "label": _label(bound_field, options), "value": _text_value(bound_field)}
+    params["rows"] = options.get("rows", 5)  # not the widget's: Django always sets rows="10"
+    params.update(_typing_hints(bound_field.field.widget, options))
+    return params
+
+
+def _choices(bound_field) -> list[tuple[str, str]]:
+    """The widget's choices as (value, label) strings, with option groups flattened."""
+    flat: list[tuple[str, str]] = []
+    for value, label in bound_field.field.widget.choices:
+        if isinstance(label, list | tuple):
+            flat.extend((str(v), str(lbl)) for v, lbl in label)
+        else:
+            flat.append(("" if value is None else str(value), str(label)))
+    return flat
+
+
+def _selected_values(bound_field) -> set[str]:
+    value = bound_field.value()
+    if value is None:
+        return set()
+    values = value if isinstance(value, list | tuple) else [value]
+    return {str(v) for v in values if v is not None}
+
+
+def _select_params(bound_field, options) -> dict:
+    selected = _selected_values(bound_field)
+    items = [
+        {
+            "value": value,
+            "text": "Select an option" if value == "" and label.startswith("---") else label,
+            "selected": value in selected,
+        }
+        for value, label in _choices(bound_field)
+    ]
+    return {**_common(bound_field, options), "label": _label(bound_field, options), "items": items}
+
+
+def _choice_params(bound_field, options) -> dict:
+    selected = _selected_values(bound_field)
+    items = options.get("items") or [
+        {"value": value, "text": label, "checked": value in selected}
+        for value, label in _choices(bound_field)
+        if value != ""  # Django's blank "---------" choice has no place among radios
+    ]
+    params = _common(bound_field, options)
+    params.pop("id")
+    params["idPrefix"] = bound_field.auto_id
+    params["fieldset"] = _legend(bound_field, options)
+    params["items"] = items
+    if options.get("classes"):
+        params["classes"] = options["classes"]
+    return params
+
+
+def _single_checkbox_params(bound_field, options) -> dict:
+    params = _common(bound_field, options)
+    params.pop("id")
+    hint = params.pop("hint", None)
+    item = {"value": "true", "text": str(options.get("label", bound_field.label)), "checked": bool(bound_field.value())}
+    if hint:
+        item["hint"] = hint
+    params["idPrefix"] = bound_field.auto_id
+    params["items"] = [item]
+    return params
+
+
+def _date_params(bound_field, options) -> dict:
+    value = bound_field.value()
+    parts = value if isinstance(value, list | tuple) else bound_field.field.widget.decompress(value)
+    has_errors = bool(bound_field.errors)
+    parts_in_error = date_parts_in_error(bound_field) or (list(DATE_PARTS) if has_errors else [])
+    widths = {"day": "govuk-input--width-2", "month": "govuk-input--width-2", "year": "govuk-input--width-4"}
+    items = [
+        {
+            "id": f"{bound_field.auto_id}_{part}",
+            "name": f"{bound_field.html_name}_{part}",
+            "label": part.capitalize(),
+            "value": "" if parts[index] is None else str(parts[index]),
+            "classes": widths[part] + (" govuk-input--error" if part in parts_in_error else ""),
+        }
+        for index, part in enumerate(DATE_PARTS)
+    ]
+    params = {**_common(bound_field, options), "fieldset": _legend(bound_field, options), "items": items}
+    if "hint" not in params and options.get("example", True):
+        params["hint"] = {"text": options.get("example_hint", "For example, 27 3 2007")}
+    return params
+
+
+# The service navigation: (key, text, URL name, needs a team). Keys match the `navigation_active` context variable.
+NAVIGATION = (
+    ("my_work", "My work", "core:my_work", False),
+    ("people", "Find a person", "people:search", False),
+    ("team", "My team", "accounts:team", True),
+)
+
+
+def service_navigation(request, active: str | None = None) -> list[dict]:
+    """The signed-in user's navigation items, marking the current one.
+
+    `active` names the item a page belongs to; without it the request path decides.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for key, text, url_name, needs_team in NAVIGATION:
+        if needs_team and not user.team_id:
+            continue
+        try:
+            href = reverse(url_name, kwargs={"team_id": user.team_id} if needs_team else None)
+        except NoReverseMatch:  # an app that is not wired up yet: leave its item out rather than fail every page
+            continue
+        item = {"href": href, "text": text}
+        if request.path == href:
+            item["current"] = True
+        elif key == active or (active is None and href != "/" and request.path.startswith(href)):
+            item["active"] = True
+        items.append(item)
+    return items

@@ -13,7 +13,15 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from casefile.rules import codes
+from casefile.rules import codes, names
+
+
+def _keep_last_name_key(instance: Person | Alias, save_kwargs: dict) -> None:
+    """Keep the indexed sounds-alike key in step with the surname on every save, whoever saves it."""
+    instance.last_name_key = names.phonetic_key(instance.last_name) if instance.last_name else ""
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None and "last_name" in update_fields:
+        save_kwargs["update_fields"] = {*update_fields, "last_name_key"}
 
 
 class Person(models.Model):
@@ -49,7 +57,7 @@ class Person(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
     )
-    # Search keys kept in step with the names by the service layer (see people.matching).
+    # Sounds-alike key of last_name (rules.names.phonetic_key), set on every save, for indexed search.
     last_name_key = models.CharField(max_length=20, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -59,10 +67,14 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["date_of_birth"])]
+        indexes = [models.Index(fields=["date_of_birth"]), models.Index(fields=["expected_date_of_birth"])]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        _keep_last_name_key(self, kwargs)
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -113,6 +125,10 @@ class Alias(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    def save(self, *args, **kwargs):
+        _keep_last_name_key(self, kwargs)
+        super().save(*args, **kwargs)
+
 
 class Disability(models.Model):
     """One CIN census disability code. No rows means not recorded; the code NONE means no disability."""
@@ -123,6 +139,9 @@ class Disability(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "code"], name="one_row_per_disability_code")]
+
+    def __str__(self) -> str:
+        return codes.DISABILITY.get(self.code, self.code)
 
 
 class Address(models.Model):
@@ -158,6 +177,9 @@ class HouseholdMember(models.Model):
     end_date = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
+    def __str__(self) -> str:
+        return f"{self.person} in {self.household}"
+
 
 class Relationship(models.Model):
     """`person` is the `kind` of `relative`: for example Jane is the parent of Sam."""
@@ -178,6 +200,9 @@ class Relationship(models.Model):
     end_date = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
+    def __str__(self) -> str:
+        return f"{self.person} is the {self.get_kind_display().lower()} of {self.relative}"
+
 
 class MatchDecision(models.Model):
     """What a user decided when shown likely matches while creating a person: both outcomes are kept."""
@@ -193,6 +218,9 @@ class MatchDecision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.chosen}"
+
 
 class Merge(models.Model):
     kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
@@ -205,3 +233,6 @@ class Merge(models.Model):
     )
     reversed_at = models.DateTimeField(null=True, blank=True)
     reversal_reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.merged} merged into {self.kept}"

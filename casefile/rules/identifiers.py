@@ -15,7 +15,7 @@ def normalise_nhs_number(value: str) -> str:
 
 def nhs_check_digit(first_nine: str) -> int | None:
     """Modulus 11 check digit; None means no valid NHS number starts with these nine digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1)))
+    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True))
     check = 11 - total % 11
     if check == 11:
         return 0
@@ -62,3 +62,28 @@ def validate_upn(value: str) -> str:
     if upn_check_letter(upn[1:]) != upn[0]:
         raise InvalidIdentifier("This UPN's first letter does not match its check letter: check each character")
     return upn
+
+
+# The UK postcode shapes (outward code, space, inward code), with the letters each position may hold.
+_POSTCODE = re.compile(
+    r"(GIR 0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY])"
+    r" [0-9][ABD-HJLNP-UW-Z]{2})"
+)
+
+
+def normalise_postcode(value: str) -> str:
+    """Capitals with one space before the last three characters.
+
+    >>> normalise_postcode(" ls14ab ")
+    'LS1 4AB'
+    """
+    compact = re.sub(r"\s", "", value or "").upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def validate_postcode(value: str) -> str:
+    """Return the postcode normalised, or raise InvalidIdentifier."""
+    postcode = normalise_postcode(value)
+    if not _POSTCODE.fullmatch(postcode):
+        raise InvalidIdentifier("Enter a real UK postcode, like LS1 4AB")
+    return postcode

@@ -7,10 +7,13 @@ given for it in ARGUMENT_VALUES below.
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casefile.accounts.models import Role
+from casefile.rules.identifiers import format_nhs_number
 from casefile.testing import make_user
 
 # URL names that are about a person but cannot use @record_view, with the reason why.
@@ -49,8 +52,6 @@ def _argument_values(child, team):
 
 def _path_for(route: str, values: dict) -> str | None:
     """Turn a route such as 'people/<int:person_id>/' (or a regex route) into a concrete path."""
-    import re
-
     def replace(match):
         name = match.group("name")
         if name not in values:
@@ -90,21 +91,41 @@ def _shows_child(response, child) -> bool:
     if response.status_code != 200 or not hasattr(response, "content"):
         return False
     content = response.content.decode(errors="replace")
-    return any(marker in content for marker in (child.last_name, child.nhs_number or "\0", child.reference))
+    markers = (child.last_name, child.nhs_number, format_nhs_number(child.nhs_number), child.reference)
+    return any(marker in content for marker in markers)
 
 
-def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, child, outsiders):
-    child.nhs_number = "9434765919"
+# What the sweep types into every page: enough to find the child, yet never one of the markers above, so a
+# page that repeats the query back (as GOV.UK forms should) is not mistaken for one that shows the child.
+SOUND_ALIKE_SURNAME = "Hartly"
+DASHED_NHS_NUMBER = "721-549-3806"
+QUERY = {"name": SOUND_ALIKE_SURNAME, "q": SOUND_ALIKE_SURNAME, "nhs_number": DASHED_NHS_NUMBER}
+
+
+@pytest.fixture
+def secret_child(child):
+    child.nhs_number = "7215493806"  # not the example number that form hints show
     child.save()
+    return child
+
+
+def test_the_sweep_query_finds_the_child_for_someone_allowed_to_see_her(client, org, secret_child):
+    """The control: without it, a search that found nothing for anyone would pass the sweep below."""
+    client.force_login(org.fran)
+    for query in ({"name": SOUND_ALIKE_SURNAME}, {"nhs_number": DASHED_NHS_NUMBER}):
+        assert _shows_child(client.get(reverse("people:search"), query), secret_child), query
+
+
+def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, secret_child, outsiders):
+    child = secret_child
     values = _argument_values(child, org.assessment)
-    query = {"name": child.last_name, "q": child.last_name, "nhs_number": child.nhs_number}
     checked = 0
     for user in outsiders:
         for route, name, _ in all_patterns():
             path = _path_for(route, values)
             for method in (client.get, client.post):
                 client.force_login(user)  # again each time: the sweep also posts to the sign-out URL
-                response = method(path, query)
+                response = method(path, QUERY)
                 about_the_child = "person_id" in route
                 if about_the_child:
                     assert response.status_code in (403, 404), (

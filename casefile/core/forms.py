@@ -1,0 +1,115 @@
+"""Form fields shared by every app: the GOV.UK date input as a Django field."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
+from django.utils import timezone
+
+DATE_PARTS = ("day", "month", "year")
+MONTH_NAMES = {
+    name: number
+    for number in range(1, 13)
+    for name in (
+        datetime.date(2000, number, 1).strftime("%B").lower(),
+        datetime.date(2000, number, 1).strftime("%b").lower(),
+    )
+}
+MONTH_NAMES["sept"] = 9
+
+
+def lower_first(text: str) -> str:
+    """'Date of birth' -> 'date of birth', but leave acronyms such as 'NHS number' alone."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Three text boxes named <name>_day, <name>_month and <name>_year (GOV.UK date input)."""
+
+    # Tells the form_field macro to render govukDateInput.
+    govuk_date = True
+
+    def __init__(self, attrs=None):
+        super().__init__({part: forms.TextInput() for part in DATE_PARTS}, attrs)  # named <name>_day etc.
+
+    def decompress(self, value):
+        if isinstance(value, str) and value:
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+
+class GovukDateField(forms.Field):
+    """A date entered as day, month and year, with the error messages the GOV.UK pattern asks for.
+
+    Errors carry `params={"parts": [...]}` naming the boxes at fault, so the page can highlight just those.
+    """
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, not_in_future: bool = False, not_in_past: bool = False, **kwargs):
+        self.not_in_future = not_in_future
+        self.not_in_past = not_in_past
+        self.message_label = kwargs.get("label") or "Date"
+        super().__init__(**kwargs)
+
+    def get_bound_field(self, form, field_name):
+        # The label is only known once the field is on a form; messages need it ("Date of birth must ...").
+        self.message_label = str(self.label or pretty_name(field_name))
+        return super().get_bound_field(form, field_name)
+
+    def prepare_value(self, value):
+        return value if isinstance(value, list | tuple) else self.widget.decompress(value)
+
+    def to_python(self, value):
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            value = self.widget.decompress(value) if value else [None, None, None]
+        parts = [str(part or "").strip() for part in (value or [None, None, None])]
+        if not any(parts):
+            return None
+        return self._parse(*parts)
+
+    def _parse(self, day: str, month: str, year: str) -> datetime.date:
+        label = self.message_label
+        missing = [name for name, part in zip(DATE_PARTS, (day, month, year), strict=True) if not part]
+        if missing:
+            raise ValidationError(
+                f"{label} must include a {' and '.join(missing)}", code="incomplete", params={"parts": missing}
+            )
+        month_number = MONTH_NAMES.get(month.lower(), month)
+        numbers = {"day": day, "month": month_number, "year": year}
+        not_numbers = [name for name, part in numbers.items() if not str(part).isdigit()]
+        if not_numbers:
+            raise ValidationError(f"{label} must be a real date", code="invalid", params={"parts": not_numbers})
+        if len(year) != 4:
+            raise ValidationError(
+                f"The year of {lower_first(label)} must include 4 numbers", code="year", params={"parts": ["year"]}
+            )
+        try:
+            return datetime.date(int(year), int(month_number), int(day))
+        except ValueError:
+            raise ValidationError(
+                f"{label} must be a real date", code="invalid", params={"parts": list(DATE_PARTS)}
+            ) from None
+
+    def validate(self, value):
+        if value is None:
+            if self.required:
+                raise ValidationError(f"Enter {lower_first(self.message_label)}", code="required")
+            return
+        today = timezone.localdate()
+        if self.not_in_future and value > today:
+            raise ValidationError(f"{self.message_label} must be today or in the past", code="future")
+        if self.not_in_past and value < today:
+            raise ValidationError(f"{self.message_label} must be today or in the future", code="past")

@@ -1,0 +1,134 @@
+"""Finding people by name, date of birth, NHS number or postcode, among the records the user may see.
+
+The database narrows by indexed columns (surname sound key, date of birth, NHS number, postcode) and the
+access policy; casefile.rules.matching then decides whether each record answers the name and says why.
+Every search is audited with what was searched for, never with what was found.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field
+
+from django.db.models import Q
+
+from casefile.access import policy
+from casefile.audit.models import Action
+from casefile.audit.services import record
+from casefile.people.matching import facts_for_person, with_matching_details
+from casefile.people.models import Address, Alias, Person
+from casefile.rules import matching, names
+
+RESULTS_LIMIT = 50
+# The database filter on first names is loose (any name with the same initial); the rules then decide.
+FETCH_LIMIT = RESULTS_LIMIT * 4
+
+
+@dataclass(frozen=True)
+class Criteria:
+    name: str = ""
+    date_of_birth: datetime.date | None = None
+    nhs_number: str = ""
+    postcode: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.name.strip() or self.date_of_birth or self.nhs_number or self.postcode)
+
+    def for_audit(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if value}
+
+
+@dataclass
+class Result:
+    person: Person
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def current_postcode(self) -> str:
+        current = [address for address in self.person.addresses.all() if address.end_date is None]
+        return current[0].postcode if current else ""
+
+
+@dataclass
+class Found:
+    results: list[Result]
+    more: bool  # there were more answers than are shown
+
+
+def _variant_of(word: str, *fields: str) -> Q:
+    """Any of the fields holds a known variant of the word (Bill finds William, Will and Billy)."""
+    condition = Q(pk__in=[])
+    for variant in names.variants(word):
+        for name in fields:
+            condition |= Q(**{f"{name}__iexact": variant})
+    return condition
+
+
+def _first_name_filter(first: str) -> Q:
+    """A first name, known-as name or alias first name that is a variant of `first` or has its initial."""
+    initial = names.normalise(first)[:1]
+    on_person = _variant_of(first, "first_name", "known_as") | Q(first_name__istartswith=initial) | Q(
+        known_as__istartswith=initial
+    )
+    on_alias = _variant_of(first, "first_name") | Q(first_name__istartswith=initial)
+    return on_person | Q(pk__in=Alias.objects.filter(on_alias).values("person_id"))
+
+
+def _name_filter(text: str) -> Q:
+    first, last = names.split_full_name(text)
+    if not names.normalise(last):
+        return Q(pk__in=[])
+    key = names.phonetic_key(last)
+    surname = Q(last_name_key=key) | Q(pk__in=Alias.objects.filter(last_name_key=key).values("person_id"))
+    if first:
+        return surname & _first_name_filter(first)
+    # One word: a surname, or a first name by its known variants.
+    aliases = Alias.objects.filter(_variant_of(last, "first_name")).values("person_id")
+    return surname | _variant_of(last, "first_name", "known_as") | Q(pk__in=aliases)
+
+
+def _reasons(person: Person, criteria: Criteria, facts: matching.PersonFacts) -> list[str]:
+    reasons: list[str] = []
+    if criteria.name:
+        first, last = names.split_full_name(criteria.name)
+        name_reasons = matching.name_search_reasons(first, last, facts)
+        if not name_reasons:
+            return []
+        reasons += name_reasons
+    if criteria.date_of_birth:
+        reasons.append("same date of birth" if person.date_of_birth == criteria.date_of_birth
+                       else "same expected date of birth")
+    if criteria.nhs_number:
+        reasons.append("same NHS number")
+    if criteria.postcode:
+        at_postcode = [address for address in person.addresses.all() if address.postcode == criteria.postcode]
+        current = any(address.end_date is None for address in at_postcode)
+        reasons.append(f"{'current' if current else 'previous'} address in {criteria.postcode}")
+    return reasons
+
+
+def search_people(*, actor, request=None, criteria: Criteria, limit: int = RESULTS_LIMIT) -> Found:
+    """People this user may see who answer every criterion given, with why each answered."""
+    record(Action.SEARCH, actor=actor, request=request, details={"criteria": criteria.for_audit()})
+    if not criteria:
+        return Found(results=[], more=False)
+    queryset = Person.objects.filter(merged_into__isnull=True)
+    if criteria.name.strip():
+        queryset = queryset.filter(_name_filter(criteria.name))
+    if criteria.date_of_birth:
+        queryset = queryset.filter(Q(date_of_birth=criteria.date_of_birth)
+                                   | Q(expected_date_of_birth=criteria.date_of_birth))
+    if criteria.nhs_number:
+        queryset = queryset.filter(nhs_number=criteria.nhs_number)
+    if criteria.postcode:
+        queryset = queryset.filter(pk__in=Address.objects.filter(postcode=criteria.postcode).values("person_id"))
+    queryset = with_matching_details(policy.viewable_people(actor, queryset)).order_by(
+        "last_name", "first_name", "date_of_birth", "pk"
+    )
+    fetched = list(queryset[:FETCH_LIMIT])
+    results = []
+    for person in fetched:
+        reasons = _reasons(person, criteria, facts_for_person(person))
+        if reasons:
+            results.append(Result(person=person, reasons=reasons))
+    return Found(results=results[:limit], more=len(results) > limit or len(fetched) == FETCH_LIMIT)

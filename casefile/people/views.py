@@ -1,0 +1,413 @@
+"""Pages for finding, recording, changing and merging people.
+
+Every page about one person goes through @record_view, which applies the access policy and audits the
+view; every list of people goes through policy.viewable_people; every change goes through people.services.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from casefile.access import policy
+from casefile.access.records import reason_given_recently, record_view
+from casefile.accounts.models import MANAGER_ROLES, Role
+from casefile.audit.models import Action
+from casefile.audit.services import record
+from casefile.casework.models import Allocation
+from casefile.core import presenters
+from casefile.people import services
+from casefile.people.chronology import chronology
+from casefile.people.forms import (
+    AddressForm,
+    AliasForm,
+    DisabilitiesForm,
+    EditPersonForm,
+    HouseholdForm,
+    MergeForm,
+    NewPersonForm,
+    RelationshipForm,
+    SearchForm,
+    UnmergeForm,
+    show_service_errors,
+)
+from casefile.people.matching import Duplicates, facts_for_entry, possible_duplicates
+from casefile.people.models import Household, HouseholdMember, MatchDecision, Merge, Person, Relationship
+from casefile.people.search import Criteria, search_people
+
+# How a relationship reads from the other side: if Dawn is Lily's parent, Lily is Dawn's child.
+INVERSE_KIND = {
+    Relationship.Kind.PARENT: "Child",
+    Relationship.Kind.STEP_PARENT: "Step-child",
+    Relationship.Kind.SIBLING: "Sibling",
+    Relationship.Kind.GRANDPARENT: "Grandchild",
+    Relationship.Kind.CARER: "Cared for by them",
+    Relationship.Kind.HOUSEHOLD_MEMBER: "Household member",
+}
+
+
+def age(person: Person) -> str:
+    return presenters.age_text(person.date_of_birth, timezone.localdate(), person.date_of_death)
+
+
+def _record_url(person: Person) -> str:
+    return reverse("people:record", kwargs={"person_id": person.pk})
+
+
+def _may_see_viewers(user) -> bool:
+    return user.role in MANAGER_ROLES or user.role == Role.ADMINISTRATOR
+
+
+# Finding people ----------------------------------------------------------------------------------------
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        found = search_people(actor=request.user, request=request, criteria=Criteria(**form.cleaned_data))
+    return render(request, "people/search.html", {"form": form, "found": found, "age": age,
+                                                  "page_title": "Find a person"})
+
+
+def _picker_results(request, person: Person, query: str) -> list:
+    """People the user may see whose name answers `query`, for choosing a relative or a duplicate."""
+    if not query.strip():
+        return []
+    found = search_people(actor=request.user, request=request, criteria=Criteria(name=query))
+    return [result for result in found.results if result.person.pk != person.pk]
+
+
+def _picker_choices(results) -> list[tuple[int, str]]:
+    return [(result.person.pk, _identity_line(result.person)) for result in results]
+
+
+def _identity_line(person: Person) -> str:
+    born = (f"born {presenters.govuk_date(person.date_of_birth)}" if person.date_of_birth
+            else "date of birth not recorded")
+    return f"{person.display_name}, {born} ({person.get_kind_display().lower()}, {person.reference})"
+
+
+def _chosen_viewable(user, person_id: int | None) -> Person | None:
+    if not person_id:
+        return None
+    return policy.viewable_people(user, Person.objects.filter(pk=person_id, merged_into__isnull=True)).first()
+
+
+# Recording a new person, with the possible-duplicates step -----------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Is this one of these people?", widget=forms.RadioSelect, choices=[],
+        error_messages={"required": "Select the person this is, or that this is a new person",
+                        "invalid_choice": "Select one of the records shown, or that this is a new person"},
+    )
+
+    def __init__(self, *args, duplicates: Duplicates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            *((str(d.person.pk), f"The same person as {_identity_line(d.person)}") for d in duplicates.shown),
+            ("new", "A new person: create a new record"),
+        ]
+
+
+def _entered(values: dict) -> dict:
+    """What the user typed, as kept with a match decision."""
+    address = values.get("address") or {}
+    kept = {name: values.get(name) for name in ("first_name", "last_name", "known_as", "date_of_birth",
+                                                 "expected_date_of_birth", "sex", "nhs_number")}
+    kept["postcode"] = address.get("postcode", "")
+    return {name: value.isoformat() if isinstance(value, datetime.date) else value for name, value in kept.items()}
+
+
+def create(request):
+    form = NewPersonForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return _create_page(request, form)
+    new_person = {"disabilities": form.cleaned_data["disabilities"], "address": form.address(), **form.identity()}
+    try:
+        values = services.validate_new_person(**new_person)
+    except ValidationError as error:
+        show_service_errors(form, error)
+        return _create_page(request, form)
+    duplicates = possible_duplicates(request.user, facts_for_entry(values))
+    if not duplicates:
+        person = services.create_person(actor=request.user, request=request, **new_person)
+        return redirect(_record_url(person))
+    decision_form = DecisionForm(request.POST if request.POST.get("step") == "decide" else None,
+                                 duplicates=duplicates)
+    if not decision_form.is_bound or not decision_form.is_valid():
+        return _matches_page(request, decision_form, duplicates)
+    return _decide(request, decision_form.cleaned_data["decision"], duplicates, new_person, values)
+
+
+def _decide(request, decision: str, duplicates: Duplicates, new_person: dict, values: dict):
+    decision_record = {"actor": request.user, "request": request, "candidates": duplicates.all_records(),
+                       "entered": _entered(values)}
+    if decision == "new":
+        with transaction.atomic():
+            person = services.create_person(actor=request.user, request=request, **new_person)
+            services.record_match_decision(outcome=MatchDecision.Outcome.NEW_PERSON, chosen=person,
+                                           **decision_record)
+        return redirect(_record_url(person))
+    chosen = next(d.person for d in duplicates.shown if str(d.person.pk) == decision)
+    services.record_match_decision(outcome=MatchDecision.Outcome.SAME_PERSON, chosen=chosen, **decision_record)
+    return redirect(_record_url(chosen))
+
+
+def _create_page(request, form):
+    return render(request, "people/create.html", {"form": form, "page_title": "Record a new person"})
+
+
+def _matches_page(request, form, duplicates: Duplicates):
+    carried = [(name, value) for name, values in request.POST.lists()
+               if name not in ("csrfmiddlewaretoken", "decision", "step") for value in values]
+    return render(request, "people/matches.html", {
+        "form": form, "duplicates": duplicates, "carried": carried, "age": age,
+        "page_title": "Check whether this person is already recorded",
+    })
+
+
+# A person's record -------------------------------------------------------------------------------------
+
+
+RECORD_PREFETCHES = (
+    "aliases",
+    "addresses",
+    "disabilities",
+    Prefetch("relationships_from", queryset=Relationship.objects.select_related("relative").order_by("pk")),
+    Prefetch("relationships_to", queryset=Relationship.objects.select_related("person").order_by("pk")),
+    Prefetch(
+        "household_memberships",
+        queryset=HouseholdMember.objects.select_related("household").prefetch_related(
+            Prefetch("household__members", queryset=HouseholdMember.objects.select_related("person").order_by("pk"))
+        ),
+    ),
+    Prefetch("merges_kept", to_attr="open_merges",
+             queryset=Merge.objects.filter(reversed_at__isnull=True).select_related("merged", "merged_by")),
+)
+
+
+def _relationship_rows(person: Person) -> list[dict]:
+    rows = [
+        {"other": link.person, "label": link.get_kind_display(), "link": link,
+         "holder": link.person}
+        for link in person.relationships_to.all()
+    ] + [
+        {"other": link.relative, "label": INVERSE_KIND[link.kind], "link": link, "holder": person}
+        for link in person.relationships_from.all()
+    ]
+    return rows
+
+
+@record_view()
+def person_record(request, person: Person):
+    prefetch_related_objects([person], *RECORD_PREFETCHES)
+    allocation = (Allocation.objects.filter(child=person, end_date__isnull=True)
+                  .select_related("worker", "team").first())
+    relationships = _relationship_rows(person)
+    others = {row["other"].pk for row in relationships} | {
+        member.person_id for membership in person.household_memberships.all()
+        for member in membership.household.members.all()
+    }
+    viewable_ids = set(
+        policy.viewable_people(request.user, Person.objects.filter(pk__in=others)).values_list("pk", flat=True)
+    ) if others else set()
+    return render(request, "people/record.html", {
+        "person": person,
+        "allocation": allocation,
+        "age": age(person),
+        "relationships": relationships,
+        "viewable_ids": viewable_ids,
+        "current_addresses": [a for a in person.addresses.all() if a.end_date is None],
+        "can_see_viewers": _may_see_viewers(request.user),
+        "can_edit": policy.can_edit(request.user, person),
+        "is_administrator": request.user.role == Role.ADMINISTRATOR,
+        "page_title": person.full_name,
+    })
+
+
+@record_view()
+def chronology_page(request, person: Person):
+    return render(request, "people/chronology.html", {
+        "person": person, "events": chronology(person), "page_title": f"Chronology: {person.full_name}",
+    })
+
+
+@record_view()
+def merged_records(request, person: Person):
+    """The records merged into this one, with their own histories, for those who may see them."""
+    merged = [m for m in Person.objects.filter(merged_into=person).order_by("pk") if policy.can_view(request.user, m)]
+    restricted = [m for m in merged if m.is_restricted and not reason_given_recently(request, m)]
+    if restricted:
+        url = reverse("access:restricted_reason", kwargs={"person_id": restricted[0].pk})
+        return redirect(f"{url}?next={request.get_full_path()}")
+    for other in merged:
+        record(Action.VIEW, request=request, subject=other, child=other, details={"page": "people:merged_records"})
+    return render(request, "people/merged_records.html", {
+        "person": person, "records": [(other, chronology(other)) for other in merged],
+        "page_title": f"Also recorded as: {person.full_name}",
+    })
+
+
+# Changing a record ---------------------------------------------------------------------------------------
+
+
+def _save_or_show(request, form, save):
+    """Call the service with the form's values; on refusal, put the messages on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        show_service_errors(form, error)
+        return False
+    return True
+
+
+def _form_page(request, person: Person, form, *, title: str, template: str = "people/form.html", **extra):
+    return render(request, template, {"person": person, "form": form, "page_title": title, **extra})
+
+
+@record_view(edit=True)
+def edit(request, person: Person):
+    initial = {name: getattr(person, name) for name in services.IDENTITY_FIELDS}
+    form = EditPersonForm(request.POST or None, initial=initial)
+    if _save_or_show(request, form, lambda data: services.update_person(
+            actor=request.user, request=request, person=person, **form.identity())):
+        return redirect(_record_url(person))
+    return _form_page(request, person, form, title="Change identity details", submit="Save changes")
+
+
+@record_view(edit=True)
+def add_alias(request, person: Person):
+    form = AliasForm(request.POST or None)
+    if _save_or_show(request, form, lambda data: services.add_alias(
+            actor=request.user, request=request, person=person, **data)):
+        return redirect(_record_url(person))
+    return _form_page(request, person, form, title="Add another name", submit="Add name")
+
+
+@record_view(edit=True)
+def add_address(request, person: Person):
+    form = AddressForm(request.POST or None)
+    if _save_or_show(request, form, lambda data: services.add_address(
+            actor=request.user, request=request, person=person, **data)):
+        return redirect(_record_url(person))
+    return _form_page(request, person, form, title="Add an address", submit="Add address")
+
+
+@record_view(edit=True)
+def set_disabilities(request, person: Person):
+    form = DisabilitiesForm(request.POST or None,
+                            initial={"disabilities": [row.code for row in person.disabilities.all()]})
+    if _save_or_show(request, form, lambda data: services.set_disabilities(
+            actor=request.user, request=request, person=person, disability_codes=data["disabilities"])):
+        return redirect(_record_url(person))
+    return _form_page(request, person, form, title="Disabilities", submit="Save disabilities")
+
+
+@record_view(edit=True)
+def add_relationship(request, person: Person):
+    query = request.GET.get("q") or request.POST.get("q", "")
+    results = _picker_results(request, person, query)
+    form = RelationshipForm(request.POST or None)
+    form.fields["relative"].choices = _picker_choices(results)
+
+    def save(data):
+        relative = _chosen_viewable(request.user, data["relative"])
+        if relative is None:
+            raise ValidationError({"relative": ["Choose the person they are related to"]})
+        pair = (relative, person) if data["direction"] == "theirs" else (person, relative)
+        services.add_relationship(actor=request.user, request=request, person=pair[0], relative=pair[1],
+                                  kind=data["kind"], parental_responsibility=data["parental_responsibility"],
+                                  start_date=data["start_date"])
+
+    if _save_or_show(request, form, save):
+        return redirect(_record_url(person))
+    return _form_page(request, person, form, title="Add a relationship", template="people/pick_person.html",
+                      query=query, results=results, picker="relative", submit="Add relationship",
+                      search_label="Search for the person by name")
+
+
+def _households_near(person: Person) -> list[Household]:
+    """Households this person or their relatives belong to: the ones they are most likely to join."""
+    near = (Q(members__person=person) | Q(members__person__relationships_from__relative=person)
+            | Q(members__person__relationships_to__person=person))
+    return list(Household.objects.filter(near).distinct().order_by("name"))
+
+
+@record_view(edit=True)
+def add_to_household(request, person: Person):
+    form = HouseholdForm(request.POST or None, households=_households_near(person))
+
+    def save(data):
+        with transaction.atomic():
+            if data["household"]:
+                household = Household.objects.get(pk=data["household"])
+            else:
+                household = services.create_household(actor=request.user, request=request, name=data["name"])
+            services.add_household_member(actor=request.user, request=request, household=household, person=person,
+                                          start_date=data["start_date"])
+
+    if _save_or_show(request, form, save):
+        return redirect(_record_url(person))
+    return _form_page(request, person, form, title="Add to a household", submit="Add to household")
+
+
+# Merging -------------------------------------------------------------------------------------------------
+
+
+@record_view(edit=True)
+def merge(request, person: Person):
+    """Merge a duplicate record into this one, which is kept."""
+    query = request.GET.get("q") or request.POST.get("q", "")
+    results = _picker_results(request, person, query)
+    form = MergeForm(request.POST or None)
+    form.fields["merged"].choices = _picker_choices(results)
+
+    def save(data):
+        duplicate = _chosen_viewable(request.user, data["merged"])
+        if duplicate is None:
+            raise ValidationError({"merged": ["Choose the record to merge into this one"]})
+        services.merge_people(actor=request.user, request=request, kept=person, merged=duplicate,
+                              reason=data["reason"])
+
+    if _save_or_show(request, form, save):
+        return redirect(_record_url(person))
+    return _form_page(request, person, form, title="Merge a duplicate record into this one",
+                      template="people/pick_person.html", query=query, results=results, picker="merged",
+                      submit="Merge records", search_label="Search for the duplicate record by name",
+                      warning="The duplicate’s page will open this record instead. Both histories are kept, "
+                              "and an administrator can separate the records again.")
+
+
+@record_view(edit=True)
+def unmerge(request, person: Person):
+    """Separate a record that was merged into this one: administrators only."""
+    if request.user.role != Role.ADMINISTRATOR:
+        raise PermissionDenied("Only an administrator can separate merged records")
+    merged = list(Person.objects.filter(merged_into=person).order_by("pk"))
+    if not merged:
+        raise Http404("No merged records")
+    form = UnmergeForm(request.POST or None)
+    form.fields["merged"].choices = [(other.pk, _identity_line(other)) for other in merged]
+
+    def save(data):
+        chosen = next((other for other in merged if other.pk == data["merged"]), None)
+        if chosen is None:
+            raise ValidationError({"merged": ["Choose the record to separate"]})
+        services.unmerge_people(actor=request.user, request=request, merged=chosen, reason=data["reason"])
+
+    if _save_or_show(request, form, save):
+        return redirect(_record_url(person))
+    return _form_page(request, person, form, title="Separate merged records", submit="Separate records")
