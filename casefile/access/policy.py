@@ -231,6 +231,11 @@ def editable_people(user: User, queryset: QuerySet | None = None) -> QuerySet:
     return _people(user, EDIT, queryset)
 
 
+def can_see_viewers(user: User) -> bool:
+    """Who may see "who has viewed this record" (for a record they may already open): managers and admins."""
+    return user.role in MANAGER_ROLES or user.role == Role.ADMINISTRATOR
+
+
 def reasons_for_access(user: User, person: Person) -> list[str]:
     """Plain-English reasons this user may see this record, for the record page and for audits."""
     if person.is_restricted:

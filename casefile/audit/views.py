@@ -2,21 +2,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from casefile.access import policy
 from casefile.access.records import record_view
-from casefile.accounts.models import MANAGER_ROLES, Role
 from casefile.audit.models import VIEWING_ACTIONS, AuditEvent
 
 VIEWERS_PAGE_SIZE = 50
 
 
-def may_see_viewers(user) -> bool:
-    return user.role in MANAGER_ROLES or user.role == Role.ADMINISTRATOR
-
-
 @record_view()
 def viewers(request, person):
     """Who has viewed, exported or printed this record: for managers and administrators."""
-    if not may_see_viewers(request.user):
+    if not policy.can_see_viewers(request.user):
         raise Http404("No record found")
     events = (
         AuditEvent.objects.filter(child=person, action__in=VIEWING_ACTIONS)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from casefile.access import policy
 from casefile.access.records import reason_given_recently, record_view
-from casefile.accounts.models import MANAGER_ROLES, Role
+from casefile.accounts.models import Role
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.models import Allocation
@@ -60,10 +60,6 @@ def age(person: Person) -> str:
 
 def _record_url(person: Person) -> str:
     return reverse("people:record", kwargs={"person_id": person.pk})
-
-
-def _may_see_viewers(user) -> bool:
-    return user.role in MANAGER_ROLES or user.role == Role.ADMINISTRATOR
 
 
 # Finding people ----------------------------------------------------------------------------------------
@@ -229,7 +225,7 @@ def person_record(request, person: Person):
         "relationships": relationships,
         "viewable_ids": viewable_ids,
         "current_addresses": [a for a in person.addresses.all() if a.end_date is None],
-        "can_see_viewers": _may_see_viewers(request.user),
+        "can_see_viewers": policy.can_see_viewers(request.user),
         "can_edit": policy.can_edit(request.user, person),
         "is_administrator": request.user.role == Role.ADMINISTRATOR,
         "page_title": person.full_name,
