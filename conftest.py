@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from casefile import testing
@@ -35,3 +37,23 @@ def _empty_audit_trail_before_flush(request):
     from casefile.audit import guards
 
     guards.empty_for_tests(connection)
+
+
+# Browser tests (marked `system`): Debian's Chromium driven by Playwright against pytest-django's live server.
+# Playwright's sync API runs an event loop in the test thread; the ORM calls tests make are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = "/usr/bin/chromium"
+# Quiet and offline: without these Chromium tries to reach Google's services, which this network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Never a browser that Playwright downloads: always the system one."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, live_server):
+    return {**browser_context_args, "base_url": live_server.url, "locale": "en-GB", "timezone_id": "Europe/London"}

@@ -2,18 +2,29 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from casefile.access import policy
-from casefile.people.models import Person
+from casefile.accounts.models import MANAGER_ROLES
+from casefile.accounts.team_views import allocated_children, teams_overseen_by
+from casefile.casework.models import Allocation
 
 
 def my_work(request):
-    """The children allocated to the signed-in user."""
-    children = (
-        policy.viewable_people(request.user, Person.objects.filter(kind=Person.Kind.CHILD))
-        .filter(allocations__worker=request.user, allocations__end_date__isnull=True)
-        .order_by("last_name", "first_name")
-    )
-    return render(request, "core/my_work.html", {"children": children})
+    """The children allocated to the signed-in user and, for managers, those their teams hold."""
+    user = request.user
+    context = {
+        "children": allocated_children(user, Allocation.objects.filter(worker=user)),
+        "is_manager": user.role in MANAGER_ROLES,
+        "teams": [],
+        "team_children": [],
+    }
+    if context["is_manager"]:
+        teams = list(teams_overseen_by(user))
+        context["teams"] = teams
+        context["team_children"] = allocated_children(
+            user, Allocation.objects.filter(team__in=teams).exclude(worker=user)
+        )
+    elif user.team_id is not None:
+        context["teams"] = [user.team]
+    return render(request, "core/my_work.html", context)
 
 
 def healthz(request):

@@ -8,7 +8,7 @@ from django.test import override_settings
 from casefile.accounts.tests.conftest import current_code
 from casefile.testing import PASSWORD
 from tests.system.accessibility import assert_accessible
-from tests.system.conftest import sign_in
+from tests.system.browser import sign_in
 
 pytestmark = [pytest.mark.system, pytest.mark.xdist_group("browser")]
 

@@ -1,0 +1,147 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from casefile.access import policy
+from casefile.access.models import AgencyShare, RestrictedAccessGrant
+from casefile.accounts.models import Role, Team, User
+from casefile.casework.models import Allocation, Conference
+from casefile.demo import seed as demo
+from casefile.people.models import Person, Relationship
+from casefile.quality.models import CaseSample
+from casefile.rules.identifiers import validate_nhs_number, validate_upn
+from casefile.rules.names import phonetic_key
+
+
+def run_seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo_mode(settings):
+    settings.DEMO_MODE = True
+
+
+@pytest.fixture
+def seeded(db, demo_mode):
+    return run_seed()
+
+
+def test_it_refuses_to_run_outside_demo_mode_without_force(db, settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="CASEFILE_DEMO=1"):
+        run_seed()
+    assert not User.objects.exists()
+
+
+def test_with_force_outside_demo_mode_it_sets_no_password_anyone_could_use(db, settings):
+    settings.DEMO_MODE = False
+    output = run_seed("--force")
+    assert "No passwords are set" in output
+    assert demo.DEMO_PASSWORD not in output
+    assert User.objects.count() == len(demo.STAFF)
+    assert not any(user.has_usable_password() for user in User.objects.all())
+
+
+def test_it_prints_every_login_with_its_role_and_team_and_the_demo_password(seeded):
+    assert "sw.jones     Social worker              Assessment Team" in seeded
+    for spec in demo.STAFF:
+        assert spec.username in seeded
+    assert f"Password for every demo login: {demo.DEMO_PASSWORD}" in seeded
+    assert User.objects.get(username="sw.jones").check_password(demo.DEMO_PASSWORD)
+
+
+def test_running_it_again_creates_nothing_and_prints_the_same_logins(seeded):
+    counts = (User.objects.count(), Person.objects.count(), Allocation.objects.count())
+    again = run_seed()
+    assert (User.objects.count(), Person.objects.count(), Allocation.objects.count()) == counts
+    assert "nothing created" in again
+    assert again.splitlines()[1:] == seeded.splitlines()[1:]
+
+
+def test_the_same_seed_builds_the_same_authority(db, demo_mode):
+    def build(seed: int) -> list[tuple]:
+        with transaction.atomic():
+            demo.seed(seed=seed)
+            people = list(Person.objects.order_by("id").values_list(
+                "first_name", "last_name", "date_of_birth", "nhs_number", "upn", "ethnicity"))
+            transaction.set_rollback(True)
+        return people
+
+    first = build(1)
+    assert build(1) == first
+    assert build(2) != first
+
+
+def test_it_creates_the_teams_and_a_member_of_staff_for_every_role(seeded):
+    assert set(Team.objects.values_list("name", flat=True)) >= {
+        "Front Door", "Assessment Team", "Child in Need and Child Protection Team", "Conference and Review",
+        "Quality Assurance", "Performance",
+    }
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    police = User.objects.get(role=Role.PARTNER_VIEWER)
+    assert police.agency == "police"
+
+
+def test_every_social_worker_has_a_manager_chain_up_to_the_head_of_service(seeded):
+    for worker in User.objects.filter(role=Role.SOCIAL_WORKER):
+        chain = [manager.role for manager in worker.manager_chain()]
+        assert chain == [Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE]
+        assert worker.team.manager == worker.manager
+
+
+def test_children_have_families_with_fathers_and_parental_responsibility_recorded(seeded):
+    children = Person.objects.filter(kind=Person.Kind.CHILD)
+    assert 38 <= children.count() <= 45
+    fathers = Relationship.objects.filter(kind=Relationship.Kind.PARENT, person__sex="M")
+    assert fathers.exists()
+    assert Relationship.objects.filter(kind=Relationship.Kind.PARENT, parental_responsibility=True).exists()
+    assert Relationship.objects.filter(kind=Relationship.Kind.SIBLING).exists()
+    for link in Relationship.objects.filter(kind=Relationship.Kind.PARENT, relative__date_of_birth__isnull=False):
+        years_older = (link.relative.date_of_birth - link.person.date_of_birth).days / 365
+        assert years_older > 16, f"{link.person} is too young to be {link.relative}'s parent"
+    assert all(child.addresses.exists() for child in children)
+    assert all(child.household_memberships.exists() for child in children.exclude(restriction="adoption"))
+
+
+def test_identity_data_is_valid_or_left_missing(seeded):
+    children = Person.objects.filter(kind=Person.Kind.CHILD)
+    unborn = children.filter(date_of_birth__isnull=True, expected_date_of_birth__isnull=False)
+    assert unborn.exists()
+    assert children.filter(ethnicity="").exists(), "some ethnicity must be left unrecorded, not defaulted"
+    for person in Person.objects.exclude(nhs_number=""):
+        assert validate_nhs_number(person.nhs_number) == person.nhs_number
+        assert person.nhs_number.startswith("999")  # NHS England's range that is never issued
+    upns = list(children.exclude(upn="").values_list("upn", flat=True))
+    assert upns
+    assert all(validate_upn(upn) == upn for upn in upns)
+    assert all(p.last_name_key == phonetic_key(p.last_name) for p in Person.objects.all())
+
+
+def test_it_allocates_most_children_and_leaves_some_waiting(seeded):
+    children = Person.objects.filter(kind=Person.Kind.CHILD)
+    allocated = Allocation.objects.filter(end_date__isnull=True).values("child").distinct().count()
+    assert 0 < allocated < children.count()
+    sw_jones = User.objects.get(username="sw.jones")
+    assert policy.viewable_people(sw_jones, children).exists()
+
+
+def test_the_chair_qa_officer_police_and_named_worker_each_have_a_reason_to_see_a_record(seeded):
+    chair = User.objects.get(username="iro.bennett")
+    assert Conference.objects.filter(chair=chair).count() >= 3
+    assert policy.viewable_people(chair, Person.objects.filter(kind=Person.Kind.CHILD)).exists()
+
+    sample = CaseSample.objects.get()
+    assert policy.can_view(sample.officer, sample.child)
+
+    share = AgencyShare.objects.get()
+    assert policy.can_view(User.objects.get(username="police.reid"), share.child)
+
+    grant = RestrictedAccessGrant.objects.get()
+    assert grant.child.restriction == Person.Restriction.ADOPTION
+    assert policy.can_view(grant.user, grant.child)
+    assert not policy.can_view(grant.user.manager, grant.child)
