@@ -26,7 +26,7 @@ demo: $(VENV)/.base-installed
 
 # The whole suite on SQLite, then again on PostgreSQL when a server is reachable.
 test: $(VENV)/.dev-installed
-	scripts/ensure-chromium
+	scripts/ensure-system-packages
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(PY) scripts/postgres_reachable.py "$(PG_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres; \

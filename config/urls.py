@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("casefile.core.urls")),
     path("", include("casefile.accounts.urls")),
     path("people/", include("casefile.people.urls")),
+    path("", include("casefile.casework.urls")),
     path("", include("casefile.access.urls")),
     path("", include("casefile.audit.urls")),
 ]

@@ -314,9 +314,11 @@ class _Builder:
                         if a.child.date_of_birth is not None]
         for child in cin_children[:4]:
             initial = self.today - datetime.timedelta(days=self.rng.randint(100, 200))
-            Conference.objects.create(child=child, kind=Conference.Kind.INITIAL, date=initial, chair=chair)
+            Conference.objects.create(child=child, kind=Conference.Kind.INITIAL, date=initial, chair=chair,
+                                      recorded_by=chair)
             Conference.objects.create(child=child, kind=Conference.Kind.REVIEW,
-                                      date=initial + datetime.timedelta(days=90), chair=chair)
+                                      date=initial + datetime.timedelta(days=90), chair=chair,
+                                      recorded_by=chair)
         sampled = cin_children[4] if len(cin_children) > 4 else cin_children[0]
         CaseSample.objects.create(child=sampled, officer=self.staff["qa.shaw"],
                                   sampled_on=self.today - datetime.timedelta(days=7))

@@ -27,7 +27,8 @@ def records(org):
     Relationship.objects.create(person=dawn, relative=lily, kind=Relationship.Kind.PARENT, parental_responsibility=True)
     make_child("Noah", "Unallocated")
     mia = make_child("Mia", "Conference")
-    Conference.objects.create(child=mia, kind=Conference.Kind.INITIAL, date=today, chair=org.chris)
+    Conference.objects.create(child=mia, kind=Conference.Kind.INITIAL, date=today, chair=org.chris,
+                              recorded_by=org.chris)
     leo = make_child("Leo", "Sampled")
     CaseSample.objects.create(child=leo, officer=org.quinn)
     closed_sample = make_child("Cara", "Closedsample")

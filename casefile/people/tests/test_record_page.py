@@ -87,7 +87,7 @@ def test_the_chronology_lists_what_was_recorded_newest_first(client, org, child)
                               start_date=datetime.date(2016, 5, 14))
     add_address(child, "LS1 4AB", start=datetime.date(2020, 2, 1))
     Conference.objects.create(child=child, kind=Conference.Kind.INITIAL, date=datetime.date(2024, 3, 1),
-                              chair=org.chris)
+                              chair=org.chris, recorded_by=org.chris)
     client.force_login(org.sam)
     page = client.get(record_url(child, "people:chronology")).content.decode()
     assert 'class="moj-timeline"' in page
@@ -115,7 +115,7 @@ def _give_history(org, child, size: int) -> None:
                     start=datetime.date(2000 + number, 1, 1), end=datetime.date(2000 + number, 6, 1))
         add_alias(child, first=f"Alias{number}", last="Hartley")
         Conference.objects.create(child=child, kind=Conference.Kind.REVIEW, date=datetime.date(2020, 1, 1),
-                                  chair=org.chris)
+                                  chair=org.chris, recorded_by=org.chris)
         Allocation.objects.create(child=child, worker=org.tess, team=org.assessment, reason="Cover",
                                   allocated_by=org.tess, start_date=datetime.date(2010, 1, 1),
                                   end_date=datetime.date(2010, 2, 1))

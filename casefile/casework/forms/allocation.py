@@ -1,0 +1,1 @@
+"""Forms for the allocation part of the child's journey."""

@@ -1,0 +1,1 @@
+"""Forms for the episodes part of the child's journey."""

@@ -1,0 +1,1 @@
+"""Forms for the plans part of the child's journey."""

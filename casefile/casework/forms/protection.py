@@ -1,0 +1,1 @@
+"""Forms for the protection part of the child's journey."""

@@ -1,0 +1,1 @@
+"""Casework writes, one module per part of the journey (episodes, protection, plans, allocation)."""

@@ -1,0 +1,1 @@
+"""Writes for the allocation part of the child's journey. Each function validates, writes atomically and audits."""

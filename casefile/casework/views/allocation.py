@@ -1,0 +1,3 @@
+"""Pages for the allocation part of the child's journey."""
+
+urlpatterns: list = []

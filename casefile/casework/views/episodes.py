@@ -1,0 +1,3 @@
+"""Pages for the episodes part of the child's journey."""
+
+urlpatterns: list = []

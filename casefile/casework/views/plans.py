@@ -1,0 +1,3 @@
+"""Pages for the plans part of the child's journey."""
+
+urlpatterns: list = []

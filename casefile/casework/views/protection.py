@@ -1,0 +1,3 @@
+"""Pages for the protection part of the child's journey."""
+
+urlpatterns: list = []
