@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casefile.accounts.models import Role
+from casefile.casework.testing import make_journey
 from casefile.rules.identifiers import format_nhs_number
 from casefile.testing import make_user
 
@@ -35,9 +36,13 @@ def all_patterns():
     return list(_walk(get_resolver().url_patterns))
 
 
-def _argument_values(child, team):
-    """How to fill each URL argument: with the secret child's, or their team's, identifiers where it matters."""
+def _argument_values(child, team, journey=None):
+    """How to fill each URL argument: with the secret child's, or their team's, identifiers where it matters.
+
+    Casework records (episode_id, assessment_id, plan_id, ...) are the secret child's own, from a whole journey.
+    """
     return {
+        **(journey.ids() if journey else {}),
         "person_id": child.pk,
         "team_id": team.pk,
         # allauth's own arguments: not about children, any well-formed value will do.
@@ -64,8 +69,8 @@ def _path_for(route: str, values: dict) -> str | None:
     return "/" + path
 
 
-def test_every_url_argument_has_a_value(org, child):
-    values = _argument_values(child, org.assessment)
+def test_every_url_argument_has_a_value(org, secret_child, journey):
+    values = _argument_values(secret_child, org.assessment, journey)
     for route, name, _ in all_patterns():
         try:
             _path_for(route, values)
@@ -109,6 +114,11 @@ def secret_child(child):
     return child
 
 
+@pytest.fixture
+def journey(org, secret_child):
+    return make_journey(secret_child, worker=org.sam, manager=org.tess, chair=org.hana)
+
+
 def test_the_sweep_query_finds_the_child_for_someone_allowed_to_see_her(client, org, secret_child):
     """The control: without it, a search that found nothing for anyone would pass the sweep below."""
     client.force_login(org.fran)
@@ -116,9 +126,9 @@ def test_the_sweep_query_finds_the_child_for_someone_allowed_to_see_her(client, 
         assert _shows_child(client.get(reverse("people:search"), query), secret_child), query
 
 
-def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, secret_child, outsiders):
+def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, secret_child, journey, outsiders):
     child = secret_child
-    values = _argument_values(child, org.assessment)
+    values = _argument_values(child, org.assessment, journey)
     checked = 0
     for user in outsiders:
         for route, name, _ in all_patterns():
