@@ -360,7 +360,7 @@ class Plan(Recorded):
     latest_category = models.CharField(max_length=3, choices=_choices(codes.CATEGORY_OF_ABUSE), blank=True)
     contingency = models.TextField(help_text="What will happen if the plan does not work")
     visit_interval_working_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="How often the child must be visited; for a child in need plan, the plan sets it"
+        null=True, blank=True, help_text="Working days between visits; a child in need plan must set it"
     )
     history = HistoricalRecords()
 

@@ -49,7 +49,8 @@ def make_journey(child: Person, worker: User, manager: User, chair: User,
         return day + datetime.timedelta(days=days)
 
     by = {"recorded_by": worker}
-    episode = cw.Episode.objects.create(child=child, referral_date=day, referral_source="2A", referral_decision_date=day,
+    episode = cw.Episode.objects.create(child=child, referral_date=day, referral_source="2A",
+                                        referral_decision_date=day,
                                         referral_decided_by=manager, referral_nfa=False, primary_need="N1", **by)
     assessment = cw.Assessment.objects.create(
         episode=episode, start_date=later(1), child_seen=True, child_seen_on=later(2), child_seen_alone=True,
