@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from casefile.access.models import AgencyShare, RestrictedAccessGrant
 from casefile.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role, User
-from casefile.casework.models import Allocation, Conference
+from casefile.casework.models import Allocation, Conference, Episode
 from casefile.people.models import Person, Relationship
 from casefile.quality.models import CaseSample
 
@@ -92,6 +92,21 @@ def _manager_chain_people(user: User) -> Q:
     return chain
 
 
+def _is_waiting_for_a_worker(user: User, person: Person) -> bool:
+    return (
+        user.role in MANAGER_ROLES
+        and _open_allocation(person) is None
+        and any(episode.closure_date is None for episode in person.episodes.all())
+    )
+
+
+def _people_waiting_for_a_worker(user: User) -> Q:
+    if user.role not in MANAGER_ROLES:
+        return NOBODY
+    open_episodes = Episode.objects.filter(closure_date__isnull=True).values("child_id")
+    return Q(pk__in=open_episodes) & ~Q(pk__in=_allocated_ids())
+
+
 def _has_role(*roles: Role) -> Callable[[User, Person], bool]:
     return lambda user, person: user.role in roles
 
@@ -145,6 +160,8 @@ RULES: tuple[Rule, ...] = (
          _in_allocated_team, _team_people),
     Rule("manager_chain", "The allocated worker's managers, up to the head of service", frozenset({VIEW, EDIT}),
          _in_manager_chain, _manager_chain_people),
+    Rule("waiting_for_a_worker", "Managers, for children with an open case and no allocated worker",
+         frozenset({VIEW, EDIT}), _is_waiting_for_a_worker, _people_waiting_for_a_worker),
     Rule("front_door", "Front-door practitioners, who must see history before any decision",
          frozenset({VIEW, EDIT}), _has_role(Role.FRONT_DOOR), _everyone_for(Role.FRONT_DOOR)),
     Rule("conference_chair", "Chairs and IROs of the child's conferences", frozenset({VIEW, EDIT}),

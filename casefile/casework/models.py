@@ -80,6 +80,9 @@ class Episode(Recorded):
     childs_views_at_closure = models.TextField(blank=True)
     closure_signed_off_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closure_signed_off_on = models.DateField(null=True, blank=True)
+    # A closure is proposed by a worker and signed off by a manager who is someone else; until then it is open.
+    closure_proposed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closure_proposed_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -217,6 +220,8 @@ class StrategyParticipant(models.Model):
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=200, blank=True)
     information_shared = models.TextField(blank=True)
+    # Set when the agency did not take part: why not (police, health and social care must each be accounted for).
+    absence_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     def __str__(self) -> str:

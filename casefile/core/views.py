@@ -2,28 +2,35 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from casefile.accounts.models import MANAGER_ROLES
+from casefile.accounts.models import MANAGER_ROLES, Role
 from casefile.accounts.team_views import allocated_children, teams_overseen_by
+from casefile.casework.caseloads import may_see_unallocated
+from casefile.casework.deadlines import deadlines_for_children
 from casefile.casework.models import Allocation
 
 
 def my_work(request):
-    """The children allocated to the signed-in user and, for managers, those their teams hold."""
+    """The children allocated to the signed-in user and, for managers, those their teams hold, each with what is
+    due next; the user's own overdue items are listed first so they cannot be missed."""
     user = request.user
+    is_manager = user.role in MANAGER_ROLES
+    mine = Allocation.objects.filter(worker=user)
+    teams = list(teams_overseen_by(user)) if is_manager else ([user.team] if user.team_id is not None else [])
+    theirs = Allocation.objects.filter(team__in=teams).exclude(worker=user) if is_manager else Allocation.objects.none()
+    # One set of deadline queries for both tables, whatever the number of children.
+    held = (mine | theirs).filter(end_date__isnull=True).values_list("child_id", flat=True)
+    deadlines = deadlines_for_children(held, request=request)
+    children = allocated_children(user, mine, deadlines=deadlines)
     context = {
-        "children": allocated_children(user, Allocation.objects.filter(worker=user)),
-        "is_manager": user.role in MANAGER_ROLES,
-        "teams": [],
-        "team_children": [],
+        "children": children,
+        "overdue": sorted((d for row in children for d in row.deadlines if d.is_overdue), key=lambda d: d.due),
+        "names": {row.child.pk: row.child for row in children},
+        "is_manager": is_manager,
+        "teams": teams,
+        "team_children": allocated_children(user, theirs, deadlines=deadlines) if is_manager else [],
+        "sees_unallocated": may_see_unallocated(user),
+        "is_administrator": user.role == Role.ADMINISTRATOR,
     }
-    if context["is_manager"]:
-        teams = list(teams_overseen_by(user))
-        context["teams"] = teams
-        context["team_children"] = allocated_children(
-            user, Allocation.objects.filter(team__in=teams).exclude(worker=user)
-        )
-    elif user.team_id is not None:
-        context["teams"] = [user.team]
     return render(request, "core/my_work.html", context)
 
 

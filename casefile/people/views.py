@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from casefile.access import policy
 from casefile.access.records import reason_given_recently, record_view
@@ -23,9 +24,14 @@ from casefile.accounts.models import Role
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.models import Allocation
+from casefile.casework.views.allocation import next_steps_context
 from casefile.core import presenters
+from casefile.core.pdf import pdf_response, render_pdf
 from casefile.people import services
-from casefile.people.chronology import chronology
+from casefile.people.chronology import Filters, chronology, find_entry
+from casefile.people.chronology import entries as chronology_entries
+from casefile.people.chronology import save_note as save_chronology_note
+from casefile.people.chronology_forms import ExportForm, FilterForm, NoteForm, filter_query
 from casefile.people.forms import (
     AddressForm,
     AliasForm,
@@ -229,13 +235,110 @@ def person_record(request, person: Person):
         "can_edit": policy.can_edit(request.user, person),
         "is_administrator": request.user.role == Role.ADMINISTRATOR,
         "page_title": person.full_name,
+        **next_steps_context(request, person),
     })
 
 
+# The chronology ------------------------------------------------------------------------------------------
+
+# The chronology's PDF is wide: date, event, significance and analysis side by side. Fixed column widths
+# also save WeasyPrint measuring every cell on every page, which more than halves the time a long one takes.
+CHRONOLOGY_PDF_CSS = """
+@page { size: A4 landscape; }
+.govuk-table { table-layout: fixed; }
+.govuk-table thead th:nth-child(1) { width: 15%; }
+.govuk-table thead th:nth-child(2) { width: 42%; }
+.govuk-table thead th:nth-child(3) { width: 11%; }
+"""
+
+
+def _chronology_url(person: Person, query: str = "", anchor: str = "") -> str:
+    url = reverse("people:chronology", kwargs={"person_id": person.pk})
+    return url + (f"?{query}" if query else "") + (f"#{anchor}" if anchor else "")
+
+
+def _filtered_chronology(request, person: Person):
+    """The filter form, the filters it gives (None if what was entered is wrong), and every entry."""
+    form = FilterForm.for_query(request.GET)
+    return form, form.filters(), chronology_entries(person)
+
+
+def _chronology_context(request, person: Person, filters: Filters, rows: list) -> dict:
+    shown = filters.apply(rows)
+    return {"person": person, "entries": shown, "total": len(rows), "filters": filters,
+            "query": filter_query(request.GET), "age": age(person),
+            "has_merged_records": any(entry.event.from_record for entry in rows)}
+
+
 @record_view()
+@require_GET  # inside: someone who may not see the record gets 404 whatever the method
 def chronology_page(request, person: Person):
+    form, filters, rows = _filtered_chronology(request, person)
     return render(request, "people/chronology.html", {
-        "person": person, "events": chronology(person), "page_title": f"Chronology: {person.full_name}",
+        **_chronology_context(request, person, filters or Filters(), rows),
+        "form": form, "filters_wrong": filters is None, "can_edit": policy.can_edit(request.user, person),
+        "page_title": f"Chronology: {person.full_name}",
+    })
+
+
+@record_view(edit=True)
+def chronology_note(request, person: Person):
+    """Mark one event significant or not, and add analysis to it."""
+    entry = find_entry(person, request.GET.get("event", ""))
+    if entry is None:
+        raise Http404("No such event in this chronology")
+    back = _chronology_url(person, filter_query(request.GET), entry.event.anchor)
+    form = NoteForm(request.POST or None, significant=entry.significant,
+                    initial={"analysis": entry.analysis})
+    if _save_or_show(request, form, lambda data: save_chronology_note(
+            actor=request.user, request=request, child=person, event_key=entry.event.key,
+            significant=data["significant"], analysis=data["analysis"])):
+        return redirect(back)
+    return render(request, "people/chronology_note.html", {
+        "person": person, "entry": entry, "form": form, "back": back,
+        "page_title": f"Analysis: {entry.event.title}",
+    })
+
+
+def _export_filename(person: Person) -> str:
+    """The reference, never the name: file names show in download lists and email attachments."""
+    return f"chronology-{person.reference}-{timezone.localdate():%Y-%m-%d}.pdf"
+
+
+@record_view()
+def chronology_export(request, person: Person):
+    """The filtered chronology as an accessible PDF, once the user says why they need it."""
+    _, filters, rows = _filtered_chronology(request, person)
+    if filters is None:
+        return redirect(_chronology_url(person, filter_query(request.GET)))
+    context = _chronology_context(request, person, filters, rows)
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        now = timezone.now()
+        pdf = render_pdf("people/chronology_pdf.html", {**context, "produced_at": now, "produced_by": request.user,
+                                                        "action": "Exported"},
+                         request=request, stylesheets=[CHRONOLOGY_PDF_CSS])
+        record(Action.EXPORT, request=request, subject=person, child=person, reason=form.cleaned_data["reason"],
+               details={"page": "people:chronology_export", "format": "pdf", "events": len(context["entries"]),
+                        "filters": filters.as_details()})
+        return pdf_response(pdf, _export_filename(person))
+    return render(request, "people/chronology_export.html", {
+        **context, "form": form, "back": _chronology_url(person, context["query"]),
+        "page_title": "Export the chronology",
+    })
+
+
+@record_view(audit_action=Action.PRINT)
+@require_GET
+def chronology_print(request, person: Person):
+    """The filtered chronology laid out for printing from the browser."""
+    _, filters, rows = _filtered_chronology(request, person)
+    if filters is None:
+        return redirect(_chronology_url(person, filter_query(request.GET)))
+    context = _chronology_context(request, person, filters, rows)
+    return render(request, "people/chronology_print.html", {
+        **context, "produced_at": timezone.now(), "produced_by": request.user, "action": "Printed",
+        "back": _chronology_url(person, context["query"]), "page_title": f"Chronology: {person.full_name}",
     })
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from casefile.access import policy
 from casefile.access.models import AgencyShare, RestrictedAccessGrant
 from casefile.accounts.models import Agency
-from casefile.casework.models import Conference
+from casefile.casework.models import Conference, Episode
 from casefile.people.models import Person, Relationship
 from casefile.quality.models import CaseSample
 from casefile.testing import allocate, make_adult, make_child
@@ -26,6 +26,13 @@ def records(org):
     dawn = make_adult("Dawn", "Hartley")
     Relationship.objects.create(person=dawn, relative=lily, kind=Relationship.Kind.PARENT, parental_responsibility=True)
     make_child("Noah", "Unallocated")
+    # Wendy has an open case and nobody holding it: every manager may pick her up.
+    wendy = make_child("Wendy", "Waiting")
+    Episode.objects.create(child=wendy, referral_date=today, referral_source="2A", recorded_by=org.fran)
+    # Cleo's case was closed: no longer waiting for anyone.
+    cleo = make_child("Cleo", "Closedcase")
+    Episode.objects.create(child=cleo, referral_date=today - datetime.timedelta(days=90), referral_source="2A",
+                           closure_date=today, closure_reason="RC8", recorded_by=org.fran)
     mia = make_child("Mia", "Conference")
     Conference.objects.create(child=mia, kind=Conference.Kind.INITIAL, date=today, chair=org.chris,
                               recorded_by=org.chris)
@@ -57,14 +64,16 @@ def records(org):
 
 
 # Rita is the birth mother of restricted Ruby; her own record is not restricted unless someone restricts it.
-EVERYONE_UNRESTRICTED = {"lily", "dawn", "noah", "mia", "leo", "cara", "ava", "eli", "hal", "stan", "finn", "rita"}
+EVERYONE_UNRESTRICTED = {"lily", "dawn", "noah", "mia", "leo", "cara", "ava", "eli", "hal", "stan", "finn", "rita",
+                         "wendy", "cleo"}
+WAITING = {"wendy"}
 FAMILY_OF_LILY = {"lily", "dawn"}
 
 EXPECTED_VIEW = {
     "sam": FAMILY_OF_LILY,
-    "tess": FAMILY_OF_LILY | {"ruby", "rita"},
-    "simon": FAMILY_OF_LILY,
-    "hana": FAMILY_OF_LILY,
+    "tess": FAMILY_OF_LILY | {"ruby", "rita"} | WAITING,
+    "simon": FAMILY_OF_LILY | WAITING,
+    "hana": FAMILY_OF_LILY | WAITING,
     "ola": set(),
     "fran": EVERYONE_UNRESTRICTED,
     "chris": {"mia"},

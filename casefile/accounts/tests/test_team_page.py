@@ -43,10 +43,11 @@ def test_it_shows_the_team_its_manager_and_members_with_their_roles_and_caseload
     html = response.content.decode()
     assert "<h1 class=\"govuk-heading-l\">Assessment Team</h1>" in html
     assert "Tess Manager" in html
+    # Name, role, open cases, caseload weight (two children with nothing statutory running: 1 each), overdue items.
     assert table_rows(html, "Members") == [
-        ["Tess Manager", "Team manager", "0"],
-        ["Nia Senior", "Senior practitioner", "0"],
-        ["Sam Worker", "Social worker", "2"],
+        ["Tess Manager", "Team manager", "0", "0", "0"],
+        ["Nia Senior", "Senior practitioner", "0", "0", "0"],
+        ["Sam Worker", "Social worker", "2", "2", "0"],
     ]
 
 
@@ -96,3 +97,29 @@ def test_the_number_of_queries_does_not_grow_with_the_team(client, org):
     few = queries()
     grow(20, 2)
     assert queries() == few
+
+
+def test_each_child_shows_what_is_due_and_each_member_their_overdue_items(client, org, child, time_machine):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from casefile.casework.testing import make_journey
+    time_machine.move_to(datetime.datetime(2024, 4, 24, 12, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    make_journey(child, org.sam, org.tess, org.chris)
+    testing.allocate(testing.make_child("Aaron", "Abbot"), org.sam)
+    html = get(client, org.tess, org.assessment).content.decode()
+    members = table_rows(html, "Members")
+    # Lily: a child protection plan (3); Aaron: nothing statutory running (1). Lily's visit is overdue.
+    assert ["Sam Worker", "Social worker", "2", "4", "1"] in members
+    children = table_rows(html, "Children the team holds")
+    assert children[0][0] == "Lily Hartley"
+    assert " ".join(children[0][-1].split()) == (
+        "Overdue Visit the child (child protection plan): due 21 February 2024 (43 working days late)")
+    assert children[1][0] == "Aaron Abbot" and children[1][-1] == "Nothing due"
+    assert "govuk-tag--red" in html
+
+
+def test_managers_are_offered_the_caseload_page_and_members_are_not(client, org):
+    caseloads = reverse("casework:caseloads", kwargs={"team_id": org.assessment.pk})
+    assert caseloads in get(client, org.tess, org.assessment).content.decode()
+    assert caseloads not in get(client, org.sam, org.assessment).content.decode()

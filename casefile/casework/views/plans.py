@@ -1,3 +1,335 @@
-"""Pages for the plans part of the child's journey."""
+"""Pages for plans (child protection and child in need), their outcomes and SMART actions, reviews, core groups
+and statutory visits, and the child's "Plans, conferences and visits" page that links them.
 
-urlpatterns: list = []
+Every page is under the child (people/<person_id>/...) through @record_view (edit=True for changes); every
+other record in the URL is fetched with the child as a filter, so no URL reaches another child's record.
+Every change goes through casework/services/plans.py, which validates, writes atomically and audits.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+
+from casefile.access.records import record_view
+from casefile.casework.deadlines import deadlines_for_plan
+from casefile.casework.forms.plans import (
+    ActionForm,
+    CinPlanForm,
+    CoreGroupForm,
+    EndPlanForm,
+    OutcomeForm,
+    PlanDetailsForm,
+    ReviewForm,
+    VisitForm,
+)
+from casefile.casework.models import (
+    ActionProgress,
+    Conference,
+    CoreGroup,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+    PlanReview,
+    Visit,
+)
+from casefile.casework.services import plans as services
+from casefile.core.presenters import govuk_date
+from casefile.people.forms import show_service_errors
+from casefile.people.models import Person
+from casefile.rules import plan_checks
+
+
+def posted(request):
+    """The form data on a POST (even an empty one, so its errors show), else None for an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def save_or_show(request, form, save) -> bool:
+    """Call the service with the form's values; on refusal, put its messages on the form. Nothing half-saved."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        show_service_errors(form, error)
+        return False
+    return True
+
+
+def plan_url(plan: Plan) -> str:
+    return reverse("casework:plan", kwargs={"person_id": plan.child_id, "plan_id": plan.pk})
+
+
+def overview_url(person: Person) -> str:
+    return reverse("casework:plans", kwargs={"person_id": person.pk})
+
+
+def _plan(person: Person, plan_id: int) -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("started_by_conference", "ended_by_conference"),
+                             pk=plan_id, child=person)
+    plan.child = person  # the same person: saves a query wherever the page names the child
+    return plan
+
+
+def _form_page(request, person: Person, form, *, title: str, submit: str, back: str, template="form.html",
+               **extra):
+    return render(request, f"casework/plans/{template}", {
+        "person": person, "form": form, "page_title": title, "submit": submit, "back": back, **extra})
+
+
+# The child's plans, conferences and visits -----------------------------------------------------------
+
+
+@record_view()
+def overview(request, person: Person):
+    plans = list(Plan.objects.filter(child=person).order_by("-start_date", "-pk"))
+    conferences = list(Conference.objects.filter(child=person).select_related("chair").order_by("-date", "-pk"))
+    visits = list(Visit.objects.filter(child=person).select_related("worker").order_by("-date", "-pk"))
+    return render(request, "casework/plans/overview.html", {
+        "person": person, "plans": plans, "conferences": conferences, "visits": visits,
+        "open_cp_plan": next((p for p in plans if p.is_open and p.kind == Plan.Kind.CHILD_PROTECTION), None),
+        "open_cin_plan": next((p for p in plans if p.is_open and p.kind == Plan.Kind.CHILD_IN_NEED), None),
+        "page_title": f"Plans, conferences and visits: {person.full_name}",
+    })
+
+
+# A plan -------------------------------------------------------------------------------------------------
+
+
+PLAN_PREFETCHES = (
+    Prefetch("outcomes", queryset=PlanOutcome.objects.order_by("position", "pk").prefetch_related(
+        Prefetch("actions", queryset=PlanAction.objects.order_by("due_date", "pk").prefetch_related(
+            Prefetch("progress", queryset=ActionProgress.objects.select_related("review")
+                     .order_by("-review__date", "-review__pk")))))),
+    Prefetch("reviews", queryset=PlanReview.objects.select_related("conference").order_by("-date", "-pk")),
+    Prefetch("core_groups", queryset=CoreGroup.objects.prefetch_related("actions").order_by("-date", "-pk")),
+    Prefetch("visits", queryset=Visit.objects.select_related("worker").order_by("-date", "-pk")),
+)
+
+
+def action_warnings(plan: Plan) -> list[tuple[PlanOutcome, PlanAction | None, list[plan_checks.PlanWarning]]]:
+    """What the SMART checks say about each action (and each outcome with no action yet)."""
+    found = []
+    for outcome in plan.outcomes.all():
+        actions = list(outcome.actions.all())
+        if not actions:
+            found.append((outcome, None, [plan_checks.PlanWarning(
+                "outcome", "This outcome has no actions yet: add who will do what, by when")]))
+        for action in actions:
+            warnings = plan_checks.check_action(action.description, action.owner, action.measure)
+            if warnings:
+                found.append((outcome, action, warnings))
+    return found
+
+
+@record_view()
+def plan_page(request, person: Person, plan_id: int):
+    plan = _plan(person, plan_id)
+    prefetch_related_objects([plan], *PLAN_PREFETCHES)
+    return render(request, "casework/plans/plan.html", {
+        "person": person, "plan": plan, "deadlines": deadlines_for_plan(plan, request=request),
+        "warnings": action_warnings(plan),
+        "page_title": f"{plan.get_kind_display()}: {person.full_name}",
+    })
+
+
+@record_view(edit=True)
+def start_cin_plan(request, person: Person):
+    form = CinPlanForm(posted(request))
+    created = {}
+
+    def save(data):
+        created["plan"] = services.start_cin_plan(actor=request.user, request=request, child=person, **data)
+
+    if save_or_show(request, form, save):
+        return redirect(plan_url(created["plan"]))
+    return _form_page(request, person, form, title="Start a child in need plan", submit="Start the plan",
+                      back=overview_url(person),
+                      intro="Then add the plan’s outcomes and actions on the plan’s page.")
+
+
+@record_view(edit=True)
+def change_plan(request, person: Person, plan_id: int):
+    plan = _plan(person, plan_id)
+    child_in_need = plan.kind == Plan.Kind.CHILD_IN_NEED
+    form = PlanDetailsForm(posted(request), child_in_need=child_in_need, initial={
+        "contingency": plan.contingency, "visit_interval_working_days": plan.visit_interval_working_days})
+    if save_or_show(request, form, lambda data: services.change_plan(
+            actor=request.user, request=request, plan=plan, contingency=data["contingency"],
+            visit_interval_working_days=data.get("visit_interval_working_days"))):
+        return redirect(plan_url(plan))
+    return _form_page(request, person, form, title="Change the contingency" + (" and visits" if child_in_need
+                                                                              else ""),
+                      submit="Save changes", back=plan_url(plan))
+
+
+@record_view(edit=True)
+def end_plan(request, person: Person, plan_id: int):
+    plan = _plan(person, plan_id)
+    form = EndPlanForm(posted(request))
+    if save_or_show(request, form, lambda data: services.end_cin_plan(
+            actor=request.user, request=request, plan=plan, end_date=data["end_date"])):
+        return redirect(plan_url(plan))
+    return _form_page(request, person, form, title="End the child in need plan", submit="End the plan",
+                      back=plan_url(plan))
+
+
+# Outcomes and actions -----------------------------------------------------------------------------------
+
+
+@record_view(edit=True)
+def add_outcome(request, person: Person, plan_id: int):
+    plan = _plan(person, plan_id)
+    form = OutcomeForm(posted(request))
+    created = {}
+
+    def save(data):
+        created["outcome"] = services.add_outcome(actor=request.user, request=request, plan=plan, **data)
+
+    if save_or_show(request, form, save):
+        return redirect(reverse("casework:add_action", kwargs={
+            "person_id": person.pk, "plan_id": plan.pk, "outcome_id": created["outcome"].pk}))
+    return _form_page(request, person, form, title="Add an outcome for the child", submit="Add the outcome",
+                      back=plan_url(plan))
+
+
+@record_view(edit=True)
+def add_action(request, person: Person, plan_id: int, outcome_id: int):
+    plan = _plan(person, plan_id)
+    outcome = get_object_or_404(PlanOutcome, pk=outcome_id, plan=plan)
+    form = ActionForm(posted(request))
+    if save_or_show(request, form, lambda data: services.add_action(
+            actor=request.user, request=request, outcome=outcome, **data)):
+        return redirect(plan_url(plan))
+    return _form_page(request, person, form, title="Add an action", submit="Add the action", back=plan_url(plan),
+                      outcome=outcome)
+
+
+@record_view(edit=True)
+def change_action(request, person: Person, plan_id: int, action_id: int):
+    plan = _plan(person, plan_id)
+    action = get_object_or_404(PlanAction.objects.select_related("outcome"), pk=action_id, outcome__plan=plan)
+    form = ActionForm(posted(request), initial={name: getattr(action, name) for name in services.ACTION_FIELDS})
+    if save_or_show(request, form, lambda data: services.change_action(
+            actor=request.user, request=request, action=action, **data)):
+        return redirect(plan_url(plan))
+    return _form_page(request, person, form, title="Change an action", submit="Save the action",
+                      back=plan_url(plan), outcome=action.outcome)
+
+
+# Reviews ----------------------------------------------------------------------------------------------
+
+
+@record_view(edit=True)
+def record_review(request, person: Person, plan_id: int):
+    plan = _plan(person, plan_id)
+    form = ReviewForm(posted(request), actions=services.plan_actions(plan))
+    created = {}
+
+    def save(data):
+        created["review"] = services.record_review(actor=request.user, request=request, plan=plan,
+                                                   date=data["date"], summary=data["summary"],
+                                                   progress=form.progress())
+
+    if save_or_show(request, form, save):
+        return redirect(reverse("casework:review", kwargs={
+            "person_id": person.pk, "plan_id": plan.pk, "review_id": created["review"].pk}))
+    return render(request, "casework/plans/review_form.html", {
+        "person": person, "plan": plan, "form": form, "back": plan_url(plan),
+        "page_title": "Record a review meeting",
+    })
+
+
+@record_view()
+def review_page(request, person: Person, plan_id: int, review_id: int):
+    plan = _plan(person, plan_id)
+    review = get_object_or_404(PlanReview.objects.select_related("conference", "recorded_by"), pk=review_id,
+                               plan=plan)
+    progress = review.progress.select_related("action").order_by("action__due_date", "action__pk")
+    return render(request, "casework/plans/review.html", {
+        "person": person, "plan": plan, "review": review, "progress": list(progress),
+        "page_title": f"Review on {govuk_date(review.date)}",
+    })
+
+
+# Core groups -------------------------------------------------------------------------------------------
+
+
+@record_view(edit=True)
+def record_core_group(request, person: Person, plan_id: int):
+    plan = _plan(person, plan_id)
+    form = CoreGroupForm(posted(request))
+    if save_or_show(request, form, lambda data: services.record_core_group(
+            actor=request.user, request=request, plan=plan, date=data["date"], attendees=data["attendees"],
+            summary=data["summary"], actions=form.actions())):
+        return redirect(plan_url(plan))
+    return render(request, "casework/plans/core_group_form.html", {
+        "person": person, "plan": plan, "form": form, "back": plan_url(plan),
+        "page_title": "Record a core group meeting",
+    })
+
+
+@record_view()
+def core_group_page(request, person: Person, plan_id: int, core_group_id: int):
+    plan = _plan(person, plan_id)
+    core_group = get_object_or_404(CoreGroup.objects.select_related("recorded_by"), pk=core_group_id, plan=plan)
+    return render(request, "casework/plans/core_group.html", {
+        "person": person, "plan": plan, "core_group": core_group,
+        "actions": list(core_group.actions.order_by("due_date", "pk")),
+        "page_title": "Core group meeting",
+    })
+
+
+# Visits -----------------------------------------------------------------------------------------------
+
+
+@record_view(edit=True)
+def record_visit(request, person: Person):
+    plan = services.open_plan(person)
+    kind = {Plan.Kind.CHILD_PROTECTION: Visit.Kind.CHILD_PROTECTION,
+            Plan.Kind.CHILD_IN_NEED: Visit.Kind.CHILD_IN_NEED}.get(plan.kind if plan else None)
+    form = VisitForm(posted(request), child=person, initial={"kind": kind})
+    created = {}
+
+    def save(data):
+        created["visit"] = services.record_visit(actor=request.user, request=request, child=person, **data)
+
+    if save_or_show(request, form, save):
+        visit = created["visit"]
+        return redirect(plan_url(visit.plan) if visit.plan else reverse(
+            "casework:visit", kwargs={"person_id": person.pk, "visit_id": visit.pk}))
+    return _form_page(request, person, form, title="Record a visit", submit="Save the visit",
+                      back=plan_url(plan) if plan else overview_url(person), plan=plan,
+                      intro=(f"The visit will be linked to the {plan.get_kind_display().lower()}." if plan else ""))
+
+
+@record_view()
+def visit_page(request, person: Person, visit_id: int):
+    visit = get_object_or_404(Visit.objects.select_related("worker", "plan", "recorded_by"), pk=visit_id,
+                              child=person)
+    return render(request, "casework/plans/visit.html", {
+        "person": person, "visit": visit, "can_give_words": services.can_give_words(person, visit.date),
+        "page_title": f"{visit.get_kind_display()} on {govuk_date(visit.date)}",
+    })
+
+
+_plan_path = "people/<int:person_id>/plans/<int:plan_id>/"
+urlpatterns = [
+    path("people/<int:person_id>/plans/", overview, name="plans"),
+    path("people/<int:person_id>/plans/child-in-need/new/", start_cin_plan, name="start_cin_plan"),
+    path(_plan_path, plan_page, name="plan"),
+    path(f"{_plan_path}change/", change_plan, name="change_plan"),
+    path(f"{_plan_path}end/", end_plan, name="end_plan"),
+    path(f"{_plan_path}outcomes/new/", add_outcome, name="add_outcome"),
+    path(f"{_plan_path}outcomes/<int:outcome_id>/actions/new/", add_action, name="add_action"),
+    path(f"{_plan_path}actions/<int:action_id>/", change_action, name="change_action"),
+    path(f"{_plan_path}reviews/new/", record_review, name="record_review"),
+    path(f"{_plan_path}reviews/<int:review_id>/", review_page, name="review"),
+    path(f"{_plan_path}core-groups/new/", record_core_group, name="record_core_group"),
+    path(f"{_plan_path}core-groups/<int:core_group_id>/", core_group_page, name="core_group"),
+    path("people/<int:person_id>/visits/new/", record_visit, name="record_visit"),
+    path("people/<int:person_id>/visits/<int:visit_id>/", visit_page, name="visit"),
+]

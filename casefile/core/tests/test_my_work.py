@@ -109,3 +109,68 @@ def test_the_number_of_queries_does_not_grow_with_the_caseload(client, org, view
     many = queries_for(client, getattr(org, viewer))
     assert Person.objects.filter(allocations__worker=org.sam).count() == 30
     assert many == few
+
+
+# What is due: overdue items stand out and come first -----------------------------------------------------
+
+
+@pytest.fixture
+def april(time_machine):
+    from zoneinfo import ZoneInfo
+    time_machine.move_to(datetime.datetime(2024, 4, 24, 12, tzinfo=ZoneInfo("Europe/London")), tick=False)
+
+
+def rows_of(html: str, caption: str) -> list[str]:
+    table = html.split(f">{caption}</caption>", 1)[1].split("</table>", 1)[0]
+    return table.split("<tbody", 1)[1].split("</tr>")[:-1]
+
+
+def test_a_child_with_an_overdue_item_comes_first_with_a_red_tag(client, org, child, april):
+    from casefile.casework.testing import make_journey
+    # Aaron sorts before Lily by name, and has nothing due; Lily's child protection visit is overdue.
+    testing.allocate(testing.make_child("Aaron", "Abbot"), org.sam)
+    make_journey(child, org.sam, org.tess, org.chris)
+    html = page(client, org.sam)
+    lily_row, aaron_row = rows_of(html, "Children allocated to you")
+    assert "Lily Hartley" in lily_row and "Aaron Abbot" in aaron_row
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in lily_row
+    assert "Visit the child (child protection plan):" in lily_row and "due 21 February 2024" in lily_row
+    assert "Nothing due" in aaron_row
+
+
+def test_the_workers_overdue_items_are_listed_above_their_children(client, org, child, april):
+    from casefile.casework.testing import make_journey
+    make_journey(child, org.sam, org.tess, org.chris)
+    html = page(client, org.sam)
+    assert html.index("Overdue for your children") < html.index("Children allocated to you")
+    [overdue] = rows_of(html, "Overdue for your children")
+    assert "Lily Hartley" in overdue and "Visit the child (child protection plan)" in overdue
+    assert "43 working days late" in overdue and "govuk-tag--red" in overdue
+    assert "Local standard: below local standard" in overdue
+
+
+def test_each_child_shows_the_next_item_due_when_nothing_is_overdue(client, org, child, april):
+    from casefile.casework.models import Visit
+    from casefile.casework.testing import make_journey
+    journey = make_journey(child, org.sam, org.tess, org.chris)
+    Visit.objects.create(child=child, episode=journey.episode, plan=journey.plan, kind="cp", worker=org.sam,
+                         date=datetime.date(2024, 4, 22), child_seen=True, recorded_by=org.sam)
+    html = page(client, org.sam)
+    assert "Overdue for your children" not in html
+    [row] = rows_of(html, "Children allocated to you")
+    assert "govuk-tag--blue" in row and "On time" in row
+    assert "due 7 May 2024 (8 working days left)" in row
+
+
+def test_managers_see_what_is_due_for_their_teams_children(client, org, child, april):
+    from casefile.casework.testing import make_journey
+    make_journey(child, org.sam, org.tess, org.chris)
+    [row] = rows_of(page(client, org.tess), "Children your teams hold")
+    assert "Lily Hartley" in row and "govuk-tag--red" in row
+
+
+def test_the_waiting_list_and_calendar_are_offered_to_those_who_may_use_them(client, org):
+    assert reverse("casework:unallocated") in page(client, org.tess)
+    assert reverse("casework:unallocated") not in page(client, org.sam)
+    assert reverse("casework:non_working_days") in page(client, org.ada)
+    assert reverse("casework:non_working_days") not in page(client, org.tess)

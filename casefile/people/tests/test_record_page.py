@@ -90,7 +90,7 @@ def test_the_chronology_lists_what_was_recorded_newest_first(client, org, child)
                               chair=org.chris, recorded_by=org.chris)
     client.force_login(org.sam)
     page = client.get(record_url(child, "people:chronology")).content.decode()
-    assert 'class="moj-timeline"' in page
+    assert '<table class="govuk-table">' in page  # a table, with an Analysis column
     titles = ["Allocated to Sam Worker (Assessment Team)", "Initial child protection conference",
               "Moved to a new address", "Relationship recorded"]
     positions = [page.index(title) for title in titles]

@@ -1,0 +1,159 @@
+"""Who holds which children: caseloads weighted by the kind of work, and the children waiting for a worker.
+
+Reads only; allocation itself is written by casework.services.allocation. Every list of children goes through
+policy.viewable_people; counts and weights per worker cover every child the worker holds, because a manager
+balancing caseloads needs the true figure even when a restricted record is not theirs to open.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+
+from casefile.access import policy
+from casefile.accounts.models import MANAGER_ROLES, Role, User
+from casefile.casework.models import Allocation, Assessment, Episode, Plan
+from casefile.people.models import Person
+
+# How much work one allocated child is, relative to an open case with nothing statutory running. Each child
+# counts once, at the heaviest kind of work running for them (a child on a child protection plan with an
+# assessment under way counts 3, not 4.5). An authority changes these with the Django setting
+# CASEFILE_CASELOAD_WEIGHTS, e.g. {"cp_plan": 4}; the keys it leaves out keep these values.
+DEFAULT_CASELOAD_WEIGHTS: Mapping[str, float] = {
+    "cp_plan": 3,  # on a child protection plan
+    "cin_plan": 2,  # on a child in need plan
+    "assessment": 1.5,  # an assessment started and not yet authorised
+    "other": 1,  # any other allocated child: an open episode with none of the above, or no episode recorded yet
+}
+WORK_LABELS = {
+    "cp_plan": "Child protection plans",
+    "cin_plan": "Child in need plans",
+    "assessment": "Assessments in progress",
+    "other": "Other open cases",
+}
+WORK_KINDS = tuple(DEFAULT_CASELOAD_WEIGHTS)
+
+
+def caseload_weights() -> dict[str, float]:
+    """The weights in force: the defaults, with the authority's CASEFILE_CASELOAD_WEIGHTS over them."""
+    chosen = getattr(settings, "CASEFILE_CASELOAD_WEIGHTS", None) or {}
+    for kind, weight in chosen.items():
+        if kind not in DEFAULT_CASELOAD_WEIGHTS:
+            raise ImproperlyConfigured(f"CASEFILE_CASELOAD_WEIGHTS: {kind!r} is not a kind of work; expected one of "
+                                       f"{', '.join(WORK_KINDS)}")
+        if isinstance(weight, bool) or not isinstance(weight, int | float | Decimal) or weight < 0:
+            raise ImproperlyConfigured(f"CASEFILE_CASELOAD_WEIGHTS: {kind!r} must be a number of 0 or more, "
+                                       f"got {weight!r}")
+    return {**DEFAULT_CASELOAD_WEIGHTS, **chosen}
+
+
+@dataclass
+class Caseload:
+    """One worker's open cases: how many of each kind of work, the weighted total, and the children's ids."""
+
+    worker: User
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(WORK_KINDS, 0))
+    weight: float = 0
+    child_ids: list[int] = field(default_factory=list)
+    overdue: int = 0  # filled in by the page from the children's deadlines
+
+    @property
+    def children(self) -> int:
+        return len(self.child_ids)
+
+    @property
+    def weight_text(self) -> str:
+        """1.5 stays 1.5; 3.0 shows as 3."""
+        return f"{self.weight:g}"
+
+    def rows(self) -> list[tuple[str, int]]:
+        return [(WORK_LABELS[kind], self.counts[kind]) for kind in WORK_KINDS]
+
+
+def _kind_of_work(on_cp_plan: bool, on_cin_plan: bool, assessment_in_progress: bool) -> str:
+    if on_cp_plan:
+        return "cp_plan"
+    if on_cin_plan:
+        return "cin_plan"
+    if assessment_in_progress:
+        return "assessment"
+    return "other"
+
+
+def caseloads(workers: Iterable[User]) -> dict[int, Caseload]:
+    """Per worker id, their caseload, in one query whatever the number of workers and children."""
+    workers = list(workers)
+    result = {worker.pk: Caseload(worker) for worker in workers}
+    if not workers:
+        return result
+    open_plans = Plan.objects.filter(child=OuterRef("child_id"), end_date__isnull=True)
+    allocations = (
+        Allocation.objects.filter(worker__in=workers, end_date__isnull=True)
+        .annotate(
+            on_cp_plan=Exists(open_plans.filter(kind=Plan.Kind.CHILD_PROTECTION)),
+            on_cin_plan=Exists(open_plans.filter(kind=Plan.Kind.CHILD_IN_NEED)),
+            assessment_in_progress=Exists(Assessment.objects.filter(
+                episode__child=OuterRef("child_id"), episode__closure_date__isnull=True, authorised_on__isnull=True)),
+        )
+        .values_list("worker_id", "child_id", "on_cp_plan", "on_cin_plan", "assessment_in_progress")
+    )
+    weights = caseload_weights()
+    for worker_id, child_id, on_cp, on_cin, assessing in allocations:
+        kind = _kind_of_work(on_cp, on_cin, assessing)
+        load = result[worker_id]
+        load.counts[kind] += 1
+        load.weight += weights[kind]
+        load.child_ids.append(child_id)
+    return result
+
+
+# Children waiting for a worker --------------------------------------------------------------------------
+
+# Who sees the children waiting for a worker: the front door, who take referrals, and the managers who allocate.
+SEES_UNALLOCATED = frozenset({Role.FRONT_DOOR, Role.ADMINISTRATOR, *MANAGER_ROLES})
+
+
+def may_see_unallocated(user: User) -> bool:
+    return user.is_authenticated and user.role in SEES_UNALLOCATED
+
+
+@dataclass(frozen=True)
+class WaitingChild:
+    child: Person
+    referral_date: datetime.date
+    waiting_since: datetime.date
+    since_allocation_ended: bool
+    days_waiting: int
+
+
+def unallocated_children(user: User, today: datetime.date | None = None) -> list[WaitingChild]:
+    """Children with an open episode and no allocated worker, that this user may see, longest waiting first.
+
+    A child waits from the referral, or from the day their last worker's allocation ended if that is later.
+    """
+    today = today or timezone.localdate()
+    open_episodes = Episode.objects.filter(child=OuterRef("pk"), closure_date__isnull=True)
+    allocations = Allocation.objects.filter(child=OuterRef("pk"))
+    children = (
+        Person.objects.filter(kind=Person.Kind.CHILD, merged_into__isnull=True)
+        .filter(Exists(open_episodes), ~Exists(allocations.filter(end_date__isnull=True)))
+        .annotate(
+            open_referral_date=Subquery(open_episodes.order_by("referral_date").values("referral_date")[:1]),
+            last_allocation_ended=Subquery(
+                allocations.filter(end_date__isnull=False).order_by("-end_date").values("end_date")[:1]),
+        )
+    )
+    rows = []
+    for child in policy.viewable_people(user, children):
+        ended = child.last_allocation_ended
+        since_ended = ended is not None and ended > child.open_referral_date
+        since = ended if since_ended else child.open_referral_date
+        rows.append(WaitingChild(child, child.open_referral_date, since, since_ended, (today - since).days))
+    return sorted(rows, key=lambda row: (row.waiting_since, row.child.last_name, row.child.first_name, row.child.pk))

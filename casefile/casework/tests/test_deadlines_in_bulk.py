@@ -1,0 +1,86 @@
+"""Deadlines for many children at once: the same answers as one at a time, in a number of queries that does not
+grow with the number of children (my work and the team page list every child with what is due next)."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from casefile import testing
+from casefile.casework.calendar import working_calendar
+from casefile.casework.deadlines import deadlines_for_child, deadlines_for_children
+from casefile.casework.testing import make_journey
+
+TODAY = datetime.datetime(2024, 4, 24, 12, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(autouse=True)
+def today(time_machine):
+    time_machine.move_to(TODAY, tick=False)
+
+
+def children_with_journeys(org, count: int, start: int = 0) -> list:
+    children = []
+    for number in range(start, start + count):
+        child = testing.make_child(f"Child{number}", f"Family{number}")
+        testing.allocate(child, org.sam, allocated_by=org.tess)
+        # Vary the referral date so the children do not all have the same deadlines.
+        make_journey(child, org.sam, org.tess, org.chris, referral_date=datetime.date(2024, 1, 8 + number % 20))
+        children.append(child)
+    return children
+
+
+def test_many_children_at_once_give_the_same_deadlines_as_one_at_a_time(org):
+    children = children_with_journeys(org, 4)
+    together = deadlines_for_children(children)
+    assert set(together) == {child.pk for child in children}
+    for child in children:
+        assert together[child.pk] == deadlines_for_child(child)
+        assert together[child.pk], "every journey has something running"
+
+
+def test_children_may_be_given_as_ids_and_each_is_answered_even_with_nothing_due(org):
+    quiet = testing.make_child("Tom", "Ash")
+    assert deadlines_for_children([quiet.pk]) == {quiet.pk: []}
+    assert deadlines_for_children([]) == {}
+
+
+def count_queries(function) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return len(captured)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_children(org):
+    children = children_with_journeys(org, 3)
+    calendar = working_calendar()
+    few = count_queries(lambda: deadlines_for_children(children, calendar=calendar))
+    children += children_with_journeys(org, 27, start=3)
+    many = count_queries(lambda: deadlines_for_children(children, calendar=calendar))
+    assert len(children) == 30
+    assert many == few
+    assert few <= 7
+
+
+@pytest.mark.parametrize("viewer, page", [
+    ("sam", lambda org: reverse("core:my_work")),
+    ("tess", lambda org: reverse("core:my_work")),
+    ("tess", lambda org: reverse("accounts:team", kwargs={"team_id": org.assessment.pk})),
+    ("tess", lambda org: reverse("casework:caseloads", kwargs={"team_id": org.assessment.pk})),
+])
+def test_pages_listing_children_with_deadlines_use_the_same_queries_for_3_or_30(client, org, viewer, page):
+    def queries() -> int:
+        client.force_login(getattr(org, viewer))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page(org))
+        assert response.status_code == 200
+        assert "Overdue" in response.content.decode()
+        return len(captured)
+
+    children_with_journeys(org, 3)
+    few = queries()
+    children_with_journeys(org, 27, start=3)
+    assert queries() == few

@@ -1,0 +1,168 @@
+"""The chronology exports to a tagged, accessible PDF once the user says why; printing and exporting are audited."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+from django.urls import reverse
+
+from casefile.audit.models import Action, AuditEvent
+from casefile.casework.testing import make_journey
+from casefile.people.chronology import save_note
+from casefile.testing import make_child, make_user
+
+REASON = "Chronology for the court statement in care proceedings"
+
+
+@pytest.fixture
+def journey(org, child):
+    """Hana chairs: Chris, a chair with no conference for Lily, is one of the outsiders."""
+    return make_journey(child, worker=org.sam, manager=org.tess, chair=org.hana)
+
+
+def export_url(child, query=""):
+    return reverse("people:chronology_export", kwargs={"person_id": child.pk}) + (f"?{query}" if query else "")
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of every page, with line breaks (wrapped table cells) made spaces."""
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_the_export_is_a_pdf_of_the_chronology_with_analysis_and_who_exported_it(client, org, child, journey):
+    save_note(actor=org.sam, child=child, event_key=f"visit:{journey.visit.pk}", significant=True,
+              analysis="First time Lily talked about food at home.")
+    client.force_login(org.sam)
+    response = client.post(export_url(child), {"reason": REASON})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and f"chronology-{child.reference}-" in disposition
+    assert "Lily" not in disposition and "Hartley" not in disposition
+    assert response["Cache-Control"] == "no-store"
+    text = pdf_text(response.content)
+    for expected in ("Chronology: Lily Hartley", "14 May 2016", child.reference, "Exported by", "Sam Worker",
+                     "OFFICIAL-SENSITIVE", "Referral received", "Child protection visit",
+                     "I had cereal for breakfast", "First time Lily talked about food at home.", "Analysis",
+                     "Significant", "Page 1 of"):
+        assert expected in text, expected
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_a_language_and_title(client, org, child, journey):
+    client.force_login(org.sam)
+    reader = pypdf.PdfReader(io.BytesIO(client.post(export_url(child), {"reason": REASON}).content))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en-GB"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata.title == f"Chronology: Lily Hartley ({child.reference})"
+    tags = _structure_tags(catalog["/StructTreeRoot"])
+    assert {"/Table", "/TH", "/TD", "/H1"} <= tags
+
+
+def _structure_tags(node, seen=None) -> set[str]:
+    """Every structure element type in the PDF's tag tree."""
+    seen = set() if seen is None else seen
+    node = node.get_object()
+    if isinstance(node, pypdf.generic.ArrayObject):
+        for child in node:
+            _structure_tags(child, seen)
+        return seen
+    if not isinstance(node, pypdf.generic.DictionaryObject):
+        return seen
+    if "/S" in node:
+        seen.add(node["/S"])
+    if "/K" in node:
+        _structure_tags(node["/K"], seen)
+    return seen
+
+
+def test_the_export_follows_the_filters(client, org, child, journey):
+    client.force_login(org.sam)
+    response = client.post(export_url(child, "type=visit"), {"reason": REASON})
+    text = pdf_text(response.content)
+    assert "Child protection visit" in text and "Referral received" not in text
+    assert "Types: Visits" in text
+
+
+def test_the_export_is_audited_with_the_reason_and_filters(client, org, child, journey):
+    client.force_login(org.sam)
+    client.post(export_url(child, "type=visit&significant=true"), {"reason": REASON})
+    event = AuditEvent.objects.get(action=Action.EXPORT)
+    assert (event.actor, event.child, event.reason) == (org.sam, child, REASON)
+    assert event.details["format"] == "pdf" and event.details["events"] == 0
+    assert event.details["filters"] == {"types": ["visit"], "date_from": None, "date_to": None,
+                                        "significant_only": True}
+
+
+def test_an_export_without_a_reason_is_refused(client, org, child, journey):
+    client.force_login(org.sam)
+    response = client.post(export_url(child), {"reason": ""})
+    page = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "There is a problem" in page and "Enter why you are exporting this chronology" in page
+    page = client.post(export_url(child), {"reason": "court"}).content.decode()
+    assert "Enter a reason of at least 10 characters" in page
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_the_export_page_asks_why(client, org, child, journey):
+    client.force_login(org.sam)
+    page = client.get(export_url(child)).content.decode()
+    assert "Why are you exporting this?" in page and "OFFICIAL-SENSITIVE" in page
+    assert AuditEvent.objects.filter(action=Action.VIEW, details__page="people:chronology_export").exists()
+
+
+def test_the_print_view_is_audited_as_printing_and_shows_the_marking(client, org, child, journey):
+    client.force_login(org.sam)
+    response = client.get(reverse("people:chronology_print", kwargs={"person_id": child.pk}))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("OFFICIAL-SENSITIVE") == 2
+    for expected in ("Printed by", "Sam Worker", child.reference, "14 May 2016", "Referral received",
+                     '<th scope="col" class="govuk-table__header">Analysis</th>'):
+        assert expected in page, expected
+    assert "govuk-service-navigation" not in page  # nothing to print but the chronology
+    event = AuditEvent.objects.get(action=Action.PRINT)
+    assert (event.actor, event.child) == (org.sam, child)
+    assert not AuditEvent.objects.filter(action=Action.VIEW).exists()
+
+
+def test_printing_only_answers_get(client, org, child, journey):
+    client.force_login(org.sam)
+    assert client.post(reverse("people:chronology_print", kwargs={"person_id": child.pk})).status_code == 405
+    assert client.post(reverse("people:chronology", kwargs={"person_id": child.pk})).status_code == 405
+
+
+CHRONOLOGY_URLS = ["people:chronology", "people:chronology_note", "people:chronology_export",
+                   "people:chronology_print"]
+
+
+@pytest.mark.parametrize("name", CHRONOLOGY_URLS)
+def test_someone_with_no_link_to_the_child_gets_not_found_on_every_chronology_url(client, org, child, journey, name):
+    outsiders = [org.ola, org.pat, org.petra, org.chris, org.quinn,
+                 make_user("morgan", "team_manager", team=org.other_team, name="Morgan Elsewhere")]
+    url = reverse(name, kwargs={"person_id": child.pk}) + f"?event=visit:{journey.visit.pk}"
+    for user in outsiders:
+        client.force_login(user)
+        assert client.get(url).status_code == 404, user.username
+        assert client.post(url, {"reason": REASON, "significant": "yes", "analysis": "x"}).status_code == 404
+    assert not AuditEvent.objects.filter(action__in=[Action.VIEW, Action.EXPORT, Action.PRINT]).exists()
+    assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED).count() == 2 * len(outsiders)
+
+
+def test_the_merged_duplicates_export_is_the_kept_records(client, org, child, journey):
+    from casefile.people import services
+
+    duplicate = make_child("Lilly", "Hartly")
+    services.merge_people(actor=org.fran, kept=child, merged=duplicate, reason="Same girl")
+    client.force_login(org.fran)  # the front door may open both records
+    response = client.get(export_url(duplicate))
+    assert response.status_code == 302 and response.url == export_url(child)
+    text = pdf_text(client.post(export_url(child), {"reason": REASON}).content)
+    assert "Records merged" in text and duplicate.reference in text
