@@ -248,6 +248,12 @@ def editable_people(user: User, queryset: QuerySet | None = None) -> QuerySet:
     return _people(user, EDIT, queryset)
 
 
+def can_export(user: User, person: Person) -> bool:
+    """Exporting or printing a whole record: anyone who may see it, except partner agencies, who are shown
+    only what is shared with them and never take the full record away."""
+    return user.role != Role.PARTNER_VIEWER and can_view(user, person)
+
+
 def can_see_viewers(user: User) -> bool:
     """Who may see "who has viewed this record" (for a record they may already open): managers and admins."""
     return user.role in MANAGER_ROLES or user.role == Role.ADMINISTRATOR

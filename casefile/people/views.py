@@ -267,7 +267,8 @@ def _chronology_context(request, person: Person, filters: Filters, rows: list) -
     shown = filters.apply(rows)
     return {"person": person, "entries": shown, "total": len(rows), "filters": filters,
             "query": filter_query(request.GET), "age": age(person),
-            "has_merged_records": any(entry.event.from_record for entry in rows)}
+            "has_merged_records": any(entry.event.from_record for entry in rows),
+            "can_export": policy.can_export(request.user, person)}
 
 
 @record_view()
@@ -308,6 +309,8 @@ def _export_filename(person: Person) -> str:
 @record_view()
 def chronology_export(request, person: Person):
     """The filtered chronology as an accessible PDF, once the user says why they need it."""
+    if not policy.can_export(request.user, person):
+        raise PermissionDenied("Partner agencies cannot export a child's record")
     _, filters, rows = _filtered_chronology(request, person)
     if filters is None:
         return redirect(_chronology_url(person, filter_query(request.GET)))
@@ -332,6 +335,8 @@ def chronology_export(request, person: Person):
 @require_GET
 def chronology_print(request, person: Person):
     """The filtered chronology laid out for printing from the browser."""
+    if not policy.can_export(request.user, person):
+        raise PermissionDenied("Partner agencies cannot print a child's record")
     _, filters, rows = _filtered_chronology(request, person)
     if filters is None:
         return redirect(_chronology_url(person, filter_query(request.GET)))

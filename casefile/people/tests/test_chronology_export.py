@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pypdf
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from casefile.access.models import AgencyShare
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework.testing import make_journey
 from casefile.people.chronology import save_note
@@ -166,3 +169,15 @@ def test_the_merged_duplicates_export_is_the_kept_records(client, org, child, jo
     assert response.status_code == 302 and response.url == export_url(child)
     text = pdf_text(client.post(export_url(child), {"reason": REASON}).content)
     assert "Records merged" in text and duplicate.reference in text
+
+
+def test_a_partner_agency_may_read_a_shared_record_but_not_export_or_print_it(client, org, child):
+    AgencyShare.objects.create(child=child, agency=org.petra.agency, purpose="Joint enquiry", shared_by=org.tess,
+                               expires_on=timezone.localdate() + datetime.timedelta(days=7))
+    client.force_login(org.petra)
+    page = client.get(reverse("people:chronology", kwargs={"person_id": child.pk}))
+    assert page.status_code == 200 and "Export as PDF" not in page.content.decode()
+    for name in ("people:chronology_export", "people:chronology_print"):
+        assert client.get(reverse(name, kwargs={"person_id": child.pk})).status_code == 403
+    assert client.post(reverse("people:chronology_export", kwargs={"person_id": child.pk}),
+                       {"reason": "Taking it back to the station"}).status_code == 403
