@@ -197,7 +197,7 @@ def _child_ids(children: Iterable) -> list[int]:
 
 
 def _load(child_ids: list[int], since: datetime.date) -> _Records:
-    """Six queries, whatever the number of children (fewer when there is nothing to load)."""
+    """Seven queries at most, whatever the number of children (fewer when there is nothing to load)."""
     episodes = (
         Episode.objects.filter(child_id__in=child_ids)
         .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=since))

@@ -12,7 +12,7 @@ import pytest
 
 from casefile import testing
 from casefile.casework import models as cw
-from casefile.casework.deadlines import deadlines_for_child, next_due
+from casefile.casework.deadlines import deadlines_for_child, deadlines_for_plan, next_due
 from casefile.casework.testing import make_journey
 from casefile.rules.clocks import Force, State
 
@@ -274,6 +274,17 @@ def test_a_visit_where_the_child_was_not_seen_does_not_restart_the_clock(time_ma
         datetime.date(2024, 2, 7), datetime.date(2024, 2, 21), State.OVERDUE)
 
 
+def test_a_visit_where_the_child_was_seen_counts_whatever_its_kind_and_even_if_not_linked(time_machine, journey,
+                                                                                        child):
+    """Unlinked visits used to count only when recorded as the plan's own kind of visit."""
+    cw.Visit.objects.create(child=child, episode=journey.episode, plan=None, kind=cw.Visit.Kind.ASSESSMENT,
+                            date=datetime.date(2024, 2, 20), worker=journey.visit.worker, child_seen=True,
+                            recorded_by=journey.visit.worker)
+    on(time_machine, datetime.date(2024, 2, 22))
+    cp_visit = only(deadlines_for_child(child), "cp_visit")
+    assert (cp_visit.anchor_date, cp_visit.due) == (datetime.date(2024, 2, 20), datetime.date(2024, 3, 5))
+
+
 def test_the_first_cp_visit_is_counted_from_the_plan_start(time_machine, org, child):
     cp_plan(child, new_episode(child, org, referral_decision_date=REFERRAL), org)
     on(time_machine, datetime.date(2024, 2, 1))
@@ -288,6 +299,14 @@ def test_a_visit_seen_late_shows_as_done_late(time_machine, journey, child):
     late = [d for d in deadlines_for_child(child) if d.code == "cp_visit" and d.state is State.COMPLETED_LATE]
     assert [(d.due, d.status.completed_on, d.working_days_late) for d in late] == [
         (datetime.date(2024, 2, 21), datetime.date(2024, 2, 23), 2)]
+
+
+def test_a_cp_plans_own_visit_interval_replaces_the_authoritys_limit(time_machine, settings, org, child):
+    settings.CASEFILE_CLOCKS = {"local_limits": {"cp_visit": {"amount": 15, "unit": "working_days"}}}
+    cp_plan(child, new_episode(child, org, referral_decision_date=REFERRAL), org, visit_interval_working_days=5)
+    on(time_machine, datetime.date(2024, 1, 29))
+    cp_visit = only(deadlines_for_child(child), "cp_visit")
+    assert cp_visit.due == datetime.date(2024, 2, 2)  # 5 working days from Sunday 28 January, not 15
 
 
 def test_child_in_need_visits_follow_the_plans_own_frequency(time_machine, org, child):
@@ -339,3 +358,40 @@ def test_due_soon_follows_the_authoritys_setting(time_machine, settings, journey
 
 def test_a_child_with_no_casework_has_nothing_due(org):
     assert deadlines_for_child(testing.make_child("Tom", "Ash"), today=datetime.date(2024, 2, 8)) == []
+
+
+# One plan's deadlines (the plan page) -------------------------------------------------------------------
+
+
+def test_a_plans_deadlines_are_the_childs_deadlines_for_that_plan(time_machine, journey, child):
+    journey.assessment.authorised_on = None  # an episode clock runs too: not the plan's
+    journey.assessment.save()
+    on(time_machine, datetime.date(2024, 4, 24))
+    for_child = deadlines_for_child(child)
+    for_plan = deadlines_for_plan(journey.plan)
+    assert {"assessment", "assessment_census"} <= set(by_code(for_child))
+    assert [d.code for d in for_plan] == ["cp_visit", "later_review_conference"]
+    assert for_plan == [d for d in for_child if d.plan_id == journey.plan.pk]
+
+
+def test_a_plans_deadlines_include_those_met_late_recently(time_machine, journey, child):
+    visit(journey, datetime.date(2024, 2, 23), child_seen=True)
+    on(time_machine, datetime.date(2024, 2, 26))
+    late = [d for d in deadlines_for_plan(journey.plan) if d.state is State.COMPLETED_LATE]
+    assert [(d.code, d.due, d.status.completed_on) for d in late] == [
+        ("cp_visit", datetime.date(2024, 2, 21), datetime.date(2024, 2, 23))]
+
+
+def test_a_plans_deadlines_leave_out_another_plans(time_machine, journey, child):
+    """A child in need plan, ended when the child protection plan began, whose last visit was late."""
+    worker = journey.visit.worker
+    cin = cw.Plan.objects.create(child=child, episode=journey.episode, kind="cin",
+                                 start_date=datetime.date(2024, 1, 10), end_date=datetime.date(2024, 1, 28),
+                                 contingency="Review", visit_interval_working_days=5, recorded_by=worker)
+    cw.Visit.objects.create(child=child, episode=journey.episode, plan=cin, kind="cin",
+                            date=datetime.date(2024, 1, 26), worker=worker, child_seen=True, recorded_by=worker)
+    on(time_machine, datetime.date(2024, 2, 5))
+    assert only(deadlines_for_plan(cin), "cin_visit").state is State.COMPLETED_LATE
+    assert "cin_visit" in by_code(deadlines_for_child(child))
+    assert "cin_visit" not in by_code(deadlines_for_plan(journey.plan))
+    assert {d.plan_id for d in deadlines_for_plan(journey.plan)} == {journey.plan.pk}

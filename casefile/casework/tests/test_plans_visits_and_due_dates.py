@@ -1,9 +1,12 @@
 """Statutory visits hear the child; due dates on the plan page are computed from what was recorded, across bank
-holidays, never stored; every plan page renders for the allocated worker, not for an outsider, in fixed queries."""
+holidays, never stored, by the same code as the record's "Next steps" (casework.deadlines.deadlines_for_plan);
+every plan page renders for the allocated worker, not for an outsider, in fixed queries."""
 
 from __future__ import annotations
 
 import datetime
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from casefile.casework.models import CoreGroup, NonWorkingDay, Plan, PlanOutcome, Visit
+from casefile.casework.deadlines import Deadline, deadlines_for_plan
+from casefile.casework.models import Conference, CoreGroup, NonWorkingDay, Plan, PlanOutcome, PlanReview, Visit
 from casefile.casework.services import plans
 from casefile.casework.testing import make_journey
 from casefile.casework.tests.test_protection_conferences import (
@@ -19,6 +23,7 @@ from casefile.casework.tests.test_protection_conferences import (
     ICPC_DAY,
     add_smart_action,
     done,
+    hold_icpc,
     hold_review,
     make_episode,
     start_cp_plan,
@@ -35,9 +40,25 @@ def record_visit(child, org, **overrides) -> Visit:
     return plans.record_visit(actor=org.sam, child=child, **{**values, **overrides})
 
 
-def due_by_title(plan, on) -> dict[str, clocks.ClockStatus]:
-    plan = Plan.objects.get(pk=plan.pk)  # fresh: what was recorded since, not what was cached
-    return {due.title: due.status for due in plans.due_dates(plan, on=on)}
+def plan_deadlines(plan, on) -> list[Deadline]:
+    """What the plan page lists on the day: worked out afresh from what is recorded, nothing cached."""
+    return deadlines_for_plan(plan, today=on)
+
+
+def running(plan, on) -> dict[str, Deadline]:
+    """The plan's clocks still running on the day, by rule code: never two of one kind at once."""
+    found = {}
+    for deadline in plan_deadlines(plan, on):
+        if deadline.is_open:
+            assert deadline.code not in found, f"two {deadline.code} clocks running"
+            found[deadline.code] = deadline
+    return found
+
+
+def only(plan, on, code) -> Deadline:
+    matches = [deadline for deadline in plan_deadlines(plan, on) if deadline.code == code]
+    assert len(matches) == 1, f"expected one {code} clock, got {matches}"
+    return matches[0]
 
 
 # Visits ----------------------------------------------------------------------------------------------
@@ -110,23 +131,25 @@ def test_the_visit_page_says_when_the_words_are_required(client, org, child):
 
 def test_the_first_core_group_is_due_10_working_days_after_the_icpc_skipping_easter(org, child):
     plan = start_cp_plan(child, org)  # ICPC Monday 25 March 2024
-    due = due_by_title(plan, on=ICPC_DAY)["First core group"]
+    due = running(plan, on=ICPC_DAY)["first_core_group"]
     # 26, 27, 28 March; Good Friday and Easter Monday are not working days; 2 to 5 April; 8, 9, 10 April.
     assert due.due == datetime.date(2024, 4, 10)
     assert due.rule is clocks.FIRST_CORE_GROUP and due.state is clocks.State.ON_TIME
     CoreGroup.objects.create(plan=plan, date=datetime.date(2024, 4, 11), attendees="Sam", recorded_by=org.sam)
-    late = due_by_title(plan, on=datetime.date(2024, 4, 15))["First core group"]
+    late = only(plan, datetime.date(2024, 4, 15), "first_core_group")
     assert (late.state, late.working_days_late) == (clocks.State.COMPLETED_LATE, 1)
 
 
 def test_the_next_cp_visit_counts_from_the_last_visit_where_the_child_was_seen(org, child):
     plan = start_cp_plan(child, org)
-    assert due_by_title(plan, on=ICPC_DAY)["Next visit"].due == datetime.date(2024, 4, 10)  # from the plan start
+    visit = running(plan, on=ICPC_DAY)["cp_visit"]
+    assert (visit.due, visit.anchor_label) == (datetime.date(2024, 4, 10), "Plan started")
     record_visit(child, org, date=datetime.date(2024, 3, 27))
-    assert due_by_title(plan, on=ICPC_DAY)["Next visit"].due == datetime.date(2024, 4, 12)
+    visit = running(plan, on=ICPC_DAY)["cp_visit"]
+    assert (visit.anchor_date, visit.due) == (datetime.date(2024, 3, 27), datetime.date(2024, 4, 12))
     # A visit where Lily was not seen does not restart the clock.
     record_visit(child, org, date=datetime.date(2024, 4, 3), child_seen=False, not_seen_reason="Out at nursery")
-    next_visit = due_by_title(plan, on=datetime.date(2024, 4, 15))["Next visit"]
+    next_visit = running(plan, on=datetime.date(2024, 4, 15))["cp_visit"]
     assert (next_visit.due, next_visit.state, next_visit.working_days_late) == (
         datetime.date(2024, 4, 12), clocks.State.OVERDUE, 1)
 
@@ -134,34 +157,44 @@ def test_the_next_cp_visit_counts_from_the_last_visit_where_the_child_was_seen(o
 def test_an_extra_day_off_moves_the_due_dates(org, child):
     plan = start_cp_plan(child, org)
     NonWorkingDay.objects.create(date=datetime.date(2024, 4, 2), description="Council closure", added_by=org.ada)
-    assert due_by_title(plan, on=ICPC_DAY)["First core group"].due == datetime.date(2024, 4, 11)
+    assert running(plan, on=ICPC_DAY)["first_core_group"].due == datetime.date(2024, 4, 11)
 
 
 def test_a_child_in_need_visit_is_due_at_the_plans_own_interval(org, child):
     make_episode(child, org.sam)
     plan = plans.start_cin_plan(actor=org.sam, child=child, start_date=ICPC_DAY, visit_interval_working_days=5,
                                 contingency=CONTINGENCY)
-    due = due_by_title(plan, on=ICPC_DAY)
-    assert set(due) == {"Next visit"}
-    assert due["Next visit"].due == datetime.date(2024, 4, 3)  # 26, 27, 28 March, then 2 and 3 April after Easter
-    assert due["Next visit"].rule is clocks.CIN_VISIT
+    due = running(plan, on=ICPC_DAY)
+    assert set(due) == {"cin_visit"}
+    assert due["cin_visit"].due == datetime.date(2024, 4, 3)  # 26, 27, 28 March, then 2 and 3 April after Easter
+    assert due["cin_visit"].rule is clocks.CIN_VISIT
 
 
 def test_review_conferences_are_due_3_months_then_6_months_after_the_last(org, child):
     plan = start_cp_plan(child, org)
-    assert due_by_title(plan, on=ICPC_DAY)["First review conference"].due == datetime.date(2024, 6, 25)
+    assert running(plan, on=ICPC_DAY)["first_review_conference"].due == datetime.date(2024, 6, 25)
     add_smart_action(plan)
     hold_review(child, org, date=datetime.date(2024, 6, 20))
-    assert due_by_title(plan, on=datetime.date(2024, 6, 21))["Next review conference"].due == datetime.date(
-        2024, 12, 20)
+    due = running(plan, on=datetime.date(2024, 6, 21))
+    assert due["later_review_conference"].due == datetime.date(2024, 12, 20)
+    assert "first_review_conference" not in due
 
 
 def test_nothing_due_is_stored_and_an_ended_plan_has_no_running_clocks(org, child):
     plan = start_cp_plan(child, org)
     add_smart_action(plan)
     hold_review(child, org, decision="end_plan", category="")
-    assert set(due_by_title(plan, on=datetime.date(2024, 6, 21))) == {"First core group"}
+    # The first core group was never held: missed, but the plan has ended, so it is no longer due (as on the
+    # record's "Next steps"). The review that ended the plan was on time, so nothing is left to show.
+    assert plan_deadlines(plan, on=datetime.date(2024, 6, 21)) == []
     assert not any("due" in field.name for field in Plan._meta.get_fields())
+
+
+def test_only_this_plans_clocks_are_listed(org, child):
+    plan = start_cp_plan(child, org)  # the episode also runs referral and assessment clocks
+    deadlines = plan_deadlines(plan, on=ICPC_DAY)
+    assert {d.code for d in deadlines} == {"first_core_group", "first_review_conference", "cp_visit"}
+    assert {d.plan_id for d in deadlines} == {plan.pk}
 
 
 def test_the_plan_page_shows_the_computed_due_dates(client, org, child):
@@ -169,10 +202,121 @@ def test_the_plan_page_shows_the_computed_due_dates(client, org, child):
     record_visit(child, org, date=datetime.date(2024, 3, 27))
     client.force_login(org.sam)
     page = client.get(reverse("casework:plan", kwargs={"person_id": child.pk, "plan_id": plan.pk})).content.decode()
-    assert "First core group" in page and "10 April 2024" in page
-    assert "Next visit" in page and "12 April 2024" in page
-    assert "the last visit when Lily was seen, on 27 March 2024" in page
+    assert "Hold the first core group meeting" in page and "10 April 2024" in page
+    assert "Visit the child (child protection plan)" in page and "12 April 2024" in page
+    assert "From: last visit where the child was seen, 27 March 2024" in page
     assert "Local standard" in page
+
+
+# (a) Visit interval: the plan's own, else the authority's limit ----------------------------------------
+
+
+def test_a_cp_plan_that_sets_its_own_visit_interval_is_visited_at_that_interval(settings, org, child):
+    """The plan page used to ignore a child protection plan's own interval and count the local limit."""
+    settings.CASEFILE_CLOCKS = {"local_limits": {"cp_visit": {"amount": 15, "unit": "working_days"}}}
+    plan = start_cp_plan(child, org)
+    # The authority's 15 working days: 26 to 28 March, 2 to 12 April after Easter, then 15, 16, 17 April.
+    assert running(plan, on=ICPC_DAY)["cp_visit"].due == datetime.date(2024, 4, 17)
+    Plan.objects.filter(pk=plan.pk).update(visit_interval_working_days=5)
+    visit = running(plan, on=ICPC_DAY)["cp_visit"]
+    assert (visit.rule, visit.due) == (clocks.CP_VISIT, datetime.date(2024, 4, 3))  # 26, 27, 28 March, 2, 3 April
+
+
+def test_a_cin_plan_is_visited_at_its_own_interval_whatever_the_authoritys_setting(settings, org, child):
+    settings.CASEFILE_CLOCKS = {"local_limits": {"cin_visit": {"amount": 20, "unit": "working_days"}}}
+    make_episode(child, org.sam)
+    plan = plans.start_cin_plan(actor=org.sam, child=child, start_date=ICPC_DAY, visit_interval_working_days=5,
+                                contingency=CONTINGENCY)
+    assert running(plan, on=ICPC_DAY)["cin_visit"].due == datetime.date(2024, 4, 3)
+
+
+# (b) Reviews: the review conferences held, after the plan started and up to its end --------------------
+
+
+def test_a_review_conference_counts_even_when_no_plan_review_was_recorded_with_it(org, child):
+    """The plan page used to count PlanReview rows: a review conference without one (imported, say) was
+    ignored, so the first review showed as overdue although it had been held."""
+    plan = start_cp_plan(child, org)
+    Conference.objects.create(child=child, episode=plan.episode, kind=Conference.Kind.REVIEW,
+                              date=datetime.date(2024, 6, 20), chair=org.chris, decision=Conference.Decision.PLAN,
+                              category="NEG", recorded_by=org.chris)
+    assert not PlanReview.objects.exists()
+    due = running(plan, on=datetime.date(2024, 7, 1))
+    assert "first_review_conference" not in due
+    assert (due["later_review_conference"].anchor_date, due["later_review_conference"].due) == (
+        datetime.date(2024, 6, 20), datetime.date(2024, 12, 20))
+
+
+def test_a_late_review_conference_that_ends_the_plan_shows_as_done_late(org, child):
+    plan = start_cp_plan(child, org)
+    add_smart_action(plan)
+    CoreGroup.objects.create(plan=plan, date=datetime.date(2024, 4, 3), attendees="Sam", recorded_by=org.sam)
+    hold_review(child, org, date=datetime.date(2024, 7, 1), decision="end_plan", category="")  # due 25 June
+    review = only(plan, datetime.date(2024, 7, 2), "first_review_conference")
+    assert (review.state, review.status.completed_on) == (clocks.State.COMPLETED_LATE, datetime.date(2024, 7, 1))
+    assert [d.code for d in plan_deadlines(plan, on=datetime.date(2024, 7, 2))] == ["first_review_conference"]
+
+
+def test_the_review_that_ended_an_earlier_plan_is_not_a_review_of_a_plan_started_that_day(org, child):
+    first = start_cp_plan(child, org)
+    add_smart_action(first)
+    hold_review(child, org, date=datetime.date(2024, 6, 20), decision="end_plan", category="")
+    second = hold_icpc(child, org, date=datetime.date(2024, 6, 20)).plans_started.get()
+    review = running(second, on=datetime.date(2024, 6, 21))["first_review_conference"]
+    assert (review.anchor_date, review.due) == (datetime.date(2024, 6, 20), datetime.date(2024, 9, 20))
+
+
+# (c) Visits: any visit where the child was seen, within the plan's dates ----------------------------------
+
+
+def seen_visit(child, org, day, **fields) -> Visit:
+    return Visit.objects.create(child=child, episode=child.episodes.get(), date=day, worker=org.sam,
+                                child_seen=True, childs_words="Fine", recorded_by=org.sam, **fields)
+
+
+def test_a_visit_where_the_child_was_seen_counts_even_if_not_linked_to_the_plan(org, child):
+    """The plan page used to count only visits linked to the plan; the record only unlinked visits of the
+    plan's own kind. The child was seen either way."""
+    plan = start_cp_plan(child, org)
+    seen_visit(child, org, datetime.date(2024, 3, 27), plan=None, kind=Visit.Kind.OTHER)
+    visit = running(plan, on=ICPC_DAY)["cp_visit"]
+    assert (visit.anchor_date, visit.due) == (datetime.date(2024, 3, 27), datetime.date(2024, 4, 12))
+
+
+def test_a_visit_outside_the_plans_dates_does_not_count(org, child):
+    plan = start_cp_plan(child, org)
+    seen_visit(child, org, datetime.date(2024, 3, 22), plan=None, kind=Visit.Kind.ASSESSMENT)  # before the plan
+    visit = running(plan, on=ICPC_DAY)["cp_visit"]
+    assert (visit.anchor_date, visit.due) == (ICPC_DAY, datetime.date(2024, 4, 10))
+
+
+# The plan page and the record agree ---------------------------------------------------------------------
+
+
+def rows(html: str) -> list[str]:
+    """Each body row of a table as its text, tags removed and spaces collapsed."""
+    found = []
+    for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S):
+        if "<td" in row:
+            found.append(" ".join(re.sub(r"<[^>]+>", " ", row).split()))
+    return found
+
+
+def test_the_plan_page_and_the_records_next_steps_show_the_same_due_dates(client, time_machine, org, child):
+    time_machine.move_to(datetime.datetime(2024, 4, 15, 12, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    plan = start_cp_plan(child, org)
+    Plan.objects.filter(pk=plan.pk).update(visit_interval_working_days=5)  # (a)
+    seen_visit(child, org, datetime.date(2024, 3, 27), plan=None, kind=Visit.Kind.OTHER)  # (c)
+    client.force_login(org.sam)
+    record = client.get(reverse("people:record", kwargs={"person_id": child.pk})).content.decode()
+    record_rows = rows(record.split('id="next-steps-heading"', 1)[1].split("</section>", 1)[0])
+    page = client.get(reverse("casework:plan", kwargs={"person_id": child.pk, "plan_id": plan.pk})).content.decode()
+    plan_rows = rows(page.split('id="plan-deadlines"', 1)[1].split("</table>", 1)[0])
+    assert plan_rows and set(plan_rows) <= set(record_rows)
+    visit_row = next(row for row in plan_rows if row.startswith("Visit the child (child protection plan)"))
+    # 5 working days from the unlinked visit on 27 March: 28 March, then 2, 3, 4 and 5 April after Easter.
+    assert "From: last visit where the child was seen, 27 March 2024 5 April 2024 Overdue" in visit_row
+    assert any(row.startswith("Hold the first core group meeting") and "10 April 2024" in row for row in plan_rows)
 
 
 # Pages, access and queries -------------------------------------------------------------------------
