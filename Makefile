@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_DB := casefile-demo.sqlite3
 
-.PHONY: demo test test-sqlite test-postgres test-system lint assets clean
+.PHONY: demo test test-sqlite test-postgres test-system lint assets bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,7 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(VENV)/bin
 
 demo: $(VENV)/.base-installed
 	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py migrate --no-input -v 0
+	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py simulate_la --size small --seed 1
 	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py seed_demo
 	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:8000
 
@@ -45,6 +46,11 @@ test-system: $(VENV)/.dev-installed
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
+
+# Benchmarks: simulate a large authority on SQLite, then time the child record page; figures go to bench/results.md.
+bench: $(VENV)/.dev-installed
+	$(PY) bench/simulate_large.py
+	$(PY) bench/child_record.py
 
 # Rebuild the committed CSS/JS from the pinned npm packages (needs node; running and testing do not).
 assets:

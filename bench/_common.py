@@ -1,0 +1,87 @@
+"""Shared set-up for the benchmarks: a fresh SQLite file, Django configured for it, and results.md sections.
+
+The schema is built from the current models (as the test suite's --nomigrations does), so a benchmark runs
+even while a migration is still to be written; the audit table's append-only triggers are not installed
+then, which makes no difference to timings (they only fire on UPDATE and DELETE).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import re
+import resource
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.md"
+DEFAULT_DATABASE = Path(tempfile.gettempdir()) / "casefile-bench" / "large.sqlite3"
+
+
+class _NoMigrations(dict):
+    """MIGRATION_MODULES that says every app has none: tables come straight from the models."""
+
+    def __contains__(self, item):
+        return True
+
+    def __getitem__(self, item):
+        return None
+
+
+def setup_django(database: Path, *, fresh: bool) -> None:
+    """Point Django at `database` (deleted first when `fresh`) and build the tables if it is new."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if fresh:
+        settings.MIGRATION_MODULES = _NoMigrations()
+        from django.core.management import call_command
+
+        call_command("migrate", run_syncdb=True, verbosity=0)
+
+
+def environment() -> str:
+    import django
+
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (f"{os.cpu_count()} cores, load average at start {load}; Python {platform.python_version()}; "
+            f"SQLite {sqlite3.sqlite_version}; Django {django.get_version()}; {platform.system()} "
+            f"{platform.machine()}; run on {datetime.date.today().isoformat()}")
+
+
+def peak_memory_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace (or add) the section between <!-- name --> markers in bench/results.md."""
+    text = RESULTS.read_text() if RESULTS.exists() else HEADER
+    block = f"<!-- {name} -->\n{body.strip()}\n<!-- /{name} -->"
+    pattern = re.compile(rf"<!-- {re.escape(name)} -->.*?<!-- /{re.escape(name)} -->", re.S)
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else f"{text.rstrip()}\n\n{block}\n"
+    RESULTS.write_text(text)
+
+
+HEADER = """# Benchmark results
+
+Written by the scripts in this folder; each rewrites its own section. Run them with `make bench` (suggested
+target) or one at a time:
+
+    .venv/bin/python bench/simulate_large.py     # simulate_la --size large on a fresh SQLite file
+    .venv/bin/python bench/child_record.py       # the child record page for a child with ten years of history
+
+Wall time depends on what else the machine is doing, so each result gives the load average at the start and
+the CPU time of the run: on a shared machine, CPU time is the steadier figure.
+"""
