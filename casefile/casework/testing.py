@@ -37,7 +37,8 @@ class Journey:
         ids = {f"{f.name}_id": getattr(self, f.name).pk for f in fields(self)}
         ids.update({"enquiry_id": self.enquiry.pk, "section47_id": self.enquiry.pk, "outcome_id": self.outcome.pk,
                     "action_id": self.plan_action.pk, "note_id": self.case_note.pk,
-                    "transfer_id": self.early_help_transfer.pk, "strategy_id": self.strategy_discussion.pk})
+                    "transfer_id": self.early_help_transfer.pk, "strategy_id": self.strategy_discussion.pk,
+                    "agreed_action_id": self.action.pk})
         return ids
 
 

@@ -236,6 +236,10 @@ class StrategyActionForm(forms.Form):
     due_date = GovukDateField(label="Date it is due", required=False)
 
 
+class ActionDoneForm(forms.Form):
+    completed_on = GovukDateField(label="Date it was done", required=False, help_text="For example, 27 3 2024")
+
+
 class Section47OutcomeForm(forms.Form):
     outcome = CodeChoiceField(label="Outcome of the section 47 enquiry", required=False, widget=forms.RadioSelect,
                               choices=Section47Enquiry.Outcome.choices)

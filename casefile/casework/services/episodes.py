@@ -719,11 +719,7 @@ def icpc_due(enquiry: Section47Enquiry) -> bool:
 # Case notes ---------------------------------------------------------------------------------------------
 
 
-def record_case_note(*, actor: User, request=None, child: Person, date: datetime.date | None, subject: str,
-                     body: str, significant: bool = False, episode: Episode | None = None) -> CaseNote:
-    """A note on the child's record, in the open episode if there is one."""
-    subject, body = _text(subject), _text(body)
-    errors = Errors()
+def _check_case_note(errors: Errors, date: datetime.date | None, subject: str, body: str) -> None:
     _check_date(errors, "date", date, label="the date of the note")
     if not subject:
         errors.add("subject", "Enter a subject, for example Phone call from school")
@@ -731,6 +727,14 @@ def record_case_note(*, actor: User, request=None, child: Person, date: datetime
         errors.add("subject", "Enter a subject of 200 characters or fewer")
     if not body:
         errors.add("body", "Enter the note")
+
+
+def record_case_note(*, actor: User, request=None, child: Person, date: datetime.date | None, subject: str,
+                     body: str, significant: bool = False, episode: Episode | None = None) -> CaseNote:
+    """A note on the child's record, in the open episode if there is one."""
+    subject, body = _text(subject), _text(body)
+    errors = Errors()
+    _check_case_note(errors, date, subject, body)
     if episode is not None and episode.child_id != child.pk:
         errors.add("__all__", "The episode must be the child’s own")
     errors.raise_if_any()
@@ -741,6 +745,78 @@ def record_case_note(*, actor: User, request=None, child: Person, date: datetime
         record(AuditAction.CREATE, actor=actor, request=request, subject=note, child=child,
                details={"significant": note.significant, "episode": note.episode_id})
     return note
+
+
+CASE_NOTE_FIELDS = ("date", "subject", "body", "significant")
+
+
+def change_case_note(*, actor: User, request=None, note: CaseNote, date: datetime.date | None, subject: str,
+                     body: str, significant: bool = False) -> CaseNote:
+    """Correct or add to a note. simple-history keeps every earlier version, with who changed it and when."""
+    values = {"date": date, "subject": _text(subject), "body": _text(body), "significant": bool(significant)}
+    errors = Errors()
+    _check_case_note(errors, values["date"], values["subject"], values["body"])
+    errors.raise_if_any()
+    changed = [name for name in CASE_NOTE_FIELDS if getattr(note, name) != values[name]]
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(note, name, value)
+        _save(note, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=note, child=note.child,
+               details={"changed": changed})
+    return note
+
+
+# Actions agreed at a strategy discussion or a core group ------------------------------------------------
+
+
+def _action_meeting(action: Action) -> tuple[Person, datetime.date, str]:
+    """The child an action is about, the date it was agreed and what agreed it."""
+    if action.strategy_discussion_id:
+        discussion = action.strategy_discussion
+        return discussion.episode.child, discussion.date, discussion.get_kind_display().lower()
+    core_group = action.core_group
+    return core_group.plan.child, core_group.date, "core group"
+
+
+def _refuse_if_not_the_childs(action: Action, child: Person) -> tuple[datetime.date, str]:
+    owner, agreed_on, meeting = _action_meeting(action)
+    if owner.pk != child.pk:
+        raise ValidationError({"__all__": ["This action is not on this child’s record"]})
+    return agreed_on, meeting
+
+
+def complete_action(*, actor: User, request=None, child: Person, action: Action,
+                    completed_on: datetime.date | None) -> Action:
+    """Mark an agreed action done on the date it was done: not in the future, not before it was agreed."""
+    agreed_on, meeting = _refuse_if_not_the_childs(action, child)
+    errors = Errors()
+    if action.completed_on:
+        errors.add("__all__", f"This action was already marked done on {govuk_date(action.completed_on)}: "
+                              f"reopen it first to change the date")
+    _check_date(errors, "completed_on", completed_on, label="the date it was done",
+                not_before=agreed_on, not_before_what=f"the {meeting}")
+    errors.raise_if_any()
+    return _set_completed_on(action, completed_on, actor=actor, request=request, child=child)
+
+
+def reopen_action(*, actor: User, request=None, child: Person, action: Action) -> Action:
+    """Undo 'done' for an action marked done by mistake, or that needs more work."""
+    _refuse_if_not_the_childs(action, child)
+    if not action.completed_on:
+        raise ValidationError({"__all__": ["This action is not marked done, so there is nothing to reopen"]})
+    return _set_completed_on(action, None, actor=actor, request=request, child=child)
+
+
+def _set_completed_on(action: Action, completed_on: datetime.date | None, *, actor: User, request,
+                      child: Person) -> Action:
+    with transaction.atomic():
+        previous, action.completed_on = action.completed_on, completed_on
+        _save(action, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=action, child=child,
+               details={"completed_on": completed_on, "was_completed_on": previous,
+                        "strategy_discussion": action.strategy_discussion_id, "core_group": action.core_group_id})
+    return action
 
 
 # Early help ---------------------------------------------------------------------------------------------

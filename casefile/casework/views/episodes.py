@@ -26,6 +26,7 @@ from casefile.accounts.models import MANAGER_ROLES
 from casefile.casework.calendar import working_calendar
 from casefile.casework.forms import episodes as forms
 from casefile.casework.models import (
+    Action,
     Allocation,
     Assessment,
     AssessmentAdult,
@@ -551,6 +552,7 @@ def strategy_discussion(request, person: Person, strategy_discussion_id: int):
     enquiry = Section47Enquiry.objects.filter(strategy_discussion=discussion).first()
     return _page(request, "strategy_discussion.html", person, discussion=discussion, participants=participants,
                  actions=list(discussion.actions.order_by("due_date", "pk")), enquiry=enquiry,
+                 today=timezone.localdate(),
                  episode_url=_episode_url(discussion.episode),
                  page_title=f"{discussion.get_kind_display()} on {presenters.govuk_date(discussion.date)}")
 
@@ -576,6 +578,46 @@ def add_strategy_action(request, person: Person, strategy_discussion_id: int):
             actor=request.user, request=request, discussion=discussion, **data)):
         return redirect(back)
     return _form_page(request, person, form, title="Add an action", submit="Add the action", back=back)
+
+
+def _agreed_action(person: Person, agreed_action_id: int) -> Action:
+    """An action agreed at one of this child's strategy discussions or core groups."""
+    return get_object_or_404(
+        Action.objects.select_related("strategy_discussion__episode__child", "core_group__plan__child"),
+        Q(strategy_discussion__episode__child=person) | Q(core_group__plan__child=person), pk=agreed_action_id)
+
+
+def _agreed_action_back(action: Action, person: Person) -> str:
+    """Where the action is listed: its strategy discussion, or the core groups on its plan."""
+    if action.strategy_discussion_id:
+        return _url("strategy_discussion", person, strategy_discussion_id=action.strategy_discussion_id)
+    return reverse("casework:plan", kwargs={"person_id": person.pk, "plan_id": action.core_group.plan_id})
+
+
+@record_view(edit=True)
+def action_done(request, person: Person, agreed_action_id: int):
+    """Mark an agreed action done, or (once done) reopen it. A hidden 'reopen' field says which was asked, so a
+    second click on a stale page is refused rather than doing the opposite."""
+    action = _agreed_action(person, agreed_action_id)
+    back = _agreed_action_back(action, person)
+    what = f"{action.description} (for {action.owner}, due {presenters.govuk_date(action.due_date)})"
+    reopening = bool(request.POST.get("reopen")) if request.method == "POST" else bool(action.completed_on)
+    if reopening:
+        form = Form(request.POST or None)
+        if _saved(request, form, lambda data: services.reopen_action(
+                actor=request.user, request=request, child=person, action=action)):
+            messages.success(request, "The action has been reopened")
+            return redirect(back)
+        done = f" was marked done on {presenters.govuk_date(action.completed_on)}" if action.completed_on else ""
+        return _form_page(request, person, form, title="Reopen the action", submit="Reopen the action", back=back,
+                          hidden={"reopen": "yes"}, intro=f"{what}{done}. Reopen it if it still needs doing.")
+    form = forms.ActionDoneForm(request.POST or None, initial={"completed_on": timezone.localdate()})
+    if _saved(request, form, lambda data: services.complete_action(
+            actor=request.user, request=request, child=person, action=action, **data)):
+        messages.success(request, "The action is marked as done")
+        return redirect(back)
+    return _form_page(request, person, form, title="Mark the action as done", submit="Mark as done", back=back,
+                      intro=what)
 
 
 @record_view()
@@ -620,11 +662,29 @@ def add_case_note(request, person: Person):
                       back=_url("case_notes", person))
 
 
+def _case_note(person: Person, case_note_id: int) -> CaseNote:
+    return get_object_or_404(CaseNote.objects.select_related("recorded_by", "episode", "child"), pk=case_note_id,
+                             child=person)
+
+
 @record_view()
 def case_note(request, person: Person, case_note_id: int):
-    note = get_object_or_404(CaseNote.objects.select_related("recorded_by", "episode"), pk=case_note_id,
-                             child=person)
-    return _page(request, "case_note.html", person, note=note, page_title=note.subject)
+    note = _case_note(person, case_note_id)
+    # The latest change after the note was written (simple-history lists the newest first).
+    last_change = note.history.filter(history_type="~").select_related("history_user").first()
+    return _page(request, "case_note.html", person, note=note, last_change=last_change, page_title=note.subject)
+
+
+@record_view(edit=True)
+def change_case_note(request, person: Person, case_note_id: int):
+    note = _case_note(person, case_note_id)
+    back = _url("case_note", person, case_note_id=note.pk)
+    form = forms.CaseNoteForm(request.POST or None, initial=_for_form(note, services.CASE_NOTE_FIELDS))
+    if _saved(request, form, lambda data: services.change_case_note(
+            actor=request.user, request=request, note=note, **data)):
+        messages.success(request, "The case note has been changed. The earlier version is kept in its history")
+        return redirect(back)
+    return _form_page(request, person, form, title="Change the case note", submit="Save changes", back=back)
 
 
 # Early help and closure ---------------------------------------------------------------------------------
@@ -744,6 +804,8 @@ urlpatterns = [
     path(P + "case-notes/", case_notes, name="case_notes"),
     path(P + "case-notes/new/", add_case_note, name="add_case_note"),
     path(P + "case-notes/<int:case_note_id>/", case_note, name="case_note"),
+    path(P + "case-notes/<int:case_note_id>/change/", change_case_note, name="change_case_note"),
+    path(P + "actions/<int:agreed_action_id>/done/", action_done, name="action_done"),
     path(P + "early-help/step-down/", record_step_down, name="record_step_down"),
     path(P + "early-help/<int:early_help_transfer_id>/", early_help_transfer, name="early_help_transfer"),
 ]

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 
+from casefile.access import policy
 from casefile.access.records import record_view
 from casefile.casework.deadlines import deadlines_for_plan
 from casefile.casework.forms.plans import (
@@ -26,6 +28,7 @@ from casefile.casework.forms.plans import (
     VisitForm,
 )
 from casefile.casework.models import (
+    Action,
     ActionProgress,
     Conference,
     CoreGroup,
@@ -105,7 +108,8 @@ PLAN_PREFETCHES = (
             Prefetch("progress", queryset=ActionProgress.objects.select_related("review")
                      .order_by("-review__date", "-review__pk")))))),
     Prefetch("reviews", queryset=PlanReview.objects.select_related("conference").order_by("-date", "-pk")),
-    Prefetch("core_groups", queryset=CoreGroup.objects.prefetch_related("actions").order_by("-date", "-pk")),
+    Prefetch("core_groups", queryset=CoreGroup.objects.prefetch_related(
+        Prefetch("actions", queryset=Action.objects.order_by("due_date", "pk"))).order_by("-date", "-pk")),
     Prefetch("visits", queryset=Visit.objects.select_related("worker").order_by("-date", "-pk")),
 )
 
@@ -129,9 +133,12 @@ def action_warnings(plan: Plan) -> list[tuple[PlanOutcome, PlanAction | None, li
 def plan_page(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
     prefetch_related_objects([plan], *PLAN_PREFETCHES)
+    core_group_actions = sorted((action for group in plan.core_groups.all() for action in group.actions.all()),
+                                key=lambda action: (action.due_date, action.pk))
     return render(request, "casework/plans/plan.html", {
         "person": person, "plan": plan, "deadlines": deadlines_for_plan(plan, request=request),
-        "warnings": action_warnings(plan),
+        "warnings": action_warnings(plan), "core_group_actions": core_group_actions,
+        "today": timezone.localdate(), "can_edit": policy.can_edit(request.user, person),
         "page_title": f"{plan.get_kind_display()}: {person.full_name}",
     })
 
