@@ -18,6 +18,7 @@ from casefile.access import policy
 from casefile.accounts.models import Role
 from casefile.audit.models import Action
 from casefile.audit.services import record
+from casefile.core.services import Errors, save_with_history
 from casefile.people.models import (
     Address,
     Alias,
@@ -60,30 +61,8 @@ EXPECTED_BIRTH_LATEST_DAYS = 305
 EXPECTED_BIRTH_OVERDUE_DAYS = 28
 
 
-class Errors:
-    """Collects messages by field so every problem is reported at once."""
-
-    def __init__(self):
-        self.messages: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.messages.setdefault(field, []).append(message)
-
-    def __contains__(self, field: str) -> bool:
-        return field in self.messages
-
-    def raise_if_any(self) -> None:
-        if self.messages:
-            raise ValidationError(self.messages)
-
-
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _save(obj: models.Model, actor) -> None:
-    obj._history_user = actor  # django-simple-history records who made the change
-    obj.save()
 
 
 def _field_label(model: type[models.Model], name: str) -> str:
@@ -220,11 +199,11 @@ def create_person(*, actor, request=None, disabilities: Iterable[str] = (), addr
     disability_codes, address_values = values.pop("disabilities"), values.pop("address")
     with transaction.atomic():
         person = Person(**values, created_by=actor)
-        _save(person, actor)
+        save_with_history(person, actor)
         for code in disability_codes:
-            _save(Disability(person=person, code=code), actor)
+            save_with_history(Disability(person=person, code=code), actor)
         if address_values:
-            _save(Address(person=person, **address_values), actor)
+            save_with_history(Address(person=person, **address_values), actor)
         record(Action.CREATE, actor=actor, request=request, subject=person, child=person,
                details={"kind": person.kind, "disabilities": len(disability_codes), "address": bool(address_values)})
     return person
@@ -245,7 +224,7 @@ def update_person(*, actor, request=None, person: Person, **changes) -> Person:
     with transaction.atomic():
         for name in changed:
             setattr(person, name, values[name])
-        _save(person, actor)
+        save_with_history(person, actor)
         record(Action.UPDATE, actor=actor, request=request, subject=person, child=person,
                details={"changed": changed})
     return person
@@ -265,7 +244,7 @@ def set_disabilities(*, actor, request=None, person: Person, disability_codes: I
                 row.delete()
         for code in chosen:
             if code not in existing:
-                _save(Disability(person=person, code=code), actor)
+                save_with_history(Disability(person=person, code=code), actor)
         record(Action.UPDATE, actor=actor, request=request, subject=person, child=person,
                details={"disabilities": chosen})
     return chosen
@@ -288,7 +267,7 @@ def add_alias(*, actor, request=None, person: Person, first_name: str = "", last
     errors.raise_if_any()
     with transaction.atomic():
         alias = Alias(person=person, kind=kind, first_name=first_name, last_name=last_name)
-        _save(alias, actor)
+        save_with_history(alias, actor)
         record(Action.CREATE, actor=actor, request=request, subject=alias, child=person, details={"kind": kind})
     return alias
 
@@ -327,8 +306,8 @@ def add_address(*, actor, request=None, person: Person, **address) -> Address:
         if values["start_date"] and not values["end_date"]:
             for previous in person.addresses.filter(end_date__isnull=True, start_date__lt=values["start_date"]):
                 previous.end_date = values["start_date"]
-                _save(previous, actor)
-        _save(new_address, actor)
+                save_with_history(previous, actor)
+        save_with_history(new_address, actor)
         record(Action.CREATE, actor=actor, request=request, subject=new_address, child=person,
                details={"current": new_address.end_date is None})
     return new_address
@@ -364,7 +343,7 @@ def add_relationship(*, actor, request=None, person: Person, relative: Person, k
     with transaction.atomic():
         relationship = Relationship(person=person, relative=relative, kind=kind,
                                     parental_responsibility=parental_responsibility, start_date=start_date)
-        _save(relationship, actor)
+        save_with_history(relationship, actor)
         details = {"kind": kind, "person_id": person.pk, "relative_id": relative.pk,
                    "parental_responsibility": parental_responsibility}
         for side in (person, relative):
@@ -381,7 +360,7 @@ def create_household(*, actor, request=None, name: str) -> Household:
     errors.raise_if_any()
     with transaction.atomic():
         household = Household(name=name)
-        _save(household, actor)
+        save_with_history(household, actor)
         record(Action.CREATE, actor=actor, request=request, subject=household, details={})
     return household
 
@@ -397,7 +376,7 @@ def add_household_member(*, actor, request=None, household: Household, person: P
     errors.raise_if_any()
     with transaction.atomic():
         member = HouseholdMember(household=household, person=person, start_date=start_date)
-        _save(member, actor)
+        save_with_history(member, actor)
         record(Action.CREATE, actor=actor, request=request, subject=member, child=person,
                details={"household_id": household.pk})
     return member
@@ -439,7 +418,7 @@ def merge_people(*, actor, request=None, kept: Person, merged: Person, reason: s
     errors.raise_if_any()
     with transaction.atomic():
         merged.merged_into = kept
-        _save(merged, actor)
+        save_with_history(merged, actor)
         merge = Merge.objects.create(kept=kept, merged=merged, reason=reason, merged_by=actor)
         details = {"kept_id": kept.pk, "merged_id": merged.pk, "merge_id": merge.pk}
         for side in (kept, merged):
@@ -464,7 +443,7 @@ def unmerge_people(*, actor, request=None, merged: Person, reason: str) -> Merge
     with transaction.atomic():
         kept = merged.merged_into
         merged.merged_into = None
-        _save(merged, actor)
+        save_with_history(merged, actor)
         merge.reversed_by, merge.reversed_at, merge.reversal_reason = actor, timezone.now(), reason
         merge.save(update_fields=["reversed_by", "reversed_at", "reversal_reason"])
         details = {"kept_id": kept.pk, "merged_id": merged.pk, "merge_id": merge.pk}

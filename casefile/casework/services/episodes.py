@@ -36,8 +36,8 @@ from casefile.casework.models import (
     StrategyParticipant,
 )
 from casefile.core.presenters import govuk_date
+from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person, Relationship
-from casefile.people.services import Errors
 from casefile.rules import clocks, codes
 
 # Who may decide on a referral: a qualified social worker or a manager (a front-door practitioner may not be).
@@ -55,11 +55,6 @@ OBSERVATIONS_ENOUGH_UNDER_AGE = 2
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _save(obj: models.Model, actor: User) -> None:
-    obj._history_user = actor  # django-simple-history records who made the change
-    obj.save()
 
 
 def _delete(obj: models.Model, actor: User) -> None:
@@ -157,14 +152,14 @@ def _record_referral(actor: User, request, child: Person, values: dict, early_he
                                      "the source, or leave the early help questions empty")
     errors.raise_if_any()
     episode = Episode(child=child, recorded_by=actor, **values)
-    _save(episode, actor)
+    save_with_history(episode, actor)
     record(AuditAction.CREATE, actor=actor, request=request, subject=episode, child=child,
            details={"referral_source": referral_source, "step_up": is_step_up})
     if is_step_up:
         transfer = EarlyHelpTransfer(child=child, direction=EarlyHelpTransfer.Direction.STEP_UP, date=referral_date,
                                      episode=episode, early_help_provider=early_help_provider, reason=step_up_reason,
                                      recorded_by=actor)
-        _save(transfer, actor)
+        save_with_history(transfer, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=transfer, child=child,
                details={"direction": transfer.direction, "episode": episode.pk})
     return episode
@@ -195,7 +190,7 @@ def update_referral(*, actor: User, request=None, episode: Episode, **changes) -
     with transaction.atomic():
         for name in changed:
             setattr(episode, name, values[name])
-        _save(episode, actor)
+        save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
                details={"changed": changed})
     return episode
@@ -235,7 +230,7 @@ def record_referral_decision(*, actor: User, request=None, episode: Episode, dec
         episode.referral_decision_date = decision_date
         episode.referral_nfa = nfa
         episode.primary_need = primary_need
-        _save(episode, actor)
+        save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
                details={"referral_decision": "nfa" if nfa else "further_action", "primary_need": primary_need,
                         "decided_by": decided_by.pk})
@@ -295,7 +290,7 @@ def start_assessment(*, actor: User, request=None, episode: Episode,
     errors.raise_if_any()
     with transaction.atomic():
         assessment = Assessment(episode=episode, start_date=start_date, recorded_by=actor)
-        _save(assessment, actor)
+        save_with_history(assessment, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=assessment, child=episode.child,
                details={"episode": episode.pk})
     return assessment
@@ -367,7 +362,7 @@ def update_assessment(*, actor: User, request=None, assessment: Assessment, fact
     with transaction.atomic():
         for name in changed:
             setattr(assessment, name, values[name])
-        _save(assessment, actor)
+        save_with_history(assessment, actor)
         if factors_changed:
             _replace_factors(assessment, chosen, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=assessment,
@@ -383,7 +378,7 @@ def _replace_factors(assessment: Assessment, chosen: list[str], actor: User) -> 
     existing = set(assessment.factors.values_list("code", flat=True))
     for code in chosen:
         if code not in existing:
-            _save(AssessmentFactor(assessment=assessment, code=code), actor)
+            save_with_history(AssessmentFactor(assessment=assessment, code=code), actor)
 
 
 def record_assessment_adult(*, actor: User, request=None, assessment: Assessment, person: Person, role: str,
@@ -416,7 +411,7 @@ def record_assessment_adult(*, actor: User, request=None, assessment: Assessment
     is_new = adult.pk is None
     with transaction.atomic():
         adult.role, adult.seen, adult.seen_on, adult.not_seen_reason = role, seen, seen_on, not_seen_reason
-        _save(adult, actor)
+        save_with_history(adult, actor)
         record(AuditAction.CREATE if is_new else AuditAction.UPDATE, actor=actor, request=request, subject=adult,
                child=assessment.episode.child, details={"assessment": assessment.pk, "person": person.pk,
                                                         "seen": seen})
@@ -470,7 +465,7 @@ def submit_assessment(*, actor: User, request=None, assessment: Assessment) -> A
             + "; ".join(section.title for section in missing)]})
     with transaction.atomic():
         assessment.submitted_on = _today()
-        _save(assessment, actor)
+        save_with_history(assessment, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=assessment, child=assessment.episode.child,
                details={"submitted": True})
     return assessment
@@ -488,7 +483,7 @@ def return_assessment(*, actor: User, request=None, assessment: Assessment, reas
     errors.raise_if_any()
     with transaction.atomic():
         assessment.submitted_on = None
-        _save(assessment, actor)
+        save_with_history(assessment, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=assessment, child=assessment.episode.child,
                reason=_text(reason), details={"returned": True})
     return assessment
@@ -515,7 +510,7 @@ def authorise_assessment(*, actor: User, request=None, assessment: Assessment,
     with transaction.atomic():
         assessment.authorised_on = authorised_on
         assessment.authorised_by = actor
-        _save(assessment, actor)
+        save_with_history(assessment, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=assessment, child=assessment.episode.child,
                details={"authorised_on": authorised_on, "outcome": assessment.outcome})
     return assessment
@@ -607,15 +602,15 @@ def record_strategy_discussion(*, actor: User, request=None, episode: Episode, k
     with transaction.atomic():
         discussion = StrategyDiscussion(episode=episode, kind=kind, date=date, chaired_by=chaired_by, reason=reason,
                                         decision=decision, decision_rationale=decision_rationale, recorded_by=actor)
-        _save(discussion, actor)
+        save_with_history(discussion, actor)
         for values in cleaned:
-            _save(StrategyParticipant(discussion=discussion, **values), actor)
+            save_with_history(StrategyParticipant(discussion=discussion, **values), actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=discussion, child=episode.child,
                details={"decision": decision, "agencies": sorted({p["agency"] for p in cleaned}),
                         "absent": sorted(p["agency"] for p in cleaned if p["absence_reason"])})
         if decision == StrategyDiscussion.Decision.SECTION_47:
             enquiry = Section47Enquiry(episode=episode, strategy_discussion=discussion, recorded_by=actor)
-            _save(enquiry, actor)
+            save_with_history(enquiry, actor)
             record(AuditAction.CREATE, actor=actor, request=request, subject=enquiry, child=episode.child,
                    details={"strategy_discussion": discussion.pk})
     return discussion
@@ -633,7 +628,7 @@ def add_strategy_participant(*, actor: User, request=None, discussion: StrategyD
     errors.raise_if_any()
     with transaction.atomic():
         row = StrategyParticipant(discussion=discussion, **values)
-        _save(row, actor)
+        save_with_history(row, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=row, child=discussion.episode.child,
                details={"strategy_discussion": discussion.pk, "agency": row.agency})
     return row
@@ -658,7 +653,7 @@ def add_strategy_action(*, actor: User, request=None, discussion: StrategyDiscus
     errors.raise_if_any()
     with transaction.atomic():
         action = Action(strategy_discussion=discussion, description=description, owner=owner, due_date=due_date)
-        _save(action, actor)
+        save_with_history(action, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=action, child=discussion.episode.child,
                details={"strategy_discussion": discussion.pk, "due_date": due_date})
     return action
@@ -697,7 +692,7 @@ def record_section47_outcome(*, actor: User, request=None, enquiry: Section47Enq
         enquiry.outcome, enquiry.outcome_date, enquiry.outcome_rationale = outcome, outcome_date, outcome_rationale
         enquiry.icpc_not_required = bool(icpc_not_required)
         enquiry.icpc_not_required_reason = icpc_not_required_reason
-        _save(enquiry, actor)
+        save_with_history(enquiry, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=enquiry, child=episode.child,
                details={"outcome": outcome, "icpc_not_required": bool(icpc_not_required)})
     return enquiry
@@ -741,7 +736,7 @@ def record_case_note(*, actor: User, request=None, child: Person, date: datetime
     with transaction.atomic():
         note = CaseNote(child=child, episode=episode or open_episode(child), date=date, subject=subject, body=body,
                         significant=bool(significant), recorded_by=actor)
-        _save(note, actor)
+        save_with_history(note, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=note, child=child,
                details={"significant": note.significant, "episode": note.episode_id})
     return note
@@ -761,7 +756,7 @@ def change_case_note(*, actor: User, request=None, note: CaseNote, date: datetim
     with transaction.atomic():
         for name, value in values.items():
             setattr(note, name, value)
-        _save(note, actor)
+        save_with_history(note, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=note, child=note.child,
                details={"changed": changed})
     return note
@@ -812,7 +807,7 @@ def _set_completed_on(action: Action, completed_on: datetime.date | None, *, act
                       child: Person) -> Action:
     with transaction.atomic():
         previous, action.completed_on = action.completed_on, completed_on
-        _save(action, actor)
+        save_with_history(action, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=action, child=child,
                details={"completed_on": completed_on, "was_completed_on": previous,
                         "strategy_discussion": action.strategy_discussion_id, "core_group": action.core_group_id})
@@ -851,7 +846,7 @@ def record_step_down(*, actor: User, request=None, child: Person, date: datetime
         transfer = EarlyHelpTransfer(child=child, direction=EarlyHelpTransfer.Direction.STEP_DOWN, date=date,
                                      episode=latest, early_help_provider=early_help_provider, reason=reason,
                                      recorded_by=actor)
-        _save(transfer, actor)
+        save_with_history(transfer, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=transfer, child=child,
                details={"direction": transfer.direction, "episode": transfer.episode_id})
     return transfer
@@ -903,14 +898,14 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
         episode.closure_reason, episode.closure_rationale, episode.childs_views_at_closure = (
             reason, rationale, childs_views)
         episode.closure_proposed_by, episode.closure_proposed_on = actor, _today()
-        _save(episode, actor)
+        save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
                details={"closure": "proposed", "reason": reason})
         if to_early_help:
             transfer = EarlyHelpTransfer(child=episode.child, direction=EarlyHelpTransfer.Direction.STEP_DOWN,
                                          date=_today(), episode=episode, early_help_provider=early_help_provider,
                                          reason=early_help_reason, recorded_by=actor)
-            _save(transfer, actor)
+            save_with_history(transfer, actor)
             record(AuditAction.CREATE, actor=actor, request=request, subject=transfer, child=episode.child,
                    details={"direction": transfer.direction, "episode": episode.pk})
     return episode
@@ -945,7 +940,7 @@ def sign_off_closure(*, actor: User, request=None, episode: Episode,
     with transaction.atomic():
         episode.closure_date = signed_off_on
         episode.closure_signed_off_by, episode.closure_signed_off_on = actor, signed_off_on
-        _save(episode, actor)
+        save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
                details={"closure": "signed_off", "reason": episode.closure_reason, "closure_date": signed_off_on})
     return episode
@@ -968,7 +963,7 @@ def return_closure(*, actor: User, request=None, episode: Episode, reason: str) 
             _delete(transfer, actor)
         episode.closure_reason = episode.closure_rationale = episode.childs_views_at_closure = ""
         episode.closure_proposed_by = episode.closure_proposed_on = None
-        _save(episode, actor)
+        save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
                reason=_text(reason), details={"closure": "returned", "step_downs_withdrawn": len(withdrawn)})
     return episode

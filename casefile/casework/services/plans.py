@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -33,6 +32,7 @@ from casefile.casework.models import (
     Visit,
 )
 from casefile.core.presenters import govuk_date
+from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person
 from casefile.rules import plan_checks
 
@@ -42,31 +42,8 @@ WORDS_FROM_AGE = 4
 MAX_VISIT_INTERVAL_WORKING_DAYS = 65
 
 
-class Errors:
-    """Collects messages by field so every problem is reported at once."""
-
-    def __init__(self):
-        self.messages: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.messages.setdefault(field, []).append(message)
-
-    def __contains__(self, field: str) -> bool:
-        return field in self.messages
-
-    def raise_if_any(self) -> None:
-        if self.messages:
-            raise ValidationError(self.messages)
-
-
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-def save(obj: models.Model, actor) -> models.Model:
-    obj._history_user = actor  # django-simple-history records who made the change
-    obj.save()
-    return obj
 
 
 def short(text: str, limit: int = 60) -> str:
@@ -154,7 +131,7 @@ def start_cin_plan(*, actor, request=None, child: Person, start_date: datetime.d
     contingency = _check_contingency(errors, contingency)
     errors.raise_if_any()
     with transaction.atomic():
-        plan = save(Plan(child=child, episode=episode, kind=Plan.Kind.CHILD_IN_NEED, start_date=start_date,
+        plan = save_with_history(Plan(child=child, episode=episode, kind=Plan.Kind.CHILD_IN_NEED, start_date=start_date,
                          visit_interval_working_days=visit_interval_working_days, contingency=contingency,
                          recorded_by=actor), actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=plan, child=child,
@@ -178,7 +155,7 @@ def change_plan(*, actor, request=None, plan: Plan, contingency: str,
     with transaction.atomic():
         for name, value in changed.items():
             setattr(plan, name, value)
-        save(plan, actor)
+        save_with_history(plan, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=plan, child=plan.child,
                details={"changed": sorted(changed)})
     return plan
@@ -203,7 +180,7 @@ def end_plan_on(plan: Plan, end_date: datetime.date, *, actor, request, conferen
     conference (or when one starts, which ends any child in need plan)."""
     plan.end_date = end_date
     plan.ended_by_conference = conference
-    save(plan, actor)
+    save_with_history(plan, actor)
     record(AuditAction.UPDATE, actor=actor, request=request, subject=plan, child=plan.child,
            details={"ended": end_date, "ended_by_conference": conference.pk if conference else None,
                     "reason": reason})
@@ -220,7 +197,7 @@ def add_outcome(*, actor, request=None, plan: Plan, description: str) -> PlanOut
     errors.raise_if_any()
     with transaction.atomic():
         position = (plan.outcomes.aggregate(last=models.Max("position"))["last"] or 0) + 1
-        outcome = save(PlanOutcome(plan=plan, description=description, position=position), actor)
+        outcome = save_with_history(PlanOutcome(plan=plan, description=description, position=position), actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=outcome, child=plan.child,
                details={"plan": plan.pk})
     return outcome
@@ -256,7 +233,7 @@ def add_action(*, actor, request=None, outcome: PlanOutcome, description: str, o
                            measure=measure)
     errors.raise_if_any()
     with transaction.atomic():
-        action = save(PlanAction(outcome=outcome, **values), actor)
+        action = save_with_history(PlanAction(outcome=outcome, **values), actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=action, child=outcome.plan.child,
                details={"plan": outcome.plan_id, "outcome": outcome.pk, "due_date": due_date})
     return action
@@ -273,7 +250,7 @@ def change_action(*, actor, request=None, action: PlanAction, description: str, 
     with transaction.atomic():
         for name, value in values.items():
             setattr(action, name, value)
-        save(action, actor)
+        save_with_history(action, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=action, child=plan.child,
                details={"plan": plan.pk, "changed": changed})
     return action
@@ -320,10 +297,10 @@ def check_after_start(errors: Errors, plan: Plan, date: datetime.date | None) ->
 def save_review(plan: Plan, *, actor, request, date: datetime.date, summary: str,
                 marked: list[tuple[PlanAction, str, str]], conference=None) -> PlanReview:
     """Write a checked review and its progress rows (inside the caller's transaction)."""
-    review = save(PlanReview(plan=plan, date=date, conference=conference, summary=summary, recorded_by=actor),
-                  actor)
+    review = save_with_history(
+        PlanReview(plan=plan, date=date, conference=conference, summary=summary, recorded_by=actor), actor)
     for action, status, evidence in marked:
-        save(ActionProgress(review=review, action=action, status=status, evidence=evidence), actor)
+        save_with_history(ActionProgress(review=review, action=action, status=status, evidence=evidence), actor)
     record(AuditAction.CREATE, actor=actor, request=request, subject=review, child=plan.child,
            details={"plan": plan.pk, "conference": conference.pk if conference else None,
                     "progress": {str(action.pk): status for action, status, _ in marked}})
@@ -367,10 +344,11 @@ def record_core_group(*, actor, request=None, plan: Plan, date: datetime.date | 
               for number, row in enumerate(actions, start=1)]
     errors.raise_if_any()
     with transaction.atomic():
-        core_group = save(CoreGroup(plan=plan, date=date, attendees=attendees, summary=(summary or "").strip(),
-                                    recorded_by=actor), actor)
+        core_group = save_with_history(
+            CoreGroup(plan=plan, date=date, attendees=attendees, summary=(summary or "").strip(), recorded_by=actor),
+            actor)
         for values in agreed:
-            save(Action(core_group=core_group, **values), actor)
+            save_with_history(Action(core_group=core_group, **values), actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=core_group, child=plan.child,
                details={"plan": plan.pk, "actions": len(agreed)})
     return core_group
@@ -419,7 +397,7 @@ def record_visit(*, actor, request=None, child: Person, date: datetime.date | No
     if plan is not None and date < plan.start_date:
         plan = None
     with transaction.atomic():
-        visit = save(Visit(child=child, episode=episode, plan=plan, kind=kind, date=date, worker=actor,
+        visit = save_with_history(Visit(child=child, episode=episode, plan=plan, kind=kind, date=date, worker=actor,
                            child_seen=child_seen, seen_alone=seen_alone, bedroom_seen=bedroom_seen,
                            childs_words=childs_words, observations=observations,
                            not_seen_reason="" if child_seen else not_seen_reason, recorded_by=actor), actor)

@@ -32,7 +32,6 @@ from casefile.casework.models import (
     Section47Enquiry,
 )
 from casefile.casework.services.plans import (
-    Errors,
     check_after_start,
     check_happened,
     check_progress,
@@ -40,10 +39,10 @@ from casefile.casework.services.plans import (
     open_episode,
     open_plan,
     plan_actions,
-    save,
     save_review,
 )
 from casefile.core.presenters import govuk_date
+from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person, Relationship
 from casefile.rules import codes, plan_checks
 
@@ -160,7 +159,7 @@ def record_conference(
     errors.raise_if_any()
 
     with transaction.atomic():
-        conference = save(Conference(
+        conference = save_with_history(Conference(
             child=child, episode=episode, enquiry=enquiry if kind == Kind.INITIAL else None, kind=kind, date=date,
             chair=chair, advocacy_offered=advocacy_offered, childs_views=childs_views, decision=decision,
             category=category if decision == Decision.PLAN else "",
@@ -304,9 +303,9 @@ def _check_reports(errors: Errors, date, rows: Iterable[Mapping]) -> list[dict]:
 
 def _save_rows(conference: Conference, participants: list[dict], reports: list[dict], actor) -> None:
     for row in participants:
-        save(ConferenceParticipant(conference=conference, **row), actor)
+        save_with_history(ConferenceParticipant(conference=conference, **row), actor)
     for row in reports:
-        save(ConferenceReport(conference=conference, **row), actor)
+        save_with_history(ConferenceReport(conference=conference, **row), actor)
 
 
 # What the decision does to the plan --------------------------------------------------------------------
@@ -320,7 +319,7 @@ def _start_plan(conference: Conference, contingency: str, *, actor, request) -> 
         # CIN census: a child in need plan cannot run at the same time as a child protection plan.
         end_plan_on(cin_plan, conference.date, actor=actor, request=request,
              reason="A child protection plan started at a conference")
-    plan = save(Plan(child=child, episode=conference.episode, kind=Plan.Kind.CHILD_PROTECTION,
+    plan = save_with_history(Plan(child=child, episode=conference.episode, kind=Plan.Kind.CHILD_PROTECTION,
                      start_date=conference.date, started_by_conference=conference,
                      initial_category=conference.category, latest_category=conference.category,
                      contingency=contingency, recorded_by=actor), actor)
@@ -340,6 +339,6 @@ def _carry_out_review(conference: Conference, plan: Plan, marked: list, summary:
     elif conference.category != plan.latest_category:
         previous = plan.latest_category
         plan.latest_category = conference.category
-        save(plan, actor)
+        save_with_history(plan, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=plan, child=plan.child,
                details={"latest_category": [previous, conference.category], "conference": conference.pk})
