@@ -2,8 +2,10 @@
 
 Sam is a social worker in the Assessment team, managed by Tess (team manager), who reports to Simon
 (service manager), who reports to Hana (head of service). Ola is a social worker in another team with
-no link to Sam's children. Fran works at the front door, Chris chairs conferences, Quinn audits cases,
-Pat analyses performance, Petra is a police partner, and Ada is an administrator.
+no link to Sam's children. Fran is a front-door practitioner in the Front Door team (the MASH), with Mo, a
+qualified social worker there, both managed by Mel (team manager, reporting to Simon). Chris chairs
+conferences, Quinn audits cases, Pat analyses performance, Petra is a police partner, and Ada is an
+administrator.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Org:
     hana: User
     ola: User
     fran: User
+    mo: User
+    mel: User
     chris: User
     quinn: User
     pat: User
@@ -37,7 +41,8 @@ class Org:
 
     def everyone(self) -> dict[str, User]:
         return {name: getattr(self, name) for name in
-                ("sam", "tess", "simon", "hana", "ola", "fran", "chris", "quinn", "pat", "petra", "ada")}
+                ("sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra",
+                                 "ada")}
 
 
 def make_user(username: str, role: Role, team: Team | None = None, manager: User | None = None, **extra) -> User:
@@ -57,6 +62,9 @@ def make_org() -> Org:
     tess = make_user("tess", Role.TEAM_MANAGER, team=assessment, manager=simon, name="Tess Manager")
     assessment.manager = tess
     assessment.save()
+    mel = make_user("mel", Role.TEAM_MANAGER, team=front_door, manager=simon, name="Mel Mash")
+    front_door.manager = mel
+    front_door.save()
     return Org(
         assessment=assessment,
         other_team=other,
@@ -66,7 +74,9 @@ def make_org() -> Org:
         simon=simon,
         hana=hana,
         ola=make_user("ola", Role.SOCIAL_WORKER, team=other, name="Ola Other"),
-        fran=make_user("fran", Role.FRONT_DOOR, team=front_door, name="Fran Frontdoor"),
+        fran=make_user("fran", Role.FRONT_DOOR, team=front_door, manager=mel, name="Fran Frontdoor"),
+        mo=make_user("mo", Role.SOCIAL_WORKER, team=front_door, manager=mel, name="Mo Mash"),
+        mel=mel,
         chris=make_user("chris", Role.CONFERENCE_CHAIR, name="Chris Chair"),
         quinn=make_user("quinn", Role.QA_OFFICER, name="Quinn Quality"),
         pat=make_user("pat", Role.PERFORMANCE_ANALYST, name="Pat Analyst"),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "casefile.audit",
     "casefile.people",
     "casefile.casework",
+    "casefile.frontdoor",
     "casefile.quality",
     "casefile.access",
     "casefile.demo",

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from casefile.access.models import AgencyShare, RestrictedAccessGrant
-from casefile.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role, User
+from casefile.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role, Team, User
 from casefile.casework.models import Allocation, Conference, Episode
 from casefile.people.models import Person, Relationship
 from casefile.quality.models import CaseSample
@@ -107,6 +107,18 @@ def _people_waiting_for_a_worker(user: User) -> Q:
     return Q(pk__in=open_episodes) & ~Q(pk__in=_allocated_ids())
 
 
+def works_at_front_door(user: User) -> bool:
+    """Front-door practitioners, and the social workers and managers of a front-door team (the MASH)."""
+    if user.role == Role.FRONT_DOOR:
+        return True
+    return (user.role in CASE_HOLDING_ROLES | MANAGER_ROLES and user.team is not None
+            and user.team.kind == Team.Kind.FRONT_DOOR)
+
+
+def _front_door_people(user: User) -> Q:
+    return EVERYONE if works_at_front_door(user) else NOBODY
+
+
 def _has_role(*roles: Role) -> Callable[[User, Person], bool]:
     return lambda user, person: user.role in roles
 
@@ -162,8 +174,8 @@ RULES: tuple[Rule, ...] = (
          _in_manager_chain, _manager_chain_people),
     Rule("waiting_for_a_worker", "Managers, for children with an open case and no allocated worker",
          frozenset({VIEW, EDIT}), _is_waiting_for_a_worker, _people_waiting_for_a_worker),
-    Rule("front_door", "Front-door practitioners, who must see history before any decision",
-         frozenset({VIEW, EDIT}), _has_role(Role.FRONT_DOOR), _everyone_for(Role.FRONT_DOOR)),
+    Rule("front_door", "Front-door staff, who must see history before any decision",
+         frozenset({VIEW, EDIT}), lambda user, person: works_at_front_door(user), _front_door_people),
     Rule("conference_chair", "Chairs and IROs of the child's conferences", frozenset({VIEW, EDIT}),
          _chairs, _chaired_people),
     Rule("qa_sample", "Quality-assurance officers auditing the case", frozenset({VIEW}),

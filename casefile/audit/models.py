@@ -32,6 +32,8 @@ class Action(models.TextChoices):
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
     SIGN_OUT = "sign_out", "Signed out"
+    IMPORT = "import", "Imported"
+    AUTHORISE = "authorise", "Authorised"
 
 
 # Actions that count as someone looking at a child's record, for "who has viewed this record".

@@ -76,6 +76,8 @@ EXPECTED_VIEW = {
     "hana": FAMILY_OF_LILY | WAITING,
     "ola": set(),
     "fran": EVERYONE_UNRESTRICTED,
+    "mo": EVERYONE_UNRESTRICTED,
+    "mel": EVERYONE_UNRESTRICTED,
     "chris": {"mia"},
     "quinn": {"leo"},
     "pat": set(),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FrontDoorConfig(AppConfig):
+    name = "casefile.frontdoor"
+    label = "frontdoor"
+    verbose_name = "Front door"
