@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("casefile.accounts.urls")),
     path("people/", include("casefile.people.urls")),
     path("", include("casefile.casework.urls")),
+    path("front-door/", include("casefile.frontdoor.urls")),
     path("", include("casefile.access.urls")),
     path("", include("casefile.audit.urls")),
 ]

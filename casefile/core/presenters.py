@@ -348,6 +348,7 @@ def _date_params(bound_field, options) -> dict:
 # The service navigation: (key, text, URL name, needs a team). Keys match the `navigation_active` context variable.
 NAVIGATION = (
     ("my_work", "My work", "core:my_work", False),
+    ("front_door", "Front door", "frontdoor:board", False),
     ("people", "Find a person", "people:search", False),
     ("team", "My team", "accounts:team", True),
 )
@@ -361,9 +362,11 @@ def service_navigation(request, active: str | None = None) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
+    from casefile.frontdoor.access import may_use_front_door
+
     items = []
     for key, text, url_name, needs_team in NAVIGATION:
-        if needs_team and not user.team_id:
+        if (needs_team and not user.team_id) or (key == "front_door" and not may_use_front_door(user)):
             continue
         try:
             href = reverse(url_name, kwargs={"team_id": user.team_id} if needs_team else None)

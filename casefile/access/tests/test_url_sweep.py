@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casefile.accounts.models import Role
 from casefile.casework.testing import make_journey
+from casefile.frontdoor.testing import front_door_ids
 from casefile.rules.identifiers import format_nhs_number
 from casefile.testing import make_user
 
@@ -36,13 +37,15 @@ def all_patterns():
     return list(_walk(get_resolver().url_patterns))
 
 
-def _argument_values(child, team, journey=None):
+def _argument_values(child, team, journey=None, front_door=None):
     """How to fill each URL argument: with the secret child's, or their team's, identifiers where it matters.
 
-    Casework records (episode_id, assessment_id, plan_id, ...) are the secret child's own, from a whole journey.
+    Casework records (episode_id, assessment_id, plan_id, ...) are the secret child's own, from a whole journey;
+    front-door records (contact_id, decision_id, batch_id, ...) are about her too.
     """
     return {
         **(journey.ids() if journey else {}),
+        **(front_door or {}),
         "person_id": child.pk,
         "team_id": team.pk,
         # allauth's own arguments: not about children, any well-formed value will do.
@@ -69,8 +72,8 @@ def _path_for(route: str, values: dict) -> str | None:
     return "/" + path
 
 
-def test_every_url_argument_has_a_value(org, secret_child, journey):
-    values = _argument_values(secret_child, org.assessment, journey)
+def test_every_url_argument_has_a_value(org, secret_child, journey, front_door):
+    values = _argument_values(secret_child, org.assessment, journey, front_door)
     for route, name, _ in all_patterns():
         try:
             _path_for(route, values)
@@ -119,6 +122,12 @@ def journey(org, secret_child):
     return make_journey(secret_child, worker=org.sam, manager=org.tess, chair=org.hana)
 
 
+@pytest.fixture
+def front_door(org, secret_child, journey):
+    # After the journey: the front-door referral links the child's open episode rather than opening another.
+    return front_door_ids(secret_child, front_door=org.fran, social_worker=org.mo, manager=org.mel)
+
+
 def test_the_sweep_query_finds_the_child_for_someone_allowed_to_see_her(client, org, secret_child):
     """The control: without it, a search that found nothing for anyone would pass the sweep below."""
     client.force_login(org.fran)
@@ -126,9 +135,10 @@ def test_the_sweep_query_finds_the_child_for_someone_allowed_to_see_her(client, 
         assert _shows_child(client.get(reverse("people:search"), query), secret_child), query
 
 
-def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, secret_child, journey, outsiders):
+def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, secret_child, journey, front_door,
+                                                               outsiders):
     child = secret_child
-    values = _argument_values(child, org.assessment, journey)
+    values = _argument_values(child, org.assessment, journey, front_door)
     checked = 0
     for user in outsiders:
         for route, name, _ in all_patterns():
@@ -136,7 +146,7 @@ def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, sec
             for method in (client.get, client.post):
                 client.force_login(user)  # again each time: the sweep also posts to the sign-out URL
                 response = method(path, QUERY)
-                about_the_child = "person_id" in route
+                about_the_child = "person_id" in route or name.startswith("frontdoor:")
                 if about_the_child:
                     assert response.status_code in (403, 404), (
                         f"{user.username} {method.__name__} {name}: {response.status_code}"
@@ -144,3 +154,9 @@ def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, sec
                 assert not _shows_child(response, child), f"{user.username} saw the child at {name} ({path})"
                 checked += 1
     assert checked > 0
+
+
+def test_every_front_door_view_goes_through_the_front_door_check(db):
+    for route, name, pattern in all_patterns():
+        if name.startswith("frontdoor:"):
+            assert getattr(pattern.callback, "front_door_view", False), f"{name} ({route}) must use @front_door_view"

@@ -1,0 +1,58 @@
+"""The one way a front-door view opens its pages and the contacts in them.
+
+- `@front_door_view()` on every view in this app: only front-door staff (practitioners, and the social
+  workers and managers of a front-door team) and administrators get past it; anyone else gets a 404 and an
+  ACCESS_DENIED audit event, so nobody learns what is waiting at the front door.
+- `contact_for(request, contact_id)` loads a contact only if the access policy lets the user see (or change)
+  every child on it; a GET writes a VIEW audit event for each child, because a contact page shows each
+  child's history.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from casefile.access import policy
+from casefile.accounts.models import Role
+from casefile.audit.models import Action
+from casefile.audit.services import record
+from casefile.frontdoor.models import Contact
+
+
+def may_use_front_door(user) -> bool:
+    return user.is_authenticated and user.is_active and (
+        policy.works_at_front_door(user) or user.role == Role.ADMINISTRATOR)
+
+
+def front_door_view():
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not may_use_front_door(request.user):
+                record(Action.ACCESS_DENIED, request=request, details={"path": request.path})
+                raise Http404("Page not found")
+            return view(request, *args, **kwargs)
+
+        wrapped.front_door_view = True
+        return wrapped
+
+    return decorator
+
+
+def contact_for(request, contact_id: int, *, edit: bool = False, audit: bool = True) -> Contact:
+    """The contact, if this user may see (or change) every child on it; otherwise 404."""
+    contact = get_object_or_404(Contact.objects.select_related("household", "holder", "recorded_by"), pk=contact_id)
+    children = [link.child for link in contact.children.select_related("child")]
+    allowed = policy.can_edit if edit else policy.can_view
+    for child in children:
+        if not allowed(request.user, child):
+            record(Action.ACCESS_DENIED, request=request, subject=contact, child=child,
+                   details={"path": request.path, "edit": edit})
+            raise Http404("No contact found")
+    if audit and request.method == "GET":
+        for child in children:
+            record(Action.VIEW, request=request, subject=contact, child=child, details={"path": request.path})
+    return contact

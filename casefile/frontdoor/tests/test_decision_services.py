@@ -1,0 +1,92 @@
+"""A threshold decision: made by a qualified social worker, authorised by a different manager, and what follows."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from casefile.casework.models import EarlyHelpTransfer, Episode
+from casefile.frontdoor.models import Consent
+from casefile.frontdoor.services import decisions
+from casefile.frontdoor.testing import decide, make_contact
+from casefile.testing import make_child
+
+
+def test_authorising_a_referral_opens_an_episode_dated_the_day_the_contact_came_in(org, child):
+    received = timezone.now() - datetime.timedelta(days=1)
+    contact = make_contact(child, by=org.fran, received_at=received)
+    link = contact.children.get()
+    decision = decide(link, by=org.mo)
+    assert Episode.objects.filter(child=child).count() == 0  # nothing happens until a manager agrees
+    decisions.authorise_decision(actor=org.mel, decision=decision, comment="Agreed")
+    episode = Episode.objects.get(child=child)
+    assert episode.referral_date == timezone.localtime(received).date()
+    assert episode.referral_source == "2A" and episode.referrer_name == "Ms Patel"
+    assert episode.referral_decided_by == org.mo and episode.referral_nfa is False and episode.primary_need == "N1"
+    decision.refresh_from_db()
+    assert decision.episode == episode
+    contact.refresh_from_db()
+    assert contact.concluded_at is None  # a referral stays at the front door until it is handed over
+
+
+def test_early_help_records_the_step_down_and_concludes_the_contact(org, child):
+    contact = make_contact(child, by=org.fran)
+    decision = decide(contact.children.get(), by=org.mo, outcome="early_help")
+    decisions.authorise_decision(actor=org.mel, decision=decision)
+    transfer = EarlyHelpTransfer.objects.get(child=child)
+    assert transfer.direction == EarlyHelpTransfer.Direction.STEP_DOWN
+    assert transfer.early_help_provider == "Family Hub North"
+    contact.refresh_from_db()
+    assert contact.concluded_at is not None
+
+
+def test_the_contact_stays_open_until_every_child_has_a_decision(org, child):
+    brother = make_child("Jack", "Hartley", date_of_birth=datetime.date(2019, 2, 1))
+    contact = make_contact(child, brother, by=org.fran)
+    first, second = contact.children.all()
+    decisions.authorise_decision(actor=org.mel, decision=decide(first, by=org.mo, outcome="nfa"))
+    contact.refresh_from_db()
+    assert contact.concluded_at is None
+    decisions.authorise_decision(actor=org.mel, decision=decide(second, by=org.mo, outcome="advice"))
+    contact.refresh_from_db()
+    assert contact.concluded_at is not None
+
+
+def test_who_may_decide_and_who_may_authorise(org, child):
+    link = make_contact(child, by=org.fran).children.get()
+    with pytest.raises(ValidationError, match="qualified social worker"):
+        decide(link, by=org.fran)
+    decision = decide(link, by=org.mel, outcome="nfa")
+    with pytest.raises(ValidationError, match="did not make it"):
+        decisions.authorise_decision(actor=org.mel, decision=decision)
+    with pytest.raises(ValidationError, match="Only a team manager"):
+        decisions.authorise_decision(actor=org.mo, decision=decision)
+    decisions.authorise_decision(actor=org.tess, decision=decision)
+    with pytest.raises(ValidationError, match="cannot change"):
+        decide(link, by=org.mo, outcome="advice")
+
+
+def test_every_part_of_the_rationale_is_required_and_named(org, child):
+    link = make_contact(child, by=org.fran).children.get()
+    with pytest.raises(ValidationError) as refused:
+        decide(link, by=org.mo, level="9", criteria_applied="", circumstances=" ", history_considered="",
+               consent_position="", primary_need="")
+    fields = refused.value.message_dict
+    assert set(fields) == {"level", "criteria_applied", "circumstances", "history_considered", "consent_position",
+                           "primary_need"}
+    assert fields["history_considered"] == ["Enter the history taken into account"]
+
+
+def test_early_help_needs_consent(org, child):
+    contact = make_contact(child, by=org.fran, consent_to_assessment=Consent.REFUSED)
+    with pytest.raises(ValidationError, match="agreement"):
+        decide(contact.children.get(), by=org.mo, outcome="early_help")
+
+
+def test_the_decision_clock_is_one_working_day_from_receipt(org, child):
+    friday = datetime.datetime(2026, 11, 20, 15, 0, tzinfo=datetime.UTC)
+    link = make_contact(child, by=org.fran, received_at=friday).children.get()
+    status = decisions.decision_status(link, today=datetime.date(2026, 11, 24))
+    assert status.due == datetime.date(2026, 11, 23)
+    assert status.state == "overdue" and status.working_days_late == 1
