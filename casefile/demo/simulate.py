@@ -41,6 +41,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import heapq
+import json
 import math
 import random
 import unicodedata
@@ -61,6 +62,7 @@ from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.casework import models as cw
 from casefile.demo.seed import BOYS_NAMES, DEMO_PASSWORD, GIRLS_NAMES, POSTCODE_INWARD_LETTERS, STREET_KINDS
+from casefile.frontdoor import models as fd
 from casefile.people.models import Address, Household, HouseholdMember, Person, Relationship
 from casefile.rules.clocks import add_calendar_months
 from casefile.rules.identifiers import nhs_check_digit, upn_check_letter
@@ -82,8 +84,7 @@ class Size:
     name: str
     years: int
     referrals_per_year: int
-    # Not generated yet: contacts come with the front-door model in a later issue. Recorded so the volume is known.
-    contacts_per_year: int
+    contacts_per_year: int  # one before each referral, the rest end at the front door (simulate_front_door.py)
     description: str
 
 
@@ -139,6 +140,8 @@ PLANTED = {
     "vague_actions": 0.15,  # an owner such as "mum" and a measure such as "ongoing"
     "closure_without_childs_views": 0.20,
     "father_not_seen": 0.35,  # a known father left out of the assessment or not seen
+    "referrer_not_told": 0.10,  # the referrer never hears the outcome of their contact
+    "front_door_delay": 0.02,  # a contact from the last month left waiting at the front door with no decision
     # Not planted but drawn: the C2 durations above put 14.3% of assessments over 45 working days.
     "late_assessments": 1 - 0.857,
 }
@@ -220,6 +223,8 @@ MODELS: list[type[models.Model]] = [
     cw.StrategyDiscussion, cw.StrategyParticipant, cw.Section47Enquiry, cw.Conference, cw.ConferenceParticipant,
     cw.ConferenceReport, cw.Plan, cw.PlanOutcome, cw.PlanAction, cw.PlanReview, cw.ActionProgress, cw.CoreGroup,
     cw.Action, cw.Visit, cw.CaseNote, cw.EarlyHelpTransfer, RestrictedAccessGrant,
+    fd.ImportBatch, fd.Contact, fd.ContactChild, fd.ContactAdult, fd.PoliceNotification, fd.NotificationPerson,
+    fd.ThresholdDecision, fd.Handover, fd.ReferrerLetter,
 ]
 
 
@@ -278,11 +283,15 @@ def _insert_sqlite(model: type[models.Model], rows: list[dict]) -> None:
         model._meta.db_table, ", ".join(f'"{column.column}"' for column in columns), ", ".join("?" * len(columns)))
     # A field left out gets its default (computed once per batch); only date fields need converting.
     fields = [(column.attname, None if column.primary_key else column.get_default(),
-               isinstance(column, models.DateField)) for column in columns]
+               isinstance(column, models.DateField), isinstance(column, models.JSONField)) for column in columns]
+
+    def convert(value, dated: bool, is_json: bool):
+        if dated:
+            return _SQLITE_TEXT[value]
+        return json.dumps(value) if is_json else value
 
     def values(row: dict) -> list:
-        return [_SQLITE_TEXT[row.get(name, default)] if dated else row.get(name, default)
-                for name, default, dated in fields]
+        return [convert(row.get(name, default), dated, is_json) for name, default, dated, is_json in fields]
 
     with connection.cursor() as cursor:
         cursor.executemany(sql, map(values, rows))
@@ -566,11 +575,16 @@ class Simulation:
 
     # The run ----------------------------------------------------------------------------------------------
     def run(self) -> Result:
+        from casefile.demo.simulate_front_door import FrontDoor  # it builds on this module's names
+
         self.out = Writer()
         self._staff()
+        self.front = FrontDoor(self)
+        self.front.staff()
         dates = self._referral_dates()
         for day in dates:
             self._referral(day)
+            self.front.others(day)
             self.out.flush_if_full()
         self._restricted_grants()
         self.out.flush()
@@ -810,6 +824,7 @@ class Simulation:
         self._live_at(row["id"], family, dob)
         child = Child(row["id"], first, dob, family, restricted=restricted)
         family.children.append(child)
+        self.front.child_born(child)
         if restricted:
             self.restricted.append(child)
         return child
@@ -882,6 +897,7 @@ class Simulation:
                          date=day, episode_id=episode["id"], early_help_provider=FAMILY_HUBS[family.patch % len(AREAS)],
                          reason="Needs have grown beyond what early help can meet", recorded_by_id=recorder.id,
                          recorded_at=self.at(day))
+        self.front.referral(child, episode, day, decided, source, front_door, s47)
         journey = Journey(self, child, episode, decided)
         closed = journey.close_after_referral(front_door) if nfa else journey.assess_and_follow(s47, category)
         self._release(child, closed)

@@ -8,12 +8,14 @@ from collections import defaultdict
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from casefile.access.models import RestrictedAccessGrant
 from casefile.accounts.models import Role, Team, User
 from casefile.audit.models import AuditEvent
 from casefile.casework import models as cw
 from casefile.demo import simulate
+from casefile.frontdoor.models import Contact, NotificationPerson, PoliceNotification, ThresholdDecision
 from casefile.people.models import Person
 from casefile.rules.clocks import add_calendar_months
 from casefile.rules.identifiers import validate_nhs_number
@@ -51,17 +53,44 @@ def test_it_refuses_to_run_outside_demo_mode_without_force(db, settings):
     assert User.objects.count() == users
 
 
-def test_it_prints_the_counts_the_planted_problem_rates_and_that_contacts_come_later(small):
+def test_it_prints_the_counts_and_the_planted_problem_rates(small):
     assert "Simulated a small authority (seed 3): 2025-04-01 to 2026-03-31" in small
     assert "casework.Episode" in small and "casework.Visit" in small
-    assert "Contacts: not generated until the front-door model exists" in small
-    for label in ("Children with no ethnicity recorded", "Vague plan actions", "Closures without the child's views",
+    assert f"Contacts: {Contact.objects.count():,} (this size: about 1,600 a year)" in small
+    for label in ("Referrers never told the outcome", "left waiting at the front door",
+                  "Children with no ethnicity recorded", "Vague plan actions", "Closures without the child's views",
                   "known father was left out or not seen", "Assessments over 45 working days",
                   "Visits later than the plan's interval", "Drift: child in need plans never reviewed"):
         assert label in small
     referrals = cw.Episode.objects.count()
     assert 380 <= referrals <= 420
     assert f"{referrals:,} referrals" in small
+
+
+def test_every_referral_came_through_the_front_door_with_an_authorised_decision(small):
+    episodes = cw.Episode.objects.filter(referral_decision_date__isnull=False)
+    decisions = ThresholdDecision.objects.filter(episode__in=episodes)
+    assert decisions.count() == episodes.count()
+    for decision in decisions.select_related("contact_child__contact", "episode")[:50]:
+        contact = decision.contact_child.contact
+        assert timezone.localtime(contact.received_at).date() == decision.episode.referral_date
+        assert decision.outcome in ("assessment", "strategy") and decision.authorised_by_id
+        assert decision.decided_by.role == "social_worker" and decision.authorised_by.role == "team_manager"
+        assert decision.episode.referral_decided_by_id == decision.decided_by_id
+
+
+def test_about_three_contacts_in_four_end_at_the_front_door(small):
+    contacts = Contact.objects.count()
+    referrals = ThresholdDecision.objects.filter(outcome__in=["assessment", "strategy"]).count()
+    assert 0.7 <= 1 - referrals / contacts <= 0.8
+    step_downs = ThresholdDecision.objects.filter(outcome="early_help", authorised_at__isnull=False)
+    assert step_downs.exists()
+    assert all(decision.early_help_transfer.direction == "down" for decision in step_downs[:20])
+    # Police notifications in the final year only, each with its contact and the child named in it.
+    notifications = PoliceNotification.objects.select_related("contact")
+    assert notifications.exists()
+    assert all(n.contact.source == "6" and n.incident_at.date() >= datetime.date(2025, 3, 30) for n in notifications)
+    assert NotificationPerson.objects.filter(role="child", person__isnull=False).count() == notifications.count()
 
 
 def test_it_writes_one_audit_event_for_the_whole_load_by_its_own_system_administrator(small):

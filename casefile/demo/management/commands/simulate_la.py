@@ -19,6 +19,8 @@ PROBLEM_LABELS = {
     "vague_actions": "Vague plan actions (owner such as 'mum', measure such as 'ongoing')",
     "closure_without_childs_views": "Closures without the child's views (children 4 or older)",
     "father_not_seen": "Assessments where a known father was left out or not seen",
+    "referrer_not_told": "Referrers never told the outcome of their contact",
+    "front_door_delay": "Contacts from the last month left waiting at the front door with no decision",
     "late_assessments": "Assessments over 45 working days (drawn from England's durations)",
 }
 
@@ -34,12 +36,13 @@ class Command(BaseCommand):
     help = (
         "Load a simulated local authority: staff, families and whole journeys (referral, assessment, strategy "
         "discussion and section 47 enquiry, conferences, child protection and child in need plans with reviews, "
-        "core groups and visits, closure) at England's 2024-25 rates, with practice problems planted for the "
-        "quality features to find. Sizes: "
+        "core groups and visits, closure) at England's 2024-25 rates, and the front door (a contact before each "
+        "referral and about three more that end there, threshold decisions, handovers, letters to referrers, "
+        "police notifications in the final year), with practice problems planted for the quality features to "
+        "find. Sizes: "
         + "; ".join(f"{size.name}: {size.description}" for size in simulate.SIZES.values())
-        + ". Contacts are not generated yet: they will be once the front-door (Contact) model exists; each size "
-        "records the contact volume it will then generate (large: 100,000 a year). The same seed and end date "
-        "always build the same authority. Does nothing if a simulated authority is already loaded."
+        + ". The same seed and end date always build the same authority. Does nothing if a simulated authority "
+        "is already loaded."
     )
 
     def add_arguments(self, parser):
@@ -78,7 +81,7 @@ class Command(BaseCommand):
         write(self.style.SUCCESS(
             f"Simulated a {result.size.name} authority (seed {result.seed}): {result.start_date} to "
             f"{result.end_date}, {result.referrals:,} referrals, {result.staff} staff, in {seconds:.1f} s."))
-        write(f"Contacts: not generated until the front-door model exists (this size: "
+        write(f"Contacts: {result.counts.get('frontdoor.Contact', 0):,} (this size: about "
               f"{result.size.contacts_per_year:,} a year).")
         write("Rows written:")
         for label, count in sorted(result.counts.items()):
