@@ -51,6 +51,7 @@ lint: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(PY) bench/simulate_large.py
 	$(PY) bench/child_record.py
+	$(PY) bench/police_import.py
 
 # Rebuild the committed CSS/JS from the pinned npm packages (needs node; running and testing do not).
 assets:

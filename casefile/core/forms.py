@@ -113,3 +113,26 @@ class GovukDateField(forms.Field):
             raise ValidationError(f"{self.message_label} must be today or in the past", code="future")
         if self.not_in_past and value < today:
             raise ValidationError(f"{self.message_label} must be today or in the future", code="past")
+
+
+def show_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, or at the top."""
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def posted(request):
+    """The form data on a POST (even an empty one, so its errors show), else None for an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def save_or_show(request, form, save) -> bool:
+    """Call the service with the form's values; on refusal, put its messages on the form. Nothing half-saved."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        show_service_errors(form, error)
+        return False
+    return True

@@ -41,12 +41,6 @@ class YesNoUnknownField(forms.TypedChoiceField):
         return value
 
 
-def show_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, or at the top."""
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
 class PersonForm(forms.Form):
     kind = CodeChoiceField(label="Is this a child or an adult?", widget=forms.RadioSelect, required=False,
                            choices=[("child", "Child"), ("adult", "Adult")])

@@ -26,6 +26,7 @@ from casefile.audit.services import record
 from casefile.casework.models import Allocation
 from casefile.casework.views.allocation import next_steps_context
 from casefile.core import presenters
+from casefile.core.forms import show_service_errors
 from casefile.core.pdf import pdf_response, render_pdf
 from casefile.people import services
 from casefile.people.chronology import Filters, chronology, find_entry
@@ -43,7 +44,6 @@ from casefile.people.forms import (
     RelationshipForm,
     SearchForm,
     UnmergeForm,
-    show_service_errors,
 )
 from casefile.people.matching import Duplicates, facts_for_entry, possible_duplicates
 from casefile.people.models import Household, HouseholdMember, MatchDecision, Merge, Person, Relationship

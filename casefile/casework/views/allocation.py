@@ -23,8 +23,8 @@ from casefile.casework.deadlines import deadlines_for_child, deadlines_for_child
 from casefile.casework.forms.allocation import AllocationForm, NonWorkingDayForm
 from casefile.casework.models import Allocation
 from casefile.casework.services import allocation as services
+from casefile.core.forms import show_service_errors
 from casefile.core.presenters import govuk_date
-from casefile.people.forms import show_service_errors
 from casefile.people.models import Person
 
 

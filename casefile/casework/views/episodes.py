@@ -41,7 +41,7 @@ from casefile.casework.models import (
 )
 from casefile.casework.services import episodes as services
 from casefile.core import presenters
-from casefile.people.forms import show_service_errors
+from casefile.core.forms import save_or_show
 from casefile.people.models import Person, Relationship
 from casefile.people.search import Criteria, search_people
 from casefile.rules import clocks, codes
@@ -63,17 +63,6 @@ def _page(request, template: str, person: Person, **context):
 def _form_page(request, person: Person, form, *, title: str, submit: str, back: str, **extra):
     return _page(request, "form.html", person, form=form, page_title=title, submit=submit, back_url=back, **extra)
 
-
-def _saved(request, form, save) -> bool:
-    """Call the service with the form's values; on refusal put its messages on the form and save nothing."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as error:
-        show_service_errors(form, error)
-        return False
-    return True
 
 
 def _url(name: str, person: Person, **ids) -> str:
@@ -130,7 +119,7 @@ def record_referral(request, person: Person):
     def save(data):
         created["episode"] = services.record_referral(actor=request.user, request=request, child=person, **data)
 
-    if _saved(request, form, save):
+    if save_or_show(request, form, save):
         return redirect(_episode_url(created["episode"]))
     return _form_page(request, person, form, title="Record a referral", submit="Record the referral",
                       back=_url("episodes", person))
@@ -145,7 +134,7 @@ def step_up(request, person: Person):
         created["episode"] = services.record_referral(actor=request.user, request=request, child=person,
                                                       referral_source=codes.STEP_UP_FROM_EARLY_HELP, **data)
 
-    if _saved(request, form, save):
+    if save_or_show(request, form, save):
         return redirect(_episode_url(created["episode"]))
     return _form_page(request, person, form, title="Record a step-up from early help", submit="Record the step-up",
                       back=_url("episodes", person),
@@ -156,7 +145,7 @@ def step_up(request, person: Person):
 def change_referral(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.ChangeReferralForm(request.POST or None, initial=_for_form(episode, services.REFERRAL_FIELDS))
-    if _saved(request, form, lambda data: services.update_referral(
+    if save_or_show(request, form, lambda data: services.update_referral(
             actor=request.user, request=request, episode=episode, **data)):
         return redirect(_episode_url(episode))
     return _form_page(request, person, form, title="Change the referral", submit="Save changes",
@@ -171,7 +160,7 @@ def referral_decision(request, person: Person, episode_id: int):
                "decision_date": episode.referral_decision_date, "nfa": episode.referral_nfa,
                "primary_need": episode.primary_need}
     form = forms.ReferralDecisionForm(request.POST or None, initial=initial)
-    if _saved(request, form, lambda data: services.record_referral_decision(
+    if save_or_show(request, form, lambda data: services.record_referral_decision(
             actor=request.user, request=request, episode=episode, **data)):
         return redirect(_episode_url(episode))
     deadline = clocks.due_date(clocks.REFERRAL_DECISION, episode.referral_date, working_calendar(request))
@@ -332,7 +321,7 @@ def start_assessment(request, person: Person, episode_id: int):
         created["assessment"] = services.start_assessment(actor=request.user, request=request, episode=episode,
                                                           **data)
 
-    if _saved(request, form, save):
+    if save_or_show(request, form, save):
         return redirect(_assessment_url(created["assessment"], person))
     return _form_page(request, person, form, title="Start the single assessment", submit="Start the assessment",
                       back=_episode_url(episode))
@@ -398,7 +387,7 @@ def assessment_section(request, person: Person, assessment_id: int, section: str
     if "factors" in form_class.base_fields:
         initial["factors"] = list(assessment.factors.values_list("code", flat=True))
     form = form_class(request.POST or None, initial=initial)
-    if _saved(request, form, lambda data: services.update_assessment(
+    if save_or_show(request, form, lambda data: services.update_assessment(
             actor=request.user, request=request, assessment=assessment, **data)):
         return redirect(_assessment_url(assessment, person))
     intro = ""
@@ -460,7 +449,7 @@ def record_assessment_adult(request, person: Person, assessment_id: int):
     initial = (_for_form(existing, ("role", "seen", "seen_on", "not_seen_reason")) if existing
                else {"role": suggested})
     form = forms.AssessmentAdultForm(request.POST or None, initial=initial)
-    if _saved(request, form, lambda data: services.record_assessment_adult(
+    if save_or_show(request, form, lambda data: services.record_assessment_adult(
             actor=request.user, request=request, assessment=assessment, person=chosen, **data)):
         return redirect(_url("assessment_adults", person, assessment_id=assessment.pk))
     return _form_page(request, person, form, title=f"{chosen.full_name} in the assessment", submit="Save",
@@ -486,7 +475,7 @@ def remove_assessment_adult(request, person: Person, assessment_id: int):
 def submit_assessment(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
     form = Form(request.POST or None)
-    if _saved(request, form, lambda data: services.submit_assessment(
+    if save_or_show(request, form, lambda data: services.submit_assessment(
             actor=request.user, request=request, assessment=assessment)):
         messages.success(request, "The assessment has been sent to a manager to authorise")
         return redirect(_assessment_url(assessment, person))
@@ -503,7 +492,7 @@ def submit_assessment(request, person: Person, assessment_id: int):
 def authorise_assessment(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
     form = forms.AuthoriseForm(request.POST or None, initial={"authorised_on": timezone.localdate()})
-    if _saved(request, form, lambda data: services.authorise_assessment(
+    if save_or_show(request, form, lambda data: services.authorise_assessment(
             actor=request.user, request=request, assessment=assessment, **data)):
         messages.success(request, "The assessment is authorised")
         return redirect(_assessment_url(assessment, person))
@@ -516,7 +505,7 @@ def authorise_assessment(request, person: Person, assessment_id: int):
 def return_assessment(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
     form = forms.ReasonForm(request.POST or None)
-    if _saved(request, form, lambda data: services.return_assessment(
+    if save_or_show(request, form, lambda data: services.return_assessment(
             actor=request.user, request=request, assessment=assessment, **data)):
         messages.success(request, "The assessment has been returned to the worker")
         return redirect(_assessment_url(assessment, person))
@@ -539,7 +528,7 @@ def record_strategy_discussion(request, person: Person, episode_id: int):
             **{name: data[name] for name in ("kind", "date", "chaired_by", "reason", "decision",
                                              "decision_rationale")})
 
-    if _saved(request, form, save):
+    if save_or_show(request, form, save):
         return redirect(_url("strategy_discussion", person, strategy_discussion_id=created["discussion"].pk))
     return _page(request, "strategy_form.html", person, form=form, back_url=_episode_url(episode),
                  page_title="Record a strategy discussion")
@@ -562,7 +551,7 @@ def add_strategy_participant(request, person: Person, strategy_discussion_id: in
     discussion = _discussion(person, strategy_discussion_id)
     form = forms.ParticipantForm(request.POST or None)
     back = _url("strategy_discussion", person, strategy_discussion_id=discussion.pk)
-    if _saved(request, form, lambda data: services.add_strategy_participant(
+    if save_or_show(request, form, lambda data: services.add_strategy_participant(
             actor=request.user, request=request, discussion=discussion, **data)):
         return redirect(back)
     return _form_page(request, person, form, title="Add an agency to the strategy discussion", submit="Add",
@@ -574,7 +563,7 @@ def add_strategy_action(request, person: Person, strategy_discussion_id: int):
     discussion = _discussion(person, strategy_discussion_id)
     form = forms.StrategyActionForm(request.POST or None)
     back = _url("strategy_discussion", person, strategy_discussion_id=discussion.pk)
-    if _saved(request, form, lambda data: services.add_strategy_action(
+    if save_or_show(request, form, lambda data: services.add_strategy_action(
             actor=request.user, request=request, discussion=discussion, **data)):
         return redirect(back)
     return _form_page(request, person, form, title="Add an action", submit="Add the action", back=back)
@@ -604,7 +593,7 @@ def action_done(request, person: Person, agreed_action_id: int):
     reopening = bool(request.POST.get("reopen")) if request.method == "POST" else bool(action.completed_on)
     if reopening:
         form = Form(request.POST or None)
-        if _saved(request, form, lambda data: services.reopen_action(
+        if save_or_show(request, form, lambda data: services.reopen_action(
                 actor=request.user, request=request, child=person, action=action)):
             messages.success(request, "The action has been reopened")
             return redirect(back)
@@ -612,7 +601,7 @@ def action_done(request, person: Person, agreed_action_id: int):
         return _form_page(request, person, form, title="Reopen the action", submit="Reopen the action", back=back,
                           hidden={"reopen": "yes"}, intro=f"{what}{done}. Reopen it if it still needs doing.")
     form = forms.ActionDoneForm(request.POST or None, initial={"completed_on": timezone.localdate()})
-    if _saved(request, form, lambda data: services.complete_action(
+    if save_or_show(request, form, lambda data: services.complete_action(
             actor=request.user, request=request, child=person, action=action, **data)):
         messages.success(request, "The action is marked as done")
         return redirect(back)
@@ -636,7 +625,7 @@ def enquiry_outcome(request, person: Person, enquiry_id: int):
     names = ("outcome", "outcome_date", "outcome_rationale", "icpc_not_required", "icpc_not_required_reason")
     form = forms.Section47OutcomeForm(request.POST or None, initial=_for_form(found, names))
     back = _url("enquiry", person, enquiry_id=found.pk)
-    if _saved(request, form, lambda data: services.record_section47_outcome(
+    if save_or_show(request, form, lambda data: services.record_section47_outcome(
             actor=request.user, request=request, enquiry=found, **data)):
         return redirect(back)
     return _form_page(request, person, form, title="Outcome of the section 47 enquiry", submit="Save the outcome",
@@ -655,7 +644,7 @@ def case_notes(request, person: Person):
 @record_view(edit=True)
 def add_case_note(request, person: Person):
     form = forms.CaseNoteForm(request.POST or None, initial={"date": timezone.localdate()})
-    if _saved(request, form, lambda data: services.record_case_note(
+    if save_or_show(request, form, lambda data: services.record_case_note(
             actor=request.user, request=request, child=person, **data)):
         return redirect(_url("case_notes", person))
     return _form_page(request, person, form, title="Add a case note", submit="Save the note",
@@ -680,7 +669,7 @@ def change_case_note(request, person: Person, case_note_id: int):
     note = _case_note(person, case_note_id)
     back = _url("case_note", person, case_note_id=note.pk)
     form = forms.CaseNoteForm(request.POST or None, initial=_for_form(note, services.CASE_NOTE_FIELDS))
-    if _saved(request, form, lambda data: services.change_case_note(
+    if save_or_show(request, form, lambda data: services.change_case_note(
             actor=request.user, request=request, note=note, **data)):
         messages.success(request, "The case note has been changed. The earlier version is kept in its history")
         return redirect(back)
@@ -701,7 +690,7 @@ def early_help_transfer(request, person: Person, early_help_transfer_id: int):
 @record_view(edit=True)
 def record_step_down(request, person: Person):
     form = forms.PlainStepDownForm(request.POST or None)
-    if _saved(request, form, lambda data: services.record_step_down(
+    if save_or_show(request, form, lambda data: services.record_step_down(
             actor=request.user, request=request, child=person, **data)):
         return redirect(_url("episodes", person))
     return _form_page(request, person, form, title="Record a step-down to early help", submit="Record the step-down",
@@ -714,7 +703,7 @@ def record_step_down(request, person: Person):
 def propose_closure(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.ClosureForm(request.POST or None)
-    if _saved(request, form, lambda data: services.propose_closure(
+    if save_or_show(request, form, lambda data: services.propose_closure(
             actor=request.user, request=request, episode=episode, **data)):
         messages.success(request, "The closure has been sent to a manager to sign off")
         return redirect(_episode_url(episode))
@@ -727,7 +716,7 @@ def propose_closure(request, person: Person, episode_id: int):
 def step_down(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.StepDownForm(request.POST or None)
-    if _saved(request, form, lambda data: services.step_down_to_early_help(
+    if save_or_show(request, form, lambda data: services.step_down_to_early_help(
             actor=request.user, request=request, episode=episode, **data)):
         messages.success(request, "The step-down is recorded and the closure has been sent to a manager to sign off")
         return redirect(_episode_url(episode))
@@ -744,7 +733,7 @@ def sign_off_closure(request, person: Person, episode_id: int):
         messages.info(request, "No closure is waiting for sign-off in this episode")
         return redirect(_episode_url(episode))
     form = forms.SignOffForm(request.POST or None, initial={"signed_off_on": timezone.localdate()})
-    if _saved(request, form, lambda data: services.sign_off_closure(
+    if save_or_show(request, form, lambda data: services.sign_off_closure(
             actor=request.user, request=request, episode=episode, **data)):
         messages.success(request, "The closure is signed off and the case is closed")
         return redirect(_episode_url(episode))
@@ -760,7 +749,7 @@ def return_closure(request, person: Person, episode_id: int):
         messages.info(request, "No closure is waiting for sign-off in this episode")
         return redirect(_episode_url(episode))
     form = forms.ReasonForm(request.POST or None)
-    if _saved(request, form, lambda data: services.return_closure(
+    if save_or_show(request, form, lambda data: services.return_closure(
             actor=request.user, request=request, episode=episode, **data)):
         messages.success(request, "The closure has been returned: the case stays open")
         return redirect(_episode_url(episode))

@@ -8,7 +8,6 @@ Every change goes through casework/services/plans.py, which validates, writes at
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -39,27 +38,10 @@ from casefile.casework.models import (
     Visit,
 )
 from casefile.casework.services import plans as services
+from casefile.core.forms import posted, save_or_show
 from casefile.core.presenters import govuk_date
-from casefile.people.forms import show_service_errors
 from casefile.people.models import Person
 from casefile.rules import plan_checks
-
-
-def posted(request):
-    """The form data on a POST (even an empty one, so its errors show), else None for an unbound form."""
-    return request.POST if request.method == "POST" else None
-
-
-def save_or_show(request, form, save) -> bool:
-    """Call the service with the form's values; on refusal, put its messages on the form. Nothing half-saved."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as error:
-        show_service_errors(form, error)
-        return False
-    return True
 
 
 def plan_url(plan: Plan) -> str:

@@ -17,7 +17,8 @@ from casefile.casework.forms.protection import ConferenceForm
 from casefile.casework.models import Conference, ConferenceParticipant, Plan, PlanReview, Section47Enquiry
 from casefile.casework.services import protection as services
 from casefile.casework.services.plans import open_plan, plan_actions
-from casefile.casework.views.plans import overview_url, posted, save_or_show
+from casefile.casework.views.plans import overview_url
+from casefile.core.forms import posted, save_or_show
 from casefile.core.presenters import govuk_date
 from casefile.people.models import Person
 

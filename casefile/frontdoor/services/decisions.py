@@ -120,9 +120,9 @@ def authorise_decision(*, actor: User, request=None, decision: ThresholdDecision
         errors.add("__all__", "This decision has already been authorised")
     errors.raise_if_any()
     with transaction.atomic():
+        _carry_out(decision, actor, request)  # first: if the casework refuses, the decision is left as it was
         decision.authorised_by, decision.authorised_at = actor, timezone.now()
         decision.manager_comment = _text(comment)
-        _carry_out(decision, actor, request)
         save_with_history(decision, actor)
         record(AuditAction.AUTHORISE, actor=actor, request=request, subject=decision,
                child=decision.contact_child.child, details={"outcome": decision.outcome,

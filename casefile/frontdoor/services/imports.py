@@ -1,0 +1,453 @@
+"""Police domestic-abuse notifications in bulk: stage a daily CSV, match its people, confirm it as contacts.
+
+- `stage_file` checks the whole file (rules.police_notifications), refuses it with every problem or stages every
+  incident, never some of each; the same file twice is one batch (its SHA-256 is the key).
+- Each person is matched to existing records with the same scoring as the duplicate check
+  (people.matching / rules.matching), in a fixed number of queries for the whole file.
+- `confirm_batch` turns each incident into a contact (through `record_contact`, so every contact is checked and
+  audited per child like one typed in), creating the people who had no record, all in one transaction.
+- `household_incidents` counts a household's police incidents in the repeat window, for the RAG and the queue.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from casefile.access import policy
+from casefile.accounts.models import User
+from casefile.audit.models import Action
+from casefile.audit.services import record
+from casefile.core.services import Errors, save_with_history
+from casefile.frontdoor.models import Consent, ImportBatch, NotificationPerson, PoliceNotification
+from casefile.frontdoor.services.contacts import record_contact
+from casefile.frontdoor.standards import front_door_settings
+from casefile.people.matching import facts_for_entry, facts_for_person
+from casefile.people.models import Address, Alias, Person
+from casefile.rules import matching, names
+from casefile.rules.front_door import RagRating, notification_rag, within_months
+from casefile.rules.police_notifications import DASH_RISK, PERSON_ROLE, Incident, RowError, parse_notifications
+
+LIVE = (ImportBatch.Status.STAGED, ImportBatch.Status.CONFIRMED)
+POLICE_SOURCE = "6"
+CONSENT_REASON = ("Notification shared by the police under their safeguarding duties; consent is sought at triage "
+                  "where it is safe to")
+# A match is clear when one record alone has the same date of birth, agrees on the names and scores this high.
+STRONG_SCORE = 85.0
+# Keeps each IN (...) well inside every database's limit on query parameters.
+CHUNK = 500
+
+
+class ImportRefused(Exception):
+    """The file was refused; `errors` are the RowErrors to show (row, column, message)."""
+
+    def __init__(self, errors: Sequence[RowError]):
+        self.errors = tuple(errors)
+        super().__init__(f"The file was refused with {len(self.errors)} problem(s)")
+
+
+def _chunks(values: Iterable, size: int = CHUNK) -> Iterable[list]:
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+# Staging ------------------------------------------------------------------------------------------------
+
+
+def live_batch_for(content_hash: str) -> ImportBatch | None:
+    return ImportBatch.objects.filter(content_hash=content_hash, status__in=LIVE).first()
+
+
+def stage_file(*, actor: User, request=None, data: bytes, filename: str) -> ImportBatch:
+    """Stage a police file for preview, or return the live batch of the same file (`.already_imported` set).
+
+    Raises ImportRefused with every problem; then nothing is written but one IMPORT audit event."""
+    filename = (filename or "police.csv")[:255]
+    content_hash = hashlib.sha256(data).hexdigest()
+    existing = live_batch_for(content_hash)
+    if existing:
+        existing.already_imported = True
+        return existing
+    result = parse_notifications(data)
+    errors = list(result.errors)
+    if result.ok:
+        errors += _without_children(result.incidents) + _already_imported(result.incidents)
+    if errors:
+        record(Action.IMPORT, actor=actor, request=request,
+               details={"refused": True, "errors": len(errors), "filename": filename})
+        raise ImportRefused(sorted(errors, key=lambda error: (error.row or 0)))
+    try:
+        with transaction.atomic():
+            batch = _stage(actor, request, filename, content_hash, result.incidents)
+    except IntegrityError:
+        # Someone staged the same file a moment ago: theirs is the batch.
+        existing = live_batch_for(content_hash)
+        if existing is None:
+            raise
+        existing.already_imported = True
+        return existing
+    batch.already_imported = False
+    return batch
+
+
+def _without_children(incidents: Sequence[Incident]) -> list[RowError]:
+    return [RowError(incident.people[0].row, "person_role",
+                     f"No child named for police_reference {incident.police_reference}: list each child who lives in "
+                     "or was present at the household with person_role child, or leave the incident out")
+            for incident in incidents if not any(person.person_role == "child" for person in incident.people)]
+
+
+def _already_imported(incidents: Sequence[Incident]) -> list[RowError]:
+    by_reference = {incident.police_reference: incident for incident in incidents}
+    found: dict[str, PoliceNotification] = {}
+    for chunk in _chunks(by_reference):
+        for notification in (PoliceNotification.objects.filter(police_reference__in=chunk, batch__status__in=LIVE)
+                             .select_related("batch")):
+            found.setdefault(notification.police_reference, notification)
+    errors = []
+    for reference, notification in found.items():
+        batch = notification.batch
+        errors.append(RowError(by_reference[reference].people[0].row, "police_reference",
+                               f"police_reference {reference} is already in {batch.filename} (uploaded "
+                               f"{timezone.localtime(batch.uploaded_at):%d/%m/%Y}): remove this incident from the "
+                               "file, or discard the other batch first if it was wrong"))
+    return errors
+
+
+def _stage(actor: User, request, filename: str, content_hash: str, incidents: Sequence[Incident]) -> ImportBatch:
+    batch = save_with_history(ImportBatch(
+        content_hash=content_hash, filename=filename, uploaded_by=actor,
+        incident_count=len(incidents), person_count=sum(len(incident.people) for incident in incidents)), actor)
+    notifications = bulk_create_with_history([
+        PoliceNotification(batch=batch, police_reference=incident.police_reference,
+                           incident_at=incident.incident_datetime, reported_at=incident.reported_datetime,
+                           dash_risk=incident.dash_risk, children_present=incident.children_present,
+                           household_address=incident.household_address, postcode=incident.postcode,
+                           officer_name=incident.officer_name, summary=incident.summary,
+                           first_row=incident.people[0].row)
+        for incident in incidents], PoliceNotification, default_user=actor)
+    entries = [(notification, incident, person)
+               for notification, incident in zip(notifications, incidents, strict=True) for person in incident.people]
+    matches = match_people(actor, [(person, incident.postcode) for _, incident, person in entries])
+    bulk_create_with_history([
+        NotificationPerson(notification=notification, row=person.row, role=person.person_role,
+                           first_name=person.first_name, last_name=person.last_name,
+                           date_of_birth=person.date_of_birth, sex=person.sex, **found)
+        for (notification, _, person), found in zip(entries, matches, strict=True)], NotificationPerson,
+        default_user=actor)
+    record(Action.IMPORT, actor=actor, request=request, subject=batch,
+           details={"staged": True, "filename": filename, "incidents": batch.incident_count,
+                    "people": batch.person_count})
+    return batch
+
+
+# Matching -----------------------------------------------------------------------------------------------
+
+
+def _kind_for(role: str) -> str:
+    return Person.Kind.CHILD if role == "child" else Person.Kind.ADULT
+
+
+def match_people(actor: User, entries: Sequence[tuple]) -> list[dict]:
+    """For each (parsed person, postcode): the NotificationPerson fields match, person and candidates.
+
+    The candidates come from the duplicate check's blocks (date of birth, surname sound, alias surname sound,
+    postcode), fetched once for the whole file, and are scored by rules.matching as on the create page."""
+    facts = [facts_for_entry({"first_name": person.first_name, "last_name": person.last_name,
+                              "date_of_birth": person.date_of_birth, "sex": person.sex,
+                              "address": {"postcode": postcode}}) for person, postcode in entries]
+    pool = _candidate_pool(facts)
+    pool_facts = {person.pk: facts_for_person(person) for person in pool.values()}
+    blocks = _blocks(pool.values())
+    likely = []
+    for (person, _), entered in zip(entries, facts, strict=True):
+        kind = _kind_for(person.person_role)
+        ids = sorted(pk for key in _keys(entered) for pk in blocks.get(key, ()) if pool[pk].kind == kind)
+        likely.append(matching.likely_matches(entered, ((pk, pool_facts[pk]) for pk in dict.fromkeys(ids))))
+    visible = _visible_ids(actor, {pk for found in likely for pk, _ in found})
+    return [_match_fields(found, pool, visible) for found in likely]
+
+
+def _keys(facts: matching.PersonFacts) -> set[tuple]:
+    keys = {("key", names.phonetic_key(name.last)) for name in facts.names if names.normalise(name.last)}
+    if facts.date_of_birth:
+        keys.add(("dob", facts.date_of_birth))
+    keys |= {("postcode", postcode) for postcode in facts.postcodes}
+    return keys
+
+
+def _candidate_pool(facts: Sequence[matching.PersonFacts]) -> dict[int, Person]:
+    """Every unmerged record sharing a block with anyone in the file, with aliases and addresses."""
+    keys = set().union(*(_keys(entered) for entered in facts)) if facts else set()
+    ids: set[int] = set()
+    for kind, field in (("dob", "date_of_birth"), ("key", "last_name_key")):
+        for chunk in _chunks(value for name, value in keys if name == kind):
+            ids |= set(Person.objects.filter(**{f"{field}__in": chunk}).values_list("pk", flat=True))
+    for chunk in _chunks(value for name, value in keys if name == "key"):
+        ids |= set(Alias.objects.filter(last_name_key__in=chunk).values_list("person_id", flat=True))
+    for chunk in _chunks(value for name, value in keys if name == "postcode"):
+        ids |= set(Address.objects.filter(postcode__in=chunk).values_list("person_id", flat=True))
+    pool: dict[int, Person] = {}
+    for chunk in _chunks(sorted(ids)):
+        people = (Person.objects.filter(pk__in=chunk, merged_into__isnull=True)
+                  .prefetch_related("aliases", "addresses"))
+        pool.update((person.pk, person) for person in people)
+    return pool
+
+
+def _blocks(people: Iterable[Person]) -> dict[tuple, set[int]]:
+    blocks: dict[tuple, set[int]] = defaultdict(set)
+    for person in people:
+        if person.date_of_birth:
+            blocks[("dob", person.date_of_birth)].add(person.pk)
+        for name in [person.last_name, *(alias.last_name for alias in person.aliases.all())]:
+            if names.normalise(name or ""):
+                blocks[("key", names.phonetic_key(name))].add(person.pk)
+        for address in person.addresses.all():
+            blocks[("postcode", address.postcode)].add(person.pk)
+    return blocks
+
+
+def _visible_ids(actor: User, ids: set[int]) -> set[int]:
+    visible: set[int] = set()
+    for chunk in _chunks(sorted(ids)):
+        visible |= set(policy.viewable_people(actor, Person.objects.filter(pk__in=chunk)).values_list("pk", flat=True))
+    return visible
+
+
+def _is_strong(found: matching.Match) -> bool:
+    return found.score >= STRONG_SCORE and "same date of birth" in found.reasons and not found.differences
+
+
+def _match_fields(found: list, pool: dict[int, Person], visible: set[int]) -> dict:
+    shown = [(pk, match) for pk, match in found if pk in visible]
+    hidden = len(found) - len(shown)
+    strong = [pk for pk, match in found if _is_strong(match)]
+    if len(strong) == 1 and strong[0] in visible and not hidden:
+        return {"match": NotificationPerson.Match.MATCHED, "person": pool[strong[0]], "candidates": []}
+    if not found:
+        return {"match": NotificationPerson.Match.NEW, "person": None, "candidates": []}
+    candidates = [{"id": pk, "name": pool[pk].full_name,
+                   "dob": pool[pk].date_of_birth.isoformat() if pool[pk].date_of_birth else "",
+                   "score": match.score, "reasons": match.reasons} for pk, match in shown]
+    if hidden:
+        # Records this user may not open are never described, only counted, so they know to ask.
+        candidates.append({"id": None, "hidden": hidden})
+    return {"match": NotificationPerson.Match.POSSIBLE, "person": None, "candidates": candidates}
+
+
+# Confirming ---------------------------------------------------------------------------------------------
+
+
+def _describe(person: NotificationPerson) -> str:
+    return f"{person.first_name} {person.last_name} (row {person.row})"
+
+
+def _check_resolutions(batch: ImportBatch, people: list[NotificationPerson], resolutions: dict) -> dict[int, Person]:
+    """The record chosen for each possible match (None: a new record); every problem raised at once."""
+    errors = Errors()
+    if batch.status != ImportBatch.Status.STAGED:
+        errors.add("__all__", f"This batch is {batch.get_status_display().lower()}: only a batch waiting for "
+                              "confirmation can be confirmed")
+    chosen_ids = {value for value in resolutions.values() if value is not None}
+    chosen = Person.objects.in_bulk(list(chosen_ids))
+    for entry in people:
+        if entry.match != NotificationPerson.Match.POSSIBLE:
+            continue
+        field = f"person_{entry.pk}"
+        if entry.pk not in resolutions:
+            errors.add(field, f"Choose a record for {_describe(entry)}, or choose to create a new record")
+            continue
+        choice = resolutions[entry.pk]
+        offered = {candidate.get("id") for candidate in entry.candidates}
+        if choice is not None and (choice not in offered or choice not in chosen):
+            errors.add(field, f"Choose one of the records listed for {_describe(entry)}, or create a new record")
+        elif choice is not None and (chosen[choice].merged_into_id or chosen[choice].kind != _kind_for(entry.role)):
+            errors.add(field, f"The record chosen for {_describe(entry)} has been merged or is not a "
+                              f"{_kind_for(entry.role)}'s record: choose another, or create a new record")
+    errors.raise_if_any()
+    return chosen
+
+
+def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions: dict[int, int | None]) -> ImportBatch:
+    """Create a contact for each incident of a staged batch, with new records for people not matched.
+
+    `resolutions` maps each possible-match NotificationPerson pk to the chosen Person pk, or None for a new
+    record. All or nothing: if any contact is refused, nothing is written."""
+    notifications = list(batch.notifications.order_by("first_row").prefetch_related("people__person"))
+    people = [entry for notification in notifications for entry in notification.people.all()]
+    chosen = _check_resolutions(batch, people, resolutions)
+    try:
+        with transaction.atomic():
+            created = _settle_people(actor, people, resolutions, chosen)
+            counts = household_incidents(notifications)
+            for notification in notifications:
+                _make_contact(actor, request, batch, notification, counts[notification.pk])
+            bulk_update_with_history(notifications, PoliceNotification, ["contact"], default_user=actor)
+            batch.status, batch.decided_by, batch.decided_at = ImportBatch.Status.CONFIRMED, actor, timezone.now()
+            save_with_history(batch, actor)
+            # The new records are named here; each child's contact has its own CREATE event too.
+            record(Action.IMPORT, actor=actor, request=request, subject=batch,
+                   details={"confirmed": True, "filename": batch.filename, "incidents": len(notifications),
+                            "contacts": [n.contact_id for n in notifications],
+                            "new_people": [person.pk for person in created]})
+    except ValidationError as error:
+        # Only the whole batch was refused; keep the staged rows as they were (the transaction undid them).
+        batch.refresh_from_db()
+        raise error
+    return batch
+
+
+def _settle_people(actor: User, people: list[NotificationPerson], resolutions: dict, chosen: dict) -> list[Person]:
+    """Link each person to their record: the match, the record chosen, or a new one (created in bulk, with
+    history). Returns the new records."""
+    new_entries = []
+    for entry in people:
+        if entry.match == NotificationPerson.Match.MATCHED and entry.person_id:
+            continue
+        choice = resolutions.get(entry.pk) if entry.match == NotificationPerson.Match.POSSIBLE else None
+        if choice is not None:
+            entry.person = chosen[choice]
+        else:
+            new_entries.append(entry)
+    created = bulk_create_with_history([
+        # bulk_create skips Person.save, so the sounds-alike key is set here.
+        Person(kind=_kind_for(entry.role), first_name=entry.first_name, last_name=entry.last_name,
+               last_name_key=names.phonetic_key(entry.last_name), date_of_birth=entry.date_of_birth, sex=entry.sex,
+               created_by=actor) for entry in new_entries], Person, default_user=actor)
+    for entry, person in zip(new_entries, created, strict=True):
+        entry.person = person
+    bulk_update_with_history([entry for entry in people if entry.match != NotificationPerson.Match.MATCHED],
+                             NotificationPerson, ["person"], default_user=actor)
+    return created
+
+
+def contact_summary(notification: PoliceNotification) -> str:
+    incident = timezone.localtime(notification.incident_at)
+    return (f"{notification.summary}\n\nPolice reference {notification.police_reference}. Incident on "
+            f"{incident:%d/%m/%Y at %H:%M}. DASH risk: {DASH_RISK[notification.dash_risk]}. Children present: "
+            f"{notification.get_children_present_display()}. Address: {notification.household_address}, "
+            f"{notification.postcode}.")
+
+
+def suggested_rag(notification: PoliceNotification, incidents: int) -> RagRating:
+    """`incidents` counts this one too, as household_incidents does."""
+    return notification_rag(notification.dash_risk, notification.children_present, max(incidents - 1, 0))
+
+
+def _make_contact(actor: User, request, batch: ImportBatch, notification: PoliceNotification, incidents: int):
+    entries = list(notification.people.all())
+    children = [entry.person for entry in entries if entry.role == "child"]
+    adults = [(entry.person, PERSON_ROLE[entry.role]) for entry in entries if entry.role != "child"]
+    try:
+        contact = record_contact(
+            actor=actor, request=request, received_at=batch.uploaded_at, source=POLICE_SOURCE, children=children,
+            adults=adults, summary=contact_summary(notification), referrer_name=notification.officer_name,
+            referrer_organisation="Police", consent_to_share=Consent.NOT_SOUGHT,
+            consent_to_share_reason=CONSENT_REASON, consent_to_assessment=Consent.NOT_SOUGHT,
+            consent_to_assessment_reason=CONSENT_REASON, rag=suggested_rag(notification, incidents).rag.value)
+    except ValidationError as error:
+        raise ValidationError({"__all__": [f"Row {notification.first_row}, police_reference "
+                                           f"{notification.police_reference}: {message}"
+                                           for message in error.messages]}) from error
+    notification.contact = contact  # saved with the others, in bulk
+
+
+def discard_batch(*, actor: User, request=None, batch: ImportBatch) -> ImportBatch:
+    """Set a staged batch aside; the same file may then be uploaded again."""
+    if batch.status != ImportBatch.Status.STAGED:
+        raise ValidationError({"__all__": [f"This batch is {batch.get_status_display().lower()}: only a batch "
+                                           "waiting for confirmation can be discarded"]})
+    with transaction.atomic():
+        batch.status, batch.decided_by, batch.decided_at = ImportBatch.Status.DISCARDED, actor, timezone.now()
+        save_with_history(batch, actor)
+        record(Action.IMPORT, actor=actor, request=request, subject=batch,
+               details={"discarded": True, "filename": batch.filename})
+    return batch
+
+
+# Household history --------------------------------------------------------------------------------------
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def first_line(address: str) -> str:
+    """The address's first line, ignoring case, spacing and punctuation ("14 Elm Grove," = "14 elm grove")."""
+    return " ".join(_NOT_WORD.sub(" ", address.split(",")[0].casefold()).split())
+
+
+def _address_key(notification: PoliceNotification) -> tuple[str, str]:
+    return notification.postcode, first_line(notification.household_address)
+
+
+def household_incidents(notifications: Sequence[PoliceNotification], *,
+                        today: datetime.date | None = None) -> dict[int, int]:
+    """Police incidents (this one included) at each notification's household in the repeat window.
+
+    The window ends `today` (the queue) or, without it, on the day of each incident (its RAG). The same household
+    shares a person's record, or the postcode and first line of the address. Live batches only; a fixed number of
+    queries however many notifications."""
+    months = front_door_settings().repeat_incident_months
+    if not notifications:
+        return {}
+    days = {n.pk: today or timezone.localtime(n.incident_at).date() for n in notifications}
+    earliest = datetime.datetime.combine(min(days.values()) - datetime.timedelta(days=31 * months + 1),
+                                         datetime.time.min, tzinfo=timezone.get_current_timezone())
+    person_ids = _person_ids(notifications)
+    wanted = {pk for ids in person_ids.values() for pk in ids}
+    postcodes = {n.postcode for n in notifications}
+    others: dict[int, PoliceNotification] = {}
+    for postcode_chunk in _chunks(postcodes):
+        query = Q(postcode__in=postcode_chunk)
+        others.update((n.pk, n) for n in _live_since(earliest).filter(query))
+    for id_chunk in _chunks(wanted):
+        others.update((n.pk, n) for n in _live_since(earliest).filter(people__person_id__in=id_chunk).distinct())
+    person_ids |= _person_ids([n for n in others.values() if n.pk not in person_ids], fetch=True)
+    # Index the household history by address and by person, so each notification looks only at its own.
+    by_address: dict[tuple, set[int]] = defaultdict(set)
+    by_person: dict[int, set[int]] = defaultdict(set)
+    for other in others.values():
+        by_address[_address_key(other)].add(other.pk)
+        for person_id in person_ids[other.pk]:
+            by_person[person_id].add(other.pk)
+    incident_days = {pk: timezone.localtime(other.incident_at).date() for pk, other in others.items()}
+    counts = {}
+    for notification in notifications:
+        same = {notification.pk} | by_address[_address_key(notification)]
+        for person_id in person_ids[notification.pk]:
+            same |= by_person[person_id]
+        counts[notification.pk] = 1 + sum(1 for pk in same - {notification.pk} if pk in incident_days
+                                          and within_months(incident_days[pk], days[notification.pk], months))
+    return counts
+
+
+def _live_since(earliest: datetime.datetime):
+    return PoliceNotification.objects.filter(batch__status__in=LIVE, incident_at__gte=earliest).only(
+        "pk", "postcode", "household_address", "incident_at")
+
+
+def _person_ids(notifications: Sequence[PoliceNotification], *, fetch: bool = False) -> dict[int, set[int]]:
+    """The records named on each notification: from its prefetched people, or in queries of CHUNK ids."""
+    found: dict[int, set[int]] = defaultdict(set)
+    if not fetch:
+        for notification in notifications:
+            found[notification.pk] = {entry.person_id for entry in notification.people.all() if entry.person_id}
+        return found
+    for chunk in _chunks(n.pk for n in notifications):
+        for notification_id, person_id in NotificationPerson.objects.filter(
+                notification_id__in=chunk, person__isnull=False).values_list("notification_id", "person_id"):
+            found[notification_id].add(person_id)
+    for notification in notifications:
+        found.setdefault(notification.pk, set())
+    return found

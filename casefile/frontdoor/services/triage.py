@@ -1,0 +1,84 @@
+"""The triage queue of police notifications: each child on an open police contact with no decision yet.
+
+Read-only; the queue page, its CSV and bulk triage all read it, so each shows the same rows and history. A fixed
+number of queries however long the queue: the children, the notifications' people, the household history (see
+imports.household_incidents) and the working calendar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from casefile.access import policy
+from casefile.casework.calendar import working_calendar
+from casefile.frontdoor.models import ContactChild, PoliceNotification
+from casefile.frontdoor.services.imports import household_incidents
+from casefile.frontdoor.standards import front_door_settings
+from casefile.rules.front_door import Rag, Waiting, waiting
+
+RAG_ORDER = {Rag.RED.value: 0, Rag.AMBER.value: 1, Rag.GREEN.value: 2, "": 3}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    link: ContactChild
+    notification: PoliceNotification
+    incidents: int  # in the household in the repeat window, this one included
+    children_named: int
+    waiting: Waiting
+
+    @property
+    def contact(self):
+        return self.link.contact
+
+    @property
+    def child(self):
+        return self.link.child
+
+    @property
+    def may_bulk_triage(self) -> bool:
+        return self.notification.dash_risk == "standard"
+
+    def history(self, months: int) -> str:
+        """What the queue showed about the household, kept on the decision as the history considered."""
+        word = "incident" if self.incidents == 1 else "incidents"
+        return (f"{self.incidents} police domestic-abuse {word} in the household in the last {months} months "
+                f"(this one included); DASH risk {self.notification.get_dash_risk_display().lower()}; children "
+                f"present: {self.notification.get_children_present_display().lower()}; "
+                f"{self.children_named} {'child' if self.children_named == 1 else 'children'} named")
+
+
+def queue(user, request=None, *, dash: str = "", rag: str = "", ids: Iterable[int] | None = None) -> list[QueueRow]:
+    """The children this user may see on open police contacts with no decision yet, red first, longest waiting
+    first within each rating. `ids` keeps only those ContactChild rows (for bulk triage)."""
+    links = (ContactChild.objects
+             .filter(contact__concluded_at__isnull=True, contact__police_notification__isnull=False,
+                     decision__isnull=True, concluded_at__isnull=True,
+                     child__in=policy.viewable_people(user).values("pk"))
+             .select_related("child", "contact__holder", "contact__police_notification")
+             .prefetch_related("contact__police_notification__people"))
+    if dash:
+        links = links.filter(contact__police_notification__dash_risk=dash)
+    if rag:
+        links = links.filter(contact__rag=rag)
+    if ids is not None:
+        links = links.filter(pk__in=list(ids))
+    links = list(links)
+    notifications = {link.contact.police_notification.pk: link.contact.police_notification for link in links}
+    today = timezone.localdate()
+    counts = household_incidents(list(notifications.values()), today=today)
+    calendar, settings, now = working_calendar(request), front_door_settings(), timezone.now()
+    rows = []
+    for link in links:
+        notification = link.contact.police_notification
+        rows.append(QueueRow(
+            link=link, notification=notification, incidents=counts.get(notification.pk, 1),
+            children_named=sum(1 for entry in notification.people.all() if entry.role == "child"),
+            waiting=waiting(link.contact.received_at, now, Rag(link.contact.rag) if link.contact.rag else None,
+                            calendar, settings)))
+    rows.sort(key=lambda row: (RAG_ORDER.get(row.contact.rag, 3), -row.waiting.working_minutes,
+                               row.contact.received_at, row.link.pk))
+    return rows

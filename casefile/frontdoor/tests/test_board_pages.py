@@ -1,0 +1,172 @@
+"""The front-door board and the managers' weekly report: what is waiting, for how long, and what is past the limit."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from casefile.casework.calendar import working_calendar
+from casefile.frontdoor.models import ContactChild
+from casefile.frontdoor.services import contacts, decisions
+from casefile.frontdoor.testing import decide, make_contact
+from casefile.rules.working_days import working_days_in
+from casefile.testing import make_child
+
+BOARD = reverse("frontdoor:board")
+REPORT = reverse("frontdoor:weekly_report")
+
+
+def working_days_ago(n: int, hour: int = 10) -> datetime.datetime:
+    """10am on the working day that is `n` working days before today (counting the days after it)."""
+    calendar, today = working_calendar(), timezone.localdate()
+    day = today
+    while not (calendar.is_working_day(day) and working_days_in(day + datetime.timedelta(days=1), today,
+                                                                 calendar) == n):
+        day -= datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def row_of(page: str, link: ContactChild) -> str:
+    start = page.index(f'id="item-{link.pk}"')
+    return page[page.rindex("<tr", 0, start):page.index("</tr>", start)]
+
+
+def test_the_board_shows_each_child_waiting_with_who_has_it_and_the_stage(client, org, child):
+    brother = make_child("Jack", "Hartley", date_of_birth=datetime.date(2019, 2, 1))
+    contact = make_contact(child, brother, by=org.fran)
+    contacts.set_holder(actor=org.fran, contact=contact, holder=org.fran)
+    contacts.set_rag(actor=org.fran, contact=contact, rag="amber")
+    lily, jack = contact.children.all()
+    decide(jack, by=org.mo)
+    solo = make_contact(make_child("Ann", "Solo"), by=org.fran).children.get()
+    client.force_login(org.fran)
+    page = client.get(BOARD).content.decode()
+    assert "Awaiting decision" in row_of(page, lily) and "Fran Frontdoor" in row_of(page, lily)
+    assert "Amber" in row_of(page, lily) and "Due" in row_of(page, lily)
+    assert "Awaiting authorisation" in row_of(page, jack)
+    assert "Not assigned" in row_of(page, solo)
+    assert "working day" in row_of(page, solo)  # time since receipt in working hours and days
+
+
+def test_an_item_six_working_days_old_is_highlighted_and_five_is_not(client, org, child):
+    old = make_contact(child, by=org.fran, received_at=working_days_ago(6)).children.get()
+    recent = make_contact(make_child("Ann", "Five"), by=org.fran, received_at=working_days_ago(5)).children.get()
+    client.force_login(org.fran)
+    page = client.get(BOARD).content.decode()
+    assert "cf-past-limit" in row_of(page, old) and "Past the 5-day limit" in row_of(page, old)
+    assert "cf-past-limit" not in row_of(page, recent) and "Past the" not in row_of(page, recent)
+    assert '<dd class="govuk-summary-list__value" id="count-past-limit">1</dd>' in page
+    only_past = client.get(BOARD, {"past_limit": "on"}).content.decode()
+    assert "Lily Hartley" in only_past and "Ann Five" not in only_past
+
+
+def test_the_filters_mine_unassigned_and_rag(client, org, child):
+    mine = make_contact(child, by=org.fran)
+    contacts.set_holder(actor=org.fran, contact=mine, holder=org.fran)
+    contacts.set_rag(actor=org.fran, contact=mine, rag="red")
+    make_contact(make_child("Ann", "Nobody"), by=org.fran)
+    client.force_login(org.fran)
+    assert "Ann Nobody" not in client.get(BOARD, {"holder": "mine"}).content.decode()
+    unassigned = client.get(BOARD, {"holder": "unassigned"}).content.decode()
+    assert "Ann Nobody" in unassigned and "Lily Hartley" not in unassigned
+    red = client.get(BOARD, {"rag": "red"}).content.decode()
+    assert "Lily Hartley" in red and "Ann Nobody" not in red
+    assert "Lily Hartley" not in client.get(BOARD, {"rag": "none"}).content.decode()
+
+
+def test_concluded_and_handed_over_children_and_restricted_ones_are_not_on_the_board(client, org, child):
+    make_contact(make_child("Rosa", "Quill", restriction="adoption"), by=org.fran)
+    link = make_contact(child, by=org.fran).children.get()
+    decisions.authorise_decision(actor=org.mel, decision=decide(link, by=org.mo, outcome="nfa"))
+    client.force_login(org.fran)
+    page = client.get(BOARD).content.decode()
+    assert "Quill" not in page and "Lily Hartley" not in page
+    assert "Nothing is waiting at the front door" in page
+
+
+def test_the_board_links_only_to_pages_that_exist(client, org):
+    client.force_login(org.fran)
+    page = client.get(BOARD).content.decode()
+    assert reverse("frontdoor:awaiting_authorisation") in page and reverse("frontdoor:letters_overdue") in page
+
+
+def _board_queries(client, org, count):
+    for number in range(count):
+        contact = make_contact(make_child("Child", f"Number{number}"), by=org.fran)
+        contacts.set_holder(actor=org.fran, contact=contact, holder=org.fran)
+        if number % 2:
+            decide(contact.children.get(), by=org.mo)
+    client.force_login(org.fran)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(BOARD).content.decode()
+    assert page.count('id="item-') >= count
+    return len(queries)
+
+
+def test_the_board_runs_a_fixed_number_of_queries(client, org):
+    few = _board_queries(client, org, 2)
+    assert _board_queries(client, org, 8) == few  # 10 in all
+
+
+def test_the_board_shows_every_one_of_200_open_items(client, org):
+    """Speed is measured in bench/front_door.py on the large authority; here, that nothing is cut off."""
+    children = [make_child("Child", f"Many{number}") for number in range(200)]
+    for number in range(0, 200, 2):
+        make_contact(*children[number:number + 2], by=org.fran, received_at=working_days_ago(number % 9))
+    client.force_login(org.fran)
+    page = client.get(BOARD).content.decode()
+    assert page.count('id="item-') == 200
+
+
+# The weekly report ------------------------------------------------------------------------------------------
+
+
+def test_the_weekly_report_lists_items_past_the_limit_with_totals_by_holder(client, org, child):
+    old = make_contact(child, by=org.fran, received_at=working_days_ago(6))
+    contacts.set_holder(actor=org.fran, contact=old, holder=org.fran)
+    make_contact(make_child("Ann", "Five"), by=org.fran, received_at=working_days_ago(5))
+    done = make_contact(make_child("Ben", "Done"), by=org.fran, received_at=working_days_ago(8))
+    decisions.authorise_decision(actor=org.mel, decision=decide(done.children.get(), by=org.mo, outcome="nfa"))
+    client.force_login(org.mel)
+    page = client.get(REPORT).content.decode()
+    assert "Lily Hartley" in page and "Ben Done" in page and "Ann Five" not in page
+    assert "Still open" in page and "Left the front door" in page
+    totals = page[page.index('id="totals"'):]
+    assert "Fran Frontdoor" in totals and "Not assigned" in totals
+
+
+def test_an_earlier_week_leaves_out_what_went_past_the_limit_later(client, org, child):
+    make_contact(child, by=org.fran, received_at=working_days_ago(6))
+    client.force_login(org.mel)
+    three_weeks_ago = timezone.localdate() - datetime.timedelta(days=21)
+    assert "Lily Hartley" not in client.get(REPORT, {"week": three_weeks_ago.isoformat()}).content.decode()
+
+
+def test_the_weekly_report_downloads_as_csv_with_cells_neutralised(client, org):
+    make_contact(make_child("=HYPERLINK(1)", "Sum"), by=org.fran, received_at=working_days_ago(7))
+    client.force_login(org.mel)
+    response = client.get(REPORT, {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "Child" and rows[1][0] == "'=HYPERLINK(1) Sum" and rows[1][3] == "7"
+
+
+def test_the_weekly_report_is_for_managers(client, org):
+    client.force_login(org.fran)
+    response = client.get(REPORT)
+    assert response.status_code == 403 and "for managers" in response.content.decode()
+    client.force_login(org.ada)
+    assert client.get(REPORT).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["ola", "sam"])
+def test_people_outside_the_front_door_get_not_found(client, org, child, name):
+    make_contact(child, by=org.fran)
+    client.force_login(getattr(org, name))
+    for url in (BOARD, REPORT):
+        assert client.get(url).status_code == 404
