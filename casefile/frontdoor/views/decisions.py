@@ -166,10 +166,6 @@ def authorise(request, decision_id: int):
             actor=request.user, request=request, decision=decision, comment=data["comment"])):
         messages.success(request, f"The decision for {link.child.full_name} is authorised")
         return redirect("frontdoor:authorise", decision_id=decision.pk)
-    if request.method == "POST":
-        # A refused authorisation was rolled back, but the service had already set it on this object.
-        decision.refresh_from_db(fields=["authorised_by", "authorised_at", "manager_comment", "episode",
-                                         "early_help_transfer"])
     return _page(request, "decisions/authorise.html", page_title=f"Authorise the decision: {link.child.full_name}",
                  contact=contact, link=link, decision=decision, form=form, history=history_for(contact),
                  clock_status=services.decision_status(link, request=request), clock_text=queries.clock_text,
@@ -270,7 +266,8 @@ def _letter_page(request, contact, sent_form=None):
     links = list(contact.children.select_related("child", "decision"))
     return _page(request, "letters/letter.html", page_title="Outcome letter to the referrer", contact=contact,
                  letter=letter, links=links, refusal=letters.letter_refusal(contact, links),
-                 sent_form=sent_form or forms.LetterSentForm(), form=sent_form, back_url=_contact_url(contact))
+                 sent_form=sent_form or forms.LetterSentForm(initial={"sent_on": timezone.localdate()}),
+                 form=sent_form, back_url=_contact_url(contact))
 
 
 @front_door_view()
