@@ -90,3 +90,28 @@ def test_the_decision_clock_is_one_working_day_from_receipt(org, child):
     status = decisions.decision_status(link, today=datetime.date(2026, 11, 24))
     assert status.due == datetime.date(2026, 11, 23)
     assert status.state == "overdue" and status.working_days_late == 1
+
+
+def test_a_contact_from_early_help_becomes_a_step_up_recorded_both_ways(org, child):
+    contact = make_contact(child, by=org.fran, source="5D", referrer_name="Family Hub North",
+                           summary="Needs have grown beyond what early help can meet: school refusal and neglect")
+    decisions.authorise_decision(actor=org.mel, decision=decide(contact.children.get(), by=org.mo))
+    episode = Episode.objects.get(child=child)
+    step_up = EarlyHelpTransfer.objects.get(child=child)
+    assert episode.referral_source == "5D" and episode.is_step_up_from_early_help
+    assert step_up.direction == EarlyHelpTransfer.Direction.STEP_UP and step_up.episode == episode
+    assert step_up.reason.startswith("Needs have grown")
+
+
+def test_a_refused_authorisation_leaves_the_decision_as_it_was(org, child):
+    Episode.objects.create(child=child, referral_date=timezone.localdate(), referral_source="2A",
+                           recorded_by=org.sam)
+    decision = decide(make_contact(child, by=org.fran).children.get(), by=org.mo, outcome="nfa")
+    decision.outcome = "early_help"  # as if the child's case had opened after the decision was made
+    decision.early_help_provider = "Family Hub North"
+    decision.save()
+    with pytest.raises(ValidationError, match="open episode"):
+        decisions.authorise_decision(actor=org.mel, decision=decision)
+    assert decision.authorised_at is None and decision.authorised_by is None
+    decision.refresh_from_db()
+    assert decision.authorised_at is None and not EarlyHelpTransfer.objects.exists()
