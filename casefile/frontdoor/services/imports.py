@@ -289,6 +289,11 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions:
     chosen = _check_resolutions(batch, people, resolutions)
     try:
         with transaction.atomic():
+            # Two confirmations at once (a double click, two tabs): the second waits here, then finds it done.
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != ImportBatch.Status.STAGED:
+                raise ValidationError({"__all__": [f"This batch is {locked.get_status_display().lower()}: only a "
+                                                   "batch waiting for confirmation can be confirmed"]})
             created = _settle_people(actor, people, resolutions, chosen)
             counts = household_incidents(notifications)
             for notification in notifications:

@@ -253,3 +253,14 @@ def test_the_suggested_rag_counts_earlier_incidents_at_the_household(org):
     imports.confirm_batch(actor=org.fran, batch=third, resolutions={})
     rags = dict(Contact.objects.values_list("police_notification__police_reference", "rag"))
     assert rags == {"DA/1": "green", "DA/2": "amber", "DA/3": "red"}
+
+
+def test_a_batch_confirmed_elsewhere_meanwhile_is_not_confirmed_twice(org):
+    batch = imports.stage_file(actor=org.fran, data=example_bytes(), filename="police.csv")
+    stale = ImportBatch.objects.get(pk=batch.pk)  # what a second tab loaded before the first one confirmed
+    imports.confirm_batch(actor=org.fran, batch=batch, resolutions={})
+    contacts = Contact.objects.count()
+    assert contacts > 0 and stale.status == ImportBatch.Status.STAGED
+    with pytest.raises(ValidationError, match="imported"):
+        imports.confirm_batch(actor=org.fran, batch=stale, resolutions={})
+    assert Contact.objects.count() == contacts
