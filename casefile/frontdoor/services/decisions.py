@@ -120,6 +120,9 @@ def authorise_decision(*, actor: User, request=None, decision: ThresholdDecision
         errors.add("__all__", "This decision has already been authorised")
     errors.raise_if_any()
     with transaction.atomic():
+        # Two managers at once: the second waits for the first, then finds the decision already authorised.
+        if ThresholdDecision.objects.select_for_update().filter(pk=decision.pk, authorised_at__isnull=False).exists():
+            raise ValidationError({"__all__": ["This decision has already been authorised"]})
         _carry_out(decision, actor, request)  # first: if the casework refuses, the decision is left as it was
         decision.authorised_by, decision.authorised_at = actor, timezone.now()
         decision.manager_comment = _text(comment)

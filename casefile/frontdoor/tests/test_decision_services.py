@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casefile.casework.models import EarlyHelpTransfer, Episode
-from casefile.frontdoor.models import Consent
+from casefile.frontdoor.models import Consent, ThresholdDecision
 from casefile.frontdoor.services import decisions
 from casefile.frontdoor.testing import decide, make_contact
 from casefile.testing import make_child
@@ -115,3 +115,13 @@ def test_a_refused_authorisation_leaves_the_decision_as_it_was(org, child):
     assert decision.authorised_at is None and decision.authorised_by is None
     decision.refresh_from_db()
     assert decision.authorised_at is None and not EarlyHelpTransfer.objects.exists()
+
+
+def test_a_decision_authorised_meanwhile_by_another_manager_is_not_authorised_again(org, child):
+    decision = decide(make_contact(child, by=org.fran).children.get(), by=org.mo)
+    stale = ThresholdDecision.objects.get(pk=decision.pk)  # what Tess's page loaded before Mel authorised
+    decisions.authorise_decision(actor=org.mel, decision=decision)
+    with pytest.raises(ValidationError, match="already been authorised"):
+        decisions.authorise_decision(actor=org.tess, decision=stale)
+    assert ThresholdDecision.objects.get(pk=decision.pk).authorised_by == org.mel
+    assert Episode.objects.filter(child=child).count() == 1
