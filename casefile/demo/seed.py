@@ -21,10 +21,14 @@ from casefile.access.models import AgencyShare, RestrictedAccessGrant
 from casefile.accounts.models import Agency, Role, Team, User
 from casefile.audit.models import Action
 from casefile.audit.services import record
+from casefile.casework.calendar import working_calendar
 from casefile.casework.models import Allocation, Conference
+from casefile.frontdoor.models import CheckAgency, Consent
+from casefile.frontdoor.services import checks, contacts, decisions
 from casefile.people.models import Address, Household, HouseholdMember, Person, Relationship
 from casefile.quality.models import CaseSample
 from casefile.rules import codes
+from casefile.rules.front_door import Outcome
 from casefile.rules.identifiers import nhs_check_digit, upn_check_letter
 from casefile.rules.names import phonetic_key
 
@@ -78,6 +82,9 @@ STAFF = [
     StaffSpec("sw.wright", "Daniel", "Wright", Role.SOCIAL_WORKER, team="cin_cp", manager="tm.clarke"),
     StaffSpec("sp.taylor", "Nicola", "Taylor", Role.SENIOR_PRACTITIONER, team="cin_cp", manager="tm.clarke"),
     StaffSpec("fd.hughes", "Owen", "Hughes", Role.FRONT_DOOR, team="front_door", manager="tm.ahmed"),
+    # A qualified social worker in the MASH: threshold decisions need one (a practitioner may not decide).
+    StaffSpec("sw.osei", "Kwame", "Osei", Role.SOCIAL_WORKER, team="front_door", manager="tm.ahmed",
+              job_title="Social worker, front door"),
     StaffSpec("iro.bennett", "Claire", "Bennett", Role.CONFERENCE_CHAIR, team="conference", manager="sm.patel",
               manages="conference", job_title="Independent reviewing officer"),
     StaffSpec("qa.shaw", "Martin", "Shaw", Role.QA_OFFICER, team="quality", manager="hos.okafor",
@@ -109,6 +116,50 @@ BOYS_NAMES = ["Oliver", "Noah", "George", "Arthur", "Muhammad", "Leo", "Harry", 
               "Jacob", "Thomas", "Alfie", "Freddie", "Riley", "Kai", "Mason", "Tyler", "Ethan", "Callum", "Jayden"]
 NICKNAMES = {"Olivia": "Liv", "Isabella": "Bella", "Jessica": "Jess", "Thomas": "Tom", "Jacob": "Jake",
              "Muhammad": "Mo", "Alfred": "Alfie", "Callum": "Cal"}
+
+
+@dataclass(frozen=True)
+class ContactSpec:
+    """A contact waiting at the front door on the day the demo is seeded."""
+
+    working_days_ago: int  # working days since it was received: the board's clocks run from then
+    stage: str  # "waiting" (no decision), "decided" (awaiting authorisation) or "authorised" (awaiting handover)
+    source: str
+    referrer: tuple[str, str, str]  # name, role, organisation
+    summary: str
+    rag: str = ""
+    holder: str | None = None  # username
+    siblings: bool = False  # about the family's two eldest children rather than one
+    health_check: bool = False  # a health check asked and not yet answered
+
+
+FRONT_DOOR_CONTACTS = [
+    ContactSpec(1, "waiting", "2A", ("Ms Helen Price", "Designated safeguarding lead", "Demo Borough Primary School"),
+                "Both children have come to school hungry three days this week in the same clothes; the eldest "
+                "told a teaching assistant there is no food at home.", rag="amber", holder="fd.hughes",
+                siblings=True, health_check=True),
+    ContactSpec(2, "decided", "3E", ("Sam Walsh", "Paediatric nurse", "Demo Borough General Hospital"),
+                "Seen in the emergency department with a burn to the hand; the explanation changed between the "
+                "child and the parent.", rag="red", holder="sw.osei"),
+    ContactSpec(3, "authorised", "4", ("Chris Doyle", "Housing officer", "Demo Borough Homes"),
+                "The family has been served notice; the mother says her partner controls the money and she is "
+                "frightened of him.", rag="amber", holder="sw.osei"),
+    ContactSpec(6, "waiting", "1B", ("Mr Dev Sharma", "Neighbour", ""),
+                "A neighbour hears shouting most nights and has seen the children left alone in the evening.",
+                rag="green"),
+]
+# Who does what at the front door, printed with the logins.
+FRONT_DOOR_RECORDS = "fd.hughes"
+FRONT_DOOR_DECIDES = "sw.osei"
+FRONT_DOOR_AUTHORISES = "tm.ahmed"
+
+
+def front_door_roles() -> list[str]:
+    """Who records contacts, who makes threshold decisions and who authorises them, in the demo."""
+    return [f"At the front door: {FRONT_DOOR_RECORDS} records contacts, {FRONT_DOOR_DECIDES} (a qualified social "
+            f"worker) makes threshold decisions and {FRONT_DOOR_AUTHORISES} (the team manager) authorises them.",
+            f"Its board has {len(FRONT_DOOR_CONTACTS)} contacts about the named families, received in the last few "
+            f"working days: waiting for a decision, for authorisation, for handover, and one past the time limit."]
 
 
 def team_name(key: str | None) -> str:
@@ -156,6 +207,7 @@ class _Builder:
         self._conferences_and_qa()
         self._restricted_adoption_record()
         self._police_share()
+        self._front_door(families)
         record(Action.CREATE, actor=self.staff["admin.cole"],
                details={"demo_seed": True, "children": len(self.children)})
 
@@ -344,3 +396,68 @@ class _Builder:
             child=allocation.child, agency=Agency.POLICE, purpose="Joint section 47 enquiry with the police",
             shared_by=self.staff["tm.clarke"], expires_on=self.today + datetime.timedelta(days=90),
         )
+
+    # The front door ----------------------------------------------------------------------------------
+    def _front_door(self, families: list[list[Person]]) -> None:
+        """Contacts received in the last few working days, in each stage, made through the front-door services
+        so every rule, history row and audit event is as if staff had recorded them."""
+        # Families no one is working with yet first, as new contacts mostly are; never the unborn.
+        allocated = set(Allocation.objects.values_list("child_id", flat=True))
+        born = [[child for child in children if child.date_of_birth] for children in families]
+        choices = sorted((children for children in born if children),
+                         key=lambda children: any(child.pk in allocated for child in children))
+        calendar = working_calendar()
+        for spec in FRONT_DOOR_CONTACTS:
+            wanted = 2 if spec.siblings else 1
+            children = next(children for children in choices if len(children) >= wanted)
+            choices.remove(children)
+            self._contact(spec, children[:wanted], calendar)
+
+    def _contact(self, spec: ContactSpec, children: list[Person], calendar) -> None:
+        received = _working_days_before(self.today, spec.working_days_ago, calendar)
+        name, role, organisation = spec.referrer
+        contact = contacts.record_contact(
+            actor=self.staff[FRONT_DOOR_RECORDS], children=children, adults=self._mothers(children),
+            received_at=datetime.datetime.combine(received, datetime.time(10, 15),
+                                                  tzinfo=timezone.get_current_timezone()),
+            source=spec.source, referrer_name=name, referrer_role=role, referrer_organisation=organisation,
+            referrer_email=f"{name.split()[-1].lower()}@demo.invalid",
+            household=self._household_of(children[0]), summary=spec.summary,
+            consent_to_share=Consent.GIVEN, consent_to_assessment=Consent.GIVEN, rag=spec.rag,
+            holder=self.staff[spec.holder] if spec.holder else None)
+        if spec.health_check:
+            checks.request_check(actor=self.staff[FRONT_DOOR_RECORDS], contact=contact, agency=CheckAgency.HEALTH,
+                                 asked_of="Health visiting team, Demo Borough Community Health",
+                                 question="Is the family registered with a GP, and have appointments been missed?")
+        if spec.stage == "waiting":
+            return
+        for link in contact.children.select_related("child"):
+            decision = decisions.record_decision(
+                actor=self.staff[FRONT_DOOR_DECIDES], contact_child=link, level="3", outcome=Outcome.ASSESSMENT,
+                criteria_applied="Level 3: a child in need whose needs are not yet understood",
+                circumstances=spec.summary, history_considered="No earlier contacts or referrals on the record",
+                consent_position="The parent agrees to an assessment", primary_need="N1")
+            if spec.stage == "authorised":
+                decisions.authorise_decision(actor=self.staff[FRONT_DOOR_AUTHORISES], decision=decision,
+                                             comment="Agreed: allocate for assessment today")
+
+    def _mothers(self, children: list[Person]) -> list[tuple[Person, str]]:
+        mothers = Person.objects.filter(relationships_from__relative__in=children, sex="F",
+                                        relationships_from__kind=Relationship.Kind.PARENT).distinct()
+        return [(mother, "Mother") for mother in mothers]
+
+    def _household_of(self, child: Person) -> Household | None:
+        membership = HouseholdMember.objects.filter(person=child, end_date__isnull=True).first()
+        return membership.household if membership else None
+
+
+def _working_days_before(today: datetime.date, count: int, calendar) -> datetime.date:
+    """The working day `count` working days before `today`, as the board counts them (the day of receipt is day
+    0): a contact received then has been waiting `count` working days."""
+    day, counted = today, 0
+    while counted < count:
+        counted += calendar.is_working_day(day)
+        day -= datetime.timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -20,6 +21,15 @@ from casefile.accounts.models import Role
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.frontdoor.models import Contact
+from casefile.people.models import Person
+
+
+def visible_child(user, child: str = "child_id") -> Exists:
+    """True for a row whose child (the `child` column) this user may see: every front-door list keeps only these.
+
+    A correlated EXISTS asks the access policy about the listed rows' children only. Excluding "every child the
+    user may not see" instead made SQLite list the whole people table first: 200 ms on a large authority."""
+    return Exists(policy.viewable_people(user, Person.objects.filter(pk=OuterRef(child))))
 
 
 def may_use_front_door(user) -> bool:

@@ -145,3 +145,39 @@ def test_the_chair_qa_officer_police_and_named_worker_each_have_a_reason_to_see_
     assert grant.child.restriction == Person.Restriction.ADOPTION
     assert policy.can_view(grant.user, grant.child)
     assert not policy.can_view(grant.user.manager, grant.child)
+
+
+def test_the_front_door_has_contacts_in_every_stage_on_the_day_it_is_seeded(seeded):
+    from django.utils import timezone
+
+    from casefile.casework.calendar import working_calendar
+    from casefile.frontdoor import board
+    from casefile.frontdoor.models import AgencyCheck, Contact
+
+    manager = User.objects.get(username=demo.FRONT_DOOR_AUTHORISES)
+    rows = board.board_rows(manager, now=timezone.now(), calendar=working_calendar())
+    stages = {row.stage for row in rows}
+    assert stages == set(board.STAGES)
+    assert any(row.past_limit for row in rows), "one contact should be past the open limit"
+    assert all(1 <= row.waiting.working_days <= 6 for row in rows)
+    assert len({row.contact.pk for row in rows}) == len(demo.FRONT_DOOR_CONTACTS)
+    outstanding = AgencyCheck.objects.filter(agency="health", responded_at__isnull=True)
+    assert outstanding.filter(contact__concluded_at__isnull=True).exists()
+    # The authorised referral opened the child's episode, ready for handover to assessment.
+    handover = next(row for row in rows if row.stage == board.AWAITING_HANDOVER)
+    assert handover.link.decision.episode.child == handover.child
+    # Seeding again adds nothing.
+    contacts = Contact.objects.count()
+    run_seed()
+    assert Contact.objects.count() == contacts
+
+
+def test_the_front_door_has_someone_to_decide_and_someone_to_authorise(seeded):
+    from casefile.frontdoor.services.decisions import QUALIFIED_ROLES
+
+    decides = User.objects.get(username=demo.FRONT_DOOR_DECIDES)
+    authorises = User.objects.get(username=demo.FRONT_DOOR_AUTHORISES)
+    assert decides.role in QUALIFIED_ROLES and decides.team.kind == Team.Kind.FRONT_DOOR
+    assert authorises.role == Role.TEAM_MANAGER and authorises.team.kind == Team.Kind.FRONT_DOOR
+    assert f"{demo.FRONT_DOOR_DECIDES} (a qualified social worker) makes threshold decisions" in seeded
+    assert f"{demo.FRONT_DOOR_AUTHORISES} (the team manager) authorises them" in seeded

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from casefile.access import policy
 from casefile.casework.calendar import working_calendar
+from casefile.frontdoor.access import visible_child
 from casefile.frontdoor.models import ContactChild, PoliceNotification
 from casefile.frontdoor.services.imports import household_incidents
 from casefile.frontdoor.standards import front_door_settings
@@ -56,8 +56,8 @@ def queue(user, request=None, *, dash: str = "", rag: str = "", ids: Iterable[in
     first within each rating. `ids` keeps only those ContactChild rows (for bulk triage)."""
     links = (ContactChild.objects
              .filter(contact__concluded_at__isnull=True, contact__police_notification__isnull=False,
-                     decision__isnull=True, concluded_at__isnull=True,
-                     child__in=policy.viewable_people(user).values("pk"))
+                     decision__isnull=True, concluded_at__isnull=True)
+             .filter(visible_child(user))
              .select_related("child", "contact__holder", "contact__police_notification")
              .prefetch_related("contact__police_notification__people"))
     if dash:

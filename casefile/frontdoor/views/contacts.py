@@ -25,7 +25,7 @@ from casefile.accounts.models import MANAGER_ROLES
 from casefile.casework.calendar import working_calendar
 from casefile.casework.deadlines import STATE_LABELS, STATE_TAGS
 from casefile.core.forms import show_service_errors
-from casefile.frontdoor.access import contact_for, front_door_view
+from casefile.frontdoor.access import contact_for, front_door_view, visible_child
 from casefile.frontdoor.forms import contacts as forms
 from casefile.frontdoor.history import history_for
 from casefile.frontdoor.models import AgencyCheck, Contact, ContactChild, PoliceNotification
@@ -360,8 +360,7 @@ class OutstandingCheck:
 @front_door_view()
 def checks_outstanding(request):
     """Every check still waiting for an answer, on open contacts about children this user may see."""
-    hidden = ContactChild.objects.filter(contact=OuterRef("contact_id")).exclude(
-        child__in=policy.viewable_people(request.user))
+    hidden = ContactChild.objects.filter(contact=OuterRef("contact_id")).exclude(visible_child(request.user))
     rows = list(AgencyCheck.objects.filter(responded_at__isnull=True, contact__concluded_at__isnull=True)
                 .exclude(Exists(hidden)).select_related("contact", "requested_by").order_by("requested_at", "pk"))
     links = ContactChild.objects.filter(contact_id__in={row.contact_id for row in rows}).select_related("child")

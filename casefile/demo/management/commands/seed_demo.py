@@ -37,6 +37,8 @@ class Command(BaseCommand):
         widths = [max(len(row[column]) for row in rows) for column in range(3)]
         for row in rows:
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        for line in demo.front_door_roles():
+            self.stdout.write(line)
         if settings.DEMO_MODE:
             self.stdout.write(f"Password for every demo login: {demo.DEMO_PASSWORD}")
         else:
