@@ -284,9 +284,10 @@ class ThresholdDecision(models.Model):
     authorised_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     authorised_at = models.DateTimeField(null=True, blank=True)
     manager_comment = models.TextField(blank=True)
-    # What the authorised decision created: the referral's episode, or the step-down to early help.
-    episode = models.OneToOneField("casework.Episode", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="front_door_decision")
+    # What the authorised decision led to: the referral's episode (or the child's episode already open, which
+    # several contacts can lead to), or the step-down to early help.
+    episode = models.ForeignKey("casework.Episode", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="front_door_decisions")
     early_help_transfer = models.OneToOneField("casework.EarlyHelpTransfer", null=True, blank=True,
                                                on_delete=models.PROTECT, related_name="front_door_decision")
     history = HistoricalRecords()

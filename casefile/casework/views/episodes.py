@@ -191,8 +191,18 @@ def _load_episode(person: Person, episode_id: int) -> Episode:
         Prefetch("plans", queryset=Plan.objects.order_by("start_date", "pk")),
         Prefetch("visits", queryset=Visit.objects.select_related("worker")),
         "case_notes", "early_help_transfers",
+        Prefetch("front_door_decisions", queryset=_front_door_decisions()),
     )
     return get_object_or_404(queryset, pk=episode_id, child=person)
+
+
+def _front_door_decisions():
+    """The front-door decisions that led to the episode, with their handovers (the front door builds on casework,
+    so its model is reached through the relation rather than imported)."""
+    decision = Episode._meta.get_field("front_door_decisions").related_model
+    return decision.objects.select_related(
+        "decided_by", "authorised_by", "contact_child__contact", "contact_child__handover__to_team",
+        "contact_child__handover__handed_over_by").order_by("decided_at", "pk")
 
 
 def _episode_events(episode: Episode, person: Person) -> list[Event]:

@@ -125,3 +125,31 @@ def test_a_decision_authorised_meanwhile_by_another_manager_is_not_authorised_ag
         decisions.authorise_decision(actor=org.tess, decision=stale)
     assert ThresholdDecision.objects.get(pk=decision.pk).authorised_by == org.mel
     assert Episode.objects.filter(child=child).count() == 1
+
+
+def test_a_second_contact_while_the_case_is_open_joins_the_open_episode(org, child):
+    first = decide(make_contact(child, by=org.fran).children.get(), by=org.mo)
+    decisions.authorise_decision(actor=org.mel, decision=first)
+    second = decide(make_contact(child, by=org.fran, summary="School worried again").children.get(), by=org.mo)
+    decisions.authorise_decision(actor=org.mel, decision=second)
+    episode = Episode.objects.get(child=child)
+    assert {first.pk, second.pk} == set(episode.front_door_decisions.values_list("pk", flat=True))
+
+
+def test_the_assessment_team_reads_the_decision_and_handover_on_the_episode(client, org, child):
+    from django.urls import reverse
+
+    from casefile.frontdoor.services.handovers import record_handover
+
+    decision = decide(make_contact(child, by=org.fran).children.get(), by=org.mo)
+    decisions.authorise_decision(actor=org.mel, decision=decision)
+    record_handover(actor=org.mel, contact_child=decision.contact_child, to_team=org.assessment,
+                    summary="Bruising seen at school; Lily scared to go home",
+                    immediate_safety="Staying with her grandmother tonight")
+    episode = Episode.objects.get(child=child)
+    client.force_login(org.sam)  # Lily's allocated worker (the fixture), who cannot open front-door pages
+    page = client.get(reverse("casework:episode", kwargs={"person_id": child.pk, "episode_id": episode.pk}))
+    text = page.content.decode()
+    assert "From the front door" in text
+    assert "Staying with her grandmother tonight" in text and "Level 3: possible child in need" in text
+    assert "To Assessment Team by Mel Mash" in text
