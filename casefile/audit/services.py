@@ -44,6 +44,30 @@ def record(
 
     `actor` defaults to the request's user. `child` is the child (or adult) whose record it concerns.
     """
+    event = _event(action, actor=actor, request=request, subject=subject, child=child, reason=reason,
+                   details=details, allow_anonymous=allow_anonymous)
+    with transaction.atomic():
+        _lock_chain()
+        _chain([event], _last_hash())
+        event.save(force_insert=True)
+    return event
+
+
+def record_many(action: Action | str, *, actor=None, request=None,
+                events: list[tuple[models.Model | None, Any, dict[str, Any]]]) -> list[AuditEvent]:
+    """Append one event per (subject, child, details), chained in order, in one insert: for bulk writes such
+    as an import, where thousands of single appends would take tens of seconds."""
+    built = [_event(action, actor=actor, request=request, subject=subject, child=child, details=details)
+             for subject, child, details in events]
+    with transaction.atomic():
+        _lock_chain()
+        _chain(built, _last_hash())
+        AuditEvent.objects.bulk_create(built, batch_size=1_000)  # ids follow list order, as the chain does
+    return built
+
+
+def _event(action: Action | str, *, actor, request, subject: models.Model | None, child, reason: str = "",
+           details: dict[str, Any] | None, allow_anonymous: bool = False) -> AuditEvent:
     Action(action)  # refuse unknown actions early
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
@@ -52,7 +76,7 @@ def record(
     subject_type, subject_id = _subject_of(subject)
     # Store details exactly as they will read back, so the hash is the same before and after saving.
     clean_details = json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
-    event = AuditEvent(
+    return AuditEvent(
         actor=actor,
         actor_username=getattr(actor, "username", ""),
         actor_role=getattr(actor, "role", ""),
@@ -65,13 +89,16 @@ def record(
         ip_address=_client_ip(request),
         details=clean_details,
     )
-    with transaction.atomic():
-        _lock_chain()
-        last_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        event.prev_hash = last_hash or GENESIS_HASH
-        event.hash = event.compute_hash()
-        event.save(force_insert=True)
-    return event
+
+
+def _last_hash() -> str:
+    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+
+
+def _chain(events: list[AuditEvent], previous: str) -> None:
+    for event in events:
+        event.prev_hash = previous
+        event.hash = previous = event.compute_hash()
 
 
 def _lock_chain() -> None:

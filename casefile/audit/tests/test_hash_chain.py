@@ -6,7 +6,7 @@ from django.db import connection
 
 from casefile.audit import guards
 from casefile.audit.models import Action, AuditEvent
-from casefile.audit.services import GENESIS_HASH, AnonymousAuditError, record
+from casefile.audit.services import GENESIS_HASH, AnonymousAuditError, record, record_many
 
 
 @pytest.fixture
@@ -73,3 +73,15 @@ def test_an_event_without_an_actor_is_refused(db):
 def test_an_unknown_action_is_refused(org):
     with pytest.raises(ValueError):
         record("peek", actor=org.sam)
+
+
+def test_events_appended_in_bulk_continue_the_chain_in_order(chain, org, child):
+    bulk = record_many(Action.CREATE, actor=org.fran, events=[(child, child, {"n": n}) for n in range(3)])
+    after = record(Action.SIGN_OUT, actor=org.fran)
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert [event.details.get("n") for event in stored[-4:-1]] == [0, 1, 2]
+    assert stored[-4].prev_hash == chain[-1].hash and after.prev_hash == bulk[-1].hash
+    assert all(event.hash == event.compute_hash() for event in stored)
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "intact" in out.getvalue().lower()

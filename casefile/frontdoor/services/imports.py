@@ -26,7 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from casefile.access import policy
 from casefile.accounts.models import User
 from casefile.audit.models import Action
-from casefile.audit.services import record
+from casefile.audit.services import record, record_many
 from casefile.core.services import Errors, save_with_history
 from casefile.frontdoor.models import Consent, ImportBatch, NotificationPerson, PoliceNotification
 from casefile.frontdoor.services.contacts import record_contact
@@ -295,13 +295,15 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions:
                 raise ValidationError({"__all__": [f"This batch is {locked.get_status_display().lower()}: only a "
                                                    "batch waiting for confirmation can be confirmed"]})
             created = _settle_people(actor, people, resolutions, chosen)
+            record_many(Action.CREATE, actor=actor, request=request, events=[
+                (person, person, {"source": "police notification import", "batch": batch.pk}) for person in created])
             counts = household_incidents(notifications)
             for notification in notifications:
                 _make_contact(actor, request, batch, notification, counts[notification.pk])
             bulk_update_with_history(notifications, PoliceNotification, ["contact"], default_user=actor)
             batch.status, batch.decided_by, batch.decided_at = ImportBatch.Status.CONFIRMED, actor, timezone.now()
             save_with_history(batch, actor)
-            # The new records are named here; each child's contact has its own CREATE event too.
+            # Each new record and each child's contact also has its own CREATE event.
             record(Action.IMPORT, actor=actor, request=request, subject=batch,
                    details={"confirmed": True, "filename": batch.filename, "incidents": len(notifications),
                             "contacts": [n.contact_id for n in notifications],

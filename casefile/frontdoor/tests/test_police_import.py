@@ -264,3 +264,17 @@ def test_a_batch_confirmed_elsewhere_meanwhile_is_not_confirmed_twice(org):
     with pytest.raises(ValidationError, match="imported"):
         imports.confirm_batch(actor=org.fran, batch=stale, resolutions={})
     assert Contact.objects.count() == contacts
+
+
+def test_every_new_record_from_an_import_has_its_own_audit_event_and_the_chain_holds(org):
+    from casefile.audit.verify import first_broken_link
+
+    batch = imports.stage_file(actor=org.fran, data=example_bytes(), filename="police.csv")
+    imports.confirm_batch(actor=org.fran, batch=batch, resolutions={})
+    new_people = Person.objects.filter(created_by=org.fran)
+    assert new_people.exists()
+    for created in new_people:
+        event = AuditEvent.objects.get(action=Action.CREATE, subject_type="people.person", subject_id=str(created.pk))
+        assert event.child_id == created.pk and event.details["batch"] == batch.pk
+    checked, broken = first_broken_link()
+    assert broken is None and checked == AuditEvent.objects.count()
