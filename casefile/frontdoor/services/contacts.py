@@ -67,7 +67,38 @@ def record_contact(*, actor: User, request=None, received_at: datetime.datetime 
                    referrer_email: str = "", referrer_phone: str = "", referrer_address: str = "",
                    rag: str = "", holder: User | None = None) -> Contact:
     """A contact about one or several children of a household, with who made it and the consent position."""
-    values = {
+    values = _values(
+        received_at=received_at, source=source, summary=summary, consent_to_share=consent_to_share,
+        consent_to_share_reason=consent_to_share_reason, consent_to_assessment=consent_to_assessment,
+        consent_to_assessment_reason=consent_to_assessment_reason, household=household,
+        referrer_name=referrer_name, referrer_role=referrer_role, referrer_organisation=referrer_organisation,
+        referrer_email=referrer_email, referrer_phone=referrer_phone, referrer_address=referrer_address, rag=rag,
+        holder=holder)
+    _problems(values, children, adults).raise_if_any()
+    with transaction.atomic():
+        contact = save_with_history(Contact(recorded_by=actor, **values), actor)
+        for child in children:
+            save_with_history(ContactChild(contact=contact, child=child), actor)
+            record(AuditAction.CREATE, actor=actor, request=request, subject=contact, child=child,
+                   details={"source": source, "children": len(children)})
+        for adult, role in adults:
+            save_with_history(ContactAdult(contact=contact, person=adult, role=_text(role)), actor)
+    return contact
+
+
+def contact_problems(*, children: Sequence[Person], adults: Sequence[tuple[Person, str]] = (),
+                     **fields) -> ValidationError | None:
+    """What record_contact would refuse in these values, without writing anything: a form whose own checks
+    failed uses it to show every problem at once rather than in two rounds."""
+    errors = _problems(_values(**fields), children, adults)
+    return ValidationError(errors.messages) if errors.messages else None
+
+
+def _values(*, received_at, source, summary, consent_to_share, consent_to_assessment, consent_to_share_reason="",
+            consent_to_assessment_reason="", household=None, referrer_name="", referrer_role="",
+            referrer_organisation="", referrer_email="", referrer_phone="", referrer_address="", rag="",
+            holder=None) -> dict:
+    return {
         "received_at": received_at, "source": source, "summary": _text(summary),
         "consent_to_share": consent_to_share, "consent_to_share_reason": _text(consent_to_share_reason),
         "consent_to_assessment": consent_to_assessment,
@@ -77,7 +108,11 @@ def record_contact(*, actor: User, request=None, received_at: datetime.datetime 
         "referrer_phone": _text(referrer_phone), "referrer_address": _text(referrer_address),
         "rag": rag or "", "household": household, "holder": holder,
     }
+
+
+def _problems(values: dict, children: Sequence[Person], adults: Sequence[tuple[Person, str]]) -> Errors:
     errors = Errors()
+    received_at, source = values["received_at"], values["source"]
     if received_at is None:
         errors.add("received_at", "Enter the date and time the contact was received")
     elif received_at > timezone.now():
@@ -92,16 +127,7 @@ def record_contact(*, actor: User, request=None, received_at: datetime.datetime 
         errors.add("rag", "Select a RAG rating: red, amber or green")
     _check_consent(errors, values)
     _check_people(errors, list(children), list(adults))
-    errors.raise_if_any()
-    with transaction.atomic():
-        contact = save_with_history(Contact(recorded_by=actor, **values), actor)
-        for child in children:
-            save_with_history(ContactChild(contact=contact, child=child), actor)
-            record(AuditAction.CREATE, actor=actor, request=request, subject=contact, child=child,
-                   details={"source": source, "children": len(children)})
-        for adult, role in adults:
-            save_with_history(ContactAdult(contact=contact, person=adult, role=_text(role)), actor)
-    return contact
+    return errors
 
 
 def set_holder(*, actor: User, request=None, contact: Contact, holder: User | None) -> Contact:

@@ -160,3 +160,14 @@ def test_outsiders_cannot_record_contacts(client, org, child):
         assert client.get(NEW).status_code == 404
         assert client.post(details_url(child), form_data()).status_code == 404
     assert not Contact.objects.exists()
+
+
+def test_a_mistyped_email_and_a_missing_summary_are_shown_together(client, org, child):
+    client.force_login(org.fran)
+    response = client.post(details_url(child), form_data(referrer_email="not-an-email", summary="",
+                                                         received_time="25:99", consent_to_share="not_sought"))
+    summary = response.content.decode().split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    for field in ("referrer_email", "summary", "received_time", "consent_to_share_reason"):
+        assert f'href="#id_{field}' in summary, field
+    assert "#id_received_date" not in summary  # the time is already questioned: no second message about the moment
+    assert not Contact.objects.exists()

@@ -144,6 +144,20 @@ def _roles_on_their_boxes(error: ValidationError, adults: list[Person]) -> Valid
     return ValidationError(by_field)
 
 
+def _show_remaining_problems(form, children: list[Person], adults: list[Person]) -> None:
+    """The form's own checks failed (a mistyped time or email): add what the service would also refuse, so every
+    problem shows at once. A field the form already questions is left with its own message."""
+    problems = services.contact_problems(children=children, **form.values())
+    if problems is None:
+        return
+    questioned = set(form.errors)
+    if questioned & {"received_date", "received_time"}:
+        questioned.add("received_at")
+    _show_errors(form, ValidationError({field: found for field, found in
+                                        _roles_on_their_boxes(problems, adults).message_dict.items()
+                                        if field not in questioned}))
+
+
 def _details(request, children: list[Person], adults: list[Person]):
     households = _households(children)
     now = timezone.localtime()
@@ -158,6 +172,8 @@ def _details(request, children: list[Person], adults: list[Person]):
         else:
             messages.success(request, "Contact recorded")
             return redirect(_contact_url(contact))
+    elif request.method == "POST":
+        _show_remaining_problems(form, children, adults)
     base = reverse("frontdoor:contact_new")
     return render(request, "frontdoor/contacts/new.html", {
         "form": form, "children": children, "adults": adults,
