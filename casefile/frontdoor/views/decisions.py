@@ -8,7 +8,6 @@ restricted children left out). Writes go through the services; a refusal is show
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.calendar import working_calendar
 from casefile.core import presenters
+from casefile.core.exports import csv_response
 from casefile.core.forms import posted, save_or_show
 from casefile.core.pdf import pdf_response, render_pdf
 from casefile.frontdoor import board as queries
@@ -35,7 +35,6 @@ from casefile.frontdoor.services import decisions as services
 from casefile.frontdoor.services import handovers, letters
 from casefile.frontdoor.standards import front_door_settings
 from casefile.rules.front_door import Outcome
-from casefile.rules.police_notifications import neutralise_for_spreadsheet
 
 WHO_MAY_DECIDE = ("A threshold decision is made by a qualified social worker, a senior practitioner or a manager, "
                   "then authorised by a different manager.")
@@ -221,17 +220,10 @@ REPORT_COLUMNS = ("Child", "Received", "Went past the limit", "Working days at t
 
 
 def _report_csv(rows, start: datetime.date) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="front-door-past-limit-{start:%Y-%m-%d}.csv"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(REPORT_COLUMNS)
-    for row in rows:
-        status = "Still open" if row.still_open else f"Concluded {row.concluded_on:%Y-%m-%d}"
-        cells = [row.link.child.full_name, f"{timezone.localtime(row.link.contact.received_at):%Y-%m-%d %H:%M}",
-                 f"{row.passed_limit_on:%Y-%m-%d}", str(row.working_days), row.holder, status]
-        writer.writerow([neutralise_for_spreadsheet(cell) for cell in cells])
-    return response
+    return csv_response(f"front-door-past-limit-{start:%Y-%m-%d}.csv", REPORT_COLUMNS, (
+        [row.link.child.full_name, f"{timezone.localtime(row.link.contact.received_at):%Y-%m-%d %H:%M}",
+         f"{row.passed_limit_on:%Y-%m-%d}", row.working_days, row.holder,
+         "Still open" if row.still_open else f"Concluded {row.concluded_on:%Y-%m-%d}"] for row in rows))
 
 
 @front_door_view()

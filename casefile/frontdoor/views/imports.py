@@ -7,11 +7,8 @@ writes go through services/imports.py and services/decisions.py, whose refusals 
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,13 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casefile.audit.models import Action
 from casefile.audit.services import record
+from casefile.core.exports import csv_response
 from casefile.core.forms import show_service_errors
 from casefile.frontdoor.access import front_door_view
 from casefile.frontdoor.forms.imports import BulkTriageForm, QueueFilterForm, UploadForm
 from casefile.frontdoor.models import ImportBatch, NotificationPerson
 from casefile.frontdoor.services import decisions, imports, triage
 from casefile.frontdoor.standards import front_door_settings
-from casefile.rules.police_notifications import MAX_BYTES, neutralise_for_spreadsheet
+from casefile.rules.police_notifications import MAX_BYTES
 
 
 def _render(request, template: str, **context):
@@ -167,26 +165,24 @@ CSV_HEADER = ["Child", "Date of birth", "Police reference", "Incident", "DASH ri
               "Waiting (working days)", "Held by", "Address", "Summary"]
 
 
+def _csv_cells(row) -> list:
+    notification, contact = row.notification, row.contact
+    return [row.child.full_name, f"{row.child.date_of_birth:%d/%m/%Y}" if row.child.date_of_birth else "",
+            notification.police_reference, f"{timezone.localtime(notification.incident_at):%d/%m/%Y %H:%M}",
+            notification.get_dash_risk_display(), notification.get_children_present_display(),
+            row.children_named, row.incidents, contact.get_rag_display(),
+            f"{timezone.localtime(contact.received_at):%d/%m/%Y %H:%M}", row.waiting.working_hours,
+            row.waiting.working_days, contact.holder or "",
+            f"{notification.household_address}, {notification.postcode}", notification.summary]
+
+
 @front_door_view()
 @require_GET
 def triage_queue_csv(request):
     filters = QueueFilterForm(request.GET)
     rows = triage.queue(request.user, request, **filters.values())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (f'attachment; filename="police-triage-queue-'
-                                       f'{timezone.localdate():%Y-%m-%d}.csv"')
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for row in rows:
-        notification, contact = row.notification, row.contact
-        cells = [row.child.full_name, f"{row.child.date_of_birth:%d/%m/%Y}" if row.child.date_of_birth else "",
-                 notification.police_reference, f"{timezone.localtime(notification.incident_at):%d/%m/%Y %H:%M}",
-                 notification.get_dash_risk_display(), notification.get_children_present_display(),
-                 row.children_named, row.incidents, contact.get_rag_display(),
-                 f"{timezone.localtime(contact.received_at):%d/%m/%Y %H:%M}", row.waiting.working_hours,
-                 row.waiting.working_days, str(contact.holder or ""),
-                 f"{notification.household_address}, {notification.postcode}", notification.summary]
-        writer.writerow([neutralise_for_spreadsheet(str(cell)) for cell in cells])
+    response = csv_response(f"police-triage-queue-{timezone.localdate():%Y-%m-%d}.csv", CSV_HEADER,
+                            map(_csv_cells, rows))
     for row in rows:
         record(Action.EXPORT, request=request, subject=row.contact, child=row.child,
                details={"what": "police triage queue CSV", "rows": len(rows)})
