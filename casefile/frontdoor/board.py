@@ -45,7 +45,8 @@ def clock_text(status: ClockStatus) -> str:
     return {
         State.ON_TIME: f"Due {due}",
         State.DUE_SOON: f"Due {due}",
-        State.OVERDUE: f"Overdue by {days} (was due {due})",
+        # Past its due date at a weekend or bank holiday, before any working day is lost: overdue, by no count.
+        State.OVERDUE: f"Overdue by {days} (was due {due})" if late else f"Overdue (was due {due})",
         State.COMPLETED_ON_TIME: "Authorised on time",
         State.COMPLETED_LATE: f"Authorised {days} late",
     }[status.state]

@@ -170,3 +170,14 @@ def test_people_outside_the_front_door_get_not_found(client, org, child, name):
     client.force_login(getattr(org, name))
     for url in (BOARD, REPORT):
         assert client.get(url).status_code == 404
+
+
+def test_a_decision_due_on_friday_reads_overdue_at_the_weekend_without_a_count_of_nought():
+    from casefile.frontdoor.board import clock_text
+    from casefile.rules import clocks
+
+    received_thursday = datetime.date(2026, 11, 19)
+    sunday, monday = datetime.date(2026, 11, 22), datetime.date(2026, 11, 23)
+    clock = clocks.Clock(clocks.REFERRAL_DECISION, received_thursday)
+    assert clock_text(clock.status(sunday)) == "Overdue (was due 20 November 2026)"
+    assert clock_text(clock.status(monday)) == "Overdue by 1 working day (was due 20 November 2026)"
