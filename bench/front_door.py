@@ -54,6 +54,9 @@ def main() -> None:
     police = police_waiting(manager)
     if police:
         pages.append(("frontdoor:triage_queue", reverse("frontdoor:triage_queue"), False))
+    # Managers' lists, with no target in the issue: measured so a slow one is seen.
+    pages += [(name, reverse(name), False) for name in ("frontdoor:weekly_report", "frontdoor:letters_overdue",
+                                                        "frontdoor:awaiting_authorisation")]
     rows = [measure(name, url, manager, options.runs, targeted) for name, url, targeted in pages]
     table = "\n".join(
         f"| `{name}` | **{median:.0f} ms**{'' if not targeted or median < TARGET_MS else ' (OVER target)'} "

@@ -226,8 +226,10 @@ def weekly_report(user, *, start: datetime.date, end: datetime.date, today: date
     zone = timezone.get_current_timezone()
     week_starts = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
     week_ends = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    # A child leaves no later than their contact, so the contact's indexed conclusion narrows the search first.
     links = (ContactChild.objects
-             .filter(contact__received_at__lt=week_ends)
+             .filter(Q(contact__concluded_at__isnull=True) | Q(contact__concluded_at__gte=week_starts))
+             .filter(contact__received_at__lt=week_ends - datetime.timedelta(days=limit))
              .filter(Q(concluded_at__isnull=True) | Q(concluded_at__gte=week_starts))
              .filter(visible_child(user))
              .select_related("contact__holder", "child"))
@@ -260,20 +262,29 @@ class OverdueLetter:
         return [link.child for link in self.contact.children.all()]
 
 
+# The list is for catching up: referrers of decisions authorised in the last three months. Years of untold
+# referrers are a finding for a report, not a to-do list (a large authority has tens of thousands).
+OVERDUE_LETTER_WINDOW_DAYS = 92
+
+
 def letters_overdue(user, *, today: datetime.date, calendar: WorkingCalendar) -> list[OverdueLetter]:
-    """Contacts whose decisions were all authorised more than the feedback standard's working days ago, and
-    whose referrer has not been sent a letter; oldest first. Anonymous and unknown sources are left out."""
+    """Contacts whose decisions were all authorised more than the feedback standard's working days ago (and in
+    the last OVERDUE_LETTER_WINDOW_DAYS days), and whose referrer has not been sent a letter; oldest first.
+    Anonymous and unknown sources are left out."""
     allowed = front_door_settings().referrer_feedback_working_days
     # Working days never outnumber calendar days, so this cut-off only drops contacts that cannot be late.
-    cutoff = datetime.datetime.combine(today - datetime.timedelta(days=allowed), datetime.time.min,
-                                       tzinfo=timezone.get_current_timezone())
+    zone = timezone.get_current_timezone()
+    cutoff = datetime.datetime.combine(today - datetime.timedelta(days=allowed), datetime.time.min, tzinfo=zone)
+    since = datetime.datetime.combine(today - datetime.timedelta(days=OVERDUE_LETTER_WINDOW_DAYS), datetime.time.min,
+                                      tzinfo=zone)
     contacts = (Contact.objects
+                .filter(received_at__gte=since - datetime.timedelta(days=OVERDUE_LETTER_WINDOW_DAYS))
                 .exclude(source__in=NO_REFERRER_SOURCES)
                 .exclude(letters__sent_at__isnull=False)
                 .exclude(children__decision__authorised_at__isnull=True)
                 .filter(~Exists(ContactChild.objects.filter(contact=OuterRef("pk")).filter(~visible_child(user))))
                 .annotate(last_authorised=Max("children__decision__authorised_at"))
-                .filter(last_authorised__lt=cutoff)
+                .filter(last_authorised__lt=cutoff, last_authorised__gte=since)
                 .select_related("holder")
                 .prefetch_related("children__child")
                 .order_by("last_authorised", "pk"))

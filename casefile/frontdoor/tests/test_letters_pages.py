@@ -147,3 +147,14 @@ def test_people_outside_the_front_door_get_not_found(client, org, child, name):
     assert client.post(reverse("frontdoor:letter_sent", kwargs={"letter_id": letter.pk}),
                        {"method": "email"}).status_code == 404
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_referrers_not_told_covers_the_last_three_months_only(client, org, child):
+    long_ago = timezone.now() - datetime.timedelta(days=130)
+    decided(org, make_child("Ola", "Longago"), authorised_at=long_ago, received_at=long_ago)
+    recent = decided(org, child, authorised_at=working_days_ago(10))
+    client.force_login(org.fran)
+    page = client.get(OVERDUE).content.decode()
+    assert letter_url(recent) in page
+    assert "Longago" not in page
+    assert "in the last three months" in page
