@@ -7,9 +7,21 @@ import datetime
 from django.utils import timezone
 
 from casefile.accounts.models import User
-from casefile.frontdoor.models import Consent, Contact, ContactChild, ThresholdDecision
+from casefile.casework.calendar import working_calendar
+from casefile.frontdoor.models import (
+    AgencyCheck,
+    Consent,
+    Contact,
+    ContactChild,
+    ImportBatch,
+    NotificationPerson,
+    PoliceNotification,
+    ReferrerLetter,
+    ThresholdDecision,
+)
 from casefile.frontdoor.services import contacts, decisions
 from casefile.people.models import Person
+from casefile.rules.working_days import working_days_in
 
 
 def make_contact(*children: Person, by: User, received_at: datetime.datetime | None = None, source: str = "2A",
@@ -34,13 +46,6 @@ def decide(link: ContactChild, by: User, outcome: str = "assessment", **fields) 
 
 def front_door_ids(child: Person, *, front_door: User, social_worker: User, manager: User) -> dict[str, int]:
     """One of every front-door record about `child`, for the URL sweep: URL argument name -> id."""
-    from casefile.frontdoor.models import (
-        AgencyCheck,
-        ImportBatch,
-        NotificationPerson,
-        PoliceNotification,
-        ReferrerLetter,
-    )
 
     contact = make_contact(child, by=front_door)
     link = contact.children.get()
@@ -58,3 +63,13 @@ def front_door_ids(child: Person, *, front_door: User, social_worker: User, mana
                                       last_name=child.last_name, sex="F", person=child, match="matched")
     return {"contact_id": contact.pk, "contact_child_id": link.pk, "decision_id": decision.pk, "check_id": check.pk,
             "letter_id": letter.pk, "batch_id": batch.pk, "notification_id": notification.pk}
+
+
+def working_days_ago(n: int, hour: int = 10) -> datetime.datetime:
+    """10am on the working day that is `n` working days before today (counting the days after it)."""
+    calendar, today = working_calendar(), timezone.localdate()
+    day = today
+    while not (calendar.is_working_day(day) and working_days_in(day + datetime.timedelta(days=1), today,
+                                                                 calendar) == n):
+        day -= datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from casefile.access import policy
@@ -118,16 +118,14 @@ class Scope:
         return f"{other.full_name} ({other.reference})"
 
     def link(self, child_id: int, *targets: tuple[str, dict]) -> str:
-        """The first of `targets` (URL name, arguments) that exists; a merged record's events link to its
-        history page instead, because casework pages open records through the child they belong to."""
+        """The first of `targets` (URL name, arguments); a merged record's events link to its history page
+        instead, because casework pages open records through the child they belong to."""
         if child_id != self.person.pk:
             return reverse("people:merged_records", kwargs={"person_id": self.person.pk})
-        for name, kwargs in targets:
-            try:
-                return reverse(name, kwargs={"person_id": child_id, **kwargs})
-            except NoReverseMatch:  # that page is not built yet
-                continue
-        return ""
+        if not targets:
+            return ""
+        name, kwargs = targets[0]
+        return reverse(name, kwargs={"person_id": child_id, **kwargs})
 
 
 def scope_for(person: Person) -> Scope:
@@ -255,7 +253,7 @@ def allocations(scope: Scope) -> Iterable[ChronologyEvent]:
 
 
 def _episode_link(scope: Scope, child_id: int, episode_id: int | None, *targets: tuple[str, dict]) -> str:
-    """A record's own page if it exists, else its episode's page."""
+    """A record's own page if it has one, else its episode's page."""
     if episode_id is not None:
         targets = (*targets, ("casework:episode", {"episode_id": episode_id}))
     return scope.link(child_id, *targets)

@@ -253,12 +253,16 @@ def _describe(person: NotificationPerson) -> str:
     return f"{person.first_name} {person.last_name} (row {person.row})"
 
 
+def _not_waiting(batch: ImportBatch) -> str:
+    return (f"This batch is {batch.get_status_display().lower()}: only a batch waiting for confirmation can be "
+            "confirmed")
+
+
 def _check_resolutions(batch: ImportBatch, people: list[NotificationPerson], resolutions: dict) -> dict[int, Person]:
     """The record chosen for each possible match (None: a new record); every problem raised at once."""
     errors = Errors()
     if batch.status != ImportBatch.Status.STAGED:
-        errors.add("__all__", f"This batch is {batch.get_status_display().lower()}: only a batch waiting for "
-                              "confirmation can be confirmed")
+        errors.add("__all__", _not_waiting(batch))
     chosen_ids = {value for value in resolutions.values() if value is not None}
     chosen = Person.objects.in_bulk(list(chosen_ids))
     for entry in people:
@@ -292,8 +296,7 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions:
             # Two confirmations at once (a double click, two tabs): the second waits here, then finds it done.
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != ImportBatch.Status.STAGED:
-                raise ValidationError({"__all__": [f"This batch is {locked.get_status_display().lower()}: only a "
-                                                   "batch waiting for confirmation can be confirmed"]})
+                raise ValidationError({"__all__": [_not_waiting(locked)]})
             created = _settle_people(actor, people, resolutions, chosen)
             record_many(Action.CREATE, actor=actor, request=request, events=[
                 (person, person, {"source": "police notification import", "batch": batch.pk}) for person in created])

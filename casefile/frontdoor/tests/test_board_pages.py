@@ -10,25 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from casefile.casework.calendar import working_calendar
 from casefile.frontdoor.models import ContactChild
 from casefile.frontdoor.services import contacts, decisions
-from casefile.frontdoor.testing import decide, make_contact
-from casefile.rules.working_days import working_days_in
+from casefile.frontdoor.testing import decide, make_contact, working_days_ago
 from casefile.testing import make_child
 
 BOARD = reverse("frontdoor:board")
 REPORT = reverse("frontdoor:weekly_report")
-
-
-def working_days_ago(n: int, hour: int = 10) -> datetime.datetime:
-    """10am on the working day that is `n` working days before today (counting the days after it)."""
-    calendar, today = working_calendar(), timezone.localdate()
-    day = today
-    while not (calendar.is_working_day(day) and working_days_in(day + datetime.timedelta(days=1), today,
-                                                                 calendar) == n):
-        day -= datetime.timedelta(days=1)
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
 
 
 def row_of(page: str, link: ContactChild) -> str:

@@ -11,7 +11,6 @@ from casefile.access.models import RestrictedAccessGrant
 from casefile.casework.models import Episode
 from casefile.frontdoor.models import AgencyCheck, Contact, ImportBatch, PoliceNotification
 from casefile.frontdoor.testing import make_contact
-from casefile.frontdoor.views.contacts import optional_url
 from casefile.testing import make_adult, make_child
 
 
@@ -61,11 +60,6 @@ def test_time_waiting_is_in_working_hours_and_flags_a_missed_rag_timescale(clien
     assert "Past the red timescale of 4 working hours" in page
     assert "Open for more than 5 working days" in page
     assert "Overdue" in page  # the 1-working-day decision clock
-
-
-def test_links_to_pages_not_built_yet_are_hidden():
-    assert optional_url("frontdoor:no_such_page", contact_id=1) is None
-    assert optional_url("frontdoor:contact", contact_id=1) == "/front-door/contacts/1/"
 
 
 def test_changing_the_rag_rating_needs_a_reason(client, org, child):

@@ -10,23 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casefile.audit.models import Action, AuditEvent
-from casefile.casework.calendar import working_calendar
 from casefile.frontdoor.models import ReferrerLetter, ThresholdDecision
 from casefile.frontdoor.services import decisions, letters
-from casefile.frontdoor.testing import decide, make_contact
-from casefile.rules.working_days import working_days_in
+from casefile.frontdoor.testing import decide, make_contact, working_days_ago
 from casefile.testing import make_child
 
 OVERDUE = reverse("frontdoor:letters_overdue")
-
-
-def working_days_ago(n: int, hour: int = 10) -> datetime.datetime:
-    calendar, today = working_calendar(), timezone.localdate()
-    day = today
-    while not (calendar.is_working_day(day) and working_days_in(day + datetime.timedelta(days=1), today,
-                                                                 calendar) == n):
-        day -= datetime.timedelta(days=1)
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
 
 
 def letter_url(contact):

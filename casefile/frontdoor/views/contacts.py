@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -39,14 +39,6 @@ from casefile.rules.front_door import Rag, Waiting, waiting
 
 # Service fields that are shown on other boxes of these forms.
 FIELD_FOR = {"received_at": "received_date", "responded_at": "responded_date", "children": None, "adults": None}
-
-
-def optional_url(name: str, **kwargs) -> str | None:
-    """The URL of a page another part of the front door provides, or None until it exists."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
 
 
 def _show_errors(form, error: ValidationError) -> None:
@@ -129,7 +121,7 @@ def contact_new(request):
                 for person in children + adults}
     return render(request, "frontdoor/contacts/find.html", {
         "form": form, "results": results, "more": more, "children": children, "adults": adults,
-        "removals": removals, "back_url": optional_url("frontdoor:board"),
+        "removals": removals, "back_url": reverse("frontdoor:board"),
         "details_url": f"{base}?{_query(children, adults, step='details')}" if children else "",
         "page_title": "Record a contact: who is it about?", "navigation_active": "front_door",
     })
@@ -230,10 +222,10 @@ def _child_rows(request, contact: Contact, links: list[ContactChild]) -> list[Ch
         rows.append(ChildRow(
             link=link, state=_child_state(link), clock=status, clock_label=STATE_LABELS[status.state],
             clock_tag=STATE_TAGS[status.state],
-            decide_url=optional_url("frontdoor:decide", **ids) if not (decision and decision.is_authorised) else None,
-            authorise_url=(optional_url("frontdoor:authorise", decision_id=decision.pk)
+            decide_url=reverse("frontdoor:decide", kwargs=ids) if not (decision and decision.is_authorised) else None,
+            authorise_url=(reverse("frontdoor:authorise", kwargs={"decision_id": decision.pk})
                            if decision and not decision.is_authorised and is_manager else None),
-            handover_url=(optional_url("frontdoor:handover", **ids)
+            handover_url=(reverse("frontdoor:handover", kwargs=ids)
                           if decision and decision.is_authorised and decision.is_referral
                           and not hasattr(link, "handover") else None),
         ))
@@ -257,7 +249,7 @@ def _contact_page(request, contact: Contact, *, rag_form=None, holder_form=None,
         "history": history_for(contact), "waiting": _waiting(request, contact), "settings": front_door_settings(),
         "rag_form": rag_form or forms.RagForm(initial={"rag": contact.rag}),
         "holder_form": holder_form or forms.HolderForm(initial={"holder": contact.holder_id}, staff=staff),
-        "letter": letter, "letter_url": optional_url("frontdoor:letter", contact_id=contact.pk),
+        "letter": letter, "letter_url": reverse("frontdoor:letter", kwargs={"contact_id": contact.pk}),
         "any_authorised": any(getattr(link, "decision", None) and link.decision.is_authorised for link in links),
         "page_title": f"Contact received {timezone.localtime(contact.received_at):%d %B %Y}",
         "navigation_active": "front_door",

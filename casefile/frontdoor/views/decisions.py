@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -47,27 +47,16 @@ def _page(request, template: str, status: int = 200, **context):
     return render(request, f"frontdoor/{template}", {"navigation_active": "front_door", **context}, status=status)
 
 
-def _url_or_none(name: str, **kwargs) -> str | None:
-    """A link to a page that may not be built yet: None while its URL does not resolve."""
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
-
-
 def _contact_url(contact) -> str:
-    return _url_or_none("frontdoor:contact", contact_id=contact.pk) or reverse("frontdoor:board")
+    return reverse("frontdoor:contact", kwargs={"contact_id": contact.pk})
 
 
 def _contact_link(link: ContactChild) -> str:
-    """The contact page for a board row, or the child's decision page until the contact page exists."""
-    return (_url_or_none("frontdoor:contact", contact_id=link.contact_id)
-            or reverse("frontdoor:decide", kwargs={"contact_id": link.contact_id, "contact_child_id": link.pk}))
+    return reverse("frontdoor:contact", kwargs={"contact_id": link.contact_id})
 
 
 def _links(*pairs: tuple[str, str]) -> list[dict]:
-    """Links to other front-door pages, leaving out any whose page does not exist yet."""
-    return [{"text": text, "href": href} for name, text in pairs if (href := _url_or_none(name))]
+    return [{"text": text, "href": reverse(name)} for name, text in pairs]
 
 
 
