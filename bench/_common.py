@@ -20,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.md"
 DEFAULT_DATABASE = Path(tempfile.gettempdir()) / "casefile-bench" / "large.sqlite3"
+# simulate_la ends on today unless told: benchmarks name a day, so every run times the same data.
+END_DATE = "2026-03-31"
 
 
 class _NoMigrations(dict):

@@ -39,7 +39,8 @@ def main() -> None:
     if built:
         from django.core.management import call_command
 
-        call_command("simulate_la", "--size", "medium", "--years", "10", "--seed", "1", "--force", stdout=io.StringIO())
+        call_command("simulate_la", "--size", "medium", "--years", "10", "--seed", "1", "--end-date", _common.END_DATE,
+                     "--force", stdout=io.StringIO())
 
     from django.test.utils import setup_test_environment
     from django.urls import reverse

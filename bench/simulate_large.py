@@ -29,7 +29,8 @@ def main() -> None:
 
     from django.core.management import call_command
 
-    arguments = ["simulate_la", "--size", options.size, "--seed", str(options.seed), "--force"]
+    arguments = ["simulate_la", "--size", options.size, "--seed", str(options.seed), "--end-date", _common.END_DATE,
+                 "--force"]
     if options.years:
         arguments += ["--years", str(options.years)]
     output = io.StringIO()

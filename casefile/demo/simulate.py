@@ -69,9 +69,6 @@ from casefile.rules.identifiers import nhs_check_digit, upn_check_letter
 from casefile.rules.names import phonetic_key
 from casefile.rules.working_days import ENGLAND_AND_WALES, WorkingCalendar
 
-# A fixed end, never today's date, so the same seed builds the same authority on any day: the last day of
-# the 2025-26 census year.
-DEFAULT_END_DATE = datetime.date(2026, 3, 31)
 SYSTEM_USERNAME = "simulator"
 DAY = datetime.timedelta(days=1)
 
@@ -530,7 +527,7 @@ class Result:
 
 
 class Simulation:
-    def __init__(self, size: Size, *, seed: int, end_date: datetime.date = DEFAULT_END_DATE,
+    def __init__(self, size: Size, *, seed: int, end_date: datetime.date,
                  years: int | None = None, referrals_per_year: int | None = None) -> None:
         self.size = size
         self.seed = seed
@@ -1355,9 +1352,12 @@ class AlreadySimulated(Exception):
     pass
 
 
-def simulate(*, size: str, seed: int, end_date: datetime.date = DEFAULT_END_DATE, years: int | None = None,
+def simulate(*, size: str, seed: int, end_date: datetime.date, years: int | None = None,
              referrals_per_year: int | None = None) -> Result:
-    """Build a simulated authority in one transaction, with the one audit event that says so."""
+    """Build a simulated authority in one transaction, with the one audit event that says so.
+
+    `end_date` has no default: the same seed and end date build the same authority, so a caller that must be
+    reproducible (a test, a benchmark) names its date, and the demo passes today's."""
     if User.objects.filter(username=SYSTEM_USERNAME).exists():
         raise AlreadySimulated("A simulated authority is already loaded in this database.")
     simulation = Simulation(SIZES[size], seed=seed, end_date=end_date, years=years,

@@ -1,7 +1,11 @@
-"""The same seed builds the same authority, whatever the date it is built on; another seed builds another."""
+"""The same seed and end date build the same authority, whatever the day it is built on; another seed builds
+another; the command builds up to today unless told otherwise."""
 
 import datetime
+import io
+from zoneinfo import ZoneInfo
 
+from django.core.management import call_command
 from django.db import transaction
 
 from casefile.accounts.models import User
@@ -9,8 +13,10 @@ from casefile.casework import models as cw
 from casefile.demo import seed, simulate
 from casefile.people.models import Person
 
+END = datetime.date(2026, 3, 31)
 
-def fingerprint(seed: int, end_date: datetime.date = simulate.DEFAULT_END_DATE) -> dict[str, list[tuple]]:
+
+def fingerprint(seed: int, end_date: datetime.date = END) -> dict[str, list[tuple]]:
     """A few tables, row by row, from an authority built and then rolled back. 150 referrals keep it quick."""
     with transaction.atomic():
         simulate.simulate(size="small", seed=seed, end_date=end_date, referrals_per_year=150)
@@ -53,8 +59,20 @@ def test_it_loads_beside_the_demo_authority_without_clashing_names(db, settings)
     settings.DEMO_MODE = True
     seed.seed(seed=1)
     demo_staff = set(User.objects.values_list("username", flat=True))
-    simulate.simulate(size="small", seed=1, referrals_per_year=100)
+    simulate.simulate(size="small", seed=1, end_date=END, referrals_per_year=100)
     simulated = User.objects.exclude(username__in=demo_staff)
     assert simulated.count() > 20
     assert all(user.check_password(seed.DEMO_PASSWORD) for user in simulated.exclude(username="simulator"))
     assert User.objects.filter(username__in=demo_staff).count() == len(demo_staff)
+
+
+def test_the_command_simulates_up_to_today_unless_given_an_end_date(db, time_machine):
+    """The demo is a live authority: its cases are open today and its clocks running, not months overdue."""
+    time_machine.move_to(datetime.datetime(2026, 12, 3, 0, 30, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    with transaction.atomic():
+        out = io.StringIO()
+        call_command("simulate_la", "--size", "small", "--seed", "5", "--force", stdout=out)
+        assert "2025-12-04 to 2026-12-03" in out.getvalue()
+        latest = cw.Episode.objects.order_by("-referral_date").values_list("referral_date", flat=True).first()
+        assert datetime.date(2026, 11, 25) <= latest <= datetime.date(2026, 12, 3)
+        transaction.set_rollback(True)

@@ -36,7 +36,7 @@ def run(*args) -> str:
 def output(django_db_setup, django_db_blocker):
     """A small authority, kept for the module's tests, then rolled back."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield run("--size", "small", "--seed", "3", "--force")
+        yield run("--size", "small", "--seed", "3", "--end-date", END.isoformat(), "--force")
         transaction.set_rollback(True)
 
 

@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from casefile.demo import simulate
 
@@ -41,17 +42,17 @@ class Command(BaseCommand):
         "police notifications in the final year), with practice problems planted for the quality features to "
         "find. Sizes: "
         + "; ".join(f"{size.name}: {size.description}" for size in simulate.SIZES.values())
-        + ". The same seed and end date always build the same authority. Does nothing if a simulated authority "
-        "is already loaded."
+        + ". The same seed and end date always build the same authority; the end date is today unless named. "
+        "Does nothing if a simulated authority is already loaded."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--size", choices=list(simulate.SIZES), default="small",
                             help="small (a demo), medium (the rates test) or large (ten years of a large authority)")
         parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed builds the same data.")
-        parser.add_argument("--end-date", type=_date, default=simulate.DEFAULT_END_DATE,
-                            help=f"Last day simulated, YYYY-MM-DD (default {simulate.DEFAULT_END_DATE}). Never today: "
-                                 "the data must not depend on when it is built.")
+        parser.add_argument("--end-date", type=_date,
+                            help="Last day simulated, YYYY-MM-DD (default today, so the demo is a live authority: "
+                                 "cases open today, clocks running). Name a date to build the same data on any day.")
         parser.add_argument("--years", type=int,
                             help="Simulate this many years instead of the size's own (for benchmarks).")
         parser.add_argument(
@@ -60,7 +61,7 @@ class Command(BaseCommand):
                  "simulated staff.",
         )
 
-    def handle(self, *args, size: str, seed: int, end_date: datetime.date, years: int | None, force: bool,
+    def handle(self, *args, size: str, seed: int, end_date: datetime.date | None, years: int | None, force: bool,
                **options):
         if not (settings.DEMO_MODE or force):
             raise CommandError("simulate_la only runs in demo mode: set CASEFILE_DEMO=1, or pass --force to load the "
@@ -69,7 +70,7 @@ class Command(BaseCommand):
             raise CommandError(f"--years: expected 1 or more, got {years}")
         started = time.perf_counter()
         try:
-            result = simulate.simulate(size=size, seed=seed, end_date=end_date, years=years)
+            result = simulate.simulate(size=size, seed=seed, end_date=end_date or timezone.localdate(), years=years)
         except simulate.AlreadySimulated as error:
             # Like seed_demo, so `make demo` can run again: say so and create nothing.
             self.stdout.write(f"{error} Nothing created: use a fresh database for another size or seed.")
