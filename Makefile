@@ -3,9 +3,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-DEMO_DB := casefile-demo.sqlite3
+DEMO_DB ?= casefile-demo.sqlite3
+DEMO_PORT ?= 8000
+DEMO_ENV = CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(abspath $(DEMO_DB))
 
-.PHONY: demo test test-sqlite test-postgres test-system lint assets bench clean
+.PHONY: demo demo-data demo-smoke test test-sqlite test-postgres test-system lint assets bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +21,19 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(VENV)/bin
 	$(PY) -m pip install --quiet --require-virtualenv -r requirements/base.txt -r requirements/dev.txt
 	touch $(VENV)/.base-installed $@
 
-demo: $(VENV)/.base-installed
-	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py migrate --no-input -v 0
-	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py simulate_la --size small --seed 1
-	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py seed_demo
-	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:8000
+demo: demo-data
+	$(DEMO_ENV) scripts/demo-serve $(PY) 127.0.0.1:$(DEMO_PORT)
+
+# The demo authority in $(DEMO_DB), with the runtime dependencies only: a small authority simulated up to
+# today, and the demo logins given cases from it. Each step does nothing the second time.
+demo-data: $(VENV)/.base-installed
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(DEMO_ENV) $(PY) manage.py simulate_la --size small --seed 1
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+
+# From a clean clone, a venv with requirements/base.txt only builds the demo and serves the sign-in page.
+demo-smoke:
+	scripts/demo-smoke
 
 # The whole suite on SQLite, then again on PostgreSQL when a server is reachable.
 test: $(VENV)/.dev-installed
@@ -60,4 +70,4 @@ assets:
 	npm run build
 
 clean:
-	rm -rf $(VENV) staticfiles $(DEMO_DB)*
+	rm -rf $(VENV) staticfiles $(abspath $(DEMO_DB))*
