@@ -23,6 +23,14 @@ from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.calendar import working_calendar
 from casefile.casework.models import Allocation, Conference
+from casefile.demo.names import (
+    BOYS_NAMES,
+    DEMO_PASSWORD,
+    GIRLS_NAMES,
+    NICKNAMES,
+    POSTCODE_INWARD_LETTERS,
+    STREET_KINDS,
+)
 from casefile.frontdoor.models import CheckAgency, Consent
 from casefile.frontdoor.services import checks, contacts, decisions
 from casefile.people.models import Address, Household, HouseholdMember, Person, Relationship
@@ -32,7 +40,6 @@ from casefile.rules.front_door import Outcome
 from casefile.rules.identifiers import nhs_check_digit, upn_check_letter
 from casefile.rules.names import phonetic_key
 
-DEMO_PASSWORD = "casefile-demo"  # noqa: S105 - printed on purpose; only ever set when DEMO_MODE is on
 CHILD_COUNT = 40
 
 
@@ -107,15 +114,7 @@ ALLOCATION_REASONS = {
     "cin_cp": "Child in need plan: transferred from assessment",
     "front_door": "Contact being screened at the front door",
 }
-POSTCODE_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters the inward code may use
-STREET_KINDS = ["Road", "Street", "Close", "Avenue", "Lane", "Way", "Gardens", "Crescent", "Court", "Drive"]
-# Faker's first names suit adults; children get names given to babies in England since 2007.
-GIRLS_NAMES = ["Olivia", "Amelia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Isabella", "Sophia", "Grace", "Freya",
-               "Poppy", "Evie", "Ella", "Ruby", "Aisha", "Maya", "Zara", "Holly", "Chloe", "Jessica", "Millie"]
-BOYS_NAMES = ["Oliver", "Noah", "George", "Arthur", "Muhammad", "Leo", "Harry", "Oscar", "Jack", "Charlie",
-              "Jacob", "Thomas", "Alfie", "Freddie", "Riley", "Kai", "Mason", "Tyler", "Ethan", "Callum", "Jayden"]
-NICKNAMES = {"Olivia": "Liv", "Isabella": "Bella", "Jessica": "Jess", "Thomas": "Tom", "Jacob": "Jake",
-             "Muhammad": "Mo", "Alfred": "Alfie", "Callum": "Cal"}
+
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from casefile.demo import simulate
+from casefile.demo.names import DEMO_PASSWORD
 
 PROBLEM_LABELS = {
     "late_visits": "Visits later than the plan's interval (of gaps between visits)",
@@ -92,6 +93,6 @@ class Command(BaseCommand):
             rate = f"{planted / of:6.1%}" if of else "     -"
             write(f"  {PROBLEM_LABELS[problem]:<80} {rate}  ({planted:,} / {of:,})")
         if settings.DEMO_MODE:
-            write(f"Every simulated member of staff signs in with the demo password: {simulate.DEMO_PASSWORD}")
+            write(f"Every simulated member of staff signs in with the demo password: {DEMO_PASSWORD}")
         else:
             write("No passwords are set: CASEFILE_DEMO is off, so the simulated staff cannot sign in.")

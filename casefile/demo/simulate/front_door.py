@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING
 
 from casefile.accounts.models import Role, User
 from casefile.casework import models as cw
-from casefile.demo.simulate import AREAS, FAMILY_HUBS, OTHER_CONCERNS, PLANTED, REFERRAL_SOURCES, Strata
+from casefile.demo.simulate.config import PLANTED
+from casefile.demo.simulate.drawing import Strata
+from casefile.demo.simulate.vocabulary import AREAS, FAMILY_HUBS, OTHER_CONCERNS, REFERRAL_SOURCES
 from casefile.frontdoor import models as fd
 
 if TYPE_CHECKING:
-    from casefile.demo.simulate import Child, Simulation, StaffTeam
-
-DAY = datetime.timedelta(days=1)
+    from casefile.demo.simulate.authority import Simulation
+    from casefile.demo.simulate.state import Child, StaffTeam
 OTHER_OUTCOMES = {"nfa": 0.35, "advice": 0.35, "early_help": 0.30}
 CONSENT = {"given": 0.80, "refused": 0.05, "not_sought": 0.10, "overridden": 0.05}
 CONSENT_REASONS = {"not_sought": "Anonymous concern: no way to contact the family before checks",
