@@ -1,4 +1,7 @@
-"""A small, made-up local authority for demos and browser tests.
+"""The demo logins and a few hand-made families, on top of the simulated authority (`make demo` runs simulate_la
+first): each printed social worker is given children from it at every stage of the journey (demo/caseloads.py),
+the chair, QA officer and police partner each a reason to open some of them, and the front door a contact in
+every stage, made through the front-door services.
 
 Everything is invented. NHS numbers use the 999 range NHS England keeps for testing (never issued to a
 patient), UPNs use local authority number 999, and postcodes use the area "DB" (Demo Borough), which no
@@ -23,6 +26,8 @@ from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.calendar import working_calendar
 from casefile.casework.models import Allocation, Conference
+from casefile.casework.services import allocation, episodes
+from casefile.demo.caseloads import CP_PLAN, STAGES, Case, caseload_summary, give_caseloads
 from casefile.demo.names import (
     BOYS_NAMES,
     DEMO_PASSWORD,
@@ -31,6 +36,7 @@ from casefile.demo.names import (
     POSTCODE_INWARD_LETTERS,
     STREET_KINDS,
 )
+from casefile.demo.simulate import SYSTEM_USERNAME
 from casefile.frontdoor.models import CheckAgency, Consent
 from casefile.frontdoor.services import checks, contacts, decisions
 from casefile.people.models import Address, Household, HouseholdMember, Person, Relationship
@@ -103,17 +109,10 @@ STAFF = [
     StaffSpec("admin.cole", "Janet", "Cole", Role.ADMINISTRATOR, job_title="System administrator"),
 ]
 
-# Who holds cases, by team, and who allocates them.
-CASE_HOLDERS = {
-    "assessment": ["sw.jones", "sw.khan"],
-    "cin_cp": ["sw.murphy", "sw.wright", "sp.taylor"],
-    "front_door": ["fd.hughes"],
-}
-ALLOCATION_REASONS = {
-    "assessment": "Single assessment following a referral from school",
-    "cin_cp": "Child in need plan: transferred from assessment",
-    "front_door": "Contact being screened at the front door",
-}
+# The printed social workers who hold cases, given children from the simulated authority (demo/caseloads.py).
+# sw.osei is left out: a front-door social worker makes threshold decisions rather than holding plans.
+CASE_HOLDERS = ["sw.jones", "sw.khan", "sw.murphy", "sw.wright", "sp.taylor"]
+CHAIR, QA_OFFICER, POLICE = "iro.bennett", "qa.shaw", "police.reid"
 
 
 
@@ -174,6 +173,34 @@ def is_seeded() -> bool:
     return User.objects.filter(username__in=[s.username for s in STAFF]).exists()
 
 
+def is_simulated() -> bool:
+    return User.objects.filter(username=SYSTEM_USERNAME).exists()
+
+
+def caseload_lines(today: datetime.date) -> list[str]:
+    """What each printed login finds, from the record as it is now."""
+    if not is_simulated():
+        return ["No simulated authority is loaded, so the demo social workers hold no cases: run "
+                "`manage.py simulate_la --size small` before seed_demo, as `make demo` does."]
+    holders = User.objects.filter(username__in=CASE_HOLDERS).in_bulk(field_name="username")
+    lines = ["Caseloads today (children at every stage, from the simulated authority):"]
+    width = max(map(len, CASE_HOLDERS))
+    lines += [f"  {name.ljust(width)}  {caseload_summary(holders[name], today=today)}" for name in CASE_HOLDERS
+              if name in holders]
+    chaired = Conference.objects.filter(chair__username=CHAIR).values("child").distinct().count()
+    sampled = CaseSample.objects.filter(officer__username=QA_OFFICER, closed_on__isnull=True).count()
+    lines.append(f"Team managers see their teams' children; {CHAIR} chaired the conferences of {chaired} children; "
+                 f"{QA_OFFICER} has {sampled} cases sampled for audit; {POLICE} sees the records shared with the "
+                 "police; the head of service, service manager and analyst see the whole authority.")
+    example = (User.objects.filter(role=Role.TEAM_MANAGER, email__endswith="@simulated.invalid",
+                                   team__kind=Team.Kind.CHILD_IN_NEED)
+               .select_related("team").order_by("pk").first())
+    if example is not None:
+        lines.append(f"The simulated authority's own staff sign in with the same password, for example "
+                     f"{example.username} (team manager, {example.team.name}).")
+    return lines
+
+
 @dataclass
 class SeedResult:
     created: bool
@@ -202,13 +229,13 @@ class _Builder:
     def build(self) -> None:
         self._teams_and_staff()
         families = self._families()
-        self._allocations(families)
-        self._conferences_and_qa()
+        given = self._caseloads()
+        self._oversight(given)
         self._restricted_adoption_record()
-        self._police_share()
         self._front_door(families)
         record(Action.CREATE, actor=self.staff["admin.cole"],
-               details={"demo_seed": True, "children": len(self.children)})
+               details={"demo_seed": True, "children": len(self.children),
+                        "cases_given": {name: len(cases) for name, cases in given.items()}})
 
     # Staff -------------------------------------------------------------------------------------
     def _teams_and_staff(self) -> None:
@@ -344,57 +371,51 @@ class _Builder:
         HouseholdMember.objects.create(household=household, person=person, start_date=address["start_date"])
 
     # Casework ----------------------------------------------------------------------------------
-    def _allocations(self, families: list[list[Person]]) -> None:
-        """Siblings share a worker. About one family in six waits unallocated."""
-        teams = ["assessment", "assessment", "cin_cp", "cin_cp", "cin_cp", "front_door"]
-        for index, children in enumerate(families):
-            if index % 6 == 5:
-                continue
-            team_key = teams[index % len(teams)]
-            worker = self.staff[CASE_HOLDERS[team_key][index % len(CASE_HOLDERS[team_key])]]
-            start = self.today - datetime.timedelta(days=self.rng.randint(3, 300))
-            for child in children:
-                Allocation.objects.create(
-                    child=child, worker=worker, team=worker.team, start_date=start,
-                    reason=ALLOCATION_REASONS[team_key], allocated_by=worker.team.manager,
-                )
+    def _caseloads(self) -> dict[str, list[Case]]:
+        """Children at every stage, from the simulated authority, for each printed social worker."""
+        if not is_simulated():
+            return {}
+        simulated = User.objects.exclude(pk__in=[user.pk for user in self.staff.values()]).values_list("pk", flat=True)
+        return give_caseloads([self.staff[name] for name in CASE_HOLDERS], from_workers=simulated, today=self.today)
 
-    def _conferences_and_qa(self) -> None:
-        chair = self.staff["iro.bennett"]
-        cin_children = [a.child for a in Allocation.objects.filter(team=self.teams["cin_cp"]).select_related("child")
-                        if a.child.date_of_birth is not None]
-        for child in cin_children[:4]:
-            initial = self.today - datetime.timedelta(days=self.rng.randint(100, 200))
-            Conference.objects.create(child=child, kind=Conference.Kind.INITIAL, date=initial, chair=chair,
-                                      recorded_by=chair)
-            Conference.objects.create(child=child, kind=Conference.Kind.REVIEW,
-                                      date=initial + datetime.timedelta(days=90), chair=chair,
-                                      recorded_by=chair)
-        sampled = cin_children[4] if len(cin_children) > 4 else cin_children[0]
-        CaseSample.objects.create(child=sampled, officer=self.staff["qa.shaw"],
-                                  sampled_on=self.today - datetime.timedelta(days=7))
+    def _oversight(self, given: dict[str, list[Case]]) -> None:
+        """The chair, the QA officer and the police each have a reason to open some of those children's records."""
+        cases = [case for name in CASE_HOLDERS for case in given.get(name, [])]
+        protected = [case.child_id for case in cases if case.stage == CP_PLAN]
+        # The children's conferences were chaired by simulated chairs: in the demo, the printed chair held them.
+        Conference.objects.filter(child_id__in=protected).update(chair=self.staff[CHAIR])
+        for stage in STAGES:
+            case = next((case for case in cases if case.stage == stage), None)
+            if case is not None:
+                CaseSample.objects.create(child_id=case.child_id, officer=self.staff[QA_OFFICER],
+                                          sampled_on=self.today - datetime.timedelta(days=7))
+        if protected:
+            AgencyShare.objects.create(
+                child_id=protected[0], agency=Agency.POLICE, purpose="Joint section 47 enquiry with the police",
+                shared_by=self.staff["tm.clarke"], expires_on=self.today + datetime.timedelta(days=90))
 
     def _restricted_adoption_record(self) -> None:
-        """An adopted child: only the named worker may open the record, and must say why each time."""
-        worker = self.staff["sw.murphy"]
+        """An adopted child: only the named worker may open the record, and must say why each time. The referral,
+        decision, allocation and assessment go through the casework services, so the episode is open and work
+        can be recorded, as for any other child."""
+        worker, manager = self.staff["sw.murphy"], self.staff["tm.clarke"]
         child = self._person(
             Person.Kind.CHILD, "Ellis", "Marsh", sex="M", date_of_birth=self._birthday(6), ethnicity="WBRI",
             nhs_number=self._nhs_number(), upn=self._upn(6)[0], restriction=Person.Restriction.ADOPTION,
         )
         self.children.append(child)
         self._add_address(child, self._address())
-        Allocation.objects.create(child=child, worker=worker, team=worker.team, reason="Adoption support",
-                                  start_date=self.today - datetime.timedelta(days=40),
-                                  allocated_by=worker.team.manager)
         RestrictedAccessGrant.objects.create(child=child, user=worker, granted_by=self.staff["hos.okafor"])
-
-    def _police_share(self) -> None:
-        allocation = (Allocation.objects.filter(team=self.teams["cin_cp"], child__restriction="")
-                      .select_related("child").order_by("id").first())
-        AgencyShare.objects.create(
-            child=allocation.child, agency=Agency.POLICE, purpose="Joint section 47 enquiry with the police",
-            shared_by=self.staff["tm.clarke"], expires_on=self.today + datetime.timedelta(days=90),
-        )
+        referred = _working_days_before(self.today, 8, working_calendar())
+        episode = episodes.record_referral(
+            actor=worker, child=child, referral_date=referred, referral_source="8",
+            referrer_name="Regional adoption agency",
+            referral_summary="Ellis's adoptive parents ask for support: his behaviour at home has become hard to "
+                             "manage since he started school.")
+        episodes.record_referral_decision(actor=manager, episode=episode, decided_by=manager, decision_date=referred,
+                                          nfa=False, primary_need="N4")
+        allocation.allocate(actor=manager, child=child, worker=worker, reason="Adoption support assessment")
+        episodes.start_assessment(actor=worker, episode=episode, start_date=referred)
 
     # The front door ----------------------------------------------------------------------------------
     def _front_door(self, families: list[list[Person]]) -> None:

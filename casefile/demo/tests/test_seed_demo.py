@@ -122,29 +122,21 @@ def test_identity_data_is_valid_or_left_missing(seeded):
     assert all(p.last_name_key == phonetic_key(p.last_name) for p in Person.objects.all())
 
 
-def test_it_allocates_most_children_and_leaves_some_waiting(seeded):
-    children = Person.objects.filter(kind=Person.Kind.CHILD)
-    allocated = Allocation.objects.filter(end_date__isnull=True).values("child").distinct().count()
-    assert 0 < allocated < children.count()
-    sw_jones = User.objects.get(username="sw.jones")
-    assert policy.viewable_people(sw_jones, children).exists()
+def test_without_a_simulated_authority_it_says_so_and_allocates_only_the_adopted_child(seeded):
+    """The caseloads come from the simulated authority (test_demo_caseloads.py); alone, seed_demo says what to run."""
+    assert "run `manage.py simulate_la --size small` before seed_demo" in seeded
+    allocation = Allocation.objects.get(end_date__isnull=True)
+    assert allocation.child.first_name == "Ellis" and allocation.worker.username == "sw.murphy"
+    assert allocation.child.episodes.get().closure_date is None
+    assert not Conference.objects.exists() and not CaseSample.objects.exists() and not AgencyShare.objects.exists()
 
 
-def test_the_chair_qa_officer_police_and_named_worker_each_have_a_reason_to_see_a_record(seeded):
-    chair = User.objects.get(username="iro.bennett")
-    assert Conference.objects.filter(chair=chair).count() >= 3
-    assert policy.viewable_people(chair, Person.objects.filter(kind=Person.Kind.CHILD)).exists()
-
-    sample = CaseSample.objects.get()
-    assert policy.can_view(sample.officer, sample.child)
-
-    share = AgencyShare.objects.get()
-    assert policy.can_view(User.objects.get(username="police.reid"), share.child)
-
+def test_the_adopted_child_is_open_only_to_the_named_worker(seeded):
     grant = RestrictedAccessGrant.objects.get()
     assert grant.child.restriction == Person.Restriction.ADOPTION
     assert policy.can_view(grant.user, grant.child)
     assert not policy.can_view(grant.user.manager, grant.child)
+    assert policy.viewable_people(User.objects.get(username="sw.murphy"), Person.objects.all()).get() == grant.child
 
 
 def test_the_front_door_has_contacts_in_every_stage_on_the_day_it_is_seeded(seeded):

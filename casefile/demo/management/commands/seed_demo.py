@@ -1,15 +1,18 @@
-"""`manage.py seed_demo`: build the demo authority (once) and print its logins."""
+"""`manage.py seed_demo`: build the demo authority (once) and print its logins, and what each finds: run after
+`simulate_la`, the social workers hold children from the simulated authority at every stage."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from casefile.demo import seed as demo
 
 
 class Command(BaseCommand):
-    help = "Create a small made-up local authority with demo logins. Does nothing if it already exists."
+    help = ("Create the demo logins, a few hand-made families and contacts at the front door, and give the logins "
+            "cases from the simulated authority (load it first with simulate_la). Does nothing if it already exists.")
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed builds the same data.")
@@ -38,6 +41,8 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         for line in demo.front_door_roles():
+            self.stdout.write(line)
+        for line in demo.caseload_lines(timezone.localdate()):
             self.stdout.write(line)
         if settings.DEMO_MODE:
             self.stdout.write(f"Password for every demo login: {demo.DEMO_PASSWORD}")
