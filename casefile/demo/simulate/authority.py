@@ -67,8 +67,10 @@ from casefile.rules.names import phonetic_key
 
 class Simulation:
     def __init__(self, size: Size, *, seed: int, end_date: datetime.date,
-                 years: int | None = None, referrals_per_year: int | None = None) -> None:
+                 years: int | None = None, referrals_per_year: int | None = None,
+                 now: datetime.datetime | None = None) -> None:
         self.size = size
+        self.now = now
         self.seed = seed
         self.years = years or size.years
         self.referrals_per_year = referrals_per_year or size.referrals_per_year
@@ -103,9 +105,15 @@ class Simulation:
     def at(self, day: datetime.date) -> datetime.datetime:
         """When a row dated `day` was recorded: that day, in office hours."""
         if day not in self.times:
-            self.times[day] = datetime.datetime.combine(day, datetime.time(10, 30), tzinfo=datetime.UTC)
+            self.times[day] = self.no_later_than_now(datetime.datetime.combine(day, datetime.time(10, 30),
+                                                                               tzinfo=datetime.UTC))
         return self.times[day]
 
+    def no_later_than_now(self, moment: datetime.datetime) -> datetime.datetime:
+        """A simulation ending today is built during the day: nothing is recorded after the moment it is built
+        (a contact received at 3 pm would otherwise be waiting in the future at 9 am). With an end date in the
+        past this never applies, so a named date still builds the same authority whenever it is run."""
+        return min(moment, self.now) if self.now is not None else moment
     def happened(self, day: datetime.date | None) -> bool:
         return day is not None and day <= self.end
 
@@ -465,15 +473,16 @@ class AlreadySimulated(Exception):
 
 
 def simulate(*, size: str, seed: int, end_date: datetime.date, years: int | None = None,
-             referrals_per_year: int | None = None) -> Result:
+             referrals_per_year: int | None = None, now: datetime.datetime | None = None) -> Result:
     """Build a simulated authority in one transaction, with the one audit event that says so.
 
     `end_date` has no default: the same seed and end date build the same authority, so a caller that must be
-    reproducible (a test, a benchmark) names its date, and the demo passes today's."""
+    reproducible (a test, a benchmark) names its date, and the demo passes today's, with `now`, the moment
+    nothing may be recorded after."""
     if User.objects.filter(username=SYSTEM_USERNAME).exists():
         raise AlreadySimulated("A simulated authority is already loaded in this database.")
     simulation = Simulation(SIZES[size], seed=seed, end_date=end_date, years=years,
-                            referrals_per_year=referrals_per_year)
+                            referrals_per_year=referrals_per_year, now=now)
     with transaction.atomic():
         result = simulation.run()
         record(AuditAction.CREATE, actor=simulation.system, details={

@@ -83,7 +83,8 @@ class FrontDoor:
         slot = self.rng.randrange(len(OFFICE_SLOTS))
         key = (day, slot)
         if key not in self.moments:
-            self.moments[key] = datetime.datetime.combine(day, OFFICE_SLOTS[slot], tzinfo=datetime.UTC)
+            self.moments[key] = self.sim.no_later_than_now(
+                datetime.datetime.combine(day, OFFICE_SLOTS[slot], tzinfo=datetime.UTC))
         return self.moments[key]
 
     def child_born(self, child: Child) -> None:
@@ -184,14 +185,14 @@ class FrontDoor:
                   episode_id: int | None = None) -> dict:
         worker = self.rng.choice(self.social_workers[team.team.id])
         level = LEVEL_FOR[outcome]
-        at = datetime.datetime.combine(decided, datetime.time(15, 0), tzinfo=datetime.UTC)
+        at = self.sim.no_later_than_now(datetime.datetime.combine(decided, datetime.time(15, 0), tzinfo=datetime.UTC))
         return self.out.add(
             fd.ThresholdDecision, contact_child_id=link["id"], level=level, outcome=outcome,
             criteria_applied=CRITERIA[level], circumstances="As the referrer described; checks completed",
             history_considered="Previous contacts and referrals reviewed", consent_position="As recorded",
             primary_need="N1" if outcome in ("assessment", "strategy") else "", decided_by_id=worker.id,
             decided_at=at, authorised_by_id=team.manager.id if authorised else None,
-            authorised_at=at + datetime.timedelta(hours=1) if authorised else None,
+            authorised_at=self.sim.no_later_than_now(at + datetime.timedelta(hours=1)) if authorised else None,
             episode_id=episode_id if authorised else None)
 
     def _conclude(self, contact: dict, link: dict, when: datetime.datetime) -> None:

@@ -18,6 +18,7 @@ from casefile.accounts.models import Role, User
 from casefile.casework import models as cw
 from casefile.casework.deadlines import deadlines_for_children
 from casefile.demo import seed as demo
+from casefile.frontdoor.models import Contact
 from casefile.people.models import Person
 from casefile.quality.models import CaseSample
 from casefile.rules.clocks import State
@@ -64,6 +65,7 @@ def test_the_simulated_years_end_today(printed):
     latest = cw.Episode.objects.order_by("-referral_date").values_list("referral_date", flat=True).first()
     assert latest <= TODAY and (TODAY - latest).days <= 7
     assert not cw.Visit.objects.filter(date__gt=TODAY).exists()
+    assert not Contact.objects.filter(received_at__gt=MOMENT).exists()
 
 
 def test_each_printed_social_worker_holds_every_stage_with_clocks_on_time_due_soon_and_overdue(printed):

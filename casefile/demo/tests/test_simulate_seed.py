@@ -11,6 +11,7 @@ from django.db import transaction
 from casefile.accounts.models import User
 from casefile.casework import models as cw
 from casefile.demo import seed, simulate
+from casefile.frontdoor.models import Contact, ReferrerLetter, ThresholdDecision
 from casefile.people.models import Person
 
 END = datetime.date(2026, 3, 31)
@@ -75,4 +76,17 @@ def test_the_command_simulates_up_to_today_unless_given_an_end_date(db, time_mac
         assert "2025-12-04 to 2026-12-03" in out.getvalue()
         latest = cw.Episode.objects.order_by("-referral_date").values_list("referral_date", flat=True).first()
         assert datetime.date(2026, 11, 25) <= latest <= datetime.date(2026, 12, 3)
+        transaction.set_rollback(True)
+
+
+def test_built_during_its_last_day_nothing_is_recorded_after_the_moment_it_was_built(db):
+    """Built at 07:45 on its end date, the day's contacts, decisions and records are not waiting in the future."""
+    moment = datetime.datetime(2026, 9, 1, 7, 45, tzinfo=ZoneInfo("Europe/London"))
+    with transaction.atomic():
+        simulate.simulate(size="small", seed=2, end_date=moment.date(), now=moment)
+        assert Contact.objects.filter(received_at=moment).exists(), "the end day's contacts exist, moved back"
+        for model, field in ((Contact, "received_at"), (ThresholdDecision, "decided_at"),
+                             (ThresholdDecision, "authorised_at"), (ReferrerLetter, "sent_at"),
+                             (cw.Episode, "recorded_at"), (cw.Visit, "recorded_at"), (Person, "created_at")):
+            assert not model.objects.filter(**{f"{field}__gt": moment}).exists(), (model, field)
         transaction.set_rollback(True)

@@ -71,7 +71,8 @@ class Command(BaseCommand):
             raise CommandError(f"--years: expected 1 or more, got {years}")
         started = time.perf_counter()
         try:
-            result = simulate.simulate(size=size, seed=seed, end_date=end_date or timezone.localdate(), years=years)
+            result = simulate.simulate(size=size, seed=seed, end_date=end_date or timezone.localdate(), years=years,
+                                       now=timezone.now())
         except simulate.AlreadySimulated as error:
             # Like seed_demo, so `make demo` can run again: say so and create nothing.
             self.stdout.write(f"{error} Nothing created: use a fresh database for another size or seed.")
