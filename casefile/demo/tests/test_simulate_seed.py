@@ -90,3 +90,16 @@ def test_built_during_its_last_day_nothing_is_recorded_after_the_moment_it_was_b
                              (cw.Episode, "recorded_at"), (cw.Visit, "recorded_at"), (Person, "created_at")):
             assert not model.objects.filter(**{f"{field}__gt": moment}).exists(), (model, field)
         transaction.set_rollback(True)
+
+
+def test_run_again_on_a_later_day_it_says_the_authority_is_stale_and_how_to_rebuild(db, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    call_command("simulate_la", "--size", "small", "--seed", "5", "--force", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("simulate_la", "--size", "small", "--seed", "5", "--force", stdout=out)
+    assert "ends on" not in out.getvalue()
+    time_machine.move_to(datetime.datetime(2026, 12, 10, 9, 0, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    out = io.StringIO()
+    call_command("simulate_la", "--size", "small", "--seed", "5", "--force", stdout=out)
+    assert "Nothing created" in out.getvalue() and "ends on 2026-12-03" in out.getvalue()
+    assert "delete the database" in out.getvalue()

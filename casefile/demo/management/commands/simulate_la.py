@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from casefile.audit.models import AuditEvent
 from casefile.demo import simulate
 from casefile.demo.names import DEMO_PASSWORD
 
@@ -76,8 +77,19 @@ class Command(BaseCommand):
         except simulate.AlreadySimulated as error:
             # Like seed_demo, so `make demo` can run again: say so and create nothing.
             self.stdout.write(f"{error} Nothing created: use a fresh database for another size or seed.")
+            self._say_if_stale()
             return
         self._summary(result, time.perf_counter() - started)
+
+    def _say_if_stale(self) -> None:
+        """A demo database built on an earlier day has its clocks running on: say how to rebuild it up to today."""
+        loaded = AuditEvent.objects.filter(details__what="simulated data loaded").order_by("-pk").first()
+        ended = datetime.date.fromisoformat(loaded.details["end_date"]) if loaded else None
+        if ended is not None and ended < timezone.localdate():
+            self.stdout.write(self.style.WARNING(
+                f"The simulated authority here ends on {ended}: every clock has run on since. For one up to "
+                f"today, delete the database ({settings.DATABASES['default']['NAME']}) and build it again "
+                f"(make demo does)."))
 
     def _summary(self, result: simulate.Result, seconds: float) -> None:
         write = self.stdout.write
