@@ -120,6 +120,16 @@ def test_the_chair_qa_officer_police_and_managers_each_have_children_to_open(pri
         assert set(unrestricted) <= viewable, manager
 
 
+def test_the_front_door_logins_find_contacts_in_every_stage(printed):
+    from casefile.casework.calendar import working_calendar
+    from casefile.frontdoor import board
+
+    for username in (demo.FRONT_DOOR_AUTHORISES, demo.FRONT_DOOR_RECORDS, demo.FRONT_DOOR_DECIDES):
+        rows = board.board_rows(User.objects.get(username=username), now=MOMENT, calendar=working_calendar())
+        assert {row.stage for row in rows} == set(board.STAGES), username
+        assert all(row.contact.received_at <= MOMENT for row in rows)
+
+
 def test_the_adopted_childs_record_is_open_to_the_named_worker_with_an_open_episode(printed):
     child = Person.objects.get(restriction=Person.Restriction.ADOPTION, first_name="Ellis")
     worker = User.objects.get(username="sw.murphy")
