@@ -11,14 +11,15 @@ services answer those questions the same way.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from casefile.accounts.models import MANAGER_ROLES, Role, User
+from casefile.access import permissions
+from casefile.accounts.models import User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.casework.calendar import working_calendar
@@ -41,8 +42,6 @@ from casefile.people.models import Person, Relationship
 from casefile.rules import clocks, codes
 
 # Who may decide on a referral: a qualified social worker or a manager (a front-door practitioner may not be).
-QUALIFIED_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, *MANAGER_ROLES})
-CHAIR_ROLES = QUALIFIED_ROLES | {Role.CONFERENCE_CHAIR}
 # Working Together: social care, police and health take part in every strategy discussion, as a minimum.
 REQUIRED_AGENCIES = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH)
 OUTCOMES_WITHOUT_A_PLAN = frozenset({Assessment.Outcome.NO_FURTHER_ACTION, Assessment.Outcome.EARLY_HELP})
@@ -87,10 +86,10 @@ def _refuse_if_closed(episode: Episode) -> None:
             f"the child again"]})
 
 
-def _check_staff(errors: Errors, field: str, user, roles: Iterable[Role], what: str) -> None:
+def _check_staff(errors: Errors, field: str, user, may: Callable[[User], bool], what: str) -> None:
     if not isinstance(user, User) or not user.is_active:
         errors.add(field, f"Select {what}")
-    elif user.role not in roles:
+    elif not may(user):
         role = user.role_label.lower()
         errors.add(field, f"Select {what}: {user} is {'an' if role[0] in 'aeiou' else 'a'} {role}")
 
@@ -210,7 +209,7 @@ def record_referral_decision(*, actor: User, request=None, episode: Episode, dec
     need code is required when it does)."""
     _refuse_if_closed(episode)
     errors = Errors()
-    _check_staff(errors, "decided_by", decided_by, QUALIFIED_ROLES,
+    _check_staff(errors, "decided_by", decided_by, permissions.may_decide,
                  "the qualified social worker or manager who made the decision")
     _check_date(errors, "decision_date", decision_date, label="the date of the decision",
                 not_before=episode.referral_date, not_before_what="the referral date")
@@ -474,7 +473,7 @@ def submit_assessment(*, actor: User, request=None, assessment: Assessment) -> A
 def return_assessment(*, actor: User, request=None, assessment: Assessment, reason: str) -> Assessment:
     """A manager sends a submitted assessment back to the worker for changes, saying why."""
     errors = Errors()
-    if actor.role not in MANAGER_ROLES:
+    if not permissions.may_authorise_assessment(actor):
         errors.add("__all__", "Only a team manager, service manager or head of service can return an assessment")
     if not assessment.submitted_on or assessment.authorised_on:
         errors.add("__all__", "Only an assessment waiting for authorisation can be returned")
@@ -494,7 +493,7 @@ def authorise_assessment(*, actor: User, request=None, assessment: Assessment,
     """A manager authorises the assessment: the authorisation date is its completion date
     (AssessmentAuthorisationDate)."""
     errors = Errors()
-    if actor.role not in MANAGER_ROLES:
+    if not permissions.may_authorise_assessment(actor):
         raise ValidationError({"__all__": [
             "Only a team manager, service manager or head of service can authorise an assessment"]})
     if assessment.authorised_on:
@@ -582,7 +581,8 @@ def record_strategy_discussion(*, actor: User, request=None, episode: Episode, k
         errors.add("kind", "Select whether it was a strategy discussion or a strategy meeting")
     _check_date(errors, "date", date, label="the date of the strategy discussion",
                 not_before=episode.referral_date, not_before_what="the referral date")
-    _check_staff(errors, "chaired_by", chaired_by, CHAIR_ROLES, "who chaired it: a social worker or manager")
+    _check_staff(errors, "chaired_by", chaired_by, permissions.may_chair_strategy_discussion,
+                 "who chaired it: a social worker or manager")
     if not reason:
         errors.add("reason", "Enter why a strategy discussion was needed")
     cleaned = [_check_participant(p, errors, prefix=f"{p.get('agency')}_") for p in participants]
@@ -926,9 +926,9 @@ def sign_off_closure(*, actor: User, request=None, episode: Episode,
     if not episode.closure_proposed_on:
         raise ValidationError({"__all__": ["No closure has been proposed for this episode"]})
     errors = Errors()
-    if actor.role not in MANAGER_ROLES:
+    if not permissions.is_manager(actor):
         errors.add("__all__", "Only a team manager, service manager or head of service can sign off a closure")
-    elif actor.pk == episode.closure_proposed_by_id:
+    elif not permissions.may_sign_off_closure(actor, episode):
         errors.add("__all__", "You proposed this closure, so another manager must sign it off")
     _check_date(errors, "signed_off_on", signed_off_on, label="the date of sign-off",
                 not_before=episode.referral_date, not_before_what="the referral date")
@@ -952,7 +952,7 @@ def return_closure(*, actor: User, request=None, episode: Episode, reason: str) 
     errors = Errors()
     if not episode.closure_proposed_on:
         errors.add("__all__", "No closure has been proposed for this episode")
-    if actor.role not in MANAGER_ROLES:
+    if not permissions.may_return_closure(actor):
         errors.add("__all__", "Only a team manager, service manager or head of service can return a closure")
     if not _text(reason):
         errors.add("reason", "Enter why the case should not close yet")
