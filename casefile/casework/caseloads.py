@@ -45,7 +45,7 @@ WORK_KINDS = tuple(DEFAULT_CASELOAD_WEIGHTS)
 
 def caseload_weights() -> dict[str, float]:
     """The weights in force: the defaults, with the authority's CASEFILE_CASELOAD_WEIGHTS over them."""
-    chosen = getattr(settings, "CASEFILE_CASELOAD_WEIGHTS", None) or {}
+    chosen = settings.CASEFILE_CASELOAD_WEIGHTS or {}
     for kind, weight in chosen.items():
         if kind not in DEFAULT_CASELOAD_WEIGHTS:
             raise ImproperlyConfigured(f"CASEFILE_CASELOAD_WEIGHTS: {kind!r} is not a kind of work; expected one of "

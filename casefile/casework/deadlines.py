@@ -69,7 +69,7 @@ STATE_TAGS = {State.OVERDUE: "govuk-tag--red", State.DUE_SOON: "govuk-tag--yello
 
 def clock_settings() -> ClockSettings:
     """The authority's clock settings (Django setting CASEFILE_CLOCKS), read each time: it is a few dict lookups."""
-    return ClockSettings.from_mapping(getattr(django_settings, "CASEFILE_CLOCKS", None) or {})
+    return ClockSettings.from_mapping(django_settings.CASEFILE_CLOCKS or {})
 
 
 @dataclass(frozen=True)

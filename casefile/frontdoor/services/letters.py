@@ -67,7 +67,7 @@ def letter_body(contact: Contact, links: list[ContactChild], author: User, today
     received = presenters.govuk_date(timezone.localtime(contact.received_at).date())
     names = " and ".join(", ".join(link.child.first_name for link in links).rsplit(", ", 1))
     team = author.team.name if author.team_id else "Front Door"
-    phone = getattr(settings, "CASEFILE_FRONT_DOOR_PHONE", "")
+    phone = settings.CASEFILE_FRONT_DOOR_PHONE
     call = f"call the {team} team on {phone}" if phone else f"contact the {team} team"
     paragraphs = [
         presenters.govuk_date(today),
