@@ -100,7 +100,7 @@ def _clean_identity(values: dict, errors: Errors, *, changed: set[str]) -> dict:
     unborn = values["kind"] == Person.Kind.CHILD and values["expected_date_of_birth"] and not values["date_of_birth"]
     if values["sex"] and values["sex"] not in codes.SEX:
         errors.add("sex", "Select the sex: male (M), female (F) or unknown (U)")
-    elif unborn and values["sex"] in ("M", "F"):
+    elif unborn and values["sex"] in (codes.SEX_MALE, codes.SEX_FEMALE):
         errors.add("sex", "Record an unborn child’s sex as unknown (U), as the census requires")
     if values["ethnicity"] and values["ethnicity"] not in codes.ETHNICITY:
         errors.add("ethnicity", "Select an ethnicity from the census list, for example White British (WBRI)")
@@ -159,7 +159,7 @@ def _clean_disabilities(disability_codes: Iterable[str], errors: Errors) -> list
     unknown = [code for code in chosen if code not in codes.DISABILITY]
     if unknown:
         errors.add("disabilities", "Select disabilities from the census list, for example Mobility (MOB)")
-    elif "NONE" in chosen and len(chosen) > 1:
+    elif codes.NO_DISABILITY in chosen and len(chosen) > 1:
         errors.add("disabilities", "Select ‘No disability’ on its own, or select the disabilities the person has")
     return chosen
 

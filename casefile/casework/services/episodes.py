@@ -46,8 +46,6 @@ from casefile.rules import clocks, codes
 REQUIRED_AGENCIES = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH)
 OUTCOMES_WITHOUT_A_PLAN = frozenset({Assessment.Outcome.NO_FURTHER_ACTION, Assessment.Outcome.EARLY_HELP})
 OUTCOMES_WITH_A_PLAN = frozenset({Assessment.Outcome.CHILD_IN_NEED_PLAN, Assessment.Outcome.CONTINUE_CHILD_PROTECTION})
-CLOSED_AFTER_ASSESSMENT = frozenset({"RC8", codes.CLOSED_TO_EARLY_HELP})
-DIED = "RC2"
 # Observations may stand in for the child's own words for a child this young (in years) on the start date.
 OBSERVATIONS_ENOUGH_UNDER_AGE = 2
 
@@ -520,7 +518,7 @@ PARENT_KINDS = (Relationship.Kind.PARENT, Relationship.Kind.STEP_PARENT)
 
 def parent_word(person: Person, kind: str) -> str:
     step = "step-" if kind == Relationship.Kind.STEP_PARENT else ""
-    return step + {"M": "father", "F": "mother"}.get(person.sex, "parent")
+    return step + {codes.SEX_MALE: "father", codes.SEX_FEMALE: "mother"}.get(person.sex, "parent")
 
 
 def parent_warnings(assessment: Assessment, adults: list[AssessmentAdult]) -> list[str]:
@@ -864,7 +862,7 @@ def _closure_blockers(episode: Episode, closing_on: datetime.date | None, reason
     if closing_on and last_plan_end and closing_on < last_plan_end:
         errors.add(date_field, f"The closure date must be on or after the last plan ended "
                                f"({govuk_date(last_plan_end)})")
-    if reason in CLOSED_AFTER_ASSESSMENT and not episode.assessments.filter(authorised_on__isnull=False).exists():
+    if reason in codes.CLOSED_AFTER_ASSESSMENT and not episode.assessments.filter(authorised_on__isnull=False).exists():
         errors.add("reason", f"‘{codes.REASON_FOR_CLOSURE[reason]}’ ({reason}) is only for a case closed after "
                              f"an assessment: authorise the assessment first, or choose another reason")
 
@@ -883,7 +881,7 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
         errors.add("reason", "Select the reason for closure, from RC1 to RC9")
     if not rationale:
         errors.add("rationale", "Enter why the case can close")
-    if not childs_views and reason != DIED:
+    if not childs_views and reason != codes.DIED:
         errors.add("childs_views", "Enter the child’s views about the case closing: a closure cannot be recorded "
                                    "without them")
     to_early_help = reason == codes.CLOSED_TO_EARLY_HELP
