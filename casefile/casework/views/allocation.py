@@ -1,7 +1,7 @@
 """Pages for allocation and caseloads, and the administrator's working calendar.
 
 A child's allocation sits under the child (people/<person_id>/allocation/, through @record_view); the lists of
-children waiting for a worker and of caseloads are not about one child, so each checks the user's role itself.
+children waiting for a worker and of caseloads are not about one child, so each asks access/permissions.py itself.
 """
 
 from __future__ import annotations
