@@ -6,6 +6,7 @@ environment. With no environment at all, Casefile runs on SQLite for a demo on t
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -28,6 +29,24 @@ def env_bool(name: str, default: bool) -> bool:
     return default if value == "" else value.lower() in ("1", "true", "yes", "on")
 
 
+def env_json(name: str, default: dict) -> dict:
+    """A JSON object from the environment, e.g. CASEFILE_CLOCKS='{"convention": "anchor_is_day_1"}'."""
+    value = env(name)
+    if value == "":
+        return default
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as error:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}") from None
+    if not isinstance(parsed, dict):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a JSON object, like {{\"key\": \"value\"}}")
+    return parsed
+
+
 DEBUG = env_bool("DEBUG", False)
 # Demo mode: demo logins, no TOTP requirement, runs on loopback only. Never set it in production.
 DEMO_MODE = env_bool("CASEFILE_DEMO", False)
@@ -46,6 +65,17 @@ CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 # The name the service shows in its header; councils set their own.
 SERVICE_NAME = env("CASEFILE_SERVICE_NAME", "Casefile")
 AUTHORITY_NAME = env("CASEFILE_AUTHORITY_NAME", "Demo Borough Council")
+
+# The authority's local choices. Every CASEFILE_* setting the code reads is declared here with its default
+# (core/tests/test_settings_declared.py fails otherwise); the dict ones are JSON in the environment.
+# Statutory clocks: convention, local limits, due-soon window (docs/architecture.md, casework/deadlines.py).
+CASEFILE_CLOCKS = env_json("CASEFILE_CLOCKS", {})
+# Caseload weights per kind of work, over the defaults in casework/caseloads.py, e.g. {"cp_plan": 4}.
+CASEFILE_CASELOAD_WEIGHTS = env_json("CASEFILE_CASELOAD_WEIGHTS", {})
+# Front-door standards: office hours, open limit, threshold levels (docs/front-door.md, frontdoor/standards.py).
+CASEFILE_FRONT_DOOR = env_json("CASEFILE_FRONT_DOOR", {})
+# The front door's phone number, printed in letters to referrers.
+CASEFILE_FRONT_DOOR_PHONE = env("CASEFILE_FRONT_DOOR_PHONE", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

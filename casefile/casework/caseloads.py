@@ -14,12 +14,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from casefile.access import policy
-from casefile.accounts.models import MANAGER_ROLES, Role, User
+from casefile.accounts.models import Team, User
+from casefile.casework.deadlines import Deadline, deadlines_for_children, next_due, overdue_count
 from casefile.casework.models import Allocation, Assessment, Episode, Plan
+from casefile.core.presenters import age_text
 from casefile.people.models import Person
 
 # How much work one allocated child is, relative to an open case with nothing statutory running. Each child
@@ -43,7 +45,7 @@ WORK_KINDS = tuple(DEFAULT_CASELOAD_WEIGHTS)
 
 def caseload_weights() -> dict[str, float]:
     """The weights in force: the defaults, with the authority's CASEFILE_CASELOAD_WEIGHTS over them."""
-    chosen = getattr(settings, "CASEFILE_CASELOAD_WEIGHTS", None) or {}
+    chosen = settings.CASEFILE_CASELOAD_WEIGHTS or {}
     for kind, weight in chosen.items():
         if kind not in DEFAULT_CASELOAD_WEIGHTS:
             raise ImproperlyConfigured(f"CASEFILE_CASELOAD_WEIGHTS: {kind!r} is not a kind of work; expected one of "
@@ -116,14 +118,6 @@ def caseloads(workers: Iterable[User]) -> dict[int, Caseload]:
 
 # Children waiting for a worker --------------------------------------------------------------------------
 
-# Who sees the children waiting for a worker: the front door, who take referrals, and the managers who allocate.
-SEES_UNALLOCATED = frozenset({Role.FRONT_DOOR, Role.ADMINISTRATOR, *MANAGER_ROLES})
-
-
-def may_see_unallocated(user: User) -> bool:
-    return user.is_authenticated and user.role in SEES_UNALLOCATED
-
-
 @dataclass(frozen=True)
 class WaitingChild:
     child: Person
@@ -157,3 +151,73 @@ def unallocated_children(user: User, today: datetime.date | None = None) -> list
         since = ended if since_ended else child.open_referral_date
         rows.append(WaitingChild(child, child.open_referral_date, since, since_ended, (today - since).days))
     return sorted(rows, key=lambda row: (row.waiting_since, row.child.last_name, row.child.first_name, row.child.pk))
+
+
+# Teams and the children they hold ----------------------------------------------------------------------
+
+# team.manager, then up to the head of service (and one spare), loaded with the team in one query.
+MANAGER_CHAIN = ["manager" + "__manager" * depth for depth in range(policy.MAX_CHAIN)]
+
+
+def teams_overseen_by(user: User) -> QuerySet:
+    """Teams the user manages, directly or through the managers who report to them."""
+    managed = Q(pk__in=[])
+    for path in MANAGER_CHAIN:
+        managed |= Q(**{path: user})
+    return Team.objects.filter(managed)
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    """One line in a list of allocated children."""
+
+    child: Person
+    age: str
+    worker: User
+    team: Team
+    allocated_since: datetime.date
+    deadlines: tuple[Deadline, ...] = ()
+
+    @property
+    def next_due(self) -> Deadline | None:
+        return next_due(self.deadlines)
+
+    @property
+    def overdue(self) -> int:
+        return overdue_count(self.deadlines)
+
+
+def allocated_children(user: User, allocations: QuerySet, request=None,
+                       deadlines: dict[int, list[Deadline]] | None = None) -> list[ChildRow]:
+    """The open allocations among `allocations` of children the user may see, each with what is due next.
+
+    Children with something overdue come first, most overdue first; then the soonest due; then by name. The
+    number of queries does not grow with the number of children. `deadlines` may be given when already known.
+    """
+    viewable = policy.viewable_people(user, Person.objects.filter(kind=Person.Kind.CHILD)).values("pk")
+    open_allocations = list(
+        allocations.filter(end_date__isnull=True, child__in=viewable)
+        .select_related("child", "worker", "team")
+        .order_by("child__last_name", "child__first_name", "child_id")
+    )
+    if deadlines is None:
+        deadlines = deadlines_for_children([a.child_id for a in open_allocations], request=request)
+    today = timezone.localdate()
+    rows = [
+        ChildRow(
+            child=a.child,
+            age=age_text(a.child.date_of_birth, today, a.child.date_of_death),
+            worker=a.worker,
+            team=a.team,
+            allocated_since=a.start_date,
+            deadlines=tuple(deadlines.get(a.child_id, ())),
+        )
+        for a in open_allocations
+    ]
+    return sorted(rows, key=_urgency)
+
+
+def _urgency(row: ChildRow) -> tuple:
+    """Overdue first, then due soonest; children with nothing running keep their name order at the end."""
+    due = row.next_due
+    return (0, due.sort_key) if due is not None else (1,)

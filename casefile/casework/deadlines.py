@@ -26,6 +26,7 @@ from django.conf import settings as django_settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from casefile.access import permissions
 from casefile.casework.calendar import working_calendar
 from casefile.casework.models import (
     Assessment,
@@ -68,7 +69,7 @@ STATE_TAGS = {State.OVERDUE: "govuk-tag--red", State.DUE_SOON: "govuk-tag--yello
 
 def clock_settings() -> ClockSettings:
     """The authority's clock settings (Django setting CASEFILE_CLOCKS), read each time: it is a few dict lookups."""
-    return ClockSettings.from_mapping(getattr(django_settings, "CASEFILE_CLOCKS", None) or {})
+    return ClockSettings.from_mapping(django_settings.CASEFILE_CLOCKS or {})
 
 
 @dataclass(frozen=True)
@@ -436,3 +437,12 @@ def deadlines_for_plan(plan: Plan, **options) -> list[Deadline]:
 
     Options as for deadlines_for_children (today, calendar, settings, request)."""
     return [deadline for deadline in deadlines_for_child(plan.child_id, **options) if deadline.plan_id == plan.pk]
+
+
+def next_steps_context(request, child) -> dict:
+    """What the child record's "Next steps" panel (casework/_next_steps.html) needs: the clocks running for the
+    child, and whether this user may change who holds the case. Shared by the record page and casework pages."""
+    if child.kind != child.Kind.CHILD:
+        return {"next_steps": [], "can_allocate": False}
+    return {"next_steps": deadlines_for_child(child, request=request),
+            "can_allocate": permissions.may_allocate(request.user)}

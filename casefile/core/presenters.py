@@ -362,7 +362,7 @@ def service_navigation(request, active: str | None = None) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    from casefile.frontdoor.access import may_use_front_door
+    from casefile.access.permissions import may_use_front_door
 
     items = []
     for key, text, url_name, needs_team in NAVIGATION:

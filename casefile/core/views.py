@@ -2,9 +2,8 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from casefile.accounts.models import MANAGER_ROLES, Role
-from casefile.accounts.team_views import allocated_children, teams_overseen_by
-from casefile.casework.caseloads import may_see_unallocated
+from casefile.access import permissions
+from casefile.casework.caseloads import allocated_children, teams_overseen_by
 from casefile.casework.deadlines import deadlines_for_children
 from casefile.casework.models import Allocation
 
@@ -13,7 +12,7 @@ def my_work(request):
     """The children allocated to the signed-in user and, for managers, those their teams hold, each with what is
     due next; the user's own overdue items are listed first so they cannot be missed."""
     user = request.user
-    is_manager = user.role in MANAGER_ROLES
+    is_manager = permissions.is_manager(user)
     mine = Allocation.objects.filter(worker=user)
     teams = list(teams_overseen_by(user)) if is_manager else ([user.team] if user.team_id is not None else [])
     theirs = Allocation.objects.filter(team__in=teams).exclude(worker=user) if is_manager else Allocation.objects.none()
@@ -28,8 +27,8 @@ def my_work(request):
         "is_manager": is_manager,
         "teams": teams,
         "team_children": allocated_children(user, theirs, deadlines=deadlines) if is_manager else [],
-        "sees_unallocated": may_see_unallocated(user),
-        "is_administrator": user.role == Role.ADMINISTRATOR,
+        "sees_unallocated": permissions.may_see_unallocated(user),
+        "may_change_calendar": permissions.may_change_calendar(user),
     }
     return render(request, "core/my_work.html", context)
 

@@ -16,8 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from casefile.access import policy
-from casefile.accounts.models import Role
+from casefile.access import permissions, policy
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.frontdoor.models import Contact
@@ -32,16 +31,11 @@ def visible_child(user, child: str = "child_id") -> Exists:
     return Exists(policy.viewable_people(user, Person.objects.filter(pk=OuterRef(child))))
 
 
-def may_use_front_door(user) -> bool:
-    return user.is_authenticated and user.is_active and (
-        policy.works_at_front_door(user) or user.role == Role.ADMINISTRATOR)
-
-
 def front_door_view():
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not may_use_front_door(request.user):
+            if not permissions.may_use_front_door(request.user):
                 record(Action.ACCESS_DENIED, request=request, details={"path": request.path})
                 raise Http404("Page not found")
             return view(request, *args, **kwargs)

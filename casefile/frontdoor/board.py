@@ -19,9 +19,9 @@ from casefile.casework.deadlines import clock_settings
 from casefile.frontdoor.access import visible_child
 from casefile.frontdoor.models import Contact, ContactChild, ThresholdDecision
 from casefile.frontdoor.services.decisions import decision_clock
-from casefile.frontdoor.services.letters import NO_REFERRER_SOURCES
 from casefile.frontdoor.standards import front_door_settings
 from casefile.people.models import Person
+from casefile.rules import codes
 from casefile.rules.clocks import ClockStatus, State
 from casefile.rules.front_door import FrontDoorSettings, Rag, Waiting, waiting
 from casefile.rules.working_days import WorkingCalendar, working_days_in
@@ -279,7 +279,7 @@ def letters_overdue(user, *, today: datetime.date, calendar: WorkingCalendar) ->
                                       tzinfo=zone)
     contacts = (Contact.objects
                 .filter(received_at__gte=since - datetime.timedelta(days=OVERDUE_LETTER_WINDOW_DAYS))
-                .exclude(source__in=NO_REFERRER_SOURCES)
+                .exclude(source__in=codes.NO_REFERRER_SOURCES)
                 .exclude(letters__sent_at__isnull=False)
                 .exclude(children__decision__authorised_at__isnull=True)
                 .filter(~Exists(ContactChild.objects.filter(contact=OuterRef("pk")).filter(~visible_child(user))))

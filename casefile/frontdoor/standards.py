@@ -15,4 +15,4 @@ from casefile.rules.front_door import FrontDoorSettings
 
 
 def front_door_settings() -> FrontDoorSettings:
-    return FrontDoorSettings.from_mapping(getattr(django_settings, "CASEFILE_FRONT_DOOR", None) or {})
+    return FrontDoorSettings.from_mapping(django_settings.CASEFILE_FRONT_DOOR or {})

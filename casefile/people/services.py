@@ -14,8 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from casefile.access import policy
-from casefile.accounts.models import Role
+from casefile.access import permissions, policy
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.core.services import Errors, save_with_history
@@ -101,7 +100,7 @@ def _clean_identity(values: dict, errors: Errors, *, changed: set[str]) -> dict:
     unborn = values["kind"] == Person.Kind.CHILD and values["expected_date_of_birth"] and not values["date_of_birth"]
     if values["sex"] and values["sex"] not in codes.SEX:
         errors.add("sex", "Select the sex: male (M), female (F) or unknown (U)")
-    elif unborn and values["sex"] in ("M", "F"):
+    elif unborn and values["sex"] in (codes.SEX_MALE, codes.SEX_FEMALE):
         errors.add("sex", "Record an unborn child’s sex as unknown (U), as the census requires")
     if values["ethnicity"] and values["ethnicity"] not in codes.ETHNICITY:
         errors.add("ethnicity", "Select an ethnicity from the census list, for example White British (WBRI)")
@@ -160,7 +159,7 @@ def _clean_disabilities(disability_codes: Iterable[str], errors: Errors) -> list
     unknown = [code for code in chosen if code not in codes.DISABILITY]
     if unknown:
         errors.add("disabilities", "Select disabilities from the census list, for example Mobility (MOB)")
-    elif "NONE" in chosen and len(chosen) > 1:
+    elif codes.NO_DISABILITY in chosen and len(chosen) > 1:
         errors.add("disabilities", "Select ‘No disability’ on its own, or select the disabilities the person has")
     return chosen
 
@@ -192,9 +191,14 @@ def validate_new_person(*, disabilities: Iterable[str] = (), address: dict | Non
     return values
 
 
+CANNOT_CREATE = "A partner agency viewer cannot record a new person: ask the social care team to record them"
+
+
 def create_person(*, actor, request=None, disabilities: Iterable[str] = (), address: dict | None = None,
                   **identity) -> Person:
     """Record a new child or adult, with their disabilities and first address if given."""
+    if not permissions.may_create_person(actor):
+        raise PermissionDenied(CANNOT_CREATE)
     values = validate_new_person(disabilities=disabilities, address=address, **identity)
     disability_codes, address_values = values.pop("disabilities"), values.pop("address")
     with transaction.atomic():
@@ -429,7 +433,7 @@ def merge_people(*, actor, request=None, kept: Person, merged: Person, reason: s
 
 def unmerge_people(*, actor, request=None, merged: Person, reason: str) -> Merge:
     """Undo a merge: administrators only. The merge stays on record with who reversed it, when and why."""
-    if actor.role != Role.ADMINISTRATOR:
+    if not permissions.may_separate_merged_records(actor):
         raise PermissionDenied("Only an administrator can separate merged records")
     reason = (reason or "").strip()
     errors = Errors()

@@ -18,13 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from casefile.access import policy
+from casefile.access import permissions, policy
 from casefile.access.records import reason_given_recently, record_view
-from casefile.accounts.models import Role
 from casefile.audit.models import Action
 from casefile.audit.services import record
+from casefile.casework.deadlines import next_steps_context
 from casefile.casework.models import Allocation
-from casefile.casework.views.allocation import next_steps_context
 from casefile.core import presenters
 from casefile.core.forms import show_service_errors
 from casefile.core.pdf import pdf_response, render_pdf
@@ -77,6 +76,7 @@ def search(request):
     if form.is_bound and form.is_valid():
         found = search_people(actor=request.user, request=request, criteria=Criteria(**form.cleaned_data))
     return render(request, "people/search.html", {"form": form, "found": found, "age": age,
+                                                  "may_create_person": permissions.may_create_person(request.user),
                                                   "page_title": "Find a person"})
 
 
@@ -132,6 +132,8 @@ def _entered(values: dict) -> dict:
 
 
 def create(request):
+    if not permissions.may_create_person(request.user):
+        raise PermissionDenied(services.CANNOT_CREATE)
     form = NewPersonForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
         return _create_page(request, form)
@@ -233,7 +235,9 @@ def person_record(request, person: Person):
         "current_addresses": [a for a in person.addresses.all() if a.end_date is None],
         "can_see_viewers": policy.can_see_viewers(request.user),
         "can_edit": policy.can_edit(request.user, person),
-        "is_administrator": request.user.role == Role.ADMINISTRATOR,
+        "may_separate_merged_records": permissions.may_separate_merged_records(request.user),
+        "may_record_contact": person.kind == Person.Kind.CHILD and not person.merged_into_id
+                              and permissions.may_record_contact(request.user),
         "page_title": person.full_name,
         **next_steps_context(request, person),
     })
@@ -498,7 +502,7 @@ def merge(request, person: Person):
 @record_view(edit=True)
 def unmerge(request, person: Person):
     """Separate a record that was merged into this one: administrators only."""
-    if request.user.role != Role.ADMINISTRATOR:
+    if not permissions.may_separate_merged_records(request.user):
         raise PermissionDenied("Only an administrator can separate merged records")
     merged = list(Person.objects.filter(merged_into=person).order_by("pk"))
     if not merged:

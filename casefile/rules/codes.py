@@ -42,12 +42,14 @@ DISABILITY = {
     "AUT": "Autism or Asperger syndrome",
     "DDA": "Other disability",
 }
+NO_DISABILITY = "NONE"
 
 SEX = {
     "M": "Male",
     "F": "Female",
     "U": "Unknown or not recorded (required for an unborn child)",
 }
+SEX_MALE, SEX_FEMALE, SEX_UNKNOWN = "M", "F", "U"
 
 UPN_UNKNOWN = {
     "UN1": "Child is now over compulsory school age",
@@ -89,6 +91,11 @@ REFERRAL_SOURCE = {
     "10": "Unknown",
 }
 STEP_UP_FROM_EARLY_HELP = "5D"
+POLICE = "6"
+ANONYMOUS = "9"
+SOURCE_UNKNOWN = "10"
+# Sources with nobody to write back to: no referrer name is required, and no outcome letter is owed.
+NO_REFERRER_SOURCES = frozenset({ANONYMOUS, SOURCE_UNKNOWN})
 
 PRIMARY_NEED = {
     "N1": "Abuse or neglect",
@@ -114,7 +121,11 @@ REASON_FOR_CLOSURE = {
     "RC8": "Case closed after assessment, no further action",
     "RC9": "Case closed after assessment, referred to early help",
 }
+DIED = "RC2"
+CLOSED_AFTER_ASSESSMENT_NFA = "RC8"
 CLOSED_TO_EARLY_HELP = "RC9"
+# Closure reasons that say an assessment was done, so one must have been authorised.
+CLOSED_AFTER_ASSESSMENT = frozenset({CLOSED_AFTER_ASSESSMENT_NFA, CLOSED_TO_EARLY_HELP})
 
 CATEGORY_OF_ABUSE = {
     "NEG": "Neglect",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django import forms
 
-from casefile.accounts.models import User
+from casefile.access import permissions
 from casefile.casework.models import Agency, Assessment, Section47Enquiry, StrategyDiscussion
-from casefile.casework.services.episodes import CHAIR_ROLES, QUALIFIED_ROLES, REQUIRED_AGENCIES
+from casefile.casework.services.episodes import REQUIRED_AGENCIES
 from casefile.core.forms import GovukDateField
 from casefile.people.forms import NOT_RECORDED, CodeChoiceField, CodeMultipleChoiceField, YesNoUnknownField
 from casefile.rules import codes
@@ -31,11 +31,10 @@ class YesNoField(forms.TypedChoiceField):
 
 
 class StaffField(forms.ModelChoiceField):
-    """A member of staff in one of the given roles, chosen from a list."""
+    """A member of staff, chosen from those who may do the act (a queryset from access/permissions.py)."""
 
-    def __init__(self, roles, **kwargs):
-        queryset = User.objects.filter(is_active=True, role__in=list(roles)).order_by("first_name", "last_name")
-        super().__init__(queryset=queryset, required=False, **kwargs)
+    def __init__(self, staff, **kwargs):
+        super().__init__(queryset=staff, required=False, **kwargs)
         self.error_messages["invalid_choice"] = "Select someone from the list"
 
     def label_from_instance(self, obj):
@@ -79,7 +78,7 @@ class StepUpForm(forms.Form):
 
 
 class ReferralDecisionForm(forms.Form):
-    decided_by = StaffField(QUALIFIED_ROLES, label="Who made the decision?",
+    decided_by = StaffField(permissions.decision_makers(), label="Who made the decision?",
                             help_text="A qualified social worker or a manager")
     decision_date = GovukDateField(label="Date of the decision", required=False)
     nfa = YesNoField(label="What was decided?", yes="No further action", no="Further action: the child’s needs "
@@ -191,7 +190,7 @@ class StrategyDiscussionForm(forms.Form):
     kind = CodeChoiceField(label="Was it a discussion or a meeting?", required=False, widget=forms.RadioSelect,
                            choices=StrategyDiscussion.Kind.choices)
     date = GovukDateField(label="Date of the strategy discussion", required=False)
-    chaired_by = StaffField(CHAIR_ROLES, label="Who chaired it?")
+    chaired_by = StaffField(permissions.strategy_chairs(), label="Who chaired it?")
     reason = _text("Why was a strategy discussion needed?", "What happened, and why there is reasonable cause to "
                    "suspect significant harm")
     decision = CodeChoiceField(label="What was decided?", required=False, widget=forms.RadioSelect,

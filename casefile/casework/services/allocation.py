@@ -14,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from casefile.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role, Team, User
-from casefile.accounts.team_views import teams_overseen_by
+from casefile.access import permissions
+from casefile.accounts.models import Team, User
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.calendar import bank_holiday_name
+from casefile.casework.caseloads import teams_overseen_by
 from casefile.casework.models import Allocation, NonWorkingDay
 from casefile.core.presenters import govuk_date
 from casefile.people.models import Person
@@ -27,29 +28,24 @@ from casefile.rules.working_days import SATURDAY
 # Allocation ---------------------------------------------------------------------------------------------
 
 
-def may_allocate(user: User) -> bool:
-    """Team managers and above, and administrators. Which workers each may choose: allocatable_workers()."""
-    return user.is_authenticated and (user.role in MANAGER_ROLES or user.role == Role.ADMINISTRATOR)
-
-
 def allocatable_teams(user: User) -> QuerySet:
     """The teams whose workers this user may allocate cases to."""
-    if not may_allocate(user):
+    if not permissions.may_allocate(user):
         return Team.objects.none()
-    if user.role == Role.ADMINISTRATOR:
+    if permissions.may_allocate_to_any_team(user):
         return Team.objects.all()
     return teams_overseen_by(user)
 
 
 def allocatable_workers(user: User) -> QuerySet:
     """Active staff who may hold a case, in the teams this user manages (every team, for an administrator)."""
-    return (User.objects.filter(is_active=True, role__in=CASE_HOLDING_ROLES, team__in=allocatable_teams(user))
+    return (permissions.case_holders().filter(team__in=allocatable_teams(user))
             .select_related("team").order_by("team__name", "last_name", "first_name", "pk"))
 
 
 def allocate(*, actor: User, child: Person, worker: User | None, reason: str, request=None) -> Allocation:
     """Allocate the child to the worker from today, ending any current allocation today."""
-    if not may_allocate(actor):
+    if not permissions.may_allocate(actor):
         raise PermissionDenied("Only team managers, the managers above them and administrators may allocate a case")
     reason = (reason or "").strip()
     _check_allocation(actor, child, worker, reason)
@@ -110,7 +106,7 @@ DESCRIPTION_MAX = NonWorkingDay._meta.get_field("description").max_length
 def add_non_working_day(*, actor: User, date: datetime.date | None, description: str,
                         request=None) -> NonWorkingDay:
     """An extra day on which no statutory clock counts (a bank holiday announced at short notice)."""
-    if actor.role != Role.ADMINISTRATOR:
+    if not permissions.may_change_calendar(actor):
         raise PermissionDenied("Only administrators may change the working calendar")
     description = (description or "").strip()
     _check_non_working_day(date, description)

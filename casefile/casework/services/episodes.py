@@ -11,14 +11,15 @@ services answer those questions the same way.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from casefile.accounts.models import MANAGER_ROLES, Role, User
+from casefile.access import permissions
+from casefile.accounts.models import User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.casework.calendar import working_calendar
@@ -41,14 +42,10 @@ from casefile.people.models import Person, Relationship
 from casefile.rules import clocks, codes
 
 # Who may decide on a referral: a qualified social worker or a manager (a front-door practitioner may not be).
-QUALIFIED_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, *MANAGER_ROLES})
-CHAIR_ROLES = QUALIFIED_ROLES | {Role.CONFERENCE_CHAIR}
 # Working Together: social care, police and health take part in every strategy discussion, as a minimum.
 REQUIRED_AGENCIES = (Agency.SOCIAL_CARE, Agency.POLICE, Agency.HEALTH)
 OUTCOMES_WITHOUT_A_PLAN = frozenset({Assessment.Outcome.NO_FURTHER_ACTION, Assessment.Outcome.EARLY_HELP})
 OUTCOMES_WITH_A_PLAN = frozenset({Assessment.Outcome.CHILD_IN_NEED_PLAN, Assessment.Outcome.CONTINUE_CHILD_PROTECTION})
-CLOSED_AFTER_ASSESSMENT = frozenset({"RC8", codes.CLOSED_TO_EARLY_HELP})
-DIED = "RC2"
 # Observations may stand in for the child's own words for a child this young (in years) on the start date.
 OBSERVATIONS_ENOUGH_UNDER_AGE = 2
 
@@ -87,10 +84,10 @@ def _refuse_if_closed(episode: Episode) -> None:
             f"the child again"]})
 
 
-def _check_staff(errors: Errors, field: str, user, roles: Iterable[Role], what: str) -> None:
+def _check_staff(errors: Errors, field: str, user, may: Callable[[User], bool], what: str) -> None:
     if not isinstance(user, User) or not user.is_active:
         errors.add(field, f"Select {what}")
-    elif user.role not in roles:
+    elif not may(user):
         role = user.role_label.lower()
         errors.add(field, f"Select {what}: {user} is {'an' if role[0] in 'aeiou' else 'a'} {role}")
 
@@ -210,7 +207,7 @@ def record_referral_decision(*, actor: User, request=None, episode: Episode, dec
     need code is required when it does)."""
     _refuse_if_closed(episode)
     errors = Errors()
-    _check_staff(errors, "decided_by", decided_by, QUALIFIED_ROLES,
+    _check_staff(errors, "decided_by", decided_by, permissions.may_decide,
                  "the qualified social worker or manager who made the decision")
     _check_date(errors, "decision_date", decision_date, label="the date of the decision",
                 not_before=episode.referral_date, not_before_what="the referral date")
@@ -474,7 +471,7 @@ def submit_assessment(*, actor: User, request=None, assessment: Assessment) -> A
 def return_assessment(*, actor: User, request=None, assessment: Assessment, reason: str) -> Assessment:
     """A manager sends a submitted assessment back to the worker for changes, saying why."""
     errors = Errors()
-    if actor.role not in MANAGER_ROLES:
+    if not permissions.may_authorise_assessment(actor):
         errors.add("__all__", "Only a team manager, service manager or head of service can return an assessment")
     if not assessment.submitted_on or assessment.authorised_on:
         errors.add("__all__", "Only an assessment waiting for authorisation can be returned")
@@ -494,7 +491,7 @@ def authorise_assessment(*, actor: User, request=None, assessment: Assessment,
     """A manager authorises the assessment: the authorisation date is its completion date
     (AssessmentAuthorisationDate)."""
     errors = Errors()
-    if actor.role not in MANAGER_ROLES:
+    if not permissions.may_authorise_assessment(actor):
         raise ValidationError({"__all__": [
             "Only a team manager, service manager or head of service can authorise an assessment"]})
     if assessment.authorised_on:
@@ -521,7 +518,7 @@ PARENT_KINDS = (Relationship.Kind.PARENT, Relationship.Kind.STEP_PARENT)
 
 def parent_word(person: Person, kind: str) -> str:
     step = "step-" if kind == Relationship.Kind.STEP_PARENT else ""
-    return step + {"M": "father", "F": "mother"}.get(person.sex, "parent")
+    return step + {codes.SEX_MALE: "father", codes.SEX_FEMALE: "mother"}.get(person.sex, "parent")
 
 
 def parent_warnings(assessment: Assessment, adults: list[AssessmentAdult]) -> list[str]:
@@ -582,7 +579,8 @@ def record_strategy_discussion(*, actor: User, request=None, episode: Episode, k
         errors.add("kind", "Select whether it was a strategy discussion or a strategy meeting")
     _check_date(errors, "date", date, label="the date of the strategy discussion",
                 not_before=episode.referral_date, not_before_what="the referral date")
-    _check_staff(errors, "chaired_by", chaired_by, CHAIR_ROLES, "who chaired it: a social worker or manager")
+    _check_staff(errors, "chaired_by", chaired_by, permissions.may_chair_strategy_discussion,
+                 "who chaired it: a social worker or manager")
     if not reason:
         errors.add("reason", "Enter why a strategy discussion was needed")
     cleaned = [_check_participant(p, errors, prefix=f"{p.get('agency')}_") for p in participants]
@@ -864,7 +862,7 @@ def _closure_blockers(episode: Episode, closing_on: datetime.date | None, reason
     if closing_on and last_plan_end and closing_on < last_plan_end:
         errors.add(date_field, f"The closure date must be on or after the last plan ended "
                                f"({govuk_date(last_plan_end)})")
-    if reason in CLOSED_AFTER_ASSESSMENT and not episode.assessments.filter(authorised_on__isnull=False).exists():
+    if reason in codes.CLOSED_AFTER_ASSESSMENT and not episode.assessments.filter(authorised_on__isnull=False).exists():
         errors.add("reason", f"‘{codes.REASON_FOR_CLOSURE[reason]}’ ({reason}) is only for a case closed after "
                              f"an assessment: authorise the assessment first, or choose another reason")
 
@@ -883,7 +881,7 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
         errors.add("reason", "Select the reason for closure, from RC1 to RC9")
     if not rationale:
         errors.add("rationale", "Enter why the case can close")
-    if not childs_views and reason != DIED:
+    if not childs_views and reason != codes.DIED:
         errors.add("childs_views", "Enter the child’s views about the case closing: a closure cannot be recorded "
                                    "without them")
     to_early_help = reason == codes.CLOSED_TO_EARLY_HELP
@@ -926,9 +924,9 @@ def sign_off_closure(*, actor: User, request=None, episode: Episode,
     if not episode.closure_proposed_on:
         raise ValidationError({"__all__": ["No closure has been proposed for this episode"]})
     errors = Errors()
-    if actor.role not in MANAGER_ROLES:
+    if not permissions.is_manager(actor):
         errors.add("__all__", "Only a team manager, service manager or head of service can sign off a closure")
-    elif actor.pk == episode.closure_proposed_by_id:
+    elif not permissions.may_sign_off_closure(actor, episode):
         errors.add("__all__", "You proposed this closure, so another manager must sign it off")
     _check_date(errors, "signed_off_on", signed_off_on, label="the date of sign-off",
                 not_before=episode.referral_date, not_before_what="the referral date")
@@ -952,7 +950,7 @@ def return_closure(*, actor: User, request=None, episode: Episode, reason: str) 
     errors = Errors()
     if not episode.closure_proposed_on:
         errors.add("__all__", "No closure has been proposed for this episode")
-    if actor.role not in MANAGER_ROLES:
+    if not permissions.may_return_closure(actor):
         errors.add("__all__", "Only a team manager, service manager or head of service can return a closure")
     if not _text(reason):
         errors.add("reason", "Enter why the case should not close yet")

@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
+from casefile.access import permissions
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.casework.models import (
@@ -375,6 +377,8 @@ def record_visit(*, actor, request=None, child: Person, date: datetime.date | No
                  child_seen: bool | None, seen_alone: bool | None = None, bedroom_seen: bool | None = None,
                  childs_words: str = "", observations: str = "", not_seen_reason: str = "") -> Visit:
     """A visit to the child, linked to the plan open on the day. What the child said is the point of it."""
+    if not permissions.may_record_visit(actor, child):
+        raise PermissionDenied(f"Only someone who may change {child.first_name}'s record may record a visit")
     errors = Errors()
     episode = open_episode(child)
     if episode is None:

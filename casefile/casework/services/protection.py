@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import QuerySet
 
-from casefile.accounts.models import Role, User
+from casefile.access import permissions
+from casefile.accounts.models import User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.casework.models import (
@@ -100,7 +101,7 @@ def people_to_invite(child: Person) -> list[Invitee]:
 
 
 def chairs() -> QuerySet:
-    return User.objects.filter(role=Role.CONFERENCE_CHAIR, is_active=True).order_by("first_name", "last_name")
+    return permissions.conference_chairs()
 
 
 def enquiries_for_icpc(child: Person) -> QuerySet:
@@ -179,7 +180,7 @@ def record_conference(
 def _check_chair(errors: Errors, chair: User | None) -> None:
     if chair is None:
         errors.add("chair", "Select who chaired the conference")
-    elif chair.role != Role.CONFERENCE_CHAIR or not chair.is_active:
+    elif not permissions.may_chair_conference(chair):
         errors.add("chair", f"{chair.get_full_name() or chair.username} is not a conference chair: select one "
                             f"of the chairs listed")
 

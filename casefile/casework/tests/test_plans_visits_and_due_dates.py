@@ -9,7 +9,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -72,6 +72,15 @@ def test_a_visit_is_linked_to_the_open_plan(org, child):
     assert visit.history.first().history_user == org.sam
 
 
+def test_only_someone_who_may_change_the_record_may_record_a_visit(org, child):
+    """The service asks access/permissions.py, not only the page: Ola works in another team."""
+    start_cp_plan(child, org)
+    with pytest.raises(PermissionDenied):
+        plans.record_visit(actor=org.ola, child=child, date=datetime.date(2024, 3, 27),
+                           kind=Visit.Kind.CHILD_PROTECTION, child_seen=False, not_seen_reason="Out")
+    assert not Visit.objects.exists()
+
+
 def test_the_childs_own_words_are_required_when_they_were_seen_and_are_4_or_older(org, child):
     start_cp_plan(child, org)
     with pytest.raises(ValidationError) as error:
@@ -84,6 +93,7 @@ def test_the_childs_own_words_are_required_when_they_were_seen_and_are_4_or_olde
 def test_a_baby_who_was_seen_needs_an_observation_instead_of_words(org):
     baby = make_child(first_name="Noah", date_of_birth=datetime.date(2023, 6, 1))
     make_episode(baby, org.sam)
+    allocate(baby, org.sam, allocated_by=org.tess)  # whoever records a visit may change the record
     with pytest.raises(ValidationError) as error:
         record_visit(baby, org, childs_words="")
     assert error.value.message_dict == {"observations": [

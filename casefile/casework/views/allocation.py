@@ -1,7 +1,7 @@
 """Pages for allocation and caseloads, and the administrator's working calendar.
 
 A child's allocation sits under the child (people/<person_id>/allocation/, through @record_view); the lists of
-children waiting for a worker and of caseloads are not about one child, so each checks the user's role itself.
+children waiting for a worker and of caseloads are not about one child, so each asks access/permissions.py itself.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from casefile.access import permissions
 from casefile.access.records import record_view
-from casefile.accounts.models import Role, Team, User
-from casefile.accounts.team_views import can_see_team
+from casefile.accounts.models import Team, User
 from casefile.casework import caseloads as loads
 from casefile.casework.calendar import upcoming_closed_days
-from casefile.casework.deadlines import deadlines_for_child, deadlines_for_children, next_due, overdue_count
+from casefile.casework.deadlines import deadlines_for_children, next_due, overdue_count
 from casefile.casework.forms.allocation import AllocationForm, NonWorkingDayForm
 from casefile.casework.models import Allocation
 from casefile.casework.services import allocation as services
@@ -40,19 +40,10 @@ def _save_or_show(request, form, save) -> bool:
     return True
 
 
-def next_steps_context(request, person: Person) -> dict:
-    """What the child record's "Next steps" panel (casework/_next_steps.html) needs: the clocks running for the
-    child, and whether this user may change who holds the case."""
-    if person.kind != Person.Kind.CHILD:
-        return {"next_steps": [], "can_allocate": False}
-    return {"next_steps": deadlines_for_child(person, request=request),
-            "can_allocate": services.may_allocate(request.user)}
-
-
 @record_view(edit=True)
 def allocation(request, person: Person):
     """Allocate the child to a worker, or move the case to another worker, with the reason."""
-    if not services.may_allocate(request.user):
+    if not permissions.may_allocate(request.user):
         raise PermissionDenied("Only team managers, the managers above them and administrators may allocate a case")
     workers = list(services.allocatable_workers(request.user))
     form = AllocationForm(request.POST or None, workers=workers, loads=loads.caseloads(workers))
@@ -78,13 +69,13 @@ def allocation(request, person: Person):
 @require_GET
 def unallocated(request):
     """Children with an open episode and nobody holding their case, longest waiting first."""
-    if not loads.may_see_unallocated(request.user):
+    if not permissions.may_see_unallocated(request.user):
         raise PermissionDenied("Only the front door, managers and administrators see the children waiting for a worker")
     rows = loads.unallocated_children(request.user)
     deadlines = deadlines_for_children([row.child for row in rows], request=request)
     return render(request, "casework/allocation/unallocated.html", {
         "rows": [(row, next_due(deadlines[row.child.pk])) for row in rows],
-        "can_allocate": services.may_allocate(request.user),
+        "can_allocate": permissions.may_allocate(request.user),
         "page_title": "Children waiting for a worker",
     })
 
@@ -94,9 +85,9 @@ def caseloads(request, team_id: int):
     """Each member's caseload: children by kind of work, the weighted total and overdue items."""
     team = Team.objects.select_related("manager").filter(pk=team_id).first()
     # As on the team page, nobody outside the team and its line management learns whether the team exists.
-    if team is None or not can_see_team(request.user, team):
+    if team is None or not permissions.may_see_team(request.user, team):
         raise Http404("No team found")
-    if not services.may_allocate(request.user):
+    if not permissions.may_allocate(request.user):
         raise PermissionDenied("Only managers and administrators see caseloads")
     members = list(User.objects.filter(team=team, is_active=True).order_by("last_name", "first_name", "pk"))
     team_loads = loads.caseloads(members)
@@ -111,7 +102,7 @@ def caseloads(request, team_id: int):
 
 def non_working_days(request):
     """The administrator's page: the days clocks do not count, and adding a one-off day off."""
-    if request.user.role != Role.ADMINISTRATOR:
+    if not permissions.may_change_calendar(request.user):
         raise PermissionDenied("Only administrators may change the working calendar")
     form = NonWorkingDayForm(request.POST or None)
     if _save_or_show(request, form, lambda data: services.add_non_working_day(

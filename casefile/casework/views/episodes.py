@@ -20,9 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from casefile.access import policy
+from casefile.access import permissions, policy
 from casefile.access.records import record_view
-from casefile.accounts.models import MANAGER_ROLES
 from casefile.casework.calendar import working_calendar
 from casefile.casework.forms import episodes as forms
 from casefile.casework.models import (
@@ -156,7 +155,7 @@ def change_referral(request, person: Person, episode_id: int):
 def referral_decision(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     initial = {"decided_by": episode.referral_decided_by_id or (
-                   request.user.pk if request.user.role in services.QUALIFIED_ROLES else None),
+                   request.user.pk if permissions.may_decide(request.user) else None),
                "decision_date": episode.referral_decision_date, "nfa": episode.referral_nfa,
                "primary_need": episode.primary_need}
     form = forms.ReferralDecisionForm(request.POST or None, initial=initial)
@@ -314,7 +313,7 @@ def episode_page(request, person: Person, episode_id: int):
     return _page(request, "episode.html", person, episode=episode, events=_episode_events(episode, person),
                  next_step=next_step(episode, person), enquiries=_enquiry_rows(episode, person, request),
                  assessment_in_progress=any(not a.authorised_on for a in episode.assessments.all()),
-                 is_manager=request.user.role in MANAGER_ROLES,
+                 may_sign_off=permissions.may_return_closure(request.user),
                  page_title=f"Episode from {presenters.govuk_date(episode.referral_date)}")
 
 
@@ -373,7 +372,7 @@ def assessment_page(request, person: Person, assessment_id: int):
                  warnings=services.parent_warnings(assessment, adults), editable=editable,
                  readout=_readout(assessment),
                  young=services.child_is_under(person, services.OBSERVATIONS_ENOUGH_UNDER_AGE, assessment.start_date),
-                 is_manager=request.user.role in MANAGER_ROLES,
+                 may_authorise=permissions.may_authorise_assessment(request.user),
                  page_title=f"Single assessment started {presenters.govuk_date(assessment.start_date)}")
 
 

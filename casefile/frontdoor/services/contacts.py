@@ -121,7 +121,7 @@ def _problems(values: dict, children: Sequence[Person], adults: Sequence[tuple[P
         errors.add("source", "Select who made the contact, from the census list (1A to 10)")
     if not values["summary"]:
         errors.add("summary", "Enter what the referrer is worried about")
-    if source not in ("9", "10") and not values["referrer_name"]:
+    if source not in codes.NO_REFERRER_SOURCES and not values["referrer_name"]:
         errors.add("referrer_name", "Enter the referrer’s name, or choose Anonymous or Unknown as the source")
     if values["rag"] and values["rag"] not in RagRating.values:
         errors.add("rag", "Select a RAG rating: red, amber or green")

@@ -20,7 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casefile.accounts.models import MANAGER_ROLES, User
+from casefile.access import permissions
+from casefile.accounts.models import User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.casework.calendar import working_calendar
@@ -33,7 +34,6 @@ from casefile.frontdoor.standards import front_door_settings
 from casefile.rules import clocks, codes
 from casefile.rules.front_door import Outcome
 
-QUALIFIED_ROLES = casework.QUALIFIED_ROLES
 RATIONALE_PARTS = {
     "criteria_applied": "the threshold criteria applied",
     "circumstances": "the child’s circumstances",
@@ -53,7 +53,7 @@ def received_on(link: ContactChild) -> datetime.date:
 
 
 def _check_decision(errors: Errors, actor: User, link: ContactChild, values: dict) -> None:
-    if actor.role not in QUALIFIED_ROLES:
+    if not permissions.may_decide(actor):
         errors.add("__all__", f"A threshold decision is made by a qualified social worker or a manager: you are "
                               f"signed in as a {actor.role_label.lower()}")
     if front_door_settings().level(values["level"]) is None:
@@ -112,9 +112,9 @@ def authorise_decision(*, actor: User, request=None, decision: ThresholdDecision
                        comment: str = "") -> ThresholdDecision:
     """A manager who did not make the decision agrees it; the referral or step-down follows from it."""
     errors = Errors()
-    if actor.role not in MANAGER_ROLES:
+    if not permissions.is_manager(actor):
         errors.add("__all__", "Only a team manager, service manager or head of service can authorise a decision")
-    elif actor.pk == decision.decided_by_id:
+    elif not permissions.may_authorise_decision(actor, decision):
         errors.add("__all__", "A decision is authorised by a manager who did not make it")
     if decision.is_authorised:
         errors.add("__all__", "This decision has already been authorised")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from casefile.access.policy import works_at_front_door
-from casefile.accounts.models import Role, Team, User
+from casefile.access import permissions
+from casefile.accounts.models import Team, User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.core.services import Errors, save_with_history
@@ -41,7 +41,7 @@ def record_handover(*, actor: User, request=None, contact_child: ContactChild, t
     link = contact_child
     summary, immediate_safety, outstanding = _text(summary), _text(immediate_safety), _text(outstanding)
     errors = Errors()
-    if not (works_at_front_door(actor) or actor.role == Role.ADMINISTRATOR):
+    if not permissions.may_hand_over(actor):
         errors.add("__all__", "A handover is recorded by someone who works at the front door")
     if refusal := handover_refusal(link):
         errors.add("__all__", refusal)

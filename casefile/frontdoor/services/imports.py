@@ -33,12 +33,11 @@ from casefile.frontdoor.services.contacts import record_contact
 from casefile.frontdoor.standards import front_door_settings
 from casefile.people.matching import facts_for_entry, facts_for_person
 from casefile.people.models import Address, Alias, Person
-from casefile.rules import matching, names
+from casefile.rules import codes, matching, names
 from casefile.rules.front_door import RagRating, notification_rag, within_months
 from casefile.rules.police_notifications import DASH_RISK, PERSON_ROLE, Incident, RowError, parse_notifications
 
 LIVE = (ImportBatch.Status.STAGED, ImportBatch.Status.CONFIRMED)
-POLICE_SOURCE = "6"
 CONSENT_REASON = ("Notification shared by the police under their safeguarding duties; consent is sought at triage "
                   "where it is safe to")
 # A match is clear when one record alone has the same date of birth, agrees on the names and scores this high.
@@ -361,7 +360,7 @@ def _make_contact(actor: User, request, batch: ImportBatch, notification: Police
     adults = [(entry.person, PERSON_ROLE[entry.role]) for entry in entries if entry.role != "child"]
     try:
         contact = record_contact(
-            actor=actor, request=request, received_at=batch.uploaded_at, source=POLICE_SOURCE, children=children,
+            actor=actor, request=request, received_at=batch.uploaded_at, source=codes.POLICE, children=children,
             adults=adults, summary=contact_summary(notification), referrer_name=notification.officer_name,
             referrer_organisation="Police", consent_to_share=Consent.NOT_SOUGHT,
             consent_to_share_reason=CONSENT_REASON, consent_to_assessment=Consent.NOT_SOUGHT,

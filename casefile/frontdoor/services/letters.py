@@ -20,15 +20,15 @@ from casefile.audit.services import record
 from casefile.core import presenters
 from casefile.core.services import Errors, save_with_history
 from casefile.frontdoor.models import Contact, ContactChild, ReferrerLetter
+from casefile.rules import codes
 from casefile.rules.front_door import Outcome
 
 # Census referral sources with nobody to tell.
-NO_REFERRER_SOURCES = frozenset({"9", "10"})
 
 
 def letter_refusal(contact: Contact, links: list[ContactChild] | None = None) -> str:
     """Why no letter can be written for this contact yet ("" when one can)."""
-    if contact.source in NO_REFERRER_SOURCES:
+    if contact.source in codes.NO_REFERRER_SOURCES:
         return "The contact came from an anonymous or unknown source: there is nobody to write to"
     links = links if links is not None else list(contact.children.select_related("child", "decision"))
     waiting = [link.child.first_name for link in links
@@ -67,7 +67,7 @@ def letter_body(contact: Contact, links: list[ContactChild], author: User, today
     received = presenters.govuk_date(timezone.localtime(contact.received_at).date())
     names = " and ".join(", ".join(link.child.first_name for link in links).rsplit(", ", 1))
     team = author.team.name if author.team_id else "Front Door"
-    phone = getattr(settings, "CASEFILE_FRONT_DOOR_PHONE", "")
+    phone = settings.CASEFILE_FRONT_DOOR_PHONE
     call = f"call the {team} team on {phone}" if phone else f"contact the {team} team"
     paragraphs = [
         presenters.govuk_date(today),

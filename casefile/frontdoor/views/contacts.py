@@ -20,8 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from casefile.access import policy
-from casefile.accounts.models import MANAGER_ROLES
+from casefile.access import permissions, policy
 from casefile.casework.calendar import working_calendar
 from casefile.casework.deadlines import STATE_LABELS, STATE_TAGS
 from casefile.core.forms import show_service_errors
@@ -214,7 +213,7 @@ def _child_state(link: ContactChild) -> str:
 
 def _child_rows(request, contact: Contact, links: list[ContactChild]) -> list[ChildRow]:
     rows = []
-    is_manager = request.user.role in MANAGER_ROLES
+    is_manager = permissions.is_manager(request.user)
     for link in links:
         decision = getattr(link, "decision", None)
         status = decision_status(link, request=request)

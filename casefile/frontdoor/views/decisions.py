@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from casefile.accounts.models import MANAGER_ROLES, Role
+from casefile.access import permissions
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.calendar import working_calendar
@@ -125,7 +125,7 @@ def decide(request, contact_id: int, contact_child_id: int):
     return _page(request, "decisions/decide.html", page_title=f"Threshold decision: {link.child.full_name}",
                  contact=contact, link=link, decision=decision, form=form, history=history_for(contact),
                  clock_status=services.decision_status(link, request=request), clock_text=queries.clock_text,
-                 can_decide=request.user.role in services.QUALIFIED_ROLES, who_may_decide=WHO_MAY_DECIDE,
+                 can_decide=permissions.may_decide(request.user), who_may_decide=WHO_MAY_DECIDE,
                  level_of=front_door_settings().level, back_url=_contact_url(contact))
 
 
@@ -135,9 +135,9 @@ def decide(request, contact_id: int, contact_child_id: int):
 def _authorise_refusal(user, decision: ThresholdDecision) -> str:
     if decision.is_authorised:
         return ""
-    if user.role not in MANAGER_ROLES:
+    if not permissions.is_manager(user):
         return "Only a team manager, service manager or head of service can authorise a decision."
-    if user.pk == decision.decided_by_id:
+    if not permissions.may_authorise_decision(user, decision):
         return "You made this decision: a different manager needs to authorise it."
     return ""
 
@@ -166,7 +166,7 @@ def awaiting_authorisation(request):
     now, calendar = _now_and_calendar(request)
     rows = queries.awaiting_authorisation(request.user, now=now, calendar=calendar)
     return _page(request, "decisions/awaiting.html", page_title="Decisions awaiting authorisation", rows=rows,
-                 may_authorise=request.user.role in MANAGER_ROLES)
+                 may_authorise=permissions.is_manager(request.user))
 
 
 # Handover -----------------------------------------------------------------------------------------------
@@ -200,10 +200,6 @@ def handover(request, contact_id: int, contact_child_id: int):
 # The weekly report --------------------------------------------------------------------------------------
 
 
-def _may_see_reports(user) -> bool:
-    return user.role in MANAGER_ROLES or user.role == Role.ADMINISTRATOR
-
-
 REPORT_COLUMNS = ("Child", "Received", "Went past the limit", "Working days at the front door", "Who has it",
                   "Status")
 
@@ -217,7 +213,7 @@ def _report_csv(rows, start: datetime.date) -> HttpResponse:
 
 @front_door_view()
 def weekly_report(request):
-    if not _may_see_reports(request.user):
+    if not permissions.may_see_front_door_reports(request.user):
         record(Action.ACCESS_DENIED, request=request, details={"path": request.path})
         return _page(request, "board/refused.html", page_title="Weekly report", status=403)
     today = timezone.localdate()

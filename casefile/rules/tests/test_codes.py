@@ -21,3 +21,16 @@ def test_the_census_codes_are_the_ones_in_the_specification():
 def test_choices_keep_the_census_code_visible():
     assert codes.choices(codes.SEX)[0] == ("M", "Male (M)")
     assert ("NONE", "No disability (NONE)") in codes.choices(codes.DISABILITY)
+
+
+def test_each_named_code_is_in_its_census_list_with_the_meaning_its_name_says():
+    assert codes.REASON_FOR_CLOSURE[codes.DIED] == "Died"
+    assert codes.REASON_FOR_CLOSURE[codes.CLOSED_AFTER_ASSESSMENT_NFA].endswith("no further action")
+    assert codes.REASON_FOR_CLOSURE[codes.CLOSED_TO_EARLY_HELP].endswith("referred to early help")
+    assert codes.CLOSED_AFTER_ASSESSMENT <= set(codes.REASON_FOR_CLOSURE)
+    assert codes.REFERRAL_SOURCE[codes.POLICE] == "Police"
+    assert codes.REFERRAL_SOURCE[codes.STEP_UP_FROM_EARLY_HELP] == "Early help"
+    assert {codes.REFERRAL_SOURCE[code] for code in codes.NO_REFERRER_SOURCES} == {"Anonymous", "Unknown"}
+    assert (codes.SEX[codes.SEX_MALE], codes.SEX[codes.SEX_FEMALE]) == ("Male", "Female")
+    assert codes.SEX[codes.SEX_UNKNOWN].startswith("Unknown")
+    assert codes.DISABILITY[codes.NO_DISABILITY] == "No disability"

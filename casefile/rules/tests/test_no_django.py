@@ -17,6 +17,8 @@ def imported_modules(source: str) -> set[str]:
             modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             modules.add(node.module)
+            # `from casefile.people import views` imports the module casefile.people.views (the layering test)
+            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
     return modules
 
 

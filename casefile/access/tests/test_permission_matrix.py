@@ -1,0 +1,117 @@
+"""Every persona against every act in access/permissions.py, with the answer written out.
+
+The personas are casefile.testing's organisation: sam (social worker, assessment team), tess (its team manager),
+simon (service manager), hana (head of service), ola (social worker, another team), fran (front-door
+practitioner), mo and mel (social worker and team manager of the front-door team), chris (conference chair),
+quinn (QA officer), pat (performance analyst), petra (police partner viewer) and ada (administrator).
+A new permission fails `test_every_permission_has_its_expectations_written_out` until its row is written here.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from django.utils import timezone
+
+from casefile.access import permissions
+from casefile.casework.models import Episode
+from casefile.frontdoor.models import ThresholdDecision
+from casefile.testing import allocate, make_child
+
+EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
+MANAGERS = {"tess", "simon", "hana", "mel"}
+QUALIFIED = {"sam", "ola", "mo"} | MANAGERS
+FRONT_DOOR = {"fran", "mo", "mel"}
+OVERSIGHT = MANAGERS | {"ada"}
+
+# Acts that depend only on who is asking.
+EXPECTED = {
+    "is_manager": MANAGERS,
+    "is_administrator": {"ada"},
+    "may_decide": QUALIFIED,
+    "may_bulk_triage": QUALIFIED,
+    "may_authorise_decision": MANAGERS,
+    "may_authorise_assessment": MANAGERS,
+    "may_sign_off_closure": MANAGERS,
+    "may_return_closure": MANAGERS,
+    "may_chair_strategy_discussion": QUALIFIED | {"chris"},
+    "may_chair_conference": {"chris"},
+    "may_hold_cases": {"sam", "tess", "ola", "fran", "mo", "mel"},
+    "may_allocate": OVERSIGHT,
+    "may_allocate_to_any_team": {"ada"},
+    "may_see_caseloads": OVERSIGHT,
+    "may_see_unallocated": OVERSIGHT | {"fran"},
+    "may_change_calendar": {"ada"},
+    "may_separate_merged_records": {"ada"},
+    "may_use_front_door": FRONT_DOOR | {"ada"},
+    "may_record_contact": FRONT_DOOR | {"ada"},
+    "may_hand_over": FRONT_DOOR | {"ada"},
+    "may_see_front_door_reports": OVERSIGHT,
+    "may_create_person": EVERYONE - {"petra"},
+}
+# Acts whose answer depends on the object too: the objects are built in `objects` below.
+EXPECTED_FOR_OBJECT = {
+    # The assessment team: its members, its manager and the managers above, and administrators.
+    "may_see_team": {"sam", "tess", "simon", "hana", "ada"},
+    # A decision mel made: any other manager may authorise it.
+    "may_authorise_decision": MANAGERS - {"mel"},
+    # A closure tess proposed: any other manager signs it off.
+    "may_sign_off_closure": MANAGERS - {"tess"},
+    # Lily, allocated to sam: whoever may change her record (access/tests/test_policy_matrix.py).
+    "may_record_visit": {"sam", "tess", "simon", "hana", "fran", "mo", "mel", "ada"},
+}
+# Who may be chosen from a list agrees with who may do the act.
+CHOOSABLE = {
+    "decision_makers": "may_decide",
+    "strategy_chairs": "may_chair_strategy_discussion",
+    "conference_chairs": "may_chair_conference",
+    "case_holders": "may_hold_cases",
+}
+
+
+@pytest.fixture
+def objects(org):
+    lily = make_child("Lily", "Hartley")
+    allocate(lily, org.sam, allocated_by=org.tess)
+    # The answer reads only who decided or proposed, so these need not be saved.
+    decision = ThresholdDecision(decided_by=org.mel)
+    episode = Episode(child=lily, closure_proposed_by=org.tess, closure_proposed_on=timezone.localdate())
+    return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
+            "may_record_visit": lily}
+
+
+def _public_functions() -> set[str]:
+    return {name for name, value in vars(permissions).items()
+            if inspect.isfunction(value) and value.__module__ == permissions.__name__ and not name.startswith("_")}
+
+
+def test_every_permission_has_its_expectations_written_out():
+    assert _public_functions() == set(EXPECTED) | set(EXPECTED_FOR_OBJECT) | set(CHOOSABLE)
+
+
+@pytest.mark.parametrize("act", sorted(EXPECTED))
+def test_who_may_do_each_act(org, act):
+    allowed = {name for name, user in org.everyone().items() if getattr(permissions, act)(user)}
+    assert allowed == EXPECTED[act]
+
+
+@pytest.mark.parametrize("act", sorted(EXPECTED_FOR_OBJECT))
+def test_who_may_do_each_act_on_an_object(org, objects, act):
+    allowed = {name for name, user in org.everyone().items() if getattr(permissions, act)(user, objects[act])}
+    assert allowed == EXPECTED_FOR_OBJECT[act]
+
+
+@pytest.mark.parametrize("choosable", sorted(CHOOSABLE))
+def test_the_lists_to_choose_from_agree_with_the_act(org, choosable):
+    listed = set(getattr(permissions, choosable)().values_list("username", flat=True))
+    assert listed == EXPECTED[CHOOSABLE[choosable]]
+
+
+def test_nobody_signed_out_or_deactivated_may_do_anything(org):
+    from django.contrib.auth.models import AnonymousUser
+
+    org.ada.is_active = False
+    for act in EXPECTED:
+        assert not getattr(permissions, act)(AnonymousUser()), act
+        assert not getattr(permissions, act)(org.ada), act
