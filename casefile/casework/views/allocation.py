@@ -7,7 +7,7 @@ children waiting for a worker and of caseloads are not about one child, so each 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -23,21 +23,9 @@ from casefile.casework.deadlines import deadlines_for_child, deadlines_for_child
 from casefile.casework.forms.allocation import AllocationForm, NonWorkingDayForm
 from casefile.casework.models import Allocation
 from casefile.casework.services import allocation as services
-from casefile.core.forms import show_service_errors
+from casefile.core.forms import save_or_show
 from casefile.core.presenters import govuk_date
 from casefile.people.models import Person
-
-
-def _save_or_show(request, form, save) -> bool:
-    """Call the service with the form's values; on refusal, put its messages on the form. Nothing half-saved."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as error:
-        show_service_errors(form, error)
-        return False
-    return True
 
 
 def next_steps_context(request, person: Person) -> dict:
@@ -58,13 +46,10 @@ def allocation(request, person: Person):
     form = AllocationForm(request.POST or None, workers=workers, loads=loads.caseloads(workers))
     chosen = {worker.pk: worker for worker in workers}
 
-    def save(data):
-        services.allocate(actor=request.user, request=request, child=person, worker=chosen.get(data["worker"]),
-                          reason=data["reason"])
-
-    if _save_or_show(request, form, save):
-        worker = Allocation.objects.get(child=person, end_date__isnull=True).worker
-        messages.success(request, f"{person.display_name}'s case is now allocated to {worker}")
+    allocated = save_or_show(request, form, lambda data: services.allocate(
+        actor=request.user, request=request, child=person, worker=chosen.get(data["worker"]), reason=data["reason"]))
+    if allocated:
+        messages.success(request, f"{person.display_name}'s case is now allocated to {allocated.worker}")
         return redirect("people:record", person_id=person.pk)
     history = Allocation.objects.filter(child=person).select_related("worker", "team", "allocated_by").order_by(
         "-start_date", "-pk")
@@ -114,7 +99,7 @@ def non_working_days(request):
     if request.user.role != Role.ADMINISTRATOR:
         raise PermissionDenied("Only administrators may change the working calendar")
     form = NonWorkingDayForm(request.POST or None)
-    if _save_or_show(request, form, lambda data: services.add_non_working_day(
+    if save_or_show(request, form, lambda data: services.add_non_working_day(
             actor=request.user, request=request, date=data["date"], description=data["description"])):
         messages.success(request, f"{govuk_date(form.cleaned_data['date'])} is now a non-working day: due dates "
                                   f"that counted it have moved")

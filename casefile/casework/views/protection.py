@@ -59,18 +59,18 @@ def _record(request, person: Person, kind: str):
     chairs = list(services.chairs())
     form = ConferenceForm(posted(request), kind=kind, child=person, invitees=services.people_to_invite(person),
                           chairs=chairs, enquiries=enquiries, actions=plan_actions(plan) if plan else [])
-    created = {}
 
     def save(data):
         enquiry = (Section47Enquiry.objects.filter(pk=data["enquiry"], episode__child=person).first()
                    if data.get("enquiry") else None)
-        created["conference"] = services.record_conference(
+        return services.record_conference(
             actor=request.user, request=request, child=person, kind=kind,
             chair=next((chair for chair in chairs if chair.pk == data["chair"]), None), enquiry=enquiry,
             **form.service_values())
 
-    if save_or_show(request, form, save):
-        return redirect(conference_url(created["conference"]))
+    conference = save_or_show(request, form, save)
+    if conference:
+        return redirect(conference_url(conference))
     return render(request, "casework/protection/conference_form.html", {
         "person": person, "form": form, "kind": kind, "plan": plan, "enquiries": enquiries,
         "back": reverse("casework:record_conference", kwargs={"person_id": person.pk}),

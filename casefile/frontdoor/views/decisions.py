@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -255,13 +255,12 @@ def _letter_page(request, contact, sent_form=None):
 def letter(request, contact_id: int):
     contact = contact_for(request, contact_id, edit=request.method == "POST")
     if request.method == "POST":
-        try:
-            letters.generate_letter(actor=request.user, request=request, contact=contact)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        form = Form(request.POST)  # a button: no fields, but a refusal still comes back on the form
+        if save_or_show(request, form, lambda data: letters.generate_letter(
+                actor=request.user, request=request, contact=contact)):
             messages.success(request, "The letter has been written: check it, send it, then record that it was sent")
+        for message in form.non_field_errors():
+            messages.error(request, message)
         return redirect("frontdoor:letter", contact_id=contact.pk)
     return _letter_page(request, contact)
 
