@@ -23,15 +23,15 @@ from casefile.access.records import reason_given_recently, record_view
 from casefile.accounts.models import Role
 from casefile.audit.models import Action
 from casefile.audit.services import record
+from casefile.casework.chronology import Filters, chronology, find_entry
+from casefile.casework.chronology import entries as chronology_entries
+from casefile.casework.chronology import save_note as save_chronology_note
 from casefile.casework.models import Allocation
 from casefile.casework.views.allocation import next_steps_context
 from casefile.core import presenters
 from casefile.core.forms import posted, save_or_show
 from casefile.core.pdf import pdf_response, render_pdf
 from casefile.people import services
-from casefile.people.chronology import Filters, chronology, find_entry
-from casefile.people.chronology import entries as chronology_entries
-from casefile.people.chronology import save_note as save_chronology_note
 from casefile.people.chronology_forms import ExportForm, FilterForm, NoteForm, filter_query
 from casefile.people.forms import (
     AddressForm,
