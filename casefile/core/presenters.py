@@ -81,6 +81,42 @@ REQUIRED_MESSAGE = str(forms.Field.default_error_messages["required"])
 CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)
 
 
+def counted(number: int, singular: str, plural: str = "") -> str:
+    """A number with its noun, in the singular only for one.
+
+    >>> counted(1, "decision"), counted(3, "decision"), counted(2, "child", "children")
+    ('1 decision', '3 decisions', '2 children')
+    """
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def _cell(value, numeric: bool) -> dict:
+    """A govukTable cell: safe HTML (Markup, format_html) as HTML, anything else as text (escaped by the macro); a dict is kept as it is."""
+    if isinstance(value, dict):
+        cell = dict(value)
+    elif hasattr(value, "__html__"):  # Markup, or Django's format_html
+        cell = {"html": value}
+    else:
+        cell = {"text": "" if value is None else str(value)}
+    if numeric:
+        cell.setdefault("format", "numeric")
+    return cell
+
+
+def table_params(*, head: list, rows: list[list], caption: str = "", id: str = "", first_cell_is_header: bool = False,
+                 numeric: tuple[int, ...] = ()) -> dict:
+    """The parameters of govukTable (components/table.html) from column headings and rows of plain values.
+
+    `numeric` lists the columns (by position) whose numbers line up on the right. A cell that is Markup is
+    shown as HTML, so a presenter builds links with format_html, which escapes what it is given."""
+    return {
+        "caption": caption, "captionClasses": "govuk-table__caption--m" if caption else "",
+        "firstCellIsHeader": first_cell_is_header, "attributes": {"id": id} if id else {},
+        "head": [_cell(heading, index in numeric) for index, heading in enumerate(head)],
+        "rows": [[_cell(value, index in numeric) for index, value in enumerate(row)] for row in rows],
+    }
+
+
 def field_errors(bound_field) -> list[str]:
     """A field's messages, with Django's bare "This field is required." made to name the field."""
     return [_required_message(bound_field) if str(e) == REQUIRED_MESSAGE else str(e) for e in bound_field.errors]

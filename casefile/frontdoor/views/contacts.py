@@ -29,6 +29,7 @@ from casefile.frontdoor.access import contact_for, front_door_view, visible_chil
 from casefile.frontdoor.forms import contacts as forms
 from casefile.frontdoor.history import history_for
 from casefile.frontdoor.models import AgencyCheck, Contact, ContactChild, PoliceNotification
+from casefile.frontdoor.presenters import outstanding_checks_table
 from casefile.frontdoor.services import checks as check_services
 from casefile.frontdoor.services import contacts as services
 from casefile.frontdoor.services.decisions import decision_status
@@ -342,7 +343,8 @@ def checks_outstanding(request):
         url=reverse("frontdoor:check_response", kwargs={"check_id": row.pk}),
         contact_url=_contact_url(row.contact)) for row in rows]
     return render(request, "frontdoor/contacts/checks_outstanding.html", {
-        "checks": checks, "page_title": "Multi-agency checks waiting for an answer", "navigation_active": "front_door",
+        "checks": checks, "checks_table": outstanding_checks_table(checks),
+        "page_title": "Multi-agency checks waiting for an answer", "navigation_active": "front_door",
     })
 
 

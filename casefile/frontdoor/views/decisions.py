@@ -31,6 +31,7 @@ from casefile.frontdoor.access import contact_for, front_door_view
 from casefile.frontdoor.forms import decisions as forms
 from casefile.frontdoor.history import history_for
 from casefile.frontdoor.models import ContactChild, ReferrerLetter, ThresholdDecision
+from casefile.frontdoor.presenters import awaiting_table, overdue_letters_table
 from casefile.frontdoor.services import decisions as services
 from casefile.frontdoor.services import handovers, letters
 from casefile.frontdoor.standards import front_door_settings
@@ -166,7 +167,7 @@ def awaiting_authorisation(request):
     now, calendar = _now_and_calendar(request)
     rows = queries.awaiting_authorisation(request.user, now=now, calendar=calendar)
     return _page(request, "decisions/awaiting.html", page_title="Decisions awaiting authorisation", rows=rows,
-                 may_authorise=request.user.role in MANAGER_ROLES)
+                 awaiting_table=awaiting_table(rows, may_authorise=request.user.role in MANAGER_ROLES))
 
 
 # Handover -----------------------------------------------------------------------------------------------
@@ -313,6 +314,7 @@ def letter_sent(request, letter_id: int):
 def letters_overdue(request):
     rows = queries.letters_overdue(request.user, today=timezone.localdate(), calendar=working_calendar(request))
     return _page(request, "letters/overdue.html", page_title="Referrers not yet told the outcome", rows=rows,
+                 overdue_table=overdue_letters_table(rows),
                  allowed=front_door_settings().referrer_feedback_working_days)
 
 
