@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from markupsafe import Markup, escape
 
 from casefile.core.forms import DATE_PARTS, lower_first
@@ -90,8 +91,14 @@ def counted(number: int, singular: str, plural: str = "") -> str:
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
+def with_hint(text, hint) -> str:
+    """A table cell's text with a grey line under it (a role under a name, a time under a person)."""
+    return format_html('{}<span class="govuk-hint govuk-!-display-block govuk-!-margin-bottom-0">{}</span>', text, hint)
+
+
 def _cell(value, numeric: bool) -> dict:
-    """A govukTable cell: safe HTML (Markup, format_html) as HTML, anything else as text (escaped by the macro); a dict is kept as it is."""
+    """A govukTable cell: safe HTML (Markup, format_html) as HTML, anything else as text (which the macro
+    escapes); a dict is kept as it is."""
     if isinstance(value, dict):
         cell = dict(value)
     elif hasattr(value, "__html__"):  # Markup, or Django's format_html
@@ -104,13 +111,14 @@ def _cell(value, numeric: bool) -> dict:
 
 
 def table_params(*, head: list, rows: list[list], caption: str = "", id: str = "", first_cell_is_header: bool = False,
-                 numeric: tuple[int, ...] = ()) -> dict:
+                 numeric: tuple[int, ...] = (), caption_classes: str = "govuk-table__caption--m") -> dict:
     """The parameters of govukTable (components/table.html) from column headings and rows of plain values.
 
-    `numeric` lists the columns (by position) whose numbers line up on the right. A cell that is Markup is
+    `numeric` lists the columns (by position) whose numbers line up on the right; a caption only for screen
+    readers takes caption_classes="govuk-visually-hidden". A cell that is Markup is
     shown as HTML, so a presenter builds links with format_html, which escapes what it is given."""
     return {
-        "caption": caption, "captionClasses": "govuk-table__caption--m" if caption else "",
+        "caption": caption, "captionClasses": caption_classes if caption else "",
         "firstCellIsHeader": first_cell_is_header, "attributes": {"id": id} if id else {},
         "head": [_cell(heading, index in numeric) for index, heading in enumerate(head)],
         "rows": [[_cell(value, index in numeric) for index, value in enumerate(row)] for row in rows],

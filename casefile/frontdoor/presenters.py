@@ -7,12 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from markupsafe import Markup
 
-from casefile.core.presenters import MISSING, counted, govuk_date, govuk_datetime, table_params
-
-
-def _with_hint(text: str, hint: str) -> Markup:
-    return format_html('{}<span class="govuk-hint govuk-!-display-block govuk-!-margin-bottom-0">{}</span>',
-                       text, hint)
+from casefile.core.presenters import MISSING, counted, govuk_date, govuk_datetime, table_params, with_hint
 
 
 def _names(children) -> str:
@@ -30,7 +25,7 @@ def awaiting_table(rows, *, may_authorise: bool) -> dict:
                         reverse("frontdoor:authorise", kwargs={"decision_id": row.decision.pk}),
                         row.decision.contact_child.child.full_name, action),
             row.decision.get_outcome_display(),
-            _with_hint(row.decision.decided_by.get_full_name(), govuk_datetime(row.decision.decided_at)),
+            with_hint(row.decision.decided_by.get_full_name(), govuk_datetime(row.decision.decided_at)),
             row.waiting.describe(),
             format_html('<strong class="govuk-tag govuk-tag--red">Late</strong> {}', row.clock_text)
             if row.clock.state == "overdue" else row.clock_text,

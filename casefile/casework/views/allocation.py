@@ -22,6 +22,7 @@ from casefile.casework.calendar import upcoming_closed_days
 from casefile.casework.deadlines import deadlines_for_child, deadlines_for_children, next_due, overdue_count
 from casefile.casework.forms.allocation import AllocationForm, NonWorkingDayForm
 from casefile.casework.models import Allocation
+from casefile.casework.presenters import caseload_weights_text, caseloads_table, closed_days_table
 from casefile.casework.services import allocation as services
 from casefile.core.forms import save_or_show
 from casefile.core.presenters import govuk_date
@@ -88,9 +89,11 @@ def caseloads(request, team_id: int):
     deadlines = deadlines_for_children([c for load in team_loads.values() for c in load.child_ids], request=request)
     for load in team_loads.values():
         load.overdue = sum(overdue_count(deadlines[child_id]) for child_id in load.child_ids)
+    rows = [team_loads[member.pk] for member in members]
     return render(request, "casework/allocation/caseloads.html", {
-        "team": team, "loads": [team_loads[member.pk] for member in members], "weights": loads.caseload_weights(),
-        "labels": loads.WORK_LABELS, "kinds": loads.WORK_KINDS, "page_title": f"Caseloads: {team.name}",
+        "team": team, "loads": rows, "caseloads_table": caseloads_table(rows, loads.WORK_KINDS, loads.WORK_LABELS),
+        "weights_text": caseload_weights_text(loads.WORK_KINDS, loads.WORK_LABELS, loads.caseload_weights()),
+        "page_title": f"Caseloads: {team.name}",
     })
 
 
@@ -105,7 +108,7 @@ def non_working_days(request):
                                   f"that counted it have moved")
         return redirect("casework:non_working_days")
     return render(request, "casework/calendar/non_working_days.html", {
-        "form": form, "days": upcoming_closed_days(timezone.localdate()),
+        "form": form, "closed_days_table": closed_days_table(upcoming_closed_days(timezone.localdate())),
         "page_title": "Non-working days",
     })
 
