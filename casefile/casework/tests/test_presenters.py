@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime
 from types import SimpleNamespace
 
-from casefile.casework.presenters import caseload_weights_text, caseloads_table, closed_days_table
+import pytest
+from django.urls import reverse
+
+from casefile.casework import models as cw
+from casefile.casework.presenters import (
+    caseload_weights_text,
+    caseloads_table,
+    closed_days_table,
+    plan_summary_rows,
+)
+from casefile.casework.testing import make_journey
+from casefile.core.presenters import MISSING, govuk_date
 
 KINDS = ("cp_plan", "assessment")
 LABELS = {"cp_plan": "CP plan", "assessment": "Assessment"}
@@ -37,3 +48,39 @@ def test_a_closed_day_says_its_weekday_and_where_it_comes_from():
     assert rows[0] == [{"text": "Monday 28 December 2026"}, {"text": "Boxing Day (substitute day)"},
                        {"text": "England and Wales bank holiday"}]
     assert rows[1][2] == {"text": "Added by the council"}
+
+
+@pytest.mark.django_db
+def test_a_child_protection_plan_links_the_conference_that_started_it_and_cannot_be_ended_here(org, child):
+    journey = make_journey(child, worker=org.sam, manager=org.tess, chair=org.chris)
+    plan = journey.plan
+    rows = {row["key"]["text"]: row for row in plan_summary_rows(plan)}
+    conference_url = reverse("casework:conference", kwargs={"person_id": child.pk,
+                                                            "conference_id": journey.conference.pk})
+    assert rows["Started"]["value"]["html"] == (
+        f'{govuk_date(plan.start_date)}, at the <a class="govuk-link" href="{conference_url}">initial child '
+        f'protection conference</a>')
+    assert "actions" not in rows["Ended"]
+    assert rows["Initial category of abuse"]["value"] == {"text": "Neglect"}
+    assert "Visits" not in rows  # no interval set by a conference yet
+    assert rows["Contingency"]["actions"]["items"][0]["visuallyHiddenText"] == "the contingency"
+
+
+@pytest.mark.django_db
+def test_a_child_in_need_plan_says_what_is_missing_and_offers_to_change_it(org, child):
+    episode = cw.Episode.objects.create(child=child, referral_date=datetime.date(2026, 1, 2), referral_source="2A",
+                                        recorded_by=org.fran)
+    plan = cw.Plan.objects.create(child=child, episode=episode, kind=cw.Plan.Kind.CHILD_IN_NEED,
+                                  start_date=datetime.date(2026, 1, 5), contingency="", recorded_by=org.sam)
+    rows = {row["key"]["text"]: row for row in plan_summary_rows(plan)}
+    assert rows["Started"]["value"] == {"text": "5 January 2026"}
+    assert rows["Ended"]["value"] == {"text": "Not ended"}
+    assert rows["Ended"]["actions"]["items"][0]["text"] == "End the plan"
+    assert rows["Visits"]["value"] == {"html": MISSING}
+    assert rows["Visits"]["actions"]["items"][0]["visuallyHiddenText"] == "how often visits happen"
+    assert rows["Contingency"]["value"] == {"html": MISSING}
+    assert "Initial category of abuse" not in rows
+    plan.visit_interval_working_days, plan.end_date = 20, datetime.date(2026, 6, 1)
+    rows = {row["key"]["text"]: row for row in plan_summary_rows(plan)}
+    assert rows["Visits"]["value"] == {"text": "At least every 20 working days"}
+    assert rows["Ended"]["value"] == {"text": "1 June 2026"} and "actions" not in rows["Visits"]

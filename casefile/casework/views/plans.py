@@ -37,6 +37,7 @@ from casefile.casework.models import (
     PlanReview,
     Visit,
 )
+from casefile.casework.presenters import plan_summary_rows
 from casefile.casework.services import plans as services
 from casefile.core.forms import posted, save_or_show
 from casefile.core.presenters import govuk_date
@@ -118,7 +119,8 @@ def plan_page(request, person: Person, plan_id: int):
     core_group_actions = sorted((action for group in plan.core_groups.all() for action in group.actions.all()),
                                 key=lambda action: (action.due_date, action.pk))
     return render(request, "casework/plans/plan.html", {
-        "person": person, "plan": plan, "deadlines": deadlines_for_plan(plan, request=request),
+        "person": person, "plan": plan, "summary_rows": plan_summary_rows(plan),
+        "deadlines": deadlines_for_plan(plan, request=request),
         "warnings": action_warnings(plan), "core_group_actions": core_group_actions,
         "today": timezone.localdate(), "can_edit": policy.can_edit(request.user, person),
         "page_title": f"{plan.get_kind_display()}: {person.full_name}",
