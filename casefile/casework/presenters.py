@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.html import format_html
+from markupsafe import Markup
 
-from casefile.core.presenters import MISSING, govuk_date, or_missing, table_params, with_hint
+from casefile.core.presenters import MISSING, govuk_date, govuk_datetime, or_missing, table_params, with_hint, yes_no
 
 
 def caseload_weights_text(kinds, labels: dict, weights: dict) -> str:
@@ -93,3 +94,65 @@ def plan_summary_rows(plan) -> list[dict]:
     rows.append(_row("Contingency", or_missing(plan.contingency),
                      change=(change, "Change", "the contingency") if plan.is_open else None))
     return rows
+
+
+# The child's plans and conferences ------------------------------------------------------------------------
+
+OPEN_TAG = Markup('<strong class="govuk-tag govuk-tag--green">Open</strong>')
+
+
+def plans_table(person, plans) -> dict:
+    """The child's plans, latest first, each linking to its page, the open one tagged."""
+    return table_params(
+        caption=f"{person.first_name}’s plans, latest first", caption_classes="govuk-visually-hidden",
+        head=["Plan", "Started", "Ended"],
+        rows=[[format_html('<a class="govuk-link" href="{}">{}</a>{}',
+                           reverse("casework:plan", kwargs={"person_id": person.pk, "plan_id": plan.pk}),
+                           plan.get_kind_display(), format_html(" {}", OPEN_TAG) if plan.is_open else ""),
+               govuk_date(plan.start_date), govuk_date(plan.end_date) if plan.end_date else "Not ended"]
+              for plan in plans])
+
+
+def conference_decision(conference) -> str:
+    """'Child protection plan (neglect)', or missing when no decision is recorded."""
+    if not conference.decision:
+        return MISSING
+    category = f" ({conference.get_category_display().lower()})" if conference.category else ""
+    return f"{conference.get_decision_display()}{category}"
+
+
+def conferences_table(person, conferences) -> dict:
+    """The child's conferences, latest first, with the decision and the chair."""
+    return table_params(
+        caption=f"{person.first_name}’s child protection conferences, latest first",
+        caption_classes="govuk-visually-hidden", head=["Conference", "Date", "Decision", "Chair"],
+        rows=[[format_html('<a class="govuk-link" href="{}">{}</a>', reverse("casework:conference", kwargs={
+                   "person_id": person.pk, "conference_id": conference.pk}), conference.get_kind_display()),
+               govuk_date(conference.date), conference_decision(conference), conference.chair]
+              for conference in conferences])
+
+
+def _plan_paragraph(verb: str, person, plan_id: int) -> str:
+    url = reverse("casework:plan", kwargs={"person_id": person.pk, "plan_id": plan_id})
+    return format_html('<p class="govuk-body">{} the <a class="govuk-link" href="{}">child protection plan</a>.</p>',
+                       verb, url)
+
+
+def conference_summary_rows(conference, person, *, started, review, ended) -> list[dict]:
+    """What the conference decided, the plans it started, reviewed or ended, and who recorded it."""
+    plans = [*(_plan_paragraph("Started", person, plan.pk) for plan in started),
+             *([_plan_paragraph("Reviewed", person, review.plan_id)] if review else []),
+             *(_plan_paragraph("Ended", person, plan.pk) for plan in ended)]
+    enquiry = conference.enquiry
+    rows = [
+        _row("Section 47 enquiry", f"Started on {govuk_date(enquiry.strategy_discussion.date)}") if enquiry else None,
+        _row("Chair", str(conference.chair)),
+        _row("Decision", conference.get_decision_display() if conference.decision else MISSING),
+        _row("Category of abuse", conference.get_category_display()) if conference.category else None,
+        _row("Why", or_missing(conference.decision_rationale)),
+        _row("The plan", Markup("").join(plans)) if plans else None,
+        _row("Advocate offered", yes_no(conference.advocacy_offered)),
+        _row(f"How {person.first_name}’s views were brought", or_missing(conference.childs_views)),
+        _row("Recorded by", f"{conference.recorded_by} on {govuk_datetime(conference.recorded_at)}"),
+    ]
+    return [row for row in rows if row]

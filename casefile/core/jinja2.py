@@ -64,6 +64,7 @@ def environment(**options) -> Environment:
             "nhs_number": presenters.nhs_number,
             "or_missing": presenters.or_missing,
             "counted": presenters.counted,
+            "yes_no": presenters.yes_no,
         }
     )
     return env

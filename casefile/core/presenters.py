@@ -56,6 +56,15 @@ def or_missing(value) -> Markup | str:
     return escape(value)
 
 
+def yes_no(value: bool | None) -> Markup | str:
+    """An answer to a yes or no question, or missing when nobody answered it.
+
+    >>> yes_no(True), yes_no(False)
+    ('Yes', 'No')
+    """
+    return MISSING if value is None else ("Yes" if value else "No")
+
+
 def age_text(date_of_birth: datetime.date | None, today: datetime.date, date_of_death=None) -> str:
     """Age in years, or months for babies.
 

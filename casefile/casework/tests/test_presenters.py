@@ -13,7 +13,11 @@ from casefile.casework.presenters import (
     caseload_weights_text,
     caseloads_table,
     closed_days_table,
+    conference_decision,
+    conference_summary_rows,
+    conferences_table,
     plan_summary_rows,
+    plans_table,
 )
 from casefile.casework.testing import make_journey
 from casefile.core.presenters import MISSING, govuk_date
@@ -84,3 +88,31 @@ def test_a_child_in_need_plan_says_what_is_missing_and_offers_to_change_it(org, 
     rows = {row["key"]["text"]: row for row in plan_summary_rows(plan)}
     assert rows["Visits"]["value"] == {"text": "At least every 20 working days"}
     assert rows["Ended"]["value"] == {"text": "1 June 2026"} and "actions" not in rows["Visits"]
+
+
+@pytest.mark.django_db
+def test_the_overview_tables_tag_the_open_plan_and_say_each_conferences_decision(org, child):
+    journey = make_journey(child, worker=org.sam, manager=org.tess, chair=org.chris)
+    plans = plans_table(child, [journey.plan])
+    assert "Open</strong>" in plans["rows"][0][0]["html"] and plans["rows"][0][2] == {"text": "Not ended"}
+    decision = conferences_table(child, [journey.conference])["rows"][0][2]
+    assert decision == {"text": "Child protection plan (started or continued) (neglect)"}
+    journey.conference.decision = ""
+    assert conference_decision(journey.conference) is MISSING
+
+
+@pytest.mark.django_db
+def test_a_conference_summary_names_the_plan_it_started_and_leaves_out_what_does_not_apply(org, child):
+    journey = make_journey(child, worker=org.sam, manager=org.tess, chair=org.chris)
+    conference = journey.conference
+    rows = {row["key"]["text"]: row["value"] for row in conference_summary_rows(
+        conference, child, started=[journey.plan], review=None, ended=[])}
+    plan_url = reverse("casework:plan", kwargs={"person_id": child.pk, "plan_id": journey.plan.pk})
+    assert rows["The plan"]["html"] == (f'<p class="govuk-body">Started the <a class="govuk-link" href="{plan_url}">'
+                                        f'child protection plan</a>.</p>')
+    assert rows["Advocate offered"] == {"text": "Yes"}
+    assert rows[f"How {child.first_name}’s views were brought"] == {"html": MISSING}
+    assert rows["Section 47 enquiry"]["text"].startswith("Started on ")
+    rows = {row["key"]["text"] for row in conference_summary_rows(conference, child, started=[], review=None,
+                                                                   ended=[])}
+    assert "The plan" not in rows

@@ -37,7 +37,7 @@ from casefile.casework.models import (
     PlanReview,
     Visit,
 )
-from casefile.casework.presenters import plan_summary_rows
+from casefile.casework.presenters import conferences_table, plan_summary_rows, plans_table
 from casefile.casework.services import plans as services
 from casefile.core.forms import posted, save_or_show
 from casefile.core.presenters import govuk_date
@@ -76,6 +76,7 @@ def overview(request, person: Person):
     visits = list(Visit.objects.filter(child=person).select_related("worker").order_by("-date", "-pk"))
     return render(request, "casework/plans/overview.html", {
         "person": person, "plans": plans, "conferences": conferences, "visits": visits,
+        "plans_table": plans_table(person, plans), "conferences_table": conferences_table(person, conferences),
         "open_cp_plan": next((p for p in plans if p.is_open and p.kind == Plan.Kind.CHILD_PROTECTION), None),
         "open_cin_plan": next((p for p in plans if p.is_open and p.kind == Plan.Kind.CHILD_IN_NEED), None),
         "page_title": f"Plans, conferences and visits: {person.full_name}",

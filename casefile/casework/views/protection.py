@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from casefile.access.records import record_view
 from casefile.casework.forms.protection import ConferenceForm
 from casefile.casework.models import Conference, ConferenceParticipant, Plan, PlanReview, Section47Enquiry
+from casefile.casework.presenters import conference_summary_rows
 from casefile.casework.services import protection as services
 from casefile.casework.services.plans import open_plan, plan_actions
 from casefile.casework.views.plans import overview_url
@@ -103,9 +104,10 @@ def conference_page(request, person: Person, conference_id: int):
     review = PlanReview.objects.filter(conference=conference).select_related("plan").first()
     progress = list(review.progress.select_related("action").order_by("action__due_date", "action__pk")) \
         if review else []
+    started, ended = list(conference.plans_started.all()), list(conference.plans_ended.all())
     return render(request, "casework/protection/conference.html", {
         "person": person, "conference": conference, "review": review, "progress": progress,
-        "started": list(conference.plans_started.all()), "ended": list(conference.plans_ended.all()),
+        "summary_rows": conference_summary_rows(conference, person, started=started, review=review, ended=ended),
         "page_title": f"{conference.get_kind_display()} on {govuk_date(conference.date)}",
     })
 
