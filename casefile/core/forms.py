@@ -1,4 +1,5 @@
-"""Form fields shared by every app: the GOV.UK date input as a Django field."""
+"""Form fields shared by every app (the GOV.UK date input as a Django field), and save_or_show: the one way
+a page passes a form to a service and shows its refusal."""
 
 from __future__ import annotations
 
@@ -116,9 +117,19 @@ class GovukDateField(forms.Field):
 
 
 def show_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, or at the top."""
+    """Put a service's ValidationError on the form: on the field it names, or at the top.
+
+    Services key their messages by field. Where a service's field is shown on another box of the form (the
+    service's `received_at` is the form's `received_date`), the form says so in `service_fields`; a field mapped
+    to None, or one the form does not have, is shown at the top. Never match on a message's text.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    moved = getattr(form, "service_fields", {})
     for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+        target = moved.get(field, field)
+        form.add_error(target if target in form.fields else None, messages)
 
 
 def posted(request):
@@ -126,13 +137,38 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def save_or_show(request, form, save) -> bool:
-    """Call the service with the form's values; on refusal, put its messages on the form. Nothing half-saved."""
+class _Saved:
+    """What save_or_show returns when the service wrote but returned nothing: true, so `if save_or_show(...)`."""
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "SAVED"
+
+
+SAVED = _Saved()
+
+
+def save_or_show(request, form, save):
+    """The one way a page writes: call `save(form.cleaned_data)` (a service call) on a valid POST and return
+    what it returned, or None when the page should be shown again with the form's errors.
+
+    A service's refusal (a ValidationError keyed by field) goes onto the form; the service's transaction means
+    nothing is half-saved. A service that returns nothing gives SAVED, which is true, so a view may write
+    `if save_or_show(...)` or `created = save_or_show(...)`. A save must not return a false value such as 0 or
+    an empty list: it would read as "not saved" (a TypeError says so). Checks that apply to every write (a stale
+    edit, a repeated submit) belong here, once.
+    """
     if request.method != "POST" or not form.is_valid():
-        return False
+        return None
     try:
-        save(form.cleaned_data)
+        result = save(form.cleaned_data)
     except ValidationError as error:
         show_service_errors(form, error)
-        return False
-    return True
+        return None
+    if result is None:
+        return SAVED
+    if not result:
+        raise TypeError(f"save_or_show: the save returned {result!r}, which reads as 'not saved'")
+    return result

@@ -52,6 +52,7 @@ def environment(**options) -> Environment:
             "govuk_form_field": presenters.form_field_params,
             "govuk_error_summary_items": presenters.error_summary_items,
             "service_navigation": presenters.service_navigation,
+            "govuk_table": presenters.table_params,
             "sign_in_providers": sign_in_providers,
             "totp_required": totp_required,
         }
@@ -62,6 +63,8 @@ def environment(**options) -> Environment:
             "govuk_datetime": presenters.govuk_datetime,
             "nhs_number": presenters.nhs_number,
             "or_missing": presenters.or_missing,
+            "counted": presenters.counted,
+            "yes_no": presenters.yes_no,
         }
     )
     return env

@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from markupsafe import Markup, escape
 
 from casefile.core.forms import DATE_PARTS, lower_first
@@ -55,6 +56,15 @@ def or_missing(value) -> Markup | str:
     return escape(value)
 
 
+def yes_no(value: bool | None) -> Markup | str:
+    """An answer to a yes or no question, or missing when nobody answered it.
+
+    >>> yes_no(True), yes_no(False)
+    ('Yes', 'No')
+    """
+    return MISSING if value is None else ("Yes" if value else "No")
+
+
 def age_text(date_of_birth: datetime.date | None, today: datetime.date, date_of_death=None) -> str:
     """Age in years, or months for babies.
 
@@ -79,6 +89,49 @@ def age_text(date_of_birth: datetime.date | None, today: datetime.date, date_of_
 
 REQUIRED_MESSAGE = str(forms.Field.default_error_messages["required"])
 CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)
+
+
+def counted(number: int, singular: str, plural: str = "") -> str:
+    """A number with its noun, in the singular only for one.
+
+    >>> counted(1, "decision"), counted(3, "decision"), counted(2, "child", "children")
+    ('1 decision', '3 decisions', '2 children')
+    """
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def with_hint(text, hint) -> str:
+    """A table cell's text with a grey line under it (a role under a name, a time under a person)."""
+    return format_html('{}<span class="govuk-hint govuk-!-display-block govuk-!-margin-bottom-0">{}</span>', text, hint)
+
+
+def _cell(value, numeric: bool) -> dict:
+    """A govukTable cell: safe HTML (Markup, format_html) as HTML, anything else as text (which the macro
+    escapes); a dict is kept as it is."""
+    if isinstance(value, dict):
+        cell = dict(value)
+    elif hasattr(value, "__html__"):  # Markup, or Django's format_html
+        cell = {"html": value}
+    else:
+        cell = {"text": "" if value is None else str(value)}
+    if numeric:
+        cell.setdefault("format", "numeric")
+    return cell
+
+
+def table_params(*, head: list, rows: list[list], caption: str = "", id: str = "", first_cell_is_header: bool = False,
+                 numeric: tuple[int, ...] = (), caption_classes: str = "govuk-table__caption--m") -> dict:
+    """The parameters of govukTable (components/table.html) from column headings and rows of plain values.
+
+    `numeric` lists the columns (by position) whose numbers line up on the right; a caption only for screen
+    readers takes caption_classes="govuk-visually-hidden". A cell that is Markup is
+    shown as HTML, so a presenter builds links with format_html, which escapes what it is given."""
+    return {
+        "caption": caption, "captionClasses": caption_classes if caption else "",
+        "firstCellIsHeader": first_cell_is_header, "attributes": {"id": id} if id else {},
+        "head": [_cell(heading, index in numeric) for index, heading in enumerate(head)],
+        "rows": [[_cell(value, index in numeric) for index, value in enumerate(row)] for row in rows],
+    }
 
 
 def field_errors(bound_field) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
+from casefile.casework.chronology import ANALYSIS_MAX_LENGTH, EVENT_TYPES, Filters
 from casefile.core.forms import GovukDateField
-from casefile.people.chronology import ANALYSIS_MAX_LENGTH, EVENT_TYPES, Filters
 
 YES_NO = {"yes": True, "no": False}
 
@@ -16,7 +16,7 @@ class FilterForm(forms.Form):
 
     type = forms.MultipleChoiceField(
         label="Type of event", required=False, widget=forms.CheckboxSelectMultiple,
-        choices=list(EVENT_TYPES.items()), help_text="Leave all unticked to see every type",
+        choices=lambda: list(EVENT_TYPES.items()), help_text="Leave all unticked to see every type",
         error_messages={"invalid_choice": "Select the types of event from the list"},
     )
     date_from = GovukDateField(label="Date from", required=False)

@@ -22,15 +22,15 @@ from casefile.access import permissions, policy
 from casefile.access.records import reason_given_recently, record_view
 from casefile.audit.models import Action
 from casefile.audit.services import record
+from casefile.casework.chronology import Filters, chronology, find_entry
+from casefile.casework.chronology import entries as chronology_entries
+from casefile.casework.chronology import save_note as save_chronology_note
 from casefile.casework.deadlines import next_steps_context
 from casefile.casework.models import Allocation
 from casefile.core import presenters
-from casefile.core.forms import show_service_errors
+from casefile.core.forms import posted, save_or_show
 from casefile.core.pdf import pdf_response, render_pdf
 from casefile.people import services
-from casefile.people.chronology import Filters, chronology, find_entry
-from casefile.people.chronology import entries as chronology_entries
-from casefile.people.chronology import save_note as save_chronology_note
 from casefile.people.chronology_forms import ExportForm, FilterForm, NoteForm, filter_query
 from casefile.people.forms import (
     AddressForm,
@@ -134,15 +134,15 @@ def _entered(values: dict) -> dict:
 def create(request):
     if not permissions.may_create_person(request.user):
         raise PermissionDenied(services.CANNOT_CREATE)
-    form = NewPersonForm(request.POST or None)
-    if request.method != "POST" or not form.is_valid():
-        return _create_page(request, form)
+    form = NewPersonForm(posted(request))
+    page = save_or_show(request, form, lambda data: _create_or_check(request, form))
+    return page or _create_page(request, form)
+
+
+def _create_or_check(request, form: NewPersonForm):
+    """Create the person, or first ask whether they are one of the possible duplicates (the page that asks)."""
     new_person = {"disabilities": form.cleaned_data["disabilities"], "address": form.address(), **form.identity()}
-    try:
-        values = services.validate_new_person(**new_person)
-    except ValidationError as error:
-        show_service_errors(form, error)
-        return _create_page(request, form)
+    values = services.validate_new_person(**new_person)
     duplicates = possible_duplicates(request.user, facts_for_entry(values))
     if not duplicates:
         person = services.create_person(actor=request.user, request=request, **new_person)
@@ -295,7 +295,7 @@ def chronology_note(request, person: Person):
     back = _chronology_url(person, filter_query(request.GET), entry.event.anchor)
     form = NoteForm(request.POST or None, significant=entry.significant,
                     initial={"analysis": entry.analysis})
-    if _save_or_show(request, form, lambda data: save_chronology_note(
+    if save_or_show(request, form, lambda data: save_chronology_note(
             actor=request.user, request=request, child=person, event_key=entry.event.key,
             significant=data["significant"], analysis=data["analysis"])):
         return redirect(back)
@@ -370,18 +370,6 @@ def merged_records(request, person: Person):
 # Changing a record ---------------------------------------------------------------------------------------
 
 
-def _save_or_show(request, form, save):
-    """Call the service with the form's values; on refusal, put the messages on the form."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as error:
-        show_service_errors(form, error)
-        return False
-    return True
-
-
 def _form_page(request, person: Person, form, *, title: str, template: str = "people/form.html", **extra):
     return render(request, template, {"person": person, "form": form, "page_title": title, **extra})
 
@@ -390,7 +378,7 @@ def _form_page(request, person: Person, form, *, title: str, template: str = "pe
 def edit(request, person: Person):
     initial = {name: getattr(person, name) for name in services.IDENTITY_FIELDS}
     form = EditPersonForm(request.POST or None, initial=initial)
-    if _save_or_show(request, form, lambda data: services.update_person(
+    if save_or_show(request, form, lambda data: services.update_person(
             actor=request.user, request=request, person=person, **form.identity())):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Change identity details", submit="Save changes")
@@ -399,7 +387,7 @@ def edit(request, person: Person):
 @record_view(edit=True)
 def add_alias(request, person: Person):
     form = AliasForm(request.POST or None)
-    if _save_or_show(request, form, lambda data: services.add_alias(
+    if save_or_show(request, form, lambda data: services.add_alias(
             actor=request.user, request=request, person=person, **data)):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Add another name", submit="Add name")
@@ -408,7 +396,7 @@ def add_alias(request, person: Person):
 @record_view(edit=True)
 def add_address(request, person: Person):
     form = AddressForm(request.POST or None)
-    if _save_or_show(request, form, lambda data: services.add_address(
+    if save_or_show(request, form, lambda data: services.add_address(
             actor=request.user, request=request, person=person, **data)):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Add an address", submit="Add address")
@@ -418,7 +406,7 @@ def add_address(request, person: Person):
 def set_disabilities(request, person: Person):
     form = DisabilitiesForm(request.POST or None,
                             initial={"disabilities": [row.code for row in person.disabilities.all()]})
-    if _save_or_show(request, form, lambda data: services.set_disabilities(
+    if save_or_show(request, form, lambda data: services.set_disabilities(
             actor=request.user, request=request, person=person, disability_codes=data["disabilities"])):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Disabilities", submit="Save disabilities")
@@ -440,7 +428,7 @@ def add_relationship(request, person: Person):
                                   kind=data["kind"], parental_responsibility=data["parental_responsibility"],
                                   start_date=data["start_date"])
 
-    if _save_or_show(request, form, save):
+    if save_or_show(request, form, save):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Add a relationship", template="people/pick_person.html",
                       query=query, results=results, picker="relative", submit="Add relationship",
@@ -467,7 +455,7 @@ def add_to_household(request, person: Person):
             services.add_household_member(actor=request.user, request=request, household=household, person=person,
                                           start_date=data["start_date"])
 
-    if _save_or_show(request, form, save):
+    if save_or_show(request, form, save):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Add to a household", submit="Add to household")
 
@@ -490,7 +478,7 @@ def merge(request, person: Person):
         services.merge_people(actor=request.user, request=request, kept=person, merged=duplicate,
                               reason=data["reason"])
 
-    if _save_or_show(request, form, save):
+    if save_or_show(request, form, save):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Merge a duplicate record into this one",
                       template="people/pick_person.html", query=query, results=results, picker="merged",
@@ -516,6 +504,6 @@ def unmerge(request, person: Person):
             raise ValidationError({"merged": ["Choose the record to separate"]})
         services.unmerge_people(actor=request.user, request=request, merged=chosen, reason=data["reason"])
 
-    if _save_or_show(request, form, save):
+    if save_or_show(request, form, save):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Separate merged records", submit="Separate records")

@@ -7,7 +7,7 @@ children waiting for a worker and of caseloads are not about one child, so each 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -22,22 +22,11 @@ from casefile.casework.calendar import upcoming_closed_days
 from casefile.casework.deadlines import deadlines_for_children, next_due, overdue_count
 from casefile.casework.forms.allocation import AllocationForm, NonWorkingDayForm
 from casefile.casework.models import Allocation
+from casefile.casework.presenters import caseload_weights_text, caseloads_table, closed_days_table
 from casefile.casework.services import allocation as services
-from casefile.core.forms import show_service_errors
+from casefile.core.forms import save_or_show
 from casefile.core.presenters import govuk_date
 from casefile.people.models import Person
-
-
-def _save_or_show(request, form, save) -> bool:
-    """Call the service with the form's values; on refusal, put its messages on the form. Nothing half-saved."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form.cleaned_data)
-    except ValidationError as error:
-        show_service_errors(form, error)
-        return False
-    return True
 
 
 @record_view(edit=True)
@@ -49,13 +38,10 @@ def allocation(request, person: Person):
     form = AllocationForm(request.POST or None, workers=workers, loads=loads.caseloads(workers))
     chosen = {worker.pk: worker for worker in workers}
 
-    def save(data):
-        services.allocate(actor=request.user, request=request, child=person, worker=chosen.get(data["worker"]),
-                          reason=data["reason"])
-
-    if _save_or_show(request, form, save):
-        worker = Allocation.objects.get(child=person, end_date__isnull=True).worker
-        messages.success(request, f"{person.display_name}'s case is now allocated to {worker}")
+    allocated = save_or_show(request, form, lambda data: services.allocate(
+        actor=request.user, request=request, child=person, worker=chosen.get(data["worker"]), reason=data["reason"]))
+    if allocated:
+        messages.success(request, f"{person.display_name}'s case is now allocated to {allocated.worker}")
         return redirect("people:record", person_id=person.pk)
     history = Allocation.objects.filter(child=person).select_related("worker", "team", "allocated_by").order_by(
         "-start_date", "-pk")
@@ -94,9 +80,11 @@ def caseloads(request, team_id: int):
     deadlines = deadlines_for_children([c for load in team_loads.values() for c in load.child_ids], request=request)
     for load in team_loads.values():
         load.overdue = sum(overdue_count(deadlines[child_id]) for child_id in load.child_ids)
+    rows = [team_loads[member.pk] for member in members]
     return render(request, "casework/allocation/caseloads.html", {
-        "team": team, "loads": [team_loads[member.pk] for member in members], "weights": loads.caseload_weights(),
-        "labels": loads.WORK_LABELS, "kinds": loads.WORK_KINDS, "page_title": f"Caseloads: {team.name}",
+        "team": team, "loads": rows, "caseloads_table": caseloads_table(rows, loads.WORK_KINDS, loads.WORK_LABELS),
+        "weights_text": caseload_weights_text(loads.WORK_KINDS, loads.WORK_LABELS, loads.caseload_weights()),
+        "page_title": f"Caseloads: {team.name}",
     })
 
 
@@ -105,13 +93,13 @@ def non_working_days(request):
     if not permissions.may_change_calendar(request.user):
         raise PermissionDenied("Only administrators may change the working calendar")
     form = NonWorkingDayForm(request.POST or None)
-    if _save_or_show(request, form, lambda data: services.add_non_working_day(
+    if save_or_show(request, form, lambda data: services.add_non_working_day(
             actor=request.user, request=request, date=data["date"], description=data["description"])):
         messages.success(request, f"{govuk_date(form.cleaned_data['date'])} is now a non-working day: due dates "
                                   f"that counted it have moved")
         return redirect("casework:non_working_days")
     return render(request, "casework/calendar/non_working_days.html", {
-        "form": form, "days": upcoming_closed_days(timezone.localdate()),
+        "form": form, "closed_days_table": closed_days_table(upcoming_closed_days(timezone.localdate())),
         "page_title": "Non-working days",
     })
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.forms import Form
 from django.http import Http404
@@ -113,13 +112,13 @@ def episode_list(request, person: Person):
 @record_view(edit=True)
 def record_referral(request, person: Person):
     form = forms.ReferralForm(request.POST or None)
-    created = {}
 
     def save(data):
-        created["episode"] = services.record_referral(actor=request.user, request=request, child=person, **data)
+        return services.record_referral(actor=request.user, request=request, child=person, **data)
 
-    if save_or_show(request, form, save):
-        return redirect(_episode_url(created["episode"]))
+    episode = save_or_show(request, form, save)
+    if episode:
+        return redirect(_episode_url(episode))
     return _form_page(request, person, form, title="Record a referral", submit="Record the referral",
                       back=_url("episodes", person))
 
@@ -127,14 +126,14 @@ def record_referral(request, person: Person):
 @record_view(edit=True)
 def step_up(request, person: Person):
     form = forms.StepUpForm(request.POST or None)
-    created = {}
 
     def save(data):
-        created["episode"] = services.record_referral(actor=request.user, request=request, child=person,
-                                                      referral_source=codes.STEP_UP_FROM_EARLY_HELP, **data)
+        return services.record_referral(actor=request.user, request=request, child=person,
+                                        referral_source=codes.STEP_UP_FROM_EARLY_HELP, **data)
 
-    if save_or_show(request, form, save):
-        return redirect(_episode_url(created["episode"]))
+    episode = save_or_show(request, form, save)
+    if episode:
+        return redirect(_episode_url(episode))
     return _form_page(request, person, form, title="Record a step-up from early help", submit="Record the step-up",
                       back=_url("episodes", person),
                       intro="This records a referral from early help (census source 5D) and the step-up together.")
@@ -324,14 +323,13 @@ def episode_page(request, person: Person, episode_id: int):
 def start_assessment(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.StartAssessmentForm(request.POST or None)
-    created = {}
 
     def save(data):
-        created["assessment"] = services.start_assessment(actor=request.user, request=request, episode=episode,
-                                                          **data)
+        return services.start_assessment(actor=request.user, request=request, episode=episode, **data)
 
-    if save_or_show(request, form, save):
-        return redirect(_assessment_url(created["assessment"], person))
+    assessment = save_or_show(request, form, save)
+    if assessment:
+        return redirect(_assessment_url(assessment, person))
     return _form_page(request, person, form, title="Start the single assessment", submit="Start the assessment",
                       back=_episode_url(episode))
 
@@ -473,10 +471,10 @@ def remove_assessment_adult(request, person: Person, assessment_id: int):
         return redirect(_url("assessment_adults", person, assessment_id=assessment.pk))
     adult_id = request.POST.get("adult", "")
     adult = get_object_or_404(AssessmentAdult, pk=int(adult_id) if adult_id.isdigit() else 0, assessment=assessment)
-    try:
-        services.remove_assessment_adult(actor=request.user, request=request, adult=adult)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    form = Form(request.POST)  # a button: no fields, but a refusal still comes back on the form
+    if not save_or_show(request, form, lambda data: services.remove_assessment_adult(
+            actor=request.user, request=request, adult=adult)):
+        messages.error(request, " ".join(form.non_field_errors()))
     return redirect(_url("assessment_adults", person, assessment_id=assessment.pk))
 
 
@@ -529,16 +527,16 @@ def return_assessment(request, person: Person, assessment_id: int):
 def record_strategy_discussion(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.StrategyDiscussionForm(request.POST or None, initial={"kind": StrategyDiscussion.Kind.DISCUSSION})
-    created = {}
 
     def save(data):
-        created["discussion"] = services.record_strategy_discussion(
+        return services.record_strategy_discussion(
             actor=request.user, request=request, episode=episode, participants=form.participants(),
             **{name: data[name] for name in ("kind", "date", "chaired_by", "reason", "decision",
                                              "decision_rationale")})
 
-    if save_or_show(request, form, save):
-        return redirect(_url("strategy_discussion", person, strategy_discussion_id=created["discussion"].pk))
+    discussion = save_or_show(request, form, save)
+    if discussion:
+        return redirect(_url("strategy_discussion", person, strategy_discussion_id=discussion.pk))
     return _page(request, "strategy_form.html", person, form=form, back_url=_episode_url(episode),
                  page_title="Record a strategy discussion")
 

@@ -37,6 +37,7 @@ from casefile.casework.models import (
     PlanReview,
     Visit,
 )
+from casefile.casework.presenters import conferences_table, plan_summary_rows, plans_table
 from casefile.casework.services import plans as services
 from casefile.core.forms import posted, save_or_show
 from casefile.core.presenters import govuk_date
@@ -75,6 +76,7 @@ def overview(request, person: Person):
     visits = list(Visit.objects.filter(child=person).select_related("worker").order_by("-date", "-pk"))
     return render(request, "casework/plans/overview.html", {
         "person": person, "plans": plans, "conferences": conferences, "visits": visits,
+        "plans_table": plans_table(person, plans), "conferences_table": conferences_table(person, conferences),
         "open_cp_plan": next((p for p in plans if p.is_open and p.kind == Plan.Kind.CHILD_PROTECTION), None),
         "open_cin_plan": next((p for p in plans if p.is_open and p.kind == Plan.Kind.CHILD_IN_NEED), None),
         "page_title": f"Plans, conferences and visits: {person.full_name}",
@@ -118,7 +120,8 @@ def plan_page(request, person: Person, plan_id: int):
     core_group_actions = sorted((action for group in plan.core_groups.all() for action in group.actions.all()),
                                 key=lambda action: (action.due_date, action.pk))
     return render(request, "casework/plans/plan.html", {
-        "person": person, "plan": plan, "deadlines": deadlines_for_plan(plan, request=request),
+        "person": person, "plan": plan, "summary_rows": plan_summary_rows(plan),
+        "deadlines": deadlines_for_plan(plan, request=request),
         "warnings": action_warnings(plan), "core_group_actions": core_group_actions,
         "today": timezone.localdate(), "can_edit": policy.can_edit(request.user, person),
         "page_title": f"{plan.get_kind_display()}: {person.full_name}",
@@ -128,13 +131,13 @@ def plan_page(request, person: Person, plan_id: int):
 @record_view(edit=True)
 def start_cin_plan(request, person: Person):
     form = CinPlanForm(posted(request))
-    created = {}
 
     def save(data):
-        created["plan"] = services.start_cin_plan(actor=request.user, request=request, child=person, **data)
+        return services.start_cin_plan(actor=request.user, request=request, child=person, **data)
 
-    if save_or_show(request, form, save):
-        return redirect(plan_url(created["plan"]))
+    plan = save_or_show(request, form, save)
+    if plan:
+        return redirect(plan_url(plan))
     return _form_page(request, person, form, title="Start a child in need plan", submit="Start the plan",
                       back=overview_url(person),
                       intro="Then add the plan’s outcomes and actions on the plan’s page.")
@@ -173,14 +176,14 @@ def end_plan(request, person: Person, plan_id: int):
 def add_outcome(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
     form = OutcomeForm(posted(request))
-    created = {}
 
     def save(data):
-        created["outcome"] = services.add_outcome(actor=request.user, request=request, plan=plan, **data)
+        return services.add_outcome(actor=request.user, request=request, plan=plan, **data)
 
-    if save_or_show(request, form, save):
+    outcome = save_or_show(request, form, save)
+    if outcome:
         return redirect(reverse("casework:add_action", kwargs={
-            "person_id": person.pk, "plan_id": plan.pk, "outcome_id": created["outcome"].pk}))
+            "person_id": person.pk, "plan_id": plan.pk, "outcome_id": outcome.pk}))
     return _form_page(request, person, form, title="Add an outcome for the child", submit="Add the outcome",
                       back=plan_url(plan))
 
@@ -216,16 +219,15 @@ def change_action(request, person: Person, plan_id: int, action_id: int):
 def record_review(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
     form = ReviewForm(posted(request), actions=services.plan_actions(plan))
-    created = {}
 
     def save(data):
-        created["review"] = services.record_review(actor=request.user, request=request, plan=plan,
-                                                   date=data["date"], summary=data["summary"],
-                                                   progress=form.progress())
+        return services.record_review(actor=request.user, request=request, plan=plan, date=data["date"],
+                                      summary=data["summary"], progress=form.progress())
 
-    if save_or_show(request, form, save):
+    review = save_or_show(request, form, save)
+    if review:
         return redirect(reverse("casework:review", kwargs={
-            "person_id": person.pk, "plan_id": plan.pk, "review_id": created["review"].pk}))
+            "person_id": person.pk, "plan_id": plan.pk, "review_id": review.pk}))
     return render(request, "casework/plans/review_form.html", {
         "person": person, "plan": plan, "form": form, "back": plan_url(plan),
         "page_title": "Record a review meeting",
@@ -281,13 +283,12 @@ def record_visit(request, person: Person):
     kind = {Plan.Kind.CHILD_PROTECTION: Visit.Kind.CHILD_PROTECTION,
             Plan.Kind.CHILD_IN_NEED: Visit.Kind.CHILD_IN_NEED}.get(plan.kind if plan else None)
     form = VisitForm(posted(request), child=person, initial={"kind": kind})
-    created = {}
 
     def save(data):
-        created["visit"] = services.record_visit(actor=request.user, request=request, child=person, **data)
+        return services.record_visit(actor=request.user, request=request, child=person, **data)
 
-    if save_or_show(request, form, save):
-        visit = created["visit"]
+    visit = save_or_show(request, form, save)
+    if visit:
         return redirect(plan_url(visit.plan) if visit.plan else reverse(
             "casework:visit", kwargs={"person_id": person.pk, "visit_id": visit.pk}))
     return _form_page(request, person, form, title="Record a visit", submit="Save the visit",

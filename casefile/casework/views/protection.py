@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from casefile.access.records import record_view
 from casefile.casework.forms.protection import ConferenceForm
 from casefile.casework.models import Conference, ConferenceParticipant, Plan, PlanReview, Section47Enquiry
+from casefile.casework.presenters import conference_summary_rows
 from casefile.casework.services import protection as services
 from casefile.casework.services.plans import open_plan, plan_actions
 from casefile.casework.views.plans import overview_url
@@ -59,18 +60,18 @@ def _record(request, person: Person, kind: str):
     chairs = list(services.chairs())
     form = ConferenceForm(posted(request), kind=kind, child=person, invitees=services.people_to_invite(person),
                           chairs=chairs, enquiries=enquiries, actions=plan_actions(plan) if plan else [])
-    created = {}
 
     def save(data):
         enquiry = (Section47Enquiry.objects.filter(pk=data["enquiry"], episode__child=person).first()
                    if data.get("enquiry") else None)
-        created["conference"] = services.record_conference(
+        return services.record_conference(
             actor=request.user, request=request, child=person, kind=kind,
             chair=next((chair for chair in chairs if chair.pk == data["chair"]), None), enquiry=enquiry,
             **form.service_values())
 
-    if save_or_show(request, form, save):
-        return redirect(conference_url(created["conference"]))
+    conference = save_or_show(request, form, save)
+    if conference:
+        return redirect(conference_url(conference))
     return render(request, "casework/protection/conference_form.html", {
         "person": person, "form": form, "kind": kind, "plan": plan, "enquiries": enquiries,
         "back": reverse("casework:record_conference", kwargs={"person_id": person.pk}),
@@ -103,9 +104,10 @@ def conference_page(request, person: Person, conference_id: int):
     review = PlanReview.objects.filter(conference=conference).select_related("plan").first()
     progress = list(review.progress.select_related("action").order_by("action__due_date", "action__pk")) \
         if review else []
+    started, ended = list(conference.plans_started.all()), list(conference.plans_ended.all())
     return render(request, "casework/protection/conference.html", {
         "person": person, "conference": conference, "review": review, "progress": progress,
-        "started": list(conference.plans_started.all()), "ended": list(conference.plans_ended.all()),
+        "summary_rows": conference_summary_rows(conference, person, started=started, review=review, ended=ended),
         "page_title": f"{conference.get_kind_display()} on {govuk_date(conference.date)}",
     })
 

@@ -17,6 +17,7 @@ from casefile.access.policy import works_at_front_door
 from casefile.accounts.models import User
 from casefile.core.forms import GovukDateField
 from casefile.frontdoor.models import CheckAgency, Consent, RagRating
+from casefile.frontdoor.services.contacts import role_field
 from casefile.people.forms import CodeChoiceField
 from casefile.people.models import Household, Person
 from casefile.rules import codes
@@ -77,6 +78,8 @@ CONSENT_CHOICES = Consent.choices
 class ContactForm(forms.Form):
     """Step 2: the details of the contact. One role box per adult is added for the adults chosen."""
 
+    # The service checks one moment, received_at: its messages belong on the date box.
+    service_fields = {"received_at": "received_date"}
     received_date = GovukDateField(label="Date received", required=False)
     received_time = forms.CharField(label="Time received", required=False, help_text="For example, 14:30 or 2:30pm")
     source = CodeChoiceField(label="Who made the contact?", required=False,
@@ -116,7 +119,7 @@ class ContactForm(forms.Form):
         if not households:
             del self.fields["household"]
         for adult in self.adults:
-            self.fields[f"role_{adult.pk}"] = forms.CharField(
+            self.fields[role_field(adult)] = forms.CharField(
                 label=f"How is {adult.full_name} involved?", required=False,
                 help_text="For example ‘mother’, ‘victim’ or ‘alleged perpetrator’")
 
@@ -133,7 +136,7 @@ class ContactForm(forms.Form):
         values = {name: data.get(name) or "" for name in names}
         values["received_at"] = data.get("received_at")
         values["household"] = self.households.get(data.get("household"))
-        values["adults"] = [(adult, data.get(f"role_{adult.pk}") or "") for adult in self.adults]
+        values["adults"] = [(adult, data.get(role_field(adult)) or "") for adult in self.adults]
         return values
 
 
@@ -173,6 +176,7 @@ class CheckForm(forms.Form):
 
 class CheckResponseForm(forms.Form):
     response = _text("What the agency said", "Or that it holds no information", rows=True)
+    service_fields = {"responded_at": "responded_date"}
     responded_date = GovukDateField(label="Date the agency answered", required=False)
     responded_time = forms.CharField(label="Time the agency answered", required=False,
                                      help_text="For example, 14:30 or 2:30pm")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from casefile.frontdoor.models import DecisionOutcome, RagRating
+from casefile.frontdoor.models import DecisionOutcome, ImportBatch, NotificationPerson, RagRating
 from casefile.frontdoor.standards import front_door_settings
 from casefile.rules.police_notifications import MAX_BYTES
 
@@ -20,6 +20,18 @@ class UploadForm(forms.Form):
         if not upload:
             raise forms.ValidationError("Select the police notifications file")
         return upload
+
+
+class ResolutionsForm(forms.Form):
+    """Confirming a batch: for each possible match, person_<id> is a record's id or "new". Unanswered ones are left
+    to the service, which names each in its refusal under the same key."""
+
+    def __init__(self, *args, batch: ImportBatch, **kwargs):
+        super().__init__(*args, **kwargs)
+        possible = NotificationPerson.objects.filter(notification__batch=batch,
+                                                     match=NotificationPerson.Match.POSSIBLE)
+        for entry_id in possible.values_list("pk", flat=True):
+            self.fields[f"person_{entry_id}"] = forms.CharField(required=False)
 
 
 class QueueFilterForm(forms.Form):

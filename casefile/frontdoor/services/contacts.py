@@ -44,6 +44,11 @@ def _check_consent(errors: Errors, values: dict) -> None:
             errors.add(f"{field}_reason", f"Enter why {what} was {label}")
 
 
+def role_field(adult: Person) -> str:
+    """The key a missing role is reported under: the form's box for that adult's role has the same name."""
+    return f"role_{adult.pk}"
+
+
 def _check_people(errors: Errors, children: Sequence[Person], adults: Sequence[tuple[Person, str]]) -> None:
     if not children:
         errors.add("children", "Add at least one child the contact is about")
@@ -56,7 +61,8 @@ def _check_people(errors: Errors, children: Sequence[Person], adults: Sequence[t
         if adult.kind != Person.Kind.ADULT:
             errors.add("adults", f"{adult} is a child: add them as a child the contact is about")
         if not _text(role):
-            errors.add("adults", f"Enter how {adult} is involved, for example ‘mother’ or ‘alleged perpetrator’")
+            errors.add(role_field(adult),
+                       f"Enter how {adult} is involved, for example ‘mother’ or ‘alleged perpetrator’")
 
 
 def record_contact(*, actor: User, request=None, received_at: datetime.datetime | None, source: str,

@@ -171,3 +171,15 @@ def test_a_mistyped_email_and_a_missing_summary_are_shown_together(client, org, 
         assert f'href="#id_{field}' in summary, field
     assert "#id_received_date" not in summary  # the time is already questioned: no second message about the moment
     assert not Contact.objects.exists()
+
+
+def test_a_missing_role_is_shown_on_that_adults_box_even_when_two_adults_share_a_name(client, org, child):
+    """The service keys the message by the adult's role box; nothing matches on the message's words."""
+    first, second = make_adult(), make_adult()
+    assert str(first) == str(second)
+    client.force_login(org.fran)
+    response = client.post(details_url(child, adults=[first, second]), form_data(**{f"role_{first.pk}": "mother"}))
+    page = response.content.decode()
+    assert f'href="#id_role_{second.pk}"' in page and f'href="#id_role_{first.pk}"' not in page
+    assert page.count(f"Enter how {second} is involved") == 2  # the summary and the box
+    assert not Contact.objects.exists()

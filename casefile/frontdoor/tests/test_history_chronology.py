@@ -6,10 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from casefile.casework.chronology import chronology
 from casefile.frontdoor.models import Handover, ImportBatch, NotificationPerson, PoliceNotification, ReferrerLetter
 from casefile.frontdoor.services import decisions
 from casefile.frontdoor.testing import decide, make_contact
-from casefile.people.chronology import chronology
 from casefile.testing import make_child
 
 

@@ -23,11 +23,12 @@ from django.views.decorators.http import require_POST
 from casefile.access import permissions, policy
 from casefile.casework.calendar import working_calendar
 from casefile.casework.deadlines import STATE_LABELS, STATE_TAGS
-from casefile.core.forms import show_service_errors
+from casefile.core.forms import save_or_show, show_service_errors
 from casefile.frontdoor.access import contact_for, front_door_view, visible_child
 from casefile.frontdoor.forms import contacts as forms
 from casefile.frontdoor.history import history_for
 from casefile.frontdoor.models import AgencyCheck, Contact, ContactChild, PoliceNotification
+from casefile.frontdoor.presenters import outstanding_checks_table
 from casefile.frontdoor.services import checks as check_services
 from casefile.frontdoor.services import contacts as services
 from casefile.frontdoor.services.decisions import decision_status
@@ -35,17 +36,6 @@ from casefile.frontdoor.standards import front_door_settings
 from casefile.people.models import Household, Person
 from casefile.people.search import Criteria, search_people
 from casefile.rules.front_door import Rag, Waiting, waiting
-
-# Service fields that are shown on other boxes of these forms.
-FIELD_FOR = {"received_at": "received_date", "responded_at": "responded_date", "children": None, "adults": None}
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    remapped: dict[str, list[str]] = {}
-    for field, field_messages in error.message_dict.items():
-        target = FIELD_FOR.get(field, field)
-        remapped.setdefault(target if target in form.fields else "__all__", []).extend(field_messages)
-    show_service_errors(form, ValidationError(remapped))
 
 
 def _contact_url(contact: Contact) -> str:
@@ -126,16 +116,7 @@ def contact_new(request):
     })
 
 
-def _roles_on_their_boxes(error: ValidationError, adults: list[Person]) -> ValidationError:
-    """The service names a missing role by the adult; put it on that adult's role box."""
-    by_field = dict(error.message_dict)
-    for message in by_field.pop("adults", []):
-        adult = next((adult for adult in adults if message.startswith(f"Enter how {adult} ")), None)
-        by_field.setdefault(f"role_{adult.pk}" if adult else "adults", []).append(message)
-    return ValidationError(by_field)
-
-
-def _show_remaining_problems(form, children: list[Person], adults: list[Person]) -> None:
+def _show_remaining_problems(form, children: list[Person]) -> None:
     """The form's own checks failed (a mistyped time or email): add what the service would also refuse, so every
     problem shows at once. A field the form already questions is left with its own message."""
     problems = services.contact_problems(children=children, **form.values())
@@ -144,9 +125,8 @@ def _show_remaining_problems(form, children: list[Person], adults: list[Person])
     questioned = set(form.errors)
     if questioned & {"received_date", "received_time"}:
         questioned.add("received_at")
-    _show_errors(form, ValidationError({field: found for field, found in
-                                        _roles_on_their_boxes(problems, adults).message_dict.items()
-                                        if field not in questioned}))
+    show_service_errors(form, ValidationError({field: found for field, found in problems.message_dict.items()
+                                               if field not in questioned}))
 
 
 def _details(request, children: list[Person], adults: list[Person]):
@@ -154,17 +134,14 @@ def _details(request, children: list[Person], adults: list[Person]):
     now = timezone.localtime()
     initial = {"received_date": now.date(), "received_time": f"{now:%H:%M}"}
     form = forms.ContactForm(request.POST or None, initial=initial, adults=adults, households=households)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact = services.record_contact(actor=request.user, request=request, children=children,
-                                              **form.values())
-        except ValidationError as error:
-            _show_errors(form, _roles_on_their_boxes(error, adults))
-        else:
-            messages.success(request, "Contact recorded")
-            return redirect(_contact_url(contact))
-    elif request.method == "POST":
-        _show_remaining_problems(form, children, adults)
+    own_checks_failed = request.method == "POST" and not form.is_valid()
+    contact = save_or_show(request, form, lambda data: services.record_contact(
+        actor=request.user, request=request, children=children, **form.values()))
+    if contact:
+        messages.success(request, "Contact recorded")
+        return redirect(_contact_url(contact))
+    if own_checks_failed:
+        _show_remaining_problems(form, children)
     base = reverse("frontdoor:contact_new")
     return render(request, "frontdoor/contacts/new.html", {
         "form": form, "children": children, "adults": adults,
@@ -266,15 +243,10 @@ def contact_page(request, contact_id: int):
 def contact_rag(request, contact_id: int):
     contact = contact_for(request, contact_id, edit=True)
     form = forms.RagForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_rag(actor=request.user, request=request, contact=contact, rag=form.cleaned_data["rag"] or "",
-                             reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "RAG rating saved")
-            return redirect(_contact_url(contact))
+    if save_or_show(request, form, lambda data: services.set_rag(
+            actor=request.user, request=request, contact=contact, rag=data["rag"] or "", reason=data["reason"])):
+        messages.success(request, "RAG rating saved")
+        return redirect(_contact_url(contact))
     contact.refresh_from_db(fields=["rag"])
     return _contact_page(request, contact, rag_form=form, status=400)
 
@@ -288,19 +260,17 @@ def contact_holder(request, contact_id: int):
     if "take" in data:
         data["holder"] = str(request.user.pk)
     form = forms.HolderForm(data, staff=staff)
-    if form.is_valid():
-        holder = form.chosen()
-        if form.cleaned_data.get("holder") and holder is None:
-            form.add_error("holder", "Select someone who works at the front door")
-        else:
-            try:
-                services.set_holder(actor=request.user, request=request, contact=contact, holder=holder)
-            except ValidationError as error:
-                _show_errors(form, error)
-            else:
-                messages.success(request, f"{holder} now has the contact" if holder
-                                 else "The contact is back in the front-door tray")
-                return redirect(_contact_url(contact))
+    holder = form.chosen() if form.is_valid() else None
+
+    def save(data):
+        if data.get("holder") and holder is None:
+            raise ValidationError({"holder": "Select someone who works at the front door"})
+        services.set_holder(actor=request.user, request=request, contact=contact, holder=holder)
+
+    if save_or_show(request, form, save):
+        messages.success(request, f"{holder} now has the contact" if holder
+                         else "The contact is back in the front-door tray")
+        return redirect(_contact_url(contact))
     return _contact_page(request, contact, holder_form=form, status=400)
 
 
@@ -311,14 +281,10 @@ def contact_holder(request, contact_id: int):
 def check_new(request, contact_id: int):
     contact = contact_for(request, contact_id, edit=request.method == "POST")
     form = forms.CheckForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check_services.request_check(actor=request.user, request=request, contact=contact, **form.cleaned_data)
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Check requested")
-            return redirect(_contact_url(contact))
+    if save_or_show(request, form, lambda data: check_services.request_check(
+            actor=request.user, request=request, contact=contact, **data)):
+        messages.success(request, "Check requested")
+        return redirect(_contact_url(contact))
     return render(request, "frontdoor/contacts/check_form.html", {
         "form": form, "contact": contact, "back_url": _contact_url(contact), "submit": "Request the check",
         "page_title": "Request a multi-agency check", "navigation_active": "front_door",
@@ -338,16 +304,11 @@ def check_response(request, check_id: int):
     now = timezone.localtime()
     form = forms.CheckResponseForm(request.POST or None,
                                    initial={"responded_date": now.date(), "responded_time": f"{now:%H:%M}"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            check_services.record_response(actor=request.user, request=request, check=check,
-                                           response=form.cleaned_data["response"],
-                                           responded_at=form.cleaned_data["responded_at"])
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            messages.success(request, "Response recorded")
-            return redirect(_contact_url(check.contact))
+    if save_or_show(request, form, lambda data: check_services.record_response(
+            actor=request.user, request=request, check=check, response=data["response"],
+            responded_at=data["responded_at"])):
+        messages.success(request, "Response recorded")
+        return redirect(_contact_url(check.contact))
     return render(request, "frontdoor/contacts/check_form.html", {
         "form": form, "contact": check.contact, "check": check, "back_url": _contact_url(check.contact),
         "submit": "Save the response", "page_title": f"Record the {check.get_agency_display().lower()} response",
@@ -381,7 +342,8 @@ def checks_outstanding(request):
         url=reverse("frontdoor:check_response", kwargs={"check_id": row.pk}),
         contact_url=_contact_url(row.contact)) for row in rows]
     return render(request, "frontdoor/contacts/checks_outstanding.html", {
-        "checks": checks, "page_title": "Multi-agency checks waiting for an answer", "navigation_active": "front_door",
+        "checks": checks, "checks_table": outstanding_checks_table(checks),
+        "page_title": "Multi-agency checks waiting for an answer", "navigation_active": "front_door",
     })
 
 

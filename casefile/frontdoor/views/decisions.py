@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -31,6 +31,7 @@ from casefile.frontdoor.access import contact_for, front_door_view
 from casefile.frontdoor.forms import decisions as forms
 from casefile.frontdoor.history import history_for
 from casefile.frontdoor.models import ContactChild, ReferrerLetter, ThresholdDecision
+from casefile.frontdoor.presenters import awaiting_table, overdue_letters_table
 from casefile.frontdoor.services import decisions as services
 from casefile.frontdoor.services import handovers, letters
 from casefile.frontdoor.standards import front_door_settings
@@ -166,7 +167,7 @@ def awaiting_authorisation(request):
     now, calendar = _now_and_calendar(request)
     rows = queries.awaiting_authorisation(request.user, now=now, calendar=calendar)
     return _page(request, "decisions/awaiting.html", page_title="Decisions awaiting authorisation", rows=rows,
-                 may_authorise=permissions.is_manager(request.user))
+                 awaiting_table=awaiting_table(rows, may_authorise=permissions.is_manager(request.user)))
 
 
 # Handover -----------------------------------------------------------------------------------------------
@@ -251,13 +252,12 @@ def _letter_page(request, contact, sent_form=None):
 def letter(request, contact_id: int):
     contact = contact_for(request, contact_id, edit=request.method == "POST")
     if request.method == "POST":
-        try:
-            letters.generate_letter(actor=request.user, request=request, contact=contact)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        form = Form(request.POST)  # a button: no fields, but a refusal still comes back on the form
+        if save_or_show(request, form, lambda data: letters.generate_letter(
+                actor=request.user, request=request, contact=contact)):
             messages.success(request, "The letter has been written: check it, send it, then record that it was sent")
+        for message in form.non_field_errors():
+            messages.error(request, message)
         return redirect("frontdoor:letter", contact_id=contact.pk)
     return _letter_page(request, contact)
 
@@ -310,6 +310,7 @@ def letter_sent(request, letter_id: int):
 def letters_overdue(request):
     rows = queries.letters_overdue(request.user, today=timezone.localdate(), calendar=working_calendar(request))
     return _page(request, "letters/overdue.html", page_title="Referrers not yet told the outcome", rows=rows,
+                 overdue_table=overdue_letters_table(rows),
                  allowed=front_door_settings().referrer_feedback_working_days)
 
 

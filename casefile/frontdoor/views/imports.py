@@ -8,7 +8,7 @@ writes go through services/imports.py and services/decisions.py, whose refusals 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.core.exports import csv_response
-from casefile.core.forms import show_service_errors
+from casefile.core.forms import save_or_show
 from casefile.frontdoor.access import front_door_view
-from casefile.frontdoor.forms.imports import BulkTriageForm, QueueFilterForm, UploadForm
-from casefile.frontdoor.models import ImportBatch, NotificationPerson
+from casefile.frontdoor.forms.imports import BulkTriageForm, QueueFilterForm, ResolutionsForm, UploadForm
+from casefile.frontdoor.models import ImportBatch
 from casefile.frontdoor.services import decisions, imports, triage
 from casefile.frontdoor.standards import front_door_settings
 from casefile.rules.police_notifications import MAX_BYTES
@@ -109,29 +109,27 @@ def police_batch(request, batch_id: int):
     return _preview_page(request, _batch(batch_id))
 
 
-def _resolutions(request, batch: ImportBatch) -> tuple[dict[int, int | None], dict[str, str]]:
+def _resolutions(data: dict) -> dict[int, int | None]:
     """What was chosen for each possible match: a record's id, None for a new record; unanswered are left out."""
-    resolutions, chosen = {}, {}
-    possible = NotificationPerson.objects.filter(notification__batch=batch, match=NotificationPerson.Match.POSSIBLE)
-    for entry_id in possible.values_list("pk", flat=True):
-        value = request.POST.get(f"person_{entry_id}", "")
-        chosen[f"person_{entry_id}"] = value
+    resolutions = {}
+    for name, value in data.items():
+        entry_id = int(name.removeprefix("person_"))
         if value == "new":
             resolutions[entry_id] = None
         elif value.isdigit():
             resolutions[entry_id] = int(value)
-    return resolutions, chosen
+    return resolutions
 
 
 @front_door_view()
 @require_POST
 def police_confirm(request, batch_id: int):
     batch = _batch(batch_id)
-    resolutions, chosen = _resolutions(request, batch)
-    try:
-        imports.confirm_batch(actor=request.user, request=request, batch=batch, resolutions=resolutions)
-    except ValidationError as error:
-        return _preview_page(request, batch, errors=error.message_dict, chosen=chosen)
+    form = ResolutionsForm(request.POST, batch=batch)
+    if not save_or_show(request, form, lambda data: imports.confirm_batch(
+            actor=request.user, request=request, batch=batch, resolutions=_resolutions(data))):
+        chosen = {name: request.POST.get(name, "") for name in form.fields}
+        return _preview_page(request, batch, errors=form.errors, chosen=chosen)
     messages.success(request, f"{batch.incident_count} police notifications imported as contacts")
     return redirect("frontdoor:police_batch", batch_id=batch.pk)
 
@@ -140,10 +138,10 @@ def police_confirm(request, batch_id: int):
 @require_POST
 def police_discard(request, batch_id: int):
     batch = _batch(batch_id)
-    try:
-        imports.discard_batch(actor=request.user, request=request, batch=batch)
-    except ValidationError as error:
-        return _preview_page(request, batch, errors=error.message_dict)
+    form = Form(request.POST)  # a button: no fields, but a refusal still comes back on the form
+    if not save_or_show(request, form, lambda data: imports.discard_batch(
+            actor=request.user, request=request, batch=batch)):
+        return _preview_page(request, batch, errors=form.errors)
     messages.success(request, f"{batch.filename} was discarded: nothing from it was imported")
     return redirect("frontdoor:police_batches")
 
@@ -202,21 +200,16 @@ def bulk_triage(request):
         messages.info(request, "Select the standard-risk notifications to triage together")
         return redirect("frontdoor:triage_queue")
     form = BulkTriageForm(request.POST if request.method == "POST" else None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        months = front_door_settings().repeat_incident_months
-        try:
-            decisions.bulk_triage(
-                actor=request.user, request=request, contact_children=[row.link for row in rows],
-                outcome=form.cleaned_data["outcome"], rationale=form.cleaned_data["rationale"],
-                level=form.cleaned_data["level"], child_rationales=form.child_rationales(),
-                child_history={row.link.pk: row.history(months) for row in rows})
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, f"Triage decisions recorded for {len(rows)} "
-                                      f"{'child' if len(rows) == 1 else 'children'}: they wait for a manager "
-                                      "to authorise them")
-            return redirect("frontdoor:triage_queue")
+    months = front_door_settings().repeat_incident_months
+    if save_or_show(request, form, lambda data: decisions.bulk_triage(
+            actor=request.user, request=request, contact_children=[row.link for row in rows],
+            outcome=data["outcome"], rationale=data["rationale"], level=data["level"],
+            child_rationales=form.child_rationales(),
+            child_history={row.link.pk: row.history(months) for row in rows})):
+        messages.success(request, f"Triage decisions recorded for {len(rows)} "
+                                  f"{'child' if len(rows) == 1 else 'children'}: they wait for a manager "
+                                  "to authorise them")
+        return redirect("frontdoor:triage_queue")
     return _render(request, "bulk_triage.html", rows=rows, form=form, back_url=reverse("frontdoor:triage_queue"),
                    page_title="Triage police notifications together")
 

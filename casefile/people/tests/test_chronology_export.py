@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from casefile.access.models import AgencyShare
 from casefile.audit.models import Action, AuditEvent
+from casefile.casework.chronology import save_note
 from casefile.casework.testing import make_journey
-from casefile.people.chronology import save_note
 from casefile.testing import make_child, make_user
 
 REASON = "Chronology for the court statement in care proceedings"

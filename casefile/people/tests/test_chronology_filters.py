@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from casefile.casework import models as cw
+from casefile.casework.chronology import save_note
 from casefile.casework.testing import make_journey
-from casefile.people.chronology import save_note
 from casefile.people.tests.helpers import date_fields
 
 

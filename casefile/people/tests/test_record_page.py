@@ -149,15 +149,3 @@ def test_the_chronology_runs_the_same_number_of_queries_whatever_the_history(cli
         return len(queries)
 
     assert count(child) == count(small)
-
-
-def test_later_work_adds_events_to_the_chronology_with_a_provider(monkeypatch, client, org, child):
-    from casefile.people import chronology
-
-    def visits(person):
-        yield chronology.ChronologyEvent(datetime.date(2024, 1, 1), "Home visit", "Seen alone", by="Sam Worker")
-
-    monkeypatch.setattr(chronology, "PROVIDERS", [*chronology.PROVIDERS, visits])
-    client.force_login(org.sam)
-    page = client.get(record_url(child, "people:chronology")).content.decode()
-    assert "Home visit" in page and "Seen alone" in page and '<time datetime="2024-01-01">1 January 2024</time>' in page

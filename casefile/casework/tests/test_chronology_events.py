@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casefile.casework import models as cw
+from casefile.casework.chronology import EVENT_TYPES, chronology, excerpt
 from casefile.casework.testing import make_journey
 from casefile.people import services
-from casefile.people.chronology import EVENT_TYPES, chronology, excerpt
-from casefile.people.models import Relationship
+from casefile.people.models import Household, HouseholdMember, Relationship
 from casefile.people.tests.helpers import add_address
 from casefile.testing import make_adult, make_child
 
@@ -103,6 +103,20 @@ def test_the_person_events_are_still_there(org, child):
     titles = {event.title for event in chronology(child)}
     assert {"Record created", "Relationship recorded", "Moved to a new address", "Moved out of an address",
             "Allocated to Sam Worker (Assessment Team)"} <= titles
+
+
+def test_the_person_record_events_keep_their_stable_keys(org, child):
+    """Notes hang on these keys: moving the providers to casework must not change them."""
+    address = add_address(child, "LS1 4AB", start=datetime.date(2020, 2, 1), end=datetime.date(2021, 2, 1))
+    household = Household.objects.create(name="Hartley family")
+    member = HouseholdMember.objects.create(household=household, person=child, start_date=datetime.date(2020, 2, 1),
+                                            end_date=datetime.date(2022, 3, 1))
+    events = _by_key(child)
+    assert events[f"address:{address.pk}"].when == datetime.date(2020, 2, 1)
+    assert events[f"address-end:{address.pk}"].title == "Moved out of an address"
+    assert events[f"household:{member.pk}"].description == "Hartley family"
+    assert events[f"household-end:{member.pk}"].title == "Left a household"
+    assert events[f"person:{child.pk}"].type == "record"
 
 
 def test_significance_defaults_by_type(org, child, journey):

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from casefile.audit.models import Action, AuditEvent
+from casefile.casework.chronology import entries, save_note
 from casefile.casework.models import ChronologyNote
 from casefile.casework.testing import make_journey
-from casefile.people.chronology import entries, save_note
 from casefile.quality.models import CaseSample
 
 
