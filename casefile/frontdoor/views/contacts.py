@@ -367,9 +367,10 @@ class OutstandingCheck:
 
 @front_door_view()
 def checks_outstanding(request):
-    """Every check still waiting for an answer, on open contacts about children this user may see."""
+    """Every check still waiting for an answer, about children this user may see. A check stays after its contact
+    has left the front door: the receiving team still needs the answer, so it is chased until it comes."""
     hidden = ContactChild.objects.filter(contact=OuterRef("contact_id")).exclude(visible_child(request.user))
-    rows = list(AgencyCheck.objects.filter(responded_at__isnull=True, contact__concluded_at__isnull=True)
+    rows = list(AgencyCheck.objects.filter(responded_at__isnull=True)
                 .exclude(Exists(hidden)).select_related("contact", "requested_by").order_by("requested_at", "pk"))
     links = ContactChild.objects.filter(contact_id__in={row.contact_id for row in rows}).select_related("child")
     children: dict[int, list[Person]] = {}
