@@ -126,6 +126,17 @@ def test_the_visit_page_says_when_the_words_are_required(client, org, child):
     assert "Enter what Lily said, in their own words" in response.content.decode()
 
 
+def test_saving_a_visit_confirms_it_on_the_page_it_returns_to(client, org, child):
+    start_cp_plan(child, org)
+    client.force_login(org.sam)
+    response = client.post(reverse("casework:record_visit", kwargs={"person_id": child.pk}), {
+        "date_day": "27", "date_month": "3", "date_year": "2024", "kind": "cp", "child_seen": "yes",
+        "seen_alone": "yes", "childs_words": "I like my new bed."}, follow=True)
+    page = response.content.decode()
+    assert "govuk-notification-banner--success" in page
+    assert "The visit on 27 March 2024 is saved" in page
+
+
 # Due dates, computed across Easter 2024 ----------------------------------------------------------------
 
 

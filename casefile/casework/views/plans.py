@@ -8,6 +8,7 @@ Every change goes through casework/services/plans.py, which validates, writes at
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -288,6 +289,7 @@ def record_visit(request, person: Person):
 
     if save_or_show(request, form, save):
         visit = created["visit"]
+        messages.success(request, f"The visit on {govuk_date(visit.date)} is saved")
         return redirect(plan_url(visit.plan) if visit.plan else reverse(
             "casework:visit", kwargs={"person_id": person.pk, "visit_id": visit.pk}))
     return _form_page(request, person, form, title="Record a visit", submit="Save the visit",
