@@ -37,6 +37,17 @@ def test_creating_a_person_with_no_likely_match_opens_the_new_record(client, org
     assert not MatchDecision.objects.exists()
 
 
+def test_the_form_says_before_it_is_sent_that_an_address_needs_its_first_line_and_postcode(client, org):
+    client.force_login(org.sam)
+    page = client.get(CREATE).content.decode()
+    assert "Address line 1 (optional)" not in page and "Postcode (optional)" not in page
+    assert "If you enter an address, enter at least the first line and the postcode" in page
+    page = client.post(CREATE, new_child(first_name="Maisie", last_name="Okafor", postcode="LS1 4AB")).content.decode()
+    assert "Enter the first line of the address" in page and not Person.objects.exists()
+    client.post(CREATE, new_child(first_name="Maisie", last_name="Okafor"))
+    assert Person.objects.get().addresses.count() == 0  # no address at all is still allowed
+
+
 def test_creation_shows_likely_matches_with_reasons_in_plain_english(client, org, child):
     add_address(child, "LS1 4AB")
     client.force_login(org.sam)
