@@ -116,9 +116,12 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, duplicates: Duplicates, **kwargs):
         super().__init__(*args, **kwargs)
+        # With a possible match hidden from the user, a new record is offered only as a choice made after checking.
+        new = ("A new person: someone who can see the other record has checked it is not this person"
+               if duplicates.hidden else "A new person: create a new record")
         self.fields["decision"].choices = [
             *((str(d.person.pk), f"The same person as {_identity_line(d.person)}") for d in duplicates.shown),
-            ("new", "A new person: create a new record"),
+            ("new", new),
         ]
 
 
@@ -133,7 +136,8 @@ def _entered(values: dict) -> dict:
 
 def create(request):
     form = NewPersonForm(request.POST or None)
-    if request.method != "POST" or not form.is_valid():
+    # "change": back from the possible matches to the form, with what was entered, to correct it.
+    if request.method != "POST" or request.POST.get("step") == "change" or not form.is_valid():
         return _create_page(request, form)
     new_person = {"disabilities": form.cleaned_data["disabilities"], "address": form.address(), **form.identity()}
     try:

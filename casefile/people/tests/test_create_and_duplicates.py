@@ -114,14 +114,25 @@ def test_choosing_a_record_that_was_not_offered_is_refused(client, org, child):
     assert not MatchDecision.objects.exists()
 
 
-def test_matches_the_user_cannot_open_are_counted_but_nothing_about_them_is_shown(client, org, child):
+def test_a_match_the_user_cannot_open_sends_them_to_someone_who_can_and_shows_nothing_of_it(client, org, child):
     child.nhs_number = "9434765919"
     child.save()
     client.force_login(org.ola)
-    page = client.post(CREATE, new_child()).content.decode()
-    assert "1 possible match in records you cannot open: ask the front door or an administrator" in page
-    assert child.reference not in page and "943 476 5919" not in page
+    page = client.post(CREATE, new_child(line_1="1 High Street", postcode="LS1 4AB")).content.decode()
+    assert "There may already be a record of this person that you cannot open" in page
+    assert "ask someone who can see it, such as your manager" in page
+    assert child.reference not in page and "943 476 5919" not in page and "possible match" not in page
     assert f'value="{child.pk}"' not in page
+    # A way back that creates nothing: change the details, or stop.
+    assert 'name="step" value="change"' in page and "Change the details you entered" in page
+    assert f'href="{reverse("people:search")}"' in page
+    # Creating a new record is a deliberate choice, after checking, not the only way on.
+    assert "someone who can see the other record has checked" in page
+    changed = client.post(CREATE, new_child(line_1="1 High Street", postcode="LS1 4AB", step="change"))
+    changed_page = changed.content.decode()
+    assert "Record a new person" in changed_page and 'value="1 High Street"' in changed_page
+    assert "There is a problem" not in changed_page
+    assert Person.objects.count() == 1 and not MatchDecision.objects.exists()
 
 
 def test_the_front_door_sees_the_match_that_others_cannot(client, org, child):
