@@ -138,7 +138,7 @@ def test_a_match_the_user_cannot_open_sends_them_to_someone_who_can_and_shows_no
 def test_the_front_door_sees_the_match_that_others_cannot(client, org, child):
     client.force_login(org.fran)
     page = client.post(CREATE, new_child()).content.decode()
-    assert child.reference in page and "records you cannot open" not in page
+    assert child.reference in page and "that you cannot open" not in page
 
 
 def test_candidates_come_from_indexed_blocks_only(org, child):
