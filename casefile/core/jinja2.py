@@ -52,6 +52,8 @@ def environment(**options) -> Environment:
             "govuk_form_field": presenters.form_field_params,
             "govuk_error_summary_items": presenters.error_summary_items,
             "service_navigation": presenters.service_navigation,
+            "pagination_params": presenters.pagination_params,
+            "showing": presenters.showing,
             "sign_in_providers": sign_in_providers,
             "totp_required": totp_required,
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup, escape
@@ -376,3 +377,61 @@ def service_navigation(request, active: str | None = None) -> list[dict]:
             item["active"] = True
         items.append(item)
     return items
+
+
+# Paging: the count in words and the GOV.UK pagination component's parameters (components/pagination.html).
+
+
+def showing(page, noun: str, plural: str | None = None) -> str:
+    """What a page of a list holds, MoJ style.
+
+    >>> from django.core.paginator import Paginator
+    >>> showing(Paginator(range(172), 50).page(1), "file")
+    'Showing 1 to 50 of 172 files'
+    >>> showing(Paginator(range(172), 50).page(4), "file")
+    'Showing 151 to 172 of 172 files'
+    >>> showing(Paginator(range(1), 50).page(1), "file")
+    'Showing 1 file'
+    """
+    total = page.paginator.count
+    nouns = noun if total == 1 else (plural or f"{noun}s")
+    if page.paginator.num_pages == 1:
+        return f"Showing {total:,} {nouns}"
+    return f"Showing {page.start_index():,} to {page.end_index():,} of {total:,} {nouns}"
+
+
+def _page_href(query: QueryDict, number: int) -> str:
+    query = query.copy()
+    query["page"] = str(number)
+    return f"?{query.urlencode()}"
+
+
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """The first and last pages, and those either side of the current one; None where pages are left out.
+
+    >>> page_numbers(1, 4)
+    [1, 2, 3, 4]
+    >>> page_numbers(6, 12)
+    [1, None, 5, 6, 7, None, 12]
+    """
+    shown = sorted({1, last, *range(max(1, current - 1), min(last, current + 1) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - numbers[-1] == 2:
+            numbers.append(number - 1)  # an ellipsis would hide only one page: show it instead
+        elif numbers and number - numbers[-1] > 2:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+def pagination_params(page, query: QueryDict) -> dict:
+    """govukPagination's parameters for a Django page, keeping the list's other query parameters (its filters)."""
+    items = [{"ellipsis": True} if number is None else
+             {"number": number, "href": _page_href(query, number), "current": number == page.number}
+             for number in page_numbers(page.number, page.paginator.num_pages)]
+    return {
+        "items": items,
+        "previous": {"href": _page_href(query, page.previous_page_number())} if page.has_previous() else None,
+        "next": {"href": _page_href(query, page.next_page_number())} if page.has_next() else None,
+    }
