@@ -266,6 +266,17 @@ def can_export(user: User, person: Person) -> bool:
     return user.role != Role.PARTNER_VIEWER and can_view(user, person)
 
 
+# Statutory visits are made by social workers, and sometimes their managers; the front door's practitioners,
+# chairs, auditors, partners and administrators do not visit, even where they may change the record.
+VISITING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, *MANAGER_ROLES})
+
+
+def can_record_visit(user: User, person: Person) -> bool:
+    """Who may record a visit to a child: a social worker or manager who may change the child's record. The page
+    asks this before showing the form, and the visit service asks it again before saving."""
+    return person.kind == Person.Kind.CHILD and user.role in VISITING_ROLES and can_edit(user, person)
+
+
 def can_see_viewers(user: User) -> bool:
     """Who may see "who has viewed this record" (for a record they may already open): managers and admins."""
     return user.role in MANAGER_ROLES or user.role == Role.ADMINISTRATOR

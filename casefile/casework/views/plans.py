@@ -279,6 +279,11 @@ def core_group_page(request, person: Person, plan_id: int, core_group_id: int):
 @record_view(edit=True)
 def record_visit(request, person: Person):
     plan = services.open_plan(person)
+    if refusal := services.visit_refusal(request.user, person):
+        # Said before the form, not after it is filled in, with what to do instead.
+        return render(request, "casework/plans/visit_refused.html", {
+            "person": person, "refusal": refusal, "page_title": "You cannot record a visit",
+            "back": plan_url(plan) if plan else overview_url(person)})
     kind = {Plan.Kind.CHILD_PROTECTION: Visit.Kind.CHILD_PROTECTION,
             Plan.Kind.CHILD_IN_NEED: Visit.Kind.CHILD_IN_NEED}.get(plan.kind if plan else None)
     form = VisitForm(posted(request), child=person, initial={"kind": kind})
