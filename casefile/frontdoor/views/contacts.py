@@ -32,6 +32,7 @@ from casefile.frontdoor.models import AgencyCheck, Contact, ContactChild, Police
 from casefile.frontdoor.services import checks as check_services
 from casefile.frontdoor.services import contacts as services
 from casefile.frontdoor.services.decisions import decision_status
+from casefile.frontdoor.services.handovers import allocated_elsewhere_text, open_allocations
 from casefile.frontdoor.standards import front_door_settings
 from casefile.people.models import Household, Person
 from casefile.people.search import Criteria, search_people
@@ -188,6 +189,7 @@ class ChildRow:
     decide_url: str | None
     authorise_url: str | None
     handover_url: str | None
+    allocated: str = ""  # who already holds the child's case, if anyone
 
     @property
     def child(self) -> Person:
@@ -215,7 +217,9 @@ def _child_state(link: ContactChild) -> str:
 def _child_rows(request, contact: Contact, links: list[ContactChild]) -> list[ChildRow]:
     rows = []
     is_manager = request.user.role in MANAGER_ROLES
+    allocations = open_allocations([link.child for link in links])
     for link in links:
+        allocation = allocations.get(link.child_id)
         decision = getattr(link, "decision", None)
         status = decision_status(link, request=request)
         ids = {"contact_id": contact.pk, "contact_child_id": link.pk}
@@ -228,6 +232,7 @@ def _child_rows(request, contact: Contact, links: list[ContactChild]) -> list[Ch
             handover_url=(reverse("frontdoor:handover", kwargs=ids)
                           if decision and decision.is_authorised and decision.is_referral
                           and not hasattr(link, "handover") else None),
+            allocated=allocated_elsewhere_text(allocation) if allocation else "",
         ))
     return rows
 
