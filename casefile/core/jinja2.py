@@ -54,6 +54,7 @@ def environment(**options) -> Environment:
             "service_navigation": presenters.service_navigation,
             "pagination_params": presenters.pagination_params,
             "showing": presenters.showing,
+            "plural": presenters.plural,
             "sign_in_providers": sign_in_providers,
             "totp_required": totp_required,
         }
@@ -64,6 +65,8 @@ def environment(**options) -> Environment:
             "govuk_datetime": presenters.govuk_datetime,
             "nhs_number": presenters.nhs_number,
             "or_missing": presenters.or_missing,
+            "possessive": presenters.possessive,
+            "called": presenters.called,
         }
     )
     return env

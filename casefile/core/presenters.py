@@ -40,6 +40,47 @@ def govuk_datetime(value: datetime.datetime | None) -> str:
     return f"{govuk_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count with its noun, singular for one.
+
+    >>> plural(1, "decision")
+    '1 decision'
+    >>> plural(1200, "child", "children")
+    '1,200 children'
+    """
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def called(person) -> str:
+    """The first name a person goes by: their known-as name when they have one.
+
+    >>> from types import SimpleNamespace as P
+    >>> called(P(first_name="Jacob", known_as="Jake", last_name="Hutchinson"))
+    'Jake'
+    """
+    return person.known_as or person.first_name
+
+
+def possessive(person_or_name, short: bool = False) -> str:
+    """The possessive of a person's name. A person is named as they are known (“Jake Hutchinson’s case”), never
+    with the possessive after a bracket (“Jacob Hutchinson (known as Jake)’s case”); short gives their first
+    name alone. Staff and other names are given as text.
+
+    >>> from types import SimpleNamespace as P
+    >>> jake = P(first_name="Jacob", known_as="Jake", last_name="Hutchinson")
+    >>> possessive(jake), possessive(jake, short=True), possessive("Sam Worker")
+    ('Jake Hutchinson’s', 'Jake’s', 'Sam Worker’s')
+    """
+    if hasattr(person_or_name, "known_as"):
+        first = called(person_or_name)
+        name = first if short else " ".join(part for part in (first, person_or_name.last_name) if part)
+    elif hasattr(person_or_name, "get_full_name"):
+        name = person_or_name.get_full_name() or str(person_or_name)
+    else:
+        name = str(person_or_name)
+    return f"{name}’s"
+
+
 def nhs_number(value: str) -> str:
     """NHS numbers in groups of 3, 3 and 4.
 

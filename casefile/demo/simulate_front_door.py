@@ -107,7 +107,7 @@ class FrontDoor:
         handed = decision["authorised_at"]
         assessment_team = self.sim.team_for("assessment", child.family)
         self.out.add(fd.Handover, contact_child_id=link["id"], to_team_id=assessment_team.team.id,
-                     summary=f"{child.first_name}: {episode['referral_summary']}",
+                     summary=episode["referral_summary"],  # it already starts with the child's name
                      immediate_safety="No immediate risk identified at the front door"
                      if not s47 else "Strategy discussion arranged the same day",
                      handed_over_by_id=decision["decided_by_id"], handed_over_at=handed)

@@ -24,7 +24,7 @@ from casefile.casework.forms.allocation import AllocationForm, NonWorkingDayForm
 from casefile.casework.models import Allocation
 from casefile.casework.services import allocation as services
 from casefile.core.forms import show_service_errors
-from casefile.core.presenters import govuk_date
+from casefile.core.presenters import govuk_date, possessive
 from casefile.people.models import Person
 
 
@@ -64,7 +64,7 @@ def allocation(request, person: Person):
 
     if _save_or_show(request, form, save):
         worker = Allocation.objects.get(child=person, end_date__isnull=True).worker
-        messages.success(request, f"{person.display_name}'s case is now allocated to {worker}")
+        messages.success(request, f"{possessive(person)} case is now allocated to {worker.get_full_name() or worker}")
         return redirect("people:record", person_id=person.pk)
     history = Allocation.objects.filter(child=person).select_related("worker", "team", "allocated_by").order_by(
         "-start_date", "-pk")

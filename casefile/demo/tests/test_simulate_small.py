@@ -17,6 +17,7 @@ from casefile.casework import models as cw
 from casefile.demo import simulate
 from casefile.frontdoor.models import (
     Contact,
+    Handover,
     ImportBatch,
     NotificationPerson,
     PoliceNotification,
@@ -239,3 +240,12 @@ def test_each_simulated_police_file_counts_its_incidents_and_people(small):
         notifications = PoliceNotification.objects.filter(batch=batch)
         assert batch.incident_count == notifications.count() > 0
         assert batch.person_count == NotificationPerson.objects.filter(notification__in=notifications).count()
+
+
+def test_no_summary_names_the_child_twice(small):
+    """A handover summary read "Poppy: Poppy: ..." when the referral's summary already began with the name."""
+    summaries = [*Handover.objects.values_list("summary", flat=True),
+                 *Contact.objects.values_list("summary", flat=True)]
+    assert summaries
+    doubled = [text for text in summaries if (name := text.split(":", 1)[0]) and text.startswith(f"{name}: {name}:")]
+    assert doubled == []

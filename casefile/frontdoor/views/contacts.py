@@ -25,6 +25,7 @@ from casefile.accounts.models import MANAGER_ROLES
 from casefile.casework.calendar import working_calendar
 from casefile.casework.deadlines import STATE_LABELS, STATE_TAGS
 from casefile.core.forms import show_service_errors
+from casefile.core.presenters import govuk_date
 from casefile.frontdoor.access import contact_for, front_door_view, visible_child
 from casefile.frontdoor.forms import contacts as forms
 from casefile.frontdoor.history import history_for
@@ -256,7 +257,7 @@ def _contact_page(request, contact: Contact, *, rag_form=None, holder_form=None,
         "holder_form": holder_form or forms.HolderForm(initial={"holder": contact.holder_id}, staff=staff),
         "letter": letter, "letter_url": reverse("frontdoor:letter", kwargs={"contact_id": contact.pk}),
         "any_authorised": any(getattr(link, "decision", None) and link.decision.is_authorised for link in links),
-        "page_title": f"Contact received {timezone.localtime(contact.received_at):%d %B %Y}",
+        "page_title": f"Contact received {govuk_date(timezone.localtime(contact.received_at).date())}",
         "navigation_active": "front_door",
     }
     return render(request, "frontdoor/contacts/contact.html", context, status=status)
