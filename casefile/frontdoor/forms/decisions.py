@@ -70,7 +70,6 @@ class HandoverForm(forms.Form):
         # A child who already has a worker goes to that worker's team, and only there (services/handovers.py).
         if allocated_team is not None:
             self.fields["to_team"].queryset = Team.objects.filter(pk=allocated_team.pk)
-            self.fields["to_team"].label = "Team holding the case"
             self.initial.setdefault("to_team", allocated_team.pk)
         else:
             self.fields["to_team"].queryset = assessment_teams()
