@@ -60,6 +60,12 @@ def permission_denied(request, exception=None):
                   status=403)
 
 
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check: most often a page left open past the session, or sent from elsewhere."""
+    return permission_denied(request, "The form could not be sent, perhaps because the page was open too long. "
+                                      "Go back, reload the page and try again")
+
+
 def server_error(request):
     """The layout needs the database (navigation, messages): if that is what failed, a plain page is still given."""
     try:

@@ -44,6 +44,15 @@ def test_a_403_says_why_in_the_layout(client, org):
     assert "Only the front door, managers and administrators see the children waiting for a worker." in page
 
 
+def test_a_form_refused_by_the_csrf_check_is_answered_in_the_layout(org):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.sam)
+    response = client.post(reverse("casework:add_case_note", kwargs={"person_id": 1}), {"subject": "x"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "govuk-service-navigation" in page and "Go back, reload the page and try again." in page
+
+
 def test_a_500_uses_the_layout(rf, org):
     request = rf.get("/")
     request.user = org.sam
