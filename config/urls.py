@@ -10,3 +10,8 @@ urlpatterns = [
     path("", include("casefile.access.urls")),
     path("", include("casefile.audit.urls")),
 ]
+
+# Errors in the service's layout, with its navigation (casefile/core/views.py).
+handler403 = "casefile.core.views.permission_denied"
+handler404 = "casefile.core.views.page_not_found"
+handler500 = "casefile.core.views.server_error"

@@ -168,8 +168,11 @@ def may_create_person(user) -> bool:
 
 
 def may_record_visit(user, child: Person) -> bool:
-    """Whoever may change the child's record may record a visit to the child."""
-    return policy.can_edit(user, child)
+    """A social worker or manager who may change the child's record may record a visit to the child. The page
+    asks this before showing the form, and the visit service asks it again before saving. The front door's
+    practitioners, chairs, auditors, partners and administrators do not visit, even where they may change it."""
+    return (_signed_in(user) and child.kind == Person.Kind.CHILD and user.role in QUALIFIED_ROLES
+            and policy.can_edit(user, child))
 
 
 # Who may be chosen ---------------------------------------------------------------------------------------

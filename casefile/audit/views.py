@@ -1,12 +1,10 @@
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from casefile.access import policy
 from casefile.access.records import record_view
 from casefile.audit.models import VIEWING_ACTIONS, AuditEvent
-
-VIEWERS_PAGE_SIZE = 50
+from casefile.core.pagination import paginate
 
 
 @record_view()
@@ -19,6 +17,6 @@ def viewers(request, person):
         .select_related("actor")
         .order_by("-occurred_at", "-id")
     )
-    page = Paginator(events, VIEWERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, events)
     context = {"person": person, "page": page, "page_title": "Who has viewed this record"}
     return render(request, "audit/viewers.html", context)

@@ -7,7 +7,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from markupsafe import Markup
 
-from casefile.core.presenters import MISSING, govuk_date, govuk_datetime, or_missing, table_params, with_hint, yes_no
+from casefile.core.presenters import (
+    MISSING,
+    govuk_date,
+    govuk_datetime,
+    or_missing,
+    possessive,
+    table_params,
+    with_hint,
+    yes_no,
+)
 
 
 def caseload_weights_text(kinds, labels: dict, weights: dict) -> str:
@@ -104,7 +113,7 @@ OPEN_TAG = Markup('<strong class="govuk-tag govuk-tag--green">Open</strong>')
 def plans_table(person, plans) -> dict:
     """The child's plans, latest first, each linking to its page, the open one tagged."""
     return table_params(
-        caption=f"{person.first_name}’s plans, latest first", caption_classes="govuk-visually-hidden",
+        caption=f"{possessive(person, short=True)} plans, latest first", caption_classes="govuk-visually-hidden",
         head=["Plan", "Started", "Ended"],
         rows=[[format_html('<a class="govuk-link" href="{}">{}</a>{}',
                            reverse("casework:plan", kwargs={"person_id": person.pk, "plan_id": plan.pk}),
@@ -124,7 +133,7 @@ def conference_decision(conference) -> str:
 def conferences_table(person, conferences) -> dict:
     """The child's conferences, latest first, with the decision and the chair."""
     return table_params(
-        caption=f"{person.first_name}’s child protection conferences, latest first",
+        caption=f"{possessive(person, short=True)} child protection conferences, latest first",
         caption_classes="govuk-visually-hidden", head=["Conference", "Date", "Decision", "Chair"],
         rows=[[format_html('<a class="govuk-link" href="{}">{}</a>', reverse("casework:conference", kwargs={
                    "person_id": person.pk, "conference_id": conference.pk}), conference.get_kind_display()),
@@ -152,7 +161,7 @@ def conference_summary_rows(conference, person, *, started, review, ended) -> li
         _row("Why", or_missing(conference.decision_rationale)),
         _row("The plan", Markup("").join(plans)) if plans else None,
         _row("Advocate offered", yes_no(conference.advocacy_offered)),
-        _row(f"How {person.first_name}’s views were brought", or_missing(conference.childs_views)),
+        _row(f"How {possessive(person, short=True)} views were brought", or_missing(conference.childs_views)),
         _row("Recorded by", f"{conference.recorded_by} on {govuk_datetime(conference.recorded_at)}"),
     ]
     return [row for row in rows if row]

@@ -53,6 +53,9 @@ def environment(**options) -> Environment:
             "govuk_error_summary_items": presenters.error_summary_items,
             "service_navigation": presenters.service_navigation,
             "govuk_table": presenters.table_params,
+            "pagination_params": presenters.pagination_params,
+            "showing": presenters.showing,
+            "plural": presenters.plural,
             "sign_in_providers": sign_in_providers,
             "totp_required": totp_required,
         }
@@ -65,6 +68,8 @@ def environment(**options) -> Environment:
             "or_missing": presenters.or_missing,
             "counted": presenters.counted,
             "yes_no": presenters.yes_no,
+            "possessive": presenters.possessive,
+            "called": presenters.called,
         }
     )
     return env

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -38,6 +39,47 @@ def govuk_datetime(value: datetime.datetime | None) -> str:
     local = timezone.localtime(value)
     hour = local.hour % 12 or 12
     return f"{govuk_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count with its noun, singular for one.
+
+    >>> plural(1, "decision")
+    '1 decision'
+    >>> plural(1200, "child", "children")
+    '1,200 children'
+    """
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def called(person) -> str:
+    """The first name a person goes by: their known-as name when they have one.
+
+    >>> from types import SimpleNamespace as P
+    >>> called(P(first_name="Jacob", known_as="Jake", last_name="Hutchinson"))
+    'Jake'
+    """
+    return person.known_as or person.first_name
+
+
+def possessive(person_or_name, short: bool = False) -> str:
+    """The possessive of a person's name. A person is named as they are known (“Jake Hutchinson’s case”), never
+    with the possessive after a bracket (“Jacob Hutchinson (known as Jake)’s case”); short gives their first
+    name alone. Staff and other names are given as text.
+
+    >>> from types import SimpleNamespace as P
+    >>> jake = P(first_name="Jacob", known_as="Jake", last_name="Hutchinson")
+    >>> possessive(jake), possessive(jake, short=True), possessive("Sam Worker")
+    ('Jake Hutchinson’s', 'Jake’s', 'Sam Worker’s')
+    """
+    if hasattr(person_or_name, "known_as"):
+        first = called(person_or_name)
+        name = first if short else " ".join(part for part in (first, person_or_name.last_name) if part)
+    elif hasattr(person_or_name, "get_full_name"):
+        name = person_or_name.get_full_name() or str(person_or_name)
+    else:
+        name = str(person_or_name)
+    return f"{name}’s"
 
 
 def nhs_number(value: str) -> str:
@@ -429,3 +471,61 @@ def service_navigation(request, active: str | None = None) -> list[dict]:
             item["active"] = True
         items.append(item)
     return items
+
+
+# Paging: the count in words and the GOV.UK pagination component's parameters (components/pagination.html).
+
+
+def showing(page, noun: str, plural: str | None = None) -> str:
+    """What a page of a list holds, MoJ style.
+
+    >>> from django.core.paginator import Paginator
+    >>> showing(Paginator(range(172), 50).page(1), "file")
+    'Showing 1 to 50 of 172 files'
+    >>> showing(Paginator(range(172), 50).page(4), "file")
+    'Showing 151 to 172 of 172 files'
+    >>> showing(Paginator(range(1), 50).page(1), "file")
+    'Showing 1 file'
+    """
+    total = page.paginator.count
+    nouns = noun if total == 1 else (plural or f"{noun}s")
+    if page.paginator.num_pages == 1:
+        return f"Showing {total:,} {nouns}"
+    return f"Showing {page.start_index():,} to {page.end_index():,} of {total:,} {nouns}"
+
+
+def _page_href(query: QueryDict, number: int) -> str:
+    query = query.copy()
+    query["page"] = str(number)
+    return f"?{query.urlencode()}"
+
+
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """The first and last pages, and those either side of the current one; None where pages are left out.
+
+    >>> page_numbers(1, 4)
+    [1, 2, 3, 4]
+    >>> page_numbers(6, 12)
+    [1, None, 5, 6, 7, None, 12]
+    """
+    shown = sorted({1, last, *range(max(1, current - 1), min(last, current + 1) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - numbers[-1] == 2:
+            numbers.append(number - 1)  # an ellipsis would hide only one page: show it instead
+        elif numbers and number - numbers[-1] > 2:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+def pagination_params(page, query: QueryDict) -> dict:
+    """govukPagination's parameters for a Django page, keeping the list's other query parameters (its filters)."""
+    items = [{"ellipsis": True} if number is None else
+             {"number": number, "href": _page_href(query, number), "current": number == page.number}
+             for number in page_numbers(page.number, page.paginator.num_pages)]
+    return {
+        "items": items,
+        "previous": {"href": _page_href(query, page.previous_page_number())} if page.has_previous() else None,
+        "next": {"href": _page_href(query, page.next_page_number())} if page.has_next() else None,
+    }

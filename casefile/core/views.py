@@ -1,5 +1,7 @@
+import logging
+
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 
 from casefile.access import permissions
@@ -38,3 +40,37 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# Error pages, in the service's layout (config/urls.py names them as Django's handlers) -------------------
+
+
+def page_not_found(request, exception=None):
+    """The same page for every 404: a missing page and a record the user may not see read alike, so a 404 never
+    says whether a record exists. The exception's message (which names what was looked for) is not shown."""
+    return render(request, "core/errors/404.html", {"page_title": "Page not found"}, status=404)
+
+
+def permission_denied(request, exception=None):
+    """A 403 is a refusal by role the user may be told about (records the user may not see answer 404), so the
+    view's reason is shown."""
+    reason = str(exception or "").rstrip(".")
+    return render(request, "core/errors/403.html", {"page_title": "You cannot do this", "reason": reason},
+                  status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check: most often a page left open past the session, or sent from elsewhere."""
+    return permission_denied(request, "The form could not be sent, perhaps because the page was open too long. "
+                                      "Go back, reload the page and try again")
+
+
+def server_error(request):
+    """The layout needs the database (navigation, messages): if that is what failed, a plain page is still given."""
+    try:
+        return render(request, "core/errors/500.html",
+                      {"page_title": "Sorry, there is a problem with the service"}, status=500)
+    except Exception:
+        logging.getLogger(__name__).exception("The error page could not be shown in the layout")
+        return HttpResponseServerError("<!DOCTYPE html><title>Sorry, there is a problem with the service</title>"
+                                       "<h1>Sorry, there is a problem with the service</h1><p>Try again later.</p>")

@@ -16,6 +16,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from casefile.casework.deadlines import clock_settings
+from casefile.core.presenters import govuk_date
 from casefile.frontdoor.access import visible_child
 from casefile.frontdoor.models import Contact, ContactChild, ThresholdDecision
 from casefile.frontdoor.services.decisions import decision_clock
@@ -39,7 +40,7 @@ def _day(moment: datetime.datetime) -> datetime.date:
 
 def clock_text(status: ClockStatus) -> str:
     """The 1-working-day decision clock in words."""
-    due = f"{status.due.day} {status.due:%B %Y}"
+    due = govuk_date(status.due)
     late = status.working_days_late
     days = f"{late} working day{'' if late == 1 else 's'}"
     return {

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from casefile.core.presenters import govuk_date, govuk_datetime
 from casefile.rules import codes
 from casefile.rules.front_door import OUTCOME_LABELS, Outcome, Rag
 
@@ -184,7 +185,7 @@ class Contact(models.Model):
         indexes = [models.Index(fields=["concluded_at", "received_at"])]
 
     def __str__(self) -> str:
-        return f"Contact received {timezone.localtime(self.received_at):%d %b %Y %H:%M}"
+        return f"Contact received {govuk_datetime(self.received_at)}"
 
     @property
     def is_open(self) -> bool:
@@ -262,7 +263,7 @@ class BulkTriage(models.Model):
     history = HistoricalRecords()
 
     def __str__(self) -> str:
-        return f"Bulk triage on {timezone.localtime(self.triaged_at):%d %b %Y}"
+        return f"Bulk triage on {govuk_date(timezone.localtime(self.triaged_at).date())}"
 
 
 class ThresholdDecision(models.Model):

@@ -89,10 +89,12 @@ class NewPersonForm(PersonForm):
         label="Disabilities (optional)", required=False, widget=forms.CheckboxSelectMultiple,
         choices=codes.choices(codes.DISABILITY), help_text="Leave all unticked if not known",
     )
-    line_1 = forms.CharField(label="Address line 1 (optional)", required=False)
+    # The address as a whole is optional; an address given needs its first line and postcode to find the home
+    # (people/services.py), so those two are labelled as needed and the page says so before it is sent.
+    line_1 = forms.CharField(label="Address line 1", required=False)
     line_2 = forms.CharField(label="Address line 2 (optional)", required=False)
     town = forms.CharField(label="Town or city (optional)", required=False)
-    postcode = forms.CharField(label="Postcode (optional)", required=False)
+    postcode = forms.CharField(label="Postcode", required=False)
 
     def address(self) -> dict | None:
         values = {name: self.cleaned_data[name] for name in ADDRESS_FORM_FIELDS}

@@ -116,9 +116,12 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, duplicates: Duplicates, **kwargs):
         super().__init__(*args, **kwargs)
+        # With a possible match hidden from the user, a new record is offered only as a choice made after checking.
+        new = ("A new person: someone who can see the other record has checked it is not this person"
+               if duplicates.hidden else "A new person: create a new record")
         self.fields["decision"].choices = [
             *((str(d.person.pk), f"The same person as {_identity_line(d.person)}") for d in duplicates.shown),
-            ("new", "A new person: create a new record"),
+            ("new", new),
         ]
 
 
@@ -135,6 +138,9 @@ def create(request):
     if not permissions.may_create_person(request.user):
         raise PermissionDenied(services.CANNOT_CREATE)
     form = NewPersonForm(posted(request))
+    # "change": back from the possible matches to the form, with what was entered, to correct it.
+    if request.POST.get("step") == "change":
+        return _create_page(request, form)
     page = save_or_show(request, form, lambda data: _create_or_check(request, form))
     return page or _create_page(request, form)
 

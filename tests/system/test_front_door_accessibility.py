@@ -115,7 +115,7 @@ def test_every_front_door_page_meets_wcag_22_aa(page, live_server, org, child):
     pages.submit_empty("Threshold decision, with errors shown", decide_url, "Record the decision")
     pages.visit("Bulk triage", reverse("frontdoor:bulk_triage") + f"?contact_child={police_link.pk}")
     pages.submit_empty("Bulk triage, with errors shown",
-                       reverse("frontdoor:bulk_triage") + f"?contact_child={police_link.pk}", "Record 1 decisions")
+                       reverse("frontdoor:bulk_triage") + f"?contact_child={police_link.pk}", "Record 1 decision")
 
     page.context.clear_cookies()
     sign_in(page, "mel")

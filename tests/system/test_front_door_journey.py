@@ -94,7 +94,7 @@ def test_police_file_to_referral_and_the_referrers_letter(page, live_server, org
     choose(page, "Level of need", "Level 1: universal")
     write(page, "Rationale for the whole batch", "Standard risk, no children present, no repeat incidents.")
     assert_accessible(page, "bulk triage")
-    submit(page, "Record 1 decisions")
+    submit(page, "Record 1 decision")
     ben_decision = ThresholdDecision.objects.get(contact_child__child__first_name="Ben")
     assert ben_decision.bulk_triage == BulkTriage.objects.get()
     assert ben_decision.circumstances.startswith("Ben was not at home")

@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from casefile.access import policy
+from casefile.access import permissions, policy
 from casefile.access.models import AgencyShare, RestrictedAccessGrant
 from casefile.accounts.models import Agency
 from casefile.casework.models import Conference, Episode
@@ -87,6 +87,25 @@ EXPECTED_VIEW = {
 EXPECTED_EDIT = {**EXPECTED_VIEW, "quinn": set(), "petra": set()}
 
 
+CHILDREN_UNRESTRICTED = EVERYONE_UNRESTRICTED - {"dawn", "stan", "rita"}
+# Recording a visit: social workers and managers, on the children whose records they may change.
+EXPECTED_RECORD_VISIT = {
+    "sam": {"lily"},
+    "tess": {"lily", "ruby"} | WAITING,
+    "simon": {"lily"} | WAITING,
+    "hana": {"lily"} | WAITING,
+    "ola": set(),
+    "fran": set(),  # a front-door practitioner, not a social worker
+    "mo": CHILDREN_UNRESTRICTED,
+    "mel": CHILDREN_UNRESTRICTED,
+    "chris": set(),
+    "quinn": set(),
+    "pat": set(),
+    "petra": set(),
+    "ada": set(),
+}
+
+
 def _agree(user, records, check, scope, expected):
     in_scope = set(scope(user).values_list("first_name", flat=True))
     for name, person in records.items():
@@ -106,6 +125,13 @@ def test_view_check_and_filter_agree(org, records, persona):
 def test_edit_check_and_filter_agree(org, records, persona):
     user = org.everyone()[persona]
     _agree(user, records, policy.can_edit, policy.editable_people, EXPECTED_EDIT[persona])
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_RECORD_VISIT))
+def test_who_may_record_a_visit(org, records, persona):
+    user = org.everyone()[persona]
+    allowed = {name for name, person in records.items() if permissions.may_record_visit(user, person)}
+    assert allowed == EXPECTED_RECORD_VISIT[persona]
 
 
 def test_a_new_worker_gains_and_the_old_one_loses_access_on_reallocation(org, records):

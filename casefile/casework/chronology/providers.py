@@ -286,10 +286,13 @@ def visits(scope: Scope) -> Iterable[ChronologyEvent]:
         seen = _seen(visit.child_seen, visit.seen_alone)
         if visit.child_seen is False and visit.not_seen_reason:
             seen = f"The child was not seen: {excerpt(visit.not_seen_reason)}"
-        words = f"In their words: “{excerpt(visit.childs_words)}”" if visit.childs_words.strip() else ""
+        # What the child said is the point of a visit: kept whole, never cut to an excerpt. For a child too young
+        # to say, what the worker saw of them stands in its place.
+        words = f"In their words: “{' '.join(visit.childs_words.split())}”" if visit.childs_words.strip() else ""
+        observed = f"Seen: {excerpt(visit.observations)}" if visit.observations.strip() and not words else ""
         visitor = f"Visited by {visit.worker}." if visit.worker_id != visit.recorded_by_id else ""
         yield event(scope, visit.child_id, when=visit.date, title=visit.get_kind_display(),
-                    description=sentences(visitor, seen, words),
+                    description=sentences(visitor, seen, words, observed),
                     by=name(visit.recorded_by), key=f"visit:{visit.pk}", type="visit",
                     url=_episode_link(scope, visit.child_id, visit.episode_id,
                                       ("casework:visit", {"visit_id": visit.pk})),

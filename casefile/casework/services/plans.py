@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from casefile.audit.services import record
 from casefile.casework.models import (
     Action,
     ActionProgress,
+    Allocation,
     CoreGroup,
     Episode,
     Plan,
@@ -373,16 +374,40 @@ def _check_core_group_action(errors: Errors, number: int, row: Mapping) -> dict:
 # Statutory visits ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class VisitRefusal:
+    """Why a visit cannot be recorded, said before the form: `instead` is what to do ("referral": record the
+    referral first; "ask": ask `ask` (the allocated worker, or None) to record it)."""
+
+    reason: str
+    instead: str
+    ask: object = None
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def visit_refusal(actor, child: Person) -> VisitRefusal | None:
+    """Why this user cannot record a visit to this child now, or None. Who may is the access policy's rule."""
+    if not permissions.may_record_visit(actor, child):
+        allocation = Allocation.objects.filter(child=child, end_date__isnull=True).select_related("worker").first()
+        return VisitRefusal("Visits are recorded by the social worker who made them, or their manager", "ask",
+                            allocation.worker if allocation else None)
+    if open_episode(child) is None:
+        return VisitRefusal(f"{child.first_name} has no open episode: record the referral before a visit",
+                            "referral")
+    return None
+
+
 def record_visit(*, actor, request=None, child: Person, date: datetime.date | None, kind: str,
                  child_seen: bool | None, seen_alone: bool | None = None, bedroom_seen: bool | None = None,
                  childs_words: str = "", observations: str = "", not_seen_reason: str = "") -> Visit:
     """A visit to the child, linked to the plan open on the day. What the child said is the point of it."""
-    if not permissions.may_record_visit(actor, child):
-        raise PermissionDenied(f"Only someone who may change {child.first_name}'s record may record a visit")
     errors = Errors()
+    if refusal := visit_refusal(actor, child):
+        errors.add("visit", str(refusal))
+        errors.raise_if_any()
     episode = open_episode(child)
-    if episode is None:
-        errors.add("visit", f"{child.first_name} has no open episode: record the referral before a visit")
     check_happened(errors, "date", date, "date of the visit")
     if kind not in Visit.Kind.values:
         errors.add("kind", "Select what kind of visit it was")

@@ -168,7 +168,17 @@ def test_a_manager_allocates_through_the_page_and_goes_back_to_the_record(client
     assert response.url == reverse("people:record", kwargs={"person_id": lily.pk})
     assert open_allocation(lily).worker == nia
     record = client.get(response.url).content.decode()
-    assert "Lily Hartley&#39;s case is now allocated to Nia Senior" in record
+    assert "Lily Hartley’s case is now allocated to Nia Senior" in record
+
+
+def test_the_confirmation_names_a_child_with_a_known_as_name_as_they_are_known(client, org, lily, nia):
+    lily.first_name, lily.known_as, lily.last_name = "Jacob", "Jake", "Hutchinson"
+    lily.save()
+    client.force_login(org.tess)
+    response = client.post(page_url(lily), {"worker": nia.pk, "reason": "Continuity"}, follow=True)
+    page = response.content.decode()
+    assert "Jake Hutchinson’s case is now allocated to Nia Senior" in page
+    assert "(known as Jake)&#39;s" not in page and "(known as Jake)’s" not in page
 
 
 def test_the_page_shows_every_problem_at_once_and_saves_nothing(client, org, lily):

@@ -133,6 +133,24 @@ def test_significance_defaults_by_type(org, child, journey):
         assert key not in significant, key
 
 
+def test_a_visit_keeps_the_childs_words_whole_and_what_was_seen_of_a_baby(org, child, journey):
+    words = ("I don't like it when dad shouts at mum at night because I can't sleep and then I am tired at school "
+             "and Miss Khan asks me why I am sad and I don't want to tell her because he will be cross.")
+    assert len(words) > 160
+    journey.visit.childs_words = words
+    journey.visit.save()
+    baby = make_child("Noah", "Hartley", date_of_birth=datetime.date(2023, 6, 1))
+    episode = cw.Episode.objects.create(child=baby, referral_date=datetime.date(2024, 1, 2), referral_source="1A",
+                                        recorded_by=org.sam)
+    cw.Visit.objects.create(child=baby, episode=episode, kind=cw.Visit.Kind.CHILD_IN_NEED,
+                            date=datetime.date(2024, 2, 1), child_seen=True, seen_alone=False,
+                            observations="Noah smiled and reached for his mum",
+                            worker=org.sam, recorded_by=org.sam)
+    assert f"In their words: “{words}”" in _by_key(child)[f"visit:{journey.visit.pk}"].description
+    baby_visit = next(event for event in chronology(baby) if event.type == "visit")
+    assert "Seen: Noah smiled and reached for his mum." in baby_visit.description
+
+
 def test_a_visit_where_the_child_was_not_seen_is_significant(org, child, journey):
     unseen = cw.Visit.objects.create(child=child, episode=journey.episode, kind=cw.Visit.Kind.CHILD_PROTECTION,
                                      date=datetime.date(2024, 3, 1), worker=org.sam, child_seen=False,

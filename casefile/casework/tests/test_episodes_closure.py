@@ -238,6 +238,7 @@ def test_the_case_notes_page_adds_and_lists_notes(client, org, child):
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "Home visit" in page and "Significant" in page
+    assert "govuk-notification-banner--success" in page and "The case note ‘Home visit’ is saved" in page
 
 
 def test_the_sign_off_page_shows_the_step_down_with_the_closure_but_not_an_earlier_step_up(client, org, child):

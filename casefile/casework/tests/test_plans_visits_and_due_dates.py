@@ -92,6 +92,7 @@ def test_the_childs_own_words_are_required_when_they_were_seen_and_are_4_or_olde
 
 def test_a_baby_who_was_seen_needs_an_observation_instead_of_words(org):
     baby = make_child(first_name="Noah", date_of_birth=datetime.date(2023, 6, 1))
+    allocate(baby, org.sam, allocated_by=org.tess)
     make_episode(baby, org.sam)
     allocate(baby, org.sam, allocated_by=org.tess)  # whoever records a visit may change the record
     with pytest.raises(ValidationError) as error:
@@ -134,6 +135,17 @@ def test_the_visit_page_says_when_the_words_are_required(client, org, child):
         "date_day": "27", "date_month": "3", "date_year": "2024", "kind": "cp", "child_seen": "yes",
         "seen_alone": "yes"})
     assert "Enter what Lily said, in their own words" in response.content.decode()
+
+
+def test_saving_a_visit_confirms_it_on_the_page_it_returns_to(client, org, child):
+    start_cp_plan(child, org)
+    client.force_login(org.sam)
+    response = client.post(reverse("casework:record_visit", kwargs={"person_id": child.pk}), {
+        "date_day": "27", "date_month": "3", "date_year": "2024", "kind": "cp", "child_seen": "yes",
+        "seen_alone": "yes", "childs_words": "I like my new bed."}, follow=True)
+    page = response.content.decode()
+    assert "govuk-notification-banner--success" in page
+    assert "The visit on 27 March 2024 is saved" in page
 
 
 # Due dates, computed across Easter 2024 ----------------------------------------------------------------
@@ -402,3 +414,32 @@ def test_the_childs_record_links_to_plans_conferences_and_visits(client, org, ch
     client.force_login(org.sam)
     page = client.get(reverse("people:record", kwargs={"person_id": child.pk})).content.decode()
     assert reverse("casework:plans", kwargs={"person_id": child.pk}) in page
+
+
+# Who may record a visit is said before the form -------------------------------------------------------
+
+
+def test_a_user_who_may_not_record_a_visit_is_told_before_the_form_with_what_to_do_instead(client, org, child):
+    start_cp_plan(child, org)
+    url = reverse("casework:record_visit", kwargs={"person_id": child.pk})
+    client.force_login(org.ada)  # may change every record, but an administrator makes no visits
+    page = client.get(url).content.decode()
+    assert "You cannot record a visit" in page and "Save the visit" not in page and 'name="childs_words"' not in page
+    assert "Ask Sam Worker, Lily’s allocated worker, to record the visit" in page
+    client.post(url, {"date_day": "27", "date_month": "3", "date_year": "2024", "kind": "cp", "child_seen": "yes",
+                      "seen_alone": "yes", "childs_words": "Hello"})
+    assert not Visit.objects.exists()
+    with pytest.raises(ValidationError, match="Visits are recorded by the social worker"):
+        plans.record_visit(
+            actor=org.ada, child=child, date=datetime.date(2024, 3, 27), kind="cp", child_seen=True,
+            seen_alone=True, childs_words="Hello")
+
+
+def test_a_child_with_no_open_episode_is_said_before_the_form_with_a_link_to_record_the_referral(client, org):
+    noah = make_child("Noah", "Nocase")
+    allocate(noah, org.sam, allocated_by=org.tess)
+    client.force_login(org.sam)
+    page = client.get(reverse("casework:record_visit", kwargs={"person_id": noah.pk})).content.decode()
+    assert "Noah has no open episode: record the referral before a visit" in page
+    assert "Save the visit" not in page
+    assert reverse("casework:record_referral", kwargs={"person_id": noah.pk}) in page

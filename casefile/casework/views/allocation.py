@@ -25,7 +25,7 @@ from casefile.casework.models import Allocation
 from casefile.casework.presenters import caseload_weights_text, caseloads_table, closed_days_table
 from casefile.casework.services import allocation as services
 from casefile.core.forms import save_or_show
-from casefile.core.presenters import govuk_date
+from casefile.core.presenters import govuk_date, possessive
 from casefile.people.models import Person
 
 
@@ -41,7 +41,8 @@ def allocation(request, person: Person):
     allocated = save_or_show(request, form, lambda data: services.allocate(
         actor=request.user, request=request, child=person, worker=chosen.get(data["worker"]), reason=data["reason"]))
     if allocated:
-        messages.success(request, f"{person.display_name}'s case is now allocated to {allocated.worker}")
+        worker = allocated.worker.get_full_name() or allocated.worker
+        messages.success(request, f"{possessive(person)} case is now allocated to {worker}")
         return redirect("people:record", person_id=person.pk)
     history = Allocation.objects.filter(child=person).select_related("worker", "team", "allocated_by").order_by(
         "-start_date", "-pk")

@@ -651,8 +651,10 @@ def case_notes(request, person: Person):
 @record_view(edit=True)
 def add_case_note(request, person: Person):
     form = forms.CaseNoteForm(request.POST or None, initial={"date": timezone.localdate()})
-    if save_or_show(request, form, lambda data: services.record_case_note(
-            actor=request.user, request=request, child=person, **data)):
+    saved = {}
+    if save_or_show(request, form, lambda data: saved.setdefault("note", services.record_case_note(
+            actor=request.user, request=request, child=person, **data))):
+        messages.success(request, f"The case note ‘{saved['note'].subject}’ is saved")
         return redirect(_url("case_notes", person))
     return _form_page(request, person, form, title="Add a case note", submit="Save the note",
                       back=_url("case_notes", person))

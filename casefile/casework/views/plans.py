@@ -8,6 +8,7 @@ Every change goes through casework/services/plans.py, which validates, writes at
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -280,6 +281,11 @@ def core_group_page(request, person: Person, plan_id: int, core_group_id: int):
 @record_view(edit=True)
 def record_visit(request, person: Person):
     plan = services.open_plan(person)
+    if refusal := services.visit_refusal(request.user, person):
+        # Said before the form, not after it is filled in, with what to do instead.
+        return render(request, "casework/plans/visit_refused.html", {
+            "person": person, "refusal": refusal, "page_title": "You cannot record a visit",
+            "back": plan_url(plan) if plan else overview_url(person)})
     kind = {Plan.Kind.CHILD_PROTECTION: Visit.Kind.CHILD_PROTECTION,
             Plan.Kind.CHILD_IN_NEED: Visit.Kind.CHILD_IN_NEED}.get(plan.kind if plan else None)
     form = VisitForm(posted(request), child=person, initial={"kind": kind})
@@ -289,6 +295,7 @@ def record_visit(request, person: Person):
 
     visit = save_or_show(request, form, save)
     if visit:
+        messages.success(request, f"The visit on {govuk_date(visit.date)} is saved")
         return redirect(plan_url(visit.plan) if visit.plan else reverse(
             "casework:visit", kwargs={"person_id": person.pk, "visit_id": visit.pk}))
     return _form_page(request, person, form, title="Record a visit", submit="Save the visit",

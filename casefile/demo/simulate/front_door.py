@@ -20,6 +20,8 @@ import hashlib
 import random
 from typing import TYPE_CHECKING
 
+from django.db.models import F
+
 from casefile.accounts.models import Role, User
 from casefile.casework import models as cw
 from casefile.demo.simulate.config import PLANTED
@@ -57,7 +59,7 @@ class FrontDoor:
         self.known: list[Child] = []
         self.extra_per_referral = max(0.0, sim.size.contacts_per_year / sim.size.referrals_per_year - 1)
         self.police_from = sim.end - datetime.timedelta(days=365)
-        self.batches: dict[datetime.date, int] = {}
+        self.batches: dict[datetime.date, dict] = {}
         self.reference = 0
         self.social_workers: dict[int, list[User]] = {}
         self.moments: dict[tuple[datetime.date, int], datetime.datetime] = {}
@@ -107,7 +109,7 @@ class FrontDoor:
         handed = decision["authorised_at"]
         assessment_team = self.sim.team_for("assessment", child.family)
         self.out.add(fd.Handover, contact_child_id=link["id"], to_team_id=assessment_team.team.id,
-                     summary=f"{child.first_name}: {episode['referral_summary']}",
+                     summary=episode["referral_summary"],  # it already starts with the child's name
                      immediate_safety="No immediate risk identified at the front door"
                      if not s47 else "Strategy discussion arranged the same day",
                      handed_over_by_id=decision["decided_by_id"], handed_over_at=handed)
@@ -220,11 +222,12 @@ class FrontDoor:
             self.batches[day] = self.out.add(
                 fd.ImportBatch, content_hash=digest, filename=f"police-notifications-{day.isoformat()}.csv",
                 status="confirmed", uploaded_by_id=contact["recorded_by_id"], uploaded_at=received,
-                decided_by_id=contact["recorded_by_id"], decided_at=received)["id"]
+                decided_by_id=contact["recorded_by_id"], decided_at=received, incident_count=0, person_count=0)
         self.reference += 1
         family = child.family
         notification = self.out.add(
-            fd.PoliceNotification, batch_id=self.batches[day], police_reference=f"DB/{day:%y}/{self.reference:06d}",
+            fd.PoliceNotification, batch_id=self.batches[day]["id"],
+            police_reference=f"DB/{day:%y}/{self.reference:06d}",
             incident_at=received - datetime.timedelta(hours=self.rng.randint(3, 30)),
             reported_at=received - datetime.timedelta(hours=2), dash_risk=_pick(self.rng, DASH),
             children_present=_pick(self.rng, CHILDREN_PRESENT),
@@ -236,12 +239,24 @@ class FrontDoor:
         people.append((family.mother.id, "victim", *family.mother.name.split(" ", 1), None))
         if family.father is not None:
             people.append((family.father.id, "perpetrator", *family.father.name.split(" ", 1), None))
+        self._count_in_batch(self.batches[day], len(people))
         for row, (person_id, role, first, last, dob) in enumerate(people, start=2):
             self.out.add(fd.NotificationPerson, notification_id=notification["id"], row=row, role=role,
                          first_name=first, last_name=last, date_of_birth=dob, sex="U", match="matched",
                          person_id=person_id, candidates=[])
             if role != "child":
                 self.out.add(fd.ContactAdult, contact_id=contact["id"], person_id=person_id, role=role.title())
+
+    def _count_in_batch(self, batch: dict, people: int) -> None:
+        """The file's incident and people counts, which the list of police files shows, kept as the import does.
+        A day's batch row is usually still waiting to be written; if the writer flushed it between two referrals
+        on the same day, the written row is counted up instead."""
+        if any(row is batch for row in self.out.buffers[fd.ImportBatch]):
+            batch["incident_count"] += 1
+            batch["person_count"] += people
+        else:
+            fd.ImportBatch.objects.filter(pk=batch["id"]).update(incident_count=F("incident_count") + 1,
+                                                                 person_count=F("person_count") + people)
 
 
 def _hub(child: Child) -> str:

@@ -15,7 +15,14 @@ from casefile.accounts.models import Role, Team, User
 from casefile.audit.models import AuditEvent
 from casefile.casework import models as cw
 from casefile.demo import simulate
-from casefile.frontdoor.models import Contact, NotificationPerson, PoliceNotification, ThresholdDecision
+from casefile.frontdoor.models import (
+    Contact,
+    Handover,
+    ImportBatch,
+    NotificationPerson,
+    PoliceNotification,
+    ThresholdDecision,
+)
 from casefile.people.models import Person
 from casefile.rules.clocks import add_calendar_months
 from casefile.rules.identifiers import validate_nhs_number
@@ -223,3 +230,22 @@ def test_identity_data_is_valid_or_left_missing_and_nothing_happens_after_the_en
     weekdays = [ENGLAND_AND_WALES.is_working_day(day) for day in cw.Episode.objects.values_list("referral_date",
                                                                                                 flat=True)]
     assert sum(weekdays) / len(weekdays) > 0.95
+
+
+def test_each_simulated_police_file_counts_its_incidents_and_people(small):
+    """The list of police files shows these counts: a simulated file must not read 0 incidents and 0 people."""
+    batches = list(ImportBatch.objects.all())
+    assert batches
+    for batch in batches:
+        notifications = PoliceNotification.objects.filter(batch=batch)
+        assert batch.incident_count == notifications.count() > 0
+        assert batch.person_count == NotificationPerson.objects.filter(notification__in=notifications).count()
+
+
+def test_no_summary_names_the_child_twice(small):
+    """A handover summary read "Poppy: Poppy: ..." when the referral's summary already began with the name."""
+    summaries = [*Handover.objects.values_list("summary", flat=True),
+                 *Contact.objects.values_list("summary", flat=True)]
+    assert summaries
+    doubled = [text for text in summaries if (name := text.split(":", 1)[0]) and text.startswith(f"{name}: {name}:")]
+    assert doubled == []

@@ -65,9 +65,14 @@ class HandoverForm(forms.Form):
     outstanding = _text("Outstanding checks and actions (optional)", "Checks not yet answered and anything "
                         "still to do")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, allocated_team: Team | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_team"].queryset = assessment_teams()
+        # A child who already has a worker goes to that worker's team, and only there (services/handovers.py).
+        if allocated_team is not None:
+            self.fields["to_team"].queryset = Team.objects.filter(pk=allocated_team.pk)
+            self.initial.setdefault("to_team", allocated_team.pk)
+        else:
+            self.fields["to_team"].queryset = assessment_teams()
         self.fields["to_team"].error_messages["invalid_choice"] = "Select a team from the list"
 
 

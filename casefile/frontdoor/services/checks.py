@@ -15,6 +15,7 @@ from django.utils import timezone
 from casefile.accounts.models import User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
+from casefile.core.presenters import govuk_datetime
 from casefile.core.services import Errors, save_with_history
 from casefile.frontdoor.models import AgencyCheck, CheckAgency, Contact
 
@@ -61,7 +62,7 @@ def record_response(*, actor: User, request=None, check: AgencyCheck, response: 
     elif responded_at < check.requested_at.replace(second=0, microsecond=0):
         # Times are typed to the minute: an answer in the minute it was asked is not before it.
         errors.add("responded_at", f"The agency cannot have answered before it was asked, on "
-                                   f"{timezone.localtime(check.requested_at):%d %B %Y at %H:%M}")
+                                   f"{govuk_datetime(check.requested_at)}")
     if not check.is_outstanding:
         errors.add("__all__", "This check already has a response")
     errors.raise_if_any()

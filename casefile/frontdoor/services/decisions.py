@@ -27,6 +27,7 @@ from casefile.audit.services import record
 from casefile.casework.calendar import working_calendar
 from casefile.casework.deadlines import clock_settings
 from casefile.casework.services import episodes as casework
+from casefile.core.presenters import govuk_date
 from casefile.core.services import Errors, save_with_history
 from casefile.frontdoor.models import BulkTriage, Consent, ContactChild, DecisionOutcome, ThresholdDecision
 from casefile.frontdoor.services.contacts import refresh_concluded
@@ -91,8 +92,9 @@ def record_decision(*, actor: User, request=None, contact_child: ContactChild, l
               "early_help_provider": _text(early_help_provider)}
     existing = ThresholdDecision.objects.filter(contact_child=link).first()
     if existing and existing.is_authorised:
+        authorised_on = govuk_date(timezone.localtime(existing.authorised_at).date())
         raise ValidationError({"__all__": [f"The decision for {link.child.first_name} was authorised on "
-                                           f"{timezone.localtime(existing.authorised_at):%d %B %Y}: it cannot change"]})
+                                           f"{authorised_on}: it cannot change"]})
     errors = Errors()
     _check_decision(errors, actor, link, values)
     errors.raise_if_any()
@@ -145,7 +147,7 @@ def _carry_out(decision: ThresholdDecision, actor: User, request) -> None:
             decision.early_help_transfer = casework.record_step_down(
                 actor=actor, request=request, child=child, date=timezone.localdate(),
                 early_help_provider=decision.early_help_provider,
-                reason=f"Front-door decision on the contact received {received_on(link):%d %B %Y}: "
+                reason=f"Front-door decision on the contact received {govuk_date(received_on(link))}: "
                        f"{decision.circumstances}")
     except ValidationError as error:
         # The casework check names its own fields; here they are about the decision as a whole.

@@ -3,6 +3,11 @@
 A referral stays on the front-door board after its decision is authorised, until someone at the front door
 hands it over with a summary the receiving team can act on. Recording the handover is what takes the child
 (and, when every child has gone, the contact) off the board.
+
+A child who already has an allocated worker is handed over to that worker's team, not to an assessment team:
+the new referral joins the case the worker holds (its open episode), and the worker, their team and their
+managers are the people who can open the child's record. Handed to another team, it would reach a manager who
+cannot see the child, and sit in nobody's list.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from casefile.access import permissions
 from casefile.accounts.models import Team, User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
+from casefile.casework.models import Allocation
 from casefile.core.services import Errors, save_with_history
 from casefile.frontdoor.models import ContactChild, Handover
 from casefile.frontdoor.services.contacts import refresh_concluded
@@ -35,6 +41,18 @@ def handover_refusal(link: ContactChild) -> str:
     return ""
 
 
+def open_allocations(children) -> dict[int, Allocation]:
+    """Each child's open allocation (worker and team), by child id, in one query."""
+    return {allocation.child_id: allocation for allocation in Allocation.objects.filter(
+        child__in=children, end_date__isnull=True).select_related("worker", "team")}
+
+
+def allocated_elsewhere_text(allocation: Allocation) -> str:
+    """What the front door is told about a child who already has a worker."""
+    return (f"{allocation.child.first_name} already has an allocated worker: {allocation.worker.get_full_name()} "
+            f"({allocation.team})")
+
+
 def record_handover(*, actor: User, request=None, contact_child: ContactChild, to_team: Team | None, summary: str,
                     immediate_safety: str, outstanding: str = "") -> Handover:
     """Hand an authorised referral over to an assessment team; the child leaves the front door."""
@@ -45,7 +63,11 @@ def record_handover(*, actor: User, request=None, contact_child: ContactChild, t
         errors.add("__all__", "A handover is recorded by someone who works at the front door")
     if refusal := handover_refusal(link):
         errors.add("__all__", refusal)
-    if to_team is None or to_team.kind != Team.Kind.ASSESSMENT:
+    allocation = open_allocations([link.child]).get(link.child_id)
+    if allocation is not None and to_team != allocation.team:
+        errors.add("to_team", f"{allocated_elsewhere_text(allocation)}: hand the referral to {allocation.team}, "
+                              f"so it reaches the worker who holds the case")
+    elif allocation is None and (to_team is None or to_team.kind != Team.Kind.ASSESSMENT):
         errors.add("to_team", "Select the assessment team taking the referral")
     if not summary:
         errors.add("summary", "Enter a summary of what the receiving team needs to know first")

@@ -93,17 +93,26 @@ def test_the_outstanding_list_is_oldest_first_and_says_who_asked(client, org, ch
     assert "working day" in page
 
 
-def test_the_outstanding_list_hides_restricted_children_and_concluded_contacts(client, org, child):
+def test_the_outstanding_list_hides_restricted_children(client, org, child):
     hidden = make_child("Rosa", "Secret", restriction="adoption")
     AgencyCheck.objects.create(contact=make_contact(hidden, by=org.fran), agency="health", asked_of="Hidden team",
                                requested_by=org.fran)
+    client.force_login(org.fran)
+    page = client.get(OUTSTANDING).content.decode()
+    assert "Secret" not in page and "Hidden team" not in page
+
+
+def test_an_unanswered_check_stays_on_the_list_after_the_contact_is_handed_over(client, org, child):
+    """The answer still matters to the receiving team: a check is chased until it is answered."""
     concluded = make_contact(child, by=org.fran)
     concluded.concluded_at = timezone.now()
     concluded.save()
-    AgencyCheck.objects.create(contact=concluded, agency="health", asked_of="Closed team", requested_by=org.fran)
+    check = AgencyCheck.objects.create(contact=concluded, agency="health", asked_of="Closed team",
+                                       requested_by=org.fran)
     client.force_login(org.fran)
-    page = client.get(OUTSTANDING).content.decode()
-    assert "Secret" not in page and "Hidden team" not in page and "Closed team" not in page
+    assert "Closed team" in client.get(OUTSTANDING).content.decode()
+    checks.record_response(actor=org.fran, check=check, response="Nothing known", responded_at=timezone.now())
+    assert "Closed team" not in client.get(OUTSTANDING).content.decode()
 
 
 def test_outsiders_get_404(client, org, child):

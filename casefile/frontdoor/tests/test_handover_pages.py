@@ -1,14 +1,18 @@
 """Handing an authorised referral over to the assessment team takes the child off the front-door board."""
 
+import datetime
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from casefile.accounts.models import Team
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework.models import Episode
 from casefile.frontdoor.models import AgencyCheck, Handover
-from casefile.frontdoor.services import decisions
+from casefile.frontdoor.services import decisions, handovers
 from casefile.frontdoor.testing import decide, make_contact
+from casefile.testing import allocate, make_child
 
 HANDOVER = {"summary": "School saw bruising; Lily says she is scared to go home",
             "immediate_safety": "Lily is staying with her grandmother tonight", "outstanding": ""}
@@ -53,7 +57,8 @@ def test_handing_over_takes_the_child_off_the_board_and_links_the_episode(client
     assert 'id="item-' not in board
 
 
-def test_the_team_must_be_an_assessment_team_and_each_part_is_required(client, org, referral):
+def test_the_team_must_be_an_assessment_team_and_each_part_is_required(client, org, child, referral):
+    child.allocations.update(end_date=datetime.date.today())  # nobody holds the case: any assessment team
     client.force_login(org.fran)
     page = client.post(handover_url(referral), {}).content.decode()
     assert "Select the assessment team" in page and "Enter a summary" in page and "Enter the risks" in page
@@ -80,3 +85,49 @@ def test_people_outside_the_front_door_get_not_found(client, org, referral, name
     assert client.get(handover_url(referral)).status_code == 404
     assert client.post(handover_url(referral), {**HANDOVER, "to_team": org.assessment.pk}).status_code == 404
     assert not Handover.objects.exists()
+
+
+# A child who already has a worker --------------------------------------------------------------------
+
+
+@pytest.fixture
+def allocated_elsewhere(org):
+    """Jack's case is held by Ola in the Child in Need team; a new contact about him reaches the front door."""
+    jack = make_child("Jack", "Holder")
+    Episode.objects.create(child=jack, referral_date=datetime.date(2024, 1, 8), referral_source="2A",
+                           recorded_by=org.ola)
+    allocate(jack, org.ola, allocated_by=org.ada)
+    link = make_contact(jack, by=org.fran).children.get()
+    decisions.authorise_decision(actor=org.mel, decision=decide(link, by=org.mo))
+    return link
+
+
+def test_the_contact_and_handover_pages_say_the_child_already_has_a_worker(client, org, allocated_elsewhere):
+    link = allocated_elsewhere
+    client.force_login(org.fran)
+    contact_page = client.get(reverse("frontdoor:contact", kwargs={"contact_id": link.contact_id})).content.decode()
+    said = "Jack already has an allocated worker: Ola Other (Child in Need Team North)"
+    assert said in contact_page
+    page = client.get(handover_url(link)).content.decode()
+    assert said in page and "Hand over to the team holding the case" in page
+    assert f'<option value="{org.other_team.pk}" selected>' in page
+    assert f'<option value="{org.assessment.pk}"' not in page
+
+
+def test_the_referral_goes_to_the_team_holding_the_case_and_reaches_someone_who_can_see_it(
+        client, org, allocated_elsewhere):
+    link = allocated_elsewhere
+    client.force_login(org.fran)
+    refused = client.post(handover_url(link), {**HANDOVER, "to_team": org.assessment.pk}).content.decode()
+    assert "Select a team from the list" in refused
+    with pytest.raises(ValidationError, match="hand the referral to Child in Need Team North"):
+        handovers.record_handover(actor=org.fran, contact_child=link, to_team=org.assessment, **HANDOVER)
+    assert not Handover.objects.exists()
+    client.post(handover_url(link), {**HANDOVER, "to_team": org.other_team.pk})
+    handover = Handover.objects.get(contact_child=link)
+    assert handover.to_team == org.other_team
+    # The worker holding the case opens the episode the referral joined, with the handover on it.
+    episode = Episode.objects.get(child=link.child)
+    client.force_login(org.ola)
+    page = client.get(reverse("casework:episode", kwargs={"person_id": link.child_id, "episode_id": episode.pk}))
+    assert page.status_code == 200 and "School saw bruising" in page.content.decode()

@@ -24,6 +24,7 @@ from casefile.access import permissions, policy
 from casefile.casework.calendar import working_calendar
 from casefile.casework.deadlines import STATE_LABELS, STATE_TAGS
 from casefile.core.forms import save_or_show, show_service_errors
+from casefile.core.presenters import govuk_date
 from casefile.frontdoor.access import contact_for, front_door_view, visible_child
 from casefile.frontdoor.forms import contacts as forms
 from casefile.frontdoor.history import history_for
@@ -32,6 +33,7 @@ from casefile.frontdoor.presenters import outstanding_checks_table
 from casefile.frontdoor.services import checks as check_services
 from casefile.frontdoor.services import contacts as services
 from casefile.frontdoor.services.decisions import decision_status
+from casefile.frontdoor.services.handovers import allocated_elsewhere_text, open_allocations
 from casefile.frontdoor.standards import front_door_settings
 from casefile.people.models import Household, Person
 from casefile.people.search import Criteria, search_people
@@ -164,6 +166,7 @@ class ChildRow:
     decide_url: str | None
     authorise_url: str | None
     handover_url: str | None
+    allocated: str = ""  # who already holds the child's case, if anyone
 
     @property
     def child(self) -> Person:
@@ -191,7 +194,9 @@ def _child_state(link: ContactChild) -> str:
 def _child_rows(request, contact: Contact, links: list[ContactChild]) -> list[ChildRow]:
     rows = []
     is_manager = permissions.is_manager(request.user)
+    allocations = open_allocations([link.child for link in links])
     for link in links:
+        allocation = allocations.get(link.child_id)
         decision = getattr(link, "decision", None)
         status = decision_status(link, request=request)
         ids = {"contact_id": contact.pk, "contact_child_id": link.pk}
@@ -204,6 +209,7 @@ def _child_rows(request, contact: Contact, links: list[ContactChild]) -> list[Ch
             handover_url=(reverse("frontdoor:handover", kwargs=ids)
                           if decision and decision.is_authorised and decision.is_referral
                           and not hasattr(link, "handover") else None),
+            allocated=allocated_elsewhere_text(allocation) if allocation else "",
         ))
     return rows
 
@@ -227,7 +233,7 @@ def _contact_page(request, contact: Contact, *, rag_form=None, holder_form=None,
         "holder_form": holder_form or forms.HolderForm(initial={"holder": contact.holder_id}, staff=staff),
         "letter": letter, "letter_url": reverse("frontdoor:letter", kwargs={"contact_id": contact.pk}),
         "any_authorised": any(getattr(link, "decision", None) and link.decision.is_authorised for link in links),
-        "page_title": f"Contact received {timezone.localtime(contact.received_at):%d %B %Y}",
+        "page_title": f"Contact received {govuk_date(timezone.localtime(contact.received_at).date())}",
         "navigation_active": "front_door",
     }
     return render(request, "frontdoor/contacts/contact.html", context, status=status)
@@ -327,9 +333,10 @@ class OutstandingCheck:
 
 @front_door_view()
 def checks_outstanding(request):
-    """Every check still waiting for an answer, on open contacts about children this user may see."""
+    """Every check still waiting for an answer, about children this user may see. A check stays after its contact
+    has left the front door: the receiving team still needs the answer, so it is chased until it comes."""
     hidden = ContactChild.objects.filter(contact=OuterRef("contact_id")).exclude(visible_child(request.user))
-    rows = list(AgencyCheck.objects.filter(responded_at__isnull=True, contact__concluded_at__isnull=True)
+    rows = list(AgencyCheck.objects.filter(responded_at__isnull=True)
                 .exclude(Exists(hidden)).select_related("contact", "requested_by").order_by("requested_at", "pk"))
     links = ContactChild.objects.filter(contact_id__in={row.contact_id for row in rows}).select_related("child")
     children: dict[int, list[Person]] = {}

@@ -187,7 +187,9 @@ def handover(request, contact_id: int, contact_child_id: int):
     link = _link_on(contact, contact_child_id)
     done = getattr(link, "handover", None)
     refusal = "" if done else handovers.handover_refusal(link)
-    form = forms.HandoverForm(posted(request), initial={"outstanding": _outstanding_checks(contact)})
+    allocation = handovers.open_allocations([link.child]).get(link.child_id)
+    form = forms.HandoverForm(posted(request), initial={"outstanding": _outstanding_checks(contact)},
+                              allocated_team=allocation.team if allocation else None)
     if not done and not refusal and save_or_show(request, form, lambda data: handovers.record_handover(
             actor=request.user, request=request, contact_child=link, **data)):
         messages.success(request, f"{link.child.full_name} has been handed over and has left the front door")
@@ -195,6 +197,7 @@ def handover(request, contact_id: int, contact_child_id: int):
     decision = getattr(link, "decision", None)
     return _page(request, "decisions/handover.html", page_title=f"Hand over to assessment: {link.child.full_name}",
                  contact=contact, link=link, decision=decision, handover=done, refusal=refusal, form=form,
+                 allocated=handovers.allocated_elsewhere_text(allocation) if allocation else "",
                  back_url=_contact_url(contact))
 
 

@@ -18,6 +18,7 @@ from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.core.exports import csv_response
 from casefile.core.forms import save_or_show
+from casefile.core.pagination import paginate
 from casefile.frontdoor.access import front_door_view
 from casefile.frontdoor.forms.imports import BulkTriageForm, QueueFilterForm, ResolutionsForm, UploadForm
 from casefile.frontdoor.models import ImportBatch
@@ -53,7 +54,7 @@ FORMAT_COLUMNS = [
 
 
 def _batches_page(request, form: UploadForm, **context):
-    batches = list(ImportBatch.objects.select_related("uploaded_by", "decided_by")[:100])
+    batches = paginate(request, ImportBatch.objects.select_related("uploaded_by", "decided_by"))
     return _render(request, "batches.html", batches=batches, form=form, format_columns=FORMAT_COLUMNS,
                    page_title="Police notifications", **context)
 

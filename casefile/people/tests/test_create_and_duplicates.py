@@ -37,6 +37,17 @@ def test_creating_a_person_with_no_likely_match_opens_the_new_record(client, org
     assert not MatchDecision.objects.exists()
 
 
+def test_the_form_says_before_it_is_sent_that_an_address_needs_its_first_line_and_postcode(client, org):
+    client.force_login(org.sam)
+    page = client.get(CREATE).content.decode()
+    assert "Address line 1 (optional)" not in page and "Postcode (optional)" not in page
+    assert "If you enter an address, enter at least the first line and the postcode" in page
+    page = client.post(CREATE, new_child(first_name="Maisie", last_name="Okafor", postcode="LS1 4AB")).content.decode()
+    assert "Enter the first line of the address" in page and not Person.objects.exists()
+    client.post(CREATE, new_child(first_name="Maisie", last_name="Okafor"))
+    assert Person.objects.get().addresses.count() == 0  # no address at all is still allowed
+
+
 def test_creation_shows_likely_matches_with_reasons_in_plain_english(client, org, child):
     add_address(child, "LS1 4AB")
     client.force_login(org.sam)
@@ -103,20 +114,31 @@ def test_choosing_a_record_that_was_not_offered_is_refused(client, org, child):
     assert not MatchDecision.objects.exists()
 
 
-def test_matches_the_user_cannot_open_are_counted_but_nothing_about_them_is_shown(client, org, child):
+def test_a_match_the_user_cannot_open_sends_them_to_someone_who_can_and_shows_nothing_of_it(client, org, child):
     child.nhs_number = "9434765919"
     child.save()
     client.force_login(org.ola)
-    page = client.post(CREATE, new_child()).content.decode()
-    assert "1 possible match in records you cannot open: ask the front door or an administrator" in page
-    assert child.reference not in page and "943 476 5919" not in page
+    page = client.post(CREATE, new_child(line_1="1 High Street", postcode="LS1 4AB")).content.decode()
+    assert "There may already be a record of this person that you cannot open" in page
+    assert "ask someone who can see it, such as your manager" in page
+    assert child.reference not in page and "943 476 5919" not in page and "possible match" not in page
     assert f'value="{child.pk}"' not in page
+    # A way back that creates nothing: change the details, or stop.
+    assert 'name="step" value="change"' in page and "Change the details you entered" in page
+    assert f'href="{reverse("people:search")}"' in page
+    # Creating a new record is a deliberate choice, after checking, not the only way on.
+    assert "someone who can see the other record has checked" in page
+    changed = client.post(CREATE, new_child(line_1="1 High Street", postcode="LS1 4AB", step="change"))
+    changed_page = changed.content.decode()
+    assert "Record a new person" in changed_page and 'value="1 High Street"' in changed_page
+    assert "There is a problem" not in changed_page
+    assert Person.objects.count() == 1 and not MatchDecision.objects.exists()
 
 
 def test_the_front_door_sees_the_match_that_others_cannot(client, org, child):
     client.force_login(org.fran)
     page = client.post(CREATE, new_child()).content.decode()
-    assert child.reference in page and "records you cannot open" not in page
+    assert child.reference in page and "that you cannot open" not in page
 
 
 def test_candidates_come_from_indexed_blocks_only(org, child):
