@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casefile.access import permissions
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.core.exports import csv_response
@@ -157,6 +158,7 @@ def triage_queue(request):
     filters = QueueFilterForm(request.GET)
     rows = triage.queue(request.user, request, **filters.values())
     return _render(request, "queue.html", rows=rows, filters=filters,
+                   may_bulk_triage=permissions.may_bulk_triage(request.user),
                    months=front_door_settings().repeat_incident_months, page_title="Police notifications to triage")
 
 
@@ -201,6 +203,10 @@ def bulk_triage(request):
     if not rows:
         messages.info(request, "Select the standard-risk notifications to triage together")
         return redirect("frontdoor:triage_queue")
+    if not permissions.may_bulk_triage(request.user):
+        # Said before any form: the page explains who may, and what this user can do instead.
+        return _render(request, "bulk_triage.html", rows=rows, form=None, may_bulk_triage=False,
+                       back_url=reverse("frontdoor:triage_queue"), page_title="Triage police notifications together")
     form = BulkTriageForm(request.POST if request.method == "POST" else None, rows=rows)
     if request.method == "POST" and form.is_valid():
         months = front_door_settings().repeat_incident_months
@@ -217,8 +223,8 @@ def bulk_triage(request):
                                       f"{'child' if len(rows) == 1 else 'children'}: they wait for a manager "
                                       "to authorise them")
             return redirect("frontdoor:triage_queue")
-    return _render(request, "bulk_triage.html", rows=rows, form=form, back_url=reverse("frontdoor:triage_queue"),
-                   page_title="Triage police notifications together")
+    return _render(request, "bulk_triage.html", rows=rows, form=form, may_bulk_triage=True,
+                   back_url=reverse("frontdoor:triage_queue"), page_title="Triage police notifications together")
 
 
 urlpatterns = [
