@@ -79,7 +79,7 @@ def police_upload(request):
     try:
         batch = imports.stage_file(actor=request.user, request=request, data=data, filename=upload.name)
     except imports.ImportRefused as refused:
-        return _batches_page(request, form, refused=refused.errors, filename=upload.name)
+        return _batches_page(request, form, refused=refused.errors, earlier=refused.earlier, filename=upload.name)
     if batch.already_imported:
         return _batches_page(request, UploadForm(), already=batch)
     return redirect("frontdoor:police_batch", batch_id=batch.pk)
@@ -111,7 +111,8 @@ def police_batch(request, batch_id: int):
 
 
 def _resolutions(request, batch: ImportBatch) -> tuple[dict[int, int | None], dict[str, str]]:
-    """What was chosen for each possible match: a record's id, None for a new record; unanswered are left out."""
+    """What was chosen for each possible match: a record's id, "row:N" for the same person as row N of the file,
+    None for a new record; unanswered are left out."""
     resolutions, chosen = {}, {}
     possible = NotificationPerson.objects.filter(notification__batch=batch, match=NotificationPerson.Match.POSSIBLE)
     for entry_id in possible.values_list("pk", flat=True):
@@ -121,6 +122,8 @@ def _resolutions(request, batch: ImportBatch) -> tuple[dict[int, int | None], di
             resolutions[entry_id] = None
         elif value.isdigit():
             resolutions[entry_id] = int(value)
+        elif value.startswith(imports.SAME_ROW):
+            resolutions[entry_id] = value  # the same person as an earlier row of the file; checked by the service
     return resolutions, chosen
 
 
