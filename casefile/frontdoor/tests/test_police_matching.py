@@ -105,6 +105,20 @@ def test_the_preview_offers_the_earlier_row(client, org):
     client.force_login(org.fran)
     page = client.get(reverse("frontdoor:police_batch", args=[batch.pk])).content.decode()
     assert 'value="row:3"' in page and "The same person as row 3 of this file: Jayden Smith" in page
+    chosen = {f"person_{entry('Jaydon').pk}": "row:3"}
+    response = client.post(reverse("frontdoor:police_confirm", args=[batch.pk]), chosen)
+    assert response.status_code == 302
+    assert Person.objects.filter(last_name="Smith").count() == 1
+
+
+def test_the_preview_shows_an_unborn_childs_expected_date_and_an_nhs_number(client, org):
+    from casefile.frontdoor.tests.test_police_files import example_bytes
+
+    batch = imports.stage_file(actor=org.fran, data=example_bytes(), filename="police.csv")
+    client.force_login(org.fran)
+    page = client.get(reverse("frontdoor:police_batch", args=[batch.pk])).content.decode()
+    assert "Unborn Okafor" in page and "Unborn: expected 2 March 2027" in page
+    assert "NHS number 943 476 5919" in page
 
 
 # Existing records ---------------------------------------------------------------------------------------
