@@ -128,6 +128,7 @@ class NotificationPerson(models.Model):
         MATCHED = "matched", "Matched to an existing record"
         POSSIBLE = "possible", "Possible matches: check before confirming"
         NEW = "new", "No match: a new record will be created"
+        SAME = "same", "The same person as an earlier row of this file"
 
     notification = models.ForeignKey(PoliceNotification, on_delete=models.CASCADE, related_name="people")
     row = models.PositiveIntegerField()
@@ -136,8 +137,12 @@ class NotificationPerson(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(null=True, blank=True, help_text="An unborn child's")
     sex = models.CharField(max_length=1)
+    nhs_number = models.CharField(max_length=10, blank=True)
     match = models.CharField(max_length=10, choices=Match.choices, default=Match.NEW)
+    same_as_row = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For SAME: the file's earlier row naming this person; they share a record")
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="police_notification_mentions")
     candidates = models.JSONField(default=list, blank=True, help_text="Possible matches with scores and reasons")

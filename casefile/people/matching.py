@@ -68,6 +68,7 @@ def facts_for_person(person: Person) -> matching.PersonFacts:
     return matching.PersonFacts(
         names=tuple(person_names),
         date_of_birth=person.date_of_birth,
+        expected_date_of_birth=person.expected_date_of_birth,
         nhs_number=person.nhs_number,
         postcodes=frozenset(address.postcode for address in person.addresses.all()),
         sex=person.sex,
@@ -83,6 +84,7 @@ def facts_for_entry(values: dict) -> matching.PersonFacts:
     return matching.PersonFacts(
         names=tuple(entered_names),
         date_of_birth=values.get("date_of_birth"),
+        expected_date_of_birth=values.get("expected_date_of_birth"),
         nhs_number=values.get("nhs_number") or "",
         postcodes=frozenset([address["postcode"]]) if address.get("postcode") else frozenset(),
         sex=values.get("sex") or "",
@@ -94,6 +96,8 @@ def blocking_filter(facts: matching.PersonFacts) -> Q:
     blocks = Q(pk__in=[])
     if facts.date_of_birth:
         blocks |= Q(date_of_birth=facts.date_of_birth)
+    if facts.expected_date_of_birth:
+        blocks |= Q(expected_date_of_birth=facts.expected_date_of_birth)
     if facts.nhs_number:
         blocks |= Q(nhs_number=facts.nhs_number)
     keys = {names.phonetic_key(name.last) for name in facts.names if names.normalise(name.last)}

@@ -52,6 +52,8 @@ class PersonFacts:
     names: tuple[Name, ...]
     date_of_birth: datetime.date | None = None
     nhs_number: str = ""
+    # An unborn child's expected date of birth (then date_of_birth is None).
+    expected_date_of_birth: datetime.date | None = None
     postcodes: frozenset[str] = frozenset()
     sex: str = ""
 
@@ -152,7 +154,23 @@ def _nhs_evidence(a: PersonFacts, b: PersonFacts) -> Evidence | None:
     return Evidence("nhs_number", 0.0, "different NHS number", contradicts=True)
 
 
+def _expected_birth_evidence(a: PersonFacts, b: PersonFacts) -> Evidence | None:
+    """An unborn child against another unborn child, or against a child born since (near the expected date)."""
+    one, other = a.expected_date_of_birth or a.date_of_birth, b.expected_date_of_birth or b.date_of_birth
+    if one is None or other is None:
+        return None
+    if one == other and a.expected_date_of_birth and b.expected_date_of_birth:
+        return Evidence("date_of_birth", 1.0, "same expected date of birth")
+    if abs((one - other).days) <= 31:
+        if a.expected_date_of_birth and b.expected_date_of_birth:
+            return Evidence("date_of_birth", 0.6, "expected date of birth within a month")
+        return Evidence("date_of_birth", 0.6, "born within a month of the expected date of birth")
+    return Evidence("date_of_birth", 0.0, "different expected date of birth", contradicts=True)
+
+
 def _date_of_birth_evidence(a: PersonFacts, b: PersonFacts) -> Evidence | None:
+    if a.expected_date_of_birth or b.expected_date_of_birth:
+        return _expected_birth_evidence(a, b)
     if a.date_of_birth is None or b.date_of_birth is None:
         return None
     one, other = a.date_of_birth, b.date_of_birth
@@ -202,6 +220,33 @@ def compare(entered: PersonFacts, candidate: PersonFacts) -> Match:
         if item is not None
     ]
     return Match(score=_score(evidence), evidence=tuple(evidence))
+
+
+def exact_spelling(name: str) -> str:
+    """A name as an exact match compares it: case, spacing and the kind of apostrophe aside, spelt the same.
+    Accents count ("Zoe" is not exactly "Zoë"), unlike in `names.normalise`."""
+    return " ".join((name or "").replace("\u2019", "'").casefold().split())
+
+
+def is_exact(entered: PersonFacts, candidate: PersonFacts) -> bool:
+    """The same person beyond reasonable doubt, so a record may be linked without anyone choosing.
+
+    Exact means: the same legal first and last name, spelt the same; the same date of birth, the same expected
+    date of birth or the same NHS number; and nothing that both records have disagrees (date of birth, expected
+    date of birth, NHS number, sex M/F). A known variant, a sound-alike, a known-as name or an alias is never
+    exact: a person chooses. An NHS number alone, with a different spelling, is not exact either."""
+    mine, theirs = entered.names[0], candidate.names[0]
+    if (exact_spelling(mine.first), exact_spelling(mine.last)) != (
+            exact_spelling(theirs.first), exact_spelling(theirs.last)) or not exact_spelling(mine.last):
+        return False
+    pairs = [(entered.date_of_birth, candidate.date_of_birth),
+             (entered.expected_date_of_birth, candidate.expected_date_of_birth),
+             (entered.nhs_number, candidate.nhs_number)]
+    if entered.sex in ("M", "F") and candidate.sex in ("M", "F"):
+        pairs.append((entered.sex, candidate.sex))
+    both = [(one, other) for one, other in pairs if one and other]
+    agreeing_identifier = any(one and one == other for one, other in pairs[:3])
+    return agreeing_identifier and all(one == other for one, other in both)
 
 
 def score(a: PersonFacts, b: PersonFacts) -> float:

@@ -10,10 +10,10 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from casefile.rules.identifiers import InvalidIdentifier, validate_postcode
+from casefile.rules.identifiers import InvalidIdentifier, validate_nhs_number, validate_postcode
 
 LONDON = ZoneInfo("Europe/London")
 MAX_BYTES = 5 * 1024 * 1024
@@ -30,9 +30,19 @@ INCIDENT_COLUMNS = (
     "police_reference", "incident_datetime", "reported_datetime", "dash_risk", "children_present",
     "household_address", "postcode", "officer_name", "summary",
 )
-PERSON_COLUMNS = ("person_role", "first_name", "last_name", "date_of_birth", "sex")
+PERSON_COLUMNS = ("person_role", "first_name", "last_name", "date_of_birth", "expected_date_of_birth", "sex",
+                  "nhs_number")
 COLUMNS = INCIDENT_COLUMNS[:7] + PERSON_COLUMNS + INCIDENT_COLUMNS[7:]
-OPTIONAL_COLUMNS = frozenset({"date_of_birth"})
+# Values that may be left blank.
+OPTIONAL_COLUMNS = frozenset({"date_of_birth", "expected_date_of_birth", "nhs_number"})
+# Columns added after the first version of the format: a file without them is still read, as if they were blank.
+ADDED_COLUMNS = frozenset({"expected_date_of_birth", "nhs_number"})
+# An unborn child's record is named this when the police leave first_name blank (as people.services asks).
+UNBORN_FIRST_NAME = "Unborn"
+# An unborn child's expected date of birth, from the day of the incident: at most 10 months after it, and not long
+# before it (a baby can be overdue). people.services applies the same limits, from today, to a record typed in.
+EXPECTED_BIRTH_LATEST_DAYS = 305
+EXPECTED_BIRTH_OVERDUE_DAYS = 28
 MAX_LENGTH = {
     "police_reference": 30, "household_address": 300, "officer_name": 100,
     "first_name": 100, "last_name": 100, "summary": 2000,
@@ -66,6 +76,8 @@ class Person:
     last_name: str
     date_of_birth: date | None
     sex: str
+    expected_date_of_birth: date | None = None  # an unborn child's; then date_of_birth is None
+    nhs_number: str = ""  # ten digits, checked
 
 
 @dataclass(frozen=True)
@@ -122,9 +134,10 @@ def parse_notifications(data: bytes, *, now: datetime | None = None) -> ParseRes
     except _TooManyRows:
         return _failed([RowError(None, None, f"The file has more than {MAX_ROWS:,} rows of people. "
                                              f"Split it into files of at most {MAX_ROWS:,} rows and import each one")])
-    except csv.Error as error:
-        return _failed([RowError(None, None, f"The file could not be read as CSV ({error}). "
-                                             "Save it from the police system as CSV UTF-8 and send it again")])
+    except _Unreadable as unreadable:
+        return _failed([RowError(unreadable.row, None, f"This row could not be read as CSV ({unreadable.error}). "
+                                                       "Save the file from the police system as CSV UTF-8 and send "
+                                                       "it again")])
     header_errors = _check_header(records)
     if header_errors:
         return _failed(header_errors)
@@ -168,14 +181,30 @@ class _TooManyRows(Exception):
     pass
 
 
+class _Unreadable(Exception):
+    def __init__(self, row: int, error: csv.Error):
+        self.row, self.error = row, error
+
+
 def _read_records(text: str) -> list[tuple[int, list[str]]]:
     """(row number, cells) with the header as row 1; blank lines keep their number, as in a spreadsheet."""
+    # The csv module refuses a field over its limit (128 KB by default) with a message naming no row or column.
+    # The whole file is at most MAX_BYTES, so with the limit raised to that every long value reaches the length
+    # check of its column, which names the row and the column.
+    if csv.field_size_limit() < MAX_BYTES:
+        csv.field_size_limit(MAX_BYTES)
     records = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-        if number > MAX_ROWS + 1:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return records
+        except csv.Error as error:
+            raise _Unreadable(len(records) + 1, error) from error
+        if len(records) >= MAX_ROWS + 1:
             raise _TooManyRows
-        records.append((number, cells))
-    return records
+        records.append((len(records) + 1, cells))
 
 
 def _check_header(records: list[tuple[int, list[str]]]) -> list[RowError]:
@@ -186,7 +215,7 @@ def _check_header(records: list[tuple[int, list[str]]]) -> list[RowError]:
     if repeated:
         errors.append(RowError(1, None, f"The header names these columns more than once: {', '.join(repeated)}. "
                                         "Each column must appear once"))
-    missing = [name for name in COLUMNS if name not in names]
+    missing = [name for name in COLUMNS if name not in names and name not in ADDED_COLUMNS]
     if missing:
         errors.append(RowError(1, None, f"The header is missing these columns: {', '.join(missing)}. "
                                         f"The first row must name these columns: {expected}"))
@@ -205,7 +234,8 @@ def _build(header: list[str], rows: list[tuple[int, list[str]]], now: datetime) 
             errors.append(RowError(number, None, f"This row has {len(cells)} values but the header has "
                                                  f"{len(header)} columns: check for a stray or unquoted comma"))
             continue
-        values, row_errors = _clean_row(number, dict(zip(header, cells, strict=True)), now)
+        raw = dict.fromkeys(ADDED_COLUMNS, "") | dict(zip(header, cells, strict=True))
+        values, row_errors = _clean_row(number, raw, now)
         errors += row_errors
         if "police_reference" in values:
             incidents.setdefault(values["police_reference"], []).append((number, values))
@@ -218,10 +248,13 @@ def _build(header: list[str], rows: list[tuple[int, list[str]]], now: datetime) 
 
 
 def _clean_row(number: int, raw: dict[str, str], now: datetime) -> tuple[dict, list[RowError]]:
+    raw = {column: value.strip() for column, value in raw.items()}
+    if raw["expected_date_of_birth"] and not raw["first_name"]:
+        raw["first_name"] = UNBORN_FIRST_NAME  # an unborn child often has no name yet
     values, errors = {}, []
     for column in COLUMNS:
         try:
-            values[column] = _clean_cell(column, raw[column].strip(), now)
+            values[column] = _clean_cell(column, raw[column], now)
         except _Invalid as error:
             errors.append(RowError(number, column, str(error)))
     incident_at, reported_at = values.get("incident_datetime"), values.get("reported_datetime")
@@ -229,13 +262,46 @@ def _clean_row(number: int, raw: dict[str, str], now: datetime) -> tuple[dict, l
         message = ("reported_datetime must be the same as or after incident_datetime: "
                    "the incident is reported after it happens")
         errors.append(RowError(number, "reported_datetime", message))
+    errors += [RowError(number, column, message) for column, message in _birth_problems(raw, values)]
     return values, errors
+
+
+def _birth_problems(raw: dict[str, str], values: dict) -> list[tuple[str, str]]:
+    """(column, message) for dates of birth that do not fit the person's role or the incident."""
+    born, expected = values.get("date_of_birth"), values.get("expected_date_of_birth")
+    role, incident_at = values.get("person_role"), values.get("incident_datetime")
+    problems = []
+    if born and incident_at and born > incident_at.date():
+        problems.append(("date_of_birth", f"date_of_birth {_shown(raw['date_of_birth'])} is after the incident "
+                                          f"({incident_at:%d/%m/%Y}): everyone named was born by then; check both "
+                                          "dates, and give an unborn child's expected_date_of_birth instead"))
+    if expected:
+        if incident_at and not (-EXPECTED_BIRTH_OVERDUE_DAYS <= (expected - incident_at.date()).days
+                                <= EXPECTED_BIRTH_LATEST_DAYS):
+            shown = _shown(raw["expected_date_of_birth"])
+            problems.append(("expected_date_of_birth", f"expected_date_of_birth {shown} must be within 10 months "
+                                                       "after the incident and no more than 4 weeks before it; if the "
+                                                       "child was born by then, give their date_of_birth instead"))
+        if role and role != "child":
+            problems.append(("expected_date_of_birth", "expected_date_of_birth is only for an unborn child: leave it "
+                                                       f"blank for a {role.replace('_', ' ')}"))
+        if born:
+            problems.append(("expected_date_of_birth", "Give date_of_birth or, for a child not yet born, "
+                                                       "expected_date_of_birth, not both"))
+        if values.get("sex") in ("M", "F"):
+            problems.append(("sex", "sex must be U for an unborn child (one with an expected_date_of_birth), as "
+                                    "the CIN census requires"))
+    elif role == "child" and not born and "date_of_birth" in values and "expected_date_of_birth" in values:
+        problems.append(("date_of_birth", "Enter the child's date_of_birth, or expected_date_of_birth if the child "
+                                          "is not born yet: every child's record needs one. Ask the police for it and "
+                                          "send the file again"))
+    return problems
 
 
 def _clean_cell(column: str, value: str, now: datetime):
     if not value:
         if column in OPTIONAL_COLUMNS:
-            return None
+            return "" if column == "nhs_number" else None
         raise _Invalid(f"Enter the {column}: it is required")
     if column in MAX_LENGTH and len(value) > MAX_LENGTH[column]:
         raise _Invalid(f"{column} must be {MAX_LENGTH[column]:,} characters or fewer; it has {len(value):,}")
@@ -246,6 +312,15 @@ def _clean_cell(column: str, value: str, now: datetime):
             return _datetime(column, value, now)
         case "date_of_birth":
             return _date_of_birth(value, now)
+        case "expected_date_of_birth":
+            return _date(column, value)
+        case "nhs_number":
+            try:
+                return validate_nhs_number(value)
+            except InvalidIdentifier as error:
+                message = str(error)
+                raise _Invalid(f"nhs_number is not valid: {message[0].lower()}{message[1:]}; found {_shown(value)}. "
+                               "Leave it blank if it is not known") from error
         case "dash_risk":
             return _code(column, value.lower(), DASH_RISK)
         case "children_present":
@@ -295,23 +370,40 @@ def _datetime(column: str, value: str, now: datetime) -> datetime:
     except ValueError as error:
         raise _Invalid(f"{column} is not a real date and time: {_shown(value)}. "
                        "Use a date and time like 2025-03-14T22:30 or 14/03/2025 22:30") from error
+    if parsed.tzinfo is None:
+        _check_uk_clock(column, value, parsed)
+    # An hour the autumn clock change repeats (01:00 to 02:00 on the last Sunday of October) is read as its first
+    # time, in British Summer Time (fold 0); an offset, like +00:00, says which.
     parsed = parsed.replace(tzinfo=LONDON) if parsed.tzinfo is None else parsed.astimezone(LONDON)
     if parsed > now:
         raise _Invalid(f"{column} must not be in the future; found {_shown(value)}")
     return parsed
 
 
-def _date_of_birth(value: str, now: datetime) -> date:
+def _check_uk_clock(column: str, value: str, local: datetime) -> None:
+    """Refuse a UK time that never happened: the hour the clocks skip on the last Sunday of March."""
+    there_and_back = local.replace(tzinfo=LONDON).astimezone(UTC).astimezone(LONDON).replace(tzinfo=None)
+    if there_and_back != local:
+        raise _Invalid(f"{column} {_shown(value)} is not a time in the UK: the clocks went forward an hour at 01:00 "
+                       f"on {local:%d/%m/%Y}, so 01:00 to 01:59 did not happen. Check the time, or give it with its "
+                       "offset from UTC, like 2026-03-29T01:30+00:00")
+
+
+def _date(column: str, value: str) -> date:
     match = _ISO_DATE.fullmatch(value) or _UK_DATE.fullmatch(value)
     if not match:
-        raise _Invalid(f"date_of_birth must be a date like 2015-06-01 or 01/06/2015, or left blank; "
+        raise _Invalid(f"{column} must be a date like 2015-06-01 or 01/06/2015, or left blank; "
                        f"found {_shown(value)}")
     first, second, third = (int(part) for part in match.groups())
     try:
-        born = date(first, second, third) if match.re is _ISO_DATE else date(third, second, first)
+        return date(first, second, third) if match.re is _ISO_DATE else date(third, second, first)
     except ValueError as error:
-        raise _Invalid(f"date_of_birth is not a real date: {_shown(value)}. "
+        raise _Invalid(f"{column} is not a real date: {_shown(value)}. "
                        "Use a date like 2015-06-01 or 01/06/2015") from error
+
+
+def _date_of_birth(value: str, now: datetime) -> date:
+    born = _date("date_of_birth", value)
     if born > now.date():
         raise _Invalid(f"date_of_birth must not be in the future; found {_shown(value)}")
     if born.year < 1900:
@@ -321,7 +413,7 @@ def _date_of_birth(value: str, now: datetime) -> date:
 
 def _person_key(values: dict) -> tuple:
     return (values.get("first_name", "").casefold(), values.get("last_name", "").casefold(),
-            values.get("date_of_birth"))
+            values.get("date_of_birth") or values.get("expected_date_of_birth"))
 
 
 def _check_incident(reference: str, group: list[tuple[int, dict]]) -> list[RowError]:

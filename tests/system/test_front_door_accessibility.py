@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casefile import testing
-from casefile.frontdoor.models import ContactChild, ImportBatch, ThresholdDecision
+from casefile.frontdoor.models import ContactChild, ImportBatch, NotificationPerson, ThresholdDecision
 from casefile.frontdoor.services import checks, decisions, imports, letters
 from casefile.frontdoor.testing import decide, make_contact
 from casefile.frontdoor.tests.test_police_files import csv_bytes, example_bytes, household
@@ -50,7 +50,9 @@ def front_door(org, child):
     confirmed = imports.stage_file(actor=org.fran, data=csv_bytes(household("DA/1", surname="Quill"),
                                                                   household("DA/2", surname="Bright")),
                                    filename="night.csv")
-    imports.confirm_batch(actor=org.fran, batch=confirmed, resolutions={})
+    # The two households' adults share first names and dates of birth: the same people? No, new records.
+    possible = NotificationPerson.objects.filter(notification__batch=confirmed, match="possible")
+    imports.confirm_batch(actor=org.fran, batch=confirmed, resolutions={entry.pk: None for entry in possible})
     return {"waiting": waiting, "decided": decision, "referred": referred, "referral": referral, "staged": staged}
 
 

@@ -67,7 +67,7 @@ def test_police_file_to_referral_and_the_referrers_letter(page, live_server, org
     submit(page, "Upload and check")
     expect(page.get_by_role("heading", name="Check the police notifications before importing them")).to_be_visible()
     expect(page.locator("main")).to_contain_text("WYP/26/100001")
-    expect(page.get_by_role("row", name="Lily Hartley")).to_contain_text("Matched")
+    expect(page.get_by_role("row", name="Lily Hartley")).to_contain_text("Exact match")
     expect(page.get_by_role("row", name="Ben Stone")).to_contain_text("New record")
     assert_accessible(page, "police preview")
     submit(page, "Confirm and create 2 contacts")

@@ -3,7 +3,9 @@
 - `stage_file` checks the whole file (rules.police_notifications), refuses it with every problem or stages every
   incident, never some of each; the same file twice is one batch (its SHA-256 is the key).
 - Each person is matched to existing records with the same scoring as the duplicate check
-  (people.matching / rules.matching), in a fixed number of queries for the whole file.
+  (people.matching / rules.matching), in a fixed number of queries for the whole file, and to the other rows of the
+  file. Only an exact match (rules.matching.is_exact) is linked without a person choosing; near matches, in the
+  database or in the file, are possible matches to choose between.
 - `confirm_batch` turns each incident into a contact (through `record_contact`, so every contact is checked and
   audited per child like one typed in), creating the people who had no record, all in one transaction.
 - `household_incidents` counts a household's police incidents in the repeat window, for the RAG and the queue.
@@ -38,19 +40,21 @@ from casefile.rules.front_door import RagRating, notification_rag, within_months
 from casefile.rules.police_notifications import DASH_RISK, PERSON_ROLE, Incident, RowError, parse_notifications
 
 LIVE = (ImportBatch.Status.STAGED, ImportBatch.Status.CONFIRMED)
+# A resolution "row:5": the person is the same as the one on row 5 of the file.
+SAME_ROW = "row:"
 CONSENT_REASON = ("Notification shared by the police under their safeguarding duties; consent is sought at triage "
                   "where it is safe to")
-# A match is clear when one record alone has the same date of birth, agrees on the names and scores this high.
-STRONG_SCORE = 85.0
 # Keeps each IN (...) well inside every database's limit on query parameters.
 CHUNK = 500
 
 
 class ImportRefused(Exception):
-    """The file was refused; `errors` are the RowErrors to show (row, column, message)."""
+    """The file was refused; `errors` are the RowErrors to show (row, column, message). `earlier` maps the row of an
+    incident already imported or staged to that PoliceNotification, so the page can link to it."""
 
-    def __init__(self, errors: Sequence[RowError]):
+    def __init__(self, errors: Sequence[RowError], earlier: dict[int, PoliceNotification] | None = None):
         self.errors = tuple(errors)
+        self.earlier = earlier or {}
         super().__init__(f"The file was refused with {len(self.errors)} problem(s)")
 
 
@@ -79,12 +83,14 @@ def stage_file(*, actor: User, request=None, data: bytes, filename: str) -> Impo
         return existing
     result = parse_notifications(data)
     errors = list(result.errors)
+    earlier = _already_imported(result.incidents) if result.ok else {}
     if result.ok:
-        errors += _without_children(result.incidents) + _already_imported(result.incidents)
+        errors += _without_children(result.incidents) + [error for error, _ in earlier.values()]
     if errors:
         record(Action.IMPORT, actor=actor, request=request,
                details={"refused": True, "errors": len(errors), "filename": filename})
-        raise ImportRefused(sorted(errors, key=lambda error: (error.row or 0)))
+        raise ImportRefused(sorted(errors, key=lambda error: (error.row or 0)),
+                            earlier={row: notification for row, (_, notification) in earlier.items()})
     try:
         with transaction.atomic():
             batch = _stage(actor, request, filename, content_hash, result.incidents)
@@ -106,21 +112,32 @@ def _without_children(incidents: Sequence[Incident]) -> list[RowError]:
             for incident in incidents if not any(person.person_role == "child" for person in incident.people)]
 
 
-def _already_imported(incidents: Sequence[Incident]) -> list[RowError]:
+def _already_imported(incidents: Sequence[Incident]) -> dict[int, tuple[RowError, PoliceNotification]]:
+    """For each incident already in a live batch: its first row -> (the error, the earlier notification)."""
     by_reference = {incident.police_reference: incident for incident in incidents}
     found: dict[str, PoliceNotification] = {}
     for chunk in _chunks(by_reference):
         for notification in (PoliceNotification.objects.filter(police_reference__in=chunk, batch__status__in=LIVE)
-                             .select_related("batch")):
+                             .select_related("batch").order_by("batch__uploaded_at", "pk")):
             found.setdefault(notification.police_reference, notification)
-    errors = []
+    earlier = {}
     for reference, notification in found.items():
-        batch = notification.batch
-        errors.append(RowError(by_reference[reference].people[0].row, "police_reference",
-                               f"police_reference {reference} is already in {batch.filename} (uploaded "
-                               f"{timezone.localtime(batch.uploaded_at):%d/%m/%Y}): remove this incident from the "
-                               "file, or discard the other batch first if it was wrong"))
-    return errors
+        row = by_reference[reference].people[0].row
+        earlier[row] = (RowError(row, "police_reference", _already_message(notification)), notification)
+    return earlier
+
+
+def _already_message(notification: PoliceNotification) -> str:
+    """What to do about an incident that is already in Casefile: advice that can be followed whatever its state."""
+    batch, reference = notification.batch, notification.police_reference
+    uploaded = f"{timezone.localtime(batch.uploaded_at):%d/%m/%Y}"
+    if batch.status == ImportBatch.Status.CONFIRMED:
+        imported = f"{timezone.localtime(batch.decided_at or batch.uploaded_at):%d/%m/%Y}"
+        return (f"police_reference {reference} was already imported from {batch.filename} on {imported}, and is a "
+                "contact at the front door: remove this incident from the file and upload the rest again. Anything "
+                "new the police say about it belongs on that contact")
+    return (f"police_reference {reference} is already in {batch.filename} (uploaded {uploaded}), which is waiting for "
+            "confirmation: remove this incident from this file, or discard that file first if it was wrong")
 
 
 def _stage(actor: User, request, filename: str, content_hash: str, incidents: Sequence[Incident]) -> ImportBatch:
@@ -141,7 +158,8 @@ def _stage(actor: User, request, filename: str, content_hash: str, incidents: Se
     bulk_create_with_history([
         NotificationPerson(notification=notification, row=person.row, role=person.person_role,
                            first_name=person.first_name, last_name=person.last_name,
-                           date_of_birth=person.date_of_birth, sex=person.sex, **found)
+                           date_of_birth=person.date_of_birth, expected_date_of_birth=person.expected_date_of_birth,
+                           sex=person.sex, nhs_number=person.nhs_number, **found)
         for (notification, _, person), found in zip(entries, matches, strict=True)], NotificationPerson,
         default_user=actor)
     record(Action.IMPORT, actor=actor, request=request, subject=batch,
@@ -158,38 +176,108 @@ def _kind_for(role: str) -> str:
 
 
 def match_people(actor: User, entries: Sequence[tuple]) -> list[dict]:
-    """For each (parsed person, postcode): the NotificationPerson fields match, person and candidates.
+    """For each (parsed person, postcode): the NotificationPerson fields match, person, candidates and same_as_row.
 
-    The candidates come from the duplicate check's blocks (date of birth, surname sound, alias surname sound,
-    postcode), fetched once for the whole file, and are scored by rules.matching as on the create page."""
+    Within the file, a person exactly the same as one on an earlier row (rules.matching.is_exact) is SAME as that
+    row, so both become one record; near matches on earlier rows are offered as possible matches. Against existing
+    records, the candidates come from the duplicate check's blocks (date of birth, expected date of birth, NHS
+    number, surname sound, alias surname sound, postcode), fetched once for the whole file, and are scored by
+    rules.matching as on the create page. A record is linked without a person choosing only when it is an exact
+    match and the only likely one."""
     facts = [facts_for_entry({"first_name": person.first_name, "last_name": person.last_name,
-                              "date_of_birth": person.date_of_birth, "sex": person.sex,
+                              "date_of_birth": person.date_of_birth,
+                              "expected_date_of_birth": person.expected_date_of_birth,
+                              "nhs_number": person.nhs_number, "sex": person.sex,
                               "address": {"postcode": postcode}}) for person, postcode in entries]
-    pool = _candidate_pool(facts)
+    kinds = [_kind_for(person.person_role) for person, _ in entries]
+    same_as, in_file = _match_within_file([person.row for person, _ in entries], kinds, facts)
+    pool = _candidate_pool([entered for index, entered in enumerate(facts) if index not in same_as])
     pool_facts = {person.pk: facts_for_person(person) for person in pool.values()}
     blocks = _blocks(pool.values())
-    likely = []
-    for (person, _), entered in zip(entries, facts, strict=True):
-        kind = _kind_for(person.person_role)
-        ids = sorted(pk for key in _keys(entered) for pk in blocks.get(key, ()) if pool[pk].kind == kind)
-        likely.append(matching.likely_matches(entered, ((pk, pool_facts[pk]) for pk in dict.fromkeys(ids))))
-    visible = _visible_ids(actor, {pk for found in likely for pk, _ in found})
-    return [_match_fields(found, pool, visible) for found in likely]
+    likely: dict[int, list] = {}
+    for index, entered in enumerate(facts):
+        if index in same_as:
+            continue
+        ids = sorted(pk for key in _keys(entered) for pk in blocks.get(key, ()) if pool[pk].kind == kinds[index])
+        likely[index] = [(pk, found, matching.is_exact(entered, pool_facts[pk])) for pk, found in
+                         matching.likely_matches(entered, ((pk, pool_facts[pk]) for pk in dict.fromkeys(ids)))]
+    visible = _visible_ids(actor, {pk for found in likely.values() for pk, _, _ in found})
+    results: dict[int, dict] = {}
+    for index in sorted(range(len(entries)), key=lambda index: entries[index][0].row):
+        if index in same_as:
+            results[index] = _same_fields(results[same_as[index]], entries[same_as[index]][0].row)
+        else:
+            nearby = [_row_candidate(entries[other][0], found) for other, found in in_file.get(index, [])]
+            results[index] = _match_fields(likely[index], pool, visible, nearby)
+    return [results[index] for index in range(len(entries))]
+
+
+def _identifier_keys(facts: matching.PersonFacts) -> set[tuple]:
+    return {(kind, value) for kind, value in (("dob", facts.date_of_birth), ("edd", facts.expected_date_of_birth),
+                                              ("nhs", facts.nhs_number)) if value}
+
+
+def _in_file_keys(facts: matching.PersonFacts) -> set[tuple]:
+    """Blocks for comparing rows of one file: an identifier, or both names sounding alike (a surname alone would
+    put a whole family, or every Smith in a large file, in one block)."""
+    legal = facts.names[0]
+    return _identifier_keys(facts) | {("name", names.phonetic_key(legal.last), names.phonetic_key(legal.first))}
+
+
+def _match_within_file(rows: Sequence[int], kinds: Sequence[str], facts: Sequence[matching.PersonFacts]
+                       ) -> tuple[dict[int, int], dict[int, list]]:
+    """Who in the file is someone on an earlier row: {index: index of the first row of that person} for exact
+    matches, and {index: [(earlier index, Match), ...]} for near matches worth asking about. Rows are compared
+    only with earlier first rows of people of the same kind sharing a block, so a file of 10,000 rows is quick."""
+    same_as: dict[int, int] = {}
+    near: dict[int, list] = {}
+    firsts: dict[tuple, list[int]] = defaultdict(list)  # block -> the first row of each person in it
+    for index in sorted(range(len(rows)), key=lambda index: rows[index]):
+        keys = [(kinds[index], *key) for key in _in_file_keys(facts[index])]
+        earlier = sorted({other for key in keys for other in firsts.get(key, ())}, key=lambda other: rows[other])
+        exact = [other for other in earlier if matching.is_exact(facts[index], facts[other])]
+        if exact:
+            same_as[index] = exact[0]
+            continue
+        found = [(other, matching.compare(facts[index], facts[other])) for other in earlier]
+        found = [(other, match) for other, match in found if match.is_likely and _names_could_agree(match)]
+        if found:
+            near[index] = sorted(found, key=lambda pair: pair[1].score, reverse=True)
+        for key in keys:
+            firsts[key].append(index)
+    return same_as, near
+
+
+def _names_could_agree(found: matching.Match) -> bool:
+    """In one file, twins share a date of birth, a surname and a postcode: only a first name that is a variant, sounds
+    alike or is spelt alike (or the same NHS number) makes two rows worth asking about."""
+    return found.same_nhs_number or any(item.detail == "first_name" and item.reason for item in found.evidence)
+
+
+def _row_candidate(person, found: matching.Match) -> dict:
+    return {"row": person.row, "name": f"{person.first_name} {person.last_name}",
+            "dob": person.date_of_birth.isoformat() if person.date_of_birth else "",
+            "score": found.score, "reasons": found.reasons}
+
+
+def _same_fields(first: dict, first_row: int) -> dict:
+    """A later row of a person already in the file: linked as their first row is, or SAME as it until confirmed."""
+    if first["match"] == NotificationPerson.Match.MATCHED:
+        return {**first, "same_as_row": None}
+    return {"match": NotificationPerson.Match.SAME, "person": None, "candidates": [], "same_as_row": first_row}
 
 
 def _keys(facts: matching.PersonFacts) -> set[tuple]:
     keys = {("key", names.phonetic_key(name.last)) for name in facts.names if names.normalise(name.last)}
-    if facts.date_of_birth:
-        keys.add(("dob", facts.date_of_birth))
-    keys |= {("postcode", postcode) for postcode in facts.postcodes}
-    return keys
+    return keys | _identifier_keys(facts) | {("postcode", postcode) for postcode in facts.postcodes}
 
 
 def _candidate_pool(facts: Sequence[matching.PersonFacts]) -> dict[int, Person]:
     """Every unmerged record sharing a block with anyone in the file, with aliases and addresses."""
     keys = set().union(*(_keys(entered) for entered in facts)) if facts else set()
     ids: set[int] = set()
-    for kind, field in (("dob", "date_of_birth"), ("key", "last_name_key")):
+    for kind, field in (("dob", "date_of_birth"), ("edd", "expected_date_of_birth"), ("nhs", "nhs_number"),
+                        ("key", "last_name_key")):
         for chunk in _chunks(value for name, value in keys if name == kind):
             ids |= set(Person.objects.filter(**{f"{field}__in": chunk}).values_list("pk", flat=True))
     for chunk in _chunks(value for name, value in keys if name == "key"):
@@ -207,8 +295,10 @@ def _candidate_pool(facts: Sequence[matching.PersonFacts]) -> dict[int, Person]:
 def _blocks(people: Iterable[Person]) -> dict[tuple, set[int]]:
     blocks: dict[tuple, set[int]] = defaultdict(set)
     for person in people:
-        if person.date_of_birth:
-            blocks[("dob", person.date_of_birth)].add(person.pk)
+        for kind, value in (("dob", person.date_of_birth), ("edd", person.expected_date_of_birth),
+                            ("nhs", person.nhs_number)):
+            if value:
+                blocks[(kind, value)].add(person.pk)
         for name in [person.last_name, *(alias.last_name for alias in person.aliases.all())]:
             if names.normalise(name or ""):
                 blocks[("key", names.phonetic_key(name))].add(person.pk)
@@ -224,25 +314,23 @@ def _visible_ids(actor: User, ids: set[int]) -> set[int]:
     return visible
 
 
-def _is_strong(found: matching.Match) -> bool:
-    return found.score >= STRONG_SCORE and "same date of birth" in found.reasons and not found.differences
-
-
-def _match_fields(found: list, pool: dict[int, Person], visible: set[int]) -> dict:
-    shown = [(pk, match) for pk, match in found if pk in visible]
+def _match_fields(found: list, pool: dict[int, Person], visible: set[int], in_file: list[dict]) -> dict:
+    """`found`: (pk, Match, exact) for each likely record; `in_file`: candidates on earlier rows of the file."""
+    shown = [(pk, match, exact) for pk, match, exact in found if pk in visible]
     hidden = len(found) - len(shown)
-    strong = [pk for pk, match in found if _is_strong(match)]
-    if len(strong) == 1 and strong[0] in visible and not hidden:
-        return {"match": NotificationPerson.Match.MATCHED, "person": pool[strong[0]], "candidates": []}
-    if not found:
-        return {"match": NotificationPerson.Match.NEW, "person": None, "candidates": []}
+    if len(found) == 1 and found[0][2] and not hidden and not in_file:
+        return {"match": NotificationPerson.Match.MATCHED, "person": pool[found[0][0]], "candidates": [],
+                "same_as_row": None}
+    if not found and not in_file:
+        return {"match": NotificationPerson.Match.NEW, "person": None, "candidates": [], "same_as_row": None}
     candidates = [{"id": pk, "name": pool[pk].full_name,
                    "dob": pool[pk].date_of_birth.isoformat() if pool[pk].date_of_birth else "",
-                   "score": match.score, "reasons": match.reasons} for pk, match in shown]
+                   "score": match.score, "reasons": match.reasons, "exact": exact} for pk, match, exact in shown]
+    candidates += in_file
     if hidden:
         # Records this user may not open are never described, only counted, so they know to ask.
         candidates.append({"id": None, "hidden": hidden})
-    return {"match": NotificationPerson.Match.POSSIBLE, "person": None, "candidates": candidates}
+    return {"match": NotificationPerson.Match.POSSIBLE, "person": None, "candidates": candidates, "same_as_row": None}
 
 
 # Confirming ---------------------------------------------------------------------------------------------
@@ -262,7 +350,7 @@ def _check_resolutions(batch: ImportBatch, people: list[NotificationPerson], res
     errors = Errors()
     if batch.status != ImportBatch.Status.STAGED:
         errors.add("__all__", _not_waiting(batch))
-    chosen_ids = {value for value in resolutions.values() if value is not None}
+    chosen_ids = {value for value in resolutions.values() if isinstance(value, int)}
     chosen = Person.objects.in_bulk(list(chosen_ids))
     for entry in people:
         if entry.match != NotificationPerson.Match.POSSIBLE:
@@ -273,7 +361,10 @@ def _check_resolutions(batch: ImportBatch, people: list[NotificationPerson], res
             continue
         choice = resolutions[entry.pk]
         offered = {candidate.get("id") for candidate in entry.candidates}
-        if choice is not None and (choice not in offered or choice not in chosen):
+        if isinstance(choice, str):
+            if _same_row(choice) not in {candidate.get("row") for candidate in entry.candidates}:
+                errors.add(field, f"Choose one of the rows listed for {_describe(entry)}, or create a new record")
+        elif choice is not None and (choice not in offered or choice not in chosen):
             errors.add(field, f"Choose one of the records listed for {_describe(entry)}, or create a new record")
         elif choice is not None and (chosen[choice].merged_into_id or chosen[choice].kind != _kind_for(entry.role)):
             errors.add(field, f"The record chosen for {_describe(entry)} has been merged or is not a "
@@ -282,11 +373,13 @@ def _check_resolutions(batch: ImportBatch, people: list[NotificationPerson], res
     return chosen
 
 
-def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions: dict[int, int | None]) -> ImportBatch:
+def confirm_batch(*, actor: User, request=None, batch: ImportBatch,
+                  resolutions: dict[int, int | str | None]) -> ImportBatch:
     """Create a contact for each incident of a staged batch, with new records for people not matched.
 
-    `resolutions` maps each possible-match NotificationPerson pk to the chosen Person pk, or None for a new
-    record. All or nothing: if any contact is refused, nothing is written."""
+    `resolutions` maps each possible-match NotificationPerson pk to the chosen Person pk, "row:N" for the same
+    person as row N of the file (one of the rows offered), or None for a new record. All or nothing: if any contact
+    is refused, nothing is written."""
     notifications = list(batch.notifications.order_by("first_row").prefetch_related("people__person"))
     people = [entry for notification in notifications for entry in notification.people.all()]
     chosen = _check_resolutions(batch, people, resolutions)
@@ -317,25 +410,40 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions:
     return batch
 
 
+def _same_row(choice) -> int | None:
+    """The row number in a resolution "row:N" (the same person as row N of the file), else None."""
+    if isinstance(choice, str) and choice.startswith(SAME_ROW) and choice[len(SAME_ROW):].isdigit():
+        return int(choice[len(SAME_ROW):])
+    return None
+
+
 def _settle_people(actor: User, people: list[NotificationPerson], resolutions: dict, chosen: dict) -> list[Person]:
     """Link each person to their record: the match, the record chosen, or a new one (created in bulk, with
-    history). Returns the new records."""
-    new_entries = []
+    history); a person on a later row of the file shares the record of the earlier row they are the same as.
+    Returns the new records."""
+    new_entries, later_rows = [], []
     for entry in people:
         if entry.match == NotificationPerson.Match.MATCHED and entry.person_id:
             continue
         choice = resolutions.get(entry.pk) if entry.match == NotificationPerson.Match.POSSIBLE else None
-        if choice is not None:
+        same_row = entry.same_as_row if entry.match == NotificationPerson.Match.SAME else _same_row(choice)
+        if same_row:
+            later_rows.append((entry, same_row))
+        elif choice is not None:
             entry.person = chosen[choice]
         else:
             new_entries.append(entry)
     created = bulk_create_with_history([
         # bulk_create skips Person.save, so the sounds-alike key is set here.
         Person(kind=_kind_for(entry.role), first_name=entry.first_name, last_name=entry.last_name,
-               last_name_key=names.phonetic_key(entry.last_name), date_of_birth=entry.date_of_birth, sex=entry.sex,
+               last_name_key=names.phonetic_key(entry.last_name), date_of_birth=entry.date_of_birth,
+               expected_date_of_birth=entry.expected_date_of_birth, nhs_number=entry.nhs_number, sex=entry.sex,
                created_by=actor) for entry in new_entries], Person, default_user=actor)
     for entry, person in zip(new_entries, created, strict=True):
         entry.person = person
+    by_row = {entry.row: entry for entry in people}
+    for entry, same_row in sorted(later_rows, key=lambda pair: pair[0].row):
+        entry.person = by_row[same_row].person  # always an earlier row, so already settled
     bulk_update_with_history([entry for entry in people if entry.match != NotificationPerson.Match.MATCHED],
                              NotificationPerson, ["person"], default_user=actor)
     return created
@@ -356,8 +464,13 @@ def suggested_rag(notification: PoliceNotification, incidents: int) -> RagRating
 
 def _make_contact(actor: User, request, batch: ImportBatch, notification: PoliceNotification, incidents: int):
     entries = list(notification.people.all())
-    children = [entry.person for entry in entries if entry.role == "child"]
-    adults = [(entry.person, PERSON_ROLE[entry.role]) for entry in entries if entry.role != "child"]
+    # Someone chosen as the same person as another row of the same incident is on the contact once.
+    children = list(dict.fromkeys(entry.person for entry in entries if entry.role == "child"))
+    roles: dict[Person, str] = {}
+    for entry in entries:
+        if entry.role != "child":
+            roles.setdefault(entry.person, PERSON_ROLE[entry.role])
+    adults = list(roles.items())
     try:
         contact = record_contact(
             actor=actor, request=request, received_at=batch.uploaded_at, source=codes.POLICE, children=children,

@@ -140,7 +140,7 @@ def test_the_weekly_report_downloads_as_csv_with_cells_neutralised(client, org):
     client.force_login(org.mel)
     response = client.get(REPORT, {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Child" and rows[1][0] == "'=HYPERLINK(1) Sum" and rows[1][3] == "7"
 
 

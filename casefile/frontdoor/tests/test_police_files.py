@@ -20,8 +20,9 @@ def example_bytes() -> bytes:
     return EXAMPLE.read_bytes()
 
 
-def person(role: str, first: str, last: str, dob: str = "", sex: str = "F") -> dict:
-    return {"person_role": role, "first_name": first, "last_name": last, "date_of_birth": dob, "sex": sex}
+def person(role: str, first: str, last: str, dob: str = "", sex: str = "F", **fields) -> dict:
+    """One person's columns; `fields` for the optional ones (expected_date_of_birth, nhs_number)."""
+    return {"person_role": role, "first_name": first, "last_name": last, "date_of_birth": dob, "sex": sex, **fields}
 
 
 def incident(reference: str, *people: dict, **fields) -> list[dict]:

@@ -27,7 +27,7 @@ def stage(org, data: bytes, filename: str = "police.csv") -> ImportBatch:
 
 def test_staging_the_example_keeps_every_incident_and_person_for_the_preview(org):
     batch = stage(org, example_bytes(), "2026-11-21.csv")
-    assert (batch.status, batch.incident_count, batch.person_count) == ("staged", 3, 11)
+    assert (batch.status, batch.incident_count, batch.person_count) == ("staged", 3, 12)
     assert batch.already_imported is False
     first = batch.notifications.order_by("first_row")[0]
     assert (first.police_reference, first.dash_risk, first.postcode, first.first_row) == (
@@ -133,9 +133,12 @@ def test_confirming_creates_a_contact_per_incident_with_new_records(org):
                                                                             ("Dean", "Perpetrator")}
     reid = Person.objects.get(first_name="Marcus")
     assert reid.kind == Person.Kind.ADULT and reid.date_of_birth is None and reid.sex == "M"
-    assert Person.objects.count() == 11
+    assert Person.objects.count() == 12
+    unborn = Person.objects.get(first_name="Unborn", last_name="Okafor")
+    assert unborn.is_unborn and unborn.expected_date_of_birth == datetime.date(2027, 3, 2) and unborn.sex == "U"
+    assert Person.objects.get(first_name="Lily").nhs_number == "9434765919"
     creates = AuditEvent.objects.filter(action=Action.CREATE, subject_type="frontdoor.contact")
-    assert creates.count() == 4  # one per child on each contact
+    assert creates.count() == 5  # one per child on each contact
     confirmed = AuditEvent.objects.get(action=Action.IMPORT, details__confirmed=True)
     assert sorted(confirmed.details["new_people"]) == sorted(Person.objects.values_list("pk", flat=True))
     assert reid.last_name_key and reid.history.get().history_user == org.fran  # as if saved one by one

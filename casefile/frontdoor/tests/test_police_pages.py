@@ -107,7 +107,7 @@ def test_the_queue_lists_each_child_with_risk_history_rag_and_waiting(client, or
     Contact.objects.update(concluded_at=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC))
     imported(org, household("DA/2", dash_risk="high"),
              household("DA/3", surname="Reid", household_address="2 Low Road, Leeds"), name="second.csv")
-    client.force_login(org.fran)
+    client.force_login(org.mo)
     page = client.get(reverse("frontdoor:triage_queue")).content.decode()
     assert "2 children waiting" in page
     red, amber = page.index("Lily Marsh"), page.index("Lily Reid")
@@ -170,7 +170,7 @@ def test_the_csv_neutralises_formulas_and_audits_an_export_per_child(client, org
     client.force_login(org.fran)
     response = client.get(reverse("frontdoor:triage_queue_csv"))
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Child" and len(rows) == 3
     summaries = [row[-1] for row in rows[1:]]
     assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in summaries

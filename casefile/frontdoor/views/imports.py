@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casefile.access import permissions
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.core.exports import csv_response
@@ -44,10 +45,12 @@ FORMAT_COLUMNS = [
     ("household_address", "The address of the household, up to 300 characters"),
     ("postcode", "A real UK postcode, like LS6 2AB"),
     ("person_role", "victim, perpetrator, child or other_adult; every incident needs at least one child"),
-    ("first_name", "Required"),
+    ("first_name", "Required; for an unborn child, blank or Unborn"),
     ("last_name", "Required"),
-    ("date_of_birth", "2017-05-30 or 30/05/2017; blank if not known"),
+    ("date_of_birth", "2017-05-30 or 30/05/2017; required for a child who is born, blank for an adult if not known"),
+    ("expected_date_of_birth", "Only for an unborn child (then date_of_birth is blank and sex is U); optional column"),
     ("sex", "M, F or U"),
+    ("nhs_number", "10 digits, like 943 476 5919; blank if not known; optional column"),
     ("officer_name", "The reporting officer, with collar number"),
     ("summary", "What happened, in the officer's words, up to 2,000 characters"),
 ]
@@ -79,7 +82,7 @@ def police_upload(request):
     try:
         batch = imports.stage_file(actor=request.user, request=request, data=data, filename=upload.name)
     except imports.ImportRefused as refused:
-        return _batches_page(request, form, refused=refused.errors, filename=upload.name)
+        return _batches_page(request, form, refused=refused.errors, earlier=refused.earlier, filename=upload.name)
     if batch.already_imported:
         return _batches_page(request, UploadForm(), already=batch)
     return redirect("frontdoor:police_batch", batch_id=batch.pk)
@@ -111,7 +114,8 @@ def police_batch(request, batch_id: int):
 
 
 def _resolutions(data: dict) -> dict[int, int | None]:
-    """What was chosen for each possible match: a record's id, None for a new record; unanswered are left out."""
+    """What was chosen for each possible match: a record's id, "row:N" for the same person as row N of the file,
+    None for a new record; unanswered are left out."""
     resolutions = {}
     for name, value in data.items():
         entry_id = int(name.removeprefix("person_"))
@@ -119,6 +123,8 @@ def _resolutions(data: dict) -> dict[int, int | None]:
             resolutions[entry_id] = None
         elif value.isdigit():
             resolutions[entry_id] = int(value)
+        elif value.startswith(imports.SAME_ROW):
+            resolutions[entry_id] = value  # the same person as an earlier row of the file; checked by the service
     return resolutions
 
 
@@ -156,6 +162,7 @@ def triage_queue(request):
     filters = QueueFilterForm(request.GET)
     rows = triage.queue(request.user, request, **filters.values())
     return _render(request, "queue.html", rows=rows, filters=filters,
+                   may_bulk_triage=permissions.may_bulk_triage(request.user),
                    months=front_door_settings().repeat_incident_months, page_title="Police notifications to triage")
 
 
@@ -200,6 +207,10 @@ def bulk_triage(request):
     if not rows:
         messages.info(request, "Select the standard-risk notifications to triage together")
         return redirect("frontdoor:triage_queue")
+    if not permissions.may_bulk_triage(request.user):
+        # Said before any form: the page explains who may, and what this user can do instead.
+        return _render(request, "bulk_triage.html", rows=rows, form=None, may_bulk_triage=False,
+                       back_url=reverse("frontdoor:triage_queue"), page_title="Triage police notifications together")
     form = BulkTriageForm(request.POST if request.method == "POST" else None, rows=rows)
     months = front_door_settings().repeat_incident_months
     if save_or_show(request, form, lambda data: decisions.bulk_triage(
@@ -211,8 +222,8 @@ def bulk_triage(request):
                                   f"{'child' if len(rows) == 1 else 'children'}: they wait for a manager "
                                   "to authorise them")
         return redirect("frontdoor:triage_queue")
-    return _render(request, "bulk_triage.html", rows=rows, form=form, back_url=reverse("frontdoor:triage_queue"),
-                   page_title="Triage police notifications together")
+    return _render(request, "bulk_triage.html", rows=rows, form=form, may_bulk_triage=True,
+                   back_url=reverse("frontdoor:triage_queue"), page_title="Triage police notifications together")
 
 
 urlpatterns = [

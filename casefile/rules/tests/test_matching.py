@@ -120,3 +120,48 @@ def test_a_record_compared_with_itself_scores_the_maximum(a):
 @given(people, people)
 def test_no_record_scores_higher_than_an_identical_one(a, b):
     assert 0 <= score(a, b) <= score(a, a)
+
+
+# Exact matches: the only ones linked without a person choosing -------------------------------------------------
+
+
+BORN = datetime.date(2019, 4, 2)
+
+
+def test_the_same_name_and_date_of_birth_is_exact_whatever_the_case_or_spacing():
+    assert matching.is_exact(facts("LILY", " hartley ", date_of_birth=BORN), facts("Lily", "Hartley",
+                                                                                    date_of_birth=BORN))
+
+
+def test_a_variant_a_sound_alike_or_an_accent_is_not_exact():
+    record = facts("Zoë", "Hartley", date_of_birth=BORN)
+    for first in ("Zoe", "Zoey", "Zoë-Mae"):
+        assert not matching.is_exact(facts(first, "Hartley", date_of_birth=BORN), record)
+    assert not matching.is_exact(facts("Jaydon", "Smith", date_of_birth=BORN), facts("Jayden", "Smith",
+                                                                                     date_of_birth=BORN))
+
+
+def test_a_name_alone_is_not_exact_and_anything_that_disagrees_stops_it():
+    assert not matching.is_exact(facts(), facts())
+    same = {"date_of_birth": BORN}
+    assert not matching.is_exact(facts(**same, nhs_number="9434765919"), facts(**same, nhs_number="4010232137"))
+    assert not matching.is_exact(facts(**same, sex="M"), facts(**same, sex="F"))
+    assert matching.is_exact(facts(**same, sex="U"), facts(**same, sex="F"))
+
+
+def test_the_same_nhs_number_and_name_is_exact_without_a_date_of_birth_but_not_with_a_different_one():
+    assert matching.is_exact(facts(nhs_number="9434765919"), facts(nhs_number="9434765919", date_of_birth=BORN))
+    assert not matching.is_exact(facts(nhs_number="9434765919", date_of_birth=datetime.date(2019, 4, 3)),
+                                 facts(nhs_number="9434765919", date_of_birth=BORN))
+
+
+def test_an_unborn_child_is_compared_by_expected_date_of_birth():
+    unborn = facts("Unborn", "Okafor", expected_date_of_birth=datetime.date(2027, 3, 2))
+    assert matching.is_exact(unborn, unborn)
+    assert compare(unborn, unborn).reasons[0] == "same expected date of birth"
+    later = facts("Unborn", "Okafor", expected_date_of_birth=datetime.date(2027, 3, 20))
+    assert "expected date of birth within a month" in compare(unborn, later).reasons
+    born = facts("Amara", "Okafor", date_of_birth=datetime.date(2027, 2, 25))
+    assert "born within a month of the expected date of birth" in compare(unborn, born).reasons
+    sibling = facts("Amara", "Okafor", date_of_birth=datetime.date(2020, 2, 1))
+    assert "different expected date of birth" in compare(unborn, sibling).differences

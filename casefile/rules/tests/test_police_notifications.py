@@ -57,8 +57,12 @@ def test_the_example_file_parses_cleanly():
     assert result.errors == ()
     assert [incident.police_reference for incident in result.incidents] == [
         "WYP/26/004512", "WYP/26/004530", "WYP/26/004561"]
-    assert [len(incident.people) for incident in result.incidents] == [4, 3, 4]
+    assert [len(incident.people) for incident in result.incidents] == [4, 4, 4]
     assert result.incidents[1].people[0].first_name == "Zoë"
+    unborn = result.incidents[1].people[3]
+    assert (unborn.first_name, unborn.date_of_birth, unborn.expected_date_of_birth, unborn.sex) == (
+        "Unborn", None, date(2027, 3, 2), "U")
+    assert result.incidents[0].people[2].nhs_number == "9434765919"
 
 
 def test_the_example_file_has_the_documented_columns():
@@ -191,8 +195,8 @@ def test_the_header_may_be_in_any_order_and_case():
 
 
 def test_a_row_with_too_many_values_is_refused():
-    data = csv_bytes(row()) + b"WYP/26/000001,extra," + b",".join([b"x"] * 13) + b"\r\n"
-    assert only_error(data) == RowError(3, None, "This row has 15 values but the header has 14 columns: "
+    data = csv_bytes(row()) + b"WYP/26/000001,extra," + b",".join([b"x"] * 15) + b"\r\n"
+    assert only_error(data) == RowError(3, None, "This row has 17 values but the header has 16 columns: "
                                                  "check for a stray or unquoted comma")
 
 
@@ -278,7 +282,8 @@ def test_random_bytes_never_raise_and_are_all_or_nothing(data):
 
 
 CELL = st.one_of(st.text(max_size=30), st.sampled_from(
-    ["high", "yes", "victim", "F", "LS6 2AB", "2026-11-20T22:40", "01/02/2020", "", "=1+1", "WYP/1"]))
+    ["high", "yes", "victim", "child", "F", "U", "LS6 2AB", "2026-11-20T22:40", "2026-03-29T01:30", "01/02/2020",
+     "2027-01-15", "", "=1+1", "WYP/1", "9434765919", "943 476 5918"]))
 
 
 @settings(max_examples=200, deadline=None)
@@ -288,3 +293,100 @@ def test_random_rows_never_raise_and_are_all_or_nothing(changes, with_bom, heade
     header = COLUMNS if not header_noise else (*COLUMNS, *header_noise)
     data = csv_bytes(*[row(**change) for change in changes], header=header)
     assert_all_or_nothing(parse(b"\xef\xbb\xbf" + data if with_bom else data))
+
+
+# Dates of birth against the incident, unborn children, NHS numbers, clock changes, very long fields -------------
+
+
+def test_a_date_of_birth_after_the_incident_is_refused_naming_the_row_and_column():
+    assert only_error(csv_bytes(row(date_of_birth="2026-11-21"))) == RowError(
+        2, "date_of_birth", "date_of_birth '2026-11-21' is after the incident (20/11/2026): everyone named was born by "
+                            "then; check both dates, and give an unborn child's expected_date_of_birth instead")
+
+
+def test_a_person_born_on_the_day_of_the_incident_is_accepted():
+    assert parse(csv_bytes(row(person_role="child", date_of_birth="2026-11-20", sex="U"))).ok
+
+
+def test_an_unborn_child_is_notified_with_an_expected_date_of_birth_and_no_name_yet():
+    result = parse(csv_bytes(row(), row(person_role="child", first_name="", date_of_birth="",
+                                        expected_date_of_birth="02/03/2027", sex="u")))
+    unborn = result.incidents[0].people[1]
+    assert (unborn.first_name, unborn.date_of_birth, unborn.expected_date_of_birth, unborn.sex) == (
+        "Unborn", None, date(2027, 3, 2), "U")
+
+
+@pytest.mark.parametrize(("changes", "column", "message"), [
+    ({"person_role": "victim"}, "expected_date_of_birth",
+     "expected_date_of_birth is only for an unborn child: leave it blank for a victim"),
+    ({"date_of_birth": "2020-01-01"}, "expected_date_of_birth",
+     "Give date_of_birth or, for a child not yet born, expected_date_of_birth, not both"),
+    ({"sex": "F"}, "sex", "sex must be U for an unborn child (one with an expected_date_of_birth), as the CIN census "
+                          "requires"),
+    ({"expected_date_of_birth": "2027-10-01"}, "expected_date_of_birth",
+     "expected_date_of_birth '2027-10-01' must be within 10 months after the incident and no more than 4 weeks "
+     "before it; if the child was born by then, give their date_of_birth instead"),
+    ({"expected_date_of_birth": "2026-10-01"}, "expected_date_of_birth",
+     "expected_date_of_birth '2026-10-01' must be within 10 months after the incident and no more than 4 weeks "
+     "before it; if the child was born by then, give their date_of_birth instead"),
+    ({"expected_date_of_birth": "March 2027"}, "expected_date_of_birth",
+     "expected_date_of_birth must be a date like 2015-06-01 or 01/06/2015, or left blank; found 'March 2027'"),
+])
+def test_an_expected_date_of_birth_that_does_not_fit_is_refused(changes, column, message):
+    unborn = row(person_role="child", first_name="", date_of_birth="", expected_date_of_birth="2027-03-02", sex="U")
+    assert only_error(csv_bytes(unborn | changes)) == RowError(2, column, message)
+
+
+def test_a_child_with_neither_date_of_birth_nor_expected_date_is_refused():
+    assert only_error(csv_bytes(row(person_role="child", date_of_birth=""))) == RowError(
+        2, "date_of_birth", "Enter the child's date_of_birth, or expected_date_of_birth if the child is not born yet: "
+                            "every child's record needs one. Ask the police for it and send the file again")
+
+
+def test_an_adult_may_have_no_date_of_birth():
+    assert parse(csv_bytes(row(person_role="other_adult", date_of_birth=""))).ok
+
+
+def test_an_nhs_number_is_checked_and_kept_as_ten_digits():
+    result = parse(csv_bytes(row(nhs_number="943 476 5919")))
+    assert result.incidents[0].people[0].nhs_number == "9434765919"
+    assert only_error(csv_bytes(row(nhs_number="943 476 5918"))) == RowError(
+        2, "nhs_number", "nhs_number is not valid: this is not a valid NHS number: check each digit, like "
+                         "943 476 5919; found '943 476 5918'. Leave it blank if it is not known")
+    assert only_error(csv_bytes(row(nhs_number="12345"))).column == "nhs_number"
+
+
+def test_a_file_without_the_columns_added_later_is_still_read():
+    header = [column for column in COLUMNS if column not in ("expected_date_of_birth", "nhs_number")]
+    person = parse(csv_bytes(row(), header=header)).incidents[0].people[0]
+    assert (person.expected_date_of_birth, person.nhs_number) == (None, "")
+
+
+@pytest.mark.parametrize("value", ["2026-03-29T01:30", "29/03/2026 01:00", "2026-03-29 01:59"])
+def test_a_time_the_spring_clock_change_skips_is_refused(value):
+    error = only_error(csv_bytes(row(incident_datetime=value, reported_datetime="2026-03-29T03:00")))
+    assert (error.row, error.column) == (2, "incident_datetime")
+    assert error.message == (f"incident_datetime {value!r} is not a time in the UK: the clocks went forward an hour "
+                             "at 01:00 on 29/03/2026, so 01:00 to 01:59 did not happen. Check the time, or give it "
+                             "with its offset from UTC, like 2026-03-29T01:30+00:00")
+
+
+def test_a_skipped_time_with_its_offset_and_the_times_either_side_are_accepted():
+    for incident_at in ("2026-03-29T01:30+00:00", "2026-03-29T00:59", "2026-03-29T02:00"):
+        assert parse(csv_bytes(row(incident_datetime=incident_at, reported_datetime="2026-03-29T03:00"))).ok
+
+
+def test_the_hour_the_autumn_clock_change_repeats_is_read_as_summer_time_unless_an_offset_says():
+    first = parse(csv_bytes(row(incident_datetime="2026-10-25T01:30", reported_datetime="2026-10-25T03:00")))
+    assert first.incidents[0].incident_datetime.utcoffset().total_seconds() == 3600
+    second = parse(csv_bytes(row(incident_datetime="2026-10-25T01:30+00:00", reported_datetime="2026-10-25T03:00")))
+    assert second.incidents[0].incident_datetime.utcoffset().total_seconds() == 0
+
+
+CSV_DEFAULT_LIMIT = 131_072  # csv.field_size_limit() in a fresh Python: the reader refuses longer fields
+
+
+def test_a_field_longer_than_the_csv_readers_limit_is_refused_naming_the_row_and_column():
+    data = csv_bytes(row(), row(first_name="Dean", summary="x" * (CSV_DEFAULT_LIMIT + 10)))
+    assert only_error(data) == RowError(3, "summary", f"summary must be 2,000 characters or fewer; it has "
+                                                      f"{CSV_DEFAULT_LIMIT + 10:,}")
