@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "casefile.core",
     "casefile.accounts",
     "casefile.audit",
@@ -138,6 +140,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+
+# Background tasks (ADR 0011, docs/background-tasks.md): long work (confirming a police file, a long PDF) is queued
+# in the database and run by `manage.py db_worker` processes, as many as needed, on any machine that reaches the
+# database. CASEFILE_TASK_BACKEND may name another django-tasks backend (the tests use the immediate one).
+TASKS = {
+    "default": {
+        "BACKEND": env("CASEFILE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

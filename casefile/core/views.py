@@ -1,12 +1,14 @@
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from casefile.accounts.models import MANAGER_ROLES, Role
 from casefile.accounts.team_views import allocated_children, teams_overseen_by
 from casefile.casework.caseloads import may_see_unallocated
 from casefile.casework.deadlines import deadlines_for_children
 from casefile.casework.models import Allocation
+from casefile.core import jobs
 
 
 def my_work(request):
@@ -39,3 +41,21 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# How often a job's progress page reloads itself while the work goes on.
+JOB_REFRESH_SECONDS = 2
+RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file"}
+
+
+@require_GET
+def job_page(request, job_id):
+    """A background job's progress, then its result or what failed. Only the person who started it may see it;
+    the result itself is opened through its own page, with that page's access checks and audit."""
+    job = jobs.job_for(request.user, job_id)
+    if job is None:
+        raise Http404("No such job")
+    return render(request, "core/job.html", {
+        "job": job, "refresh_seconds": JOB_REFRESH_SECONDS, "page_title": job.description,
+        "result_label": RESULT_LABELS.get(job.kind, "Continue"),
+    })

@@ -4,8 +4,9 @@
   incident, never some of each; the same file twice is one batch (its SHA-256 is the key).
 - Each person is matched to existing records with the same scoring as the duplicate check
   (people.matching / rules.matching), in a fixed number of queries for the whole file.
-- `confirm_batch` turns each incident into a contact (through `record_contact`, so every contact is checked and
-  audited per child like one typed in), creating the people who had no record, all in one transaction.
+- `confirm_batch` turns each incident into a contact (through `record_contacts`, so every contact is checked and
+  audited per child like one typed in), creating the people who had no record, all in one transaction. The web
+  page queues it as a background task (frontdoor/tasks.py) and shows its progress (ADR 0011).
 - `household_incidents` counts a household's police incidents in the repeat window, for the RAG and the queue.
 """
 
@@ -29,7 +30,7 @@ from casefile.audit.models import Action
 from casefile.audit.services import record, record_many
 from casefile.core.services import Errors, save_with_history
 from casefile.frontdoor.models import Consent, ImportBatch, NotificationPerson, PoliceNotification
-from casefile.frontdoor.services.contacts import record_contact
+from casefile.frontdoor.services.contacts import record_contacts
 from casefile.frontdoor.standards import front_door_settings
 from casefile.people.matching import facts_for_entry, facts_for_person
 from casefile.people.models import Address, Alias, Person
@@ -283,14 +284,32 @@ def _check_resolutions(batch: ImportBatch, people: list[NotificationPerson], res
     return chosen
 
 
-def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions: dict[int, int | None]) -> ImportBatch:
+def _no_progress(done: int, total: int, stage: str) -> None:
+    pass
+
+
+def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions: dict[int, int | None],
+                  progress=_no_progress) -> ImportBatch:
     """Create a contact for each incident of a staged batch, with new records for people not matched.
 
     `resolutions` maps each possible-match NotificationPerson pk to the chosen Person pk, or None for a new
-    record. All or nothing: if any contact is refused, nothing is written."""
+    record. All or nothing: if any contact is refused, nothing is written. Once only: the batch is locked and
+    checked again inside the transaction, so a second confirmation (a double click, a task run twice) is refused.
+
+    The slow reading and preparing happen before the write transaction and report `progress(done, total, stage)`
+    between steps; the transaction then writes in bulk, so it holds SQLite's one write lock briefly (ADR 0011)."""
+    total = batch.incident_count
+    progress(0, total, "Reading the incidents")
     notifications = list(batch.notifications.order_by("first_row").prefetch_related("people__person"))
     people = [entry for notification in notifications for entry in notification.people.all()]
     chosen = _check_resolutions(batch, people, resolutions)
+    progress(0, total, "Counting earlier police incidents at each household")
+    for entry in people:
+        # The records chosen count towards each household's history, as the records matched do.
+        if entry.match == NotificationPerson.Match.POSSIBLE and resolutions.get(entry.pk) is not None:
+            entry.person = chosen[resolutions[entry.pk]]
+    counts = household_incidents(notifications)
+    progress(0, total, "Writing the contacts")
     try:
         with transaction.atomic():
             # Two confirmations at once (a double click, two tabs): the second waits here, then finds it done.
@@ -300,9 +319,10 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions:
             created = _settle_people(actor, people, resolutions, chosen)
             record_many(Action.CREATE, actor=actor, request=request, events=[
                 (person, person, {"source": "police notification import", "batch": batch.pk}) for person in created])
-            counts = household_incidents(notifications)
-            for notification in notifications:
-                _make_contact(actor, request, batch, notification, counts[notification.pk])
+            contacts = record_contacts(actor=actor, request=request, drafts=[
+                _contact_draft(batch, notification, counts[notification.pk]) for notification in notifications])
+            for notification, contact in zip(notifications, contacts, strict=True):
+                notification.contact = contact
             bulk_update_with_history(notifications, PoliceNotification, ["contact"], default_user=actor)
             batch.status, batch.decided_by, batch.decided_at = ImportBatch.Status.CONFIRMED, actor, timezone.now()
             save_with_history(batch, actor)
@@ -311,10 +331,13 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions:
                    details={"confirmed": True, "filename": batch.filename, "incidents": len(notifications),
                             "contacts": [n.contact_id for n in notifications],
                             "new_people": [person.pk for person in created]})
-    except ValidationError as error:
+    except BaseException:
         # Only the whole batch was refused; keep the staged rows as they were (the transaction undid them).
         batch.refresh_from_db()
-        raise error
+        for notification in notifications:
+            notification.contact = None
+        raise
+    progress(total, total, "Imported")
     return batch
 
 
@@ -355,22 +378,19 @@ def suggested_rag(notification: PoliceNotification, incidents: int) -> RagRating
     return notification_rag(notification.dash_risk, notification.children_present, max(incidents - 1, 0))
 
 
-def _make_contact(actor: User, request, batch: ImportBatch, notification: PoliceNotification, incidents: int):
+def _contact_draft(batch: ImportBatch, notification: PoliceNotification, incidents: int) -> dict:
+    """record_contact's arguments for one incident (record_contacts writes them all at once)."""
     entries = list(notification.people.all())
-    children = [entry.person for entry in entries if entry.role == "child"]
-    adults = [(entry.person, PERSON_ROLE[entry.role]) for entry in entries if entry.role != "child"]
-    try:
-        contact = record_contact(
-            actor=actor, request=request, received_at=batch.uploaded_at, source=POLICE_SOURCE, children=children,
-            adults=adults, summary=contact_summary(notification), referrer_name=notification.officer_name,
-            referrer_organisation="Police", consent_to_share=Consent.NOT_SOUGHT,
-            consent_to_share_reason=CONSENT_REASON, consent_to_assessment=Consent.NOT_SOUGHT,
-            consent_to_assessment_reason=CONSENT_REASON, rag=suggested_rag(notification, incidents).rag.value)
-    except ValidationError as error:
-        raise ValidationError({"__all__": [f"Row {notification.first_row}, police_reference "
-                                           f"{notification.police_reference}: {message}"
-                                           for message in error.messages]}) from error
-    notification.contact = contact  # saved with the others, in bulk
+    return {
+        "label": f"Row {notification.first_row}, police_reference {notification.police_reference}",
+        "received_at": batch.uploaded_at, "source": POLICE_SOURCE,
+        "children": [entry.person for entry in entries if entry.role == "child"],
+        "adults": [(entry.person, PERSON_ROLE[entry.role]) for entry in entries if entry.role != "child"],
+        "summary": contact_summary(notification), "referrer_name": notification.officer_name,
+        "referrer_organisation": "Police", "consent_to_share": Consent.NOT_SOUGHT,
+        "consent_to_share_reason": CONSENT_REASON, "consent_to_assessment": Consent.NOT_SOUGHT,
+        "consent_to_assessment_reason": CONSENT_REASON, "rag": suggested_rag(notification, incidents).rag.value,
+    }
 
 
 def discard_batch(*, actor: User, request=None, batch: ImportBatch) -> ImportBatch:

@@ -187,16 +187,15 @@ def test_a_record_not_offered_cannot_be_chosen(org):
 def test_confirming_is_all_or_nothing(org, monkeypatch):
     batch = stage(org, example_bytes())
     before = row_counts()
-    real = imports.record_contact
+    real = imports.contact_summary
     calls = []
 
-    def failing(**kwargs):
+    def blank_second(notification):
+        # The second incident's contact has no summary, so record_contacts refuses it.
         calls.append(1)
-        if len(calls) == 2:
-            raise ValidationError({"summary": ["Enter what the referrer is worried about"]})
-        return real(**kwargs)
+        return "" if len(calls) == 2 else real(notification)
 
-    monkeypatch.setattr(imports, "record_contact", failing)
+    monkeypatch.setattr(imports, "contact_summary", blank_second)
     with pytest.raises(ValidationError) as refused:
         imports.confirm_batch(actor=org.fran, batch=batch, resolutions={})
     assert "Row 6, police_reference WYP/26/004530" in refused.value.messages[0]
