@@ -284,6 +284,12 @@ def _check_resolutions(batch: ImportBatch, people: list[NotificationPerson], res
     return chosen
 
 
+def check_confirmation(*, batch: ImportBatch, resolutions: dict[int, int | None]) -> None:
+    """What confirm_batch would refuse in these choices, before any work is queued: every problem at once."""
+    people = NotificationPerson.objects.filter(notification__batch=batch)
+    _check_resolutions(batch, list(people), resolutions)
+
+
 def _no_progress(done: int, total: int, stage: str) -> None:
     pass
 

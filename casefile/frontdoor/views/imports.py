@@ -18,6 +18,7 @@ from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.core.exports import csv_response
 from casefile.core.forms import show_service_errors
+from casefile.frontdoor import tasks
 from casefile.frontdoor.access import front_door_view
 from casefile.frontdoor.forms.imports import BulkTriageForm, QueueFilterForm, UploadForm
 from casefile.frontdoor.models import ImportBatch, NotificationPerson
@@ -129,11 +130,11 @@ def police_confirm(request, batch_id: int):
     batch = _batch(batch_id)
     resolutions, chosen = _resolutions(request, batch)
     try:
-        imports.confirm_batch(actor=request.user, request=request, batch=batch, resolutions=resolutions)
+        # A large file takes minutes: a background worker confirms it while the person watches its progress.
+        job = tasks.confirm_in_background(actor=request.user, batch=batch, resolutions=resolutions)
     except ValidationError as error:
         return _preview_page(request, batch, errors=error.message_dict, chosen=chosen)
-    messages.success(request, f"{batch.incident_count} police notifications imported as contacts")
-    return redirect("frontdoor:police_batch", batch_id=batch.pk)
+    return redirect("core:job", job_id=job.pk)
 
 
 @front_door_view()
