@@ -1,0 +1,112 @@
+"""Confirming a police file runs as a background job: queued by the page, run by a worker, followed on a progress
+page; it happens once however often it runs, and a failure says what failed and leaves nothing behind."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from casefile.core.models import Job
+from casefile.frontdoor.models import Contact, ContactChild, ImportBatch
+from casefile.frontdoor.tasks import confirm_in_background, confirm_police_batch
+from casefile.frontdoor.tests.test_police_files import example_bytes
+from casefile.frontdoor.tests.test_police_import import row_counts, stage
+
+DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_confirms_the_file_queued_by_the_page(client, org, settings):
+    """End to end through the database queue: the page queues, `manage.py db_worker` runs it in its own loop."""
+    settings.TASKS = DATABASE_BACKEND
+    batch = stage(org, example_bytes())
+    client.force_login(org.fran)
+    response = client.post(reverse("frontdoor:police_confirm", args=[batch.pk]))
+    job = Job.objects.get()
+    assert response["Location"] == reverse("core:job", args=[job.pk])
+    # Queued, not done: the page waits and refreshes itself, with no script.
+    waiting = client.get(response["Location"]).content.decode()
+    assert job.status == "queued" and Contact.objects.count() == 0
+    assert '<meta http-equiv="refresh" content="2">' in waiting and "Waiting to start" in waiting
+    assert DBTaskResult.objects.get().status == "READY"
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
+
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.error) == ("done", 3, 3, "")
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert Contact.objects.count() == 3 and ImportBatch.objects.get().status == "confirmed"
+    finished = client.get(response["Location"]).content.decode()
+    assert "Finished" in finished and "refresh" not in finished
+    assert reverse("frontdoor:police_batch", args=[batch.pk]) in finished
+
+
+def test_the_progress_page_shows_how_far_it_has_got(client, org):
+    job = Job.objects.create(kind="police_confirmation", description="Importing police.csv (3,000 incidents)",
+                             started_by=org.fran, status=Job.Status.RUNNING, done=1200, total=3000,
+                             stage="Writing the contacts")
+    client.force_login(org.fran)
+    page = client.get(reverse("core:job", args=[job.pk])).content.decode()
+    assert '<progress' in page and 'max="3000"' in page and 'value="1200"' in page
+    assert "1,200 of 3,000" in page and "Writing the contacts" in page and 'http-equiv="refresh"' in page
+
+
+def test_only_the_person_who_started_a_job_may_follow_it(client, org):
+    batch = stage(org, example_bytes())
+    job = confirm_in_background(actor=org.fran, batch=batch, resolutions={})
+    for someone in (org.mel, org.mo, org.sam):  # the same team's manager and colleague included
+        client.force_login(someone)
+        assert client.get(reverse("core:job", args=[job.pk])).status_code == 404
+    client.force_login(org.fran)
+    assert client.get(reverse("core:job", args=[job.pk])).status_code == 200
+
+
+def test_a_job_run_twice_imports_once(org):
+    batch = stage(org, example_bytes())
+    job = confirm_in_background(actor=org.fran, batch=batch, resolutions={})
+    counts = row_counts()
+    # Delivered again (a worker retried it): the finished job is not run again.
+    confirm_police_batch.call(job_id=str(job.pk), batch_id=batch.pk, resolutions={})
+    assert row_counts() == counts and Contact.objects.count() == 3
+    # A second job for the same file (two tabs): refused, with nothing added.
+    again = Job.objects.create(kind="police_confirmation", description="again", started_by=org.fran)
+    confirm_police_batch.call(job_id=str(again.pk), batch_id=batch.pk, resolutions={})
+    again.refresh_from_db()
+    assert again.status == "failed" and "This batch is imported" in again.error
+    assert Contact.objects.count() == 3
+
+
+def _refuse_contacts_about(first_name: str) -> None:
+    """A condition in the database itself: inserting a contact about this child fails, as a full disk would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"""CREATE TRIGGER refuse_child BEFORE INSERT ON frontdoor_contactchild
+                WHEN (SELECT first_name FROM people_person WHERE id = NEW.child_id) = '{first_name}'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END""")
+        else:
+            cursor.execute(f"""CREATE FUNCTION refuse_child() RETURNS trigger AS $$ BEGIN
+                IF (SELECT first_name FROM people_person WHERE id = NEW.child_id) = '{first_name}' THEN
+                RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql""")
+            cursor.execute("""CREATE TRIGGER refuse_child BEFORE INSERT ON frontdoor_contactchild
+                FOR EACH ROW EXECUTE FUNCTION refuse_child()""")
+
+
+def test_a_failure_part_way_leaves_nothing_and_says_what_failed(client, org):
+    batch = stage(org, example_bytes())
+    _refuse_contacts_about("Tyler")  # the child of the third and last incident
+    client.force_login(org.fran)
+    before = row_counts()
+    response = client.post(reverse("frontdoor:police_confirm", args=[batch.pk]))
+    job = Job.objects.get()
+    assert job.status == "failed"
+    after = row_counts()
+    del before["core.Job"], after["core.Job"]
+    assert after == before  # no person, contact, history row or audit event from the file
+    assert Contact.objects.count() == ContactChild.objects.count() == 0
+    assert ImportBatch.objects.get().status == "staged"
+    page = client.get(response["Location"]).content.decode()
+    assert "This did not finish" in page and "Nothing from it was saved" in page
+    assert reverse("frontdoor:police_batch", args=[batch.pk]) in page  # the way back to try again
