@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_DB := casefile-demo.sqlite3
 
-.PHONY: demo test test-sqlite test-postgres test-system lint assets bench clean
+.PHONY: demo demo-serve test test-sqlite test-postgres test-system lint assets bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ demo: $(VENV)/.base-installed
 	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py migrate --no-input -v 0
 	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py simulate_la --size small --seed 1
 	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py seed_demo
-	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:8000
+	$(MAKE) --no-print-directory demo-serve
+
+# The server with a background worker beside it (police imports and long PDFs run there, ADR 0011); stopping the
+# server (Ctrl+C) stops the worker too.
+demo-serve:
+	CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) scripts/with-worker $(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole suite on SQLite, then again on PostgreSQL when a server is reachable.
 test: $(VENV)/.dev-installed
@@ -52,6 +57,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/simulate_large.py
 	$(PY) bench/child_record.py
 	$(PY) bench/police_import.py
+	$(PY) bench/police_import_task.py
 	$(PY) bench/front_door.py
 
 # Rebuild the committed CSS/JS from the pinned npm packages (needs node; running and testing do not).
