@@ -150,6 +150,10 @@ TASKS = {
     }
 }
 
+# The police file preview posts one answer per person who may already have a record: up to 10,000 rows
+# (rules.police_notifications.MAX_ROWS), past Django's default limit of 1,000 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 11_000
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

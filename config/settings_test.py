@@ -18,4 +18,5 @@ STORAGES = {
 AXES_ENABLED = True
 # Tasks run in the request that queues them; the tests that need the real queue and worker say so.
 # (The benchmark of a background import sets CASEFILE_TASK_BACKEND to the database backend.)
-TASKS = {"default": {"BACKEND": env("CASEFILE_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+TASKS = {"default": {"BACKEND": os.environ.get("CASEFILE_TASK_BACKEND")
+                                or "django_tasks.backends.immediate.ImmediateBackend"}}

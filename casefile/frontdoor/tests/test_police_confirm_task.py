@@ -3,6 +3,8 @@ page; it happens once however often it runs, and a failure says what failed and 
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -10,10 +12,12 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from casefile.core.models import Job
-from casefile.frontdoor.models import Contact, ContactChild, ImportBatch
+from casefile.frontdoor.models import Contact, ContactChild, ImportBatch, NotificationPerson
 from casefile.frontdoor.tasks import confirm_in_background, confirm_police_batch
 from casefile.frontdoor.tests.test_police_files import example_bytes
 from casefile.frontdoor.tests.test_police_import import row_counts, stage
+from casefile.rules.police_notifications import MAX_ROWS
+from casefile.testing import make_child
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -79,16 +83,16 @@ def test_a_job_run_twice_imports_once(org):
     assert Contact.objects.count() == 3
 
 
-def _refuse_contacts_about(first_name: str) -> None:
-    """A condition in the database itself: inserting a contact about this child fails, as a full disk would."""
+def _refuse_contacts_about_tyler() -> None:
+    """A condition in the database itself: inserting a contact about Tyler fails, as a full disk would."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"""CREATE TRIGGER refuse_child BEFORE INSERT ON frontdoor_contactchild
-                WHEN (SELECT first_name FROM people_person WHERE id = NEW.child_id) = '{first_name}'
+            cursor.execute("""CREATE TRIGGER refuse_child BEFORE INSERT ON frontdoor_contactchild
+                WHEN (SELECT first_name FROM people_person WHERE id = NEW.child_id) = 'Tyler'
                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END""")
         else:
-            cursor.execute(f"""CREATE FUNCTION refuse_child() RETURNS trigger AS $$ BEGIN
-                IF (SELECT first_name FROM people_person WHERE id = NEW.child_id) = '{first_name}' THEN
+            cursor.execute("""CREATE FUNCTION refuse_child() RETURNS trigger AS $$ BEGIN
+                IF (SELECT first_name FROM people_person WHERE id = NEW.child_id) = 'Tyler' THEN
                 RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql""")
             cursor.execute("""CREATE TRIGGER refuse_child BEFORE INSERT ON frontdoor_contactchild
                 FOR EACH ROW EXECUTE FUNCTION refuse_child()""")
@@ -96,7 +100,7 @@ def _refuse_contacts_about(first_name: str) -> None:
 
 def test_a_failure_part_way_leaves_nothing_and_says_what_failed(client, org):
     batch = stage(org, example_bytes())
-    _refuse_contacts_about("Tyler")  # the child of the third and last incident
+    _refuse_contacts_about_tyler()  # the child of the third and last incident
     client.force_login(org.fran)
     before = row_counts()
     response = client.post(reverse("frontdoor:police_confirm", args=[batch.pk]))
@@ -110,3 +114,15 @@ def test_a_failure_part_way_leaves_nothing_and_says_what_failed(client, org):
     page = client.get(response["Location"]).content.decode()
     assert "This did not finish" in page and "Nothing from it was saved" in page
     assert reverse("frontdoor:police_batch", args=[batch.pk]) in page  # the way back to try again
+
+
+def test_the_preview_can_send_an_answer_for_every_row_of_the_largest_file(client, org):
+    """Found by the benchmark: a file with more than 1,000 possible matches was answered 400 Bad Request."""
+    make_child("Lily", "Marsh", date_of_birth=datetime.date(2017, 5, 30))
+    make_child("Lilly", "Marsh", date_of_birth=datetime.date(2017, 5, 30))
+    batch = stage(org, example_bytes())
+    assert NotificationPerson.objects.filter(match="possible").exists()  # so the page reads the answers
+    client.force_login(org.fran)
+    answers = {f"person_{number}": "new" for number in range(MAX_ROWS)}
+    response = client.post(reverse("frontdoor:police_confirm", args=[batch.pk]), answers)
+    assert response.status_code == 302 and Contact.objects.count() == 3
