@@ -87,12 +87,13 @@ def record_contact(*, actor: User, request=None, received_at: datetime.datetime 
     return contact
 
 
-def record_contacts(*, actor: User, request=None, drafts: Sequence[dict]) -> list[Contact]:
+def record_contacts(*, actor: User, request=None, drafts: Sequence[dict], audit: bool = True) -> list[Contact]:
     """Many contacts at once (a police file), each checked as record_contact checks one and written in bulk, with
     history and one CREATE event per child, in a few queries for the whole list.
 
     Each draft holds record_contact's keyword arguments and a `label` (like "Row 4, police_reference X") put in
-    front of its problems; every problem of every draft is raised together and then nothing is written."""
+    front of its problems; every problem of every draft is raised together and then nothing is written.
+    `audit=False` leaves the audit events to the caller (`audit_new_contacts`), who writes them later."""
     problems, contacts, links = [], [], []
     for draft in drafts:
         fields = {name: value for name, value in draft.items() if name not in ("label", "children", "adults")}
@@ -112,11 +113,18 @@ def record_contacts(*, actor: User, request=None, drafts: Sequence[dict]) -> lis
         bulk_create_with_history([ContactAdult(contact=contact, person=adult, role=_text(role))
                                   for contact, (_, adults) in zip(contacts, links, strict=True)
                                   for adult, role in adults], ContactAdult, default_user=actor)
-        # The same events record_contact appends, in the same order: each contact's children in turn.
-        record_many(AuditAction.CREATE, actor=actor, request=request, events=[
-            (contact, child, {"source": contact.source, "children": len(children)})
-            for contact, (children, _) in zip(contacts, links, strict=True) for child in children])
+        if audit:
+            audit_new_contacts(actor=actor, request=request,
+                               contacts=[(contact, children) for contact, (children, _) in zip(contacts, links,
+                                                                                               strict=True)])
     return contacts
+
+
+def audit_new_contacts(*, actor: User, request=None, contacts: Sequence[tuple[Contact, Sequence[Person]]]) -> None:
+    """The CREATE events record_contact appends, in the same order: each contact's children in turn."""
+    record_many(AuditAction.CREATE, actor=actor, request=request, events=[
+        (contact, child, {"source": contact.source, "children": len(children)})
+        for contact, children in contacts for child in children])
 
 
 def contact_problems(*, children: Sequence[Person], adults: Sequence[tuple[Person, str]] = (),

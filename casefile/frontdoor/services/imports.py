@@ -5,8 +5,9 @@
 - Each person is matched to existing records with the same scoring as the duplicate check
   (people.matching / rules.matching), in a fixed number of queries for the whole file.
 - `confirm_batch` turns each incident into a contact (through `record_contacts`, so every contact is checked and
-  audited per child like one typed in), creating the people who had no record, all in one transaction. The web
-  page queues it as a background task (frontdoor/tasks.py) and shows its progress (ADR 0011).
+  audited per child like one typed in), creating the people who had no record, all or nothing, a few incidents
+  per transaction. The web page queues it as a background task (frontdoor/tasks.py) and shows its progress
+  (ADR 0011).
 - `household_incidents` counts a household's police incidents in the repeat window, for the RAG and the queue.
 """
 
@@ -29,8 +30,16 @@ from casefile.accounts.models import User
 from casefile.audit.models import Action
 from casefile.audit.services import record, record_many
 from casefile.core.services import Errors, save_with_history
-from casefile.frontdoor.models import Consent, ImportBatch, NotificationPerson, PoliceNotification
-from casefile.frontdoor.services.contacts import record_contacts
+from casefile.frontdoor.models import (
+    Consent,
+    Contact,
+    ContactAdult,
+    ContactChild,
+    ImportBatch,
+    NotificationPerson,
+    PoliceNotification,
+)
+from casefile.frontdoor.services.contacts import audit_new_contacts, record_contacts
 from casefile.frontdoor.standards import front_door_settings
 from casefile.people.matching import facts_for_entry, facts_for_person
 from casefile.people.models import Address, Alias, Person
@@ -38,7 +47,7 @@ from casefile.rules import matching, names
 from casefile.rules.front_door import RagRating, notification_rag, within_months
 from casefile.rules.police_notifications import DASH_RISK, PERSON_ROLE, Incident, RowError, parse_notifications
 
-LIVE = (ImportBatch.Status.STAGED, ImportBatch.Status.CONFIRMED)
+LIVE = (ImportBatch.Status.STAGED, ImportBatch.Status.CONFIRMING, ImportBatch.Status.CONFIRMED)
 POLICE_SOURCE = "6"
 CONSENT_REASON = ("Notification shared by the police under their safeguarding duties; consent is sought at triage "
                   "where it is safe to")
@@ -294,16 +303,21 @@ def _no_progress(done: int, total: int, stage: str) -> None:
     pass
 
 
+# Incidents written in one transaction. On SQLite a transaction holds the database's one write lock, and every web
+# request writes (its session, its audit event), so each step must be short for other people's pages to stay quick.
+CONFIRM_STEP = 25
+
+
 def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions: dict[int, int | None],
                   progress=_no_progress) -> ImportBatch:
     """Create a contact for each incident of a staged batch, with new records for people not matched.
 
     `resolutions` maps each possible-match NotificationPerson pk to the chosen Person pk, or None for a new
-    record. All or nothing: if any contact is refused, nothing is written. Once only: the batch is locked and
-    checked again inside the transaction, so a second confirmation (a double click, a task run twice) is refused.
-
-    The slow reading and preparing happen before the write transaction and report `progress(done, total, stage)`
-    between steps; the transaction then writes in bulk, so it holds SQLite's one write lock briefly (ADR 0011)."""
+    record. Once only: the batch is locked and marked "being imported" first, so a second confirmation (a double
+    click, a task run twice) is refused. All or nothing, in steps (ADR 0011): the records are written CONFIRM_STEP
+    incidents at a time, each step committed, with `progress(done, total, stage)` between steps; then one last
+    transaction appends every audit event and marks the batch imported. If anything fails before that commits, the
+    records the earlier steps wrote are deleted again and the batch waits for confirmation as before."""
     total = batch.incident_count
     progress(0, total, "Reading the incidents")
     notifications = list(batch.notifications.order_by("first_row").prefetch_related("people__person"))
@@ -315,36 +329,82 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions:
         if entry.match == NotificationPerson.Match.POSSIBLE and resolutions.get(entry.pk) is not None:
             entry.person = chosen[resolutions[entry.pk]]
     counts = household_incidents(notifications)
-    progress(0, total, "Writing the contacts")
+    _begin_confirming(actor, batch)
+    created: list[Person] = []
+    written: list[tuple] = []
     try:
+        for step in _chunks(notifications, CONFIRM_STEP):
+            progress(len(written), total, "Writing the contacts")
+            with transaction.atomic():
+                created += _settle_people(actor, [entry for n in step for entry in n.people.all()], resolutions,
+                                          chosen)
+                drafts = [_contact_draft(batch, notification, counts[notification.pk]) for notification in step]
+                contacts = record_contacts(actor=actor, request=request, drafts=drafts, audit=False)
+                for notification, contact in zip(step, contacts, strict=True):
+                    notification.contact = contact
+                bulk_update_with_history(step, PoliceNotification, ["contact"], default_user=actor)
+            written += [(contact, draft["children"]) for contact, draft in zip(contacts, drafts, strict=True)]
+        progress(total, total, "Recording the audit trail")
         with transaction.atomic():
-            # Two confirmations at once (a double click, two tabs): the second waits here, then finds it done.
-            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            if locked.status != ImportBatch.Status.STAGED:
-                raise ValidationError({"__all__": [_not_waiting(locked)]})
-            created = _settle_people(actor, people, resolutions, chosen)
-            record_many(Action.CREATE, actor=actor, request=request, events=[
-                (person, person, {"source": "police notification import", "batch": batch.pk}) for person in created])
-            contacts = record_contacts(actor=actor, request=request, drafts=[
-                _contact_draft(batch, notification, counts[notification.pk]) for notification in notifications])
-            for notification, contact in zip(notifications, contacts, strict=True):
-                notification.contact = contact
-            bulk_update_with_history(notifications, PoliceNotification, ["contact"], default_user=actor)
-            batch.status, batch.decided_by, batch.decided_at = ImportBatch.Status.CONFIRMED, actor, timezone.now()
-            save_with_history(batch, actor)
-            # Each new record and each child's contact also has its own CREATE event.
-            record(Action.IMPORT, actor=actor, request=request, subject=batch,
-                   details={"confirmed": True, "filename": batch.filename, "incidents": len(notifications),
-                            "contacts": [n.contact_id for n in notifications],
-                            "new_people": [person.pk for person in created]})
-    except BaseException:
-        # Only the whole batch was refused; keep the staged rows as they were (the transaction undid them).
-        batch.refresh_from_db()
-        for notification in notifications:
-            notification.contact = None
+            _finish_confirming(actor, request, batch, notifications, created, written)
+    except BaseException as error:
+        _take_back(actor, request, batch, notifications, people, created, error)
         raise
     progress(total, total, "Imported")
     return batch
+
+
+def _begin_confirming(actor: User, batch: ImportBatch) -> None:
+    with transaction.atomic():
+        # Two confirmations at once (a double click, two tabs): the second waits here, then finds it taken.
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.STAGED:
+            batch.refresh_from_db()
+            raise ValidationError({"__all__": [_not_waiting(locked)]})
+        batch.status = ImportBatch.Status.CONFIRMING
+        save_with_history(batch, actor)
+
+
+def _finish_confirming(actor: User, request, batch: ImportBatch, notifications: list, created: list,
+                       written: list) -> None:
+    """The audit events for everything written, and the batch imported: committed together, or not at all."""
+    record_many(Action.CREATE, actor=actor, request=request, events=[
+        (person, person, {"source": "police notification import", "batch": batch.pk}) for person in created])
+    audit_new_contacts(actor=actor, request=request, contacts=written)
+    batch.status, batch.decided_by, batch.decided_at = ImportBatch.Status.CONFIRMED, actor, timezone.now()
+    save_with_history(batch, actor)
+    # Each new record and each child's contact also has its own CREATE event.
+    record(Action.IMPORT, actor=actor, request=request, subject=batch,
+           details={"confirmed": True, "filename": batch.filename, "incidents": len(notifications),
+                    "contacts": [n.contact_id for n in notifications],
+                    "new_people": [person.pk for person in created]})
+
+
+def _take_back(actor: User, request, batch: ImportBatch, notifications: list, people: list, created: list,
+               error: BaseException) -> None:
+    """Delete what the committed steps wrote (no audit event names it yet), and let the batch wait again."""
+    contact_ids = [n.contact_id for n in notifications if n.contact_id]
+    created_ids = [person.pk for person in created]
+    with transaction.atomic():
+        linked = [n for n in notifications if n.contact_id]
+        for notification in linked:
+            notification.contact = None
+        bulk_update_with_history(linked, PoliceNotification, ["contact"], default_user=actor)
+        for ids in _chunks(contact_ids):
+            for model in (ContactAdult, ContactChild, Contact):
+                (model.objects.filter(pk__in=ids) if model is Contact else model.objects.filter(contact_id__in=ids)
+                 ).delete()
+        relinked = [entry for entry in people if entry.match != NotificationPerson.Match.MATCHED and entry.person_id]
+        for entry in relinked:
+            entry.person = None
+        bulk_update_with_history(relinked, NotificationPerson, ["person"], default_user=actor)
+        for ids in _chunks(created_ids):
+            Person.objects.filter(pk__in=ids).delete()
+        batch.status = ImportBatch.Status.STAGED
+        save_with_history(batch, actor)
+        record(Action.IMPORT, actor=actor, request=request, subject=batch,
+               details={"taken_back": True, "filename": batch.filename, "error": str(error)[:500],
+                        "contacts_removed": contact_ids, "people_removed": created_ids})
 
 
 def _settle_people(actor: User, people: list[NotificationPerson], resolutions: dict, chosen: dict) -> list[Person]:

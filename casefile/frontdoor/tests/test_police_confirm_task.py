@@ -11,11 +11,13 @@ from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from casefile.audit.models import Action, AuditEvent
 from casefile.core.models import Job
 from casefile.frontdoor.models import Contact, ContactChild, ImportBatch, NotificationPerson
+from casefile.frontdoor.services import imports, triage
 from casefile.frontdoor.tasks import confirm_in_background, confirm_police_batch
 from casefile.frontdoor.tests.test_police_files import example_bytes
-from casefile.frontdoor.tests.test_police_import import row_counts, stage
+from casefile.frontdoor.tests.test_police_import import record_counts, row_counts, stage
 from casefile.rules.police_notifications import MAX_ROWS
 from casefile.testing import make_child
 
@@ -98,22 +100,40 @@ def _refuse_contacts_about_tyler() -> None:
                 FOR EACH ROW EXECUTE FUNCTION refuse_child()""")
 
 
-def test_a_failure_part_way_leaves_nothing_and_says_what_failed(client, org):
+def test_a_failure_part_way_leaves_nothing_and_says_what_failed(client, org, monkeypatch):
+    monkeypatch.setattr(imports, "CONFIRM_STEP", 1)  # one incident per step: two are written before the third fails
     batch = stage(org, example_bytes())
+    staged_links = dict(NotificationPerson.objects.values_list("pk", "person_id"))
     _refuse_contacts_about_tyler()  # the child of the third and last incident
     client.force_login(org.fran)
-    before = row_counts()
+    before = record_counts()
     response = client.post(reverse("frontdoor:police_confirm", args=[batch.pk]))
     job = Job.objects.get()
     assert job.status == "failed"
-    after = row_counts()
-    del before["core.Job"], after["core.Job"]
-    assert after == before  # no person, contact, history row or audit event from the file
+    assert record_counts() == before  # no person, contact or link from the file is left
     assert Contact.objects.count() == ContactChild.objects.count() == 0
+    assert dict(NotificationPerson.objects.values_list("pk", "person_id")) == staged_links
     assert ImportBatch.objects.get().status == "staged"
+    taken_back = AuditEvent.objects.get(action=Action.IMPORT, details__taken_back=True)
+    assert len(taken_back.details["contacts_removed"]) == 2 and "refused by the test" in taken_back.details["error"]
+    assert not AuditEvent.objects.filter(action=Action.CREATE).exists()  # nothing was ever audited as created
     page = client.get(response["Location"]).content.decode()
     assert "This did not finish" in page and "Nothing from it was saved" in page
     assert reverse("frontdoor:police_batch", args=[batch.pk]) in page  # the way back to try again
+
+
+def test_while_a_file_is_being_imported_its_contacts_wait_outside_the_triage_queue(org, monkeypatch):
+    """The steps already written are not triaged before the whole file is in (it may still be taken back)."""
+    batch = stage(org, example_bytes())
+    seen = []
+
+    def progress(done, total, stage):
+        if stage == "Recording the audit trail":
+            seen.append((Contact.objects.count(), len(triage.queue(org.mel))))
+
+    imports.confirm_batch(actor=org.fran, batch=batch, resolutions={}, progress=progress)
+    assert seen == [(3, 0)]
+    assert len(triage.queue(org.mel)) == 4  # once imported: Lily, Noah, the second incident's child and Tyler
 
 
 def test_the_preview_can_send_an_answer_for_every_row_of_the_largest_file(client, org):
