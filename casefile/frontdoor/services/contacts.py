@@ -93,7 +93,7 @@ def record_contacts(*, actor: User, request=None, drafts: Sequence[dict], audit:
 
     Each draft holds record_contact's keyword arguments and a `label` (like "Row 4, police_reference X") put in
     front of its problems; every problem of every draft is raised together and then nothing is written.
-    `audit=False` leaves the audit events to the caller (`audit_new_contacts`), who writes them later."""
+    `audit=False` leaves the audit events to the caller (`new_contact_events`), who appends them later."""
     problems, contacts, links = [], [], []
     for draft in drafts:
         fields = {name: value for name, value in draft.items() if name not in ("label", "children", "adults")}
@@ -121,10 +121,13 @@ def record_contacts(*, actor: User, request=None, drafts: Sequence[dict], audit:
 
 
 def audit_new_contacts(*, actor: User, request=None, contacts: Sequence[tuple[Contact, Sequence[Person]]]) -> None:
+    record_many(AuditAction.CREATE, actor=actor, request=request, events=new_contact_events(contacts))
+
+
+def new_contact_events(contacts: Sequence[tuple[Contact, Sequence[Person]]]) -> list[tuple]:
     """The CREATE events record_contact appends, in the same order: each contact's children in turn."""
-    record_many(AuditAction.CREATE, actor=actor, request=request, events=[
-        (contact, child, {"source": contact.source, "children": len(children)})
-        for contact, children in contacts for child in children])
+    return [(contact, child, {"source": contact.source, "children": len(children)})
+            for contact, children in contacts for child in children]
 
 
 def contact_problems(*, children: Sequence[Person], adults: Sequence[tuple[Person, str]] = (),

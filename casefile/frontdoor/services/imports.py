@@ -39,7 +39,7 @@ from casefile.frontdoor.models import (
     NotificationPerson,
     PoliceNotification,
 )
-from casefile.frontdoor.services.contacts import audit_new_contacts, record_contacts
+from casefile.frontdoor.services.contacts import new_contact_events, record_contacts
 from casefile.frontdoor.standards import front_door_settings
 from casefile.people.matching import facts_for_entry, facts_for_person
 from casefile.people.models import Address, Alias, Person
@@ -306,6 +306,9 @@ def _no_progress(done: int, total: int, stage: str) -> None:
 # Incidents written in one transaction. On SQLite a transaction holds the database's one write lock, and every web
 # request writes (its session, its audit event), so each step must be short for other people's pages to stay quick.
 CONFIRM_STEP = 25
+# Audit events appended in one transaction once every record is written (one per new person, one per child on a
+# contact).
+AUDIT_STEP = 500
 
 
 def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions: dict[int, int | None],
@@ -314,10 +317,11 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions:
 
     `resolutions` maps each possible-match NotificationPerson pk to the chosen Person pk, or None for a new
     record. Once only: the batch is locked and marked "being imported" first, so a second confirmation (a double
-    click, a task run twice) is refused. All or nothing, in steps (ADR 0011): the records are written CONFIRM_STEP
-    incidents at a time, each step committed, with `progress(done, total, stage)` between steps; then one last
-    transaction appends every audit event and marks the batch imported. If anything fails before that commits, the
-    records the earlier steps wrote are deleted again and the batch waits for confirmation as before."""
+    click, a task run twice) is refused. In short steps (ADR 0011): the records are written CONFIRM_STEP incidents
+    at a time, each step committed, with `progress(done, total, stage)` between steps, and no audit event yet; if
+    any step fails (a refused contact, a database error) the records the earlier steps wrote are deleted again and
+    the batch waits for confirmation as before. Then their audit events are appended, AUDIT_STEP at a time, and the
+    batch is marked imported."""
     total = batch.incident_count
     progress(0, total, "Reading the incidents")
     notifications = list(batch.notifications.order_by("first_row").prefetch_related("people__person"))
@@ -344,14 +348,39 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions:
                     notification.contact = contact
                 bulk_update_with_history(step, PoliceNotification, ["contact"], default_user=actor)
             written += [(contact, draft["children"]) for contact, draft in zip(contacts, drafts, strict=True)]
-        progress(total, total, "Recording the audit trail")
-        with transaction.atomic():
-            _finish_confirming(actor, request, batch, notifications, created, written)
     except BaseException as error:
         _take_back(actor, request, batch, notifications, people, created, error)
         raise
+    _audit_in_steps(actor, request, batch, notifications, created, written, progress)
     progress(total, total, "Imported")
     return batch
+
+
+def _audit_in_steps(actor: User, request, batch: ImportBatch, notifications: list, created: list, written: list,
+                    progress) -> None:
+    """Append the CREATE events for everything written, AUDIT_STEP at a time, then mark the batch imported.
+
+    Once the first step commits, audited records can no longer be deleted (the audit trail protects them), so a
+    failure from here on leaves the batch "Being imported" with every record written (ADR 0011)."""
+    events = [(person, person, {"source": "police notification import", "batch": batch.pk}) for person in created]
+    events += new_contact_events(written)
+    try:
+        for done in range(0, len(events), AUDIT_STEP):
+            progress(done, len(events), "Recording the audit trail")
+            record_many(Action.CREATE, actor=actor, request=request, events=events[done:done + AUDIT_STEP])
+        with transaction.atomic():
+            batch.status, batch.decided_by, batch.decided_at = ImportBatch.Status.CONFIRMED, actor, timezone.now()
+            save_with_history(batch, actor)
+            # Each new record and each child's contact also has its own CREATE event.
+            record(Action.IMPORT, actor=actor, request=request, subject=batch,
+                   details={"confirmed": True, "filename": batch.filename, "incidents": len(notifications),
+                            "contacts": [n.contact_id for n in notifications],
+                            "new_people": [person.pk for person in created]})
+    except Exception as error:
+        raise ValidationError({"__all__": [
+            f"Every contact from {batch.filename} was written, but recording them in the audit trail stopped "
+            f"part-way ({type(error).__name__}). The file stays 'Being imported' and is not in the triage queue: "
+            "ask your system administrator to finish it."]}) from error
 
 
 def _begin_confirming(actor: User, batch: ImportBatch) -> None:
@@ -363,21 +392,6 @@ def _begin_confirming(actor: User, batch: ImportBatch) -> None:
             raise ValidationError({"__all__": [_not_waiting(locked)]})
         batch.status = ImportBatch.Status.CONFIRMING
         save_with_history(batch, actor)
-
-
-def _finish_confirming(actor: User, request, batch: ImportBatch, notifications: list, created: list,
-                       written: list) -> None:
-    """The audit events for everything written, and the batch imported: committed together, or not at all."""
-    record_many(Action.CREATE, actor=actor, request=request, events=[
-        (person, person, {"source": "police notification import", "batch": batch.pk}) for person in created])
-    audit_new_contacts(actor=actor, request=request, contacts=written)
-    batch.status, batch.decided_by, batch.decided_at = ImportBatch.Status.CONFIRMED, actor, timezone.now()
-    save_with_history(batch, actor)
-    # Each new record and each child's contact also has its own CREATE event.
-    record(Action.IMPORT, actor=actor, request=request, subject=batch,
-           details={"confirmed": True, "filename": batch.filename, "incidents": len(notifications),
-                    "contacts": [n.contact_id for n in notifications],
-                    "new_people": [person.pk for person in created]})
 
 
 def _take_back(actor: User, request, batch: ImportBatch, notifications: list, people: list, created: list,

@@ -18,6 +18,7 @@ from casefile.frontdoor.services import imports, triage
 from casefile.frontdoor.tasks import confirm_in_background, confirm_police_batch
 from casefile.frontdoor.tests.test_police_files import example_bytes
 from casefile.frontdoor.tests.test_police_import import record_counts, row_counts, stage
+from casefile.people.models import Person
 from casefile.rules.police_notifications import MAX_ROWS
 from casefile.testing import make_child
 
@@ -120,6 +121,35 @@ def test_a_failure_part_way_leaves_nothing_and_says_what_failed(client, org, mon
     page = client.get(response["Location"]).content.decode()
     assert "This did not finish" in page and "Nothing from it was saved" in page
     assert reverse("frontdoor:police_batch", args=[batch.pk]) in page  # the way back to try again
+
+
+def _refuse_audit_events_about_contacts() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("""CREATE TRIGGER refuse_contact_event BEFORE INSERT ON audit_auditevent
+                WHEN NEW.subject_type = 'frontdoor.contact' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END""")
+        else:
+            cursor.execute("""CREATE FUNCTION refuse_contact_event() RETURNS trigger AS $$ BEGIN
+                IF NEW.subject_type = 'frontdoor.contact' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                RETURN NEW; END $$ LANGUAGE plpgsql""")
+            cursor.execute("""CREATE TRIGGER refuse_contact_event BEFORE INSERT ON audit_auditevent
+                FOR EACH ROW EXECUTE FUNCTION refuse_contact_event()""")
+
+
+def test_a_failure_while_auditing_keeps_every_record_and_says_so(org, monkeypatch):
+    """Audited records cannot be deleted (the trail protects them): the file stays 'being imported', whole."""
+    monkeypatch.setattr(imports, "AUDIT_STEP", 2)
+    batch = stage(org, example_bytes())
+    _refuse_audit_events_about_contacts()
+    job = confirm_in_background(actor=org.fran, batch=batch, resolutions={})
+    job.refresh_from_db()
+    assert job.status == "failed" and "recording them in the audit trail stopped part-way" in job.error
+    batch.refresh_from_db()
+    assert batch.status == "confirming" and Contact.objects.count() == 3
+    created = Person.objects.filter(created_by=org.fran).count()
+    audited = AuditEvent.objects.filter(action=Action.CREATE, subject_type="people.person").count()
+    assert 0 < audited < created  # steps of two: the step that also held the first contact's event was undone
+    assert triage.queue(org.mel) == []
 
 
 def test_while_a_file_is_being_imported_its_contacts_wait_outside_the_triage_queue(org, monkeypatch):
