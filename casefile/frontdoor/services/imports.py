@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -309,6 +310,14 @@ CONFIRM_STEP = 25
 # Audit events appended in one transaction once every record is written (one per new person, one per child on a
 # contact).
 AUDIT_STEP = 500
+# A pause after each step on SQLite. A request waiting for the write lock retries only every 50-100 ms (SQLite's
+# busy handler), so without a pause the worker takes the lock again before the request has looked, for seconds.
+SQLITE_PAUSE_SECONDS = 0.1
+
+
+def _let_others_write() -> None:
+    if connection.vendor == "sqlite":
+        time.sleep(SQLITE_PAUSE_SECONDS)
 
 
 def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions: dict[int, int | None],
@@ -348,6 +357,7 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions:
                     notification.contact = contact
                 bulk_update_with_history(step, PoliceNotification, ["contact"], default_user=actor)
             written += [(contact, draft["children"]) for contact, draft in zip(contacts, drafts, strict=True)]
+            _let_others_write()
     except BaseException as error:
         _take_back(actor, request, batch, notifications, people, created, error)
         raise
@@ -368,6 +378,7 @@ def _audit_in_steps(actor: User, request, batch: ImportBatch, notifications: lis
         for done in range(0, len(events), AUDIT_STEP):
             progress(done, len(events), "Recording the audit trail")
             record_many(Action.CREATE, actor=actor, request=request, events=events[done:done + AUDIT_STEP])
+            _let_others_write()
         with transaction.atomic():
             batch.status, batch.decided_by, batch.decided_at = ImportBatch.Status.CONFIRMED, actor, timezone.now()
             save_with_history(batch, actor)
