@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from casefile.audit.models import Action, AuditEvent
 from casefile.core.models import Job
+from casefile.frontdoor.board import open_links
 from casefile.frontdoor.models import Contact, ContactChild, ImportBatch, NotificationPerson
 from casefile.frontdoor.services import imports, triage
 from casefile.frontdoor.tasks import confirm_in_background, confirm_police_batch
@@ -152,18 +153,19 @@ def test_a_failure_while_auditing_keeps_every_record_and_says_so(org, monkeypatc
     assert triage.queue(org.mel) == []
 
 
-def test_while_a_file_is_being_imported_its_contacts_wait_outside_the_triage_queue(org, monkeypatch):
-    """The steps already written are not triaged before the whole file is in (it may still be taken back)."""
+def test_while_a_file_is_being_imported_its_contacts_wait_outside_the_queue_and_the_board(org, monkeypatch):
+    """The steps already written are not worked on before the whole file is in (it may still be taken back)."""
     batch = stage(org, example_bytes())
     seen = []
 
     def progress(done, total, stage):
         if stage == "Recording the audit trail":
-            seen.append((Contact.objects.count(), len(triage.queue(org.mel))))
+            seen.append((Contact.objects.count(), len(triage.queue(org.mel)), open_links(org.mel).count()))
 
     imports.confirm_batch(actor=org.fran, batch=batch, resolutions={}, progress=progress)
-    assert seen == [(3, 0)]
-    assert len(triage.queue(org.mel)) == 4  # once imported: Lily, Noah, the second incident's child and Tyler
+    assert seen == [(3, 0, 0)]
+    # Once imported: Lily, Noah, the second incident's child and Tyler.
+    assert len(triage.queue(org.mel)) == open_links(org.mel).count() == 4
 
 
 def test_the_preview_can_send_an_answer_for_every_row_of_the_largest_file(client, org):
