@@ -43,7 +43,7 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-# How often a job's progress page reloads itself while the work goes on.
+# How often a job's progress page checks on the job while the work goes on (core/job-progress.js).
 JOB_REFRESH_SECONDS = 2
 RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file"}
 

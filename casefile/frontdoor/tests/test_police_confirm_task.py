@@ -35,10 +35,11 @@ def test_a_real_worker_confirms_the_file_queued_by_the_page(client, org, setting
     response = client.post(reverse("frontdoor:police_confirm", args=[batch.pk]))
     job = Job.objects.get()
     assert response["Location"] == reverse("core:job", args=[job.pk])
-    # Queued, not done: the page waits and refreshes itself, with no script.
+    # Queued, not done: the page says so, and follows the job (a script; a link without one).
     waiting = client.get(response["Location"]).content.decode()
     assert job.status == "queued" and Contact.objects.count() == 0
-    assert '<meta http-equiv="refresh" content="2">' in waiting and "Waiting to start" in waiting
+    assert 'data-finished="false"' in waiting and "job-progress.js" in waiting and "Waiting to start" in waiting
+    assert f'href="{response["Location"]}"' in waiting
     assert DBTaskResult.objects.get().status == "READY"
 
     call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
@@ -48,7 +49,7 @@ def test_a_real_worker_confirms_the_file_queued_by_the_page(client, org, setting
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert Contact.objects.count() == 3 and ImportBatch.objects.get().status == "confirmed"
     finished = client.get(response["Location"]).content.decode()
-    assert "Finished" in finished and "refresh" not in finished
+    assert "Finished" in finished and 'data-finished="true"' in finished
     assert reverse("frontdoor:police_batch", args=[batch.pk]) in finished
 
 
@@ -59,7 +60,7 @@ def test_the_progress_page_shows_how_far_it_has_got(client, org):
     client.force_login(org.fran)
     page = client.get(reverse("core:job", args=[job.pk])).content.decode()
     assert '<progress' in page and 'max="3000"' in page and 'value="1200"' in page
-    assert "1,200 of 3,000" in page and "Writing the contacts" in page and 'http-equiv="refresh"' in page
+    assert "1,200 of 3,000" in page and "Writing the contacts" in page and 'data-finished="false"' in page
 
 
 def test_only_the_person_who_started_a_job_may_follow_it(client, org):
