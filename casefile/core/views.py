@@ -1,6 +1,9 @@
+import datetime
+
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from casefile.accounts.models import MANAGER_ROLES, Role
@@ -9,6 +12,7 @@ from casefile.casework.caseloads import may_see_unallocated
 from casefile.casework.deadlines import deadlines_for_children
 from casefile.casework.models import Allocation
 from casefile.core import jobs
+from casefile.core.models import Job
 
 
 def my_work(request):
@@ -45,6 +49,8 @@ def healthz(request):
 
 # How often a job's progress page checks on the job while the work goes on (core/job-progress.js).
 JOB_REFRESH_SECONDS = 2
+# A job still waiting after this long has no worker to run it: the page says so.
+JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
 RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file"}
 
 
@@ -58,4 +64,5 @@ def job_page(request, job_id):
     return render(request, "core/job.html", {
         "job": job, "refresh_seconds": JOB_REFRESH_SECONDS, "page_title": job.description,
         "result_label": RESULT_LABELS.get(job.kind, "Continue"),
+        "no_worker": job.status == Job.Status.QUEUED and timezone.now() - job.created_at > JOB_WAIT_WARNING,
     })

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -39,7 +40,10 @@ def test_a_real_worker_confirms_the_file_queued_by_the_page(client, org, setting
     waiting = client.get(response["Location"]).content.decode()
     assert job.status == "queued" and Contact.objects.count() == 0
     assert 'data-finished="false"' in waiting and "job-progress.js" in waiting and "Waiting to start" in waiting
-    assert f'href="{response["Location"]}"' in waiting
+    assert f'href="{response["Location"]}"' in waiting and "no background worker" not in waiting
+    # Still waiting a few minutes later: the page says no worker seems to be running.
+    with time_machine.travel(job.created_at + datetime.timedelta(minutes=3)):
+        assert "no background worker has picked it up" in client.get(response["Location"]).content.decode()
     assert DBTaskResult.objects.get().status == "READY"
 
     call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
