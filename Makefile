@@ -62,6 +62,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/simulate_large.py
 	$(PY) bench/child_record.py
 	$(PY) bench/police_import.py
+	$(PY) bench/police_import_task.py
 	$(PY) bench/front_door.py
 
 # Rebuild the committed CSS/JS from the pinned npm packages (needs node; running and testing do not).

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "casefile.core",
     "casefile.accounts",
     "casefile.audit",
@@ -168,6 +170,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+
+# Background tasks (ADR 0011, docs/background-tasks.md): long work (confirming a police file, a long PDF) is queued
+# in the database and run by `manage.py db_worker` processes, as many as needed, on any machine that reaches the
+# database. CASEFILE_TASK_BACKEND may name another django-tasks backend (the tests use the immediate one).
+TASKS = {
+    "default": {
+        "BACKEND": env("CASEFILE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# The police file preview posts one answer per person who may already have a record: up to 10,000 rows
+# (rules.police_notifications.MAX_ROWS), past Django's default limit of 1,000 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 11_000
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -16,3 +16,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# Tasks run in the request that queues them; the tests that need the real queue and worker say so.
+# (The benchmark of a background import sets CASEFILE_TASK_BACKEND to the database backend.)
+TASKS = {"default": {"BACKEND": os.environ.get("CASEFILE_TASK_BACKEND")
+                                or "django_tasks.backends.immediate.ImmediateBackend"}}

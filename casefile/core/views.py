@@ -1,13 +1,18 @@
+import datetime
 import logging
 
 from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from casefile.access import permissions
 from casefile.casework.caseloads import allocated_children, teams_overseen_by
 from casefile.casework.deadlines import deadlines_for_children
 from casefile.casework.models import Allocation
+from casefile.core import jobs
+from casefile.core.models import Job
 
 
 def my_work(request):
@@ -40,6 +45,27 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# How often a job's progress page checks on the job while the work goes on (core/job-progress.js).
+JOB_REFRESH_SECONDS = 2
+# A job still waiting after this long has no worker to run it: the page says so.
+JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
+RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file"}
+
+
+@require_GET
+def job_page(request, job_id):
+    """A background job's progress, then its result or what failed. Only the person who started it may see it;
+    the result itself is opened through its own page, with that page's access checks and audit."""
+    job = jobs.job_for(request.user, job_id)
+    if job is None:
+        raise Http404("No such job")
+    return render(request, "core/job.html", {
+        "job": job, "refresh_seconds": JOB_REFRESH_SECONDS, "page_title": job.description,
+        "result_label": RESULT_LABELS.get(job.kind, "Continue"),
+        "no_worker": job.status == Job.Status.QUEUED and timezone.now() - job.created_at > JOB_WAIT_WARNING,
+    })
 
 
 # Error pages, in the service's layout (config/urls.py names them as Django's handlers) -------------------

@@ -18,7 +18,7 @@ from django.utils import timezone
 from casefile.casework.deadlines import clock_settings
 from casefile.core.presenters import govuk_date
 from casefile.frontdoor.access import visible_child
-from casefile.frontdoor.models import Contact, ContactChild, ThresholdDecision
+from casefile.frontdoor.models import Contact, ContactChild, ImportBatch, ThresholdDecision
 from casefile.frontdoor.services.decisions import decision_clock
 from casefile.frontdoor.standards import front_door_settings
 from casefile.people.models import Person
@@ -100,6 +100,8 @@ def open_links(user):
     return (ContactChild.objects
             .filter(concluded_at__isnull=True, contact__concluded_at__isnull=True)
             .filter(visible_child(user))
+            # A police file still being imported is not on the board yet: it may still be taken back whole.
+            .exclude(contact__police_notification__batch__status=ImportBatch.Status.CONFIRMING)
             .select_related("contact__holder", "child", "decision")
             .order_by("contact__received_at", "contact_id", "pk"))
 

@@ -67,6 +67,8 @@ class ImportBatch(models.Model):
 
     class Status(models.TextChoices):
         STAGED = "staged", "Waiting for confirmation"
+        # Its contacts are being written, a few incidents at a time (ADR 0011); not in the triage queue yet.
+        CONFIRMING = "confirming", "Being imported"
         CONFIRMED = "confirmed", "Imported"
         DISCARDED = "discarded", "Discarded"
 

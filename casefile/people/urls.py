@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:person_id>/chronology/", views.chronology_page, name="chronology"),
     path("<int:person_id>/chronology/analysis/", views.chronology_note, name="chronology_note"),
     path("<int:person_id>/chronology/export/", views.chronology_export, name="chronology_export"),
+    path("<int:person_id>/chronology/export/<uuid:job_id>/", views.chronology_download, name="chronology_download"),
     path("<int:person_id>/chronology/print/", views.chronology_print, name="chronology_print"),
     path("<int:person_id>/merged-records/", views.merged_records, name="merged_records"),
     path("<int:person_id>/edit/", views.edit, name="edit"),

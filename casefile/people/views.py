@@ -29,8 +29,9 @@ from casefile.casework.deadlines import next_steps_context
 from casefile.casework.models import Allocation
 from casefile.core import presenters
 from casefile.core.forms import posted, save_or_show
-from casefile.core.pdf import pdf_response, render_pdf
-from casefile.people import services
+from casefile.core.pdf import pdf_response
+from casefile.people import chronology_pdf, services
+from casefile.people import tasks as people_tasks
 from casefile.people.chronology_forms import ExportForm, FilterForm, NoteForm, filter_query
 from casefile.people.forms import (
     AddressForm,
@@ -251,17 +252,6 @@ def person_record(request, person: Person):
 
 # The chronology ------------------------------------------------------------------------------------------
 
-# The chronology's PDF is wide: date, event, significance and analysis side by side. Fixed column widths
-# also save WeasyPrint measuring every cell on every page, which more than halves the time a long one takes.
-CHRONOLOGY_PDF_CSS = """
-@page { size: A4 landscape; }
-.govuk-table { table-layout: fixed; }
-.govuk-table thead th:nth-child(1) { width: 15%; }
-.govuk-table thead th:nth-child(2) { width: 42%; }
-.govuk-table thead th:nth-child(3) { width: 11%; }
-"""
-
-
 def _chronology_url(person: Person, query: str = "", anchor: str = "") -> str:
     url = reverse("people:chronology", kwargs={"person_id": person.pk})
     return url + (f"?{query}" if query else "") + (f"#{anchor}" if anchor else "")
@@ -274,10 +264,7 @@ def _filtered_chronology(request, person: Person):
 
 
 def _chronology_context(request, person: Person, filters: Filters, rows: list) -> dict:
-    shown = filters.apply(rows)
-    return {"person": person, "entries": shown, "total": len(rows), "filters": filters,
-            "query": filter_query(request.GET), "age": age(person),
-            "has_merged_records": any(entry.event.from_record for entry in rows),
+    return {**chronology_pdf.context(person, filters, rows, filter_query(request.GET)),
             "can_export": policy.can_export(request.user, person)}
 
 
@@ -311,11 +298,6 @@ def chronology_note(request, person: Person):
     })
 
 
-def _export_filename(person: Person) -> str:
-    """The reference, never the name: file names show in download lists and email attachments."""
-    return f"chronology-{person.reference}-{timezone.localdate():%Y-%m-%d}.pdf"
-
-
 @record_view()
 def chronology_export(request, person: Person):
     """The filtered chronology as an accessible PDF, once the user says why they need it."""
@@ -327,18 +309,32 @@ def chronology_export(request, person: Person):
     context = _chronology_context(request, person, filters, rows)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        now = timezone.now()
-        pdf = render_pdf("people/chronology_pdf.html", {**context, "produced_at": now, "produced_by": request.user,
-                                                        "action": "Exported"},
-                         request=request, stylesheets=[CHRONOLOGY_PDF_CSS])
-        record(Action.EXPORT, request=request, subject=person, child=person, reason=form.cleaned_data["reason"],
-               details={"page": "people:chronology_export", "format": "pdf", "events": len(context["entries"]),
-                        "filters": filters.as_details()})
-        return pdf_response(pdf, _export_filename(person))
+        # A long chronology takes a while to lay out: a background worker makes the PDF while the person
+        # watches its progress; the download (chronology_download) is audited as the export, with this reason.
+        job = people_tasks.export_in_background(actor=request.user, person=person, query=context["query"],
+                                                reason=form.cleaned_data["reason"],
+                                                back_url=_chronology_url(person, context["query"]))
+        return redirect("core:job", job_id=job.pk)
     return render(request, "people/chronology_export.html", {
         **context, "form": form, "back": _chronology_url(person, context["query"]),
         "page_title": "Export the chronology",
     })
+
+
+@record_view()
+@require_GET
+def chronology_download(request, person: Person, job_id):
+    """The PDF a background job made, for the person who asked for it, while they may still export the record.
+    Each download is the export: audited with the reason given when it was asked for."""
+    if not policy.can_export(request.user, person):
+        raise PermissionDenied("Partner agencies cannot export a child's record")
+    job = people_tasks.finished_export(request.user, job_id, person)
+    if job is None:
+        raise Http404("No such export")
+    record(Action.EXPORT, request=request, subject=person, child=person, reason=job.details["reason"],
+           details={"page": "people:chronology_export", "format": "pdf", "events": job.details.get("events"),
+                    "filters": job.details.get("filters"), "job": str(job.pk)})
+    return pdf_response(bytes(job.result_file), job.result_filename)
 
 
 @record_view(audit_action=Action.PRINT)

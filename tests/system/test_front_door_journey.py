@@ -71,7 +71,12 @@ def test_police_file_to_referral_and_the_referrers_letter(page, live_server, org
     expect(page.get_by_role("row", name="Ben Stone")).to_contain_text("New record")
     assert_accessible(page, "police preview")
     submit(page, "Confirm and create 2 contacts")
+    # The confirmation ran as a background task (at once, in tests); its page says it finished.
+    expect(page.get_by_role("heading", name="Finished")).to_be_visible()
+    assert_accessible(page, "background job finished")
     assert Contact.objects.count() == 2
+    page.get_by_role("button", name="Go to the police file").click()
+    expect(page.get_by_role("heading", name="Police notifications: imported")).to_be_visible()
 
     # The queue shows both, high risk first, with the facts a triager needs.
     page.goto(reverse("frontdoor:triage_queue"))

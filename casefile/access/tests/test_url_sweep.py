@@ -14,7 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casefile.accounts.models import Role
 from casefile.casework.testing import make_journey
+from casefile.core.models import Job
 from casefile.frontdoor.testing import front_door_ids
+from casefile.people.tasks import export_in_background
 from casefile.rules.identifiers import format_nhs_number
 from casefile.testing import make_user
 
@@ -48,6 +50,8 @@ def _argument_values(child, team, journey=None, front_door=None):
         **(front_door or {}),
         "person_id": child.pk,
         "team_id": team.pk,
+        # A PDF of the child's chronology that someone allowed made in the background (see the job fixture).
+        "job_id": Job.objects.filter(kind="chronology_pdf").values_list("pk", flat=True).first(),
         # allauth's own arguments: not about children, any well-formed value will do.
         "key": "not-a-real-key",
         "uidb36": "1",
@@ -125,7 +129,11 @@ def journey(org, secret_child):
 @pytest.fixture
 def front_door(org, secret_child, journey):
     # After the journey: the front-door referral links the child's open episode rather than opening another.
-    return front_door_ids(secret_child, front_door=org.fran, social_worker=org.mo, manager=org.mel)
+    ids = front_door_ids(secret_child, front_door=org.fran, social_worker=org.mo, manager=org.mel)
+    # Sam's PDF of her chronology, made by a background job: nobody else may follow or download it.
+    export_in_background(actor=org.sam, person=secret_child, query="", reason="Court statement",
+                         back_url="/")
+    return ids
 
 
 def test_the_sweep_query_finds_the_child_for_someone_allowed_to_see_her(client, org, secret_child):

@@ -6,8 +6,10 @@
   (people.matching / rules.matching), in a fixed number of queries for the whole file, and to the other rows of the
   file. Only an exact match (rules.matching.is_exact) is linked without a person choosing; near matches, in the
   database or in the file, are possible matches to choose between.
-- `confirm_batch` turns each incident into a contact (through `record_contact`, so every contact is checked and
-  audited per child like one typed in), creating the people who had no record, all in one transaction.
+- `confirm_batch` turns each incident into a contact (through `record_contacts`, so every contact is checked and
+  audited per child like one typed in), creating the people who had no record, all or nothing, a few incidents
+  per transaction. The web page queues it as a background task (frontdoor/tasks.py) and shows its progress
+  (ADR 0011).
 - `household_incidents` counts a household's police incidents in the repeat window, for the RAG and the queue.
 """
 
@@ -16,11 +18,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -30,8 +33,16 @@ from casefile.accounts.models import User
 from casefile.audit.models import Action
 from casefile.audit.services import record, record_many
 from casefile.core.services import Errors, save_with_history
-from casefile.frontdoor.models import Consent, ImportBatch, NotificationPerson, PoliceNotification
-from casefile.frontdoor.services.contacts import record_contact
+from casefile.frontdoor.models import (
+    Consent,
+    Contact,
+    ContactAdult,
+    ContactChild,
+    ImportBatch,
+    NotificationPerson,
+    PoliceNotification,
+)
+from casefile.frontdoor.services.contacts import new_contact_events, record_contacts
 from casefile.frontdoor.standards import front_door_settings
 from casefile.people.matching import facts_for_entry, facts_for_person
 from casefile.people.models import Address, Alias, Person
@@ -39,7 +50,7 @@ from casefile.rules import codes, matching, names
 from casefile.rules.front_door import RagRating, notification_rag, within_months
 from casefile.rules.police_notifications import DASH_RISK, PERSON_ROLE, Incident, RowError, parse_notifications
 
-LIVE = (ImportBatch.Status.STAGED, ImportBatch.Status.CONFIRMED)
+LIVE = (ImportBatch.Status.STAGED, ImportBatch.Status.CONFIRMING, ImportBatch.Status.CONFIRMED)
 # A resolution "row:5": the person is the same as the one on row 5 of the file.
 SAME_ROW = "row:"
 CONSENT_REASON = ("Notification shared by the police under their safeguarding duties; consent is sought at triage "
@@ -373,29 +384,94 @@ def _check_resolutions(batch: ImportBatch, people: list[NotificationPerson], res
     return chosen
 
 
-def confirm_batch(*, actor: User, request=None, batch: ImportBatch,
-                  resolutions: dict[int, int | str | None]) -> ImportBatch:
+def check_confirmation(*, batch: ImportBatch, resolutions: dict[int, int | str | None]) -> None:
+    """What confirm_batch would refuse in these choices, before any work is queued: every problem at once."""
+    people = NotificationPerson.objects.filter(notification__batch=batch)
+    _check_resolutions(batch, list(people), resolutions)
+
+
+def _no_progress(done: int, total: int, stage: str) -> None:
+    pass
+
+
+# Incidents written in one transaction. On SQLite a transaction holds the database's one write lock, and every web
+# request writes (its session, its audit event), so each step must be short for other people's pages to stay quick.
+CONFIRM_STEP = 25
+# Audit events appended in one transaction once every record is written (one per new person, one per child on a
+# contact).
+AUDIT_STEP = 500
+# A pause after each step on SQLite. A request waiting for the write lock retries only every 50-100 ms (SQLite's
+# busy handler), so without a pause the worker takes the lock again before the request has looked, for seconds.
+SQLITE_PAUSE_SECONDS = 0.1
+
+
+def _let_others_write() -> None:
+    if connection.vendor == "sqlite":
+        time.sleep(SQLITE_PAUSE_SECONDS)
+
+
+def confirm_batch(*, actor: User, request=None, batch: ImportBatch, resolutions: dict[int, int | str | None],
+                  progress=_no_progress) -> ImportBatch:
     """Create a contact for each incident of a staged batch, with new records for people not matched.
 
     `resolutions` maps each possible-match NotificationPerson pk to the chosen Person pk, "row:N" for the same
-    person as row N of the file (one of the rows offered), or None for a new record. All or nothing: if any contact
-    is refused, nothing is written."""
+    person as row N of the file (one of the rows offered), or None for a new record. Once only: the batch is locked
+    and marked "being imported" first, so a second confirmation (a double click, a task run twice) is refused. In
+    short steps (ADR 0011): the records are written CONFIRM_STEP incidents at a time, each step committed, with
+    `progress(done, total, stage)` between steps, and no audit event yet; if any step fails (a refused contact, a
+    database error) the records the earlier steps wrote are deleted again and the batch waits for confirmation as
+    before. Then their audit events are appended, AUDIT_STEP at a time, and the
+    batch is marked imported."""
+    total = batch.incident_count
+    progress(0, total, "Reading the incidents")
     notifications = list(batch.notifications.order_by("first_row").prefetch_related("people__person"))
     people = [entry for notification in notifications for entry in notification.people.all()]
     chosen = _check_resolutions(batch, people, resolutions)
+    progress(0, total, "Counting earlier police incidents at each household")
+    for entry in people:
+        # The records chosen count towards each household's history, as the records matched do.
+        choice = resolutions.get(entry.pk)
+        if entry.match == NotificationPerson.Match.POSSIBLE and choice is not None and _same_row(choice) is None:
+            entry.person = chosen[choice]
+    counts = household_incidents(notifications)
+    _begin_confirming(actor, batch)
+    created: list[Person] = []
+    written: list[tuple] = []
     try:
+        for step in _chunks(notifications, CONFIRM_STEP):
+            progress(len(written), total, "Writing the contacts")
+            with transaction.atomic():
+                created += _settle_people(actor, [entry for n in step for entry in n.people.all()], resolutions,
+                                          chosen, everyone=people)
+                drafts = [_contact_draft(batch, notification, counts[notification.pk]) for notification in step]
+                contacts = record_contacts(actor=actor, request=request, drafts=drafts, audit=False)
+                for notification, contact in zip(step, contacts, strict=True):
+                    notification.contact = contact
+                bulk_update_with_history(step, PoliceNotification, ["contact"], default_user=actor)
+            written += [(contact, draft["children"]) for contact, draft in zip(contacts, drafts, strict=True)]
+            _let_others_write()
+    except BaseException as error:
+        _take_back(actor, request, batch, notifications, people, created, error)
+        raise
+    _audit_in_steps(actor, request, batch, notifications, created, written, progress)
+    progress(total, total, "Imported")
+    return batch
+
+
+def _audit_in_steps(actor: User, request, batch: ImportBatch, notifications: list, created: list, written: list,
+                    progress) -> None:
+    """Append the CREATE events for everything written, AUDIT_STEP at a time, then mark the batch imported.
+
+    Once the first step commits, audited records can no longer be deleted (the audit trail protects them), so a
+    failure from here on leaves the batch "Being imported" with every record written (ADR 0011)."""
+    events = [(person, person, {"source": "police notification import", "batch": batch.pk}) for person in created]
+    events += new_contact_events(written)
+    try:
+        for done in range(0, len(events), AUDIT_STEP):
+            progress(done, len(events), "Recording the audit trail")
+            record_many(Action.CREATE, actor=actor, request=request, events=events[done:done + AUDIT_STEP])
+            _let_others_write()
         with transaction.atomic():
-            # Two confirmations at once (a double click, two tabs): the second waits here, then finds it done.
-            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            if locked.status != ImportBatch.Status.STAGED:
-                raise ValidationError({"__all__": [_not_waiting(locked)]})
-            created = _settle_people(actor, people, resolutions, chosen)
-            record_many(Action.CREATE, actor=actor, request=request, events=[
-                (person, person, {"source": "police notification import", "batch": batch.pk}) for person in created])
-            counts = household_incidents(notifications)
-            for notification in notifications:
-                _make_contact(actor, request, batch, notification, counts[notification.pk])
-            bulk_update_with_history(notifications, PoliceNotification, ["contact"], default_user=actor)
             batch.status, batch.decided_by, batch.decided_at = ImportBatch.Status.CONFIRMED, actor, timezone.now()
             save_with_history(batch, actor)
             # Each new record and each child's contact also has its own CREATE event.
@@ -403,11 +479,49 @@ def confirm_batch(*, actor: User, request=None, batch: ImportBatch,
                    details={"confirmed": True, "filename": batch.filename, "incidents": len(notifications),
                             "contacts": [n.contact_id for n in notifications],
                             "new_people": [person.pk for person in created]})
-    except ValidationError as error:
-        # Only the whole batch was refused; keep the staged rows as they were (the transaction undid them).
-        batch.refresh_from_db()
-        raise error
-    return batch
+    except Exception as error:
+        raise ValidationError({"__all__": [
+            f"Every contact from {batch.filename} was written, but recording them in the audit trail stopped "
+            f"part-way ({type(error).__name__}). The file stays 'Being imported' and is not in the triage queue: "
+            "ask your system administrator to finish it."]}) from error
+
+
+def _begin_confirming(actor: User, batch: ImportBatch) -> None:
+    with transaction.atomic():
+        # Two confirmations at once (a double click, two tabs): the second waits here, then finds it taken.
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.STAGED:
+            batch.refresh_from_db()
+            raise ValidationError({"__all__": [_not_waiting(locked)]})
+        batch.status = ImportBatch.Status.CONFIRMING
+        save_with_history(batch, actor)
+
+
+def _take_back(actor: User, request, batch: ImportBatch, notifications: list, people: list, created: list,
+               error: BaseException) -> None:
+    """Delete what the committed steps wrote (no audit event names it yet), and let the batch wait again."""
+    contact_ids = [n.contact_id for n in notifications if n.contact_id]
+    created_ids = [person.pk for person in created]
+    with transaction.atomic():
+        linked = [n for n in notifications if n.contact_id]
+        for notification in linked:
+            notification.contact = None
+        bulk_update_with_history(linked, PoliceNotification, ["contact"], default_user=actor)
+        for ids in _chunks(contact_ids):
+            for model in (ContactAdult, ContactChild, Contact):
+                (model.objects.filter(pk__in=ids) if model is Contact else model.objects.filter(contact_id__in=ids)
+                 ).delete()
+        relinked = [entry for entry in people if entry.match != NotificationPerson.Match.MATCHED and entry.person_id]
+        for entry in relinked:
+            entry.person = None
+        bulk_update_with_history(relinked, NotificationPerson, ["person"], default_user=actor)
+        for ids in _chunks(created_ids):
+            Person.objects.filter(pk__in=ids).delete()
+        batch.status = ImportBatch.Status.STAGED
+        save_with_history(batch, actor)
+        record(Action.IMPORT, actor=actor, request=request, subject=batch,
+               details={"taken_back": True, "filename": batch.filename, "error": str(error)[:500],
+                        "contacts_removed": contact_ids, "people_removed": created_ids})
 
 
 def _same_row(choice) -> int | None:
@@ -417,10 +531,11 @@ def _same_row(choice) -> int | None:
     return None
 
 
-def _settle_people(actor: User, people: list[NotificationPerson], resolutions: dict, chosen: dict) -> list[Person]:
+def _settle_people(actor: User, people: list[NotificationPerson], resolutions: dict, chosen: dict, *,
+                   everyone: list[NotificationPerson]) -> list[Person]:
     """Link each person to their record: the match, the record chosen, or a new one (created in bulk, with
     history); a person on a later row of the file shares the record of the earlier row they are the same as.
-    Returns the new records."""
+    `everyone` is every person on the file, so a row written in an earlier step is found. Returns the new records."""
     new_entries, later_rows = [], []
     for entry in people:
         if entry.match == NotificationPerson.Match.MATCHED and entry.person_id:
@@ -441,7 +556,7 @@ def _settle_people(actor: User, people: list[NotificationPerson], resolutions: d
                created_by=actor) for entry in new_entries], Person, default_user=actor)
     for entry, person in zip(new_entries, created, strict=True):
         entry.person = person
-    by_row = {entry.row: entry for entry in people}
+    by_row = {entry.row: entry for entry in everyone}
     for entry, same_row in sorted(later_rows, key=lambda pair: pair[0].row):
         entry.person = by_row[same_row].person  # always an earlier row, so already settled
     bulk_update_with_history([entry for entry in people if entry.match != NotificationPerson.Match.MATCHED],
@@ -462,27 +577,24 @@ def suggested_rag(notification: PoliceNotification, incidents: int) -> RagRating
     return notification_rag(notification.dash_risk, notification.children_present, max(incidents - 1, 0))
 
 
-def _make_contact(actor: User, request, batch: ImportBatch, notification: PoliceNotification, incidents: int):
+def _contact_draft(batch: ImportBatch, notification: PoliceNotification, incidents: int) -> dict:
+    """record_contact's arguments for one incident (record_contacts writes them all at once)."""
     entries = list(notification.people.all())
     # Someone chosen as the same person as another row of the same incident is on the contact once.
-    children = list(dict.fromkeys(entry.person for entry in entries if entry.role == "child"))
     roles: dict[Person, str] = {}
     for entry in entries:
         if entry.role != "child":
             roles.setdefault(entry.person, PERSON_ROLE[entry.role])
-    adults = list(roles.items())
-    try:
-        contact = record_contact(
-            actor=actor, request=request, received_at=batch.uploaded_at, source=codes.POLICE, children=children,
-            adults=adults, summary=contact_summary(notification), referrer_name=notification.officer_name,
-            referrer_organisation="Police", consent_to_share=Consent.NOT_SOUGHT,
-            consent_to_share_reason=CONSENT_REASON, consent_to_assessment=Consent.NOT_SOUGHT,
-            consent_to_assessment_reason=CONSENT_REASON, rag=suggested_rag(notification, incidents).rag.value)
-    except ValidationError as error:
-        raise ValidationError({"__all__": [f"Row {notification.first_row}, police_reference "
-                                           f"{notification.police_reference}: {message}"
-                                           for message in error.messages]}) from error
-    notification.contact = contact  # saved with the others, in bulk
+    return {
+        "label": f"Row {notification.first_row}, police_reference {notification.police_reference}",
+        "received_at": batch.uploaded_at, "source": codes.POLICE,
+        "children": list(dict.fromkeys(entry.person for entry in entries if entry.role == "child")),
+        "adults": list(roles.items()),
+        "summary": contact_summary(notification), "referrer_name": notification.officer_name,
+        "referrer_organisation": "Police", "consent_to_share": Consent.NOT_SOUGHT,
+        "consent_to_share_reason": CONSENT_REASON, "consent_to_assessment": Consent.NOT_SOUGHT,
+        "consent_to_assessment_reason": CONSENT_REASON, "rag": suggested_rag(notification, incidents).rag.value,
+    }
 
 
 def discard_batch(*, actor: User, request=None, batch: ImportBatch) -> ImportBatch:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from casefile.casework.calendar import working_calendar
 from casefile.frontdoor.access import visible_child
-from casefile.frontdoor.models import ContactChild, PoliceNotification
+from casefile.frontdoor.models import ContactChild, ImportBatch, PoliceNotification
 from casefile.frontdoor.services.imports import household_incidents
 from casefile.frontdoor.standards import front_door_settings
 from casefile.rules.front_door import Rag, Waiting, waiting
@@ -56,7 +56,9 @@ def queue(user, request=None, *, dash: str = "", rag: str = "", ids: Iterable[in
     first within each rating. `ids` keeps only those ContactChild rows (for bulk triage)."""
     links = (ContactChild.objects
              .filter(contact__concluded_at__isnull=True, contact__police_notification__isnull=False,
-                     decision__isnull=True, concluded_at__isnull=True)
+                     decision__isnull=True, concluded_at__isnull=True,
+                     # A file still being imported is not there yet: it may still be taken back whole.
+                     contact__police_notification__batch__status=ImportBatch.Status.CONFIRMED)
              .filter(visible_child(user))
              .select_related("child", "contact__holder", "contact__police_notification")
              .prefetch_related("contact__police_notification__people"))

@@ -20,6 +20,7 @@ from casefile.audit.services import record
 from casefile.core.exports import csv_response
 from casefile.core.forms import save_or_show
 from casefile.core.pagination import paginate
+from casefile.frontdoor import tasks
 from casefile.frontdoor.access import front_door_view
 from casefile.frontdoor.forms.imports import BulkTriageForm, QueueFilterForm, ResolutionsForm, UploadForm
 from casefile.frontdoor.models import ImportBatch
@@ -133,12 +134,13 @@ def _resolutions(data: dict) -> dict[int, int | None]:
 def police_confirm(request, batch_id: int):
     batch = _batch(batch_id)
     form = ResolutionsForm(request.POST, batch=batch)
-    if not save_or_show(request, form, lambda data: imports.confirm_batch(
-            actor=request.user, request=request, batch=batch, resolutions=_resolutions(data))):
+    # A large file takes minutes: a background worker confirms it while the person watches its progress.
+    job = save_or_show(request, form, lambda data: tasks.confirm_in_background(
+        actor=request.user, batch=batch, resolutions=_resolutions(data)))
+    if not job:
         chosen = {name: request.POST.get(name, "") for name in form.fields}
         return _preview_page(request, batch, errors=form.errors, chosen=chosen)
-    messages.success(request, f"{batch.incident_count} police notifications imported as contacts")
-    return redirect("frontdoor:police_batch", batch_id=batch.pk)
+    return redirect("core:job", job_id=job.pk)
 
 
 @front_door_view()

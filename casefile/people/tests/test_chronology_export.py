@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import uuid
 
 import pypdf
 import pytest
@@ -14,6 +15,7 @@ from casefile.access.models import AgencyShare
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework.chronology import save_note
 from casefile.casework.testing import make_journey
+from casefile.core.models import Job
 from casefile.testing import make_child, make_user
 
 REASON = "Chronology for the court statement in care proceedings"
@@ -29,6 +31,17 @@ def export_url(child, query=""):
     return reverse("people:chronology_export", kwargs={"person_id": child.pk}) + (f"?{query}" if query else "")
 
 
+def export(client, child, query="", reason=REASON):
+    """Ask for the PDF, follow its background job (run at once by the tests' task backend) and download it."""
+    asked = client.post(export_url(child, query), {"reason": reason})
+    assert asked.status_code == 302 and asked.url.startswith("/jobs/"), asked
+    job = Job.objects.get(pk=asked.url.split("/")[2])
+    assert job.status == Job.Status.DONE, job.error
+    page = client.get(asked.url).content.decode()
+    assert "Download the PDF" in page and job.result_url in page
+    return client.get(job.result_url)
+
+
 def pdf_text(content: bytes) -> str:
     """The text of every page, with line breaks (wrapped table cells) made spaces."""
     reader = pypdf.PdfReader(io.BytesIO(content))
@@ -39,7 +52,7 @@ def test_the_export_is_a_pdf_of_the_chronology_with_analysis_and_who_exported_it
     save_note(actor=org.sam, child=child, event_key=f"visit:{journey.visit.pk}", significant=True,
               analysis="First time Lily talked about food at home.")
     client.force_login(org.sam)
-    response = client.post(export_url(child), {"reason": REASON})
+    response = export(client, child)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -57,7 +70,7 @@ def test_the_export_is_a_pdf_of_the_chronology_with_analysis_and_who_exported_it
 
 def test_the_pdf_is_tagged_for_screen_readers_with_a_language_and_title(client, org, child, journey):
     client.force_login(org.sam)
-    reader = pypdf.PdfReader(io.BytesIO(client.post(export_url(child), {"reason": REASON}).content))
+    reader = pypdf.PdfReader(io.BytesIO(export(client, child).content))
     catalog = reader.trailer["/Root"]
     assert catalog["/MarkInfo"]["/Marked"].value is True
     assert "/StructTreeRoot" in catalog
@@ -87,7 +100,7 @@ def _structure_tags(node, seen=None) -> set[str]:
 
 def test_the_export_follows_the_filters(client, org, child, journey):
     client.force_login(org.sam)
-    response = client.post(export_url(child, "type=visit"), {"reason": REASON})
+    response = export(client, child, "type=visit")
     text = pdf_text(response.content)
     assert "Child protection visit" in text and "Referral received" not in text
     assert "Types: Visits" in text
@@ -95,12 +108,42 @@ def test_the_export_follows_the_filters(client, org, child, journey):
 
 def test_the_export_is_audited_with_the_reason_and_filters(client, org, child, journey):
     client.force_login(org.sam)
-    client.post(export_url(child, "type=visit&significant=true"), {"reason": REASON})
+    download = reverse("people:chronology_download", kwargs={"person_id": child.pk, "job_id": uuid.uuid4()})
+    export(client, child, "type=visit&significant=true")
     event = AuditEvent.objects.get(action=Action.EXPORT)
     assert (event.actor, event.child, event.reason) == (org.sam, child, REASON)
     assert event.details["format"] == "pdf" and event.details["events"] == 0
     assert event.details["filters"] == {"types": ["visit"], "date_from": None, "date_to": None,
                                         "significant_only": True}
+    # Each download is an export, with the reason given; a job that is not this person's finished PDF is not found.
+    job = Job.objects.get()
+    client.get(job.result_url)
+    assert AuditEvent.objects.filter(action=Action.EXPORT, reason=REASON).count() == 2
+    assert client.get(download).status_code == 404
+
+
+def test_only_the_person_who_asked_may_follow_or_download_their_pdf(client, org, child, journey):
+    client.force_login(org.sam)
+    export(client, child)
+    job = Job.objects.get()
+    client.force_login(org.tess)  # Sam's manager may export Lily's record, but this is Sam's file
+    assert client.get(reverse("core:job", args=[job.pk])).status_code == 404
+    assert client.get(job.result_url).status_code == 404
+    assert AuditEvent.objects.filter(action=Action.EXPORT).count() == 1
+
+
+def test_a_pdf_that_fails_says_what_failed(client, org, child, journey, monkeypatch):
+    from casefile.core import pdf
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    client.force_login(org.sam)
+    asked = client.post(export_url(child), {"reason": REASON})
+    page = client.get(asked.url).content.decode()
+    assert "This did not finish" in page and "unexpected problem (OSError)" in page
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
 
 
 def test_an_export_without_a_reason_is_refused(client, org, child, journey):
@@ -167,7 +210,7 @@ def test_the_merged_duplicates_export_is_the_kept_records(client, org, child, jo
     client.force_login(org.fran)  # the front door may open both records
     response = client.get(export_url(duplicate))
     assert response.status_code == 302 and response.url == export_url(child)
-    text = pdf_text(client.post(export_url(child), {"reason": REASON}).content)
+    text = pdf_text(export(client, child).content)
     assert "Records merged" in text and duplicate.reference in text
 
 
