@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,7 +102,9 @@ def test_discarding_a_batch(client, org):
     assert batch.status == "discarded" and Contact.objects.count() == 0
 
 
-def test_the_queue_lists_each_child_with_risk_history_rag_and_waiting(client, org):
+def test_the_queue_lists_each_child_with_risk_history_rag_and_waiting(client, org, time_machine):
+    # The household's incidents are counted over the 12 months to today: a week after the file's incidents.
+    time_machine.move_to(datetime.datetime(2026, 11, 27, 10, tzinfo=ZoneInfo("Europe/London")), tick=False)
     imported(org, household("DA/1", incident_datetime="2026-03-01T10:00", reported_datetime="2026-03-01T11:00"))
     ContactChild.objects.update(concluded_at=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC))
     Contact.objects.update(concluded_at=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC))
