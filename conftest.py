@@ -1,48 +1,31 @@
-import datetime
 import os
 
 import pytest
 import time_machine
 
-from casefile import testing
+from casefile import suite_clock, testing
 
-# `CASEFILE_TEST_CLOCK="2027-03-30T00:30:00+01:00" pytest ...` runs the whole suite as if it were that moment
-# (see docs/testing.md). The clock keeps ticking from there, so timeouts and durations still behave.
-TEST_CLOCK = "CASEFILE_TEST_CLOCK"
-
-
-def travel_to_test_clock(moment: str) -> time_machine.travel:
-    """Start travelling to `moment` (ISO 8601 with its UTC offset) with the clock ticking; the caller stops it."""
-    try:
-        destination = datetime.datetime.fromisoformat(moment)
-    except ValueError:
-        raise pytest.UsageError(f"{TEST_CLOCK}={moment!r} is not an ISO 8601 date and time") from None
-    if destination.tzinfo is None:
-        raise pytest.UsageError(f"{TEST_CLOCK}={moment!r} needs its UTC offset, e.g. 2027-03-30T00:30:00+01:00")
-    traveller = time_machine.travel(destination, tick=True)
-    traveller.start()
-    return traveller
+_SUITE_CLOCK = pytest.StashKey[time_machine.travel]()
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
-    """Every process (each xdist worker configures itself too) travels before collection imports the tests,
-    before the test database is created and before any test or fixture reads the time. Tests that travel
-    themselves (the `time_machine` fixture) go on top of this and come back to it when they finish."""
-    moment = os.environ.get(TEST_CLOCK)
-    if moment:
-        config._casefile_test_clock = travel_to_test_clock(moment)
+    """With CASEFILE_TEST_CLOCK set, every process (each xdist worker configures itself too) travels to that
+    moment before collection imports the tests, before the test database is made and before any fixture reads
+    the time (docs/testing.md)."""
+    moment = suite_clock.chosen_moment()
+    if moment is not None:
+        config.stash[_SUITE_CLOCK] = suite_clock.travel_to(moment)
 
 
 def pytest_unconfigure(config):
-    traveller = getattr(config, "_casefile_test_clock", None)
-    if traveller is not None:
-        traveller.stop()
+    if _SUITE_CLOCK in config.stash:
+        config.stash[_SUITE_CLOCK].stop()
 
 
 def pytest_report_header(config):
-    moment = os.environ.get(TEST_CLOCK)
-    return f"{TEST_CLOCK}: the suite runs as if it were {moment} (ticking)" if moment else None
+    moment = suite_clock.chosen_moment()
+    return f"{suite_clock.VARIABLE}: the suite runs as if it were {moment.isoformat()}, ticking" if moment else None
 
 
 @pytest.fixture
