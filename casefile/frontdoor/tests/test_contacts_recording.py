@@ -20,7 +20,8 @@ def details_url(*children, adults=()) -> str:
 
 
 def form_data(**overrides) -> dict:
-    received = timezone.localtime() - datetime.timedelta(hours=1)
+    # An hour ago by the clock, then in local time: an hour off the local time could fall in the hour skipped in spring.
+    received = timezone.localtime(timezone.now() - datetime.timedelta(hours=1))
     data = {"received_date_day": received.day, "received_date_month": received.month,
             "received_date_year": received.year, "received_time": f"{received:%H:%M}", "source": "2A",
             "referrer_name": "Ms Patel", "referrer_role": "DSL", "referrer_organisation": "Hillside Primary",
