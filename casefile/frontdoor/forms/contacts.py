@@ -56,7 +56,16 @@ def _moment(form: forms.Form, date_field: str, time_field: str) -> datetime.date
         form.add_error(time_field, "Enter the time, for example 14:30")
     if day is None or moment is None:
         return None
-    return timezone.make_aware(datetime.datetime.combine(day, moment))
+    return _latest_past(datetime.datetime.combine(day, moment, tzinfo=timezone.get_current_timezone()))
+
+
+def _latest_past(typed: datetime.datetime) -> datetime.datetime:
+    """When the clocks go back, 01:00 to 01:59 happens twice. Both boxes here record something that has already
+    happened, so take the later one unless it is still to come: typed at 01:40 GMT, 01:38 is two minutes ago."""
+    later = typed.replace(fold=1)
+    if later.utcoffset() != typed.utcoffset() and later.astimezone(datetime.UTC) <= timezone.now():
+        return later
+    return typed
 
 
 class FindPersonForm(forms.Form):
