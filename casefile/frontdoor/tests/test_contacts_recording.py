@@ -118,6 +118,18 @@ def test_a_future_time_is_refused_on_the_date(client, org, child):
     assert not Contact.objects.exists()
 
 
+def test_a_time_the_clocks_skipped_is_refused_on_the_time(client, org, child, time_machine):
+    # 28 March 2027: at 01:00 GMT the clocks went forward to 02:00 BST, so no clock showed 01:30.
+    time_machine.move_to(datetime.datetime(2027, 3, 28, 9, tzinfo=datetime.UTC), tick=False)
+    client.force_login(org.fran)
+    day = {"received_date_day": 28, "received_date_month": 3, "received_date_year": 2027}
+    page = client.post(details_url(child), form_data(**day, received_time="01:30")).content.decode()
+    assert 'href="#id_received_time"' in page and "01:30 did not happen on that day" in page
+    assert not Contact.objects.exists()
+    assert client.post(details_url(child), form_data(**day, received_time="02:30")).status_code == 302
+    assert Contact.objects.get().received_at == datetime.datetime(2027, 3, 28, 1, 30, tzinfo=datetime.UTC)
+
+
 def test_several_children_of_one_household_with_adults_and_their_roles(client, org, child):
     brother = make_child("Jack", "Hartley", date_of_birth=datetime.date(2019, 2, 1))
     mother = make_adult()
