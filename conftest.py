@@ -1,8 +1,31 @@
 import os
 
 import pytest
+import time_machine
 
-from casefile import testing
+from casefile import suite_clock, testing
+
+_SUITE_CLOCK = pytest.StashKey[time_machine.travel]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """With CASEFILE_TEST_CLOCK set, every process (each xdist worker configures itself too) travels to that
+    moment before collection imports the tests, before the test database is made and before any fixture reads
+    the time (docs/testing.md)."""
+    moment = suite_clock.chosen_moment()
+    if moment is not None:
+        config.stash[_SUITE_CLOCK] = suite_clock.travel_to(moment)
+
+
+def pytest_unconfigure(config):
+    if _SUITE_CLOCK in config.stash:
+        config.stash[_SUITE_CLOCK].stop()
+
+
+def pytest_report_header(config):
+    moment = suite_clock.chosen_moment()
+    return f"{suite_clock.VARIABLE}: the suite runs as if it were {moment.isoformat()}, ticking" if moment else None
 
 
 @pytest.fixture

@@ -66,10 +66,12 @@ def front_door_ids(child: Person, *, front_door: User, social_worker: User, mana
 
 
 def working_days_ago(n: int, hour: int = 10) -> datetime.datetime:
-    """10am on the working day that is `n` working days before today (counting the days after it)."""
-    calendar, today = working_calendar(), timezone.localdate()
+    """10am on the working day that is `n` working days before today (counting the days after it), or now if
+    that is still to come: before 10am, `working_days_ago(0)` is now, as a moment in the future is refused."""
+    now = timezone.now()
+    calendar, today = working_calendar(), timezone.localdate(now)
     day = today
     while not (calendar.is_working_day(day) and working_days_in(day + datetime.timedelta(days=1), today,
                                                                  calendar) == n):
         day -= datetime.timedelta(days=1)
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+    return min(now, datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone()))

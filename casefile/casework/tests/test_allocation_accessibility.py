@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from casefile import testing
 from casefile.casework.models import Episode
@@ -19,7 +20,7 @@ pytestmark = [
 
 
 def test_the_allocation_and_deadline_pages_meet_wcag_22_aa(page, live_server, org, child):
-    make_journey(child, org.sam, org.tess, org.chris, referral_date=datetime.date.today() - datetime.timedelta(90))
+    make_journey(child, org.sam, org.tess, org.chris, referral_date=timezone.localdate() - datetime.timedelta(90))
     failures: list[str] = []
 
     def check(name: str, url: str | None = None) -> None:
@@ -42,7 +43,7 @@ def test_the_allocation_and_deadline_pages_meet_wcag_22_aa(page, live_server, or
     page.context.clear_cookies()
     sign_in(page, "ada")
     Episode.objects.create(child=testing.make_child("Tom", "Ash"),
-                           referral_date=datetime.date.today(), referral_source="2A", recorded_by=org.fran)
+                           referral_date=timezone.localdate(), referral_source="2A", recorded_by=org.fran)
     check("Children waiting for a worker", reverse("casework:unallocated"))
     check("Non-working days", reverse("casework:non_working_days"))
     page.get_by_role("button", name="Add the day").click()

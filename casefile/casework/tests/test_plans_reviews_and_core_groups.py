@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from casefile.casework.models import Action, ActionProgress, CoreGroup, PlanReview
 from casefile.casework.services import plans
@@ -57,7 +58,7 @@ def test_a_review_cannot_be_saved_until_every_action_has_a_status_and_evidence(o
 
 def test_a_review_must_be_after_the_plan_started_and_not_in_the_future(org, cin_plan):
     for day, message in [(datetime.date(2024, 3, 1), "The review must be after the plan started on 1 March 2024"),
-                         (datetime.date.today() + datetime.timedelta(days=1),
+                         (timezone.localdate() + datetime.timedelta(days=1),
                           "The date of the review must be today or in the past")]:
         with pytest.raises(ValidationError) as error:
             plans.record_review(actor=org.sam, plan=cin_plan, date=day, summary="", progress={})

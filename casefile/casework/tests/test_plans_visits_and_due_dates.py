@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from casefile.casework.deadlines import Deadline, deadlines_for_plan
 from casefile.casework.models import Conference, CoreGroup, NonWorkingDay, Plan, PlanOutcome, PlanReview, Visit
@@ -117,7 +118,7 @@ def test_a_reason_is_required_when_the_child_was_not_seen(org, child):
 def test_a_visit_must_say_whether_the_child_was_seen_and_alone_and_not_be_in_the_future(org, child):
     start_cp_plan(child, org)
     with pytest.raises(ValidationError) as error:
-        record_visit(child, org, child_seen=None, date=datetime.date.today() + datetime.timedelta(days=1))
+        record_visit(child, org, child_seen=None, date=timezone.localdate() + datetime.timedelta(days=1))
     assert error.value.message_dict == {"date": ["The date of the visit must be today or in the past"],
                                         "child_seen": ["Select whether you saw Lily"]}
     with pytest.raises(ValidationError) as error:

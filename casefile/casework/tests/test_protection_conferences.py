@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.models import AuditEvent
@@ -254,7 +255,7 @@ def test_it_refuses_a_chair_who_is_not_a_conference_chair(org, child):
 
 def test_it_refuses_a_conference_in_the_future_and_missing_answers_all_at_once(org, child):
     with pytest.raises(ValidationError) as error:
-        hold_icpc(child, org, date=datetime.date.today() + datetime.timedelta(days=3), advocacy_offered=None,
+        hold_icpc(child, org, date=timezone.localdate() + datetime.timedelta(days=3), advocacy_offered=None,
                   childs_views=" ", contingency="tbc")
     errors = refusal(error)
     assert errors["date"] == ["The date of the conference must be today or in the past"]

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from casefile import testing
 from casefile.access.models import RestrictedAccessGrant
@@ -38,9 +39,9 @@ def test_it_lists_the_workers_children_with_a_link_to_each_record(client, org, c
 
 def test_it_shows_the_age_and_the_due_date_of_an_unborn_child(client, org):
     baby = testing.make_child("Baby", "Reed", date_of_birth=None, sex="U",
-                              expected_date_of_birth=datetime.date.today() + datetime.timedelta(days=30))
+                              expected_date_of_birth=timezone.localdate() + datetime.timedelta(days=30))
     testing.allocate(baby, org.sam)
-    toddler = testing.make_child("Noah", "Reed", date_of_birth=datetime.date.today() - datetime.timedelta(days=400))
+    toddler = testing.make_child("Noah", "Reed", date_of_birth=timezone.localdate() - datetime.timedelta(days=400))
     testing.allocate(toddler, org.sam)
     html = page(client, org.sam)
     assert "Due " in html

@@ -57,7 +57,28 @@ def _moment(form: forms.Form, date_field: str, time_field: str) -> datetime.date
         form.add_error(time_field, "Enter the time, for example 14:30")
     if day is None or moment is None:
         return None
-    return timezone.make_aware(datetime.datetime.combine(day, moment))
+    typed_at = datetime.datetime.combine(day, moment, tzinfo=timezone.get_current_timezone())
+    if _skipped_by_the_clocks(typed_at):
+        form.add_error(time_field, f"{moment:%H:%M} did not happen on that day: the clocks went forward an hour. "
+                                   "Enter the time shown on the clock then")
+        return None
+    return _latest_past(typed_at)
+
+
+def _skipped_by_the_clocks(typed: datetime.datetime) -> bool:
+    """In the hour the clocks go forward (01:00 to 01:59 in March) no clock shows the time: the instant it would
+    be reads differently on the way back."""
+    back = typed.astimezone(datetime.UTC).astimezone(typed.tzinfo)
+    return back.replace(tzinfo=None) != typed.replace(tzinfo=None)
+
+
+def _latest_past(typed: datetime.datetime) -> datetime.datetime:
+    """When the clocks go back, 01:00 to 01:59 happens twice. Both boxes here record something that has already
+    happened, so take the later one unless it is still to come: typed at 01:40 GMT, 01:38 is two minutes ago."""
+    later = typed.replace(fold=1)
+    if later.utcoffset() != typed.utcoffset() and later.astimezone(datetime.UTC) <= timezone.now():
+        return later
+    return typed
 
 
 class FindPersonForm(forms.Form):

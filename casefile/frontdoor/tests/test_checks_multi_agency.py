@@ -1,6 +1,7 @@
 """Multi-agency checks: asked of an agency, answered later, and chased from the outstanding list."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -76,6 +77,33 @@ def test_the_pages_ask_and_answer_a_check(client, org, child):
     assert response.status_code == 302
     check.refresh_from_db()
     assert check.response == "Attendance 70%"
+
+
+# 31 October 2027: at 02:00 BST the clocks go back to 01:00 GMT, so 01:00 to 01:59 happens twice.
+GMT_AGAIN = {"fold": 1, "tzinfo": ZoneInfo("Europe/London")}
+
+
+@pytest.mark.parametrize(("asked", "now", "typed", "recorded"), [
+    # Asked at 01:35 GMT; at 01:40 GMT, "01:38" is two minutes ago, not the 01:38 BST before it was asked.
+    (datetime.datetime(2027, 10, 31, 1, 35, **GMT_AGAIN), datetime.datetime(2027, 10, 31, 1, 40, **GMT_AGAIN),
+     "01:38", datetime.datetime(2027, 10, 31, 1, 38, tzinfo=datetime.UTC)),
+    # At 01:10 GMT, 01:30 GMT is still to come: "01:30" is the 01:30 BST already gone.
+    (datetime.datetime(2027, 10, 31, 0, 20, tzinfo=datetime.UTC), datetime.datetime(2027, 10, 31, 1, 10, **GMT_AGAIN),
+     "01:30", datetime.datetime(2027, 10, 31, 0, 30, tzinfo=datetime.UTC)),
+])
+def test_a_time_typed_in_the_hour_the_clocks_go_back_is_the_latest_one_past(client, org, child, time_machine,
+                                                                            asked, now, typed, recorded):
+    time_machine.move_to(asked, tick=False)
+    check = checks.request_check(actor=org.fran, contact=make_contact(child, by=org.fran), agency="police",
+                                 asked_of="PPU")
+    time_machine.move_to(now, tick=False)
+    client.force_login(org.fran)
+    response = client.post(reverse("frontdoor:check_response", kwargs={"check_id": check.pk}),
+                           {"response": "Nothing known", "responded_date_day": 31, "responded_date_month": 10,
+                            "responded_date_year": 2027, "responded_time": typed})
+    assert response.status_code == 302
+    check.refresh_from_db()
+    assert check.responded_at == recorded
 
 
 def test_the_outstanding_list_is_oldest_first_and_says_who_asked(client, org, child):

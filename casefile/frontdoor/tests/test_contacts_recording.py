@@ -20,7 +20,8 @@ def details_url(*children, adults=()) -> str:
 
 
 def form_data(**overrides) -> dict:
-    received = timezone.localtime() - datetime.timedelta(hours=1)
+    # An hour ago by the clock, then in local time: an hour off the local time could fall in the hour skipped in spring.
+    received = timezone.localtime(timezone.now() - datetime.timedelta(hours=1))
     data = {"received_date_day": received.day, "received_date_month": received.month,
             "received_date_year": received.year, "received_time": f"{received:%H:%M}", "source": "2A",
             "referrer_name": "Ms Patel", "referrer_role": "DSL", "referrer_organisation": "Hillside Primary",
@@ -115,6 +116,18 @@ def test_a_future_time_is_refused_on_the_date(client, org, child):
                                                          received_date_year=tomorrow.year))
     assert 'href="#id_received_date_day"' in response.content.decode()
     assert not Contact.objects.exists()
+
+
+def test_a_time_the_clocks_skipped_is_refused_on_the_time(client, org, child, time_machine):
+    # 28 March 2027: at 01:00 GMT the clocks went forward to 02:00 BST, so no clock showed 01:30.
+    time_machine.move_to(datetime.datetime(2027, 3, 28, 9, tzinfo=datetime.UTC), tick=False)
+    client.force_login(org.fran)
+    day = {"received_date_day": 28, "received_date_month": 3, "received_date_year": 2027}
+    page = client.post(details_url(child), form_data(**day, received_time="01:30")).content.decode()
+    assert 'href="#id_received_time"' in page and "01:30 did not happen on that day" in page
+    assert not Contact.objects.exists()
+    assert client.post(details_url(child), form_data(**day, received_time="02:30")).status_code == 302
+    assert Contact.objects.get().received_at == datetime.datetime(2027, 3, 28, 1, 30, tzinfo=datetime.UTC)
 
 
 def test_several_children_of_one_household_with_adults_and_their_roles(client, org, child):

@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -107,6 +108,14 @@ def test_discarding_a_batch(client, org):
     assert batch.status == "discarded" and Contact.objects.count() == 0
 
 
+@pytest.fixture
+def a_week_after_the_incidents(time_machine):
+    """The queue counts a household's incidents over the 12 months to today, and the files here are dated: today
+    is fixed a week after their incidents (20 November 2026), or the counts change as the months go by."""
+    time_machine.move_to(datetime.datetime(2026, 11, 27, 10, tzinfo=ZoneInfo("Europe/London")), tick=False)
+
+
+@pytest.mark.usefixtures("a_week_after_the_incidents")
 def test_the_queue_lists_each_child_with_risk_history_rag_and_waiting(client, org):
     imported(org, household("DA/1", incident_datetime="2026-03-01T10:00", reported_datetime="2026-03-01T11:00"))
     ContactChild.objects.update(concluded_at=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC))
@@ -184,6 +193,7 @@ def test_the_csv_neutralises_formulas_and_audits_an_export_per_child(client, org
     assert sorted(event.child.last_name for event in exports) == ["Marsh", "Reid"]
 
 
+@pytest.mark.usefixtures("a_week_after_the_incidents")
 def test_bulk_triage_records_one_batch_with_a_decision_per_child_in_their_own_words(client, org):
     imported(org, household("DA/1"), household("DA/2", surname="Reid"), household("DA/3", surname="Stone"))
     links = {link.child.last_name: link for link in ContactChild.objects.select_related("child")}

@@ -13,8 +13,16 @@ from casefile.people.models import Address, Disability, Person
 from casefile.people.tests.helpers import date_fields
 from casefile.testing import make_adult, make_child
 
+# The cases below are worked out from today when the module is collected; each test runs on that same day, so a
+# run that crosses midnight does not find "tomorrow" has become today.
 TODAY = timezone.localdate()
 TOMORROW = TODAY + datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_day_the_cases_were_worked_out(time_machine):
+    time_machine.move_to(datetime.datetime.combine(TODAY, datetime.time(12), tzinfo=timezone.get_current_timezone()),
+                         tick=False)
 
 
 def child_values(**overrides) -> dict:
