@@ -256,3 +256,15 @@ def test_the_sign_off_page_shows_the_step_down_with_the_closure_but_not_an_earli
     page = client.get(url).content.decode()
     assert "Family Hub North: Parenting support" in page and "Family Hub South" not in page
     assert cw.EarlyHelpTransfer.objects.filter(direction="up").count() == 1
+
+
+def test_the_episode_page_shows_who_signed_off_as_text_not_html(client, org, child, episode):
+    """A name is text: one holding markup is shown as written, never run as HTML on the page."""
+    org.tess.first_name = "<b>Tess</b>"
+    org.tess.save()
+    propose(org, episode)
+    sign_off(org, episode)
+    client.force_login(org.sam)
+    page = client.get(reverse("casework:episode", kwargs={"person_id": child.pk, "episode_id": episode.pk}))
+    html = page.content.decode()
+    assert "&lt;b&gt;Tess&lt;/b&gt;" in html and "<b>Tess</b>" not in html
