@@ -256,13 +256,18 @@ class Section47Enquiry(Recorded):
         return self.strategy_discussion.date
 
 
-class Action(models.Model):
-    """An action agreed at a strategy discussion or a core group, with a named owner and a due date."""
+class AgreedAction(models.Model):
+    """An action agreed at a strategy discussion or a core group, with a named owner and a due date.
+
+    Not a plan's SMART action (PlanAction) nor an audit trail action (audit.models.Action).
+    """
 
     strategy_discussion = models.ForeignKey(
-        StrategyDiscussion, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+        StrategyDiscussion, null=True, blank=True, on_delete=models.CASCADE, related_name="agreed_actions"
     )
-    core_group = models.ForeignKey("CoreGroup", null=True, blank=True, on_delete=models.CASCADE, related_name="actions")
+    core_group = models.ForeignKey(
+        "CoreGroup", null=True, blank=True, on_delete=models.CASCADE, related_name="agreed_actions"
+    )
     description = models.TextField()
     owner = models.CharField(max_length=200, help_text="A named person, for example 'Sarah Jones (social worker)'")
     due_date = models.DateField()

@@ -27,7 +27,7 @@ class Journey:
     plan_action: cw.PlanAction
     review: cw.PlanReview
     core_group: cw.CoreGroup
-    action: cw.Action
+    agreed_action: cw.AgreedAction
     visit: cw.Visit
     case_note: cw.CaseNote
     early_help_transfer: cw.EarlyHelpTransfer
@@ -37,8 +37,7 @@ class Journey:
         ids = {f"{f.name}_id": getattr(self, f.name).pk for f in fields(self)}
         ids.update({"enquiry_id": self.enquiry.pk, "section47_id": self.enquiry.pk, "outcome_id": self.outcome.pk,
                     "action_id": self.plan_action.pk, "note_id": self.case_note.pk,
-                    "transfer_id": self.early_help_transfer.pk, "strategy_id": self.strategy_discussion.pk,
-                    "agreed_action_id": self.action.pk})
+                    "transfer_id": self.early_help_transfer.pk, "strategy_id": self.strategy_discussion.pk})
         return ids
 
 
@@ -64,8 +63,8 @@ def make_journey(child: Person, worker: User, manager: User, chair: User,
         decision=cw.StrategyDiscussion.Decision.SECTION_47, decision_rationale="Threshold for s47 met", **by)
     cw.StrategyParticipant.objects.create(discussion=strategy, agency=cw.Agency.POLICE, name="DC Reid",
                                           information_shared="Two previous call-outs")
-    action = cw.Action.objects.create(strategy_discussion=strategy, description="Joint visit", owner="DC Reid",
-                                      due_date=later(4))
+    agreed_action = cw.AgreedAction.objects.create(strategy_discussion=strategy, description="Joint visit",
+                                                   owner="DC Reid", due_date=later(4))
     enquiry = cw.Section47Enquiry.objects.create(
         episode=episode, strategy_discussion=strategy, outcome=cw.Section47Enquiry.Outcome.SUBSTANTIATED_AT_RISK,
         outcome_date=later(10), outcome_rationale="Continuing risk of neglect", **by)
@@ -96,4 +95,4 @@ def make_journey(child: Person, worker: User, manager: User, chair: User,
                                                    date=later(200), episode=episode, reason="Plan goals met",
                                                    early_help_provider="Family Hub North", **by)
     return Journey(episode, assessment, strategy, enquiry, conference, review_conference, plan, outcome, plan_action,
-                   review, core_group, action, visit, case_note, transfer)
+                   review, core_group, agreed_action, visit, case_note, transfer)

@@ -235,7 +235,7 @@ class StrategyActionForm(forms.Form):
     due_date = GovukDateField(label="Date it is due", required=False)
 
 
-class ActionDoneForm(forms.Form):
+class AgreedActionDoneForm(forms.Form):
     completed_on = GovukDateField(label="Date it was done", required=False, help_text="For example, 27 3 2024")
 
 

@@ -24,8 +24,8 @@ from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.casework.calendar import working_calendar
 from casefile.casework.models import (
-    Action,
     Agency,
+    AgreedAction,
     Assessment,
     AssessmentAdult,
     AssessmentFactor,
@@ -633,7 +633,7 @@ def add_strategy_participant(*, actor: User, request=None, discussion: StrategyD
 
 
 def add_strategy_action(*, actor: User, request=None, discussion: StrategyDiscussion, description: str,
-                        owner: str, due_date: datetime.date | None) -> Action:
+                        owner: str, due_date: datetime.date | None) -> AgreedAction:
     """An action agreed at the discussion, with a named owner and a due date."""
     _refuse_if_closed(discussion.episode)
     description, owner = _text(description), _text(owner)
@@ -642,7 +642,7 @@ def add_strategy_action(*, actor: User, request=None, discussion: StrategyDiscus
         errors.add("description", "Enter what needs to be done")
     if not owner:
         errors.add("owner", "Enter the name of the person who will do it, for example Sarah Jones (social worker)")
-    elif len(owner) > Action._meta.get_field("owner").max_length:
+    elif len(owner) > AgreedAction._meta.get_field("owner").max_length:
         errors.add("owner", "Enter the owner in 200 characters or fewer")
     if due_date is None:
         errors.add("due_date", "Enter the date it is due")
@@ -650,7 +650,7 @@ def add_strategy_action(*, actor: User, request=None, discussion: StrategyDiscus
         errors.add("due_date", f"The due date must be on or after the discussion ({govuk_date(discussion.date)})")
     errors.raise_if_any()
     with transaction.atomic():
-        action = Action(strategy_discussion=discussion, description=description, owner=owner, due_date=due_date)
+        action = AgreedAction(strategy_discussion=discussion, description=description, owner=owner, due_date=due_date)
         save_with_history(action, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=action, child=discussion.episode.child,
                details={"strategy_discussion": discussion.pk, "due_date": due_date})
@@ -763,7 +763,7 @@ def change_case_note(*, actor: User, request=None, note: CaseNote, date: datetim
 # Actions agreed at a strategy discussion or a core group ------------------------------------------------
 
 
-def _action_meeting(action: Action) -> tuple[Person, datetime.date, str]:
+def _agreed_action_meeting(action: AgreedAction) -> tuple[Person, datetime.date, str]:
     """The child an action is about, the date it was agreed and what agreed it."""
     if action.strategy_discussion_id:
         discussion = action.strategy_discussion
@@ -772,15 +772,15 @@ def _action_meeting(action: Action) -> tuple[Person, datetime.date, str]:
     return core_group.plan.child, core_group.date, "core group"
 
 
-def _refuse_if_not_the_childs(action: Action, child: Person) -> tuple[datetime.date, str]:
-    owner, agreed_on, meeting = _action_meeting(action)
+def _refuse_if_not_the_childs(action: AgreedAction, child: Person) -> tuple[datetime.date, str]:
+    owner, agreed_on, meeting = _agreed_action_meeting(action)
     if owner.pk != child.pk:
         raise ValidationError({"__all__": ["This action is not on this child’s record"]})
     return agreed_on, meeting
 
 
-def complete_action(*, actor: User, request=None, child: Person, action: Action,
-                    completed_on: datetime.date | None) -> Action:
+def complete_agreed_action(*, actor: User, request=None, child: Person, action: AgreedAction,
+                           completed_on: datetime.date | None) -> AgreedAction:
     """Mark an agreed action done on the date it was done: not in the future, not before it was agreed."""
     agreed_on, meeting = _refuse_if_not_the_childs(action, child)
     errors = Errors()
@@ -793,7 +793,7 @@ def complete_action(*, actor: User, request=None, child: Person, action: Action,
     return _set_completed_on(action, completed_on, actor=actor, request=request, child=child)
 
 
-def reopen_action(*, actor: User, request=None, child: Person, action: Action) -> Action:
+def reopen_agreed_action(*, actor: User, request=None, child: Person, action: AgreedAction) -> AgreedAction:
     """Undo 'done' for an action marked done by mistake, or that needs more work."""
     _refuse_if_not_the_childs(action, child)
     if not action.completed_on:
@@ -801,8 +801,8 @@ def reopen_action(*, actor: User, request=None, child: Person, action: Action) -
     return _set_completed_on(action, None, actor=actor, request=request, child=child)
 
 
-def _set_completed_on(action: Action, completed_on: datetime.date | None, *, actor: User, request,
-                      child: Person) -> Action:
+def _set_completed_on(action: AgreedAction, completed_on: datetime.date | None, *, actor: User, request,
+                      child: Person) -> AgreedAction:
     with transaction.atomic():
         previous, action.completed_on = action.completed_on, completed_on
         save_with_history(action, actor)

@@ -23,8 +23,8 @@ from casefile.access import permissions
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.casework.models import (
-    Action,
     ActionProgress,
+    AgreedAction,
     Allocation,
     CoreGroup,
     Episode,
@@ -351,7 +351,7 @@ def record_core_group(*, actor, request=None, plan: Plan, date: datetime.date | 
             CoreGroup(plan=plan, date=date, attendees=attendees, summary=(summary or "").strip(), recorded_by=actor),
             actor)
         for values in agreed:
-            save_with_history(Action(core_group=core_group, **values), actor)
+            save_with_history(AgreedAction(core_group=core_group, **values), actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=core_group, child=plan.child,
                details={"plan": plan.pk, "actions": len(agreed)})
     return core_group

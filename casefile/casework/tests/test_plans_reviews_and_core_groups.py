@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from casefile.casework.models import Action, ActionProgress, CoreGroup, PlanReview
+from casefile.casework.models import ActionProgress, AgreedAction, CoreGroup, PlanReview
 from casefile.casework.services import plans
 from casefile.casework.tests.test_protection_conferences import (
     CONTINGENCY,
@@ -103,7 +103,7 @@ def test_a_core_group_records_who_came_and_the_actions_agreed(client, org, child
     assert response.url == url("plan", plan)
     group = CoreGroup.objects.get()
     assert (group.plan, group.date) == (plan, datetime.date(2024, 4, 4))
-    assert list(Action.objects.values_list("core_group", "owner")) == [(group.pk, "Dawn Hartley")]
+    assert list(AgreedAction.objects.values_list("core_group", "owner")) == [(group.pk, "Dawn Hartley")]
 
 
 def test_a_core_group_action_needs_an_owner_and_a_date(client, org, child):

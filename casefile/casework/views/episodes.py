@@ -24,7 +24,7 @@ from casefile.access.records import record_view
 from casefile.casework.calendar import working_calendar
 from casefile.casework.forms import episodes as forms
 from casefile.casework.models import (
-    Action,
+    AgreedAction,
     Allocation,
     Assessment,
     AssessmentAdult,
@@ -547,7 +547,7 @@ def strategy_discussion(request, person: Person, strategy_discussion_id: int):
     participants = list(discussion.participants.order_by("pk"))
     enquiry = Section47Enquiry.objects.filter(strategy_discussion=discussion).first()
     return _page(request, "strategy_discussion.html", person, discussion=discussion, participants=participants,
-                 actions=list(discussion.actions.order_by("due_date", "pk")), enquiry=enquiry,
+                 actions=list(discussion.agreed_actions.order_by("due_date", "pk")), enquiry=enquiry,
                  today=timezone.localdate(),
                  episode_url=_episode_url(discussion.episode),
                  page_title=f"{discussion.get_kind_display()} on {presenters.govuk_date(discussion.date)}")
@@ -576,14 +576,14 @@ def add_strategy_action(request, person: Person, strategy_discussion_id: int):
     return _form_page(request, person, form, title="Add an action", submit="Add the action", back=back)
 
 
-def _agreed_action(person: Person, agreed_action_id: int) -> Action:
+def _agreed_action(person: Person, agreed_action_id: int) -> AgreedAction:
     """An action agreed at one of this child's strategy discussions or core groups."""
     return get_object_or_404(
-        Action.objects.select_related("strategy_discussion__episode__child", "core_group__plan__child"),
+        AgreedAction.objects.select_related("strategy_discussion__episode__child", "core_group__plan__child"),
         Q(strategy_discussion__episode__child=person) | Q(core_group__plan__child=person), pk=agreed_action_id)
 
 
-def _agreed_action_back(action: Action, person: Person) -> str:
+def _agreed_action_back(action: AgreedAction, person: Person) -> str:
     """Where the action is listed: its strategy discussion, or the core groups on its plan."""
     if action.strategy_discussion_id:
         return _url("strategy_discussion", person, strategy_discussion_id=action.strategy_discussion_id)
@@ -591,7 +591,7 @@ def _agreed_action_back(action: Action, person: Person) -> str:
 
 
 @record_view(edit=True)
-def action_done(request, person: Person, agreed_action_id: int):
+def agreed_action_done(request, person: Person, agreed_action_id: int):
     """Mark an agreed action done, or (once done) reopen it. A hidden 'reopen' field says which was asked, so a
     second click on a stale page is refused rather than doing the opposite."""
     action = _agreed_action(person, agreed_action_id)
@@ -600,15 +600,15 @@ def action_done(request, person: Person, agreed_action_id: int):
     reopening = bool(request.POST.get("reopen")) if request.method == "POST" else bool(action.completed_on)
     if reopening:
         form = Form(request.POST or None)
-        if save_or_show(request, form, lambda data: services.reopen_action(
+        if save_or_show(request, form, lambda data: services.reopen_agreed_action(
                 actor=request.user, request=request, child=person, action=action)):
             messages.success(request, "The action has been reopened")
             return redirect(back)
         done = f" was marked done on {presenters.govuk_date(action.completed_on)}" if action.completed_on else ""
         return _form_page(request, person, form, title="Reopen the action", submit="Reopen the action", back=back,
                           hidden={"reopen": "yes"}, intro=f"{what}{done}. Reopen it if it still needs doing.")
-    form = forms.ActionDoneForm(request.POST or None, initial={"completed_on": timezone.localdate()})
-    if save_or_show(request, form, lambda data: services.complete_action(
+    form = forms.AgreedActionDoneForm(request.POST or None, initial={"completed_on": timezone.localdate()})
+    if save_or_show(request, form, lambda data: services.complete_agreed_action(
             actor=request.user, request=request, child=person, action=action, **data)):
         messages.success(request, "The action is marked as done")
         return redirect(back)
@@ -803,7 +803,7 @@ urlpatterns = [
     path(P + "case-notes/new/", add_case_note, name="add_case_note"),
     path(P + "case-notes/<int:case_note_id>/", case_note, name="case_note"),
     path(P + "case-notes/<int:case_note_id>/change/", change_case_note, name="change_case_note"),
-    path(P + "actions/<int:agreed_action_id>/done/", action_done, name="action_done"),
+    path(P + "agreed-actions/<int:agreed_action_id>/done/", agreed_action_done, name="agreed_action_done"),
     path(P + "early-help/step-down/", record_step_down, name="record_step_down"),
     path(P + "early-help/<int:early_help_transfer_id>/", early_help_transfer, name="early_help_transfer"),
 ]

@@ -28,8 +28,8 @@ from casefile.casework.forms.plans import (
     VisitForm,
 )
 from casefile.casework.models import (
-    Action,
     ActionProgress,
+    AgreedAction,
     Conference,
     CoreGroup,
     Plan,
@@ -94,7 +94,7 @@ PLAN_PREFETCHES = (
                      .order_by("-review__date", "-review__pk")))))),
     Prefetch("reviews", queryset=PlanReview.objects.select_related("conference").order_by("-date", "-pk")),
     Prefetch("core_groups", queryset=CoreGroup.objects.prefetch_related(
-        Prefetch("actions", queryset=Action.objects.order_by("due_date", "pk"))).order_by("-date", "-pk")),
+        Prefetch("agreed_actions", queryset=AgreedAction.objects.order_by("due_date", "pk"))).order_by("-date", "-pk")),
     Prefetch("visits", queryset=Visit.objects.select_related("worker").order_by("-date", "-pk")),
 )
 
@@ -118,7 +118,7 @@ def action_warnings(plan: Plan) -> list[tuple[PlanOutcome, PlanAction | None, li
 def plan_page(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
     prefetch_related_objects([plan], *PLAN_PREFETCHES)
-    core_group_actions = sorted((action for group in plan.core_groups.all() for action in group.actions.all()),
+    core_group_actions = sorted((action for group in plan.core_groups.all() for action in group.agreed_actions.all()),
                                 key=lambda action: (action.due_date, action.pk))
     return render(request, "casework/plans/plan.html", {
         "person": person, "plan": plan, "summary_rows": plan_summary_rows(plan),
@@ -270,7 +270,7 @@ def core_group_page(request, person: Person, plan_id: int, core_group_id: int):
     core_group = get_object_or_404(CoreGroup.objects.select_related("recorded_by"), pk=core_group_id, plan=plan)
     return render(request, "casework/plans/core_group.html", {
         "person": person, "plan": plan, "core_group": core_group,
-        "actions": list(core_group.actions.order_by("due_date", "pk")),
+        "actions": list(core_group.agreed_actions.order_by("due_date", "pk")),
         "page_title": "Core group meeting",
     })
 

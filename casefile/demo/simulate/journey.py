@@ -221,7 +221,8 @@ class Journey:
             self.add(cw.StrategyParticipant, discussion_id=discussion["id"], agency=agency, name=name, role=role,
                      information_shared="Checks made and what is known shared.")
         visit_by = self.wd.add(sd_day, 1)
-        self.add(cw.Action, strategy_discussion_id=discussion["id"], description="Joint visit to see the child alone",
+        self.add(cw.AgreedAction, strategy_discussion_id=discussion["id"],
+                 description="Joint visit to see the child alone",
                  owner=f"{self.worker.get_full_name()} (social worker)", due_date=visit_by,
                  completed_on=visit_by if sim.happened(visit_by) else None)
         icpc = sim.stream("icpc").chance(ICPC_PER_S47)

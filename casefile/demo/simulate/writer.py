@@ -22,7 +22,7 @@ MODELS: list[type[models.Model]] = [
     cw.Episode, cw.Allocation, cw.Assessment, cw.AssessmentFactor, cw.AssessmentAdult,
     cw.StrategyDiscussion, cw.StrategyParticipant, cw.Section47Enquiry, cw.Conference, cw.ConferenceParticipant,
     cw.ConferenceReport, cw.Plan, cw.PlanOutcome, cw.PlanAction, cw.PlanReview, cw.ActionProgress, cw.CoreGroup,
-    cw.Action, cw.Visit, cw.CaseNote, cw.EarlyHelpTransfer, RestrictedAccessGrant,
+    cw.AgreedAction, cw.Visit, cw.CaseNote, cw.EarlyHelpTransfer, RestrictedAccessGrant,
     fd.ImportBatch, fd.Contact, fd.ContactChild, fd.ContactAdult, fd.PoliceNotification, fd.NotificationPerson,
     fd.ThresholdDecision, fd.Handover, fd.ReferrerLetter,
 ]
