@@ -162,8 +162,9 @@ def police_discard(request, batch_id: int):
 @require_GET
 def triage_queue(request):
     filters = QueueFilterForm(request.GET)
-    rows = triage.queue(request.user, request, **filters.values())
-    return _render(request, "queue.html", rows=rows, filters=filters,
+    page = paginate(request, triage.queue_links(request.user, **filters.values()))
+    return _render(request, "queue.html", rows=triage.rows_for(page.object_list, request), page=page,
+                   filters=filters,
                    may_bulk_triage=permissions.may_bulk_triage(request.user),
                    months=front_door_settings().repeat_incident_months, page_title="Police notifications to triage")
 
