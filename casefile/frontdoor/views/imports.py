@@ -20,6 +20,7 @@ from casefile.audit.services import record
 from casefile.core.exports import csv_response
 from casefile.core.forms import save_or_show
 from casefile.core.pagination import paginate
+from casefile.core.presenters import plural
 from casefile.frontdoor import tasks
 from casefile.frontdoor.access import front_door_view
 from casefile.frontdoor.forms.imports import BulkTriageForm, QueueFilterForm, ResolutionsForm, UploadForm
@@ -221,9 +222,8 @@ def bulk_triage(request):
             outcome=data["outcome"], rationale=data["rationale"], level=data["level"],
             child_rationales=form.child_rationales(),
             child_history={row.link.pk: row.history(months) for row in rows})):
-        messages.success(request, f"Triage decisions recorded for {len(rows)} "
-                                  f"{'child' if len(rows) == 1 else 'children'}: they wait for a manager "
-                                  "to authorise them")
+        messages.success(request, f"Triage decisions recorded for {plural(len(rows), 'child', 'children')}: they "
+                                  "wait for a manager to authorise them")
         return redirect("frontdoor:triage_queue")
     return _render(request, "bulk_triage.html", rows=rows, form=form, may_bulk_triage=True,
                    back_url=reverse("frontdoor:triage_queue"), page_title="Triage police notifications together")
