@@ -169,6 +169,21 @@ def test_the_queue_uses_a_fixed_number_of_queries(client, org, url_name):
     assert ten == two
 
 
+def test_the_csv_audits_every_child_in_a_fixed_number_of_queries(client, org, django_assert_max_num_queries):
+    """One export event per child, appended together: the CSV of a queue of thousands is one request."""
+    imported(org, *(household(f"DA/{n}", surname=f"Family{n}") for n in range(2)))
+    client.force_login(org.fran)
+    url = reverse("frontdoor:triage_queue_csv")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    imported(org, *(household(f"DB/{n}", surname=f"Other{n}") for n in range(8)), name="more.csv")
+    before = AuditEvent.objects.filter(action=Action.EXPORT).count()
+    with django_assert_max_num_queries(len(queries)):
+        client.get(url)
+    assert AuditEvent.objects.filter(action=Action.EXPORT).count() - before == 10
+
+
 def _households(prefix: str, count: int) -> list:
     """Households of every DASH risk, so the queue holds every RAG rating."""
     risks = ("standard", "medium", "high")

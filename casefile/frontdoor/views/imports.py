@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casefile.access import permissions
 from casefile.audit.models import Action
-from casefile.audit.services import record
+from casefile.audit.services import record_many
 from casefile.core.exports import csv_response
 from casefile.core.forms import save_or_show
 from casefile.core.pagination import paginate
@@ -193,9 +193,9 @@ def triage_queue_csv(request):
     rows = triage.queue(request.user, request, **filters.values())
     response = csv_response(f"police-triage-queue-{timezone.localdate():%Y-%m-%d}.csv", CSV_HEADER,
                             map(_csv_cells, rows))
-    for row in rows:
-        record(Action.EXPORT, request=request, subject=row.contact, child=row.child,
-               details={"what": "police triage queue CSV", "rows": len(rows)})
+    # One audit event per child, appended in one insert: thousands of single appends took seconds.
+    record_many(Action.EXPORT, request=request, events=[
+        (row.contact, row.child, {"what": "police triage queue CSV", "rows": len(rows)}) for row in rows])
     return response
 
 
