@@ -12,7 +12,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from casefile.casework.deadlines import clock_settings
@@ -23,8 +23,8 @@ from casefile.frontdoor.services.decisions import decision_clock
 from casefile.frontdoor.standards import front_door_settings
 from casefile.people.models import Person
 from casefile.rules import codes
-from casefile.rules.clocks import ClockStatus, State
-from casefile.rules.front_door import FrontDoorSettings, Rag, Waiting, waiting
+from casefile.rules.clocks import REFERRAL_DECISION, Clock, ClockStatus, State
+from casefile.rules.front_door import FrontDoorSettings, Rag, Waiting, received_before, waiting
 from casefile.rules.working_days import WorkingCalendar, working_days_in
 
 AWAITING_DECISION = "Awaiting decision"
@@ -108,16 +108,59 @@ def open_links(user):
 
 def board_rows(user, *, now: datetime.datetime, calendar: WorkingCalendar,
                settings: FrontDoorSettings | None = None) -> list[BoardRow]:
+    """Every open item the user may see, with its working time and clock (for reports; the board pages)."""
+    return rows_for(open_links(user), now=now, calendar=calendar, settings=settings)
+
+
+def rows_for(links, *, now: datetime.datetime, calendar: WorkingCalendar,
+             settings: FrontDoorSettings | None = None) -> list[BoardRow]:
+    """The board's rows for these links (the board passes one page of them: the work is bounded by the page)."""
     settings = settings or front_door_settings()
     clocks = clock_settings()
     today = _day(now)
     rows = []
-    for link in open_links(user):
+    for link in links:
         contact = link.contact
         rag = Rag(contact.rag) if contact.rag else None
         rows.append(BoardRow(link=link, waiting=waiting(contact.received_at, now, rag, calendar, settings),
                              stage=stage_of(link), clock=decision_clock(link).status(today, calendar, clocks)))
     return rows
+
+
+# Never true (every row has a key): what "past" is when nothing received in the horizon can be.
+NONE = Q(pk__isnull=True)
+
+
+def _received_before(moment: datetime.datetime | None) -> Q:
+    return Q(contact__received_at__lt=moment) if moment else NONE
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Which open items are past a limit, as conditions on their receipt for the database: each cut is found
+    with the same rules that work out a row's waiting time and clock (rules.front_door.received_before), so the
+    counts and filters over the whole list agree with the tags on each row."""
+
+    past_limit: Q
+    past_rag: Q
+    overdue_decision: Q
+
+    @classmethod
+    def at(cls, now: datetime.datetime, calendar: WorkingCalendar, settings: FrontDoorSettings | None = None):
+        settings = settings or front_door_settings()
+        clocks, today = clock_settings(), _day(now)
+        past_limit = received_before(lambda moment: waiting(moment, now, None, calendar, settings).past_open_limit,
+                                     now)
+        past_rag = NONE
+        for rag in Rag:
+            cut = received_before(lambda moment, rag=rag: waiting(moment, now, rag, calendar, settings)
+                                  .past_rag_timescale, now)
+            past_rag |= Q(contact__rag=rag.value) & _received_before(cut)
+        overdue = received_before(lambda moment: Clock(REFERRAL_DECISION, _day(moment), None)
+                                  .status(today, calendar, clocks).state == State.OVERDUE, now)
+        undecided = Q(decision__isnull=True) | Q(decision__authorised_at__isnull=True)
+        return cls(past_limit=_received_before(past_limit), past_rag=past_rag,
+                   overdue_decision=undecided & _received_before(overdue))
 
 
 @dataclass(frozen=True)
@@ -126,33 +169,40 @@ class BoardFilters:
     rag: str = ""  # red, amber, green or "none"
     past_limit: bool = False
 
-    def keep(self, row: BoardRow, user) -> bool:
-        contact = row.contact
-        if self.holder == "mine" and contact.holder_id != user.pk:
-            return False
-        if self.holder == "unassigned" and contact.holder_id is not None:
-            return False
-        if self.rag and (contact.rag or "none") != self.rag:
-            return False
-        return not (self.past_limit and not row.past_limit)
+    def apply(self, links, user, limits: Limits):
+        """The links that pass the filters, filtered in the database."""
+        if self.holder == "mine":
+            links = links.filter(contact__holder=user)
+        if self.holder == "unassigned":
+            links = links.filter(contact__holder__isnull=True)
+        if self.rag:
+            links = links.filter(contact__rag="" if self.rag == "none" else self.rag)
+        if self.past_limit:
+            links = links.filter(limits.past_limit)
+        return links
 
     @property
     def active(self) -> bool:
         return bool(self.holder or self.rag or self.past_limit)
 
 
-def summary(rows: list[BoardRow], user) -> dict[str, int]:
-    """The counts at the top of the board, over every row the user may see (before any filter)."""
-    stages = Counter(row.stage for row in rows)
-    return {
-        "total": len(rows),
-        "past_limit": sum(row.past_limit for row in rows),
-        "past_rag": sum(row.waiting.past_rag_timescale for row in rows),
-        "overdue_decisions": sum(row.clock.state == State.OVERDUE for row in rows),
-        "unassigned": sum(row.contact.holder_id is None for row in rows),
-        "mine": sum(row.contact.holder_id == user.pk for row in rows),
-        **{stage: stages[stage] for stage in STAGES},
-    }
+def summary(user, limits: Limits) -> dict[str, int]:
+    """The counts at the top of the board, over every item the user may see (before any filter): one aggregate
+    query, however many are open."""
+    def count(condition: Q) -> Count:
+        return Count("pk", filter=condition)
+
+    counts = open_links(user).order_by().aggregate(
+        total=Count("pk"), past_limit=count(limits.past_limit), past_rag=count(limits.past_rag),
+        overdue_decisions=count(limits.overdue_decision), unassigned=count(Q(contact__holder__isnull=True)),
+        mine=count(Q(contact__holder=user)),
+        awaiting_decision=count(Q(decision__isnull=True)),
+        awaiting_authorisation=count(Q(decision__isnull=False, decision__authorised_at__isnull=True)),
+        awaiting_handover=count(Q(decision__authorised_at__isnull=False)))
+    stages = {AWAITING_DECISION: counts.pop("awaiting_decision"),
+              AWAITING_AUTHORISATION: counts.pop("awaiting_authorisation"),
+              AWAITING_HANDOVER: counts.pop("awaiting_handover")}
+    return {**counts, **stages}
 
 
 # Awaiting authorisation -----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ choice (`FrontDoorSettings.from_mapping`); the decision clock itself (1 working 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -207,6 +207,37 @@ def waiting(received_at: datetime, now: datetime, rag: Rag | None = None,
         past_rag_timescale=limit_hours is not None and minutes > limit_hours * 60,
         past_open_limit=days > settings.open_limit_working_days,
     )
+
+
+def received_before(past: Callable[[datetime], bool], now: datetime, horizon_days: int = 3660) -> datetime | None:
+    """The moment before which every item received is `past` (over a limit, overdue) and at or after which none is,
+    so a list can count and filter such items in the database with `received_at < moment`.
+
+    `past(received_at)` must only ever turn true as an item gets older (waiting only grows), and must read the
+    receipt time to the minute (as working_minutes_between and the day-based clocks do): the search then finds the
+    exact minute by halving, trying a few dozen moments. None when nothing received in the last `horizon_days` is
+    past."""
+    this_minute = now.replace(second=0, microsecond=0)
+
+    def past_at(minutes_back: int) -> bool:
+        return past(this_minute - timedelta(minutes=minutes_back))
+
+    if past_at(0):
+        return this_minute + timedelta(minutes=1)
+    newest_past = 1  # the fewest minutes back that are past: first doubled, then halved
+    while not past_at(newest_past):
+        newest_past *= 2
+        if newest_past > horizon_days * 24 * 60:
+            return None
+    not_past = newest_past // 2
+    while newest_past - not_past > 1:
+        middle = (not_past + newest_past) // 2
+        if past_at(middle):
+            newest_past = middle
+        else:
+            not_past = middle
+    # The minute `newest_past` back is past, the one after it is not: the cut is at the end of that minute.
+    return this_minute - timedelta(minutes=newest_past - 1)
 
 
 # RAG for police notifications -----------------------------------------------------------------------------

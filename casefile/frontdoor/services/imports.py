@@ -32,6 +32,7 @@ from casefile.access import policy
 from casefile.accounts.models import User
 from casefile.audit.models import Action
 from casefile.audit.services import record, record_many
+from casefile.core.presenters import govuk_date, govuk_datetime
 from casefile.core.services import Errors, save_with_history
 from casefile.frontdoor.models import (
     Consent,
@@ -141,9 +142,9 @@ def _already_imported(incidents: Sequence[Incident]) -> dict[int, tuple[RowError
 def _already_message(notification: PoliceNotification) -> str:
     """What to do about an incident that is already in Casefile: advice that can be followed whatever its state."""
     batch, reference = notification.batch, notification.police_reference
-    uploaded = f"{timezone.localtime(batch.uploaded_at):%d/%m/%Y}"
+    uploaded = govuk_date(timezone.localdate(batch.uploaded_at))
     if batch.status == ImportBatch.Status.CONFIRMED:
-        imported = f"{timezone.localtime(batch.decided_at or batch.uploaded_at):%d/%m/%Y}"
+        imported = govuk_date(timezone.localdate(batch.decided_at or batch.uploaded_at))
         return (f"police_reference {reference} was already imported from {batch.filename} on {imported}, and is a "
                 "contact at the front door: remove this incident from the file and upload the rest again. Anything "
                 "new the police say about it belongs on that contact")
@@ -565,9 +566,9 @@ def _settle_people(actor: User, people: list[NotificationPerson], resolutions: d
 
 
 def contact_summary(notification: PoliceNotification) -> str:
-    incident = timezone.localtime(notification.incident_at)
     return (f"{notification.summary}\n\nPolice reference {notification.police_reference}. Incident on "
-            f"{incident:%d/%m/%Y at %H:%M}. DASH risk: {DASH_RISK[notification.dash_risk]}. Children present: "
+            f"{govuk_datetime(notification.incident_at)}. DASH risk: {DASH_RISK[notification.dash_risk]}. "
+            f"Children present: "
             f"{notification.get_children_present_display()}. Address: {notification.household_address}, "
             f"{notification.postcode}.")
 

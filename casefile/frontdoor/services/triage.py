@@ -2,7 +2,8 @@
 
 Read-only; the queue page, its CSV and bulk triage all read it, so each shows the same rows and history. A fixed
 number of queries however long the queue: the children, the notifications' people, the household history (see
-imports.household_incidents) and the working calendar.
+imports.household_incidents) and the working calendar. The page is paged in the database: only the rows shown get
+their household history and working time.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from casefile.casework.calendar import working_calendar
@@ -51,9 +53,9 @@ class QueueRow:
                 f"{self.children_named} {'child' if self.children_named == 1 else 'children'} named")
 
 
-def queue(user, request=None, *, dash: str = "", rag: str = "", ids: Iterable[int] | None = None) -> list[QueueRow]:
+def queue_links(user, *, dash: str = "", rag: str = "", ids: Iterable[int] | None = None):
     """The children this user may see on open police contacts with no decision yet, red first, longest waiting
-    first within each rating. `ids` keeps only those ContactChild rows (for bulk triage)."""
+    first within each rating, as a query to page. `ids` keeps only those ContactChild rows (for bulk triage)."""
     links = (ContactChild.objects
              .filter(contact__concluded_at__isnull=True, contact__police_notification__isnull=False,
                      decision__isnull=True, concluded_at__isnull=True,
@@ -68,19 +70,28 @@ def queue(user, request=None, *, dash: str = "", rag: str = "", ids: Iterable[in
         links = links.filter(contact__rag=rag)
     if ids is not None:
         links = links.filter(pk__in=list(ids))
+    # Working time only grows with age, so the oldest receipt has waited longest: the order is the database's.
+    rating = Case(*(When(contact__rag=value, then=Value(place)) for value, place in RAG_ORDER.items()),
+                  default=Value(len(RAG_ORDER)))
+    return links.order_by(rating, "contact__received_at", "pk")
+
+
+def rows_for(links: Iterable[ContactChild], request=None) -> list[QueueRow]:
+    """The queue's rows for these links, in their order, with the household history and working time: the queue
+    page passes one page of links, so the work is bounded by the page, not the queue."""
     links = list(links)
     notifications = {link.contact.police_notification.pk: link.contact.police_notification for link in links}
-    today = timezone.localdate()
-    counts = household_incidents(list(notifications.values()), today=today)
+    counts = household_incidents(list(notifications.values()), today=timezone.localdate())
     calendar, settings, now = working_calendar(request), front_door_settings(), timezone.now()
-    rows = []
-    for link in links:
-        notification = link.contact.police_notification
-        rows.append(QueueRow(
-            link=link, notification=notification, incidents=counts.get(notification.pk, 1),
-            children_named=sum(1 for entry in notification.people.all() if entry.role == "child"),
-            waiting=waiting(link.contact.received_at, now, Rag(link.contact.rag) if link.contact.rag else None,
-                            calendar, settings)))
-    rows.sort(key=lambda row: (RAG_ORDER.get(row.contact.rag, 3), -row.waiting.working_minutes,
-                               row.contact.received_at, row.link.pk))
-    return rows
+    return [QueueRow(link=link, notification=link.contact.police_notification,
+                     incidents=counts.get(link.contact.police_notification.pk, 1),
+                     children_named=sum(1 for entry in link.contact.police_notification.people.all()
+                                        if entry.role == "child"),
+                     waiting=waiting(link.contact.received_at, now,
+                                     Rag(link.contact.rag) if link.contact.rag else None, calendar, settings))
+            for link in links]
+
+
+def queue(user, request=None, *, dash: str = "", rag: str = "", ids: Iterable[int] | None = None) -> list[QueueRow]:
+    """The whole queue's rows (the CSV and bulk triage); the queue page pages queue_links instead."""
+    return rows_for(queue_links(user, dash=dash, rag=rag, ids=ids), request)

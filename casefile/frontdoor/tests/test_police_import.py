@@ -132,6 +132,7 @@ def test_confirming_creates_a_contact_per_incident_with_new_records(org):
     assert (contact.referrer_name, contact.referrer_organisation) == ("PC 4471 Amir Khan", "Police")
     assert contact.consent_to_share == Consent.NOT_SOUGHT and "safeguarding duties" in contact.consent_to_share_reason
     assert contact.rag == "red" and "DASH risk: High" in contact.summary and "14 Elm Grove" in contact.summary
+    assert "Incident on 20 November 2026 at 10:40pm." in contact.summary  # GOV.UK style, not 20/11/2026
     children = [link.child for link in contact.children.all()]
     assert sorted(c.first_name for c in children) == ["Lily", "Noah"]
     assert all(c.kind == Person.Kind.CHILD for c in children)

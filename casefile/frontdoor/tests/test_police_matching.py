@@ -8,7 +8,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.timezone import localdate
 
+from casefile.core.presenters import govuk_date
 from casefile.frontdoor.models import Contact, ContactChild, NotificationPerson
 from casefile.frontdoor.services import imports
 from casefile.frontdoor.tests.test_police_files import csv_bytes, household, incident, person
@@ -190,7 +192,8 @@ def test_an_incident_sent_again_after_confirmation_says_where_it_went_and_links_
     page = upload(client, csv_bytes(household("DA/2", surname="Reid"), household("DA/1")), "tuesday.csv")
     page = page.content.decode()
     first.refresh_from_db()
-    assert (f"police_reference DA/1 was already imported from monday.csv on {first.decided_at:%d/%m/%Y}, and is a "
+    assert (f"police_reference DA/1 was already imported from monday.csv on {govuk_date(localdate(first.decided_at))}, "
+            "and is a "
             "contact at the front door: remove this incident from the file and upload the rest again") in page
     assert "discard" not in page.split("Problems in tuesday.csv")[1].split("</table>")[0]
     assert f'href="{reverse("frontdoor:contact", args=[contact.pk])}"' in page
@@ -202,6 +205,7 @@ def test_an_incident_in_a_file_waiting_for_confirmation_says_to_confirm_or_disca
     with pytest.raises(imports.ImportRefused) as refused:
         stage(org, household("DA/2", surname="Reid"), household("DA/1"))
     [error] = refused.value.errors
-    assert error.message.endswith("which is waiting for confirmation: remove this incident from this file, or "
-                                  "discard that file first if it was wrong")
+    assert error.message.endswith(f"(uploaded {govuk_date(localdate(waiting.uploaded_at))}), which is waiting for "
+                                  "confirmation: remove this incident from this file, or discard that file first "
+                                  "if it was wrong")
     assert refused.value.earlier[error.row].batch == waiting

@@ -25,6 +25,7 @@ from casefile.casework.calendar import working_calendar
 from casefile.core import presenters
 from casefile.core.exports import csv_response
 from casefile.core.forms import posted, save_or_show
+from casefile.core.pagination import paginate
 from casefile.core.pdf import pdf_response, render_pdf
 from casefile.frontdoor import board as queries
 from casefile.frontdoor.access import contact_for, front_door_view
@@ -78,14 +79,17 @@ def _now_and_calendar(request):
 @front_door_view()
 def board(request):
     now, calendar = _now_and_calendar(request)
-    rows = queries.board_rows(request.user, now=now, calendar=calendar)
     form = forms.BoardFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = queries.BoardFilters(holder=data.get("holder", ""), rag=data.get("rag", ""),
                                    past_limit=bool(data.get("past_limit")))
-    shown = [row for row in rows if filters.keep(row, request.user)]
-    return _page(request, "board/board.html", page_title="Front door", rows=shown, form=form, filters=filters,
-                 counts=queries.summary(rows, request.user), stages=queries.STAGES, contact_link=_contact_link,
+    # Counted and filtered in the database; only the page shown has its working time and clock worked out.
+    limits = queries.Limits.at(now, calendar)
+    page = paginate(request, filters.apply(queries.open_links(request.user), request.user, limits))
+    rows = queries.rows_for(page.object_list, now=now, calendar=calendar)
+    return _page(request, "board/board.html", page_title="Front door", rows=rows, page=page, form=form,
+                 filters=filters, counts=queries.summary(request.user, limits), stages=queries.STAGES,
+                 contact_link=_contact_link,
                  limit=front_door_settings().open_limit_working_days,
                  links=_links(("frontdoor:triage_queue", "Police notifications to triage"),
                               ("frontdoor:checks_outstanding", "Outstanding agency checks"),

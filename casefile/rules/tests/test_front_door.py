@@ -15,6 +15,7 @@ from casefile.rules.front_door import (
     count_within,
     notification_rag,
     re_referrals,
+    received_before,
     waiting,
     working_minutes_between,
 )
@@ -83,6 +84,24 @@ def test_working_minutes_add_up_over_a_split(start, first, second):
     whole = working_minutes_between(start, end)
     assert whole == working_minutes_between(start, middle) + working_minutes_between(middle, end)
     assert 0 <= whole <= (first + second)
+
+
+@given(st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1, 1)),
+       st.integers(min_value=0, max_value=60 * 24 * 30), st.sampled_from([Rag.RED, Rag.AMBER, Rag.GREEN]))
+def test_the_cut_for_a_limit_agrees_with_waiting_for_any_receipt_moment(now, age_seconds, rag):
+    """The lists count 'past the limit' in the database as received_at < cut: it must be what each row shows."""
+    now = now.replace(tzinfo=LONDON)
+    received = now - timedelta(seconds=age_seconds)
+    for past in (lambda moment: waiting(moment, now, rag).past_rag_timescale,
+                 lambda moment: waiting(moment, now).past_open_limit):
+        cut = received_before(past, now)
+        assert cut is not None
+        assert past(received) == (received < cut)
+
+
+def test_nothing_is_past_a_limit_nothing_reaches():
+    assert received_before(lambda moment: False, at("2026-11-23")) is None
+    assert received_before(lambda moment: True, at("2026-11-23")) == at("2026-11-23", "09:01")
 
 
 @pytest.mark.parametrize(("dash", "children", "previous", "expected"), [
