@@ -3,7 +3,8 @@ import os
 import pytest
 import time_machine
 
-from casefile import suite_clock, testing
+from casefile import testing
+from tests import suite_clock
 
 _SUITE_CLOCK = pytest.StashKey[time_machine.travel]()
 

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from casefile import suite_clock
+from tests import suite_clock
 
 # 00:30 BST on the Tuesday after Easter Monday 2027: the UTC date is still the bank holiday.
 EASTER_TUESDAY = "2027-03-30T00:30:00+01:00"
