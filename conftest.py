@@ -43,6 +43,15 @@ def child(org):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in rate limits count in the cache; one test's sign-ins must not throttle the next test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_audit_trail_before_flush(request):
     """Transactional and live-server tests empty every table afterwards, but the audit table refuses
     DELETE and TRUNCATE. Requesting the database helper here makes this teardown run just before its
