@@ -53,6 +53,11 @@ def is_administrator(user) -> bool:
     return _has_role(user, {Role.ADMINISTRATOR})
 
 
+def is_partner(user) -> bool:
+    """A partner agency viewer: reads what is shared with their agency, changes nothing."""
+    return _has_role(user, {Role.PARTNER_VIEWER})
+
+
 # Decisions and authorisation -----------------------------------------------------------------------------
 
 def may_decide(user) -> bool:

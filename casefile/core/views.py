@@ -8,11 +8,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from casefile.access import permissions
+from casefile.access import presenters as access_presenters
+from casefile.access.sharing import current_shares
+from casefile.casework.calendar import working_calendar
 from casefile.casework.caseloads import allocated_children, teams_overseen_by
 from casefile.casework.deadlines import deadlines_for_children
 from casefile.casework.models import Allocation
 from casefile.core import jobs
 from casefile.core.models import Job
+from casefile.core.pagination import paginate
+from casefile.frontdoor import board
+from casefile.frontdoor import presenters as front_door_presenters
 
 
 def my_work(request):
@@ -32,12 +38,23 @@ def my_work(request):
         "overdue": sorted((d for row in children for d in row.deadlines if d.is_overdue), key=lambda d: d.due),
         "names": {row.child.pk: row.child for row in children},
         "is_manager": is_manager,
+        "holds_cases": permissions.may_hold_cases(user),
         "teams": teams,
         "team_children": allocated_children(user, theirs, deadlines=deadlines) if is_manager else [],
         "sees_unallocated": permissions.may_see_unallocated(user),
         "may_change_calendar": permissions.may_change_calendar(user),
+        "front_door": _front_door_counts(request) if permissions.may_use_front_door(user) else None,
     }
+    if permissions.is_partner(user):
+        context["shares"] = paginate(request, current_shares(user))
+        context["shares_table"] = access_presenters.shares_table(context["shares"].object_list)
     return render(request, "core/my_work.html", context)
+
+
+def _front_door_counts(request):
+    """What waits at the front door, as the board counts it: front-door staff act on the board, not a caseload."""
+    limits = board.Limits.at(timezone.now(), working_calendar(request))
+    return front_door_presenters.home_links(board.summary(request.user, limits))
 
 
 def healthz(request):

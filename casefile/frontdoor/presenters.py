@@ -68,3 +68,32 @@ def overdue_letters_table(rows) -> dict:
 
 
 __all__ = ["awaiting_table", "outstanding_checks_table", "overdue_letters_table"]
+
+
+def home_links(counts: dict[str, int]) -> list[Markup]:
+    """What waits at the front door, as links into the board for a front-door member's home page (board.summary
+    counts). Always the total and the user's own; the rest only when there are some, with the late ones red."""
+    board = reverse("frontdoor:board")
+
+    def link(query: str, text: str, *, late: bool = False) -> Markup:
+        if late:
+            return format_html('<a class="govuk-link" href="{}{}"><strong class="govuk-tag govuk-tag--red">{}</strong>'
+                               '</a>', board, query, text)
+        return format_html('<a class="govuk-link" href="{}{}">{}</a>', board, query, text)
+
+    lines = [link("", f"{counted(counts['total'], 'child', 'children')} waiting at the front door"),
+             link("?holder=mine", f"{counted(counts['mine'], 'child', 'children')} with you")]
+    if counts["past_limit"]:
+        lines.append(link("?past_limit=on", f"{counted(counts['past_limit'], 'child', 'children')} past the time "
+                                            "limit", late=True))
+    if counts["unassigned"]:
+        lines.append(link("?holder=unassigned",
+                          f"{counted(counts['unassigned'], 'child', 'children')} not assigned to anyone"))
+    if counts["overdue_decisions"]:
+        lines.append(format_html("{} overdue (due within 1 working day of the contact)",
+                                 counted(counts["overdue_decisions"], "decision")))
+    waiting = counts.get("Awaiting authorisation", 0)
+    if waiting:
+        lines.append(format_html('<a class="govuk-link" href="{}">{} awaiting authorisation</a>',
+                                 reverse("frontdoor:awaiting_authorisation"), counted(waiting, "decision")))
+    return lines

@@ -29,6 +29,7 @@ OVERSIGHT = MANAGERS | {"ada"}
 EXPECTED = {
     "is_manager": MANAGERS,
     "is_administrator": {"ada"},
+    "is_partner": {"petra"},
     "may_decide": QUALIFIED,
     "may_bulk_triage": QUALIFIED,
     "may_authorise_decision": MANAGERS,

@@ -175,3 +175,53 @@ def test_the_waiting_list_and_calendar_are_offered_to_those_who_may_use_them(cli
     assert reverse("casework:unallocated") not in page(client, org.sam)
     assert reverse("casework:non_working_days") in page(client, org.ada)
     assert reverse("casework:non_working_days") not in page(client, org.tess)
+
+
+# Each role lands on what they act on: front-door staff on what waits at the front door, partners on what is
+# shared with them.
+
+def test_front_door_staff_see_what_waits_at_the_front_door_with_links_into_the_board(client, org):
+    from casefile.frontdoor.testing import make_contact
+
+    yours = testing.make_child("Ben", "Waiting")
+    nobodys = testing.make_child("Cara", "Waiting")
+    make_contact(yours, by=org.fran)
+    contact = make_contact(yours, by=org.fran)
+    contact.holder = org.fran
+    contact.save()
+    make_contact(nobodys, by=org.fran)
+    html = page(client, org.fran)
+    assert "At the front door" in html
+    assert f'href="{reverse("frontdoor:board")}">3 children waiting at the front door</a>' in html
+    assert f'href="{reverse("frontdoor:board")}?holder=mine">1 child with you</a>' in html
+    assert "?holder=unassigned" in html
+    assert "No children are allocated to you." in html  # a front-door practitioner may hold cases
+
+
+def test_the_front_door_summary_is_not_shown_to_a_caseholding_worker(client, org, child):
+    assert "At the front door" not in page(client, org.sam)
+
+
+def test_a_partner_lands_on_the_records_shared_with_their_agency_and_no_others(client, org, child):
+    from casefile.access.models import AgencyShare
+
+    other = testing.make_child("Jack", "Other")
+    expired = testing.make_child("Old", "Share")
+    today = timezone.localdate()
+    AgencyShare.objects.create(child=child, agency=org.petra.agency, purpose="Joint section 47 enquiry",
+                               shared_by=org.sam, expires_on=today + datetime.timedelta(days=30))
+    AgencyShare.objects.create(child=expired, agency=org.petra.agency, purpose="Finished", shared_by=org.sam,
+                               expires_on=today - datetime.timedelta(days=1))
+    AgencyShare.objects.create(child=other, agency="health", purpose="Health only", shared_by=org.sam,
+                               expires_on=today + datetime.timedelta(days=30))
+    html = page(client, org.petra)
+    assert "Records shared with your agency" in html
+    assert f'href="{reverse("people:record", kwargs={"person_id": child.pk})}">Lily Hartley</a>' in html
+    assert "Joint section 47 enquiry" in html
+    assert "Old Share" not in html and "Jack Other" not in html
+    assert "Children allocated to you" not in html and "At the front door" not in html
+
+
+def test_a_partner_with_nothing_shared_is_told_how_sharing_happens(client, org):
+    html = page(client, org.petra)
+    assert "No records are shared with your agency today" in html
