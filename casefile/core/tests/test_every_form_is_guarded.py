@@ -11,9 +11,6 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-from pathlib import Path
-
-import pytest
 
 from casefile.access.tests.test_url_sweep import (  # noqa: F401 (fixtures)
     _argument_values,
