@@ -32,7 +32,8 @@ NOT_AN_EDIT = {
     "start_cin_plan": "creates a plan", "add_outcome": "creates", "add_action": "creates", "record_review": "creates",
     "record_core_group": "creates", "record_visit": "creates", "non_working_days": "creates",
     "record_initial": "creates a conference", "record_transfer_in": "creates a conference",
-    "_record": "creates a conference", "contact_new": "creates a contact", "_details": "creates a contact", "check_new": "creates a check",
+    "_record": "creates a conference", "contact_new": "creates a contact", "_details": "creates a contact",
+    "check_new": "creates a check",
     "handover": "creates a handover", "letter": "creates a letter", "create": "creates a person",
     "add_alias": "creates", "add_address": "creates", "add_relationship": "creates", "add_to_household": "creates",
     "chronology_note": "keeps a note per event; the latest is shown", "set_disabilities": "replaces the list",
@@ -125,7 +126,8 @@ def _view_function(pattern):
     return function.__module__, function.__code__.co_name
 
 
-def test_every_form_page_sends_its_token_and_an_edit_its_version(client, org, secret_child, journey, front_door):
+def test_every_form_page_sends_its_token_and_an_edit_its_version(client, org, secret_child, journey,  # noqa: F811
+                                                                 front_door):  # noqa: F811
     views = save_or_show_views()
     values = _argument_values(secret_child, org.assessment, journey, front_door)
     users = [org.sam, org.tess, org.fran, org.mel, org.ada]
