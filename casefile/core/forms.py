@@ -252,6 +252,7 @@ def _changed_since(record: models.Model, opened: int, form: forms.Form) -> Stale
         if before is not None or yours != now:
             label = str(form.fields[box].label or pretty_name(box)) if box in form.fields else str(
                 field.verbose_name).capitalize()
+            label = label.removesuffix(" (optional)")
             changes.append((label, now, yours, box))
     if before is not None and not changes:
         return None
