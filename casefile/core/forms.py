@@ -249,12 +249,12 @@ def _changed_since(record: models.Model, opened: int, form: forms.Form) -> Stale
         now = _shown(field, getattr(newest, field.attname))
         box = moved.get(name, name)
         yours = _shown(field, form.cleaned_data[box]) if box in form.cleaned_data else "Not on this page"
-        if before is not None or yours != now:
+        if before is not None or yours != now:  # with no earlier row, only what the form would overwrite
             label = str(form.fields[box].label or pretty_name(box)) if box in form.fields else str(
                 field.verbose_name).capitalize()
             label = label.removesuffix(" (optional)")
             changes.append((label, now, yours, box))
-    if before is not None and not changes:
+    if not changes:
         return None
     who = str(newest.history_user) if newest.history_user else "Someone"
     return StaleEdit(who=who, when=newest.history_date, version=newest.history_id,
@@ -289,7 +289,7 @@ def _guard(request, form, record) -> tuple[str | None, int | None]:
     return posted_token, opened
 
 
-def _claim(request, token: str | None) -> None:
+def _claim(request, form, token: str | None) -> None:
     """Use up the form's token in this transaction; a token used before means the form was sent again."""
     if token is None:  # a client that never showed the form (a script, an older test) claims nothing
         return
@@ -299,7 +299,8 @@ def _claim(request, token: str | None) -> None:
         request.submission_token = token
     elif used.user_id == (user.pk if user else None):
         raise RepeatedSubmission(used)
-    else:
+    else:  # someone else's token: not this person's repeat, so a new one to send the form with
+        form.guard["token"] = secrets.token_urlsafe(24)
         raise ValidationError("This form has expired: check your answers and send it again")
 
 
@@ -344,7 +345,7 @@ def save_or_show(request, form, save, *, record: models.Model | None = None):
         return None
     try:
         with transaction.atomic():
-            _claim(request, token)
+            _claim(request, form, token)
             if record is not None and opened is not None:
                 # Lock the row (PostgreSQL; SQLite's IMMEDIATE transactions already write one at a time), then
                 # compare versions: a save that started earlier has committed, or waits for this one.

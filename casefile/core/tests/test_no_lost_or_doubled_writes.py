@@ -19,6 +19,7 @@ from casefile.casework.testing import make_journey
 from casefile.core.forms import SUBMISSION_FIELD, VERSION_FIELD
 from casefile.core.models import SubmissionToken
 from casefile.frontdoor.models import Contact
+from casefile.people.models import Person
 
 
 class _Forms(HTMLParser):
@@ -226,3 +227,41 @@ def test_each_opening_of_a_form_is_a_new_submission(org, child):
     for subject in ("Call from school", "Call from the GP"):
         assert sam.send(sam.open(url), subject=subject, body="Attendance improving.").status_code == 302
     assert CaseNote.objects.filter(child=child).count() == 2
+
+
+def test_a_save_that_changed_nothing_meanwhile_is_no_conflict(org, child, journey):
+    url = _url("casework:change_case_note", person_id=child.pk, case_note_id=journey.case_note.pk)
+    sam, tess = Browser(org.sam), Browser(org.tess)
+    sam_form, tess_form = sam.open(url), tess.open(url)
+    assert sam.send(sam_form).status_code == 302  # saved as it was: a history row, but no field changed
+    assert tess.send(tess_form, subject="Visit by the manager").status_code == 302
+
+
+def test_someone_elses_token_is_not_their_repeat(org, child):
+    """A token is the person's own: sent by another, nothing is redirected or saved, and a new one is issued."""
+    url = _url("casework:add_case_note", person_id=child.pk)
+    form = Browser(org.sam).open(url)
+    assert Browser(org.sam).send(form, subject="Call from school", body="Attendance improving.").status_code == 302
+    tess = Browser(org.tess)
+    refused = tess.send(form, subject="Call from the GP", body="Registered.")
+    assert refused.status_code == 200 and "This form has expired" in refused.content.decode()
+    assert tess.form_on(refused, url)["data"][SUBMISSION_FIELD] != form["data"][SUBMISSION_FIELD]
+    assert CaseNote.objects.filter(child=child).count() == 1
+
+
+def test_a_further_question_leaves_the_token_for_the_answer(org, child):
+    """Recording a person who may already be recorded asks first (nothing saved): the answer then saves once."""
+    sam = Browser(org.sam)
+    url = reverse("people:create")
+    form = sam.open(url)
+    born = child.date_of_birth
+    question = sam.send(form, kind="child", first_name="Lily", last_name="Hartley", date_of_birth_day=born.day,
+                        date_of_birth_month=born.month, date_of_birth_year=born.year, sex="F")
+    assert question.status_code == 200 and "Check whether this person is already recorded" in question.content.decode()
+    assert not SubmissionToken.objects.exists()
+    answer = sam.form_on(question, url)
+    assert answer["data"][SUBMISSION_FIELD] == form["data"][SUBMISSION_FIELD]  # carried with the other answers
+    saved = sam.send(answer, decision="new")
+    assert saved.status_code == 302
+    assert sam.send(answer, decision="new")["Location"] == saved["Location"]
+    assert Person.objects.filter(first_name="Lily", last_name="Hartley").count() == 2
