@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "casefile.accounts.middleware.RequireTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "casefile.core.middleware.RepeatedSubmissionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,14 +1,26 @@
 """Form fields shared by every app (the GOV.UK date input as a Django field), and save_or_show: the one way
-a page passes a form to a service and shows its refusal."""
+a page passes a form to a service and shows its refusal, which also refuses a stale edit and saves a repeated
+submission once (ADR 0016)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import re
+import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
 from django.forms.utils import pretty_name
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.html import format_html
+from markupsafe import Markup
+
+from casefile.core.models import SubmissionToken
+from casefile.core.services import consume_submission_token, release_submission_token
 
 DATE_PARTS = ("day", "month", "year")
 MONTH_NAMES = {
@@ -150,20 +162,203 @@ class _Saved:
 SAVED = _Saved()
 
 
-def save_or_show(request, form, save):
+SUBMISSION_FIELD = "_submission_token"
+VERSION_FIELD = "_record_version"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+class RepeatedSubmission(Exception):  # noqa: N818 (not an error: the first submission saved)
+    """A form sent again after it saved. core.middleware.RepeatedSubmissionMiddleware sends the browser where the
+    first submission led, as if this one had saved."""
+
+    def __init__(self, used: SubmissionToken):
+        super().__init__(f"Form already sent to {used.path}")
+        self.used = used
+
+
+@dataclasses.dataclass
+class StaleEdit(Exception):  # noqa: N818 (a refusal shown on the form, like a ValidationError)
+    """Someone saved the record after this form was opened: who, when, and each detail as it is now."""
+
+    who: str
+    when: datetime.datetime
+    version: int
+    changes: list[tuple[str, str, str]]  # (label, as saved now, as in this form)
+    boxes: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # the form's boxes that differ
+
+    @property
+    def message(self) -> str:
+        from casefile.core import presenters  # presenters import this module
+
+        return (f"{self.who} changed these details on {presenters.govuk_datetime(self.when)}, after you opened "
+                f"this page. Your answers are below and have not been saved: check what changed, then save again")
+
+    @property
+    def table(self) -> dict:
+        from casefile.core import presenters
+
+        return presenters.table_params(
+            caption="What changed since you opened this page", first_cell_is_header=True,
+            head=["Detail", f"Now, saved by {self.who}", "Your answer, not saved yet"], rows=self.changes)
+
+
+def current_version(record: models.Model) -> int:
+    """The record's version: the id of its newest django-simple-history row (0 if it has none)."""
+    return record.history.aggregate(version=Max("history_id"))["version"] or 0
+
+
+def _shown(field: models.Field, value) -> str:
+    """A model field's value in words, for the table of what changed."""
+    from casefile.core import presenters
+
+    if value is None or value == "" or value == []:
+        return "Not recorded"
+    if isinstance(value, models.Model):
+        return str(value)
+    if field.is_relation:
+        return str(field.related_model._base_manager.filter(pk=value).first() or value)
+    if field.flatchoices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return presenters.govuk_datetime(value)
+    if isinstance(value, datetime.date):
+        return presenters.govuk_date(value)
+    return str(value)
+
+
+def _changed_since(record: models.Model, opened: int, form: forms.Form) -> StaleEdit | None:
+    """What others saved to the record after the form was opened (as version `opened`), or None.
+
+    The newest history row is the record as it is now; the row at `opened` is how the form found it. A save
+    that changed nothing the history keeps is no conflict."""
+    newest = record.history.filter(history_id__gt=opened).select_related("history_user").order_by(
+        "-history_id").first()
+    if newest is None:
+        return None
+    before = record.history.filter(history_id__lte=opened).order_by("-history_id").first()
+    if before is not None:
+        names = [change.field for change in newest.diff_against(before).changes]
+    else:  # opened before it had a history: compare what the form holds
+        names = [field.name for field in record._meta.concrete_fields if field.name in form.fields]
+    moved = getattr(form, "service_fields", {})
+    changes = []
+    for name in names:
+        field = record._meta.get_field(name)
+        now = _shown(field, getattr(newest, field.attname))
+        box = moved.get(name, name)
+        yours = _shown(field, form.cleaned_data[box]) if box in form.cleaned_data else "Not on this page"
+        if before is not None or yours != now:  # with no earlier row, only what the form would overwrite
+            label = str(form.fields[box].label or pretty_name(box)) if box in form.fields else str(
+                field.verbose_name).capitalize()
+            label = label.removesuffix(" (optional)")
+            changes.append((label, now, yours, box))
+    if not changes:
+        return None
+    who = str(newest.history_user) if newest.history_user else "Someone"
+    return StaleEdit(who=who, when=newest.history_date, version=newest.history_id,
+                     changes=[change[:3] for change in changes],
+                     boxes={box: (label, now) for label, now, yours, box in changes
+                            if box in form.fields and yours != now})
+
+
+def _show_stale(form: forms.Form, stale: StaleEdit) -> None:
+    """The second writer's answers stay on the form; the summary says who changed what, and saving again keeps
+    theirs over the newer version."""
+    form.add_error(None, stale.message)
+    for box, (label, now) in stale.boxes.items():
+        form.add_error(box, f"{label} was changed by {stale.who} to ‘{now}’: check your answer")
+    form.stale = stale
+    form.guard["version"] = stale.version
+
+
+def _posted_version(request) -> int | None:
+    value = request.POST.get(VERSION_FIELD, "") if request.method == "POST" else ""
+    return int(value) if value.isdigit() else None
+
+
+def _guard(request, form, record) -> tuple[str | None, int | None]:
+    """Give the form its hidden token (and the record's version) to carry; return what was posted of both."""
+    posted_token = request.POST.get(SUBMISSION_FIELD, "") if request.method == "POST" else ""
+    posted_token = posted_token if _TOKEN.fullmatch(posted_token) else None
+    opened = _posted_version(request)
+    form.guard = {"token": posted_token or secrets.token_urlsafe(24)}
+    if record is not None:
+        form.guard["version"] = current_version(record) if opened is None else opened
+    return posted_token, opened
+
+
+def _claim(request, form, token: str | None) -> None:
+    """Use up the form's token in this transaction; a token used before means the form was sent again."""
+    if token is None:  # a client that never showed the form (a script, an older test) claims nothing
+        return
+    user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    used = consume_submission_token(token, user=user, path=request.path)
+    if used is None:
+        request.submission_token = token
+    elif used.user_id == (user.pk if user else None):
+        raise RepeatedSubmission(used)
+    else:  # someone else's token: not this person's repeat, so a new one to send the form with
+        form.guard["token"] = secrets.token_urlsafe(24)
+        raise ValidationError("This form has expired: check your answers and send it again")
+
+
+def _release(request, token: str | None) -> None:
+    if token is not None and getattr(request, "submission_token", None) == token:
+        release_submission_token(token)
+        del request.submission_token
+
+
+def form_guard(form=None, record: models.Model | None = None) -> Markup:
+    """The hidden fields save_or_show gave the form (its one-time token, the record's version): put
+    `{{ form_guard(form) }}` beside `{{ csrf_input }}` in every form that posts to save_or_show. A form shown
+    by another page than the one it posts to gets a new token here, and the version of the `record` it changes."""
+    guard = getattr(form, "guard", None)
+    if not guard:
+        guard = {"token": secrets.token_urlsafe(24)}
+        if record is not None:
+            guard["version"] = current_version(record)
+    return Markup("").join(
+        format_html('<input type="hidden" name="{}" value="{}">', name, guard[key])
+        for key, name in (("token", SUBMISSION_FIELD), ("version", VERSION_FIELD)) if key in guard)
+
+
+def save_or_show(request, form, save, *, record: models.Model | None = None):
     """The one way a page writes: call `save(form.cleaned_data)` (a service call) on a valid POST and return
     what it returned, or None when the page should be shown again with the form's errors.
 
     A service's refusal (a ValidationError keyed by field) goes onto the form; the service's transaction means
     nothing is half-saved. A service that returns nothing gives SAVED, which is true, so a view may write
     `if save_or_show(...)` or `created = save_or_show(...)`. A save must not return a false value such as 0 or
-    an empty list: it would read as "not saved" (a TypeError says so). Checks that apply to every write (a stale
-    edit, a repeated submit) belong here, once.
+    an empty list: it would read as "not saved" (a TypeError says so).
+
+    Checks that apply to every write are here, once (ADR 0016), with the hidden fields `form_guard(form)` shows:
+    - a repeated submission saves once: the form carries a one-time token, used up in the save's transaction;
+      sent again, RepeatedSubmission takes the browser where the first submission led;
+    - a stale edit is refused: an edit page passes the `record` it changes, the form carries the record's
+      version (its newest history row), and if someone saved it since, the form is shown again with the
+      person's answers, who changed it, when, and each detail as it is now.
     """
+    token, opened = _guard(request, form, record)
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        result = save(form.cleaned_data)
+        with transaction.atomic():
+            _claim(request, form, token)
+            if record is not None and opened is not None:
+                # Lock the row (PostgreSQL; SQLite's IMMEDIATE transactions already write one at a time), then
+                # compare versions: a save that started earlier has committed, or waits for this one.
+                type(record)._base_manager.select_for_update().filter(pk=record.pk).values_list("pk").first()
+                stale = _changed_since(record, opened, form)
+                if stale is not None:
+                    raise stale
+            result = save(form.cleaned_data)
+            if isinstance(result, HttpResponse) and not result.has_header("Location"):
+                _release(request, token)  # a page asking a further question: nothing is saved yet
+    except StaleEdit as stale:
+        _show_stale(form, stale)
+        return None
     except ValidationError as error:
         show_service_errors(form, error)
         return None

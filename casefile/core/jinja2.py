@@ -12,6 +12,7 @@ from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from casefile.core import presenters
+from casefile.core.forms import form_guard
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -51,6 +52,7 @@ def environment(**options) -> Environment:
             "today": timezone.localdate,
             "govuk_form_field": presenters.form_field_params,
             "govuk_error_summary_items": presenters.error_summary_items,
+            "form_guard": form_guard,
             "service_navigation": presenters.service_navigation,
             "govuk_table": presenters.table_params,
             "pagination_params": presenters.pagination_params,

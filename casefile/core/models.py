@@ -54,3 +54,20 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class SubmissionToken(models.Model):
+    """A form's one-time token, kept once the form has saved: the same form sent again saves nothing new.
+
+    core.forms.save_or_show issues a token with each form it shows and inserts this row in the same transaction
+    as the save, so the unique token refuses a second save on either database and from any process. Where the
+    first save led (`redirect_to`, written when its response leaves) is where a repeat is sent instead."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    path = models.CharField(max_length=500, help_text="The page the form was sent to")
+    redirect_to = models.CharField(max_length=500, blank=True, help_text="Where the first submission led")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Form sent to {self.path} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -381,7 +381,7 @@ def edit(request, person: Person):
     initial = {name: getattr(person, name) for name in services.IDENTITY_FIELDS}
     form = EditPersonForm(request.POST or None, initial=initial)
     if save_or_show(request, form, lambda data: services.update_person(
-            actor=request.user, request=request, person=person, **form.identity())):
+            actor=request.user, request=request, person=person, **form.identity()), record=person):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Change identity details", submit="Save changes")
 

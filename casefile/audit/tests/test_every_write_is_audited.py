@@ -29,6 +29,10 @@ AUDIT_MODULE = "casefile.audit.services"
 # Public functions that write without an event of their own, and why.
 NOT_AUDITED = {
     ("casefile.core.services", "save_with_history"): "the shared save helper: every caller writes the event",
+    # A form's one-time token (ADR 0016): bookkeeping in the transaction of a save whose service writes the event.
+    ("casefile.core.services", "consume_submission_token"): "marks a form as sent, inside the save it guards",
+    ("casefile.core.services", "release_submission_token"): "unmarks a form whose save only asked a question",
+    ("casefile.core.services", "note_where_it_led"): "keeps where the saved form led, for a repeat of it",
     ("casefile.frontdoor.services.contacts", "refresh_concluded"): (
         "marks a contact concluded inside the transaction of authorise_decision or record_handover, whose "
         "events record why the child left the front door"),

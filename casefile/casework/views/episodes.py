@@ -144,7 +144,7 @@ def change_referral(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.ChangeReferralForm(request.POST or None, initial=_for_form(episode, services.REFERRAL_FIELDS))
     if save_or_show(request, form, lambda data: services.update_referral(
-            actor=request.user, request=request, episode=episode, **data)):
+            actor=request.user, request=request, episode=episode, **data), record=episode):
         return redirect(_episode_url(episode))
     return _form_page(request, person, form, title="Change the referral", submit="Save changes",
                       back=_episode_url(episode))
@@ -159,7 +159,7 @@ def referral_decision(request, person: Person, episode_id: int):
                "primary_need": episode.primary_need}
     form = forms.ReferralDecisionForm(request.POST or None, initial=initial)
     if save_or_show(request, form, lambda data: services.record_referral_decision(
-            actor=request.user, request=request, episode=episode, **data)):
+            actor=request.user, request=request, episode=episode, **data), record=episode):
         return redirect(_episode_url(episode))
     deadline = clocks.due_date(clocks.REFERRAL_DECISION, episode.referral_date, working_calendar(request))
     return _form_page(request, person, form, title="Record the referral decision", submit="Save the decision",
@@ -395,7 +395,7 @@ def assessment_section(request, person: Person, assessment_id: int, section: str
         initial["factors"] = list(assessment.factors.values_list("code", flat=True))
     form = form_class(request.POST or None, initial=initial)
     if save_or_show(request, form, lambda data: services.update_assessment(
-            actor=request.user, request=request, assessment=assessment, **data)):
+            actor=request.user, request=request, assessment=assessment, **data), record=assessment):
         return redirect(_assessment_url(assessment, person))
     intro = ""
     if section == "views" and services.child_is_under(person, services.OBSERVATIONS_ENOUGH_UNDER_AGE,
@@ -457,7 +457,7 @@ def record_assessment_adult(request, person: Person, assessment_id: int):
                else {"role": suggested})
     form = forms.AssessmentAdultForm(request.POST or None, initial=initial)
     if save_or_show(request, form, lambda data: services.record_assessment_adult(
-            actor=request.user, request=request, assessment=assessment, person=chosen, **data)):
+            actor=request.user, request=request, assessment=assessment, person=chosen, **data), record=existing):
         return redirect(_url("assessment_adults", person, assessment_id=assessment.pk))
     return _form_page(request, person, form, title=f"{chosen.full_name} in the assessment", submit="Save",
                       back=_url("assessment_adults", person, assessment_id=assessment.pk),
@@ -633,7 +633,7 @@ def enquiry_outcome(request, person: Person, enquiry_id: int):
     form = forms.Section47OutcomeForm(request.POST or None, initial=_for_form(found, names))
     back = _url("enquiry", person, enquiry_id=found.pk)
     if save_or_show(request, form, lambda data: services.record_section47_outcome(
-            actor=request.user, request=request, enquiry=found, **data)):
+            actor=request.user, request=request, enquiry=found, **data), record=found):
         return redirect(back)
     return _form_page(request, person, form, title="Outcome of the section 47 enquiry", submit="Save the outcome",
                       back=back)
@@ -679,7 +679,7 @@ def change_case_note(request, person: Person, case_note_id: int):
     back = _url("case_note", person, case_note_id=note.pk)
     form = forms.CaseNoteForm(request.POST or None, initial=_for_form(note, services.CASE_NOTE_FIELDS))
     if save_or_show(request, form, lambda data: services.change_case_note(
-            actor=request.user, request=request, note=note, **data)):
+            actor=request.user, request=request, note=note, **data), record=note):
         messages.success(request, "The case note has been changed. The earlier version is kept in its history")
         return redirect(back)
     return _form_page(request, person, form, title="Change the case note", submit="Save changes", back=back)

@@ -152,7 +152,7 @@ def change_plan(request, person: Person, plan_id: int):
         "contingency": plan.contingency, "visit_interval_working_days": plan.visit_interval_working_days})
     if save_or_show(request, form, lambda data: services.change_plan(
             actor=request.user, request=request, plan=plan, contingency=data["contingency"],
-            visit_interval_working_days=data.get("visit_interval_working_days"))):
+            visit_interval_working_days=data.get("visit_interval_working_days")), record=plan):
         return redirect(plan_url(plan))
     return _form_page(request, person, form, title="Change the contingency" + (" and visits" if child_in_need
                                                                               else ""),
@@ -207,7 +207,7 @@ def change_action(request, person: Person, plan_id: int, action_id: int):
     action = get_object_or_404(PlanAction.objects.select_related("outcome"), pk=action_id, outcome__plan=plan)
     form = ActionForm(posted(request), initial={name: getattr(action, name) for name in services.ACTION_FIELDS})
     if save_or_show(request, form, lambda data: services.change_action(
-            actor=request.user, request=request, action=action, **data)):
+            actor=request.user, request=request, action=action, **data), record=action):
         return redirect(plan_url(plan))
     return _form_page(request, person, form, title="Change an action", submit="Save the action",
                       back=plan_url(plan), outcome=action.outcome)

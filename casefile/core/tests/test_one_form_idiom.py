@@ -1,5 +1,5 @@
 """Every page writes through core.forms.save_or_show: no view module keeps its own copy of it, and none catches
-a service's ValidationError itself (where checks for stale edits and repeated submits will be added once)."""
+a service's ValidationError itself (where stale edits and repeated submits are refused, once: ADR 0016)."""
 
 from __future__ import annotations
 

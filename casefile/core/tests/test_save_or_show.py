@@ -10,6 +10,8 @@ from django.test import RequestFactory
 
 from casefile.core.forms import SAVED, save_or_show
 
+pytestmark = pytest.mark.django_db  # the save runs in a transaction, with the form's one-time token
+
 
 class NoteForm(forms.Form):
     service_fields = {"written_at": "written_on"}

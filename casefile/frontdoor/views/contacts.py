@@ -250,7 +250,8 @@ def contact_rag(request, contact_id: int):
     contact = contact_for(request, contact_id, edit=True)
     form = forms.RagForm(request.POST)
     if save_or_show(request, form, lambda data: services.set_rag(
-            actor=request.user, request=request, contact=contact, rag=data["rag"] or "", reason=data["reason"])):
+            actor=request.user, request=request, contact=contact, rag=data["rag"] or "", reason=data["reason"]),
+            record=contact):
         messages.success(request, "RAG rating saved")
         return redirect(_contact_url(contact))
     contact.refresh_from_db(fields=["rag"])
@@ -273,7 +274,7 @@ def contact_holder(request, contact_id: int):
             raise ValidationError({"holder": "Select someone who works at the front door"})
         services.set_holder(actor=request.user, request=request, contact=contact, holder=holder)
 
-    if save_or_show(request, form, save):
+    if save_or_show(request, form, save, record=contact):
         messages.success(request, f"{holder} now has the contact" if holder
                          else "The contact is back in the front-door tray")
         return redirect(_contact_url(contact))
@@ -312,7 +313,7 @@ def check_response(request, check_id: int):
                                    initial={"responded_date": now.date(), "responded_time": f"{now:%H:%M}"})
     if save_or_show(request, form, lambda data: check_services.record_response(
             actor=request.user, request=request, check=check, response=data["response"],
-            responded_at=data["responded_at"])):
+            responded_at=data["responded_at"]), record=check):
         messages.success(request, "Response recorded")
         return redirect(_contact_url(check.contact))
     return render(request, "frontdoor/contacts/check_form.html", {

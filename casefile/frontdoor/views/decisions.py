@@ -123,7 +123,8 @@ def decide(request, contact_id: int, contact_child_id: int):
     form = forms.DecisionForm(posted(request), initial=initial)
     if decision is None or not decision.is_authorised:
         if save_or_show(request, form, lambda data: services.record_decision(
-                actor=request.user, request=request, contact_child=link, **_decision_values(data))):
+                actor=request.user, request=request, contact_child=link, **_decision_values(data)),
+                record=decision):
             messages.success(request, f"Decision recorded for {link.child.full_name}: a manager now needs to "
                                       f"authorise it")
             return redirect(_contact_url(contact))
