@@ -17,6 +17,7 @@ UNSEALED = "is the newest event and is not sealed with the audit key: run `manag
 class BrokenLink:
     event_id: int
     problem: str
+    missing: bool = False  # a checkpointed event no longer there (expected of a restore from an older backup)
 
 
 @dataclass
@@ -126,4 +127,5 @@ def _compare(report: Report, expected: _Expected) -> list[BrokenLink]:
     event, when = missing[0], expected.values[missing[0]][1]
     ends = f"the trail ends at event {report.head}" if report.head is not None else "the trail is empty"
     removed = "the newest events were removed" if report.head is None or event > report.head else "it was removed"
-    return [BrokenLink(event, f"is missing: the checkpoint written at {when} recorded it, but {ends} ({removed})")]
+    return [BrokenLink(event, f"is missing: the checkpoint written at {when} recorded it, but {ends} ({removed})",
+                       missing=True)]

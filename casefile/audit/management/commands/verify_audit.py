@@ -12,13 +12,13 @@ class Command(BaseCommand):
         for note in report.notes:
             self.stderr.write(self.style.WARNING(note))
         if report.problems:
-            lines = [_describe(problem) for problem in report.problems]
+            lines = [describe(problem) for problem in report.problems]
             raise CommandError(f"{lines[0]} {report.checked} events before it are intact."
                                + "".join(f"\nAlso: {line}" for line in lines[1:]))
         self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {report.checked} events checked."))
 
 
-def _describe(problem) -> str:
+def describe(problem) -> str:
     if problem.event_id:
         return f"Audit trail broken at event {problem.event_id}: it {problem.problem}."
     return f"Audit trail broken: {problem.problem}."
