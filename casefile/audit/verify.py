@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from casefile.audit import anchor
 from casefile.audit.models import AuditEvent
 from casefile.audit.services import GENESIS_HASH
+from casefile.core.presenters import plural
 
 UNSEALED = "is the newest event and is not sealed with the audit key: run `manage.py seal_audit` (docs/audit-trail.md)"
 
@@ -44,7 +45,8 @@ def verify(batch_size: int = 2000) -> Report:
         report.notes.append("No checkpoint has been written outside the database (CASEFILE_AUDIT_CHECKPOINT_FILE), "
                             "so the removal of the newest events could not be checked.")
     if expected.lost:
-        report.notes.append(f"{expected.lost} checkpoints were superseded by a restore from a backup.")
+        report.notes.append(f"Restores from backups set aside {plural(expected.lost, 'checkpoint')} of the events "
+                            "lost with them.")
     return report
 
 

@@ -199,3 +199,23 @@ def test_a_broken_trail_is_not_sealed(org):
     with pytest.raises(CommandError, match=f"Not sealed: event {old[0].pk} has been changed"):
         call_command("seal_audit")
     assert not AuditEvent.objects.filter(action=Action.SEAL).exists()
+
+
+def test_a_checkpoint_is_written_after_an_append_commits_at_most_once_a_minute(org, checkpoints, settings,
+                                                                               django_capture_on_commit_callbacks):
+    anchor._last_checkpoint["monotonic"] = float("-inf")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = record(Action.SIGN_IN, actor=org.sam)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(Action.SIGN_OUT, actor=org.sam)  # within the minute: no second line
+    lines = [json.loads(line) for line in checkpoints.read_text().splitlines()]
+    assert [(line["kind"], line["event"], line["hash"]) for line in lines] == [("checkpoint", first.pk, first.hash)]
+
+
+def test_a_restore_from_an_older_backup_is_recorded_so_later_checks_pass(trail, checkpoints, capsys):
+    call_command("audit_checkpoint")
+    _as_someone_with_database_access(("DELETE FROM audit_auditevent WHERE id > %s", [trail[-6].pk]))  # the backup
+    _verify_fails(f"broken at event {trail[-1].pk}: it is missing")
+    anchor.write_checkpoint(kind="restored")  # as restore_db does once the restored trail verifies
+    call_command("verify_audit")
+    assert "Restores from backups set aside 1 checkpoint of the events lost with them" in capsys.readouterr().err

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from casefile.audit.verify import verify
+from casefile.core.presenters import plural
 
 
 class Command(BaseCommand):
@@ -13,9 +14,9 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(note))
         if report.problems:
             lines = [describe(problem) for problem in report.problems]
-            raise CommandError(f"{lines[0]} {report.checked} events before it are intact."
+            raise CommandError(f"{lines[0]} Intact before it: {plural(report.checked, 'event')}."
                                + "".join(f"\nAlso: {line}" for line in lines[1:]))
-        self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {report.checked} events checked."))
+        self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {plural(report.checked, 'event')} checked."))
 
 
 def describe(problem) -> str:
