@@ -8,6 +8,7 @@ to a file outside the database (which an operator ships elsewhere), show when th
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import json
@@ -30,25 +31,36 @@ def canonical_json(content: dict) -> bytes:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def _local_key() -> str:
-    """The demo's (and DEBUG's) own key, made on first use in a gitignored file beside its SQLite database."""
-    path = Path(settings.CASEFILE_AUDIT_LOCAL_KEY_FILE)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as file:
-        file.write(secrets.token_hex(32) + "\n")
+def _local_key(path: Path) -> str:
+    """The demo's (and DEBUG's) own key, made on first use in a gitignored file beside its SQLite database.
+    Written aside then linked into place, so a process starting at the same moment never reads half a key."""
+    if not path.exists():
+        draft = path.with_name(f"{path.name}.{secrets.token_hex(4)}")
+        draft.touch(mode=0o600)
+        draft.write_text(secrets.token_hex(32) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
 def keys() -> dict[str, bytes]:
     """Every key that may have sealed an event, by key id: the current one and those retired by rotation."""
-    current = settings.CASEFILE_AUDIT_KEY or (_local_key() if settings.CASEFILE_AUDIT_LOCAL_KEY_FILE else "")
+    retired = tuple(sorted((str(key_id), str(key)) for key_id, key in settings.CASEFILE_AUDIT_RETIRED_KEYS.items()))
+    return _keys(settings.CASEFILE_AUDIT_KEY, settings.CASEFILE_AUDIT_KEY_ID, retired,
+                 settings.CASEFILE_AUDIT_LOCAL_KEY_FILE)
+
+
+@functools.lru_cache(maxsize=4)  # verifying a long trail asks once per event
+def _keys(key: str, key_id: str, retired: tuple, local_key_file: str) -> dict[str, bytes]:
+    current = key or (_local_key(Path(local_key_file)) if local_key_file else "")
     if not current:
         raise ImproperlyConfigured("Set CASEFILE_AUDIT_KEY (or CASEFILE_AUDIT_KEY_FILE): the audit trail's key.")
-    found = {str(key_id): str(key) for key_id, key in settings.CASEFILE_AUDIT_RETIRED_KEYS.items()}
-    found[settings.CASEFILE_AUDIT_KEY_ID] = current
+    found = dict(retired)
+    found[key_id] = current
     short = [key_id for key_id, key in found.items() if len(key) < MIN_KEY_LENGTH]
     if short:
         raise ImproperlyConfigured(f"The audit key {', '.join(short)} is shorter than {MIN_KEY_LENGTH} characters.")
