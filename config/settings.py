@@ -172,6 +172,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
 
+# The audit trail's anchor (ADR 0017, docs/audit-trail.md). The key that seals every audit event, never held by the
+# database: CASEFILE_AUDIT_KEY, or CASEFILE_AUDIT_KEY_FILE naming a file that holds it (at least 32 characters).
+CASEFILE_AUDIT_KEY = env("CASEFILE_AUDIT_KEY")
+# The current key's id, stored on each event; on rotation give the new key a new id and retire the old one.
+CASEFILE_AUDIT_KEY_ID = env("CASEFILE_AUDIT_KEY_ID", "1")
+# Keys retired by rotation, still needed to check what they sealed: {"1": "the old key"} (JSON; or _FILE).
+CASEFILE_AUDIT_RETIRED_KEYS = env_json("CASEFILE_AUDIT_RETIRED_KEYS", {})
+# The demo (and DEBUG) on SQLite with no key set makes its own on first use, beside its database (gitignored).
+_LOCAL_AUDIT = (DEMO_MODE or DEBUG) and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+_LOCAL_AUDIT_BASE = f"{DATABASES['default']['NAME']}.audit" if _LOCAL_AUDIT else ""
+CASEFILE_AUDIT_LOCAL_KEY_FILE = f"{_LOCAL_AUDIT_BASE}-key" if _LOCAL_AUDIT and not CASEFILE_AUDIT_KEY else ""
+if not (CASEFILE_AUDIT_KEY or CASEFILE_AUDIT_LOCAL_KEY_FILE or env_bool("CASEFILE_TESTING", False)):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set CASEFILE_AUDIT_KEY (or CASEFILE_AUDIT_KEY_FILE): see docs/audit-trail.md.")
+# Checkpoints of the chain's head, appended to this file outside the database for an operator to ship elsewhere:
+# written after an audit append at most every CASEFILE_AUDIT_CHECKPOINT_SECONDS, and by `manage.py audit_checkpoint`.
+CASEFILE_AUDIT_CHECKPOINT_FILE = env("CASEFILE_AUDIT_CHECKPOINT_FILE", f"{_LOCAL_AUDIT_BASE}-checkpoints"
+                                     if _LOCAL_AUDIT else "")
+CASEFILE_AUDIT_CHECKPOINT_SECONDS = int(env("CASEFILE_AUDIT_CHECKPOINT_SECONDS", "60"))
+
 # Background tasks (ADR 0011, docs/background-tasks.md): long work (confirming a police file, a long PDF) is queued
 # in the database and run by `manage.py db_worker` processes, as many as needed, on any machine that reaches the
 # database. CASEFILE_TASK_BACKEND may name another django-tasks backend (the tests use the immediate one).

@@ -1,8 +1,12 @@
 """Test settings: the real stack, with a fast password hasher so a 2-core run stays quick."""
 
 import os
+import secrets
 
 os.environ.setdefault("CASEFILE_TESTING", "1")
+# The tests' own audit key, made for this run (never one committed here), in the environment so that the workers
+# and commands the tests start as subprocesses seal with it too.
+os.environ.setdefault("CASEFILE_AUDIT_KEY", secrets.token_hex(32))
 
 from config.settings import *  # noqa: E402,F403
 

@@ -1,18 +1,19 @@
 """The append-only audit trail: who saw or did what to whose record, and why.
 
-Rows can only be added. Database triggers refuse UPDATE and DELETE (see audit/guards.py), and each
-row carries the hash of the one before it, so `manage.py verify_audit` can show any tampering.
+Rows can only be added. Database triggers refuse UPDATE and DELETE (see audit/guards.py), each row carries the
+seal of the one before it, and each seal is an HMAC under a key the database never holds (audit/anchor.py), so
+`manage.py verify_audit` can show any tampering, even by someone who can write to the database.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from casefile.audit import anchor
 
 
 class Action(models.TextChoices):
@@ -34,6 +35,9 @@ class Action(models.TextChoices):
     SIGN_OUT = "sign_out", "Signed out"
     IMPORT = "import", "Imported"
     AUTHORISE = "authorise", "Authorised"
+    SEAL = "seal", "Sealed the audit trail under its key"
+    BACKUP = "backup", "Backed up the database"
+    RESTORE = "restore", "Restored the database from a backup"
 
 
 # Actions that count as someone looking at a child's record, for "who has viewed this record".
@@ -59,6 +63,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
+    # The id of the key whose HMAC is `hash` (audit/anchor.py); "" for events from before the key: plain SHA-256.
+    key_id = models.CharField(max_length=40, blank=True, default="")
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
@@ -72,8 +78,8 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.subject_type}"
 
     def hashed_content(self) -> dict:
-        """Everything that the hash covers: every field the database stores, except the id and hash."""
-        return {
+        """Everything that the seal covers: every field the database stores, except the id and hash."""
+        content = {
             "prev_hash": self.prev_hash,
             "occurred_at": self.occurred_at.astimezone(datetime.UTC).isoformat(),
             "actor_id": self.actor_id,
@@ -88,7 +94,9 @@ class AuditEvent(models.Model):
             "ip_address": self.ip_address,
             "details": self.details,
         }
+        if self.key_id:  # events from before the key keep the content they were hashed with
+            content["key_id"] = self.key_id
+        return content
 
     def compute_hash(self) -> str:
-        canonical = json.dumps(self.hashed_content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return anchor.seal(anchor.canonical_json(self.hashed_content()), self.key_id)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
+from casefile.audit import anchor
 from casefile.audit.models import Action, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -50,6 +51,7 @@ def record(
         _lock_chain()
         _chain([event], _last_hash())
         event.save(force_insert=True)
+        transaction.on_commit(anchor.checkpoint_if_due)
     return event
 
 
@@ -63,6 +65,7 @@ def record_many(action: Action | str, *, actor=None, request=None,
         _lock_chain()
         _chain(built, _last_hash())
         AuditEvent.objects.bulk_create(built, batch_size=1_000)  # ids follow list order, as the chain does
+        transaction.on_commit(anchor.checkpoint_if_due)
     return built
 
 
@@ -96,7 +99,9 @@ def _last_hash() -> str:
 
 
 def _chain(events: list[AuditEvent], previous: str) -> None:
+    key_id = anchor.current_key_id()
     for event in events:
+        event.key_id = key_id
         event.prev_hash = previous
         event.hash = previous = event.compute_hash()
 
