@@ -34,6 +34,8 @@ class Action(models.TextChoices):
     SIGN_OUT = "sign_out", "Signed out"
     IMPORT = "import", "Imported"
     AUTHORISE = "authorise", "Authorised"
+    # A record deleted at the end of its retention period (casefile/retention, ADR 0020).
+    DISPOSE = "dispose", "Disposed of"
 
 
 # Actions that count as someone looking at a child's record, for "who has viewed this record".
