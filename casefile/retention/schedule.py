@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from casefile.casework.models import CaseNote, Conference, Episode, Plan, Section47Enquiry
+from casefile.casework.models import CaseNote, Conference, EarlyHelpTransfer, Episode, Plan, Section47Enquiry
 from casefile.frontdoor.models import ContactChild
 from casefile.people.models import Person
 from casefile.retention.models import DisposedRecord
@@ -138,10 +138,11 @@ def _activity(root: dict[int, int]) -> dict[int, _Activity]:
             record.open |= concluded_at is None
             if concluded_at is not None:
                 record.dates.append(timezone.localdate(concluded_at))
-    # A note written after closure is involvement too: the period runs from the last thing done on the file.
-    for child_id, day in CaseNote.objects.values_list("child_id", "date"):
-        if (record := of(child_id)) is not None:
-            record.dates.append(day)
+    # A note or a step to early help after closure is involvement too: the period runs from the last thing done.
+    for model in (CaseNote, EarlyHelpTransfer):
+        for child_id, day in model.objects.values_list("child_id", "date"):
+            if (record := of(child_id)) is not None:
+                record.dates.append(day)
     return found
 
 

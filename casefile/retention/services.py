@@ -59,20 +59,23 @@ def dispose_due_records(*, actor, fingerprint: str, today: datetime.date | None 
         run = DisposalRun.objects.create(
             approved_by=actor, as_of=today, fingerprint=fingerprint,
             schedule={kind: {"rule": rule.describe(), "source": rule.source} for kind, rule in schedule.items()})
+        touched: set[str] = set()
         for file in listing.due:
-            tombstone = _dispose(file, run)
+            tombstone = _dispose(file, run, touched)
             record(Action.DISPOSE, actor=actor, subject=tombstone, child=file.person, details={
                 "run": run.pk, "reference": tombstone.reference, "retention_kind": tombstone.retention_kind,
                 "rule": tombstone.rule, "source": tombstone.source,
                 "retention_ended_on": tombstone.retention_ended_on, "deleted_rows": tombstone.deleted_rows})
         record(Action.DISPOSE, actor=actor, subject=run,
                details={"as_of": today, "records": len(listing.due), "fingerprint": fingerprint})
+        # Every link the run touched must still point at a row; if the walk missed one, all of it is undone.
+        connection.check_constraints(table_names=sorted(touched))
     return run
 
 
-def _dispose(file: retention_schedule.File, run: DisposalRun) -> DisposedRecord:
+def _dispose(file: retention_schedule.File, run: DisposalRun, touched: set[str]) -> DisposedRecord:
     reference, verdict = file.person.reference, file.verdict
-    deleted = _erase(file.ids)
+    deleted = _erase(file.ids, touched)
     return DisposedRecord.objects.create(
         run=run, record_type=Person._meta.label_lower, record_id=file.person.pk, reference=reference,
         merged_ids=file.merged_ids, retention_kind=verdict.kind, rule=verdict.rule.describe(),
@@ -81,11 +84,9 @@ def _dispose(file: retention_schedule.File, run: DisposalRun) -> DisposedRecord:
         deleted_rows=deleted)
 
 
-def _erase(person_ids: list[int]) -> dict[str, int]:
-    """Delete everything that depends on these people and empty their own rows. Returns rows deleted by model.
-
-    Runs inside the caller's transaction; the disposal run is the only caller, and it audits.
-    """
+def _erase(person_ids: list[int], touched: set[str]) -> dict[str, int]:
+    """Delete everything that depends on these people and empty their own rows. Returns rows deleted by model,
+    and adds to `touched` the tables whose foreign keys the caller must check before it commits."""
     unlink: dict[models.ForeignKey, set] = defaultdict(set)
     found = _dependents(Person, set(person_ids), unlink=unlink)
     _add_orphans(found)
@@ -98,7 +99,7 @@ def _erase(person_ids: list[int]) -> dict[str, int]:
             counts[model._meta.label] = _raw_delete(model, pks)
     _empty(Person, found[Person])
     counts["history rows"] = history_rows
-    connection.check_constraints(table_names=_tables_referring_to(found))
+    touched.update(_tables_referring_to(found))
     return {label: n for label, n in sorted(counts.items()) if n}
 
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from casefile import testing
-from casefile.casework.models import Episode
+from casefile.casework.models import CaseNote, EarlyHelpTransfer, Episode
 from casefile.frontdoor.models import ContactChild
 from casefile.frontdoor.testing import make_contact
 from casefile.people.models import Person
@@ -77,6 +77,19 @@ def test_a_merged_records_work_counts_for_the_file_it_was_merged_into(org):
     assert file.verdict.held_because == "work on the file is still open"
     found = schedule.listing(TODAY)
     assert merged.pk not in [f.person.pk for f in found.due + found.held]
+
+
+def test_a_note_or_step_to_early_help_after_closure_restarts_the_period(org):
+    child = testing.make_child(date_of_birth=datetime.date(1990, 1, 1))
+    closed_episode(child, org, datetime.date(2010, 1, 1))
+    assert verdict_of(child).verdict.dispose_on == datetime.date(2013, 1, 1)
+    EarlyHelpTransfer.objects.create(child=child, direction=EarlyHelpTransfer.Direction.STEP_DOWN,
+                                     date=datetime.date(2011, 6, 1), reason="Goals met",
+                                     early_help_provider="Family Hub North", recorded_by=org.sam)
+    assert verdict_of(child).verdict.dispose_on == datetime.date(2014, 6, 1)
+    CaseNote.objects.create(child=child, date=datetime.date(2012, 2, 3), subject="Letter", body="Records request",
+                            recorded_by=org.sam)
+    assert verdict_of(child).verdict.dispose_on == datetime.date(2015, 2, 3)
 
 
 def test_an_adult_is_not_listed(org):
