@@ -76,6 +76,9 @@ CASEFILE_CASELOAD_WEIGHTS = env_json("CASEFILE_CASELOAD_WEIGHTS", {})
 CASEFILE_FRONT_DOOR = env_json("CASEFILE_FRONT_DOOR", {})
 # The front door's phone number, printed in letters to referrers.
 CASEFILE_FRONT_DOOR_PHONE = env("CASEFILE_FRONT_DOOR_PHONE", "")
+# Retention periods per kind of child's record, over the defaults in rules/retention.py, each with its source, e.g.
+# {"child_in_need": {"until_birthday": 25, "source": "Borough records policy, 4.2"}} (docs/production.md).
+CASEFILE_RETENTION = env_json("CASEFILE_RETENTION", {})
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -101,6 +104,7 @@ INSTALLED_APPS = [
     "casefile.frontdoor",
     "casefile.quality",
     "casefile.access",
+    "casefile.retention",
     "casefile.demo",
 ]
 

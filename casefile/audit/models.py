@@ -38,6 +38,8 @@ class Action(models.TextChoices):
     SEAL = "seal", "Sealed the audit trail under its key"
     BACKUP = "backup", "Backed up the database"
     RESTORE = "restore", "Restored the database from a backup"
+    # A record deleted at the end of its retention period (casefile/retention, ADR 0020).
+    DISPOSE = "dispose", "Disposed of"
 
 
 # Actions that count as someone looking at a child's record, for "who has viewed this record".
