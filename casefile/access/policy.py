@@ -260,6 +260,15 @@ def editable_people(user: User, queryset: QuerySet | None = None) -> QuerySet:
     return _people(user, EDIT, queryset)
 
 
+def matchable_people(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """Records that may count in this user's duplicate checks, shown or not: never a restricted record unless
+    the user is named on it, so a match (or the page that asks about one) does not reveal that it exists."""
+    queryset = Person.objects.all() if queryset is None else queryset
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    return queryset.filter(Q(restriction="") | _named_restricted_people(user))
+
+
 def can_export(user: User, person: Person) -> bool:
     """Exporting or printing a whole record: anyone who may see it, except partner agencies, who are shown
     only what is shared with them and never take the full record away."""
