@@ -165,6 +165,14 @@ def _agency_people(user: User) -> Q:
     return Q(pk__in=shares.values("child_id"))
 
 
+def _recorded_it(user: User, person: Person) -> bool:
+    return person.created_by_id == user.pk and _open_allocation(person) is None
+
+
+def _recorded_people(user: User) -> Q:
+    return Q(created_by=user) & ~Q(pk__in=_allocated_ids())
+
+
 RULES: tuple[Rule, ...] = (
     Rule("allocated_worker", "The child's allocated worker", frozenset({VIEW, EDIT}),
          _is_allocated_worker, lambda user: Q(pk__in=_allocated_ids(worker=user))),
@@ -182,6 +190,9 @@ RULES: tuple[Rule, ...] = (
          _samples, _sampled_people),
     Rule("partner_agency", "A partner agency the record is shared with, read-only", frozenset({VIEW}),
          _shared_with_agency, _agency_people),
+    # Whoever recorded someone may open what they typed, until a worker is allocated (they got a 404 before).
+    Rule("recorded_by", "Recorded this person, who has no allocated worker yet", frozenset({VIEW, EDIT}),
+         _recorded_it, _recorded_people),
     Rule("administrator", "Administrators", frozenset({VIEW, EDIT}),
          _has_role(Role.ADMINISTRATOR), _everyone_for(Role.ADMINISTRATOR)),
 )

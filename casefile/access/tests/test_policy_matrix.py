@@ -56,6 +56,10 @@ def records(org):
     ruby_mum = make_adult("Rita", "Restricted")
     Relationship.objects.create(person=ruby_mum, relative=ruby, kind=Relationship.Kind.PARENT)
     make_adult("Stan", "Stranger")
+    # Nia was recorded by Sam and nobody holds her yet; Otto was recorded by Sam and is now Ola's.
+    make_child("Nia", "Newlyrecorded", created_by=org.sam)
+    otto = make_child("Otto", "Recordedthenallocated", created_by=org.sam)
+    allocate(otto, org.ola, allocated_by=org.tess)
     former = make_child("Finn", "Formerlyallocated")
     old = allocate(former, org.sam, allocated_by=org.tess)
     old.end_date = today
@@ -65,16 +69,16 @@ def records(org):
 
 # Rita is the birth mother of restricted Ruby; her own record is not restricted unless someone restricts it.
 EVERYONE_UNRESTRICTED = {"lily", "dawn", "noah", "mia", "leo", "cara", "ava", "eli", "hal", "stan", "finn", "rita",
-                         "wendy", "cleo"}
+                         "wendy", "cleo", "nia", "otto"}
 WAITING = {"wendy"}
 FAMILY_OF_LILY = {"lily", "dawn"}
 
 EXPECTED_VIEW = {
-    "sam": FAMILY_OF_LILY,
+    "sam": FAMILY_OF_LILY | {"nia"},
     "tess": FAMILY_OF_LILY | {"ruby", "rita"} | WAITING,
     "simon": FAMILY_OF_LILY | WAITING,
     "hana": FAMILY_OF_LILY | WAITING,
-    "ola": set(),
+    "ola": {"otto"},
     "fran": EVERYONE_UNRESTRICTED,
     "mo": EVERYONE_UNRESTRICTED,
     "mel": EVERYONE_UNRESTRICTED,
@@ -90,11 +94,11 @@ EXPECTED_EDIT = {**EXPECTED_VIEW, "quinn": set(), "petra": set()}
 CHILDREN_UNRESTRICTED = EVERYONE_UNRESTRICTED - {"dawn", "stan", "rita"}
 # Recording a visit: social workers and managers, on the children whose records they may change.
 EXPECTED_RECORD_VISIT = {
-    "sam": {"lily"},
+    "sam": {"lily", "nia"},
     "tess": {"lily", "ruby"} | WAITING,
     "simon": {"lily"} | WAITING,
     "hana": {"lily"} | WAITING,
-    "ola": set(),
+    "ola": {"otto"},
     "fran": set(),  # a front-door practitioner, not a social worker
     "mo": CHILDREN_UNRESTRICTED,
     "mel": CHILDREN_UNRESTRICTED,
