@@ -76,6 +76,9 @@ CASEFILE_CASELOAD_WEIGHTS = env_json("CASEFILE_CASELOAD_WEIGHTS", {})
 CASEFILE_FRONT_DOOR = env_json("CASEFILE_FRONT_DOOR", {})
 # The front door's phone number, printed in letters to referrers.
 CASEFILE_FRONT_DOOR_PHONE = env("CASEFILE_FRONT_DOOR_PHONE", "")
+# Searches and duplicate checks one person may make in a minute; past it they are refused (429) and the burst is
+# audited (access/throttle.py). Production needs a cache its processes share for the count to hold across them.
+CASEFILE_LOOKUP_RATE_LIMIT = int(env("CASEFILE_LOOKUP_RATE_LIMIT", "60"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -122,6 +125,8 @@ MIDDLEWARE = [
     "casefile.accounts.middleware.RequireTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Answers a refused search or duplicate check (access/throttle.py) with a 429 page.
+    "casefile.access.throttle.ThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

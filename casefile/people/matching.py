@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from casefile.access import policy
+from casefile.access.throttle import count_lookup
 from casefile.people.models import Address, Alias, Person
 from casefile.rules import matching, names
 
@@ -116,8 +117,10 @@ def candidates(facts: matching.PersonFacts) -> QuerySet:
     return with_matching_details(queryset)
 
 
-def possible_duplicates(user, facts: matching.PersonFacts) -> Duplicates:
-    """Likely matches for a new person: the ones this user may open, and a count of the rest."""
+def possible_duplicates(user, facts: matching.PersonFacts, request=None) -> Duplicates:
+    """Likely matches for a new person: the ones this user may open, and the rest they must not see. Each check
+    counts against the user's limit of lookups a minute (access/throttle.py)."""
+    count_lookup(user, request)
     found = list(policy.matchable_people(user, candidates(facts))[:MAX_CANDIDATES])
     likely = matching.likely_matches(facts, ((person, facts_for_person(person)) for person in found))
     if not likely:

@@ -150,7 +150,7 @@ def _create_or_check(request, form: NewPersonForm):
     """Create the person, or first ask whether they are one of the possible duplicates (the page that asks)."""
     new_person = {"disabilities": form.cleaned_data["disabilities"], "address": form.address(), **form.identity()}
     values = services.validate_new_person(**new_person)
-    duplicates = possible_duplicates(request.user, facts_for_entry(values))
+    duplicates = possible_duplicates(request.user, facts_for_entry(values), request)
     if not duplicates:
         person = services.create_person(actor=request.user, request=request, **new_person)
         return redirect(_record_url(person))
