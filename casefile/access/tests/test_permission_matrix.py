@@ -60,7 +60,7 @@ EXPECTED_FOR_OBJECT = {
     # A closure tess proposed: any other manager signs it off.
     "may_sign_off_closure": MANAGERS - {"tess"},
     # Lily, allocated to sam: whoever may change her record (access/tests/test_policy_matrix.py).
-    "may_record_visit": {"sam", "tess", "simon", "hana", "mo", "mel"},
+    "may_record_visit": {"sam", "tess", "simon", "hana"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
