@@ -206,7 +206,7 @@ def test_the_merged_duplicates_export_is_the_kept_records(client, org, child, jo
     from casefile.people import services
 
     duplicate = make_child("Lilly", "Hartly")
-    services.merge_people(actor=org.fran, kept=child, merged=duplicate, reason="Same girl")
+    services.merge_people(actor=org.ada, kept=child, merged=duplicate, reason="Same girl")
     client.force_login(org.fran)  # the front door may open both records
     response = client.get(export_url(duplicate))
     assert response.status_code == 302 and response.url == export_url(child)
