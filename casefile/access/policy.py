@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from casefile.access.models import AgencyShare, RestrictedAccessGrant
+from casefile.access.models import AgencyShare, RestrictedAccessGrant, SharedItem
 from casefile.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role, Team, User
 from casefile.casework.models import Allocation, Conference, Episode
 from casefile.frontdoor.models import ContactAdult, ContactChild
@@ -307,6 +307,52 @@ def can_change_contact_about(user: User, person: Person) -> bool:
     then): front-door staff and administrators change a contact about anyone they may see. The child's own
     record they change only while the child is at the front door (the front_door_contact rule)."""
     return (works_at_front_door(user) or user.role == Role.ADMINISTRATOR) and can_view(user, person)
+
+
+# The pages of a record a partner agency may open, and the shared item each needs (None: who the child is, always
+# shared). Any other page of the record answers 404 to a partner, as one never shared would.
+PARTNER_PAGES: dict[str, str | None] = {
+    "people:record": None,
+    "people:chronology": SharedItem.CHRONOLOGY,
+    # Partners never take the record away: these answer 403 saying so (can_export).
+    "people:chronology_export": SharedItem.CHRONOLOGY,
+    "people:chronology_print": SharedItem.CHRONOLOGY,
+    "people:chronology_download": SharedItem.CHRONOLOGY,
+    "casework:episodes": SharedItem.EPISODES,
+    "casework:episode": SharedItem.EPISODES,
+    "casework:assessment": SharedItem.EPISODES,
+    "casework:strategy_discussion": SharedItem.EPISODES,
+    "casework:enquiry": SharedItem.EPISODES,
+    "casework:conference": SharedItem.CONFERENCES,
+    "casework:plans": SharedItem.PLANS,
+    "casework:plan": SharedItem.PLANS,
+    "casework:review": SharedItem.PLANS,
+    "casework:core_group": SharedItem.PLANS,
+    "casework:visit": SharedItem.VISITS,
+    "casework:case_notes": SharedItem.CASE_NOTES,
+    "casework:case_note": SharedItem.CASE_NOTES,
+}
+
+
+def shared_items(user: User, person: Person) -> frozenset[str]:
+    """The items of this record shared with the user's agency now, across its current shares."""
+    if user.role != Role.PARTNER_VIEWER or not user.agency:
+        return frozenset()
+    today = _today()
+    return frozenset(item for share in person.agency_shares.all()
+                     if share.agency == user.agency and share.expires_on >= today for item in share.items)
+
+
+def can_open_page(user: User, person: Person, page: str) -> bool:
+    """Whether this page of a record the user may see is theirs to open: a partner agency sees who the child is
+    and the pages of the items shared with it, never every case note of a shared child; anyone else, every page
+    of a record they may see."""
+    if user.role != Role.PARTNER_VIEWER:
+        return True
+    if page not in PARTNER_PAGES:
+        return False
+    needed = PARTNER_PAGES[page]
+    return needed is None or needed in shared_items(user, person)
 
 
 def can_export(user: User, person: Person) -> bool:

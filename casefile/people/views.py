@@ -246,7 +246,9 @@ def person_record(request, person: Person):
         "may_record_contact": person.kind == Person.Kind.CHILD and not person.merged_into_id
                               and permissions.may_record_contact(request.user),
         "page_title": person.full_name,
-        **next_steps_context(request, person),
+        # The clocks tell of referrals, plans and visits: only for someone who may open those pages.
+        **(next_steps_context(request, person) if policy.can_open_page(request.user, person, "casework:episodes")
+           else {"next_steps": [], "can_allocate": False}),
     })
 
 
