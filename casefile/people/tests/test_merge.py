@@ -76,13 +76,14 @@ def test_search_hides_a_merged_record(org, child, duplicate):
 
 def test_unmerge_is_refused_for_anyone_but_an_administrator(client, org, child, duplicate):
     services.merge_people(actor=org.ada, kept=child, merged=duplicate, reason="Duplicate")
-    for user in (org.fran, org.sam, org.tess):
+    # The front door may not change Lily's record at all (she is not at the door): 404, as for any such record.
+    for user, refused in ((org.fran, 404), (org.sam, 403), (org.tess, 403)):
         client.force_login(user)
-        assert client.get(record_url(child, "people:unmerge")).status_code == 403
+        assert client.get(record_url(child, "people:unmerge")).status_code == refused
         assert client.post(record_url(child, "people:unmerge"),
-                           {"merged": duplicate.pk, "reason": "Not the same"}).status_code == 403
+                           {"merged": duplicate.pk, "reason": "Not the same"}).status_code == refused
     with pytest.raises(PermissionDenied):
-        services.unmerge_people(actor=org.ada, merged=duplicate, reason="Not the same")
+        services.unmerge_people(actor=org.fran, merged=duplicate, reason="Not the same")
     duplicate.refresh_from_db()
     assert duplicate.merged_into == child
 
@@ -131,6 +132,6 @@ def test_the_merge_page_only_offers_records_the_user_may_see(client, org, child,
 
 
 def test_the_merge_page_finds_the_duplicate_by_name(client, org, child, duplicate):
-    client.force_login(org.fran)
+    client.force_login(org.ada)
     page = client.get(record_url(child, "people:merge"), {"q": "Lily Hartley"}).content.decode()
     assert duplicate.reference in page and f'value="{duplicate.pk}"' in page
