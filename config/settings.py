@@ -79,6 +79,9 @@ CASEFILE_FRONT_DOOR_PHONE = env("CASEFILE_FRONT_DOOR_PHONE", "")
 # Retention periods per kind of child's record, over the defaults in rules/retention.py, each with its source, e.g.
 # {"child_in_need": {"until_birthday": 25, "source": "Borough records policy, 4.2"}} (docs/production.md).
 CASEFILE_RETENTION = env_json("CASEFILE_RETENTION", {})
+# Searches and duplicate checks one person may make in a minute; past it they are refused (429) and the burst is
+# audited (access/throttle.py). Production needs a cache its processes share for the count to hold across them.
+CASEFILE_LOOKUP_RATE_LIMIT = int(env("CASEFILE_LOOKUP_RATE_LIMIT", "60"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -127,6 +130,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "casefile.core.middleware.RepeatedSubmissionMiddleware",
+    # Answers a refused search or duplicate check (access/throttle.py) with a 429 page.
+    "casefile.access.throttle.ThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

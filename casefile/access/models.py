@@ -22,8 +22,20 @@ class RestrictedAccessGrant(models.Model):
         return f"{self.user} named on restricted record {self.child_id}"
 
 
+class SharedItem(models.TextChoices):
+    """What of a child's record may be shared with a partner agency, beyond who the child is."""
+
+    EPISODES = "episodes", "Referrals, assessments, strategy discussions and enquiries"
+    CONFERENCES = "conferences", "Child protection conferences"
+    PLANS = "plans", "Plans, their reviews and core groups"
+    VISITS = "visits", "Visits"
+    CASE_NOTES = "case_notes", "Case notes"
+    CHRONOLOGY = "chronology", "The chronology (every event in the record)"
+
+
 class AgencyShare(models.Model):
-    """A child's record shared, read-only, with a partner agency until a date."""
+    """A child's record shared, read-only, with a partner agency until a date: who the child is, and only the
+    items named (none unless chosen; access/policy.py decides which pages each opens)."""
 
     child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="agency_shares")
     agency = models.CharField(max_length=20, choices=Agency.choices)
@@ -31,6 +43,7 @@ class AgencyShare(models.Model):
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     shared_at = models.DateTimeField(default=timezone.now)
     expires_on = models.DateField()
+    items = models.JSONField(default=list, blank=True, help_text="The SharedItem values shared")
 
     def __str__(self) -> str:
         return f"Record {self.child_id} shared with {self.get_agency_display()} until {self.expires_on}"

@@ -26,6 +26,8 @@ QUALIFIED_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, *MANA
 STRATEGY_CHAIR_ROLES = QUALIFIED_ROLES | {Role.CONFERENCE_CHAIR}
 # Who may allocate cases, see caseloads and the front door's weekly report: managers and administrators.
 OVERSIGHT_ROLES = frozenset({*MANAGER_ROLES, Role.ADMINISTRATOR})
+# Who may record a new person: whoever holds cases or manages them, and administrators.
+RECORDS_PEOPLE_ROLES = frozenset({*CASE_HOLDING_ROLES, *MANAGER_ROLES, Role.ADMINISTRATOR})
 # Who sees the children waiting for a worker: the front door, who take referrals, and the managers who allocate.
 SEES_UNALLOCATED_ROLES = frozenset({Role.FRONT_DOOR, *OVERSIGHT_ROLES})
 
@@ -168,8 +170,10 @@ def may_see_front_door_reports(user) -> bool:
 # People and visits ---------------------------------------------------------------------------------------
 
 def may_create_person(user) -> bool:
-    """Any member of staff may record a new person, except a partner agency viewer, whose access is read-only."""
-    return _signed_in(user) and user.role != Role.PARTNER_VIEWER
+    """Practitioners, managers, the front door and administrators record new people. Partner agencies, quality
+    assurance officers, analysts and chairs read records but never add one (they would be recording someone they
+    could not then open: policy.py's "recorded_by" rule covers only those who may change records)."""
+    return _has_role(user, RECORDS_PEOPLE_ROLES)
 
 
 def may_record_visit(user, child: Person) -> bool:

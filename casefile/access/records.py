@@ -2,7 +2,8 @@
 
 `@record_view()` on any view with a `person_id` URL argument:
 - answers 404 unless the access policy lets the user see (or, with edit=True, change) the record,
-  so nobody learns that a record they may not see exists;
+  so nobody learns that a record they may not see exists, and unless this page of it is theirs to open
+  (policy.can_open_page: a partner agency opens only the items shared with it);
 - sends a merged record's URL to the record it was merged into;
 - on a restricted record, asks for a reason first, and again after REASON_VALID_SECONDS;
 - writes a VIEW audit event for every GET, so every look at a record is on the audit trail;
@@ -54,6 +55,11 @@ def record_view(*, edit: bool = False, audit_action: Action = Action.VIEW):
         @functools.wraps(view)
         def wrapped(request, person_id: int, *args, **kwargs):
             person = get_person_for(request, person_id, edit=edit)
+            if not policy.can_open_page(request.user, person, request.resolver_match.view_name):
+                # A partner agency opens only the items shared with it: the rest reads as never shared.
+                record(Action.ACCESS_DENIED, request=request, subject=person, child=person,
+                       details={"path": request.path, "not_shared": request.resolver_match.view_name})
+                raise Http404("No record found")
             if person.merged_into_id is not None and request.method == "GET":
                 return redirect(request.resolver_match.view_name, person_id=person.merged_into_id, **kwargs)
             if person.is_restricted and not reason_given_recently(request, person):

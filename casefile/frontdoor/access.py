@@ -3,9 +3,9 @@
 - `@front_door_view()` on every view in this app: only front-door staff (practitioners, and the social
   workers and managers of a front-door team) and administrators get past it; anyone else gets a 404 and an
   ACCESS_DENIED audit event, so nobody learns what is waiting at the front door.
-- `contact_for(request, contact_id)` loads a contact only if the access policy lets the user see (or change)
-  every child on it; a GET writes a VIEW audit event for each child, because a contact page shows each
-  child's history.
+- `contact_for(request, contact_id)` loads a contact only if the access policy lets the user see every child on
+  it (or change a contact about each: policy.can_change_contact_about); a GET writes a VIEW audit event for
+  each child, because a contact page shows each child's history.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def contact_for(request, contact_id: int, *, edit: bool = False, audit: bool = T
     """The contact, if this user may see (or change) every child on it; otherwise 404."""
     contact = get_object_or_404(Contact.objects.select_related("household", "holder", "recorded_by"), pk=contact_id)
     children = [link.child for link in contact.children.select_related("child")]
-    allowed = policy.can_edit if edit else policy.can_view
+    allowed = policy.can_change_contact_about if edit else policy.can_view
     for child in children:
         if not allowed(request.user, child):
             record(Action.ACCESS_DENIED, request=request, subject=contact, child=child,

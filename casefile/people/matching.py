@@ -1,8 +1,9 @@
 """Finding possible duplicates in the database; the scoring and the reasons are in casefile.rules.matching.
 
 Candidates come from indexed blocks only (same date of birth, same NHS number, same surname sound, same
-postcode), never from reading every record. Only the records the user may open are shown; the others
-are counted, so the user knows to ask, and nothing else about them is revealed.
+postcode), never from reading every record. A restricted record is never a candidate unless the user is named
+on it (policy.matchable_people), so nothing reveals that one exists. Of the rest, only the records the user may
+open are shown; that others exist is said without saying how many or anything about them, with whom to ask.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from casefile.access import policy
+from casefile.access.throttle import count_lookup
 from casefile.people.models import Address, Alias, Person
 from casefile.rules import matching, names
 
@@ -115,9 +117,11 @@ def candidates(facts: matching.PersonFacts) -> QuerySet:
     return with_matching_details(queryset)
 
 
-def possible_duplicates(user, facts: matching.PersonFacts) -> Duplicates:
-    """Likely matches for a new person: the ones this user may open, and a count of the rest."""
-    found = list(candidates(facts)[:MAX_CANDIDATES])
+def possible_duplicates(user, facts: matching.PersonFacts, request=None) -> Duplicates:
+    """Likely matches for a new person: the ones this user may open, and the rest they must not see. Each check
+    counts against the user's limit of lookups a minute (access/throttle.py)."""
+    count_lookup(user, request)
+    found = list(policy.matchable_people(user, candidates(facts))[:MAX_CANDIDATES])
     likely = matching.likely_matches(facts, ((person, facts_for_person(person)) for person in found))
     if not likely:
         return Duplicates(shown=[], hidden=[])

@@ -2,7 +2,8 @@
 
 The database narrows by indexed columns (surname sound key, date of birth, NHS number, postcode) and the
 access policy; casefile.rules.matching then decides whether each record answers the name and says why.
-Every search is audited with what was searched for, never with what was found.
+Every search is audited with what was searched for, never with what was found, and counts against the user's
+limit of lookups a minute (access/throttle.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from django.db.models import Q
 
 from casefile.access import policy
+from casefile.access.throttle import count_lookup
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.people.matching import facts_for_person, with_matching_details
@@ -109,6 +111,7 @@ def _reasons(person: Person, criteria: Criteria, facts: matching.PersonFacts) ->
 
 def search_people(*, actor, request=None, criteria: Criteria, limit: int = RESULTS_LIMIT) -> Found:
     """People this user may see who answer every criterion given, with why each answered."""
+    count_lookup(actor, request)
     record(Action.SEARCH, actor=actor, request=request, details={"criteria": criteria.for_audit()})
     if not criteria:
         return Found(results=[], more=False)

@@ -191,7 +191,8 @@ def validate_new_person(*, disabilities: Iterable[str] = (), address: dict | Non
     return values
 
 
-CANNOT_CREATE = "A partner agency viewer cannot record a new person: ask the social care team to record them"
+CANNOT_CREATE = ("Only practitioners, managers, the front door and administrators record new people: "
+                 "ask the front door to record them")
 
 
 def create_person(*, actor, request=None, disabilities: Iterable[str] = (), address: dict | None = None,

@@ -150,7 +150,7 @@ def _create_or_check(request, form: NewPersonForm):
     """Create the person, or first ask whether they are one of the possible duplicates (the page that asks)."""
     new_person = {"disabilities": form.cleaned_data["disabilities"], "address": form.address(), **form.identity()}
     values = services.validate_new_person(**new_person)
-    duplicates = possible_duplicates(request.user, facts_for_entry(values))
+    duplicates = possible_duplicates(request.user, facts_for_entry(values), request)
     if not duplicates:
         person = services.create_person(actor=request.user, request=request, **new_person)
         return redirect(_record_url(person))
@@ -246,7 +246,9 @@ def person_record(request, person: Person):
         "may_record_contact": person.kind == Person.Kind.CHILD and not person.merged_into_id
                               and permissions.may_record_contact(request.user),
         "page_title": person.full_name,
-        **next_steps_context(request, person),
+        # The clocks tell of referrals, plans and visits: only for someone who may open those pages.
+        **(next_steps_context(request, person) if policy.can_open_page(request.user, person, "casework:episodes")
+           else {"next_steps": [], "can_allocate": False}),
     })
 
 

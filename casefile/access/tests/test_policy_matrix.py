@@ -13,6 +13,8 @@ from casefile.access import permissions, policy
 from casefile.access.models import AgencyShare, RestrictedAccessGrant
 from casefile.accounts.models import Agency
 from casefile.casework.models import Conference, Episode
+from casefile.frontdoor.models import ContactAdult
+from casefile.frontdoor.testing import make_contact
 from casefile.people.models import Person, Relationship
 from casefile.quality.models import CaseSample
 from casefile.testing import allocate, make_adult, make_child
@@ -56,6 +58,18 @@ def records(org):
     ruby_mum = make_adult("Rita", "Restricted")
     Relationship.objects.create(person=ruby_mum, relative=ruby, kind=Relationship.Kind.PARENT)
     make_adult("Stan", "Stranger")
+    # Nia was recorded by Sam and nobody holds her yet; Otto was recorded by Sam and is now Ola's.
+    make_child("Nia", "Newlyrecorded", created_by=org.sam)
+    otto = make_child("Otto", "Recordedthenallocated", created_by=org.sam)
+    allocate(otto, org.ola, allocated_by=org.tess)
+    # At the front door now: Tia on an open contact with Amos, the adult on it. Cal's contact is concluded.
+    tia = make_child("Tia", "Atthefrontdoor")
+    amos = make_adult("Amos", "Onthecontact")
+    contact = make_contact(tia, by=org.fran)
+    ContactAdult.objects.create(contact=contact, person=amos, role="Father")
+    cal = make_child("Cal", "Concludedcontact")
+    concluded = make_contact(cal, by=org.fran)
+    concluded.children.update(concluded_at=timezone.now())
     former = make_child("Finn", "Formerlyallocated")
     old = allocate(former, org.sam, allocated_by=org.tess)
     old.end_date = today
@@ -65,16 +79,16 @@ def records(org):
 
 # Rita is the birth mother of restricted Ruby; her own record is not restricted unless someone restricts it.
 EVERYONE_UNRESTRICTED = {"lily", "dawn", "noah", "mia", "leo", "cara", "ava", "eli", "hal", "stan", "finn", "rita",
-                         "wendy", "cleo"}
+                         "wendy", "cleo", "nia", "otto", "tia", "amos", "cal"}
 WAITING = {"wendy"}
 FAMILY_OF_LILY = {"lily", "dawn"}
 
 EXPECTED_VIEW = {
-    "sam": FAMILY_OF_LILY,
+    "sam": FAMILY_OF_LILY | {"nia"},
     "tess": FAMILY_OF_LILY | {"ruby", "rita"} | WAITING,
     "simon": FAMILY_OF_LILY | WAITING,
     "hana": FAMILY_OF_LILY | WAITING,
-    "ola": set(),
+    "ola": {"otto"},
     "fran": EVERYONE_UNRESTRICTED,
     "mo": EVERYONE_UNRESTRICTED,
     "mel": EVERYONE_UNRESTRICTED,
@@ -84,20 +98,22 @@ EXPECTED_VIEW = {
     "petra": {"ava"},
     "ada": EVERYONE_UNRESTRICTED,
 }
-EXPECTED_EDIT = {**EXPECTED_VIEW, "quinn": set(), "petra": set()}
+# The front door reads everyone's history but changes only the people on the contacts it holds now.
+AT_THE_FRONT_DOOR = {"tia", "amos"}
+EXPECTED_EDIT = {**EXPECTED_VIEW, "quinn": set(), "petra": set(),
+                 "fran": AT_THE_FRONT_DOOR, "mo": AT_THE_FRONT_DOOR, "mel": AT_THE_FRONT_DOOR | WAITING}
 
 
-CHILDREN_UNRESTRICTED = EVERYONE_UNRESTRICTED - {"dawn", "stan", "rita"}
 # Recording a visit: social workers and managers, on the children whose records they may change.
 EXPECTED_RECORD_VISIT = {
-    "sam": {"lily"},
+    "sam": {"lily", "nia"},
     "tess": {"lily", "ruby"} | WAITING,
     "simon": {"lily"} | WAITING,
     "hana": {"lily"} | WAITING,
-    "ola": set(),
+    "ola": {"otto"},
     "fran": set(),  # a front-door practitioner, not a social worker
-    "mo": CHILDREN_UNRESTRICTED,
-    "mel": CHILDREN_UNRESTRICTED,
+    "mo": {"tia"},
+    "mel": {"tia"} | WAITING,
     "chris": set(),
     "quinn": set(),
     "pat": set(),

@@ -182,7 +182,7 @@ def test_the_kept_record_shows_the_history_of_records_merged_into_it(org, child,
         child=duplicate, referral_date=datetime.date(2019, 2, 1), referral_source="1B", recorded_by=org.fran),
         kind=cw.Visit.Kind.OTHER, date=datetime.date(2019, 2, 5), worker=org.fran, child_seen=True,
         recorded_by=org.fran)
-    services.merge_people(actor=org.fran, kept=child, merged=duplicate, reason="Same girl, name misspelt")
+    services.merge_people(actor=org.ada, kept=child, merged=duplicate, reason="Same girl, name misspelt")
     events = _by_key(child)
     assert f"visit:{visit.pk}" in events and f"visit:{journey.visit.pk}" in events
     assert events[f"visit:{visit.pk}"].from_record == f"Lilly Hartly ({duplicate.reference})"
@@ -197,8 +197,8 @@ def test_a_record_merged_into_a_record_later_merged_itself_is_still_in_the_histo
     first, second = make_child("Lilly", "Hartly"), make_child("Lili", "Hartley")
     note = cw.CaseNote.objects.create(child=first, date=datetime.date(2018, 1, 1), subject="Old call", body="x",
                                       recorded_by=org.fran)
-    services.merge_people(actor=org.fran, kept=second, merged=first, reason="Duplicate")
-    services.merge_people(actor=org.fran, kept=child, merged=second, reason="Duplicate")
+    services.merge_people(actor=org.ada, kept=second, merged=first, reason="Duplicate")
+    services.merge_people(actor=org.ada, kept=child, merged=second, reason="Duplicate")
     event = _by_key(child)[f"case-note:{note.pk}"]
     assert event.from_record == f"Lilly Hartly ({first.reference})"
 

@@ -203,7 +203,7 @@ def match_people(actor: User, entries: Sequence[tuple]) -> list[dict]:
                               "address": {"postcode": postcode}}) for person, postcode in entries]
     kinds = [_kind_for(person.person_role) for person, _ in entries]
     same_as, in_file = _match_within_file([person.row for person, _ in entries], kinds, facts)
-    pool = _candidate_pool([entered for index, entered in enumerate(facts) if index not in same_as])
+    pool = _candidate_pool(actor, [entered for index, entered in enumerate(facts) if index not in same_as])
     pool_facts = {person.pk: facts_for_person(person) for person in pool.values()}
     blocks = _blocks(pool.values())
     likely: dict[int, list] = {}
@@ -284,8 +284,9 @@ def _keys(facts: matching.PersonFacts) -> set[tuple]:
     return keys | _identifier_keys(facts) | {("postcode", postcode) for postcode in facts.postcodes}
 
 
-def _candidate_pool(facts: Sequence[matching.PersonFacts]) -> dict[int, Person]:
-    """Every unmerged record sharing a block with anyone in the file, with aliases and addresses."""
+def _candidate_pool(actor: User, facts: Sequence[matching.PersonFacts]) -> dict[int, Person]:
+    """Every unmerged record sharing a block with anyone in the file, with aliases and addresses; never a restricted
+    record the importer is not named on (policy.matchable_people), so the preview does not reveal one."""
     keys = set().union(*(_keys(entered) for entered in facts)) if facts else set()
     ids: set[int] = set()
     for kind, field in (("dob", "date_of_birth"), ("edd", "expected_date_of_birth"), ("nhs", "nhs_number"),
@@ -298,7 +299,7 @@ def _candidate_pool(facts: Sequence[matching.PersonFacts]) -> dict[int, Person]:
         ids |= set(Address.objects.filter(postcode__in=chunk).values_list("person_id", flat=True))
     pool: dict[int, Person] = {}
     for chunk in _chunks(sorted(ids)):
-        people = (Person.objects.filter(pk__in=chunk, merged_into__isnull=True)
+        people = (policy.matchable_people(actor, Person.objects.filter(pk__in=chunk, merged_into__isnull=True))
                   .prefetch_related("aliases", "addresses"))
         pool.update((person.pk, person) for person in people)
     return pool
@@ -340,7 +341,7 @@ def _match_fields(found: list, pool: dict[int, Person], visible: set[int], in_fi
                    "score": match.score, "reasons": match.reasons, "exact": exact} for pk, match, exact in shown]
     candidates += in_file
     if hidden:
-        # Records this user may not open are never described, only counted, so they know to ask.
+        # Records this user may not open are never described, and the page does not say how many, only whom to ask.
         candidates.append({"id": None, "hidden": hidden})
     return {"match": NotificationPerson.Match.POSSIBLE, "person": None, "candidates": candidates, "same_as_row": None}
 

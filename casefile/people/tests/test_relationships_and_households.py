@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from casefile.audit.models import Action, AuditEvent
+from casefile.frontdoor.testing import make_contact
 from casefile.people import services
 from casefile.people.models import Alias, HouseholdMember, Relationship
 from casefile.people.tests.helpers import date_fields
@@ -20,7 +21,9 @@ def url(name, person):
 def test_a_relative_is_chosen_by_search_and_linked_with_parental_responsibility(client, org, child):
     dawn = make_adult()
     Relationship.objects.create(person=dawn, relative=make_child("Tom", "Hartley"), kind="parent")
-    # Sam cannot see Dawn yet (she is linked only to Tom), so a front-door worker links her.
+    # Sam cannot see Dawn yet (she is linked only to Tom), so a front-door worker links her while Lily is at the
+    # front door (the front door changes only the records of people on the contacts it holds).
+    make_contact(child, by=org.fran)
     client.force_login(org.fran)
     page = client.get(url("people:add_relationship", child), {"q": "Dawn Hartley"}).content.decode()
     assert f'value="{dawn.pk}"' in page
