@@ -156,8 +156,8 @@ def _own_children(user):
 
 
 def load_plan(database_url: str) -> list[dict]:
-    out = subprocess.run([sys.executable, str(HERE), "--prepare", database_url], check=True,  # noqa: S603 capture_output=True,
-                         text=True, cwd=_common.ROOT)
+    command = [sys.executable, str(HERE), "--prepare", database_url]
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=_common.ROOT)  # noqa: S603
     return json.loads(out.stdout)
 
 
