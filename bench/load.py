@@ -161,6 +161,52 @@ def load_plan(database_url: str) -> list[dict]:
     return json.loads(out.stdout)
 
 
+def cpu_child(database_url: str, source: str) -> None:
+    """CPU time (ms) of each page of one loop of every user's mix, through the Django test client in this process,
+    with the code of `source`: on a shared machine, CPU time is steadier than wall time. Prints JSON."""
+    sys.path.insert(0, source)
+    os.chdir(source)
+    os.environ.update(SERVER_ENV, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    times: dict[str, list[float]] = {}
+    plan = [_plan_for(user) for user in _pick_users()]
+    for entry, counted in [(plan[0], False)] + [(entry, True) for entry in plan]:  # the first compiles templates
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.cookies[entry["cookie"][0]] = entry["cookie"][1]
+        for kind, path in entry["pages"][:5 if any(kind == "board" for kind, _ in entry["pages"]) else 4]:
+            began = time.process_time()
+            client.get(path)
+            if counted:
+                times.setdefault(kind, []).append((time.process_time() - began) * 1000)
+    json.dump(times, sys.stdout)
+
+
+def cpu_report(databases: list[str], urls: dict, sources: list, rounds: int) -> str:
+    """Both checkouts' CPU per page, alternating, and the throughput two cores could give at that cost."""
+    times: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for number in range(rounds):
+        for database in databases:
+            for label, source in sources if number % 2 == 0 else sources[::-1]:
+                command = [sys.executable, str(HERE), "--cpu-child", urls[database], "--source", str(source)]
+                out = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+                for kind, values in json.loads(out.stdout).items():
+                    times.setdefault((database, label), {}).setdefault(kind, []).extend(values)
+    rows = []
+    for database in databases:
+        for label, source in sources:
+            found = times[(database, label)]
+            every = [value for values in found.values() for value in values]
+            per_kind = ", ".join(f"{kind} {statistics.median(values):.0f}" for kind, values in sorted(found.items()))
+            mean = statistics.fmean(every)
+            rows.append(f"| {database} | {label} ({commit_of(source)}) | {mean:.0f} | {2000 / mean:.1f} | {per_kind} |")
+    return ("| Database | Code | Mean CPU ms per page of the mix | Requests/s 2 cores could serve at that cost "
+            "| Median CPU ms by page |\n|---|---|---|---|---|\n" + "\n".join(rows))
+
+
 # The server ------------------------------------------------------------------------------------------------
 
 
@@ -329,15 +375,42 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="another checkout to measure against, alternating")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.md as it is")
+    parser.add_argument("--cpu", action="store_true",
+                        help="measure CPU time per page in-process instead of running gunicorn (steadier when shared)")
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
+    parser.add_argument("--cpu-child", help=argparse.SUPPRESS)
+    parser.add_argument("--source", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.prepare:
         prepare(options.prepare)
+        return
+    if options.cpu_child:
+        cpu_child(options.cpu_child, options.source)
         return
     environment = _common.environment()
     databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
     urls = {"sqlite": options.sqlite_url, "postgres": options.postgres_url}
     sources = [("this", _common.ROOT)] + ([("before", options.compare.resolve())] if options.compare else [])
+    if options.cpu:
+        for database in databases:
+            load_plan(urls[database])  # builds the authority if need be
+        table = cpu_report(databases, urls, sources, options.rounds)
+        print(table)
+        if not options.no_write:
+            _common.write_section("load_cpu", f"""
+## Load: CPU time per page of the mix
+
+`bench/load.py --cpu{' --compare ' + str(options.compare) if options.compare else ''} --rounds {options.rounds}`:
+one loop of each of the 50 users' pages (after one user's loop that compiles the templates), through the Django
+test client in one process (middleware, sessions, two-factor check, access policy and audit events included),
+timed as CPU time, which other work on the machine changes far less than wall time. Two cores serving nothing
+else could answer at most 2,000 / mean requests a second.
+
+{table}
+
+Environment: {environment}.
+""")
+        return
     results: dict[tuple[str, str, str], list[Run]] = {}
     print("| Database | Code | Mode | Requests/s | Median ms | p95 ms | p99 ms | Requests | Errors |", flush=True)
     for number in range(options.rounds):
