@@ -7,7 +7,7 @@ DEMO_DB ?= casefile-demo.sqlite3
 DEMO_PORT ?= 8000
 DEMO_ENV = CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(abspath $(DEMO_DB))
 
-.PHONY: demo demo-data demo-smoke test test-sqlite test-postgres test-hostile-clock test-system lint assets bench clean
+.PHONY: demo demo-data demo-smoke test test-sqlite test-postgres test-hostile-clock test-system lint assets bench bench-load clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/police_import.py
 	$(PY) bench/police_import_task.py
 	$(PY) bench/front_door.py
+
+# Load: gunicorn serving 50 signed-in staff on SQLite and PostgreSQL (an empty database of its own,
+# LOAD_POSTGRES_URL, default casefile_load); figures to bench/results.md. Run it on a machine doing nothing else.
+bench-load: $(VENV)/.dev-installed
+	$(PY) bench/load.py --rounds 3
 
 # Rebuild the committed CSS/JS from the pinned npm packages (needs node; running and testing do not).
 assets:
