@@ -27,9 +27,14 @@ WHAT = "searches and duplicate checks"
 
 
 class Throttled(Exception):
-    def __init__(self, retry_after: int):
+    """A refused lookup. The first refusal in a window is audited where it is answered (ThrottleMiddleware), after
+    the view's transaction has rolled back, so the audit event is not rolled back with the refused write."""
+
+    def __init__(self, retry_after: int, *, first: bool = False, limit: int = 0):
         super().__init__(f"Too many {WHAT}: try again in {retry_after} seconds")
         self.retry_after = retry_after
+        self.first = first
+        self.limit = limit
 
 
 def count_lookup(user, request=None) -> None:
@@ -44,11 +49,16 @@ def count_lookup(user, request=None) -> None:
     limit = settings.CASEFILE_LOOKUP_RATE_LIMIT
     if made <= limit:
         return
-    if made == limit + 1:
-        record(Action.ACCESS_DENIED, actor=user, request=request,
-               details={"throttled": WHAT, "limit": limit, "window_seconds": WINDOW_SECONDS,
-                        "path": request.path if request is not None else ""})
-    raise Throttled(max(1, math.ceil((window + 1) * WINDOW_SECONDS - now)))
+    retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+    if made == limit + 1 and request is None:
+        audit_burst(user, None, limit)
+    raise Throttled(retry_after, first=made == limit + 1 and request is not None, limit=limit)
+
+
+def audit_burst(user, request, limit: int) -> None:
+    record(Action.ACCESS_DENIED, actor=user, request=request,
+           details={"throttled": WHAT, "limit": limit, "window_seconds": WINDOW_SECONDS,
+                    "path": request.path if request is not None else ""})
 
 
 class ThrottleMiddleware:
@@ -63,6 +73,8 @@ class ThrottleMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, Throttled):
             return None
+        if exception.first:
+            audit_burst(request.user, request, exception.limit)
         response = render(request, "core/errors/429.html", {
             "page_title": "You have searched too many times", "retry_after": exception.retry_after,
             "limit": settings.CASEFILE_LOOKUP_RATE_LIMIT, "window_seconds": WINDOW_SECONDS,

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from casefile.access.models import AgencyShare, RestrictedAccessGrant
+from casefile.access.models import AgencyShare, RestrictedAccessGrant, SharedItem
 from casefile.accounts.models import Agency, Role, Team, User
 from casefile.audit.models import Action
 from casefile.audit.services import record
@@ -392,7 +392,8 @@ class _Builder:
         if protected:
             AgencyShare.objects.create(
                 child_id=protected[0], agency=Agency.POLICE, purpose="Joint section 47 enquiry with the police",
-                shared_by=self.staff["tm.clarke"], expires_on=self.today + datetime.timedelta(days=90))
+                shared_by=self.staff["tm.clarke"], expires_on=self.today + datetime.timedelta(days=90),
+                items=[SharedItem.EPISODES, SharedItem.CONFERENCES, SharedItem.PLANS])
 
     def _restricted_adoption_record(self) -> None:
         """An adopted child: only the named worker may open the record, and must say why each time. The referral,

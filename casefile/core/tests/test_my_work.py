@@ -209,7 +209,8 @@ def test_a_partner_lands_on_the_records_shared_with_their_agency_and_no_others(c
     expired = testing.make_child("Old", "Share")
     today = timezone.localdate()
     AgencyShare.objects.create(child=child, agency=org.petra.agency, purpose="Joint section 47 enquiry",
-                               shared_by=org.sam, expires_on=today + datetime.timedelta(days=30))
+                               shared_by=org.sam, expires_on=today + datetime.timedelta(days=30),
+                               items=["visits", "episodes"])
     AgencyShare.objects.create(child=expired, agency=org.petra.agency, purpose="Finished", shared_by=org.sam,
                                expires_on=today - datetime.timedelta(days=1))
     AgencyShare.objects.create(child=other, agency="health", purpose="Health only", shared_by=org.sam,
@@ -218,6 +219,7 @@ def test_a_partner_lands_on_the_records_shared_with_their_agency_and_no_others(c
     assert "Records shared with your agency" in html
     assert f'href="{reverse("people:record", kwargs={"person_id": child.pk})}">Lily Hartley</a>' in html
     assert "Joint section 47 enquiry" in html
+    assert "Referrals, assessments, strategy discussions and enquiries; Visits" in html
     assert "Old Share" not in html and "Jack Other" not in html
     assert "Children allocated to you" not in html and "At the front door" not in html
 

@@ -111,7 +111,11 @@ def test_the_chair_qa_officer_police_and_managers_each_have_children_to_open(pri
     samples = CaseSample.objects.filter(officer__username=demo.QA_OFFICER)
     assert samples.count() == 3 and all(policy.can_view(sample.officer, sample.child) for sample in samples)
     police = User.objects.get(username=demo.POLICE)
-    assert policy.viewable_people(police, children).exists()
+    shared = policy.viewable_people(police, children).first()
+    assert shared is not None
+    # A joint enquiry: the police see the enquiry, conferences and plan, never the case notes.
+    assert policy.can_open_page(police, shared, "casework:plans")
+    assert not policy.can_open_page(police, shared, "casework:case_notes")
     for manager, team_members in (("tm.evans", ["sw.jones", "sw.khan"]), ("tm.clarke", ["sw.murphy", "sp.taylor"])):
         viewable = set(policy.viewable_people(User.objects.get(username=manager), children).values_list("pk",
                                                                                                         flat=True))
