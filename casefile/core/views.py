@@ -5,16 +5,18 @@ from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from casefile.access import permissions
+from casefile.access.records import record_shown
 from casefile.casework.caseloads import allocated_children, teams_overseen_by
 from casefile.casework.deadlines import deadlines_for_children
 from casefile.casework.models import Allocation
 from casefile.core import jobs
+from casefile.core.methods import allow_methods
 from casefile.core.models import Job
 
 
+@allow_methods("GET")
 def my_work(request):
     """The children allocated to the signed-in user and, for managers, those their teams hold, each with what is
     due next; the user's own overdue items are listed first so they cannot be missed."""
@@ -27,19 +29,22 @@ def my_work(request):
     held = (mine | theirs).filter(end_date__isnull=True).values_list("child_id", flat=True)
     deadlines = deadlines_for_children(held, request=request)
     children = allocated_children(user, mine, deadlines=deadlines)
+    team_children = allocated_children(user, theirs, deadlines=deadlines) if is_manager else []
+    record_shown(request, [row.child for row in children + team_children])
     context = {
         "children": children,
         "overdue": sorted((d for row in children for d in row.deadlines if d.is_overdue), key=lambda d: d.due),
         "names": {row.child.pk: row.child for row in children},
         "is_manager": is_manager,
         "teams": teams,
-        "team_children": allocated_children(user, theirs, deadlines=deadlines) if is_manager else [],
+        "team_children": team_children,
         "sees_unallocated": permissions.may_see_unallocated(user),
         "may_change_calendar": permissions.may_change_calendar(user),
     }
     return render(request, "core/my_work.html", context)
 
 
+@allow_methods("GET")
 def healthz(request):
     """For load balancers: answers only whether the database can be reached. Shows no data."""
     with connection.cursor() as cursor:
@@ -54,7 +59,7 @@ JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
 RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file"}
 
 
-@require_GET
+@allow_methods("GET")
 def job_page(request, job_id):
     """A background job's progress, then its result or what failed. Only the person who started it may see it;
     the result itself is opened through its own page, with that page's access checks and audit."""
