@@ -66,6 +66,8 @@ def job_page(request, job_id):
     job = jobs.job_for(request.user, job_id)
     if job is None:
         raise Http404("No such job")
+    # A job about a person (a chronology PDF) names them on its page: each showing is audited, as a list's is.
+    record_shown(request, [job.details["person_id"]] if job.details.get("person_id") else [])
     return render(request, "core/job.html", {
         "job": job, "refresh_seconds": JOB_REFRESH_SECONDS, "page_title": job.description,
         "result_label": RESULT_LABELS.get(job.kind, "Continue"),

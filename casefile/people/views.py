@@ -408,8 +408,12 @@ def add_address(request, person: Person):
 def set_disabilities(request, person: Person):
     form = DisabilitiesForm(request.POST or None,
                             initial={"disabilities": [row.code for row in person.disabilities.all()]})
-    if save_or_show(request, form, lambda data: services.set_disabilities(
-            actor=request.user, request=request, person=person, disability_codes=data["disabilities"])):
+    def save(data):
+        # The service returns the codes kept: none (all unticked: not known) is saved too, not "not saved".
+        services.set_disabilities(actor=request.user, request=request, person=person,
+                                  disability_codes=data["disabilities"])
+
+    if save_or_show(request, form, save):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Disabilities", submit="Save disabilities")
 
