@@ -1,9 +1,9 @@
 """The one way a view opens a person's record, and the way a list of people shown is audited.
 
 `@record_view("GET")` (or `@record_view("GET", "POST", edit=True)`) on any view with a `person_id` URL argument:
-- serves only the methods named (HEAD with GET), and answers 405 to any other before anything is read;
 - answers 404 unless the access policy lets the user see (or, with edit=True, change) the record,
   so nobody learns that a record they may not see exists;
+- then serves only the methods named (HEAD with GET), and answers 405 to any other before the view runs;
 - sends a merged record's URL to the record it was merged into;
 - on a restricted record, asks for a reason first, and again after REASON_VALID_SECONDS;
 - writes a VIEW audit event for every response that shows the page, whatever the method (a POST whose form
@@ -28,7 +28,7 @@ from django.urls import reverse
 from casefile.access import policy
 from casefile.audit.models import Action
 from casefile.audit.services import record
-from casefile.core.methods import allow_methods
+from casefile.core.methods import not_allowed, served
 from casefile.people.models import Person
 
 REASON_VALID_SECONDS = 15 * 60
@@ -79,12 +79,15 @@ def record_shown(request, people: Iterable[Person | int], *, subject=None) -> No
 
 def record_view(*methods: str, edit: bool = False, audit_action: Action = Action.VIEW):
     """`methods` are those the page serves ("GET", "POST"): required, so no page serves a method by default."""
-    allowed = allow_methods(*methods)
+    allowed = served(*methods)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, person_id: int, *args, **kwargs):
             person = get_person_for(request, person_id, edit=edit)
+            # After the policy: someone who may not see the record gets 404 whatever the method.
+            if request.method not in allowed:
+                return not_allowed(request, allowed)
             if person.merged_into_id is not None and request.method in ("GET", "HEAD"):
                 return redirect(request.resolver_match.view_name, person_id=person.merged_into_id, **kwargs)
             if person.is_restricted and not reason_given_recently(request, person):
@@ -96,7 +99,7 @@ def record_view(*methods: str, edit: bool = False, audit_action: Action = Action
                        details={"page": _page_name(request), "method": request.method})
             return response
 
-        wrapped = allowed(wrapped)
+        wrapped.allowed_methods = allowed
         wrapped.record_view = True  # the URL sweep test checks every person_id view has this
         return wrapped
 

@@ -1,6 +1,6 @@
 import uuid
 
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_cache_control
 
 
 class RequestIdMiddleware:
@@ -27,5 +27,5 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True)
         return response

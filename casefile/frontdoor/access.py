@@ -1,9 +1,9 @@
 """The one way a front-door view opens its pages and the contacts in them.
 
-- `@front_door_view("GET")` (naming the methods the page serves) on every view in this app: any other method
-  answers 405; only front-door staff (practitioners, and the social workers and managers of a front-door team)
-  and administrators get past it; anyone else gets a 404 and an ACCESS_DENIED audit event, so nobody learns
-  what is waiting at the front door.
+- `@front_door_view("GET")` (naming the methods the page serves) on every view in this app: only front-door
+  staff (practitioners, and the social workers and managers of a front-door team) and administrators get past
+  it; anyone else gets a 404 and an ACCESS_DENIED audit event, so nobody learns
+  what is waiting at the front door. To them, any method the page does not serve answers 405.
 - `contact_for(request, contact_id)` loads a contact only if the access policy lets the user see (or change)
   every child on it. When the view's response shows a page (whatever the method: a form returned with its
   errors shows the contact too), `front_door_view` writes a VIEW audit event for each child on each contact
@@ -23,7 +23,7 @@ from casefile.access import permissions, policy
 from casefile.access.records import shows_page
 from casefile.audit.models import Action
 from casefile.audit.services import record
-from casefile.core.methods import allow_methods
+from casefile.core.methods import not_allowed, served
 from casefile.frontdoor.models import Contact
 from casefile.people.models import Person
 
@@ -42,7 +42,7 @@ _LOADED = "casefile_contacts_shown"
 
 def front_door_view(*methods: str):
     """`methods` are those the page serves ("GET", "POST"): required, so no page serves a method by default."""
-    allowed = allow_methods(*methods)
+    allowed = served(*methods)
 
     def decorator(view):
         @functools.wraps(view)
@@ -50,6 +50,8 @@ def front_door_view(*methods: str):
             if not permissions.may_use_front_door(request.user):
                 record(Action.ACCESS_DENIED, request=request, details={"path": request.path})
                 raise Http404("Page not found")
+            if request.method not in allowed:  # after the check: nobody else learns even which methods
+                return not_allowed(request, allowed)
             setattr(request, _LOADED, [])
             response = view(request, *args, **kwargs)
             if shows_page(response):
@@ -58,7 +60,7 @@ def front_door_view(*methods: str):
                            details={"path": request.path, "method": request.method})
             return response
 
-        wrapped = allowed(wrapped)
+        wrapped.allowed_methods = allowed
         wrapped.front_door_view = True
         return wrapped
 
