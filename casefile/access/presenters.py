@@ -18,8 +18,10 @@ def shared_items(share) -> str:
 def shares_table(shares) -> dict:
     """The records shared with a partner's agency (access.sharing.current_shares), soonest to expire first."""
     return table_params(
-        caption="Records shared with your agency, soonest to expire first", caption_classes="govuk-visually-hidden",
-        id="shared-records", first_cell_is_header=True, head=["Child", "Why it is shared", "What is shared", "Shared until"],
+        caption="Records shared with your agency, soonest to expire first",
+        caption_classes="govuk-visually-hidden",
+        id="shared-records", first_cell_is_header=True,
+        head=["Child", "Why it is shared", "What is shared", "Shared until"],
         rows=[[format_html('<a class="govuk-link" href="{}">{}</a>',
                            reverse("people:record", kwargs={"person_id": share.child_id}), share.child.display_name),
                share.purpose, shared_items(share), govuk_date(share.expires_on)] for share in shares])

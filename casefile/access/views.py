@@ -5,8 +5,10 @@ from casefile.access.forms import RestrictedReasonForm
 from casefile.access.records import get_person_for, remember_reason
 from casefile.audit.models import Action
 from casefile.audit.services import record
+from casefile.core.methods import allow_methods
 
 
+@allow_methods("GET", "POST")
 def restricted_reason(request, person_id: int):
     """Ask why a named user is opening a restricted record, and record the answer before showing it."""
     person = get_person_for(request, person_id)

@@ -7,12 +7,15 @@ from django.http import Http404
 from django.shortcuts import render
 
 from casefile.access import permissions
+from casefile.access.records import record_shown
 from casefile.accounts.models import Team, User
 from casefile.casework.caseloads import MANAGER_CHAIN, allocated_children, caseloads
 from casefile.casework.deadlines import deadlines_for_children, overdue_count
 from casefile.casework.models import Allocation
+from casefile.core.methods import allow_methods
 
 
+@allow_methods("GET")
 def team(request, team_id: int):
     team = Team.objects.select_related(*MANAGER_CHAIN).filter(pk=team_id).first()
     # Nobody outside the team and its line management learns whether the team exists.
@@ -27,9 +30,11 @@ def team(request, team_id: int):
     deadlines = deadlines_for_children(child_ids, request=request)
     for load in loads.values():
         load.overdue = sum(overdue_count(deadlines[child_id]) for child_id in load.child_ids)
+    children = allocated_children(request.user, team_children, deadlines=deadlines)
+    record_shown(request, [row.child for row in children])
     return render(request, "accounts/team.html", {
         "team": team,
         "members": [loads[member.pk] for member in members],
-        "children": allocated_children(request.user, team_children, deadlines=deadlines),
+        "children": children,
         "can_see_caseloads": permissions.may_see_caseloads(request.user),
     })

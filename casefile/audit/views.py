@@ -7,7 +7,7 @@ from casefile.audit.models import VIEWING_ACTIONS, AuditEvent
 from casefile.core.pagination import paginate
 
 
-@record_view()
+@record_view("GET")
 def viewers(request, person):
     """Who has viewed, exported or printed this record: for managers and administrators."""
     if not policy.can_see_viewers(request.user):

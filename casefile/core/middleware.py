@@ -3,6 +3,7 @@ import uuid
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 
 
 class RequestIdMiddleware:
@@ -51,3 +52,18 @@ class RepeatedSubmissionMiddleware:
             used.refresh_from_db()
         messages.info(request, "You sent this form more than once. It has been saved once")
         return redirect(used.redirect_to or request.get_full_path())
+
+
+class NoStoreMiddleware:
+    """Nothing sent to a signed-in user is kept by the browser or a proxy: any page may show a child, and a shared
+    computer's back button or cache must not show it to the next person. (Signed-out pages show no record.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True)
+        return response

@@ -5,22 +5,24 @@ from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from casefile.access import permissions
 from casefile.access import presenters as access_presenters
+from casefile.access.records import record_shown
 from casefile.access.sharing import current_shares
 from casefile.casework.calendar import working_calendar
 from casefile.casework.caseloads import allocated_children, teams_overseen_by
 from casefile.casework.deadlines import deadlines_for_children
 from casefile.casework.models import Allocation
 from casefile.core import jobs
+from casefile.core.methods import allow_methods
 from casefile.core.models import Job
 from casefile.core.pagination import paginate
 from casefile.frontdoor import board
 from casefile.frontdoor import presenters as front_door_presenters
 
 
+@allow_methods("GET")
 def my_work(request):
     """The children allocated to the signed-in user and, for managers, those their teams hold, each with what is
     due next; the user's own overdue items are listed first so they cannot be missed."""
@@ -33,6 +35,10 @@ def my_work(request):
     held = (mine | theirs).filter(end_date__isnull=True).values_list("child_id", flat=True)
     deadlines = deadlines_for_children(held, request=request)
     children = allocated_children(user, mine, deadlines=deadlines)
+    team_children = allocated_children(user, theirs, deadlines=deadlines) if is_manager else []
+    shares = paginate(request, current_shares(user)) if permissions.is_partner(user) else None
+    record_shown(request, [row.child for row in children + team_children]
+                 + [share.child_id for share in (shares.object_list if shares else [])])
     context = {
         "children": children,
         "overdue": sorted((d for row in children for d in row.deadlines if d.is_overdue), key=lambda d: d.due),
@@ -40,14 +46,13 @@ def my_work(request):
         "is_manager": is_manager,
         "holds_cases": permissions.may_hold_cases(user),
         "teams": teams,
-        "team_children": allocated_children(user, theirs, deadlines=deadlines) if is_manager else [],
+        "team_children": team_children,
         "sees_unallocated": permissions.may_see_unallocated(user),
         "may_change_calendar": permissions.may_change_calendar(user),
         "front_door": _front_door_counts(request) if permissions.may_use_front_door(user) else None,
     }
-    if permissions.is_partner(user):
-        context["shares"] = paginate(request, current_shares(user))
-        context["shares_table"] = access_presenters.shares_table(context["shares"].object_list)
+    if shares is not None:
+        context.update(shares=shares, shares_table=access_presenters.shares_table(shares.object_list))
     return render(request, "core/my_work.html", context)
 
 
@@ -57,6 +62,7 @@ def _front_door_counts(request):
     return front_door_presenters.home_links(board.summary(request.user, limits))
 
 
+@allow_methods("GET")
 def healthz(request):
     """For load balancers: answers only whether the database can be reached. Shows no data."""
     with connection.cursor() as cursor:
@@ -71,13 +77,15 @@ JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
 RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file"}
 
 
-@require_GET
+@allow_methods("GET")
 def job_page(request, job_id):
     """A background job's progress, then its result or what failed. Only the person who started it may see it;
     the result itself is opened through its own page, with that page's access checks and audit."""
     job = jobs.job_for(request.user, job_id)
     if job is None:
         raise Http404("No such job")
+    # A job about a person (a chronology PDF) names them on its page: each showing is audited, as a list's is.
+    record_shown(request, [job.details["person_id"]] if job.details.get("person_id") else [])
     return render(request, "core/job.html", {
         "job": job, "refresh_seconds": JOB_REFRESH_SECONDS, "page_title": job.description,
         "result_label": RESULT_LABELS.get(job.kind, "Continue"),

@@ -110,9 +110,16 @@ def _reasons(person: Person, criteria: Criteria, facts: matching.PersonFacts) ->
 
 
 def search_people(*, actor, request=None, criteria: Criteria, limit: int = RESULTS_LIMIT) -> Found:
-    """People this user may see who answer every criterion given, with why each answered."""
+    """People this user may see who answer every criterion given, with why each answered. The audit event
+    names the criteria and the people shown."""
     count_lookup(actor, request)
-    record(Action.SEARCH, actor=actor, request=request, details={"criteria": criteria.for_audit()})
+    found = _search(actor, criteria, limit)
+    record(Action.SEARCH, actor=actor, request=request, details={
+        "criteria": criteria.for_audit(), "shown": [result.person.pk for result in found.results]})
+    return found
+
+
+def _search(actor, criteria: Criteria, limit: int) -> Found:
     if not criteria:
         return Found(results=[], more=False)
     queryset = Person.objects.filter(merged_into__isnull=True)

@@ -16,10 +16,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from casefile.access import permissions, policy
-from casefile.access.records import reason_given_recently, record_view
+from casefile.access.records import reason_given_recently, record_shown, record_view
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.chronology import Filters, chronology, find_entry
@@ -29,6 +28,7 @@ from casefile.casework.deadlines import next_steps_context
 from casefile.casework.models import Allocation
 from casefile.core import presenters
 from casefile.core.forms import posted, save_or_show
+from casefile.core.methods import allow_methods
 from casefile.core.pdf import pdf_response
 from casefile.people import chronology_pdf, services
 from casefile.people import tasks as people_tasks
@@ -71,6 +71,7 @@ def _record_url(person: Person) -> str:
 # Finding people ----------------------------------------------------------------------------------------
 
 
+@allow_methods("GET")
 def search(request):
     form = SearchForm(request.GET or None)
     found = None
@@ -135,6 +136,7 @@ def _entered(values: dict) -> dict:
     return {name: value.isoformat() if isinstance(value, datetime.date) else value for name, value in kept.items()}
 
 
+@allow_methods("GET", "POST")
 def create(request):
     if not permissions.may_create_person(request.user):
         raise PermissionDenied(services.CANNOT_CREATE)
@@ -182,6 +184,7 @@ def _create_page(request, form):
 def _matches_page(request, form, duplicates: Duplicates):
     carried = [(name, value) for name, values in request.POST.lists()
                if name not in ("csrfmiddlewaretoken", "decision", "step") for value in values]
+    record_shown(request, [duplicate.person for duplicate in duplicates.shown])
     return render(request, "people/matches.html", {
         "form": form, "duplicates": duplicates, "carried": carried, "age": age,
         "page_title": "Check whether this person is already recorded",
@@ -220,7 +223,7 @@ def _relationship_rows(person: Person) -> list[dict]:
     return rows
 
 
-@record_view()
+@record_view("GET")
 def person_record(request, person: Person):
     prefetch_related_objects([person], *RECORD_PREFETCHES)
     allocation = (Allocation.objects.filter(child=person, end_date__isnull=True)
@@ -270,8 +273,7 @@ def _chronology_context(request, person: Person, filters: Filters, rows: list) -
             "can_export": policy.can_export(request.user, person)}
 
 
-@record_view()
-@require_GET  # inside: someone who may not see the record gets 404 whatever the method
+@record_view("GET")
 def chronology_page(request, person: Person):
     form, filters, rows = _filtered_chronology(request, person)
     return render(request, "people/chronology.html", {
@@ -281,7 +283,7 @@ def chronology_page(request, person: Person):
     })
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def chronology_note(request, person: Person):
     """Mark one event significant or not, and add analysis to it."""
     entry = find_entry(person, request.GET.get("event", ""))
@@ -300,7 +302,7 @@ def chronology_note(request, person: Person):
     })
 
 
-@record_view()
+@record_view("GET", "POST")
 def chronology_export(request, person: Person):
     """The filtered chronology as an accessible PDF, once the user says why they need it."""
     if not policy.can_export(request.user, person):
@@ -323,8 +325,7 @@ def chronology_export(request, person: Person):
     })
 
 
-@record_view()
-@require_GET
+@record_view("GET")
 def chronology_download(request, person: Person, job_id):
     """The PDF a background job made, for the person who asked for it, while they may still export the record.
     Each download is the export: audited with the reason given when it was asked for."""
@@ -339,8 +340,7 @@ def chronology_download(request, person: Person, job_id):
     return pdf_response(bytes(job.result_file), job.result_filename)
 
 
-@record_view(audit_action=Action.PRINT)
-@require_GET
+@record_view("GET", audit_action=Action.PRINT)
 def chronology_print(request, person: Person):
     """The filtered chronology laid out for printing from the browser."""
     if not policy.can_export(request.user, person):
@@ -355,7 +355,7 @@ def chronology_print(request, person: Person):
     })
 
 
-@record_view()
+@record_view("GET")
 def merged_records(request, person: Person):
     """The records merged into this one, with their own histories, for those who may see them."""
     merged = [m for m in Person.objects.filter(merged_into=person).order_by("pk") if policy.can_view(request.user, m)]
@@ -378,7 +378,7 @@ def _form_page(request, person: Person, form, *, title: str, template: str = "pe
     return render(request, template, {"person": person, "form": form, "page_title": title, **extra})
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def edit(request, person: Person):
     initial = {name: getattr(person, name) for name in services.IDENTITY_FIELDS}
     form = EditPersonForm(request.POST or None, initial=initial)
@@ -388,7 +388,7 @@ def edit(request, person: Person):
     return _form_page(request, person, form, title="Change identity details", submit="Save changes")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def add_alias(request, person: Person):
     form = AliasForm(request.POST or None)
     if save_or_show(request, form, lambda data: services.add_alias(
@@ -397,7 +397,7 @@ def add_alias(request, person: Person):
     return _form_page(request, person, form, title="Add another name", submit="Add name")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def add_address(request, person: Person):
     form = AddressForm(request.POST or None)
     if save_or_show(request, form, lambda data: services.add_address(
@@ -406,17 +406,21 @@ def add_address(request, person: Person):
     return _form_page(request, person, form, title="Add an address", submit="Add address")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def set_disabilities(request, person: Person):
     form = DisabilitiesForm(request.POST or None,
                             initial={"disabilities": [row.code for row in person.disabilities.all()]})
-    if save_or_show(request, form, lambda data: services.set_disabilities(
-            actor=request.user, request=request, person=person, disability_codes=data["disabilities"])):
+    def save(data):
+        # The service returns the codes kept: none (all unticked: not known) is saved too, not "not saved".
+        services.set_disabilities(actor=request.user, request=request, person=person,
+                                  disability_codes=data["disabilities"])
+
+    if save_or_show(request, form, save):
         return redirect(_record_url(person))
     return _form_page(request, person, form, title="Disabilities", submit="Save disabilities")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def add_relationship(request, person: Person):
     query = request.GET.get("q") or request.POST.get("q", "")
     results = _picker_results(request, person, query)
@@ -446,7 +450,7 @@ def _households_near(person: Person) -> list[Household]:
     return list(Household.objects.filter(near).distinct().order_by("name"))
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def add_to_household(request, person: Person):
     form = HouseholdForm(request.POST or None, households=_households_near(person))
 
@@ -467,7 +471,7 @@ def add_to_household(request, person: Person):
 # Merging -------------------------------------------------------------------------------------------------
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def merge(request, person: Person):
     """Merge a duplicate record into this one, which is kept."""
     query = request.GET.get("q") or request.POST.get("q", "")
@@ -491,7 +495,7 @@ def merge(request, person: Person):
                               "and an administrator can separate the records again.")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def unmerge(request, person: Person):
     """Separate a record that was merged into this one: administrators only."""
     if not permissions.may_separate_merged_records(request.user):

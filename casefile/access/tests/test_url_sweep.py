@@ -1,4 +1,5 @@
-"""Every URL in the project, opened by people with no legitimate link to a child, shows nothing of the child.
+"""Every URL in the project, by every method, shows nothing of a child to people with no legitimate link to
+them, refuses the methods it does not serve, and audits every response that shows the child.
 
 The sweep walks the URL configuration itself, so pages added later are covered without anyone
 remembering to add them here. A URL argument the sweep has never seen fails the test until a value is
@@ -8,11 +9,13 @@ given for it in ARGUMENT_VALUES below.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casefile.accounts.models import Role
+from casefile.audit.models import Action, AuditEvent
 from casefile.casework.testing import make_journey
 from casefile.core.models import Job
 from casefile.frontdoor.testing import front_door_ids
@@ -85,6 +88,14 @@ def test_every_url_argument_has_a_value(org, secret_child, journey, front_door):
             pytest.fail(f"URL {name} ({route}) has argument {missing}: add a value for it in the URL sweep")
 
 
+def test_every_view_declares_the_methods_it_serves(db):
+    """@record_view("GET"), @front_door_view("GET", "POST") or @allow_methods(...): a view that forgets answers every
+    method, OPTIONS and PUT included, which need no CSRF token."""
+    for route, name, pattern in all_patterns():
+        if pattern.callback.__module__.startswith("casefile."):
+            assert _served(pattern), f"{name} ({route}) must declare the methods it serves"
+
+
 def test_every_view_of_a_person_goes_through_record_view(db):
     for route, name, pattern in all_patterns():
         if "person_id" in route and name not in PERSON_VIEWS_WITHOUT_DECORATOR:
@@ -143,25 +154,99 @@ def test_the_sweep_query_finds_the_child_for_someone_allowed_to_see_her(client, 
         assert _shows_child(client.get(reverse("people:search"), query), secret_child), query
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _send(client, method: str, path: str):
+    """The sweep's query as a form for POST, in the query string for every other method (PUT, PATCH and DELETE
+    need no CSRF token, so a page that served them would show itself to a cross-site request)."""
+    if method == "POST":
+        return client.post(path, QUERY)
+    return client.generic(method, path, query_params=QUERY)
+
+
+def _audited_events(after_id: int) -> Iterator[AuditEvent]:
+    return AuditEvent.objects.filter(pk__gt=after_id).order_by("pk").iterator()
+
+
+def _audits_child(events, child) -> bool:
+    """An event about the child, or a list or search event naming the child among those shown."""
+    return any(event.child_id == child.pk or child.pk in event.details.get("shown", []) for event in events)
+
+
+def _last_event_id() -> int:
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _sweep(client, users, values, child):
+    """Every URL by every method as each user: (user, name, method, response, the audit events it wrote)."""
+    for user in users:
+        client.force_login(user)
+        for route, name, pattern in all_patterns():
+            path = _path_for(route, values)
+            for method in METHODS:
+                before = _last_event_id()
+                response = _send(client, method, path)
+                yield user, name, pattern, method, response, list(_audited_events(before))
+                if "_auth_user_id" not in client.session:  # the sweep also posts to the sign-out URL
+                    client.force_login(user)
+
+
+def _served(pattern) -> frozenset[str] | None:
+    """The methods a Casefile view declares it serves; None for a third-party view (allauth's sign-in pages)."""
+    return getattr(pattern.callback, "allowed_methods", None)
+
+
 def test_no_url_shows_the_child_to_someone_with_no_link_to_them(client, org, secret_child, journey, front_door,
                                                                outsiders):
     child = secret_child
     values = _argument_values(child, org.assessment, journey, front_door)
     checked = 0
-    for user in outsiders:
-        for route, name, _ in all_patterns():
-            path = _path_for(route, values)
-            for method in (client.get, client.post):
-                client.force_login(user)  # again each time: the sweep also posts to the sign-out URL
-                response = method(path, QUERY)
-                about_the_child = "person_id" in route or name.startswith("frontdoor:")
-                if about_the_child:
-                    assert response.status_code in (403, 404), (
-                        f"{user.username} {method.__name__} {name}: {response.status_code}"
-                    )
-                assert not _shows_child(response, child), f"{user.username} saw the child at {name} ({path})"
-                checked += 1
-    assert checked > 0
+    for user, name, pattern, method, response, _ in _sweep(client, outsiders, values, child):
+        served = _served(pattern)
+        where = f"{user.username} {method} {name}: {response.status_code}"
+        not_served = served is not None and method not in served
+        if "person_id" in str(pattern.pattern) or name.startswith("frontdoor:"):
+            # Refused, whatever the method: a 405 is the same whether or not the record exists.
+            assert response.status_code in ((403, 404, 405) if not_served else (403, 404)), where
+        elif not_served:
+            assert response.status_code == 405, where
+        assert not _shows_child(response, child), f"{user.username} saw the child at {name} by {method}"
+        checked += 1
+    assert checked == len(outsiders) * len(all_patterns()) * len(METHODS)
+
+
+def test_every_response_that_shows_the_child_audits_it_whatever_the_method(client, org, secret_child, journey,
+                                                                          front_door):
+    """As her allocated worker, and as a front-door practitioner (who reads every child's history): each page by
+    each method either is refused (405 for a method it does not serve) or, if it shows her, writes an audit
+    event about her, or a list's or search's event naming her among those shown. HEAD shows no body, so it must
+    audit whatever GET audited."""
+    child = secret_child
+    values = _argument_values(child, org.assessment, journey, front_door)
+    audited_by_get, refused_by_get = {}, {}
+    shown = set()
+    for user, name, pattern, method, response, events in _sweep(client, [org.sam, org.fran], values, child):
+        served = _served(pattern)
+        where = f"{user.username} {method} {name}"
+        if method == "GET":
+            refused_by_get[user, name] = response.status_code in (403, 404)
+        if served is not None and method not in served:
+            # 405, unless the page refuses this person whatever the method (as it did GET).
+            expected = (403, 404, 405) if refused_by_get.get((user, name)) else (405,)
+            assert response.status_code in expected, f"{where}: {response.status_code}"
+            assert all(event.action == Action.ACCESS_DENIED for event in events), f"{where} wrote {events}"
+            continue
+        if _shows_child(response, child):
+            shown.add(name)
+            assert _audits_child(events, child), f"{where} showed the child without an audit event about her"
+        if method == "GET":
+            audited_by_get[user, name] = _audits_child(events, child) and response.status_code == 200
+        if method == "HEAD" and audited_by_get.get((user, name)):
+            assert _audits_child(events, child), f"{where} is not audited as GET is"
+    # The control: the sweep reached the pages that show her, by more than one method.
+    assert {"people:record", "people:search", "core:my_work", "accounts:team", "frontdoor:board",
+            "frontdoor:contact", "people:edit"} <= shown
 
 
 def test_every_front_door_view_goes_through_the_front_door_check(db):

@@ -12,10 +12,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from casefile.access import permissions
-from casefile.access.records import record_view
+from casefile.access.records import record_shown, record_view
 from casefile.accounts.models import Team, User
 from casefile.casework import caseloads as loads
 from casefile.casework.calendar import upcoming_closed_days
@@ -25,11 +24,12 @@ from casefile.casework.models import Allocation
 from casefile.casework.presenters import caseload_weights_text, caseloads_table, closed_days_table
 from casefile.casework.services import allocation as services
 from casefile.core.forms import save_or_show
+from casefile.core.methods import allow_methods
 from casefile.core.presenters import govuk_date, possessive
 from casefile.people.models import Person
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def allocation(request, person: Person):
     """Allocate the child to a worker, or move the case to another worker, with the reason."""
     if not permissions.may_allocate(request.user):
@@ -53,13 +53,14 @@ def allocation(request, person: Person):
     })
 
 
-@require_GET
+@allow_methods("GET")
 def unallocated(request):
     """Children with an open episode and nobody holding their case, longest waiting first."""
     if not permissions.may_see_unallocated(request.user):
         raise PermissionDenied("Only the front door, managers and administrators see the children waiting for a worker")
     rows = loads.unallocated_children(request.user)
     deadlines = deadlines_for_children([row.child for row in rows], request=request)
+    record_shown(request, [row.child for row in rows])
     return render(request, "casework/allocation/unallocated.html", {
         "rows": [(row, next_due(deadlines[row.child.pk])) for row in rows],
         "can_allocate": permissions.may_allocate(request.user),
@@ -67,7 +68,7 @@ def unallocated(request):
     })
 
 
-@require_GET
+@allow_methods("GET")
 def caseloads(request, team_id: int):
     """Each member's caseload: children by kind of work, the weighted total and overdue items."""
     team = Team.objects.select_related("manager").filter(pk=team_id).first()
@@ -89,6 +90,7 @@ def caseloads(request, team_id: int):
     })
 
 
+@allow_methods("GET", "POST")
 def non_working_days(request):
     """The administrator's page: the days clocks do not count, and adding a one-off day off."""
     if not permissions.may_change_calendar(request.user):

@@ -101,7 +101,7 @@ def _for_form(instance, names) -> dict:
 # Episodes -----------------------------------------------------------------------------------------------
 
 
-@record_view()
+@record_view("GET")
 def episode_list(request, person: Person):
     episodes = list(Episode.objects.filter(child=person))
     return _page(request, "list.html", person, episodes=episodes,
@@ -109,7 +109,7 @@ def episode_list(request, person: Person):
                  page_title=f"Episodes: {person.full_name}")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def record_referral(request, person: Person):
     form = forms.ReferralForm(request.POST or None)
 
@@ -123,7 +123,7 @@ def record_referral(request, person: Person):
                       back=_url("episodes", person))
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def step_up(request, person: Person):
     form = forms.StepUpForm(request.POST or None)
 
@@ -139,7 +139,7 @@ def step_up(request, person: Person):
                       intro="This records a referral from early help (census source 5D) and the step-up together.")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def change_referral(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.ChangeReferralForm(request.POST or None, initial=_for_form(episode, services.REFERRAL_FIELDS))
@@ -150,7 +150,7 @@ def change_referral(request, person: Person, episode_id: int):
                       back=_episode_url(episode))
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def referral_decision(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     initial = {"decided_by": episode.referral_decided_by_id or (
@@ -306,7 +306,7 @@ def _enquiry_rows(episode: Episode, person: Person, request) -> list[dict]:
             for enquiry in episode.section47_enquiries.all()]
 
 
-@record_view()
+@record_view("GET")
 def episode_page(request, person: Person, episode_id: int):
     episode = _load_episode(person, episode_id)
     return _page(request, "episode.html", person, episode=episode, events=_episode_events(episode, person),
@@ -319,7 +319,7 @@ def episode_page(request, person: Person, episode_id: int):
 # The single assessment ----------------------------------------------------------------------------------
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def start_assessment(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.StartAssessmentForm(request.POST or None)
@@ -358,7 +358,7 @@ def _section_statuses(assessment: Assessment, adults, factors) -> dict[str, bool
     return {section.key: section.key not in missing for section in services.SECTIONS}
 
 
-@record_view()
+@record_view("GET")
 def assessment_page(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
     adults = list(assessment.adults.select_related("person").order_by("pk"))
@@ -384,7 +384,7 @@ def _section_view(section: str):
         return assessment_section(request, person, assessment_id, section)
 
     view.__name__ = view.__qualname__ = f"assessment_{section}"
-    return record_view(edit=True)(view)
+    return record_view("GET", "POST", edit=True)(view)
 
 
 def assessment_section(request, person: Person, assessment_id: int, section: str):
@@ -423,7 +423,7 @@ def _related_adults(child: Person) -> list[dict]:
     return list(adults.values())
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def assessment_adults(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
     adults = list(assessment.adults.select_related("person").order_by("pk"))
@@ -443,7 +443,7 @@ def assessment_adults(request, person: Person, assessment_id: int):
                  page_title=services.SECTIONS_BY_KEY["adults"].title)
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def record_assessment_adult(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
     chosen_id = request.GET.get("person") or request.POST.get("person") or ""
@@ -464,7 +464,7 @@ def record_assessment_adult(request, person: Person, assessment_id: int):
                       hidden={"person": chosen.pk})
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def remove_assessment_adult(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
     if request.method != "POST":
@@ -478,7 +478,7 @@ def remove_assessment_adult(request, person: Person, assessment_id: int):
     return redirect(_url("assessment_adults", person, assessment_id=assessment.pk))
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def submit_assessment(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
     form = Form(request.POST or None)
@@ -495,7 +495,7 @@ def submit_assessment(request, person: Person, assessment_id: int):
                             "waiting for them, unless they return it to you.")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def authorise_assessment(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
     form = forms.AuthoriseForm(request.POST or None, initial={"authorised_on": timezone.localdate()})
@@ -508,7 +508,7 @@ def authorise_assessment(request, person: Person, assessment_id: int):
                       intro="Only a team manager, service manager or head of service can authorise an assessment.")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def return_assessment(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
     form = forms.ReasonForm(request.POST or None)
@@ -523,7 +523,7 @@ def return_assessment(request, person: Person, assessment_id: int):
 # Strategy discussions and section 47 enquiries ----------------------------------------------------------
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def record_strategy_discussion(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.StrategyDiscussionForm(request.POST or None, initial={"kind": StrategyDiscussion.Kind.DISCUSSION})
@@ -541,7 +541,7 @@ def record_strategy_discussion(request, person: Person, episode_id: int):
                  page_title="Record a strategy discussion")
 
 
-@record_view()
+@record_view("GET")
 def strategy_discussion(request, person: Person, strategy_discussion_id: int):
     discussion = _discussion(person, strategy_discussion_id)
     participants = list(discussion.participants.order_by("pk"))
@@ -553,7 +553,7 @@ def strategy_discussion(request, person: Person, strategy_discussion_id: int):
                  page_title=f"{discussion.get_kind_display()} on {presenters.govuk_date(discussion.date)}")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def add_strategy_participant(request, person: Person, strategy_discussion_id: int):
     discussion = _discussion(person, strategy_discussion_id)
     form = forms.ParticipantForm(request.POST or None)
@@ -565,7 +565,7 @@ def add_strategy_participant(request, person: Person, strategy_discussion_id: in
                       back=back)
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def add_strategy_action(request, person: Person, strategy_discussion_id: int):
     discussion = _discussion(person, strategy_discussion_id)
     form = forms.StrategyActionForm(request.POST or None)
@@ -590,7 +590,7 @@ def _agreed_action_back(action: AgreedAction, person: Person) -> str:
     return reverse("casework:plan", kwargs={"person_id": person.pk, "plan_id": action.core_group.plan_id})
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def agreed_action_done(request, person: Person, agreed_action_id: int):
     """Mark an agreed action done, or (once done) reopen it. A hidden 'reopen' field says which was asked, so a
     second click on a stale page is refused rather than doing the opposite."""
@@ -616,7 +616,7 @@ def agreed_action_done(request, person: Person, agreed_action_id: int):
                       intro=what)
 
 
-@record_view()
+@record_view("GET")
 def enquiry(request, person: Person, enquiry_id: int):
     found = _enquiry(person, enquiry_id)
     conferences = list(found.conferences.order_by("date", "pk"))
@@ -626,7 +626,7 @@ def enquiry(request, person: Person, enquiry_id: int):
                  page_title=f"Section 47 enquiry from {presenters.govuk_date(found.start_date)}")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def enquiry_outcome(request, person: Person, enquiry_id: int):
     found = _enquiry(person, enquiry_id)
     names = ("outcome", "outcome_date", "outcome_rationale", "icpc_not_required", "icpc_not_required_reason")
@@ -642,13 +642,13 @@ def enquiry_outcome(request, person: Person, enquiry_id: int):
 # Case notes ---------------------------------------------------------------------------------------------
 
 
-@record_view()
+@record_view("GET")
 def case_notes(request, person: Person):
     notes = list(CaseNote.objects.filter(child=person).select_related("recorded_by", "episode"))
     return _page(request, "case_notes.html", person, notes=notes, page_title=f"Case notes: {person.full_name}")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def add_case_note(request, person: Person):
     form = forms.CaseNoteForm(request.POST or None, initial={"date": timezone.localdate()})
     saved = {}
@@ -665,7 +665,7 @@ def _case_note(person: Person, case_note_id: int) -> CaseNote:
                              child=person)
 
 
-@record_view()
+@record_view("GET")
 def case_note(request, person: Person, case_note_id: int):
     note = _case_note(person, case_note_id)
     # The latest change after the note was written (simple-history lists the newest first).
@@ -673,7 +673,7 @@ def case_note(request, person: Person, case_note_id: int):
     return _page(request, "case_note.html", person, note=note, last_change=last_change, page_title=note.subject)
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def change_case_note(request, person: Person, case_note_id: int):
     note = _case_note(person, case_note_id)
     back = _url("case_note", person, case_note_id=note.pk)
@@ -688,7 +688,7 @@ def change_case_note(request, person: Person, case_note_id: int):
 # Early help and closure ---------------------------------------------------------------------------------
 
 
-@record_view()
+@record_view("GET")
 def early_help_transfer(request, person: Person, early_help_transfer_id: int):
     transfer = get_object_or_404(EarlyHelpTransfer.objects.select_related("recorded_by", "episode"),
                                  pk=early_help_transfer_id, child=person)
@@ -696,7 +696,7 @@ def early_help_transfer(request, person: Person, early_help_transfer_id: int):
                  page_title=transfer.get_direction_display())
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def record_step_down(request, person: Person):
     form = forms.PlainStepDownForm(request.POST or None)
     if save_or_show(request, form, lambda data: services.record_step_down(
@@ -708,7 +708,7 @@ def record_step_down(request, person: Person):
                             f"down together, use ‘Step down to early help’ on the episode.")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def propose_closure(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.ClosureForm(request.POST or None)
@@ -721,7 +721,7 @@ def propose_closure(request, person: Person, episode_id: int):
                       intro="The case stays open until a manager who is not you signs off the closure.")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def step_down(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     form = forms.StepDownForm(request.POST or None)
@@ -735,7 +735,7 @@ def step_down(request, person: Person, episode_id: int):
                             "signs it off.")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def sign_off_closure(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     if not episode.closure_proposed_on:
@@ -751,7 +751,7 @@ def sign_off_closure(request, person: Person, episode_id: int):
                       intro="Only a manager who did not propose the closure can sign it off.")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def return_closure(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
     if not episode.closure_proposed_on:

@@ -70,7 +70,7 @@ def _form_page(request, person: Person, form, *, title: str, submit: str, back: 
 # The child's plans, conferences and visits -----------------------------------------------------------
 
 
-@record_view()
+@record_view("GET")
 def overview(request, person: Person):
     plans = list(Plan.objects.filter(child=person).order_by("-start_date", "-pk"))
     conferences = list(Conference.objects.filter(child=person).select_related("chair").order_by("-date", "-pk"))
@@ -114,7 +114,7 @@ def action_warnings(plan: Plan) -> list[tuple[PlanOutcome, PlanAction | None, li
     return found
 
 
-@record_view()
+@record_view("GET")
 def plan_page(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
     prefetch_related_objects([plan], *PLAN_PREFETCHES)
@@ -129,7 +129,7 @@ def plan_page(request, person: Person, plan_id: int):
     })
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def start_cin_plan(request, person: Person):
     form = CinPlanForm(posted(request))
 
@@ -144,7 +144,7 @@ def start_cin_plan(request, person: Person):
                       intro="Then add the plan’s outcomes and actions on the plan’s page.")
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def change_plan(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
     child_in_need = plan.kind == Plan.Kind.CHILD_IN_NEED
@@ -159,7 +159,7 @@ def change_plan(request, person: Person, plan_id: int):
                       submit="Save changes", back=plan_url(plan))
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def end_plan(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
     form = EndPlanForm(posted(request))
@@ -173,7 +173,7 @@ def end_plan(request, person: Person, plan_id: int):
 # Outcomes and actions -----------------------------------------------------------------------------------
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def add_outcome(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
     form = OutcomeForm(posted(request))
@@ -189,7 +189,7 @@ def add_outcome(request, person: Person, plan_id: int):
                       back=plan_url(plan))
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def add_action(request, person: Person, plan_id: int, outcome_id: int):
     plan = _plan(person, plan_id)
     outcome = get_object_or_404(PlanOutcome, pk=outcome_id, plan=plan)
@@ -201,7 +201,7 @@ def add_action(request, person: Person, plan_id: int, outcome_id: int):
                       outcome=outcome)
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def change_action(request, person: Person, plan_id: int, action_id: int):
     plan = _plan(person, plan_id)
     action = get_object_or_404(PlanAction.objects.select_related("outcome"), pk=action_id, outcome__plan=plan)
@@ -216,7 +216,7 @@ def change_action(request, person: Person, plan_id: int, action_id: int):
 # Reviews ----------------------------------------------------------------------------------------------
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def record_review(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
     form = ReviewForm(posted(request), actions=services.plan_actions(plan))
@@ -235,7 +235,7 @@ def record_review(request, person: Person, plan_id: int):
     })
 
 
-@record_view()
+@record_view("GET")
 def review_page(request, person: Person, plan_id: int, review_id: int):
     plan = _plan(person, plan_id)
     review = get_object_or_404(PlanReview.objects.select_related("conference", "recorded_by"), pk=review_id,
@@ -250,7 +250,7 @@ def review_page(request, person: Person, plan_id: int, review_id: int):
 # Core groups -------------------------------------------------------------------------------------------
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def record_core_group(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
     form = CoreGroupForm(posted(request))
@@ -264,7 +264,7 @@ def record_core_group(request, person: Person, plan_id: int):
     })
 
 
-@record_view()
+@record_view("GET")
 def core_group_page(request, person: Person, plan_id: int, core_group_id: int):
     plan = _plan(person, plan_id)
     core_group = get_object_or_404(CoreGroup.objects.select_related("recorded_by"), pk=core_group_id, plan=plan)
@@ -278,7 +278,7 @@ def core_group_page(request, person: Person, plan_id: int, core_group_id: int):
 # Visits -----------------------------------------------------------------------------------------------
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def record_visit(request, person: Person):
     plan = services.open_plan(person)
     if refusal := services.visit_refusal(request.user, person):
@@ -303,7 +303,7 @@ def record_visit(request, person: Person):
                       intro=(f"The visit will be linked to the {plan.get_kind_display().lower()}." if plan else ""))
 
 
-@record_view()
+@record_view("GET")
 def visit_page(request, person: Person, visit_id: int):
     visit = get_object_or_404(Visit.objects.select_related("worker", "plan", "recorded_by"), pk=visit_id,
                               child=person)

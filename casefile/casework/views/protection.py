@@ -43,7 +43,7 @@ class KindForm(forms.Form):
                         "invalid_choice": "Select what kind of conference it was"})
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def choose_kind(request, person: Person):
     form = KindForm(posted(request), initial={"kind": Kind.REVIEW if open_plan(person, Plan.Kind.CHILD_PROTECTION)
                                                    else Kind.INITIAL})
@@ -79,22 +79,22 @@ def _record(request, person: Person, kind: str):
     })
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def record_initial(request, person: Person):
     return _record(request, person, Kind.INITIAL)
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def record_review(request, person: Person):
     return _record(request, person, Kind.REVIEW)
 
 
-@record_view(edit=True)
+@record_view("GET", "POST", edit=True)
 def record_transfer_in(request, person: Person):
     return _record(request, person, Kind.TRANSFER_IN)
 
 
-@record_view()
+@record_view("GET")
 def conference_page(request, person: Person, conference_id: int):
     conference = get_object_or_404(
         Conference.objects.select_related("chair", "enquiry__strategy_discussion", "recorded_by")

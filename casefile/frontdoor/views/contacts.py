@@ -18,9 +18,9 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from casefile.access import permissions, policy
+from casefile.access.records import record_shown
 from casefile.casework.calendar import working_calendar
 from casefile.casework.deadlines import STATE_LABELS, STATE_TAGS
 from casefile.core.forms import save_or_show, show_service_errors
@@ -85,7 +85,7 @@ class Choice:
     role: str  # "child" or "adult"
 
 
-@front_door_view()
+@front_door_view("GET", "POST")
 def contact_new(request):
     children, adults = _chosen(request)
     if request.method == "POST" or request.GET.get("step") == "details":
@@ -108,6 +108,7 @@ def contact_new(request):
             role = "child" if person.kind == Person.Kind.CHILD else "adult"
             with_person = (children + [person], adults) if role == "child" else (children, adults + [person])
             results.append(Choice(person, result.reasons, f"{base}?{_query(*with_person)}", role))
+    record_shown(request, children + adults)  # those chosen so far; the search audits its own results
     removals = {person.pk: f"{base}?{_query([c for c in children if c != person], [a for a in adults if a != person])}"
                 for person in children + adults}
     return render(request, "frontdoor/contacts/find.html", {
@@ -145,6 +146,7 @@ def _details(request, children: list[Person], adults: list[Person]):
     if own_checks_failed:
         _show_remaining_problems(form, children)
     base = reverse("frontdoor:contact_new")
+    record_shown(request, children + adults)
     return render(request, "frontdoor/contacts/new.html", {
         "form": form, "children": children, "adults": adults,
         "action": f"{base}?{_query(children, adults, step='details')}",
@@ -239,13 +241,12 @@ def _contact_page(request, contact: Contact, *, rag_form=None, holder_form=None,
     return render(request, "frontdoor/contacts/contact.html", context, status=status)
 
 
-@front_door_view()
+@front_door_view("GET")
 def contact_page(request, contact_id: int):
     return _contact_page(request, contact_for(request, contact_id))
 
 
-@front_door_view()
-@require_POST
+@front_door_view("POST")
 def contact_rag(request, contact_id: int):
     contact = contact_for(request, contact_id, edit=True)
     form = forms.RagForm(request.POST)
@@ -258,8 +259,7 @@ def contact_rag(request, contact_id: int):
     return _contact_page(request, contact, rag_form=form, status=400)
 
 
-@front_door_view()
-@require_POST
+@front_door_view("POST")
 def contact_holder(request, contact_id: int):
     contact = contact_for(request, contact_id, edit=True)
     staff = forms.front_door_staff()
@@ -284,7 +284,7 @@ def contact_holder(request, contact_id: int):
 # Multi-agency checks --------------------------------------------------------------------------------------
 
 
-@front_door_view()
+@front_door_view("GET", "POST")
 def check_new(request, contact_id: int):
     contact = contact_for(request, contact_id, edit=request.method == "POST")
     form = forms.CheckForm(request.POST or None)
@@ -305,7 +305,7 @@ def _check_for(request, check_id: int, *, edit: bool) -> AgencyCheck:
     return check
 
 
-@front_door_view()
+@front_door_view("GET", "POST")
 def check_response(request, check_id: int):
     check = _check_for(request, check_id, edit=request.method == "POST")
     now = timezone.localtime()
@@ -332,7 +332,7 @@ class OutstandingCheck:
     contact_url: str
 
 
-@front_door_view()
+@front_door_view("GET")
 def checks_outstanding(request):
     """Every check still waiting for an answer, about children this user may see. A check stays after its contact
     has left the front door: the receiving team still needs the answer, so it is chased until it comes."""
@@ -349,6 +349,7 @@ def checks_outstanding(request):
         waiting=waiting(row.requested_at, now, None, calendar, settings),
         url=reverse("frontdoor:check_response", kwargs={"check_id": row.pk}),
         contact_url=_contact_url(row.contact)) for row in rows]
+    record_shown(request, [child for row in checks for child in row.children])
     return render(request, "frontdoor/contacts/checks_outstanding.html", {
         "checks": checks, "checks_table": outstanding_checks_table(checks),
         "page_title": "Multi-agency checks waiting for an answer", "navigation_active": "front_door",

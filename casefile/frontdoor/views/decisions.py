@@ -16,9 +16,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from casefile.access import permissions
+from casefile.access.records import record_shown
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.calendar import working_calendar
@@ -76,7 +76,7 @@ def _now_and_calendar(request):
 # The board ----------------------------------------------------------------------------------------------
 
 
-@front_door_view()
+@front_door_view("GET")
 def board(request):
     now, calendar = _now_and_calendar(request)
     form = forms.BoardFilterForm(request.GET or None)
@@ -87,6 +87,7 @@ def board(request):
     limits = queries.Limits.at(now, calendar)
     page = paginate(request, filters.apply(queries.open_links(request.user), request.user, limits))
     rows = queries.rows_for(page.object_list, now=now, calendar=calendar)
+    record_shown(request, [row.link.child_id for row in rows])
     return _page(request, "board/board.html", page_title="Front door", rows=rows, page=page, form=form,
                  filters=filters, counts=queries.summary(request.user, limits), stages=queries.STAGES,
                  contact_link=_contact_link,
@@ -113,7 +114,7 @@ DECISION_FIELDS = ("level", "outcome", "criteria_applied", "circumstances", "his
                    "primary_need", "early_help_provider")
 
 
-@front_door_view()
+@front_door_view("GET", "POST")
 def decide(request, contact_id: int, contact_child_id: int):
     """The decision for one child, with the history panel above the form: history before any decision."""
     contact = contact_for(request, contact_id, edit=True)
@@ -148,7 +149,7 @@ def _authorise_refusal(user, decision: ThresholdDecision) -> str:
     return ""
 
 
-@front_door_view()
+@front_door_view("GET", "POST")
 def authorise(request, decision_id: int):
     decision = get_object_or_404(ThresholdDecision.objects.select_related(
         "contact_child__contact", "contact_child__child", "decided_by", "authorised_by", "episode",
@@ -167,10 +168,11 @@ def authorise(request, decision_id: int):
                  back_url=reverse("frontdoor:awaiting_authorisation"))
 
 
-@front_door_view()
+@front_door_view("GET")
 def awaiting_authorisation(request):
     now, calendar = _now_and_calendar(request)
     rows = queries.awaiting_authorisation(request.user, now=now, calendar=calendar)
+    record_shown(request, [row.decision.contact_child.child_id for row in rows])
     return _page(request, "decisions/awaiting.html", page_title="Decisions awaiting authorisation", rows=rows,
                  awaiting_table=awaiting_table(rows, may_authorise=permissions.is_manager(request.user)))
 
@@ -186,7 +188,7 @@ def _outstanding_checks(contact) -> str:
         for check in contact.checks.filter(responded_at__isnull=True))
 
 
-@front_door_view()
+@front_door_view("GET", "POST")
 def handover(request, contact_id: int, contact_child_id: int):
     contact = contact_for(request, contact_id, edit=True)
     link = _link_on(contact, contact_child_id)
@@ -220,7 +222,7 @@ def _report_csv(rows, start: datetime.date) -> HttpResponse:
          "Still open" if row.still_open else f"Concluded {row.concluded_on:%Y-%m-%d}"] for row in rows))
 
 
-@front_door_view()
+@front_door_view("GET")
 def weekly_report(request):
     if not permissions.may_see_front_door_reports(request.user):
         record(Action.ACCESS_DENIED, request=request, details={"path": request.path})
@@ -239,6 +241,7 @@ def weekly_report(request):
                    details={"page": "frontdoor:weekly_report", "format": "csv", "week": start.isoformat()})
         return _report_csv(rows, start)
     previous = start - datetime.timedelta(days=start.weekday() + 7)
+    record_shown(request, [row.link.child_id for row in rows])
     return _page(request, "board/weekly_report.html", page_title="Items past the front-door limit", rows=rows,
                  totals=totals, start=start, end=end, limit=front_door_settings().open_limit_working_days,
                  previous_week=previous.isoformat(), week=request.GET.get("week", ""))
@@ -256,7 +259,7 @@ def _letter_page(request, contact, sent_form=None):
                  form=sent_form, back_url=_contact_url(contact))
 
 
-@front_door_view()
+@front_door_view("GET", "POST")
 def letter(request, contact_id: int):
     contact = contact_for(request, contact_id, edit=request.method == "POST")
     if request.method == "POST":
@@ -274,7 +277,7 @@ def _letter(letter_id: int) -> ReferrerLetter:
     return get_object_or_404(ReferrerLetter.objects.select_related("contact", "generated_by"), pk=letter_id)
 
 
-@front_door_view()
+@front_door_view("GET")
 def letter_pdf(request, letter_id: int):
     """The letter as a tagged, accessible PDF; each child's record shows it was exported."""
     found = _letter(letter_id)
@@ -297,8 +300,7 @@ def _sent_at(day: datetime.date | None) -> datetime.datetime | None:
     return datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=timezone.get_current_timezone())
 
 
-@front_door_view()
-@require_POST
+@front_door_view("POST")
 def letter_sent(request, letter_id: int):
     found = _letter(letter_id)
     contact = contact_for(request, found.contact_id, edit=True)
@@ -314,9 +316,10 @@ def letter_sent(request, letter_id: int):
     return _letter_page(request, contact, sent_form=form)
 
 
-@front_door_view()
+@front_door_view("GET")
 def letters_overdue(request):
     rows = queries.letters_overdue(request.user, today=timezone.localdate(), calendar=working_calendar(request))
+    record_shown(request, [child for row in rows for child in row.children])
     return _page(request, "letters/overdue.html", page_title="Referrers not yet told the outcome", rows=rows,
                  overdue_table=overdue_letters_table(rows),
                  allowed=front_door_settings().referrer_feedback_working_days)

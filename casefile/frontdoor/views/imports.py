@@ -1,7 +1,7 @@
 """Pages for police domestic-abuse notifications: upload and preview a daily file, confirm it as contacts, the
 triage queue, its CSV export and bulk triage of standard-risk notifications.
 
-Every view goes through @front_door_view(). Lists show only children the user may see (policy.viewable_people);
+Every view goes through @front_door_view. Lists show only children the user may see (policy.viewable_people);
 writes go through services/imports.py and services/decisions.py, whose refusals are shown on the page.
 """
 
@@ -12,9 +12,9 @@ from django.forms import Form
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casefile.access import permissions
+from casefile.access.records import record_shown
 from casefile.audit.models import Action
 from casefile.audit.services import record_many
 from casefile.core.exports import csv_response
@@ -64,14 +64,12 @@ def _batches_page(request, form: UploadForm, **context):
                    page_title="Police notifications", **context)
 
 
-@front_door_view()
-@require_GET
+@front_door_view("GET")
 def police_batches(request):
     return _batches_page(request, UploadForm())
 
 
-@front_door_view()
-@require_http_methods(["GET", "POST"])
+@front_door_view("GET", "POST")
 def police_upload(request):
     if request.method == "GET":
         return redirect("frontdoor:police_batches")
@@ -103,14 +101,17 @@ def _preview_page(request, batch: ImportBatch, errors: dict | None = None, chose
                   "rag": imports.suggested_rag(notification, counts[notification.pk])}
                  for notification in notifications]
     errors = errors or {}
+    # The file's people and the records they match (or may match): which batch, and which records were shown.
+    record_shown(request, [candidate["id"] for item in incidents for entry in item["people"]
+                           for candidate in [{"id": entry.person_id}, *entry.candidates] if candidate.get("id")],
+                 subject=batch)
     summary = [{"text": message, "href": f"#{field}" if field != "__all__" else "#incidents"}
                for field, field_messages in errors.items() for message in field_messages]
     return _render(request, "batch.html", batch=batch, incidents=incidents, errors=errors, error_list=summary,
                    chosen=chosen or {}, page_title=f"Police notifications: {batch.filename}")
 
 
-@front_door_view()
-@require_GET
+@front_door_view("GET")
 def police_batch(request, batch_id: int):
     return _preview_page(request, _batch(batch_id))
 
@@ -130,8 +131,7 @@ def _resolutions(data: dict) -> dict[int, int | None]:
     return resolutions
 
 
-@front_door_view()
-@require_POST
+@front_door_view("POST")
 def police_confirm(request, batch_id: int):
     batch = _batch(batch_id)
     form = ResolutionsForm(request.POST, batch=batch)
@@ -144,8 +144,7 @@ def police_confirm(request, batch_id: int):
     return redirect("core:job", job_id=job.pk)
 
 
-@front_door_view()
-@require_POST
+@front_door_view("POST")
 def police_discard(request, batch_id: int):
     batch = _batch(batch_id)
     form = Form(request.POST)  # a button: no fields, but a refusal still comes back on the form
@@ -159,12 +158,13 @@ def police_discard(request, batch_id: int):
 # The triage queue ---------------------------------------------------------------------------------------
 
 
-@front_door_view()
-@require_GET
+@front_door_view("GET")
 def triage_queue(request):
     filters = QueueFilterForm(request.GET)
     page = paginate(request, triage.queue_links(request.user, **filters.values()))
-    return _render(request, "queue.html", rows=triage.rows_for(page.object_list, request), page=page,
+    rows = triage.rows_for(page.object_list, request)
+    record_shown(request, [row.link.child_id for row in rows])
+    return _render(request, "queue.html", rows=rows, page=page,
                    filters=filters,
                    may_bulk_triage=permissions.may_bulk_triage(request.user),
                    months=front_door_settings().repeat_incident_months, page_title="Police notifications to triage")
@@ -186,8 +186,7 @@ def _csv_cells(row) -> list:
             f"{notification.household_address}, {notification.postcode}", notification.summary]
 
 
-@front_door_view()
-@require_GET
+@front_door_view("GET")
 def triage_queue_csv(request):
     filters = QueueFilterForm(request.GET)
     rows = triage.queue(request.user, request, **filters.values())
@@ -203,8 +202,7 @@ def _selected_ids(values) -> list[int]:
     return [int(value) for value in values if value.isdigit()]
 
 
-@front_door_view()
-@require_http_methods(["GET", "POST"])
+@front_door_view("GET", "POST")
 def bulk_triage(request):
     source = request.POST if request.method == "POST" else request.GET
     rows = triage.queue(request.user, request, ids=_selected_ids(source.getlist("contact_child")))
@@ -213,6 +211,7 @@ def bulk_triage(request):
         return redirect("frontdoor:triage_queue")
     if not permissions.may_bulk_triage(request.user):
         # Said before any form: the page explains who may, and what this user can do instead.
+        record_shown(request, [row.link.child_id for row in rows])
         return _render(request, "bulk_triage.html", rows=rows, form=None, may_bulk_triage=False,
                        back_url=reverse("frontdoor:triage_queue"), page_title="Triage police notifications together")
     form = BulkTriageForm(request.POST if request.method == "POST" else None, rows=rows)
@@ -225,6 +224,7 @@ def bulk_triage(request):
         messages.success(request, f"Triage decisions recorded for {plural(len(rows), 'child', 'children')}: they "
                                   "wait for a manager to authorise them")
         return redirect("frontdoor:triage_queue")
+    record_shown(request, [row.link.child_id for row in rows])
     return _render(request, "bulk_triage.html", rows=rows, form=form, may_bulk_triage=True,
                    back_url=reverse("frontdoor:triage_queue"), page_title="Triage police notifications together")
 

@@ -22,7 +22,7 @@ def test_opening_the_record_writes_a_view_audit_event(client, org, child):
     client.force_login(org.sam)
     assert client.get(record_url(child)).status_code == 200
     event = AuditEvent.objects.get(action=Action.VIEW, child=child)
-    assert event.actor == org.sam and event.details == {"page": "people:record"}
+    assert event.actor == org.sam and event.details == {"page": "people:record", "method": "GET"}
 
 
 def test_someone_with_no_link_to_the_child_gets_not_found(client, org, child):

@@ -113,11 +113,11 @@ def test_search_hides_merged_records(org, child):
     assert duplicate.pk not in [r.person.pk for r in results]
 
 
-def test_every_search_writes_an_audit_event_with_the_criteria_not_the_results(client, org, child):
+def test_every_search_writes_an_audit_event_with_the_criteria_and_only_the_ids_shown(client, org, child):
     client.force_login(org.sam)
     client.get(reverse("people:search"), {"name": "Lily Hartley", "postcode": "ls14ab"})
     event = AuditEvent.objects.get(action=Action.SEARCH, actor=org.sam)
-    assert event.details == {"criteria": {"name": "Lily Hartley", "postcode": "LS1 4AB"}}
+    assert event.details == {"criteria": {"name": "Lily Hartley", "postcode": "LS1 4AB"}, "shown": []}
     assert event.child is None
     assert event.subject_id == ""
 
