@@ -1,8 +1,10 @@
 """Test settings: the real stack, with a fast password hasher so a 2-core run stays quick."""
 
 import os
+import secrets
 
-os.environ.setdefault("CASEFILE_TESTING", "1")
+# A key made for this run (and inherited by anything the tests start), never one written in the repository.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from config.settings import *  # noqa: E402,F403
 

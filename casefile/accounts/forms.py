@@ -14,7 +14,7 @@ CODE_HINT = "The 6-digit code your authenticator app shows now"
 MESSAGES = {
     # allauth's error codes -> what a person should do next.
     "username_password_mismatch": "Enter a correct username and password",
-    "too_many_login_attempts": "You have tried to sign in too many times. Wait 5 minutes, then try again",
+    "too_many_login_attempts": "Too many sign-ins have failed from your network. Wait a few minutes, then try again",
     "incorrect_password": "Enter your current password correctly",
     "incorrect_code": "Enter a correct code from your authenticator app, or an unused recovery code",
     "rate_limited": "You have entered too many codes. Wait a few minutes, then try again",
