@@ -256,6 +256,8 @@ ACCOUNT_RATE_LIMITS = {"login": "600/m/ip", "login_failed": False}
 ACCOUNT_FORMS = {
     "login": "casefile.accounts.forms.LoginForm",
     "reauthenticate": "casefile.accounts.forms.ReauthenticateForm",
+    "reset_password": "casefile.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "casefile.accounts.forms.ResetPasswordKeyForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {
