@@ -114,6 +114,8 @@ CASEFILE_FRONT_DOOR = env_json("CASEFILE_FRONT_DOOR", {})
 CASEFILE_FRONT_DOOR_PHONE = env("CASEFILE_FRONT_DOOR_PHONE", "")
 
 INSTALLED_APPS = [
+    # First, so that its runserver (which keeps the demo on loopback) replaces staticfiles' own.
+    "casefile.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -129,7 +131,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "casefile.core",
     "casefile.accounts",
     "casefile.audit",
     "casefile.people",
