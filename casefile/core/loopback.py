@@ -24,7 +24,7 @@ def demo_refusal(host: str) -> str | None:
     """Why the demo may not listen on `host`, or None when it may."""
     if is_loopback(host):
         return None
-    return (f"The demo (CASEFILE_DEMO=1) only serves this computer, but it was asked to listen on {host or 'every address'}. "
-            "Its passwords are printed in the terminal and are the same for every login, so anyone who could reach "
-            "it could sign in. Listen on 127.0.0.1 instead, for example `manage.py runserver 127.0.0.1:8000`, or run "
-            "Casefile without CASEFILE_DEMO.")
+    return (f"The demo (CASEFILE_DEMO=1) only serves this computer, but it was asked to listen on "
+            f"{host or 'every address'}. Its passwords are printed in the terminal and are the same for every "
+            "login, so anyone who could reach it could sign in. Listen on 127.0.0.1 instead, for example "
+            "`manage.py runserver 127.0.0.1:8000`, or run Casefile without CASEFILE_DEMO.")

@@ -56,8 +56,8 @@ def test_the_demo_makes_its_own_key_beside_its_database_and_keeps_it(monkeypatch
 
 
 def test_the_demo_key_file_beside_the_default_demo_database_is_never_committed():
-    ignored = subprocess.run(["git", "check-ignore", "-q", "casefile-demo.sqlite3.secret-key"], cwd=REPO,
-                             check=False)
+    ignored = subprocess.run(["git", "check-ignore", "-q", "casefile-demo.sqlite3.secret-key"],  # noqa: S607
+                             cwd=REPO, check=False)
     assert ignored.returncode == 0
 
 
@@ -91,8 +91,9 @@ def test_the_demo_runserver_refuses_to_listen_beyond_loopback(addrport):
 
 def gunicorn(bind: str, **environ) -> subprocess.Popen:
     env = {**os.environ, "CASEFILE_DEMO": "1", **environ}
-    return subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", "1", "config.wsgi"],
-                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    command = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", "1", "config.wsgi"]
+    return subprocess.Popen(command, cwd=REPO, env=env,  # noqa: S603 (our own command line)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def test_the_demo_under_gunicorn_refuses_to_listen_beyond_loopback():
