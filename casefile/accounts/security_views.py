@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from casefile.access import permissions
 from casefile.accounts import lockout, services
 from casefile.accounts.models import TwoFactorEnrolment, User
+from casefile.core.forms import save_or_show
 
 
 def _administrators_only(request) -> None:
@@ -42,15 +43,11 @@ def enrolment_links(request):
     """Issue a one-time link to set up an authenticator app; the link is shown once, here."""
     _administrators_only(request)
     form = EnrolmentLinkForm(request.POST or None)
-    link = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            token = services.issue_enrolment_link(request.user, form.cleaned_data["user"], request=request)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            link = request.build_absolute_uri(reverse("accounts:enrol", args=[token]))
-            form = EnrolmentLinkForm()
+    token = save_or_show(request, form, lambda data: services.issue_enrolment_link(
+        request.user, data["user"], request=request))
+    link = request.build_absolute_uri(reverse("accounts:enrol", args=[token])) if token else None
+    if token:
+        form = EnrolmentLinkForm()
     return render(request, "accounts/enrolment_links.html", {
         "form": form, "link": link, "lifetime_hours": int(services.ENROLMENT_LINK_LIFETIME.total_seconds() // 3600),
         "recent": TwoFactorEnrolment.objects.select_related("user", "issued_by")[:20], "now": timezone.now(),
