@@ -17,7 +17,7 @@ my work, the child's record, the child's chronology, a search for the child's su
 the front-door board.
 
 The server is a real `gunicorn config.wsgi` process on 127.0.0.1 with production settings (DEBUG off, two-factor
-required), started from the checkout being measured with its config/gunicorn.conf.py (or, for a checkout without
+required), started from the checkout being measured with its gunicorn.conf.py (or, for a checkout without
 one, `--workers 3` as before that file existed). The load comes from one thread per user (requests), on the
 same machine. Three runs per server:
 
@@ -66,7 +66,7 @@ USERS = 50
 CHILDREN_PER_USER = 20
 PAUSE_SECONDS = 5.0
 P95_TARGET_MS = 300
-# Before config/gunicorn.conf.py existed, the service was measured with 3 sync workers (the figures).
+# Before gunicorn.conf.py existed, the service was measured with 3 sync workers (the figures).
 LEGACY_GUNICORN_ARGS = ["--workers", "3"]
 
 
@@ -222,7 +222,7 @@ class Server:
     def __init__(self, source: Path, database_url: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = source / "config" / "gunicorn.conf.py"
+        config = source / "gunicorn.conf.py"
         self.settings = ["--config", str(config)] if config.exists() else LEGACY_GUNICORN_ARGS
         env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database_url,
                "DJANGO_SETTINGS_MODULE": "config.settings", "GUNICORN_BIND": f"127.0.0.1:{self.port}"}

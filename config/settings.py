@@ -6,6 +6,7 @@ environment. With no environment at all, Casefile runs on SQLite for a demo on t
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 from pathlib import Path
@@ -51,13 +52,48 @@ DEBUG = env_bool("DEBUG", False)
 # Demo mode: demo logins, no TOTP requirement, runs on loopback only. Never set it in production.
 DEMO_MODE = env_bool("CASEFILE_DEMO", False)
 
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'casefile.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+
+
+def demo_secret_key(database: dict) -> str:
+    """The demo's key: made once, kept in a file beside the demo's SQLite database (gitignored with it), so
+    sessions survive a restart and no key is ever built into the code."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if database["ENGINE"] != "django.db.backends.sqlite3" or str(database["NAME"]) in ("", ":memory:"):
+        raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE): the demo only makes its own beside an "
+                                   "SQLite database file.")
+    key_file = Path(f"{database['NAME']}.secret-key")
+    if not key_file.exists():
+        import secrets
+
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        # Readable by its owner only; created exclusively, so two processes starting together agree on one key.
+        try:
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+    return key_file.read_text().strip()
+
+
+# There is no built-in key: production and development read SECRET_KEY (or SECRET_KEY_FILE), the demo makes its
+# own (demo_secret_key) and the tests make one each run (config/settings_test.py).
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or DEMO_MODE or env_bool("CASEFILE_TESTING", False)):
+    if not DEMO_MODE:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) outside demo and test runs.")
-    SECRET_KEY = "insecure-local-only-key-never-used-in-production"  # noqa: S105
+        raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) to a long random value: Casefile has no "
+                                   "built-in key. Only the demo (CASEFILE_DEMO=1) makes its own.")
+    SECRET_KEY = demo_secret_key(DATABASES["default"])
 
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
@@ -84,6 +120,8 @@ CASEFILE_RETENTION = env_json("CASEFILE_RETENTION", {})
 CASEFILE_LOOKUP_RATE_LIMIT = int(env("CASEFILE_LOOKUP_RATE_LIMIT", "60"))
 
 INSTALLED_APPS = [
+    # First, so that its runserver (which keeps the demo on loopback) replaces staticfiles' own.
+    "casefile.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -99,7 +137,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "casefile.core",
     "casefile.accounts",
     "casefile.audit",
     "casefile.people",
@@ -169,12 +206,6 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'casefile.sqlite3'}"),
-        conn_max_age=60,
-    )
-}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions and a busy timeout avoid "database is locked" under concurrent writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -194,7 +225,7 @@ CASEFILE_AUDIT_RETIRED_KEYS = env_json("CASEFILE_AUDIT_RETIRED_KEYS", {})
 _LOCAL_AUDIT = (DEMO_MODE or DEBUG) and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 _LOCAL_AUDIT_BASE = f"{DATABASES['default']['NAME']}.audit" if _LOCAL_AUDIT else ""
 CASEFILE_AUDIT_LOCAL_KEY_FILE = f"{_LOCAL_AUDIT_BASE}-key" if _LOCAL_AUDIT and not CASEFILE_AUDIT_KEY else ""
-if not (CASEFILE_AUDIT_KEY or CASEFILE_AUDIT_LOCAL_KEY_FILE or env_bool("CASEFILE_TESTING", False)):
+if not (CASEFILE_AUDIT_KEY or CASEFILE_AUDIT_LOCAL_KEY_FILE):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("Set CASEFILE_AUDIT_KEY (or CASEFILE_AUDIT_KEY_FILE): see docs/audit-trail.md.")
@@ -248,13 +279,19 @@ ACCOUNT_ADAPTER = "casefile.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
-# django-axes locks an account after AXES_FAILURE_LIMIT failures (and shows why); allauth's per-username limit
-# sits above it so that axes' lockout page is what people see. The per-address limit slows password spraying.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,20/5m/key"}
+# Failed sign-ins (ADR 0019, casefile/accounts/lockout.py). Councils sit behind one NAT address, so nothing a
+# stranger can do locks anyone out for long: django-axes pauses one username at one address after
+# SIGN_IN_FAILURES_PER_USER failures, for SIGN_IN_PAUSE_MINUTES after the last; an address is paused only after
+# SIGN_IN_FAILURES_PER_ADDRESS failures (any usernames) in that time. Administrators see and clear pauses at
+# /sign-in-locks/. allauth's own per-address counters are raised so they never fire before ours: they live in
+# each process's memory and would block a whole office.
+ACCOUNT_RATE_LIMITS = {"login": "600/m/ip", "login_failed": False}
 # GOV.UK wording on allauth's own forms (labels, no placeholders, errors that say what to do).
 ACCOUNT_FORMS = {
     "login": "casefile.accounts.forms.LoginForm",
     "reauthenticate": "casefile.accounts.forms.ReauthenticateForm",
+    "reset_password": "casefile.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "casefile.accounts.forms.ResetPasswordKeyForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {
@@ -283,13 +320,33 @@ if env("OIDC_CLIENT_ID"):
         ]
     }
 
-# Lockout after repeated failed sign-ins (per username and address).
-AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.5  # hours
+# See the note above ACCOUNT_RATE_LIMITS.
+SIGN_IN_FAILURES_PER_USER = int(env("SIGN_IN_FAILURES_PER_USER", "5"))
+SIGN_IN_FAILURES_PER_ADDRESS = int(env("SIGN_IN_FAILURES_PER_ADDRESS", "100"))
+SIGN_IN_PAUSE_MINUTES = int(env("SIGN_IN_PAUSE_MINUTES", "5"))
+# This many refused sign-ins from one address within the pause is a burst: audited once, as a burst.
+SIGN_IN_BURST = int(env("SIGN_IN_BURST", "20"))
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_USER
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=SIGN_IN_PAUSE_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A failure while paused does not extend the pause: otherwise a stranger could keep someone out for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Mail (password reset). Production sends through the council's SMTP relay; the demo and development print
+# messages in the terminal; the tests keep them in django.core.mail.outbox.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEMO_MODE or DEBUG
+                    else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "casefile@localhost")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SERVICE_NAME}] "
 
 # Sessions end after inactivity and when the browser closes.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(30 * 60)))

@@ -3,10 +3,11 @@
 import os
 import secrets
 
-os.environ.setdefault("CASEFILE_TESTING", "1")
 # The tests' own audit key, made for this run (never one committed here), in the environment so that the workers
 # and commands the tests start as subprocesses seal with it too.
 os.environ.setdefault("CASEFILE_AUDIT_KEY", secrets.token_hex(32))
+# A key made for this run (and inherited by anything the tests start), never one written in the repository.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from config.settings import *  # noqa: E402,F403
 

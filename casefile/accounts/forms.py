@@ -14,7 +14,7 @@ CODE_HINT = "The 6-digit code your authenticator app shows now"
 MESSAGES = {
     # allauth's error codes -> what a person should do next.
     "username_password_mismatch": "Enter a correct username and password",
-    "too_many_login_attempts": "You have tried to sign in too many times. Wait 5 minutes, then try again",
+    "too_many_login_attempts": "Too many sign-ins have failed from your network. Wait a few minutes, then try again",
     "incorrect_password": "Enter your current password correctly",
     "incorrect_code": "Enter a correct code from your authenticator app, or an unused recovery code",
     "rate_limited": "You have entered too many codes. Wait a few minutes, then try again",
@@ -113,3 +113,26 @@ class DeactivateTOTPForm(totp_forms.DeactivateTOTPForm):
             return super().clean()
         except ValidationError as error:
             raise govuk_error(error) from None
+
+
+class ResetPasswordForm(account_forms.ResetPasswordForm):
+    """Asking for a link to choose a new password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_text_box(self.fields["email"], label="Email address", required_message="Enter your email address",
+                        autocomplete="email")
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.gov.uk")
+
+
+class ResetPasswordKeyForm(account_forms.ResetPasswordKeyForm):
+    """Choosing a new password from the emailed link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_text_box(self.fields["password1"], label="New password", required_message="Enter a new password",
+                        autocomplete="new-password")
+        self.fields["password1"].help_text = "At least 12 characters, not a common password, not only numbers."
+        _plain_text_box(self.fields["password2"], label="Confirm your new password",
+                        required_message="Enter your new password again", autocomplete="new-password")

@@ -7,8 +7,10 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+
+from casefile.accounts import services
 
 # Paths a signed-out person may reach. Everything else needs a signed-in user.
 # The code step of signing in (/accounts/2fa/authenticate/) comes before the person is signed in.
@@ -59,23 +61,26 @@ class InactivityTimeoutMiddleware:
 
 
 class RequireTwoFactorMiddleware:
-    """Outside the demo, staff must set up an authenticator app before they can open anything."""
+    """Outside the demo, staff must set up an authenticator app before they can open anything; and nobody can
+    set one up on an account that has none without a link from an administrator (ADR 0019)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            settings.CASEFILE_REQUIRE_TOTP
-            and request.user.is_authenticated
-            and not request.path.startswith(TWO_FACTOR_SETUP_PREFIXES)
-            and not _has_totp(request.user)
-        ):
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        if request.path.startswith(TWO_FACTOR_SETUP_PREFIXES):
+            if request.path.startswith(ACTIVATE_PREFIX) and not _may_set_up_app(request):
+                return render(request, "accounts/enrolment_needed.html", status=403)
+        elif settings.CASEFILE_REQUIRE_TOTP and not services.has_authenticator_app(request.user):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 
 
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
+# The authenticator set-up page, and the recovery codes page that would otherwise make a second factor alone.
+ACTIVATE_PREFIX = ("/accounts/2fa/totp/activate/", "/accounts/2fa/recovery-codes/generate/")
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+def _may_set_up_app(request) -> bool:
+    return services.has_authenticator_app(request.user) or services.session_enrolment(request) is not None

@@ -87,3 +87,24 @@ class User(AbstractUser):
             seen.add(current.pk)
             current = current.manager
         return chain
+
+
+class TwoFactorEnrolment(models.Model):
+    """A one-time link an administrator issues so that a person can set up an authenticator app (ADR 0019).
+
+    Without one, a password alone would be enough to enrol an app on an account that has none. Only a hash of
+    the link's token is kept: the link itself is shown once, to the administrator who issued it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="two_factor_enrolments")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="issued_two_factor_enrolments")
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"Authenticator set-up link for {self.user}"

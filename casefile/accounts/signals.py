@@ -1,8 +1,11 @@
-"""Sign-ins, failed sign-ins and sign-outs go on the audit trail."""
+"""Sign-ins, refused sign-ins and sign-outs go on the audit trail."""
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from casefile.accounts import lockout, services
 from casefile.audit.models import Action
 from casefile.audit.services import record
 
@@ -21,9 +24,11 @@ def audit_sign_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def audit_failed_sign_in(sender, credentials, request=None, **kwargs):
     # Only the username tried is kept: never the password.
-    record(
-        Action.SIGN_IN_FAILED,
-        request=request,
-        allow_anonymous=True,
-        details={"username": str(credentials.get("username", ""))[:150]},
-    )
+    username = str(credentials.get("username", ""))
+    lockout.audit_refusal(request, username, lockout.refusal_reason(request, username))
+
+
+@receiver(authenticator_added)
+def use_up_enrolment_link(sender, request, user, authenticator, **kwargs):
+    if authenticator.type == Authenticator.Type.TOTP:
+        services.use_enrolment(request)

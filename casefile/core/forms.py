@@ -11,6 +11,7 @@ import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import Max
 from django.forms.utils import pretty_name
@@ -21,6 +22,7 @@ from markupsafe import Markup
 
 from casefile.core.models import SubmissionToken
 from casefile.core.services import consume_submission_token, release_submission_token
+from casefile.rules import text_limits
 
 DATE_PARTS = ("day", "month", "year")
 MONTH_NAMES = {
@@ -160,6 +162,31 @@ class _Saved:
 
 
 SAVED = _Saved()
+
+
+class _TextLimit:
+    """A text box's length limit, with a message naming the box and the limit (rules/text_limits.py)."""
+
+    def __init__(self, label: str, limit: int):
+        self.label, self.limit = label, limit
+
+    def __call__(self, value):
+        message = text_limits.too_long(self.label, value, self.limit)
+        if message:
+            raise ValidationError(message, code="max_length")
+
+
+def limit_text(form) -> None:
+    """Give every text box on the form its limit: LONG_TEXT for several lines, SHORT_TEXT for one, or the
+    box's own limit when that is lower."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField):
+            continue
+        default = text_limits.LONG_TEXT if isinstance(field.widget, forms.Textarea) else text_limits.SHORT_TEXT
+        limit = min(field.max_length or default, default)
+        field.max_length = limit
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator | _TextLimit)]
+        field.validators.append(_TextLimit(str(field.label or pretty_name(name)), limit))
 
 
 SUBMISSION_FIELD = "_submission_token"
@@ -341,7 +368,10 @@ def save_or_show(request, form, save, *, record: models.Model | None = None):
       person's answers, who changed it, when, and each detail as it is now.
     """
     token, opened = _guard(request, form, record)
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
+        return None
+    limit_text(form)
+    if not form.is_valid():
         return None
     try:
         with transaction.atomic():

@@ -1,7 +1,9 @@
 import datetime
 import logging
 
-from django.db import connection
+from django.contrib.sessions.models import Session
+from django.db import DatabaseError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,8 +20,11 @@ from casefile.core import jobs
 from casefile.core.methods import allow_methods
 from casefile.core.models import Job
 from casefile.core.pagination import paginate
+from casefile.core.presenters import plural
 from casefile.frontdoor import board
 from casefile.frontdoor import presenters as front_door_presenters
+
+logger = logging.getLogger(__name__)
 
 
 @allow_methods("GET")
@@ -64,10 +69,36 @@ def _front_door_counts(request):
 
 @allow_methods("GET")
 def healthz(request):
-    """For load balancers: answers only whether the database can be reached. Shows no data."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For load balancers: 200 "ok" when the database answers, takes writes and has every migration applied;
+    503 with the reason otherwise. Shows no data."""
+    problem = database_problem(connection)
+    if problem:
+        return HttpResponse(problem, status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def database_problem(database) -> str | None:
+    """Why this database cannot serve Casefile, in words safe to show anyone, or None. The details are logged."""
+    try:
+        database.ensure_connection()
+        # A write the service must be able to make (a session), undone: proves the database takes writes without
+        # leaving anything behind. A read-only file, replica or transaction refuses it.
+        with transaction.atomic(using=database.alias):
+            Session(session_key="healthz-write-probe", session_data="", expire_date=timezone.now()).save(
+                using=database.alias, force_insert=True)
+            transaction.set_rollback(True, using=database.alias)
+    except DatabaseError:
+        logger.exception("healthz: the database refused a write")
+        return "The database cannot be written to"
+    try:
+        executor = MigrationExecutor(database)
+        unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        logger.exception("healthz: the migrations could not be checked")
+        return "The database's migrations could not be checked"
+    if unapplied:
+        return f"{plural(len(unapplied), 'database migration')} not applied: run manage.py migrate"
+    return None
 
 
 # How often a job's progress page checks on the job while the work goes on (core/job-progress.js).

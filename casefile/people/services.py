@@ -29,7 +29,7 @@ from casefile.people.models import (
     Person,
     Relationship,
 )
-from casefile.rules import codes
+from casefile.rules import codes, names
 from casefile.rules.identifiers import InvalidIdentifier, validate_nhs_number, validate_postcode, validate_upn
 
 # What create_person and update_person accept. Restriction and merges have their own ways in.
@@ -54,6 +54,7 @@ IDENTITY_FIELDS = (
 )
 TEXT_FIELDS = ("first_name", "middle_names", "last_name", "known_as", "gender_identity", "religion",
                "first_language", "nhs_number", "upn", "upn_unknown_reason", "sex", "ethnicity", "kind")
+NAME_FIELDS = ("first_name", "middle_names", "last_name", "known_as")
 ADDRESS_FIELDS = ("line_1", "line_2", "town", "postcode", "start_date", "end_date")
 # An unborn child's expected date: not long past (the birth may not be recorded yet), at most 10 months ahead.
 EXPECTED_BIRTH_LATEST_DAYS = 305
@@ -74,6 +75,14 @@ def _check_lengths(model: type[models.Model], values: dict, errors: Errors) -> N
         max_length = getattr(model._meta.get_field(name), "max_length", None)
         if isinstance(value, str) and max_length and len(value) > max_length:
             errors.add(name, f"Enter a {_field_label(model, name)} of {max_length} characters or fewer")
+
+
+def _check_names(model: type[models.Model], values: dict, errors: Errors) -> None:
+    """Names that could never be found by typing them (invisible characters, direction controls, emoji)."""
+    for name, value in values.items():
+        message = names.name_error(_field_label(model, name), value or "")
+        if message:
+            errors.add(name, message)
 
 
 def _refuse_if_merged(person: Person) -> None:
@@ -107,6 +116,7 @@ def _clean_identity(values: dict, errors: Errors, *, changed: set[str]) -> dict:
     if values["interpreter_needed"] not in (None, True, False):
         errors.add("interpreter_needed", "Select whether an interpreter is needed: yes, no or not known")
     _clean_identifiers(values, errors)
+    _check_names(Person, {k: values[k] for k in NAME_FIELDS if k not in errors}, errors)
     _check_lengths(Person, {k: v for k, v in values.items() if k in TEXT_FIELDS and k not in errors}, errors)
     return values
 
@@ -268,6 +278,7 @@ def add_alias(*, actor, request=None, person: Person, first_name: str = "", last
         errors.add("kind", "Select whether this is an alias, a previous name or a nickname")
     if not first_name and not last_name:
         errors.add("first_name", "Enter a first name, a last name or both")
+    _check_names(Alias, {"first_name": first_name, "last_name": last_name}, errors)
     _check_lengths(Alias, {"first_name": first_name, "last_name": last_name}, errors)
     errors.raise_if_any()
     with transaction.atomic():

@@ -211,3 +211,57 @@ def split_full_name(text: str) -> tuple[str, str]:
     if len(words) == 1:
         return "", words[0]
     return words[0], words[-1]
+
+
+# Characters a person's name may not contain, because nobody can see them, or they change how the text around
+# them is shown, or they are pictures: a name holding one is saved but can never be found by typing it.
+# Bidirectional controls (a right-to-left override makes "Smith" show as "htimS") are named on their own.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_EMOJI_PARTS = (
+    (0x1F3FB, 0x1F3FF),  # skin-tone modifiers
+    (0xFE00, 0xFE0F),  # variation selectors (text or emoji presentation)
+    (0x20E3, 0x20E3),  # the keycap that turns 1 into an emoji
+    (0xE0020, 0xE007F),  # tag characters (flags of England, Scotland and Wales)
+)
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "").lower()
+    return f"{name} (U+{ord(char):04X})" if name else f"U+{ord(char):04X}"
+
+
+def name_problem(name: str) -> str | None:
+    """Why this name cannot be saved, as the end of a sentence that starts with the field's label, or None.
+
+    Letters in any script, accents (typed either way), spaces, hyphens, apostrophes and full stops are all fine.
+    Zero-width and other invisible characters, soft hyphens, bidirectional controls, control characters (tabs,
+    line breaks), private-use and unassigned characters, and emoji or other pictographic symbols are not.
+
+    >>> name_problem("Zoë O’Brien-Smith") is None
+    True
+    >>> name_problem("Sm" + chr(0x200B) + "ith")
+    'must not contain an invisible character, zero width space (U+200B). Type the name again rather than pasting it'
+    """
+    for char in name or "":
+        category = unicodedata.category(char)
+        code = ord(char)
+        if char in BIDI_CONTROLS:
+            return (f"must not contain a hidden character that changes the direction text is shown in, "
+                    f"{_describe(char)}. Type the name again rather than pasting it")
+        if category in ("Cc", "Zl", "Zp"):
+            return (f"must not contain a control character such as a tab or a line break (U+{code:04X}). "
+                    "Type the name on one line")
+        if category == "Cf":
+            return (f"must not contain an invisible character, {_describe(char)}. "
+                    "Type the name again rather than pasting it")
+        if category in ("Co", "Cs", "Cn"):
+            return f"must not contain a character that cannot be shown (U+{code:04X})"
+        if category in ("So", "Me") or any(low <= code <= high for low, high in _EMOJI_PARTS):
+            return f"must not contain emoji or symbols ({char}). Use letters, spaces, hyphens and apostrophes"
+    return None
+
+
+def name_error(label: str, name: str) -> str | None:
+    """The whole message for a name field: "Last name must not contain ...", or None when the name is fine."""
+    problem = name_problem(name)
+    return f"{label[:1].upper()}{label[1:]} {problem}" if problem else None

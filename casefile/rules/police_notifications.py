@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from casefile.rules.identifiers import InvalidIdentifier, validate_nhs_number, validate_postcode
+from casefile.rules.names import name_problem
 
 LONDON = ZoneInfo("Europe/London")
 MAX_BYTES = 5 * 1024 * 1024
@@ -306,6 +307,10 @@ def _clean_cell(column: str, value: str, now: datetime):
     if column in MAX_LENGTH and len(value) > MAX_LENGTH[column]:
         raise _Invalid(f"{column} must be {MAX_LENGTH[column]:,} characters or fewer; it has {len(value):,}")
     match column:
+        case "first_name" | "last_name" | "officer_name":
+            problem = name_problem(value)
+            if problem:
+                raise _Invalid(f"{column} {problem}")
         case "police_reference":
             return _reference(value)
         case "incident_datetime" | "reported_datetime":

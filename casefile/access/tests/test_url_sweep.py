@@ -57,6 +57,7 @@ def _argument_values(child, team, journey=None, front_door=None):
         "job_id": Job.objects.filter(kind="chronology_pdf").values_list("pk", flat=True).first(),
         # allauth's own arguments: not about children, any well-formed value will do.
         "key": "not-a-real-key",
+        "token": "not-a-real-token",  # an authenticator set-up link (accounts.security_views.enrol)
         "uidb36": "1",
         "provider_id": "council",
         "pk": 1,

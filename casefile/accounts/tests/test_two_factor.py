@@ -6,6 +6,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import override_settings
 
+from casefile.accounts.services import issue_enrolment_link
 from casefile.accounts.tests.conftest import current_code
 from casefile.audit.models import Action, AuditEvent
 from casefile.testing import PASSWORD
@@ -36,6 +37,8 @@ def confirm_password(client, password=PASSWORD, next_url="/accounts/2fa/"):
 def test_setting_up_the_app_confirms_the_password_shows_the_qr_code_and_key_then_lets_the_user_in(org, client):
     assert sign_in(client)["Location"] == "/"
     assert client.get("/")["Location"] == ACTIVATE
+    # An administrator's one-time link opens the set-up page (test_enrolment_links.py).
+    assert client.get(f"/accounts/2fa/enrol/{issue_enrolment_link(org.ada, org.sam)}/")["Location"] == ACTIVATE
     # Confirming the password is reachable without an app (no redirect loop) and returns to the setup page.
     confirm = client.get(ACTIVATE, follow=True)
     assert confirm.redirect_chain[-1][0].startswith("/accounts/reauthenticate/")

@@ -39,7 +39,7 @@ from casefile.casework.models import (
 from casefile.core.presenters import govuk_date
 from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person, Relationship
-from casefile.rules import clocks, codes
+from casefile.rules import clocks, codes, text_limits
 
 # Who may decide on a referral: a qualified social worker or a manager (a front-door practitioner may not be).
 # Working Together: social care, police and health take part in every strategy discussion, as a minimum.
@@ -720,6 +720,8 @@ def _check_case_note(errors: Errors, date: datetime.date | None, subject: str, b
         errors.add("subject", "Enter a subject of 200 characters or fewer")
     if not body:
         errors.add("body", "Enter the note")
+    elif text_limits.too_long("Note", body, text_limits.LONG_TEXT):
+        errors.add("body", text_limits.too_long("Note", body, text_limits.LONG_TEXT))
 
 
 def record_case_note(*, actor: User, request=None, child: Person, date: datetime.date | None, subject: str,

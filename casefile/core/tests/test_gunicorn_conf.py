@@ -1,11 +1,11 @@
-"""config/gunicorn.conf.py: every value is one gunicorn accepts, and each can be changed from the environment."""
+"""gunicorn.conf.py: every value is one gunicorn accepts, and each can be changed from the environment."""
 
 import runpy
 
 from django.conf import settings
 from gunicorn.config import Config
 
-CONF = settings.BASE_DIR / "config" / "gunicorn.conf.py"
+CONF = settings.BASE_DIR / "gunicorn.conf.py"
 
 
 def loaded() -> Config:

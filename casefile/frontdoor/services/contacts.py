@@ -23,7 +23,7 @@ from casefile.audit.services import record, record_many
 from casefile.core.services import Errors, save_with_history
 from casefile.frontdoor.models import CONSENT_NEEDS_REASON, Consent, Contact, ContactAdult, ContactChild, RagRating
 from casefile.people.models import Household, Person
-from casefile.rules import codes
+from casefile.rules import codes, names, text_limits
 
 CONSENT_QUESTIONS = {
     "consent_to_share": "consent to share information",
@@ -171,8 +171,12 @@ def _problems(values: dict, children: Sequence[Person], adults: Sequence[tuple[P
         errors.add("source", "Select who made the contact, from the census list (1A to 10)")
     if not values["summary"]:
         errors.add("summary", "Enter what the referrer is worried about")
+    elif text_limits.too_long("Summary", values["summary"], text_limits.LONG_TEXT):
+        errors.add("summary", text_limits.too_long("Summary", values["summary"], text_limits.LONG_TEXT))
     if source not in codes.NO_REFERRER_SOURCES and not values["referrer_name"]:
         errors.add("referrer_name", "Enter the referrer’s name, or choose Anonymous or Unknown as the source")
+    elif names.name_error("Referrer’s name", values["referrer_name"]):
+        errors.add("referrer_name", names.name_error("Referrer’s name", values["referrer_name"]))
     if values["rag"] and values["rag"] not in RagRating.values:
         errors.add("rag", "Select a RAG rating: red, amber or green")
     _check_consent(errors, values)

@@ -196,3 +196,11 @@ def test_a_missing_role_is_shown_on_that_adults_box_even_when_two_adults_share_a
     assert f'href="#id_role_{second.pk}"' in page and f'href="#id_role_{first.pk}"' not in page
     assert page.count(f"Enter how {second} is involved") == 2  # the summary and the box
     assert not Contact.objects.exists()
+
+
+def test_a_referrer_name_that_could_never_be_found_is_refused_saying_why(client, org, child):
+    client.force_login(org.fran)
+    page = client.post(details_url(child), form_data(referrer_name="Ms Pa\u200btel")).content.decode()
+    assert 'href="#id_referrer_name"' in page
+    assert "Referrer’s name must not contain an invisible character, zero width space (U+200B)" in page
+    assert not Contact.objects.exists()

@@ -61,3 +61,46 @@ def test_a_name_in_another_script_keeps_a_key_of_its_own():
 ])
 def test_a_typed_name_is_split_into_first_and_last(typed, expected):
     assert names.split_full_name(typed) == expected
+
+
+# Names that could never be found by typing them are refused, and the message says why.
+
+@pytest.mark.parametrize("name", [
+    "Zoë", "Zoe\u0308",  # the accent typed as one character or two
+    "O'Brien", "O’Brien", "Smith-Jones", "St. John", "Mary Ann", "de la Cruz",
+    "Łukasz", "Þórr", "Nguyễn", "محمد", "Мария", "张伟", "अनन्या", "Ὀδυσσεύς",
+])
+def test_names_in_any_script_with_accents_hyphens_and_apostrophes_are_fine(name):
+    assert names.name_problem(name) is None
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Sm\u200bith", "must not contain an invisible character, zero width space (U+200B)"),
+    ("Sm\u200dith", "must not contain an invisible character, zero width joiner (U+200D)"),
+    ("Hart\u00adley", "must not contain an invisible character, soft hyphen (U+00AD)"),
+    ("\ufeffSmith", "must not contain an invisible character, zero width no-break space (U+FEFF)"),
+    ("Smi\u2060th", "must not contain an invisible character, word joiner (U+2060)"),
+    ("\u202eSmith", "changes the direction text is shown in, right-to-left override (U+202E)"),
+    ("Smith\u2067", "changes the direction text is shown in, right-to-left isolate (U+2067)"),
+    ("Smith\u200f", "changes the direction text is shown in, right-to-left mark (U+200F)"),
+    ("Smith\tJones", "must not contain a control character such as a tab or a line break (U+0009)"),
+    ("Smith\nJones", "(U+000A)"),
+    ("Smith\x00", "(U+0000)"),
+    ("Smith\u2028", "(U+2028)"),
+    ("Smith\ue000", "must not contain a character that cannot be shown (U+E000)"),
+    ("Lily 😀", "must not contain emoji or symbols (😀)"),
+    ("Lily ❤", "must not contain emoji or symbols (❤)"),
+    ("Lily \U0001f1ec\U0001f1e7", "must not contain emoji or symbols"),
+    ("Lily\U0001f3fd", "must not contain emoji or symbols"),
+    ("Lily\ufe0f", "must not contain emoji or symbols"),
+])
+def test_invisible_characters_direction_controls_control_characters_and_emoji_are_refused_saying_why(
+        name, expected):
+    assert expected in names.name_problem(name)
+
+
+def test_the_message_names_the_field():
+    assert names.name_error("last name", "Sm\u200bith") == (
+        "Last name must not contain an invisible character, zero width space (U+200B). "
+        "Type the name again rather than pasting it")
+    assert names.name_error("Last name", "Smith") is None

@@ -390,3 +390,16 @@ def test_a_field_longer_than_the_csv_readers_limit_is_refused_naming_the_row_and
     data = csv_bytes(row(), row(first_name="Dean", summary="x" * (CSV_DEFAULT_LIMIT + 10)))
     assert only_error(data) == RowError(3, "summary", f"summary must be 2,000 characters or fewer; it has "
                                                       f"{CSV_DEFAULT_LIMIT + 10:,}")
+
+
+@pytest.mark.parametrize(("column", "value", "why"), [
+    ("first_name", "Jo\u200bdie", "first_name must not contain an invisible character, zero width space (U+200B)"),
+    ("last_name", "\u202eMarsh", "last_name must not contain a hidden character that changes the direction"),
+    ("last_name", "Marsh 😀", "last_name must not contain emoji or symbols (😀)"),
+    ("officer_name", "PC 4471 Amir\u00adKhan", "officer_name must not contain an invisible character, soft hyphen"),
+])
+def test_a_name_that_could_never_be_found_refuses_its_row_saying_why(column, value, why):
+    good, bad = row(police_reference="WYP/26/1"), row(police_reference="WYP/26/2", **{column: value})
+    error = only_error(csv_bytes(good, bad))
+    assert (error.row, error.column) == (3, column)
+    assert error.message.startswith(why)

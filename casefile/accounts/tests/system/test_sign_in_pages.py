@@ -5,6 +5,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import override_settings
 
+from casefile.accounts.services import issue_enrolment_link
 from casefile.accounts.tests.conftest import current_code
 from casefile.testing import PASSWORD
 from tests.system.accessibility import assert_accessible
@@ -49,6 +50,11 @@ def test_two_factor_pages_meet_wcag_22_aa(page, live_server, org):
     with override_settings(CASEFILE_REQUIRE_TOTP=True):
         sign_in(page, "sam")
         page.goto("/")
+        page.get_by_role("heading", name="You need a link to set up an authenticator app").wait_for()
+        assert_accessible(page, "You need a link to set up an authenticator app")
+        assert [problem for problem in problems if "403 (Forbidden)" not in problem] == []  # the page's own 403
+        problems.clear()
+        page.goto(f"/accounts/2fa/enrol/{issue_enrolment_link(org.ada, org.sam)}/")
         page.wait_for_url("**/accounts/reauthenticate/**")
         assert_accessible(page, "Confirm your password")
         page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -83,5 +89,24 @@ def test_the_code_step_and_the_lockout_page_meet_wcag_22_aa(page, live_server, o
         page.get_by_label("Username").fill("ola")
         page.get_by_label("Password", exact=True).fill(f"wrong {attempt}")
         page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Your account is locked").wait_for()
-    assert_accessible(page, "Account locked")
+    page.get_by_role("heading", name="Signing in to this account is paused").wait_for()
+    assert_accessible(page, "Signing in is paused")
+
+
+def test_the_sign_in_security_pages_for_administrators_meet_wcag_22_aa(page, live_server, org):
+    for attempt in range(5):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("ola")
+        page.get_by_label("Password", exact=True).fill(f"wrong {attempt}")
+        page.get_by_role("button", name="Sign in").click()
+    page.context.clear_cookies()
+    sign_in(page, "ada")
+    page.goto("/sign-in-pauses/")
+    assert_accessible(page, "Sign-in pauses")
+    page.get_by_role("button", name="Lift the pause").click()
+    page.get_by_text("Nobody is paused.").wait_for()
+    page.goto("/authenticator-links/")
+    page.get_by_label("Who is the link for?").select_option(label="Sam Worker (sam)")
+    page.get_by_role("button", name="Issue a link").click()
+    page.locator("#enrolment-link").wait_for()
+    assert_accessible(page, "Links to set up an authenticator app")

@@ -1,4 +1,4 @@
-"""gunicorn settings for production: `gunicorn config.wsgi -c config/gunicorn.conf.py`.
+"""gunicorn settings, read by default when gunicorn starts from the repository's top folder: `gunicorn config.wsgi`.
 
 Every setting can be changed from the environment (GUNICORN_*), so a council's deployment changes none of this
 file. The defaults suit a machine that runs Casefile and nothing else heavy; bench/load.py measures them
@@ -44,3 +44,17 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def on_starting(server):
+    """The demo (CASEFILE_DEMO=1) refuses to listen anywhere but loopback (casefile/core/loopback.py)."""
+    from casefile.core.loopback import demo_refusal
+
+    if os.environ.get("CASEFILE_DEMO", "").lower() not in ("1", "true", "yes", "on"):
+        return
+    for address in server.cfg.address:
+        if isinstance(address, tuple):  # (host, port); a Unix socket path is local by nature
+            refusal = demo_refusal(str(address[0]))
+            if refusal:
+                server.log.error(refusal)
+                raise SystemExit(refusal)
