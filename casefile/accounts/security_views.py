@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
 
 from casefile.access import permissions
 from casefile.accounts import lockout, services
 from casefile.accounts.models import TwoFactorEnrolment, User
 from casefile.core.forms import save_or_show
+from casefile.core.methods import allow_methods
 
 
 def _administrators_only(request) -> None:
@@ -38,7 +38,7 @@ class EnrolmentLinkForm(forms.Form):
         self.fields["user"].label_from_instance = lambda user: f"{user} ({user.username})"
 
 
-@require_http_methods(["GET", "POST"])
+@allow_methods("GET", "POST")
 def enrolment_links(request):
     """Issue a one-time link to set up an authenticator app; the link is shown once, here."""
     _administrators_only(request)
@@ -54,7 +54,7 @@ def enrolment_links(request):
     })
 
 
-@require_GET
+@allow_methods("GET")
 def enrol(request, token: str):
     """The link a person was given: once it is checked, the authenticator set-up page opens for them."""
     enrolment = services.usable_enrolment(token)
@@ -65,7 +65,7 @@ def enrol(request, token: str):
     return redirect("mfa_activate_totp")
 
 
-@require_http_methods(["GET", "POST"])
+@allow_methods("GET", "POST")
 def sign_in_pauses(request):
     """Who may not sign in from where, and for how long; an administrator can lift a pause."""
     _administrators_only(request)

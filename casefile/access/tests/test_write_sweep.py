@@ -223,9 +223,6 @@ def test_no_one_who_may_not_change_the_child_changes_anything_by_posting_to_any_
 
 
 @pytest.mark.xdist_group("write_sweep")
-@pytest.mark.xfail(strict=True, reason="Pages that only show a record still answer a POST with the page (200) "
-                                       "until they accept only their own methods (issue 9, item 1, another branch). "
-                                       "Strict: when that lands this passes, and this marker must go.")
 def test_every_post_from_someone_who_may_not_change_the_child_is_refused(
         org, secret_child, journey, front_door, may_not_write):
     answers = _sweep(org, secret_child, journey, front_door, may_not_write)

@@ -90,6 +90,8 @@ def test_every_save_or_show_call_passes_its_record_or_says_why_not():
 # Post forms that are not writes through save_or_show, or carry the token another way.
 UNGUARDED_TEMPLATES = {
     "core/jinja2/layouts/base.html": "signing out",
+    "accounts/jinja2/accounts/enrolment_needed.html": "signing out",
+    "accounts/jinja2/accounts/sign_in_pauses.html": "lifting a pause: the same again lifts nothing more",
     "access/jinja2/access/restricted_reason.html": "the reason for opening a restricted record, kept each time",
     "people/jinja2/people/matches.html": "carries the first form's fields, its token among them",
 }
