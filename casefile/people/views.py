@@ -249,10 +249,16 @@ def person_record(request, person: Person):
         "may_record_contact": person.kind == Person.Kind.CHILD and not person.merged_into_id
                               and permissions.may_record_contact(request.user),
         "page_title": person.full_name,
+        # Links only to the pages of the record this user may open (a partner: the items shared with it).
+        "opens": {page: policy.can_open_page(request.user, person, page) for page in RECORD_LINKS},
         # The clocks tell of referrals, plans and visits: only for someone who may open those pages.
         **(next_steps_context(request, person) if policy.can_open_page(request.user, person, "casework:episodes")
            else {"next_steps": [], "can_allocate": False}),
     })
+
+
+# The pages a child's record links to.
+RECORD_LINKS = ("casework:episode", "casework:episodes", "casework:case_notes", "casework:plans", "people:chronology")
 
 
 # The chronology ------------------------------------------------------------------------------------------

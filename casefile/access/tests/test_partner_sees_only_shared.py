@@ -67,3 +67,15 @@ def test_staff_who_may_see_the_record_open_its_case_notes(client, org, secret_ch
     CaseSample.objects.create(child=secret_child, officer=org.quinn)
     client.force_login(org.everyone()[persona])
     assert client.get(_record_pages(org, secret_child, journey, front_door)["casework:case_notes"]).status_code == 200
+
+
+def test_the_record_page_links_a_partner_only_to_what_is_shared(client, org, secret_child, journey, front_door):
+    from django.urls import reverse
+
+    _share(org, secret_child, ["plans"])
+    client.force_login(org.petra)
+    page = client.get(reverse("people:record", kwargs={"person_id": secret_child.pk})).content.decode()
+    assert reverse("casework:plans", kwargs={"person_id": secret_child.pk}) in page
+    for hidden in ("casework:case_notes", "casework:episodes", "people:chronology"):
+        assert reverse(hidden, kwargs={"person_id": secret_child.pk}) not in page, hidden
+    assert "The chronology has not been shared with you." in page

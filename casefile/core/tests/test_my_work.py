@@ -227,3 +227,10 @@ def test_a_partner_lands_on_the_records_shared_with_their_agency_and_no_others(c
 def test_a_partner_with_nothing_shared_is_told_how_sharing_happens(client, org):
     html = page(client, org.petra)
     assert "No records are shared with your agency today" in html
+
+
+def test_someone_who_holds_no_cases_is_told_so_and_where_to_find_a_record(client, org):
+    html = page(client, org.quinn)
+    assert "as you do not hold cases" in html
+    assert f'href="{reverse("people:search")}">Find a person</a>' in html
+    assert "as you do not hold cases" not in page(client, org.sam)
