@@ -34,6 +34,8 @@ class Person(models.Model):
         ADOPTION = "adoption", "Adoption"
         STAFF_RELATIVE = "staff_relative", "Relative of a member of staff"
         HIGH_PROFILE = "high_profile", "High-profile case"
+        # An emptied row left by a disposal run (casefile/retention): no one is named on it, so no one opens it.
+        DISPOSED = "disposed", "Disposed of at the end of its retention period"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     first_name = models.CharField("Legal first name", max_length=100)

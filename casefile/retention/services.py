@@ -98,6 +98,9 @@ def _erase(person_ids: list[int], touched: set[str]) -> dict[str, int]:
         if model is not Person:
             counts[model._meta.label] = _raw_delete(model, pks)
     _empty(Person, found[Person])
+    # Restricted to nobody (its grants went with it): the emptied row opens for no one and is in no list or search.
+    for chunk in _chunks(found[Person]):
+        Person._base_manager.filter(pk__in=chunk).update(restriction=Person.Restriction.DISPOSED)
     counts["history rows"] = history_rows
     touched.update(_tables_referring_to(found))
     return {label: n for label, n in sorted(counts.items()) if n}

@@ -173,6 +173,19 @@ def test_nothing_is_due_before_its_date(org, family):
             approve(org.ada)
 
 
+def test_a_disposed_record_opens_for_no_one_and_is_in_no_list(client, org, family):
+    from casefile.access import policy
+
+    with time_machine.travel(LATER, tick=False):
+        approve(org.ada)
+    emptied = Person.objects.get(pk=family["child"].pk)
+    for user in (org.ada, org.simon, org.fran, org.sam):
+        assert not policy.can_view(user, emptied), user
+        assert not policy.viewable_people(user).filter(pk=emptied.pk).exists(), user
+    client.force_login(org.simon)
+    assert client.get(f"/people/{emptied.pk}/").status_code == 404
+
+
 def test_a_disposed_record_is_not_listed_again(org, family):
     with time_machine.travel(LATER, tick=False):
         approve(org.ada)
