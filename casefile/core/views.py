@@ -43,7 +43,7 @@ def my_work(request):
     team_children = allocated_children(user, theirs, deadlines=deadlines) if is_manager else []
     shares = paginate(request, current_shares(user)) if permissions.is_partner(user) else None
     record_shown(request, [row.child for row in children + team_children]
-                 + [share.child_id for share in (shares.object_list if shares else [])])
+                 + [share.child_id for share in (shares.object_list if shares is not None else [])])
     context = {
         "children": children,
         "overdue": sorted((d for row in children for d in row.deadlines if d.is_overdue), key=lambda d: d.due),
