@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "casefile.casework",
     "casefile.frontdoor",
     "casefile.quality",
+    "casefile.oversight",
     "casefile.access",
     "casefile.retention",
     "casefile.demo",

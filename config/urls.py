@@ -7,6 +7,7 @@ urlpatterns = [
     path("people/", include("casefile.people.urls")),
     path("", include("casefile.casework.urls")),
     path("front-door/", include("casefile.frontdoor.urls")),
+    path("", include("casefile.oversight.urls")),
     path("", include("casefile.access.urls")),
     path("", include("casefile.audit.urls")),
 ]
