@@ -61,6 +61,9 @@ SERVER_ENV = {
     "SECURE_COOKIES": "0",
     "ALLOWED_HOSTS": "127.0.0.1",
     "LOG_LEVEL": "ERROR",
+    # The audit anchor as production has it: a key the database never holds, checkpoints to a file (ADR 0017).
+    "CASEFILE_AUDIT_KEY": "load-benchmark-only-audit-key-not-a-secret",
+    "CASEFILE_AUDIT_CHECKPOINT_FILE": str(_common.DEFAULT_DATABASE.parent / "load-audit-checkpoints"),
 }
 USERS = 50
 CHILDREN_PER_USER = 20

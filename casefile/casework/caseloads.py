@@ -145,7 +145,7 @@ def unallocated_children(user: User, today: datetime.date | None = None) -> list
         )
     )
     rows = []
-    for child in policy.viewable_people(user, children):
+    for child in policy.viewable_children(user, children):
         ended = child.last_allocation_ended
         since_ended = ended is not None and ended > child.open_referral_date
         since = ended if since_ended else child.open_referral_date
@@ -194,7 +194,7 @@ def allocated_children(user: User, allocations: QuerySet, request=None,
     Children with something overdue come first, most overdue first; then the soonest due; then by name. The
     number of queries does not grow with the number of children. `deadlines` may be given when already known.
     """
-    viewable = policy.viewable_people(user, Person.objects.filter(kind=Person.Kind.CHILD)).values("pk")
+    viewable = policy.viewable_children(user).values("pk")
     open_allocations = list(
         allocations.filter(end_date__isnull=True, child__in=viewable)
         .select_related("child", "worker", "team")

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings as django_settings
-from django.db.models import Prefetch, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from casefile.access import permissions
@@ -185,12 +185,18 @@ def overdue_count(deadlines: Iterable[Deadline]) -> int:
 
 @dataclass
 class _Records:
-    """Every record that starts or stops a clock, for a set of children, grouped by child."""
+    """Every record that starts or stops a clock, for a set of children: plain rows (named tuples), grouped by
+    child, or by episode or plan. Rows, not models: a manager's list covers a thousand children or more, and
+    building a model (and Django's prefetch bookkeeping) for each row took most of the page's time
+    (bench/results.md, "Load")."""
 
-    episodes: dict[int, list[Episode]]
-    conferences: dict[int, list[Conference]]
-    plans: dict[int, list[Plan]]
+    episodes: dict[int, list]
+    conferences: dict[int, list]
+    plans: dict[int, list]
     visits: dict[int, list]  # (child_id, date, child_seen) rows
+    assessments: dict[int, list]  # by episode, oldest first
+    enquiries: dict[int, list]  # by episode
+    core_group_dates: dict[int, list[datetime.date]]  # by plan, earliest first
 
 
 def _child_ids(children: Iterable) -> list[int]:
@@ -199,45 +205,51 @@ def _child_ids(children: Iterable) -> list[int]:
 
 def _load(child_ids: list[int], since: datetime.date) -> _Records:
     """Seven queries at most, whatever the number of children (fewer when there is nothing to load)."""
-    episodes = (
+    episodes = list(
         Episode.objects.filter(child_id__in=child_ids)
         .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=since))
-        .only("id", "child_id", "referral_date", "referral_decision_date", "referral_nfa", "closure_date")
-        .prefetch_related(
-            Prefetch("assessments", queryset=Assessment.objects.only(
-                "id", "episode_id", "start_date", "authorised_on").order_by("start_date", "pk")),
-            Prefetch("section47_enquiries", queryset=Section47Enquiry.objects.select_related("strategy_discussion")
-                     .only("id", "episode_id", "outcome", "icpc_not_required", "strategy_discussion",
-                           "strategy_discussion__date")),
-        )
+        .values_list("pk", "child_id", "referral_date", "referral_decision_date", "referral_nfa", "closure_date",
+                     named=True)
     )
-    conferences = Conference.objects.filter(child_id__in=child_ids).only(
-        "id", "child_id", "episode_id", "enquiry_id", "kind", "date").order_by("date", "pk")
+    assessments: Iterable = ()
+    enquiries: Iterable = ()
+    if episodes:
+        episode_ids = [episode.pk for episode in episodes]
+        assessments = (Assessment.objects.filter(episode_id__in=episode_ids).order_by("start_date", "pk")
+                       .values_list("episode_id", "start_date", "authorised_on", named=True))
+        enquiries = (Section47Enquiry.objects.filter(episode_id__in=episode_ids)
+                     .annotate(strategy_date=F("strategy_discussion__date"))
+                     .values_list("pk", "episode_id", "outcome", "icpc_not_required", "strategy_date", named=True))
+    conferences = Conference.objects.filter(child_id__in=child_ids).order_by("date", "pk").values_list(
+        "pk", "child_id", "episode_id", "enquiry_id", "kind", "date", named=True)
     plans = list(
         Plan.objects.filter(child_id__in=child_ids)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
-        .only("id", "child_id", "episode_id", "kind", "start_date", "end_date", "started_by_conference_id",
-              "visit_interval_working_days")
-        .prefetch_related(Prefetch("core_groups", queryset=CoreGroup.objects.only("id", "plan_id", "date")))
+        .values_list("pk", "child_id", "kind", "start_date", "end_date", "started_by_conference_id",
+                     "visit_interval_working_days", named=True)
     )
     visits: list = []
+    core_group_dates: dict[int, list[datetime.date]] = defaultdict(list)
     if plans:
+        groups = CoreGroup.objects.filter(plan_id__in=[plan.pk for plan in plans]).order_by("date", "pk")
+        for plan_id, day in groups.values_list("plan_id", "date"):
+            core_group_dates[plan_id].append(day)
         # Every visit where the child was seen since the earliest plan began, whatever its kind or link:
-        # _visit_clocks says why. Only the day counts, so rows are plain tuples, not Visits: a manager's list
-        # has thousands (a service of 1,200 children, 20,000), and building a model for each took most of the
-        # page's time (bench/results.md, "Load").
+        # _visit_clocks says why. Only the day counts.
         earliest = min(plan.start_date for plan in plans)
         visits = list(
             Visit.objects.filter(child_id__in=child_ids, child_seen=True, date__gte=earliest)
             .values_list("child_id", "date", "child_seen", named=True)
         )
-    return _Records(_by_child(episodes), _by_child(conferences), _by_child(plans), _by_child(visits))
+    return _Records(_by(episodes, "child_id"), _by(conferences, "child_id"), _by(plans, "child_id"),
+                    _by(visits, "child_id"), _by(assessments, "episode_id"), _by(enquiries, "episode_id"),
+                    core_group_dates)
 
 
-def _by_child(rows: Iterable) -> dict[int, list]:
+def _by(rows: Iterable, key: str) -> dict[int, list]:
     grouped: dict[int, list] = defaultdict(list)
     for row in rows:
-        grouped[row.child_id].append(row)
+        grouped[getattr(row, key)].append(row)
     return grouped
 
 
@@ -266,46 +278,45 @@ def _candidate(rule: Rule, anchor: datetime.date, completed: datetime.date | Non
     return _Candidate(rule, anchor, completed, anchor_label, **extra)
 
 
-def _episode_clocks(episode: Episode, conferences: list[Conference]) -> Iterator[_Candidate]:
+def _episode_clocks(episode, records: _Records, conferences: list) -> Iterator[_Candidate]:
     stopped = episode.closure_date is not None
     referral = episode.referral_date
     yield _candidate(clocks.REFERRAL_DECISION, referral, episode.referral_decision_date, "Referral received",
                      stopped=stopped)
-    assessments = list(episode.assessments.all())
+    assessments = records.assessments.get(episode.pk, [])
     if episode.referral_nfa is not True:
         first = assessments[0].authorised_on if assessments else None
         yield _candidate(clocks.ASSESSMENT, referral, first, "Referral received", stopped=stopped)
     for assessment in assessments:
         yield _candidate(clocks.ASSESSMENT_CENSUS, assessment.start_date, assessment.authorised_on,
                          "Assessment started", stopped=stopped)
-    for enquiry in episode.section47_enquiries.all():
+    for enquiry in records.enquiries.get(episode.pk, []):
         if _icpc_needed(enquiry):
-            start = enquiry.strategy_discussion.date
+            start = enquiry.strategy_date
             yield _candidate(clocks.INITIAL_CONFERENCE, start, _initial_conference_for(enquiry, episode, conferences),
                              "Strategy discussion that started the section 47 enquiry", stopped=stopped)
 
 
-def _icpc_needed(enquiry: Section47Enquiry) -> bool:
+def _icpc_needed(enquiry) -> bool:
     """The clock stops when a conference is judged not needed, or the enquiry finds no continuing risk."""
     if enquiry.icpc_not_required:
         return False
     return enquiry.outcome in ("", Section47Enquiry.Outcome.SUBSTANTIATED_AT_RISK)
 
 
-def _initial_conference_for(enquiry: Section47Enquiry, episode: Episode,
-                            conferences: list[Conference]) -> datetime.date | None:
+def _initial_conference_for(enquiry, episode, conferences: list) -> datetime.date | None:
     """The initial conference that followed this enquiry: linked to it, else the first one in the episode after it."""
     initial = [c for c in conferences if c.kind == Conference.Kind.INITIAL]
     linked = [c.date for c in initial if c.enquiry_id == enquiry.pk]
     if linked:
         return linked[0]
-    start = enquiry.strategy_discussion.date
+    start = enquiry.strategy_date
     unlinked = [c.date for c in initial
                 if c.enquiry_id is None and c.episode_id == episode.pk and c.date >= start]
     return unlinked[0] if unlinked else None
 
 
-def _plan_clocks(plan: Plan, conferences: list[Conference], visits: list) -> Iterator[_Candidate]:
+def _plan_clocks(plan, records: _Records, conferences: list, visits: list) -> Iterator[_Candidate]:
     """A plan's clocks, each marked with the plan (the plan page shows these and no others).
 
     This is the one place a plan's due dates are worked out. An earlier copy for the plan page
@@ -324,16 +335,16 @@ def _plan_clocks(plan: Plan, conferences: list[Conference], visits: list) -> Ite
         the plan; this module counted unlinked visits only of the plan's kind. See _visit_clocks.
     """
     if plan.kind == Plan.Kind.CHILD_PROTECTION:
-        yield from _conference_clocks(plan, conferences)
+        yield from _conference_clocks(plan, conferences, records.core_group_dates.get(plan.pk, []))
     yield from _visit_clocks(plan, visits)
 
 
-def _within(plan: Plan, day: datetime.date, after_start: bool = False) -> bool:
+def _within(plan, day: datetime.date, after_start: bool = False) -> bool:
     starts_ok = day > plan.start_date if after_start else day >= plan.start_date
     return starts_ok and (plan.end_date is None or day <= plan.end_date)
 
 
-def _conference_clocks(plan: Plan, conferences: list[Conference]) -> Iterator[_Candidate]:
+def _conference_clocks(plan, conferences: list, core_groups: list[datetime.date]) -> Iterator[_Candidate]:
     """First review within 3 months of the initial conference, each later one within 6 months; first core group.
 
     The plan's reviews are the child's review conferences after the day the plan started, up to and including
@@ -345,19 +356,18 @@ def _conference_clocks(plan: Plan, conferences: list[Conference]) -> Iterator[_C
     stopped = plan.end_date is not None
     started = next((c for c in conferences if c.pk == plan.started_by_conference_id), None)
     initial_date = started.date if started is not None else plan.start_date
-    initial_label = started.get_kind_display() if started is not None else "Plan started"
+    initial_label = Conference.Kind(started.kind).label if started is not None else "Plan started"
     reviews = [c.date for c in conferences if c.kind == Conference.Kind.REVIEW and _within(plan, c.date, True)]
     yield _candidate(clocks.FIRST_REVIEW_CONFERENCE, initial_date, reviews[0] if reviews else None,
                      initial_label, stopped=stopped, plan_id=plan.pk)
     for previous, following in zip(reviews, [*reviews[1:], None], strict=False):
         yield _candidate(clocks.LATER_REVIEW_CONFERENCE, previous, following, "Previous review conference",
                          stopped=stopped, plan_id=plan.pk)
-    core_groups = sorted(group.date for group in plan.core_groups.all())
     yield _candidate(clocks.FIRST_CORE_GROUP, initial_date, core_groups[0] if core_groups else None,
                      initial_label, stopped=stopped, plan_id=plan.pk)
 
 
-def _visit_interval(plan: Plan) -> tuple[Rule, Limit | None]:
+def _visit_interval(plan) -> tuple[Rule, Limit | None]:
     """The visit rule and the plan's own interval, which replaces the rule's limit and the authority's
     (clocks.limit_for). A child protection plan with no interval of its own falls back to the authority's
     CP_VISIT setting, else the rule's 10 working days; a child in need plan has only its own."""
@@ -366,7 +376,7 @@ def _visit_interval(plan: Plan) -> tuple[Rule, Limit | None]:
     return rule, Limit(interval, Unit.WORKING_DAYS) if interval else None
 
 
-def _visit_clocks(plan: Plan, visits: list) -> Iterator[_Candidate]:
+def _visit_clocks(plan, visits: list) -> Iterator[_Candidate]:
     """Each visit where the child was seen within the plan's dates restarts the clock, linked to the plan or
     not, whatever its kind; a visit where they were not seen does not."""
     rule, plan_limit = _visit_interval(plan)
@@ -384,9 +394,9 @@ def _visit_clocks(plan: Plan, visits: list) -> Iterator[_Candidate]:
 def _candidates(child_id: int, records: _Records) -> Iterator[_Candidate]:
     conferences = records.conferences.get(child_id, [])
     for episode in records.episodes.get(child_id, []):
-        yield from _episode_clocks(episode, conferences)
+        yield from _episode_clocks(episode, records, conferences)
     for plan in records.plans.get(child_id, []):
-        yield from _plan_clocks(plan, conferences, records.visits.get(child_id, []))
+        yield from _plan_clocks(plan, records, conferences, records.visits.get(child_id, []))
 
 
 def _deadline(child_id: int, candidate: _Candidate, today: datetime.date, since: datetime.date,

@@ -96,6 +96,9 @@ class WorkingCalendar:
 ENGLAND_AND_WALES = WorkingCalendar()
 
 
+# Pure and asked the same questions again and again (a manager's list works out thousands of clocks from a few
+# hundred distinct dates), so the answers are kept: the calendar is immutable, so a cached answer cannot go stale.
+@lru_cache(maxsize=65_536)
 def add_working_days(start: date, n: int, calendar: WorkingCalendar,
                      convention: Convention = DFE_STATISTICS) -> date:
     """The date on which a limit of `n` working days from `start` is reached.
