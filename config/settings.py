@@ -349,9 +349,10 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "casefile@localhost")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SERVICE_NAME}] "
 
-# Sessions end after inactivity and when the browser closes.
+# Sessions end after inactivity and when the browser closes. The session is saved when it changes, which the idle
+# time-out does at most once a minute (accounts/middleware.py), not on every request.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CASEFILE_IDLE_TIMEOUT_SECONDS = SESSION_COOKIE_AGE
 

@@ -41,9 +41,16 @@ class RequireSignInMiddleware:
 
 
 class InactivityTimeoutMiddleware:
-    """Sign a user out after a period with no requests, and tell them why on the sign-in page."""
+    """Sign a user out after a period with no requests, and tell them why on the sign-in page.
+
+    The time of the last request is written to the session at most once a minute (a tenth of the limit when that
+    is shorter), not on every page: saving the session on every request wrote to the database on every read and,
+    on SQLite, queued every page behind one write lock (bench/results.md, "Load"). So a user may be signed out up
+    to a minute before the full idle limit, never after it.
+    """
 
     SESSION_KEY = "casefile_last_activity"
+    LONGEST_STAMP_INTERVAL = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,7 +63,9 @@ class InactivityTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out because you had not used Casefile for a while.")
                 return redirect("account_login")
-            request.session[self.SESSION_KEY] = now
+            interval = min(self.LONGEST_STAMP_INTERVAL, settings.CASEFILE_IDLE_TIMEOUT_SECONDS / 10)
+            if self.SESSION_KEY not in request.session or now - last >= interval:
+                request.session[self.SESSION_KEY] = now
         return self.get_response(request)
 
 

@@ -221,3 +221,43 @@ def _urgency(row: ChildRow) -> tuple:
     """Overdue first, then due soonest; children with nothing running keep their name order at the end."""
     due = row.next_due
     return (0, due.sort_key) if due is not None else (1,)
+
+
+# A manager's view of the children their teams hold: filtered by team, worker and what is due, with counts ------
+
+OVERDUE, RUNNING, NOTHING_DUE = "overdue", "running", "nothing"
+DUE_STATUSES = {OVERDUE: "Something overdue", RUNNING: "Something due, nothing overdue", NOTHING_DUE: "Nothing due"}
+
+
+def due_status(row: ChildRow) -> str:
+    if row.overdue:
+        return OVERDUE
+    return RUNNING if row.next_due is not None else NOTHING_DUE
+
+
+def filter_rows(rows: list[ChildRow], *, team_id: int | None = None, worker_id: int | None = None,
+                status: str = "") -> list[ChildRow]:
+    """The rows for one team, one worker and one kind of due status (any of them left out: all), in their order."""
+    return [row for row in rows
+            if (team_id is None or row.team.pk == team_id)
+            and (worker_id is None or row.worker.pk == worker_id)
+            and (not status or due_status(row) == status)]
+
+
+@dataclass(frozen=True)
+class TeamCount:
+    team: Team
+    children: int
+    overdue: int  # children with something overdue
+    workers: int  # workers holding them
+
+
+def team_counts(rows: list[ChildRow], teams: list[Team]) -> list[TeamCount]:
+    """Per team, in the order given: how many children it holds, how many with something overdue, and by how
+    many workers."""
+    counts = []
+    for team in teams:
+        held = [row for row in rows if row.team.pk == team.pk]
+        counts.append(TeamCount(team, len(held), sum(1 for row in held if row.overdue),
+                                len({row.worker.pk for row in held})))
+    return counts

@@ -165,3 +165,18 @@ def conference_summary_rows(conference, person, *, started, review, ended) -> li
         _row("Recorded by", f"{conference.recorded_by} on {govuk_datetime(conference.recorded_at)}"),
     ]
     return [row for row in rows if row]
+
+
+def team_counts_table(counts) -> dict:
+    """My work's per-team counts for a manager of several teams (caseloads.team_counts): each team's name links to
+    its page, and its number of children with something overdue to the list filtered to them."""
+    my_work = reverse("core:my_work")
+    rows = [[format_html('<a class="govuk-link" href="{}">{}</a>',
+                         reverse("accounts:team", kwargs={"team_id": c.team.pk}), c.team.name),
+             c.children,
+             format_html('<a class="govuk-link" href="{}?team={}&amp;status=overdue">{}</a>', my_work, c.team.pk,
+                         c.overdue) if c.overdue else 0,
+             c.workers]
+            for c in counts]
+    return table_params(head=["Team", "Children", "With something overdue", "Workers holding them"], rows=rows,
+                        caption="Your teams", id="team-counts", numeric=(1, 2, 3))

@@ -12,9 +12,11 @@ from casefile.access import permissions
 from casefile.access import presenters as access_presenters
 from casefile.access.records import record_shown
 from casefile.access.sharing import current_shares
+from casefile.casework import presenters as casework_presenters
 from casefile.casework.calendar import working_calendar
-from casefile.casework.caseloads import allocated_children, teams_overseen_by
+from casefile.casework.caseloads import allocated_children, filter_rows, team_counts, teams_overseen_by
 from casefile.casework.deadlines import deadlines_for_children
+from casefile.casework.forms.allocation import TeamChildrenFilterForm
 from casefile.casework.models import Allocation
 from casefile.core import jobs
 from casefile.core.methods import allow_methods
@@ -34,7 +36,7 @@ def my_work(request):
     user = request.user
     is_manager = permissions.is_manager(user)
     mine = Allocation.objects.filter(worker=user)
-    teams = list(teams_overseen_by(user)) if is_manager else ([user.team] if user.team_id is not None else [])
+    teams = list(teams_overseen_by(user).order_by("name", "pk")) if is_manager else ([user.team] if user.team_id is not None else [])
     theirs = Allocation.objects.filter(team__in=teams).exclude(worker=user) if is_manager else Allocation.objects.none()
     # One set of deadline queries for both tables, whatever the number of children.
     held = (mine | theirs).filter(end_date__isnull=True).values_list("child_id", flat=True)
@@ -42,8 +44,6 @@ def my_work(request):
     children = allocated_children(user, mine, deadlines=deadlines)
     team_children = allocated_children(user, theirs, deadlines=deadlines) if is_manager else []
     shares = paginate(request, current_shares(user)) if permissions.is_partner(user) else None
-    record_shown(request, [row.child for row in children + team_children]
-                 + [share.child_id for share in (shares.object_list if shares is not None else [])])
     context = {
         "children": children,
         "overdue": sorted((d for row in children for d in row.deadlines if d.is_overdue), key=lambda d: d.due),
@@ -51,14 +51,43 @@ def my_work(request):
         "is_manager": is_manager,
         "holds_cases": permissions.may_hold_cases(user),
         "teams": teams,
-        "team_children": team_children,
         "sees_unallocated": permissions.may_see_unallocated(user),
         "may_change_calendar": permissions.may_change_calendar(user),
         "front_door": _front_door_counts(request) if permissions.may_use_front_door(user) else None,
     }
+    team_page = None
+    if is_manager:
+        team_page, team_context = _team_children(request, teams, team_children)
+        context.update(team_context)
     if shares is not None:
         context.update(shares=shares, shares_table=access_presenters.shares_table(shares.object_list))
+    # Only the children on the page were shown: a manager's list is paged.
+    record_shown(request, [row.child for row in children]
+                 + [row.child for row in (team_page.object_list if team_page is not None else [])]
+                 + [share.child_id for share in (shares.object_list if shares is not None else [])])
     return render(request, "core/my_work.html", context)
+
+
+TEAM_CHILDREN_PAGE_SIZE = 25
+
+
+def _team_children(request, teams, rows):
+    """A manager's teams' children: counts over them all (per team when there are several), then a page of those
+    the filters pick, most urgent first."""
+    workers = sorted({row.worker for row in rows}, key=lambda worker: (worker.last_name, worker.first_name, worker.pk))
+    form = TeamChildrenFilterForm(request.GET, teams=teams, workers=workers)
+    filters = form.values()
+    chosen = filter_rows(rows, **filters)
+    page = paginate(request, chosen, per_page=TEAM_CHILDREN_PAGE_SIZE)
+    return page, {
+        "team_filter": form,
+        "team_filtered": any(filters.values()),
+        "team_children": page.object_list,
+        "team_page": page,
+        "team_totals": {"children": len(rows), "overdue": sum(1 for row in rows if row.overdue)},
+        "team_counts_table": (casework_presenters.team_counts_table(team_counts(rows, teams))
+                              if len(teams) > 1 else None),
+    }
 
 
 def _front_door_counts(request):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from casefile.accounts.models import User
-from casefile.casework.caseloads import Caseload
+from casefile.casework.caseloads import DUE_STATUSES, Caseload
 from casefile.core.forms import GovukDateField
 
 
@@ -48,3 +48,24 @@ class NonWorkingDayForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].help_text = f"For example, 8 5 {timezone.localdate().year + 1}"
+
+
+class TeamChildrenFilterForm(forms.Form):
+    """My work's filter over the children a manager's teams hold (read from the query string: nothing is saved)."""
+
+    team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
+    worker = forms.TypedChoiceField(label="Allocated worker", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="What is due", required=False,
+                               choices=[("", "Anything"), *DUE_STATUSES.items()])
+
+    def __init__(self, data, *, teams, workers):
+        super().__init__(data)
+        self.fields["team"].choices = [("", "All your teams"), *((team.pk, team.name) for team in teams)]
+        self.fields["worker"].choices = [("", "Anyone"), *((worker.pk, str(worker)) for worker in workers)]
+
+    def values(self) -> dict:
+        """The filters to apply; a value that is not one of the choices (an old link) is left out."""
+        if self.is_valid():
+            return {"team_id": self.cleaned_data["team"], "worker_id": self.cleaned_data["worker"],
+                    "status": self.cleaned_data["status"]}
+        return {"team_id": None, "worker_id": None, "status": ""}

@@ -92,6 +92,7 @@ def test_a_manager_with_no_team_children_is_told_so(client, org):
 
 def queries_for(client, user) -> int:
     sign_in(client, user)
+    client.get(MY_WORK)  # the first page after signing in also stamps the session's last activity
     with CaptureQueriesContext(connection) as queries:
         assert client.get(MY_WORK).status_code == 200
     return len(queries)
@@ -166,8 +167,60 @@ def test_each_child_shows_the_next_item_due_when_nothing_is_overdue(client, org,
 def test_managers_see_what_is_due_for_their_teams_children(client, org, child, april):
     from casefile.casework.testing import make_journey
     make_journey(child, org.sam, org.tess, org.chris)
-    [row] = rows_of(page(client, org.tess), "Children your teams hold")
+    [row] = rows_of(page(client, org.tess), "Children, most urgent first")
     assert "Lily Hartley" in row and "govuk-tag--red" in row
+
+
+# A manager's teams' children: counted, filtered and paged ---------------------------------------------------
+
+
+def test_a_manager_sees_their_teams_children_a_page_at_a_time_and_only_that_page_is_audited(client, org):
+    from casefile.audit.models import AuditEvent
+    allocate_children(org.sam, 30)
+    html = page(client, org.tess)
+    assert "30 children, 0 children with something overdue." in html
+    assert "Showing 1 to 25 of 30 children" in html
+    assert len(rows_of(html, "Children, most urgent first")) == 25
+    shown = AuditEvent.objects.filter(actor=org.tess).latest("pk").details["shown"]
+    assert len(shown) == 25
+    second = client.get(MY_WORK, {"page": 2}).content.decode()
+    assert len(rows_of(second, "Children, most urgent first")) == 5
+
+
+def test_a_manager_filters_by_team_worker_and_what_is_due(client, org, child, april):
+    from casefile.casework.testing import make_journey
+    make_journey(child, org.sam, org.tess, org.chris)  # Lily: a visit overdue
+    testing.allocate(testing.make_child("Aaron", "Abbot"), org.sam)  # nothing due
+    testing.allocate(testing.make_child("Milo", "Mash"), org.mo)  # in the front-door team
+    sign_in(client, org.simon)
+
+    def names(**filters) -> str:
+        html = client.get(MY_WORK, filters).content.decode()
+        return " ".join(row for row in rows_of(html, "Children matching the filters, most urgent first"))
+
+    overdue = names(status="overdue")
+    assert "Lily Hartley" in overdue and "Aaron Abbot" not in overdue and "Milo Mash" not in overdue
+    nothing_due = names(status="nothing")
+    assert "Aaron Abbot" in nothing_due and "Milo Mash" in nothing_due and "Lily Hartley" not in nothing_due
+    front_door = names(team=org.mo.team_id)
+    assert "Milo Mash" in front_door and "Lily Hartley" not in front_door
+    by_worker = names(worker=org.sam.pk)
+    assert "Lily Hartley" in by_worker and "Aaron Abbot" in by_worker and "Milo Mash" not in by_worker
+    # A value that is no longer a choice (an old link) filters nothing rather than failing.
+    assert client.get(MY_WORK, {"worker": "999999", "status": "bogus"}).status_code == 200
+
+
+def test_a_manager_of_several_teams_sees_each_teams_counts_linked_to_its_overdue_children(client, org, child, april):
+    from casefile.casework.testing import make_journey
+    make_journey(child, org.sam, org.tess, org.chris)
+    testing.allocate(testing.make_child("Milo", "Mash"), org.mo)
+    html = page(client, org.simon)
+    assessment_row, front_door_row = rows_of(html, "Your teams")
+    assert org.sam.team.name in assessment_row and f"?team={org.sam.team_id}&amp;status=overdue" in assessment_row
+    assert org.mo.team.name in front_door_row and "status=overdue" not in front_door_row
+    assert "2 children, 1 child with something overdue." in html
+    # A team manager of one team has no per-team table.
+    assert ">Your teams</caption>" not in page(client, org.tess)
 
 
 def test_the_waiting_list_and_calendar_are_offered_to_those_who_may_use_them(client, org):
