@@ -36,7 +36,10 @@ def my_work(request):
     user = request.user
     is_manager = permissions.is_manager(user)
     mine = Allocation.objects.filter(worker=user)
-    teams = list(teams_overseen_by(user).order_by("name", "pk")) if is_manager else ([user.team] if user.team_id is not None else [])
+    if is_manager:
+        teams = list(teams_overseen_by(user).order_by("name", "pk"))
+    else:
+        teams = [user.team] if user.team_id is not None else []
     theirs = Allocation.objects.filter(team__in=teams).exclude(worker=user) if is_manager else Allocation.objects.none()
     # One set of deadline queries for both tables, whatever the number of children.
     held = (mine | theirs).filter(end_date__isnull=True).values_list("child_id", flat=True)
