@@ -1,4 +1,6 @@
-"""Sign-ins, refused sign-ins and sign-outs go on the audit trail."""
+"""Sign-ins, refused sign-ins and sign-outs go on the audit trail; signing in starts the idle clock."""
+
+import time
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
@@ -6,6 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from casefile.accounts import lockout, services
+from casefile.accounts.middleware import InactivityTimeoutMiddleware
 from casefile.audit.models import Action
 from casefile.audit.services import record
 
@@ -13,6 +16,14 @@ from casefile.audit.services import record
 @receiver(user_logged_in)
 def audit_sign_in(sender, request, user, **kwargs):
     record(Action.SIGN_IN, actor=user, request=request)
+
+
+@receiver(user_logged_in)
+def start_the_idle_clock(sender, request, user, **kwargs):
+    """Signing in is activity: stamped now, with the sign-in's own session write, so the first page after it
+    need not write the session again (the stamp is kept at most once a minute: accounts/middleware.py)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[InactivityTimeoutMiddleware.SESSION_KEY] = time.time()
 
 
 @receiver(user_logged_out)

@@ -30,7 +30,7 @@ EVENT_TYPES = {"front_door": "Front door: contacts, threshold decisions and poli
 
 def front_door(scope: Scope) -> Iterable[ChronologyEvent]:
     """Contacts, authorised threshold decisions, handovers and letters to referrers: two queries."""
-    links = list(fd.ContactChild.objects.filter(child_id__in=scope.ids).select_related(
+    links = list(fd.ContactChild.objects.order_by().filter(child_id__in=scope.ids).select_related(
         "contact__recorded_by", "decision__decided_by", "decision__authorised_by", "handover__to_team",
         "handover__handed_over_by"))
     for link in links:
@@ -38,8 +38,8 @@ def front_door(scope: Scope) -> Iterable[ChronologyEvent]:
     contacts = {link.contact_id: [] for link in links}
     for link in links:
         contacts[link.contact_id].append(link.child_id)
-    letters = fd.ReferrerLetter.objects.filter(contact_id__in=list(contacts), sent_at__isnull=False).select_related(
-        "contact", "sent_by")
+    letters = fd.ReferrerLetter.objects.order_by().filter(
+        contact_id__in=list(contacts), sent_at__isnull=False).select_related("contact", "sent_by")
     for letter in letters:
         method = f" by {letter.get_method_display().lower()}" if letter.method else ""
         for child_id in contacts[letter.contact_id]:
@@ -79,11 +79,12 @@ def _contact_events(scope: Scope, link) -> Iterable[ChronologyEvent]:
 
 def police_notifications(scope: Scope) -> Iterable[ChronologyEvent]:
     """Police notifications naming the person (a confirmed match) or on a contact about them: one query."""
-    named = fd.NotificationPerson.objects.filter(person_id__in=scope.ids).filter(
+    named = fd.NotificationPerson.objects.order_by().filter(person_id__in=scope.ids).filter(
         Q(match=fd.NotificationPerson.Match.MATCHED) | Q(notification__contact__isnull=False)).exclude(
         notification__batch__status=fd.ImportBatch.Status.DISCARDED)
-    on_contact = fd.ContactChild.objects.filter(child_id__in=scope.ids, contact__police_notification__isnull=False)
-    rows = fd.PoliceNotification.objects.filter(
+    on_contact = fd.ContactChild.objects.order_by().filter(child_id__in=scope.ids,
+                                                           contact__police_notification__isnull=False)
+    rows = fd.PoliceNotification.objects.order_by().filter(
         Q(pk__in=named.values("notification_id")) | Q(contact_id__in=on_contact.values("contact_id"))).annotate(
         person_id=models.F("people__person_id"), contact_child_id=models.F("contact__children__child_id"))
     seen: set[tuple[int, int]] = set()

@@ -53,7 +53,7 @@ def _began_and_ended(scope: Scope, owner: int, row, key: str, titles: tuple[str,
 
 
 def addresses(scope: Scope) -> Iterable[ChronologyEvent]:
-    for address in Address.objects.filter(person_id__in=scope.ids):
+    for address in Address.objects.order_by().filter(person_id__in=scope.ids):
         yield from _began_and_ended(scope, address.person_id, address, "address",
                                     ("Moved to a new address", "Moved out of an address"), str(address))
 
@@ -67,7 +67,8 @@ def _recorded_on(model, ids: list[int]) -> dict[int, datetime.datetime]:
 def relationships(scope: Scope) -> Iterable[ChronologyEvent]:
     ids = scope.ids
     links = list(
-        Relationship.objects.filter(Q(person_id__in=ids) | Q(relative_id__in=ids)).select_related("person", "relative")
+        Relationship.objects.order_by().filter(Q(person_id__in=ids) | Q(relative_id__in=ids))
+        .select_related("person", "relative")
     )
     recorded = _recorded_on(Relationship, [link.pk for link in links if not link.start_date])
     for link in links:
@@ -82,14 +83,14 @@ def relationships(scope: Scope) -> Iterable[ChronologyEvent]:
 
 
 def households(scope: Scope) -> Iterable[ChronologyEvent]:
-    for membership in HouseholdMember.objects.filter(person_id__in=scope.ids).select_related("household"):
+    for membership in HouseholdMember.objects.order_by().filter(person_id__in=scope.ids).select_related("household"):
         yield from _began_and_ended(scope, membership.person_id, membership, "household",
                                     ("Joined a household", "Left a household"), membership.household.name)
 
 
 def merges(scope: Scope) -> Iterable[ChronologyEvent]:
     ids = scope.ids
-    rows = Merge.objects.filter(Q(kept_id__in=ids) | Q(merged_id__in=ids)).select_related(
+    rows = Merge.objects.order_by().filter(Q(kept_id__in=ids) | Q(merged_id__in=ids)).select_related(
         "kept", "merged", "merged_by", "reversed_by"
     )
     for merge in rows:
@@ -108,7 +109,8 @@ def merges(scope: Scope) -> Iterable[ChronologyEvent]:
 
 
 def allocations(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.Allocation.objects.filter(child_id__in=scope.ids).select_related("worker", "team", "allocated_by")
+    rows = cw.Allocation.objects.order_by().filter(child_id__in=scope.ids).select_related(
+        "worker", "team", "allocated_by")
     for allocation in rows:
         yield event(scope, allocation.child_id, when=allocation.start_date,
                     title=f"Allocated to {allocation.worker} ({allocation.team})",
@@ -129,7 +131,7 @@ def _episode_link(scope: Scope, child_id: int, episode_id: int | None, *targets:
 
 def episodes(scope: Scope) -> Iterable[ChronologyEvent]:
     """Referral received, the decision on it, and the closure of the case."""
-    rows = cw.Episode.objects.filter(child_id__in=scope.ids).select_related(
+    rows = cw.Episode.objects.order_by().filter(child_id__in=scope.ids).select_related(
         "recorded_by", "referral_decided_by", "closure_signed_off_by")
     for episode in rows:
         child, url = episode.child_id, _episode_link(scope, episode.child_id, episode.pk)
@@ -163,7 +165,7 @@ def _seen(seen: bool | None, alone: bool | None) -> str:
 
 
 def assessments(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.Assessment.objects.filter(episode__child_id__in=scope.ids).select_related(
+    rows = cw.Assessment.objects.order_by().filter(episode__child_id__in=scope.ids).select_related(
         "episode", "recorded_by", "authorised_by")
     for assessment in rows:
         child = assessment.episode.child_id
@@ -185,7 +187,7 @@ def assessments(scope: Scope) -> Iterable[ChronologyEvent]:
 
 
 def strategy_discussions(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.StrategyDiscussion.objects.filter(episode__child_id__in=scope.ids).select_related(
+    rows = cw.StrategyDiscussion.objects.order_by().filter(episode__child_id__in=scope.ids).select_related(
         "episode", "chaired_by", "recorded_by")
     for discussion in rows:
         child = discussion.episode.child_id
@@ -200,7 +202,7 @@ def strategy_discussions(scope: Scope) -> Iterable[ChronologyEvent]:
 
 
 def section47_enquiries(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.Section47Enquiry.objects.filter(episode__child_id__in=scope.ids).select_related(
+    rows = cw.Section47Enquiry.objects.order_by().filter(episode__child_id__in=scope.ids).select_related(
         "episode", "strategy_discussion", "recorded_by")
     for enquiry in rows:
         child = enquiry.episode.child_id
@@ -228,7 +230,8 @@ def _conference_is_significant(conference: cw.Conference) -> bool:
 
 
 def conferences(scope: Scope) -> Iterable[ChronologyEvent]:
-    for conference in cw.Conference.objects.filter(child_id__in=scope.ids).select_related("chair", "recorded_by"):
+    conferences = cw.Conference.objects.order_by().filter(child_id__in=scope.ids).select_related("chair", "recorded_by")
+    for conference in conferences:
         decision = f"Decision: {conference.get_decision_display()}." if conference.decision else ""
         category = f"Category: {conference.get_category_display()}." if conference.category else ""
         yield event(scope, conference.child_id, when=conference.date, title=conference.get_kind_display(),
@@ -244,7 +247,7 @@ def _plan_link(scope: Scope, child_id: int, plan: cw.Plan) -> str:
 
 
 def plans(scope: Scope) -> Iterable[ChronologyEvent]:
-    for plan in cw.Plan.objects.filter(child_id__in=scope.ids).select_related("recorded_by"):
+    for plan in cw.Plan.objects.order_by().filter(child_id__in=scope.ids).select_related("recorded_by"):
         common = {"type": "plan", "url": _plan_link(scope, plan.child_id, plan), "significant": True}
         category = f"Category: {plan.get_initial_category_display()}." if plan.initial_category else ""
         yield event(scope, plan.child_id, when=plan.start_date, title=f"{plan.get_kind_display()} started",
@@ -255,7 +258,7 @@ def plans(scope: Scope) -> Iterable[ChronologyEvent]:
 
 
 def plan_reviews(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.PlanReview.objects.filter(plan__child_id__in=scope.ids).select_related("plan", "recorded_by")
+    rows = cw.PlanReview.objects.order_by().filter(plan__child_id__in=scope.ids).select_related("plan", "recorded_by")
     for review in rows:
         child = review.plan.child_id
         at_conference = "At a review conference." if review.conference_id else ""
@@ -268,7 +271,7 @@ def plan_reviews(scope: Scope) -> Iterable[ChronologyEvent]:
 
 
 def core_groups(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.CoreGroup.objects.filter(plan__child_id__in=scope.ids).select_related("plan", "recorded_by")
+    rows = cw.CoreGroup.objects.order_by().filter(plan__child_id__in=scope.ids).select_related("plan", "recorded_by")
     for meeting in rows:
         child = meeting.plan.child_id
         yield event(scope, child, when=meeting.date, title="Core group meeting",
@@ -282,7 +285,7 @@ def core_groups(scope: Scope) -> Iterable[ChronologyEvent]:
 
 def visits(scope: Scope) -> Iterable[ChronologyEvent]:
     """Routine visits are not significant; a visit where the child was not seen is."""
-    for visit in cw.Visit.objects.filter(child_id__in=scope.ids).select_related("worker", "recorded_by"):
+    for visit in cw.Visit.objects.order_by().filter(child_id__in=scope.ids).select_related("worker", "recorded_by"):
         seen = _seen(visit.child_seen, visit.seen_alone)
         if visit.child_seen is False and visit.not_seen_reason:
             seen = f"The child was not seen: {excerpt(visit.not_seen_reason)}"
@@ -301,7 +304,7 @@ def visits(scope: Scope) -> Iterable[ChronologyEvent]:
 
 def case_notes(scope: Scope) -> Iterable[ChronologyEvent]:
     """A case note is significant if its writer said so."""
-    for note in cw.CaseNote.objects.filter(child_id__in=scope.ids).select_related("recorded_by"):
+    for note in cw.CaseNote.objects.order_by().filter(child_id__in=scope.ids).select_related("recorded_by"):
         yield event(scope, note.child_id, when=note.date, title=f"Case note: {note.subject}",
                     description=excerpt(note.body), by=name(note.recorded_by), key=f"case-note:{note.pk}",
                     type="case_note",
@@ -311,7 +314,7 @@ def case_notes(scope: Scope) -> Iterable[ChronologyEvent]:
 
 
 def early_help_transfers(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.EarlyHelpTransfer.objects.filter(child_id__in=scope.ids).select_related("recorded_by")
+    rows = cw.EarlyHelpTransfer.objects.order_by().filter(child_id__in=scope.ids).select_related("recorded_by")
     for transfer in rows:
         provider_name = f"Early help provider: {transfer.early_help_provider}." if transfer.early_help_provider else ""
         yield event(scope, transfer.child_id, when=transfer.date, title=transfer.get_direction_display(),
