@@ -168,7 +168,7 @@ VERBS = frozenset("""
     submit supervise take talk teach tell test tidy train undertake update use visit wait walk wash watch wear
     work write continue engage monitor support encourage consider try maintain improve increase decrease abstain
     escort vaccinate immunise weigh measure explore notify escalate reconvene convene address access reflect
-    carry accept bring email text attend drive wake dress
+    carry accept bring email text attend drive wake dress respond
 """.split())
 IRREGULAR_VERB_FORMS = frozenset("""
     went gone took taken brought made kept met gave given told spoke spoken saw seen paid bought sat left put
@@ -188,7 +188,7 @@ VAGUE_PHRASES: dict[str, str] = {
     "engage": r"\bengag\w*",
     "monitor": r"\bmonitor\w*",
     "support": r"\bsupport\w*",
-    "work with": r"\bwork\w* (?:with|on|together)\b",
+    "work with": r"\b(?<!direct )work\w* (?:with|on|together)\b",
     "liaise": r"\bliais\w*",
     "be aware": r"\bbe aware\b",
     "ensure": r"\b(?:ensur\w*|make sure)\b",
@@ -203,7 +203,7 @@ VAGUE_PHRASES: dict[str, str] = {
     "reflect": r"\breflect\w*",
     "sort out": r"\bsort\w* out\b",
     "manage": r"\bmanag\w* (?:his|her|their|my) \w+",
-    "keep safe": r"\b(?:keep\w*|be|remain) (?:\w+ ){0,2}safe\b",
+    "keep safe": r"\b(?:keep\w* (?:\w+ ){1,2}|(?:be|remain) (?:\w+ )?)safe\b",
     "keep updated": r"\bkeep\w* (?:\w+ ){0,3}(?:updated|informed)\b",
     "share information": r"\bshar\w* information\b",
     "accept support": r"\baccept\w* (?:support|help|services)\b",
@@ -212,7 +212,7 @@ VAGUE_PHRASES: dict[str, str] = {
     "to be discussed": r"\bto be (?:discussed|agreed|confirmed|decided)\b",
     "as required": r"\bas (?:required|needed|necessary|appropriate)\b",
     "as and when": r"\bas and when\b",
-    "where possible": r"\b(?:where|if|when) (?:possible|needed|appropriate)\b",
+    "where possible": r"\b(?<!and )(?:where|if|when) (?:possible|needed|appropriate)\b",
     "ongoing": r"\bon ?going\b",
     "regularly": r"\bregular(?:ly)?\b",
 }
@@ -372,9 +372,18 @@ def owner_kind(owner: str | None) -> str:
     """How an owner that names nobody falls short: "placeholder", "organisation" or "role"."""
     if is_placeholder(owner):
         return "placeholder"
-    last = words(owner)[-1:] or [""]
+    tokens = words(owner) or [""]
     known = any(re.search(rf"\b{re.escape(normalise(name))}\b", normalise(owner)) for name in ORGANISATIONS)
-    return "organisation" if known or last[0] in ORGANISATION_ENDINGS - ROLE_WORDS else "role"
+    named_organisation = tokens[-1] in ORGANISATION_ENDINGS and any(word not in ROLE_WORDS | FILLER_WORDS
+                                                                    for word in tokens)
+    if known or named_organisation or (len(tokens) <= 2 and tokens[-1] in ORGANISATION_ROLES):
+        return "organisation"
+    return "role"
+
+
+# Roles that are organisations: "CAMHS", "the school", "Housing".
+ORGANISATION_ROLES = frozenset("camhs police probation housing school nursery college hospital mash cafcass nhs "
+                               "services service council".split())
 
 
 def _who(owner: str | None) -> str:
@@ -419,10 +428,12 @@ def has_verb(text: str | None) -> bool:
     a role or a pronoun ("Mum to engage", "Sam will visit", "she visits"). "Statutory visits" and "Safe
     sleeping advice" have a verb's word but no one doing it."""
     tokens = words(text)
-    previous = [""] + tokens[:-1]
+    previous = ["", *tokens][: len(tokens)]
     for position, (before, word) in enumerate(zip(previous, tokens, strict=True)):
         if _is_verb(word) and (position == 0 or before in VERB_CUES | PRONOUNS | ROLE_WORDS):
             return True
+        if before == "to" and position > 1 and word not in ROLE_WORDS | FILLER_WORDS | ORGANISATION_ENDINGS:
+            return True  # "Police to respond": what follows "Someone to" is what they will do
         if before in MODALS:
             return True  # "Dawn will hoover": a modal makes the next word a verb, known or not
     return _named_subject_verb(text)
@@ -474,9 +485,20 @@ def measure_repeats_action(description: str | None, owner: str | None, measure: 
         return False
     if said == normalise(description):
         return True
-    action = {_root(word) for word in words(f"{description} {owner}")}
+    action = words(f"{description} {owner}")
     added = [word for word in words(measure) if word not in DONE_WORDS and word not in FILLER_WORDS]
-    return bool(action) and all(_root(word) in action for word in added)
+    if all(_is_vague_word(word) for word in added):
+        return False  # "As needed", "Ongoing": a hope (PQ7), whatever the action says
+    roots, stems = {_root(word) for word in action}, set().union(*(_stems(word) for word in action))
+    return all(_root(word) in roots or _stems(word) & stems for word in added)
+
+
+def _is_vague_word(word: str) -> bool:
+    return bool(_stems(word) & HOPE_WORDS) or word in VAGUE_WORDS
+
+
+# Words of the vague phrases that say nothing on their own in a measure: "as needed", "regular".
+VAGUE_WORDS = frozenset("as needed required necessary when possible regular regularly ongoing".split())
 
 
 def _root(word: str) -> str:

@@ -83,16 +83,16 @@ def vague(description: str | None, who_text: str, phrases: list[str], by: str) -
                 f"<week> {by}{' with ' + shown if shown else ''}; <who> sees <what changes>’",
         "tell": f"Say who tells whom what, and how often, for example: ‘{who_text} rings <name> every <week> "
                 f"about {shown or '<what>'}; each call is recorded on the file’",
-        "change": f"Say what will be done, and what will be seen once {shown or 'it'} has changed, for example: "
-                  f"‘{who_text} <does what> {by}; at each visit <name> sees {shown or '<what>'} <as it should "
-                  f"be>’",
+        "change": f"Say what will be done about {shown or 'it'}, and what someone will see or be told once it has "
+                  f"changed, for example: ‘{who_text} <does what> {by}; <name> sees or is told <what has "
+                  f"changed>’",
         "make-so": f"Say what {who_text} will do that makes it so, for example: ‘{who_text} <does what> every "
                    f"<day> {by}; <name> sees or is told <what>’",
         "decide": f"Decide now and write what will be done: ‘{who_text} <does it> {by}’; if it is not decided "
                   f"yet, leave it out of the plan",
         "how-often": f"Say how often instead of ‘{phrase}’, for example ‘every week’, ‘at every visit’ or "
-                     f"‘before each review’: ‘{who_text} {_short(_without(description, phrase)) or '<does what>'} "
-                     f"every <week> {by}’",
+                     f"‘before each review’: ‘{who_text} to {_deed(_without(description, phrase))} every "
+                     f"<week> {by}’",
     }[group]
 
 
@@ -102,7 +102,7 @@ def _attend(description: str | None, who_text: str, shown: str, by: str) -> str:
                 f"every <week> to <do what>; the visit records show each meeting’")
     course = shown or "<the course or service, by name>"
     return (f"Say what will be attended and how often, for example: ‘{who_text} attends all <number> sessions "
-            f"of {course} {by}; the {course} register shows attendance’")
+            f"of {course} {by}; the register for {course} shows attendance’")
 
 
 def measure(description: str | None, who_text: str, by: str) -> str:
@@ -165,6 +165,13 @@ def _object(description: str | None, phrase: str) -> str:
         return ""
     thing = re.split(r"[.;:,]| by | every | weekly| daily| and ", found.groups()[-1], maxsplit=1)[0]
     return _short(thing.strip(), 50)
+
+
+def _deed(text: str) -> str:
+    """What is to be done, without who does it: "Mum to attend all appointments" -> "attend all appointments"."""
+    deed = re.sub(r"^(?:\S+\s+){0,3}?(?:to|will|must|should)\s+", "", text, count=1)
+    deed = _short(deed) or "<do what>"
+    return deed[:1].lower() + deed[1:]
 
 
 def _without(description: str | None, phrase: str) -> str:
