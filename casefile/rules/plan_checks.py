@@ -168,7 +168,7 @@ VERBS = frozenset("""
     submit supervise take talk teach tell test tidy train undertake update use visit wait walk wash watch wear
     work write continue engage monitor support encourage consider try maintain improve increase decrease abstain
     escort vaccinate immunise weigh measure explore notify escalate reconvene convene address access reflect
-    carry accept bring email text attend drive wake dress respond
+    carry accept bring email text attend drive wake dress respond bid
 """.split())
 IRREGULAR_VERB_FORMS = frozenset("""
     went gone took taken brought made kept met gave given told spoke spoken saw seen paid bought sat left put
@@ -228,7 +228,7 @@ EVIDENCE_WORDS = frozenset("""
     photo photos photograph log logs chart charts diary diaries test tests result results score scores grades
     weight centile sessions session tenancy receipt receipts minutes observed observation observations says said
     say tell tells told confirm confirms confirmed see sees seen statement file email copy form reference signed
-    booked authorised
+    booked authorised check checks checked account shown portal
 """.split())
 # Words that describe a hope rather than something observable: "improved", "better engagement".
 HOPE_WORDS = frozenset("""
@@ -253,7 +253,8 @@ CONTINGENCY_STEPS = re.compile(
     r"\b(?:legal|plo|pre ?proceedings|court|proceedings|conference|strategy|section 47|s47|accommodat\w*|"
     r"looked after|care order|emergency protection|police protection|core group (?:meets|will meet)|"
     r"reconven\w*|review (?:meeting|conference)|meets? within|within \d+|child protection|placement|"
-    r"move to|stay with|live with|family group conference|refer\w*)\b")
+    r"move to|stay with|live with|family group conference|refer\w*|"
+    r"within (?:one|two|three|four|five|six|seven|eight|nine|ten|a|the same))\b")
 
 OWNER_EXAMPLE = "for example ‘Dawn Hartley (mother)’ or ‘Sam Worker (social worker)’"
 
