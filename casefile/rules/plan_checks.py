@@ -377,13 +377,13 @@ def owner_kind(owner: str | None) -> str:
     known = any(re.search(rf"\b{re.escape(normalise(name))}\b", normalise(owner)) for name in ORGANISATIONS)
     named_organisation = tokens[-1] in ORGANISATION_ENDINGS and any(word not in ROLE_WORDS | FILLER_WORDS
                                                                     for word in tokens)
-    if known or named_organisation or (len(tokens) <= 2 and tokens[-1] in ORGANISATION_ROLES):
+    if known or named_organisation or (len(tokens) <= 2 and tokens[-1] in SERVICE_NAMES):
         return "organisation"
     return "role"
 
 
-# Roles that are organisations: "CAMHS", "the school", "Housing".
-ORGANISATION_ROLES = frozenset("camhs police probation housing school nursery college hospital mash cafcass nhs "
+# Services named by what they are, which are organisations rather than people: "CAMHS", "the school".
+SERVICE_NAMES = frozenset("camhs police probation housing school nursery college hospital mash cafcass nhs "
                                "services service council".split())
 
 
