@@ -105,6 +105,27 @@ def plan_summary_rows(plan) -> list[dict]:
     return rows
 
 
+def plan_quality_items(plan, flags) -> list[dict]:
+    """The plan page's quality flags (casework.plan_quality.QualityFlag), each as what it is about (linked to
+    where it is put right while the plan is open), the rule (‘PQ4 vague-wording’), the reason and a suggested
+    rewrite."""
+    ids = {"person_id": plan.child_id, "plan_id": plan.pk}
+    items = []
+    for flag in flags:
+        if flag.action is not None:
+            about = flag.action.description
+            href = reverse("casework:change_action", kwargs={**ids, "action_id": flag.action.pk})
+        elif flag.outcome is not None:
+            about = f"Outcome: {flag.outcome.description}"
+            href = reverse("casework:add_action", kwargs={**ids, "outcome_id": flag.outcome.pk})
+        else:
+            about, href = "The contingency", reverse("casework:change_plan", kwargs=ids)
+        items.append({"about": about, "href": href if plan.is_open or flag.action is not None else "",
+                      "rule": flag.warning.label, "message": flag.warning.message,
+                      "rewrite": flag.warning.rewrite})
+    return items
+
+
 # The child's plans and conferences ------------------------------------------------------------------------
 
 OPEN_TAG = Markup('<strong class="govuk-tag govuk-tag--green">Open</strong>')

@@ -38,12 +38,12 @@ from casefile.casework.models import (
     PlanReview,
     Visit,
 )
-from casefile.casework.presenters import conferences_table, plan_summary_rows, plans_table
+from casefile.casework.plan_quality import plan_quality
+from casefile.casework.presenters import conferences_table, plan_quality_items, plan_summary_rows, plans_table
 from casefile.casework.services import plans as services
 from casefile.core.forms import posted, save_or_show
 from casefile.core.presenters import govuk_date
 from casefile.people.models import Person
-from casefile.rules import plan_checks
 
 
 def plan_url(plan: Plan) -> str:
@@ -99,21 +99,6 @@ PLAN_PREFETCHES = (
 )
 
 
-def action_warnings(plan: Plan) -> list[tuple[PlanOutcome, PlanAction | None, list[plan_checks.PlanWarning]]]:
-    """What the SMART checks say about each action (and each outcome with no action yet)."""
-    found = []
-    for outcome in plan.outcomes.all():
-        actions = list(outcome.actions.all())
-        if not actions:
-            found.append((outcome, None, [plan_checks.PlanWarning(
-                "outcome", "This outcome has no actions yet: add who will do what, by when")]))
-        for action in actions:
-            warnings = plan_checks.check_action(action.description, action.owner, action.measure)
-            if warnings:
-                found.append((outcome, action, warnings))
-    return found
-
-
 @record_view("GET")
 def plan_page(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
@@ -123,7 +108,7 @@ def plan_page(request, person: Person, plan_id: int):
     return render(request, "casework/plans/plan.html", {
         "person": person, "plan": plan, "summary_rows": plan_summary_rows(plan),
         "deadlines": deadlines_for_plan(plan, request=request),
-        "warnings": action_warnings(plan), "core_group_actions": core_group_actions,
+        "quality": plan_quality_items(plan, plan_quality(plan)), "core_group_actions": core_group_actions,
         "today": timezone.localdate(), "can_edit": policy.can_edit(request.user, person),
         "page_title": f"{plan.get_kind_display()}: {person.full_name}",
     })

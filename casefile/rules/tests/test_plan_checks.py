@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -123,3 +126,124 @@ def test_the_checks_treat_missing_text_as_empty(description, owner, measure):
     check_action(description, owner, measure)
     plan_checks.has_verb(description)
     plan_checks.is_measurable(measure)
+
+
+# Rule codes, reasons and rewrites ------------------------------------------------------------------------
+
+
+def codes(description, owner, measure, due="2026-03-31") -> list[str]:
+    return [w.code for w in plan_checks.check_plan_action(plan_checks.ActionData(description, owner, due, measure))]
+
+
+def test_every_rule_has_a_code_a_name_and_a_reason():
+    assert list(plan_checks.RULES) == [f"PQ{number}" for number in range(1, 12)]
+    for code, rule in plan_checks.RULES.items():
+        assert rule.code == code and re.fullmatch(r"[a-z]+(?:-[a-z]+)+", rule.name)
+        assert rule.checks.endswith(".") and "statutory-rules.md" in rule.why
+
+
+@pytest.mark.parametrize(("description", "owner", "measure", "due", "expected"), [
+    (*SMART, "2026-03-31", []),
+    (SMART[0], "", SMART[2], "2026-03-31", ["PQ1"]),
+    (SMART[0], "Mum", SMART[2], "2026-03-31", ["PQ2"]),
+    ("Home conditions", SMART[1], SMART[2], "2026-03-31", ["PQ3"]),
+    ("Mum to engage with parenting course", SMART[1], "Improved parenting", "2026-03-31", ["PQ4", "PQ7"]),
+    (SMART[0], SMART[1], "N/A", "2026-03-31", ["PQ5"]),
+    ("Attend the parenting course", SMART[1], "Course attended", "2026-03-31", ["PQ6"]),
+    (SMART[0], SMART[1], SMART[2], "ongoing", ["PQ8"]),
+    (SMART[0], SMART[1], SMART[2], None, ["PQ8"]),
+])
+def test_each_action_rule_fires_with_its_code(description, owner, measure, due, expected):
+    assert codes(description, owner, measure, due) == expected
+
+
+def test_a_warning_names_its_rule_and_keeps_the_old_fields():
+    [warning] = check_action(SMART[0], "Mum", SMART[2])
+    assert (warning.field, warning.code, warning.name, warning.label) == (
+        "owner", "PQ2", "owner-not-named", "PQ2 owner-not-named")
+    assert plan_checks.PlanWarning("owner", "A message").label == ""  # built the old way: still works
+
+
+def test_an_organisation_is_not_a_named_person_but_someone_there_is():
+    [warning] = check_action(SMART[0], "Westfield Primary School", SMART[2])
+    assert "is an organisation, not a named person" in warning.message
+    assert warning.rewrite == "Name the person at Westfield Primary School who will do this to ‘Walk Lily to " \
+                              "school by 8:45am every school day’: ‘<name> (Westfield Primary School)’"
+    assert check_action(SMART[0], "Mrs Khan (DSL, Westfield Primary School)", SMART[2]) == []
+    assert [w.code for w in check_action(SMART[0], "Women's Aid", SMART[2])] == ["PQ2"]
+
+
+def test_the_rewrite_for_engage_keeps_what_was_to_be_attended_and_the_date():
+    [vague] = [w for w in check_action("Mum to engage with parenting course", "Mum", "", due_date="2026-04-30")
+               if w.code == "PQ4"]
+    assert vague.rewrite == ("Say what will be attended and how often, for example: ‘<name> (mother) attends all "
+                             "<number> sessions of parenting course by 30 April 2026; the register for parenting "
+                             "course shows attendance’")
+
+
+def test_the_rewrite_for_monitor_names_who_checks_what():
+    [vague] = [w for w in check_action("Monitor home conditions", "Sam Worker (social worker)", "Ongoing")
+               if w.code == "PQ4"]
+    assert vague.rewrite.startswith("Name who will check home conditions, how often, and what they will see")
+    assert "‘Sam Worker (social worker) visits every week and sees home conditions" in vague.rewrite
+
+
+def test_the_rewrite_for_work_with_the_social_worker_says_meet():
+    [vague] = [w for w in check_action("Parent to work with social worker", "Parent", "") if w.code == "PQ4"]
+    assert "meets <social worker’s name> every <week>" in vague.rewrite
+
+
+def test_vague_words_used_for_a_deed_with_a_checkable_measure_are_not_flagged():
+    assert codes("Support Dawn to attend the Incredible Years group by driving her to each session",
+                 "Jo Price (family support worker)", "The group register shows Dawn at 12 of 14 sessions") == []
+    assert codes("Undertake direct work with Lily", "Sam Worker", "Lily's drawings on file after 3 sessions") == []
+
+
+def test_a_measure_that_only_says_it_was_done_repeats_the_action():
+    assert codes("Mum to engage with services", "Dawn", "Mum engages") == ["PQ4", "PQ6"]
+    assert codes("Engage with CAMHS", "Jayden Hartley", "Jayden engages with CAMHS") == ["PQ4", "PQ6"]
+    assert codes("Attend appointments as and when needed", "Dawn", "As needed") == ["PQ4", "PQ7"]
+
+
+def test_a_named_subject_then_a_verb_is_an_action_but_a_described_noun_is_not():
+    assert plan_checks.has_verb("Dawn walks Lily to school")
+    assert plan_checks.has_verb("Police to respond to any incidents")
+    assert not plan_checks.has_verb("Statutory visits")
+    assert not plan_checks.has_verb("Safe sleeping advice")
+
+
+# The whole plan ----------------------------------------------------------------------------------------
+
+
+CONTINGENCY = "If Lily misses 3 days of school in a month, the core group meets within 5 working days"
+
+
+def test_check_plan_returns_each_flag_with_the_action_it_belongs_to():
+    actions = [plan_checks.ActionData(*SMART[:2], datetime.date(2026, 3, 31), SMART[2]),
+               plan_checks.ActionData("Monitor", "Professionals", None, "ongoing")]
+    flags = plan_checks.check_plan(actions, "tbc", outcomes_without_actions=["Lily is safe at home"])
+    assert [(flag.action, flag.warning.code) for flag in flags] == [
+        (1, "PQ2"), (1, "PQ4"), (1, "PQ7"), (1, "PQ8"), (None, "PQ9"), (None, "PQ11")]
+    assert "‘Lily is safe at home’" in flags[-1].warning.rewrite
+
+
+def test_a_good_plan_has_no_flags():
+    assert plan_checks.check_plan([plan_checks.ActionData(*SMART[:2], "2026-03-31", SMART[2])], CONTINGENCY) == []
+
+
+@pytest.mark.parametrize(("contingency", "expected"), [
+    ("", ["PQ9"]), (None, ["PQ9"]), ("N/A", ["PQ9"]), ("Escalate", ["PQ10"]),
+    ("We will consider further action if things do not improve", ["PQ10"]),
+    ("The social worker will ask for a legal planning meeting", ["PQ10"]),
+    (CONTINGENCY, []),
+    ("Should Kayleigh let Lee back into the home, a strategy discussion is held the same day", []),
+])
+def test_a_contingency_needs_a_trigger_and_a_step(contingency, expected):
+    assert [w.code for w in plan_checks.contingency_warnings(contingency)] == expected
+
+
+@given(st.lists(st.tuples(st.text(), st.text(), st.one_of(st.none(), st.text(), st.dates()), st.text()),
+                max_size=3), st.one_of(st.none(), st.text()))
+def test_check_plan_never_raises(actions, contingency):
+    flags = plan_checks.check_plan([plan_checks.ActionData(*action) for action in actions], contingency)
+    assert all(flag.warning.code in plan_checks.RULES and flag.warning.rewrite for flag in flags)
