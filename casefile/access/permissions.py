@@ -88,6 +88,11 @@ def may_sign_off_closure(user, episode=None) -> bool:
     return is_manager(user) and (episode is None or episode.closure_proposed_by_id != user.pk)
 
 
+def may_see_manager_queue(user) -> bool:
+    """The queue of work waiting for a manager's sign-off (oversight/queue.py): managers only."""
+    return is_manager(user)
+
+
 def may_return_closure(user) -> bool:
     return is_manager(user)
 

@@ -25,6 +25,7 @@ from casefile.core.pagination import paginate
 from casefile.core.presenters import plural
 from casefile.frontdoor import board
 from casefile.frontdoor import presenters as front_door_presenters
+from casefile.oversight.queue import manager_queue, queue_counts
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ def my_work(request):
         "may_change_calendar": permissions.may_change_calendar(user),
         "front_door": _front_door_counts(request) if permissions.may_use_front_door(user) else None,
     }
+    if permissions.may_see_manager_queue(user):
+        context["queue_counts"] = queue_counts(manager_queue(user, request=request))
     team_page = None
     if is_manager:
         team_page, team_context = _team_children(request, teams, team_children)

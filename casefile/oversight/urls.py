@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 - each oversight page adds its path here
+from django.urls import path
+
+from casefile.oversight import views
 
 app_name = "oversight"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("waiting-for-you/", views.queue, name="queue"),
+]

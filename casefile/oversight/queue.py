@@ -1,0 +1,113 @@
+"""What waits for a manager: one queue over every kind of work that needs their sign-off, read from the records
+themselves (nothing is queued twice). A manager sees the work for children their teams hold (through their
+manager chain, so a service manager sees every team under them); front-door managers also see the threshold
+decisions awaiting authorisation, as the front door's own queue shows them.
+
+Each item says how long it has waited in working days, counted with the authority's working calendar."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from casefile.access import permissions, policy
+from casefile.accounts.models import Team, User
+from casefile.casework.calendar import working_calendar
+from casefile.casework.caseloads import teams_overseen_by
+from casefile.casework.models import Allocation, Assessment, Episode
+from casefile.frontdoor.access import visible_child
+from casefile.frontdoor.models import ThresholdDecision
+from casefile.people.models import Person
+from casefile.rules.working_days import WorkingCalendar, working_days_between
+
+ASSESSMENT = "Assessment to authorise"
+CLOSURE = "Closure to sign off"
+THRESHOLD = "Front-door decision to authorise"
+KINDS = (ASSESSMENT, CLOSURE, THRESHOLD)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str
+    child: Person
+    worker: User | None  # who sent it: the allocated worker, the proposer or the decision maker
+    team: Team | None
+    since: datetime.date
+    working_days: int
+    url: str
+
+
+def manager_queue(user: User, *, request=None, today: datetime.date | None = None) -> list[QueueItem]:
+    """Every item waiting for this manager, longest waiting first. A fixed number of queries however long."""
+    if not permissions.is_manager(user):
+        return []
+    today = today or timezone.localdate()
+    calendar = working_calendar(request)
+    held = _team_allocations(user)
+    allocations = {allocation.child_id: allocation for allocation in held.select_related("worker", "team")}
+    children = held.values("child_id")
+    items = [*_assessments(children, allocations, today, calendar),
+             *_closures(user, children, allocations, today, calendar)]
+    if policy.works_at_front_door(user):
+        items += _threshold_decisions(user, today, calendar)
+    return sorted(items, key=lambda item: (item.since, item.kind, item.child.last_name, item.child.pk))
+
+
+def _team_allocations(user: User):
+    """The open allocations of the children the user's teams hold and the user may see: who holds the work, and
+    for which team. A subquery, however many children (a list of ids would outgrow SQLite's limits)."""
+    teams = teams_overseen_by(user).values("pk")
+    return (Allocation.objects.filter(end_date__isnull=True, team__in=teams)
+            .filter(child__in=policy.viewable_children(user).values("pk")).order_by())
+
+
+def _waited(since: datetime.date, today: datetime.date, calendar: WorkingCalendar) -> int:
+    return working_days_between(since, today, calendar) if since <= today else 0
+
+
+def _assessments(children, allocations, today, calendar) -> list[QueueItem]:
+    waiting = (Assessment.objects.filter(submitted_on__isnull=False, authorised_on__isnull=True,
+                                         episode__closure_date__isnull=True,
+                                         episode__child_id__in=children)
+               .select_related("episode__child").order_by())
+    return [QueueItem(ASSESSMENT, assessment.episode.child, allocations[assessment.episode.child_id].worker,
+                      allocations[assessment.episode.child_id].team, assessment.submitted_on,
+                      _waited(assessment.submitted_on, today, calendar),
+                      reverse("casework:assessment", kwargs={"person_id": assessment.episode.child_id,
+                                                             "assessment_id": assessment.pk}))
+            for assessment in waiting]
+
+
+def _closures(user, children, allocations, today, calendar) -> list[QueueItem]:
+    waiting = (Episode.objects.filter(closure_proposed_on__isnull=False, closure_signed_off_on__isnull=True,
+                                      closure_date__isnull=True, child_id__in=children)
+               .exclude(closure_proposed_by=user)  # never their own: another manager signs it off
+               .select_related("child", "closure_proposed_by").order_by())
+    return [QueueItem(CLOSURE, episode.child, episode.closure_proposed_by, allocations[episode.child_id].team,
+                      episode.closure_proposed_on, _waited(episode.closure_proposed_on, today, calendar),
+                      reverse("casework:sign_off_closure", kwargs={"person_id": episode.child_id,
+                                                                   "episode_id": episode.pk}))
+            for episode in waiting]
+
+
+def _threshold_decisions(user, today, calendar) -> list[QueueItem]:
+    waiting = (ThresholdDecision.objects.filter(authorised_at__isnull=True)
+               .exclude(decided_by=user)  # never their own decision
+               .filter(visible_child(user, "contact_child__child_id"))
+               .select_related("contact_child__child", "decided_by").order_by())
+    return [QueueItem(THRESHOLD, decision.contact_child.child, decision.decided_by, None,
+                      timezone.localdate(decision.decided_at),
+                      _waited(timezone.localdate(decision.decided_at), today, calendar),
+                      reverse("frontdoor:authorise", kwargs={"decision_id": decision.pk}))
+            for decision in waiting]
+
+
+def queue_counts(items: list[QueueItem]) -> dict[str, int]:
+    """How many of each kind wait, in the order of KINDS, leaving out kinds with none."""
+    return {kind: count for kind in KINDS if (count := sum(1 for item in items if item.kind == kind))}
+
+
+
