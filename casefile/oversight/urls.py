@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 - each oversight page adds its path here
+"""Management oversight on the child's file: decisions with reasons, supervision, challenge, and the drift and
+quality signals derived from the record (the signal rules themselves are in casefile/rules/)."""
+from casefile.oversight.views import decisions
 
 app_name = "oversight"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *decisions.urlpatterns,
+]
