@@ -230,3 +230,23 @@ def test_a_decision_not_marked_shareable_has_no_letter(client, org, child):
     assert decision_url("family_letter", decision) not in text(client.get(decision_url("decision", decision)))
     assert client.get(decision_url("family_letter", decision)).status_code == 404
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_a_decisions_page_costs_the_same_few_queries_however_much_evidence(client, org, child,
+                                                                          django_assert_max_num_queries):
+    journey = make_journey(child, worker=org.sam, manager=org.tess, chair=org.hana)
+    few = make_decision(child, org.tess)
+    few.evidence.create(weighed_as="risk", kind="visit", record_id=journey.visit.pk)
+    client.force_login(org.tess)
+    with CaptureQueriesContext(connection) as counted:
+        client.get(decision_url("decision", few))
+    many = make_decision(child, org.tess)
+    for kind, record in (("visit", journey.visit), ("case_note", journey.case_note), ("plan", journey.plan),
+                         ("assessment", journey.assessment), ("conference", journey.conference)):
+        for weighed_as in ("option", "risk", "strength"):
+            many.evidence.create(weighed_as=weighed_as, kind=kind, record_id=record.pk)
+    many.dissents.create(raised_by="DC Reid, police", text="Too soon", recorded_by=org.tess)
+    # One more query for each further kind of evidence (at most one per kind), never one per record.
+    with django_assert_max_num_queries(len(counted) + 4):
+        page = text(client.get(decision_url("decision", many)))
+    assert page.count(f"/visits/{journey.visit.pk}/") == 3 and "DC Reid, police" in page
