@@ -34,6 +34,8 @@ from casefile.people.models import Person
 
 P = "people/<int:person_id>/decisions/"
 ONE = P + "<int:management_decision_id>/"
+T = "oversight/decisions/"
+FORM = "casework/episodes/form.html"  # the journey's form page: the identity bar, the form, one button
 
 
 def _page(request, template: str, person: Person, **context):
@@ -41,7 +43,7 @@ def _page(request, template: str, person: Person, **context):
     allocation = (Allocation.objects.filter(child=person, end_date__isnull=True)
                   .select_related("worker", "team").first())
     age = core_presenters.age_text(person.date_of_birth, timezone.localdate(), person.date_of_death)
-    return render(request, f"oversight/decisions/{template}", {
+    return render(request, template, {
         "person": person, "allocation": allocation, "age": age, **context})
 
 
@@ -60,13 +62,13 @@ def _decision(person: Person, management_decision_id: int) -> ManagementDecision
 
 def _refused(request, person: Person, *, title: str, reason: str, instead: str, back: str):
     """Said instead of a form this user may not fill in, with what to do instead."""
-    return _page(request, "refused.html", person, page_title=title, reason=reason, instead=instead, back_url=back)
+    return _page(request, T + "refused.html", person, page_title=title, reason=reason, instead=instead, back_url=back)
 
 
 @record_view("GET")
 def decisions(request, person: Person):
     page = paginate(request, listed(person))
-    return _page(request, "list.html", person, page=page, table=presenters.decisions_table(page.object_list),
+    return _page(request, T + "list.html", person, page=page, table=presenters.decisions_table(page.object_list),
                  may_record=permissions.may_record_decision(request.user) and policy.can_edit(request.user, person),
                  page_title=f"Decisions: {person.full_name}")
 
@@ -78,7 +80,7 @@ def decision(request, person: Person, management_decision_id: int):
     named = evidence.described(person, points)
     weighed = {weighed_as: presenters.evidence_list([p for p in points if p.weighed_as == weighed_as], named)
                for weighed_as in DecisionEvidence.WeighedAs.values}
-    return _page(request, "decision.html", person, decision=found, weighed=weighed,
+    return _page(request, T + "decision.html", person, decision=found, weighed=weighed,
                  dissents=list(found.dissents.select_related("recorded_by")),
                  may_sign_off=found.awaiting_sign_off and permissions.may_sign_off_conference_request(
                      request.user, found) and policy.can_edit(request.user, person),
@@ -93,7 +95,7 @@ def threshold_decision(request, person: Person, threshold_decision_id: int):
     found = get_object_or_404(ThresholdDecision.objects.select_related(
         "decided_by", "authorised_by", "contact_child__contact"), pk=threshold_decision_id,
         contact_child__child=person)
-    return _page(request, "threshold.html", person, decision=found, page_title="Threshold decision")
+    return _page(request, T + "threshold.html", person, decision=found, page_title="Threshold decision")
 
 
 @record_view("GET", "POST", edit=True)
@@ -111,7 +113,7 @@ def record_decision(request, person: Person):
     if saved:
         messages.success(request, f"The {saved.get_kind_display().lower()} decision is recorded")
         return redirect(_decision_url(saved))
-    return _page(request, "form.html", person, form=form, page_title="Record a management decision",
+    return _page(request, FORM, person, form=form, page_title="Record a management decision",
                  submit="Record the decision", back_url=_list_url(person))
 
 
@@ -129,7 +131,7 @@ def sign_off(request, person: Person, management_decision_id: int):
             actor=request.user, request=request, decision=found), record=found):
         messages.success(request, "The request for an initial child protection conference is signed off")
         return redirect(back)
-    return _page(request, "sign_off.html", person, form=form, decision=found, back_url=back,
+    return _page(request, T + "sign_off.html", person, form=form, decision=found, back_url=back,
                  page_title="Sign off the request for an initial conference")
 
 
@@ -159,7 +161,7 @@ def record_dissent(request, person: Person, management_decision_id: int):
             actor=request.user, request=request, decision=found, **data)):
         messages.success(request, "The disagreement is recorded with the decision")
         return redirect(back)
-    return _page(request, "form.html", person, form=form, page_title="Record a disagreement with the decision",
+    return _page(request, FORM, person, form=form, page_title="Record a disagreement with the decision",
                  submit="Record the disagreement", back_url=back)
 
 
@@ -172,7 +174,7 @@ def family_letter(request, person: Person, management_decision_id: int):
         raise Http404("No letter for this decision")
     if not policy.can_export(request.user, person):
         raise PermissionDenied("Partner agencies cannot print a child's record")
-    pdf = render_pdf("oversight/decisions/family_letter_pdf.html", {
+    pdf = render_pdf(T + "family_letter_pdf.html", {
         "decision": found, "person": person, "what": PLAIN_KIND[found.kind],
         "paragraphs": [part for part in found.family_summary.split("\n\n") if part.strip()]}, request=request)
     return pdf_response(pdf, f"decision-{found.pk}-{timezone.localdate():%Y-%m-%d}.pdf")
