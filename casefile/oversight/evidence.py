@@ -26,9 +26,8 @@ OFFERED_PER_KIND = 25
 @dataclass(frozen=True)
 class EvidenceKind:
     key: str
-    label: str
     of_child: Callable[[Person], QuerySet]
-    name: Callable[[object], str]
+    name: Callable[[object], str]  # says what kind of record it is: "Case note on 3 May 2024: Phone call"
     page: tuple[str, str] | None = None  # the URL name showing one, and its argument for the record's id
 
     def url(self, child: Person, record_id: int) -> str:
@@ -46,39 +45,39 @@ def _police(child: Person) -> QuerySet:
 
 
 KINDS: dict[str, EvidenceKind] = {kind.key: kind for kind in (
-    EvidenceKind("assessment", "Assessment",
+    EvidenceKind("assessment",
                  lambda child: cw.Assessment.objects.filter(episode__child=child).order_by("-start_date", "-pk"),
                  lambda row: f"Assessment started on {govuk_date(row.start_date)}",
                  ("casework:assessment", "assessment_id")),
-    EvidenceKind("strategy_discussion", "Strategy discussion",
+    EvidenceKind("strategy_discussion",
                  lambda child: cw.StrategyDiscussion.objects.filter(episode__child=child).order_by("-date", "-pk"),
                  lambda row: f"{row.get_kind_display()} on {govuk_date(row.date)}",
                  ("casework:strategy_discussion", "strategy_discussion_id")),
-    EvidenceKind("section47", "Section 47 enquiry",
+    EvidenceKind("section47",
                  lambda child: cw.Section47Enquiry.objects.filter(episode__child=child).select_related(
                      "strategy_discussion").order_by("-strategy_discussion__date", "-pk"),
                  lambda row: f"Section 47 enquiry from {govuk_date(row.start_date)}",
                  ("casework:enquiry", "enquiry_id")),
-    EvidenceKind("conference", "Conference",
+    EvidenceKind("conference",
                  lambda child: cw.Conference.objects.filter(child=child).order_by("-date", "-pk"),
                  lambda row: f"{row.get_kind_display()} on {govuk_date(row.date)}",
                  ("casework:conference", "conference_id")),
-    EvidenceKind("plan", "Plan",
+    EvidenceKind("plan",
                  lambda child: cw.Plan.objects.filter(child=child).order_by("-start_date", "-pk"),
                  lambda row: f"{row.get_kind_display()} from {govuk_date(row.start_date)}",
                  ("casework:plan", "plan_id")),
-    EvidenceKind("visit", "Visit",
+    EvidenceKind("visit",
                  lambda child: cw.Visit.objects.filter(child=child).order_by("-date", "-pk"),
                  lambda row: f"{row.get_kind_display()} on {govuk_date(row.date)}",
                  ("casework:visit", "visit_id")),
-    EvidenceKind("case_note", "Case note",
+    EvidenceKind("case_note",
                  lambda child: cw.CaseNote.objects.filter(child=child).order_by("-date", "-pk"),
                  lambda row: f"Case note on {govuk_date(row.date)}: {row.subject}",
                  ("casework:case_note", "case_note_id")),
-    EvidenceKind("police_notification", "Police notification", _police,
+    EvidenceKind("police_notification", _police,
                  lambda row: f"Police notification {row.police_reference}, incident on "
                              f"{govuk_datetime(row.incident_at)}"),
-    EvidenceKind("threshold_decision", "Front-door decision",
+    EvidenceKind("threshold_decision",
                  lambda child: fd.ThresholdDecision.objects.filter(contact_child__child=child).order_by(
                      "-decided_at", "-pk"),
                  lambda row: f"Front-door decision on {govuk_datetime(row.decided_at)}: {row.get_outcome_display()}",
@@ -102,7 +101,7 @@ def choices(child: Person) -> list[tuple[str, str]]:
     offered = []
     for kind in KINDS.values():
         for row in kind.of_child(child)[:OFFERED_PER_KIND]:
-            offered.append((value(kind.key, row.pk), f"{kind.label}: {kind.name(row)}"))
+            offered.append((value(kind.key, row.pk), kind.name(row)))
     return offered
 
 
@@ -133,5 +132,5 @@ def described(child: Person, rows: Iterable) -> dict[tuple[str, int], Described]
         if kind is None:
             continue
         for record in kind.of_child(child).filter(pk__in=ids):
-            named[key, record.pk] = Described(f"{kind.label}: {kind.name(record)}", kind.url(child, record.pk))
+            named[key, record.pk] = Described(kind.name(record), kind.url(child, record.pk))
     return named

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework.testing import make_journey
+from casefile.frontdoor.testing import front_door_ids
 from casefile.oversight import evidence
 from casefile.oversight.models import DecisionDissent, DecisionEvidence, DecisionKind, ManagementDecision
 from casefile.oversight.services import decisions as services
@@ -198,3 +199,19 @@ def test_only_a_conference_request_is_signed_off(org, child):
     plan = decide(org.tess, child)
     assert refusal(lambda: services.sign_off_conference_request(actor=org.simon, decision=plan)) == {"__all__": [
         "Only a request for an initial child protection conference needs a sign-off"]}
+
+
+def test_a_police_notification_and_the_front_doors_decision_can_be_evidence(org, child):
+    ids = front_door_ids(child, front_door=org.fran, social_worker=org.mo, manager=org.mel)
+    police = evidence.value("police_notification", ids["notification_id"])
+    threshold = evidence.value("threshold_decision", ids["decision_id"])
+    offered = dict(evidence.choices(child))
+    assert police in offered and threshold in offered and offered[police].startswith("Police notification DA/1")
+    decision = decide(org.tess, child, risk_evidence=[police], option_evidence=[threshold])
+    assert {(row.kind, row.record_id) for row in decision.evidence.all()} == {
+        ("police_notification", ids["notification_id"]), ("threshold_decision", ids["decision_id"])}
+    named = evidence.described(child, decision.evidence.all())
+    assert named["threshold_decision", ids["decision_id"]].url.endswith(f"/threshold/{ids['decision_id']}/")
+    jack = make_child("Jack", "Smith")
+    allocate(jack, org.sam, allocated_by=org.tess)
+    assert refusal(lambda: decide(org.tess, jack, risk_evidence=[police]))["risk_evidence"]
