@@ -23,6 +23,11 @@ def _evidence(label: str, choices):
                                                f"{evidence.OFFERED_PER_KIND} most recent of each kind)")
 
 
+# The evidence boxes, each after the point it supports: (box, what it is evidence for).
+EVIDENCE_AFTER = {"options_considered": ("option_evidence", "options considered"),
+                  "risks": ("risk_evidence", "risks weighed"), "strengths": ("strength_evidence", "strengths weighed")}
+
+
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(label="What kind of decision is it?", required=False, widget=forms.RadioSelect)
     decided_on = GovukDateField(label="Date of the decision", required=False, help_text="For example, 27 3 2024")
@@ -52,16 +57,14 @@ class DecisionForm(forms.Form):
                                              "manager or head of service")
         offered = evidence.choices(child)
         if offered:
-            # Each point weighed sits beside the records it rests on.
-            fields = dict(self.fields)
-            self.fields = {}
-            for name, field in fields.items():
-                self.fields[name] = field
-                for point, label in (("options_considered", "option_evidence"), ("risks", "risk_evidence"),
-                                     ("strengths", "strength_evidence")):
-                    if name == point:
-                        self.fields[label] = _evidence(f"Evidence for the {field.label.lower()} (optional)",
-                                                       offered)
+            # Each point weighed is followed by the records it rests on.
+            ordered = {}
+            for name, field in self.fields.items():
+                ordered[name] = field
+                if name in EVIDENCE_AFTER:
+                    box, what = EVIDENCE_AFTER[name]
+                    ordered[box] = _evidence(f"Evidence for the {what} (optional)", offered)
+            self.fields = ordered
 
 
 class DissentForm(forms.Form):

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from casefile.access import permissions
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework.testing import make_journey
 from casefile.frontdoor.testing import front_door_ids
@@ -215,3 +216,8 @@ def test_a_police_notification_and_the_front_doors_decision_can_be_evidence(org,
     jack = make_child("Jack", "Smith")
     allocate(jack, org.sam, allocated_by=org.tess)
     assert refusal(lambda: decide(org.tess, jack, risk_evidence=[police]))["risk_evidence"]
+
+
+def test_the_kinds_only_senior_managers_record_are_kinds_of_decision():
+    """access/permissions.py names them as text, since access sits below oversight."""
+    assert permissions.SENIOR_DECISION_KINDS == {DecisionKind.LEGAL_PLANNING}
