@@ -30,6 +30,11 @@ OVERSIGHT_ROLES = frozenset({*MANAGER_ROLES, Role.ADMINISTRATOR})
 RECORDS_PEOPLE_ROLES = frozenset({*CASE_HOLDING_ROLES, *MANAGER_ROLES, Role.ADMINISTRATOR})
 # Who sees the children waiting for a worker: the front door, who take referrals, and the managers who allocate.
 SEES_UNALLOCATED_ROLES = frozenset({Role.FRONT_DOOR, *OVERSIGHT_ROLES})
+# Service managers and heads of service: they sign off a request for an initial conference, and decide on legal
+# planning (the legal gateway), above a team manager.
+SENIOR_MANAGER_ROLES = frozenset({Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE})
+# Management decisions (oversight.DecisionKind) that only a service manager or above may record.
+SENIOR_DECISION_KINDS = frozenset({"legal_planning"})
 
 
 def _signed_in(user) -> bool:
@@ -95,6 +100,26 @@ def may_see_manager_queue(user) -> bool:
 
 def may_return_closure(user) -> bool:
     return is_manager(user)
+
+
+def may_record_decision(user, kind: str | None = None) -> bool:
+    """A management decision on a child's file (oversight): a manager; legal planning and pre-proceedings only a
+    service manager or head of service. With no kind: whether the user may record any."""
+    if kind in SENIOR_DECISION_KINDS:
+        return _has_role(user, SENIOR_MANAGER_ROLES)
+    return is_manager(user)
+
+
+def may_sign_off_conference_request(user, decision=None) -> bool:
+    """A service manager or head of service signs off a manager's decision to ask for an initial child protection
+    conference; never the one who made it."""
+    return _has_role(user, SENIOR_MANAGER_ROLES) and (decision is None or decision.decided_by_id != user.pk)
+
+
+def may_record_dissent(user, child: Person) -> bool:
+    """A disagreement with a management decision is recorded by a practitioner, manager or chair who may change the
+    child's record (a partner's disagreement is recorded for them, with their name)."""
+    return _has_role(user, STRATEGY_CHAIR_ROLES) and policy.can_edit(user, child)
 
 
 def may_chair_strategy_discussion(user) -> bool:

@@ -1,2 +1,130 @@
-"""Management oversight on the child's file: decisions with reasons, supervision, challenge, and the drift and
-quality signals derived from the record (the signal rules themselves are in casefile/rules/)."""
+"""Management oversight on the child's file: decisions with reasons (more records of oversight join them here).
+
+A management decision is a record on the child's file, not a paragraph in a case note: what was decided, the
+options, risks and strengths weighed (each linked, where it can be, to the evidence on the record), the child's
+and the family's views and how they were weighed, the reasons, who decided and when, and any disagreement.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+USER = settings.AUTH_USER_MODEL
+
+
+class DecisionKind(models.TextChoices):
+    # Threshold decisions are usually the front door's (frontdoor.ThresholdDecision, shown beside these); a
+    # manager may also record one here, for example on a case already open.
+    THRESHOLD = "threshold", "Threshold"
+    STRATEGY = "strategy", "Strategy discussion or section 47 enquiry"
+    CONFERENCE_REQUEST = "conference_request", "Request for an initial child protection conference"
+    PLAN = "plan", "Plan"
+    STEP_DOWN = "step_down", "Step-down"
+    CLOSURE = "closure", "Closure"
+    TRANSFER = "transfer", "Transfer"
+    LEGAL_PLANNING = "legal_planning", "Legal planning or pre-proceedings"
+    ALLOCATION = "allocation", "Allocation"
+    DIRECTION = "direction", "Management direction"
+
+
+# How each kind reads to a parent, in the letter for the family.
+PLAIN_KIND = {
+    DecisionKind.THRESHOLD: "a decision about what help your family needs",
+    DecisionKind.STRATEGY: "a decision about whether to make child protection enquiries",
+    DecisionKind.CONFERENCE_REQUEST: "a decision to hold a child protection conference",
+    DecisionKind.PLAN: "a decision about the plan for your child",
+    DecisionKind.STEP_DOWN: "a decision to move support to early help",
+    DecisionKind.CLOSURE: "a decision to close the case",
+    DecisionKind.TRANSFER: "a decision to move the case to another team or authority",
+    DecisionKind.LEGAL_PLANNING: "a decision about legal planning (pre-proceedings)",
+    DecisionKind.ALLOCATION: "a decision about who will be your child’s social worker",
+    DecisionKind.DIRECTION: "a decision by a manager about the work with your family",
+}
+
+
+class ManagementDecision(models.Model):
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="management_decisions")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    options_considered = models.TextField()
+    risks = models.TextField(help_text="The risks weighed")
+    strengths = models.TextField(help_text="The strengths weighed")
+    childs_views = models.TextField()
+    family_views = models.TextField()
+    views_weighed = models.TextField(help_text="How the child's and the family's views were weighed")
+    decision = models.TextField()
+    reasons = models.TextField()
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    shareable_with_family = models.BooleanField(default=False)
+    family_summary = models.TextField(blank=True, help_text="The decision and its reasons, in plain language for "
+                                                            "the child's parents")
+    # A request for an initial conference needs a service manager's sign-off (permissions).
+    signed_off_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        indexes = [models.Index(fields=["child", "decided_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} decision"
+
+    @property
+    def decided_on(self):
+        """The day of the decision, in local time: a decision recorded for an earlier day is kept at its midday."""
+        return timezone.localtime(self.decided_at).date()
+
+    @property
+    def needs_sign_off(self) -> bool:
+        return self.kind == DecisionKind.CONFERENCE_REQUEST
+
+    @property
+    def awaiting_sign_off(self) -> bool:
+        return self.needs_sign_off and self.signed_off_at is None
+
+
+class DecisionEvidence(models.Model):
+    """A record on the child's file that a decision weighed: `kind` names the record type (oversight/evidence.py)
+    and `record_id` its row, checked by the service to be the child's own."""
+
+    class WeighedAs(models.TextChoices):
+        OPTION = "option", "Options considered"
+        RISK = "risk", "Risks weighed"
+        STRENGTH = "strength", "Strengths weighed"
+
+    decision = models.ForeignKey(ManagementDecision, on_delete=models.CASCADE, related_name="evidence")
+    weighed_as = models.CharField(max_length=10, choices=WeighedAs.choices)
+    kind = models.CharField(max_length=30)
+    record_id = models.PositiveIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["decision", "weighed_as", "kind", "record_id"],
+                                               name="oversight_evidence_once_per_point")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.record_id}"
+
+
+class DecisionDissent(models.Model):
+    """Someone disagreed with the decision: what they said and who they are (staff or another agency's)."""
+
+    decision = models.ForeignKey(ManagementDecision, on_delete=models.CASCADE, related_name="dissents")
+    raised_by = models.CharField(max_length=200, help_text="Name and role or agency of who disagreed")
+    text = models.TextField()
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Disagreement raised by {self.raised_by}"

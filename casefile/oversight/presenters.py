@@ -1,10 +1,37 @@
-"""Wording and tables for the oversight pages."""
+"""Formatting for oversight pages: the manager's queue, the table of a child's decisions, and a decision's parts as
+summary rows."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.html import format_html
 
 from casefile.core.presenters import govuk_date, plural, table_params, with_hint
+
+
+def decisions_table(rows) -> dict:
+    """The Decisions page's table (oversight.decisions.Listed rows, one page of them)."""
+    return table_params(
+        caption="Decisions, newest first", caption_classes="govuk-visually-hidden",
+        head=["Date", "Decision", "Decided by", "Status"],
+        rows=[[govuk_date(timezone.localtime(row.decided_at).date()),
+               format_html('<a class="govuk-link" href="{}">{}</a>', row.url, row.title), row.decided_by, row.status]
+              for row in rows])
+
+
+def evidence_list(points, named) -> list:
+    """The evidence a decision weighed as one of its points (options, risks or strengths), each named and linked
+    where the record has a page; a record no longer found says so."""
+    items = []
+    for point in points:
+        found = named.get((point.kind, point.record_id))
+        if found is None:
+            items.append("A record no longer on the child’s file")
+        elif found.url:
+            items.append(format_html('<a class="govuk-link" href="{}">{}</a>', found.url, found.text))
+        else:
+            items.append(found.text)
+    return items
 
 
 def waited_text(working_days: int) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from casefile.access import permissions
 from casefile.casework.models import Episode
 from casefile.frontdoor.models import ThresholdDecision
+from casefile.oversight.models import ManagementDecision
 from casefile.testing import allocate, make_child
 
 EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
@@ -36,6 +37,8 @@ EXPECTED = {
     "may_authorise_assessment": MANAGERS,
     "may_sign_off_closure": MANAGERS,
     "may_return_closure": MANAGERS,
+    "may_record_decision": MANAGERS,
+    "may_sign_off_conference_request": {"simon", "hana"},
     "may_chair_strategy_discussion": QUALIFIED | {"chris"},
     "may_chair_conference": {"chris"},
     "may_hold_cases": {"sam", "tess", "ola", "fran", "mo", "mel"},
@@ -62,6 +65,12 @@ EXPECTED_FOR_OBJECT = {
     "may_sign_off_closure": MANAGERS - {"tess"},
     # Lily, allocated to sam: whoever may change her record (access/tests/test_policy_matrix.py).
     "may_record_visit": {"sam", "tess", "simon", "hana"},
+    # Legal planning and pre-proceedings: service managers and above.
+    "may_record_decision": {"simon", "hana"},
+    # A conference request simon decided: another service manager or head of service signs it off.
+    "may_sign_off_conference_request": {"hana"},
+    # Lily: whoever may change her record, practitioners and managers (a chair only for a child they chair).
+    "may_record_dissent": {"sam", "tess", "simon", "hana"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
@@ -79,8 +88,10 @@ def objects(org):
     # The answer reads only who decided or proposed, so these need not be saved.
     decision = ThresholdDecision(decided_by=org.mel)
     episode = Episode(child=lily, closure_proposed_by=org.tess, closure_proposed_on=timezone.localdate())
+    request = ManagementDecision(decided_by=org.simon, kind="conference_request")
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
-            "may_record_visit": lily}
+            "may_record_visit": lily, "may_record_decision": "legal_planning",
+            "may_sign_off_conference_request": request, "may_record_dissent": lily}
 
 
 def _public_functions() -> set[str]:

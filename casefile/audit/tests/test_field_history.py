@@ -5,7 +5,7 @@ from django.apps import apps
 from casefile.people.models import Person
 
 # Every model in these apps is part of a child's case record (or opens one, like a QA case sample).
-CASE_RECORD_APPS = ("people", "casework", "frontdoor", "quality")
+CASE_RECORD_APPS = ("people", "casework", "frontdoor", "quality", "oversight")
 # Records of a decision that carry their own who-and-when and are never edited (a merge's reversal is written on
 # the merge itself, by whom and when), so they need no history of changes.
 NO_HISTORY_NEEDED = {"people.matchdecision", "people.merge"}

@@ -43,6 +43,7 @@ NOT_AN_EDIT = {
     "sign_off_closure": "a step", "return_closure": "a step", "end_plan": "a step", "allocation": "a new allocation",
     "authorise": "a step", "letter_sent": "a step", "police_confirm": "a step", "police_discard": "a step",
     "bulk_triage": "a step", "merge": "a step", "unmerge": "a step",
+    "record_decision": "creates a management decision", "record_dissent": "creates a disagreement",
 }
 
 

@@ -1,9 +1,10 @@
-"""The oversight pages. Every view declares its methods; every list of children is audited (record_shown)."""
+"""The manager's queue page: everything waiting for their sign-off (oversight/queue.py)."""
 
 from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import path
 
 from casefile.access import permissions
 from casefile.access.records import record_shown
@@ -25,3 +26,6 @@ def queue(request):
         "page": page, "counts": queue_counts(items), "queue_table": presenters.queue_table(page.object_list),
         "page_title": "Waiting for you",
     })
+
+
+urlpatterns = [path("waiting-for-you/", queue, name="queue")]
