@@ -15,8 +15,9 @@ import pytest
 from django.utils import timezone
 
 from casefile.access import permissions
-from casefile.casework.models import Episode
+from casefile.casework.models import Conference, Episode
 from casefile.frontdoor.models import ThresholdDecision
+from casefile.oversight.models import Escalation
 from casefile.testing import allocate, make_child
 
 EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
@@ -51,6 +52,8 @@ EXPECTED = {
     "may_see_front_door_reports": OVERSIGHT,
     # Partners, QA officers, analysts and chairs read records but never add one.
     "may_create_person": EVERYONE - {"petra", "quinn", "pat", "chris"},
+    # The open escalations page: chairs (those they raised) and managers (those on their teams' children).
+    "may_see_escalations": MANAGERS | {"chris"},
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {
@@ -62,6 +65,13 @@ EXPECTED_FOR_OBJECT = {
     "may_sign_off_closure": MANAGERS - {"tess"},
     # Lily, allocated to sam: whoever may change her record (access/tests/test_policy_matrix.py).
     "may_record_visit": {"sam", "tess", "simon", "hana"},
+    # Lily's conference is chaired by chris: he may raise a concern on her case and grade its reports.
+    "may_raise_concern": {"chris"},
+    "may_give_report_feedback": {"chris"},
+    # A concern chris raised, now at stage 1: he moves it on or resolves it; her team's manager answers it.
+    "may_escalate_concern": {"chris"},
+    "may_resolve_concern": {"chris"},
+    "may_respond_to_concern": {"tess"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
@@ -79,8 +89,12 @@ def objects(org):
     # The answer reads only who decided or proposed, so these need not be saved.
     decision = ThresholdDecision(decided_by=org.mel)
     episode = Episode(child=lily, closure_proposed_by=org.tess, closure_proposed_on=timezone.localdate())
+    conference = Conference.objects.create(child=lily, kind=Conference.Kind.INITIAL, date=timezone.localdate(),
+                                           chair=org.chris, recorded_by=org.chris)
+    concern = Escalation(child=lily, raised_by=org.chris, stage="team_manager")
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
-            "may_record_visit": lily}
+            "may_record_visit": lily, "may_raise_concern": lily, "may_give_report_feedback": conference,
+            "may_escalate_concern": concern, "may_resolve_concern": concern, "may_respond_to_concern": concern}
 
 
 def _public_functions() -> set[str]:

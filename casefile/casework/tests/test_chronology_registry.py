@@ -56,7 +56,7 @@ def test_every_installed_app_with_events_registers_its_providers_once():
     by_app: dict[str, list[str]] = {}
     for dotted in registry.PROVIDERS:
         by_app.setdefault(apps.get_containing_app_config(dotted).label, []).append(dotted)
-    assert set(by_app) == {"casework", "frontdoor"}
+    assert set(by_app) == {"casework", "frontdoor", "oversight"}
     assert {"casefile.frontdoor.chronology.front_door", "casefile.frontdoor.chronology.police_notifications",
             "casefile.casework.chronology.providers.visits", "casefile.casework.chronology.providers.addresses"} \
         <= set(registry.PROVIDERS)
