@@ -112,3 +112,11 @@ def open_counts_by_team(team_ids: Iterable[int], request=None,
         before = counts[row.team_id]
         counts[row.team_id] = TeamEscalations(before.open + 1, before.overdue + int(overdue))
     return counts
+
+
+def open_summary_for(user, request=None, today: datetime.date | None = None) -> TeamEscalations:
+    """How many escalations are open on the user's list, and how many of them overdue: for a chair's or a manager's
+    my work (three queries)."""
+    calendar = working_calendar(request)
+    statuses = [current_status(row, calendar, today) for row in open_escalations_for(user)]
+    return TeamEscalations(len(statuses), sum(1 for status in statuses if status.is_overdue))

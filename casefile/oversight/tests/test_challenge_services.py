@@ -194,6 +194,8 @@ def test_the_counts_per_team_say_how_many_are_open_and_overdue(org, concern, tim
     counts = reads.open_counts_by_team([org.assessment.pk, org.other_team.pk])
     assert counts[org.assessment.pk] == reads.TeamEscalations(open=2, overdue=1)
     assert counts[org.other_team.pk] == reads.TeamEscalations(open=0, overdue=0)
+    assert reads.open_summary_for(org.chris) == reads.TeamEscalations(open=2, overdue=1)
+    assert reads.open_summary_for(org.ola) == reads.TeamEscalations(open=0, overdue=0)
 
 
 # Feedback on conference reports ------------------------------------------------------------------------
