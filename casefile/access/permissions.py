@@ -93,6 +93,12 @@ def may_return_closure(user) -> bool:
     return is_manager(user)
 
 
+def may_end_plan_without_conference(user, child: Person) -> bool:
+    """A child protection plan that ends without a conference (the child became looked after, moved away, turned 18
+    or died) is ended by a manager who may change the child's record."""
+    return is_manager(user) and policy.can_edit(user, child)
+
+
 def may_chair_strategy_discussion(user) -> bool:
     return _has_role(user, STRATEGY_CHAIR_ROLES)
 

@@ -65,6 +65,8 @@ EXPECTED_FOR_OBJECT = {
     "may_sign_off_closure": MANAGERS - {"tess"},
     # Lily, allocated to sam: whoever may change her record (access/tests/test_policy_matrix.py).
     "may_record_visit": {"sam", "tess", "simon", "hana"},
+    # Her plan ending without a conference: a manager who may change her record.
+    "may_end_plan_without_conference": {"tess", "simon", "hana"},
     # Lily's conference is chaired by chris: he may raise a concern on her case and grade its reports.
     "may_raise_concern": {"chris"},
     "may_give_report_feedback": {"chris"},
@@ -93,7 +95,8 @@ def objects(org):
                                            chair=org.chris, recorded_by=org.chris)
     concern = Escalation(child=lily, raised_by=org.chris, stage="team_manager")
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
-            "may_record_visit": lily, "may_raise_concern": lily, "may_give_report_feedback": conference,
+            "may_record_visit": lily, "may_end_plan_without_conference": lily, "may_raise_concern": lily,
+            "may_give_report_feedback": conference,
             "may_escalate_concern": concern, "may_resolve_concern": concern, "may_respond_to_concern": concern}
 
 

@@ -250,8 +250,11 @@ def plans(scope: Scope) -> Iterable[ChronologyEvent]:
         yield event(scope, plan.child_id, when=plan.start_date, title=f"{plan.get_kind_display()} started",
                     description=category, by=name(plan.recorded_by), key=f"plan:{plan.pk}", step=1, **common)
         if plan.end_date:
+            why = sentences(plan.get_end_reason_display(),
+                            f"Moved to {plan.receiving_authority}" if plan.receiving_authority else "",
+                            excerpt(plan.end_summary)) if plan.end_reason else ""
             yield event(scope, plan.child_id, when=plan.end_date, title=f"{plan.get_kind_display()} ended",
-                        key=f"plan-end:{plan.pk}", step=1, **common)
+                        description=why, key=f"plan-end:{plan.pk}", step=1, **common)
 
 
 def plan_reviews(scope: Scope) -> Iterable[ChronologyEvent]:
