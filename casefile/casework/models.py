@@ -83,6 +83,8 @@ class Episode(Recorded):
     # A closure is proposed by a worker and signed off by a manager who is someone else; until then it is open.
     closure_proposed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closure_proposed_on = models.DateField(null=True, blank=True)
+    # A closure dated before its sign-off (backdated by the manager who signed it off) says why.
+    closure_backdated_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -148,7 +148,9 @@ def episodes(scope: Scope) -> Iterable[ChronologyEvent]:
         if episode.closure_date:
             reason = f"Reason: {episode.get_closure_reason_display()}." if episode.closure_reason else ""
             yield event(scope, child, when=episode.closure_date, title="Case closed",
-                        description=sentences(reason, excerpt(episode.closure_rationale)),
+                        description=sentences(reason, excerpt(episode.closure_rationale),
+                                              f"Backdated: {excerpt(episode.closure_backdated_reason)}"
+                                              if episode.closure_backdated_reason else ""),
                         by=name(episode.closure_signed_off_by or episode.recorded_by), key=f"closure:{episode.pk}",
                         type="closure", url=url, significant=True, step=3)
 
