@@ -94,7 +94,11 @@ def test_the_plan_page_offers_a_manager_the_ending_and_refuses_the_worker(client
     end_url = reverse("casework:end_plan", kwargs=ids)
     client.force_login(org.sam)
     assert end_url not in client.get(reverse("casework:plan", kwargs=ids)).content.decode()
-    assert client.get(end_url).status_code == 403
+    refused = client.post(end_url, {"reason": "looked_after", "end_date_day": "3", "end_date_month": "6",
+                                    "end_date_year": "2024"})
+    assert refused.status_code == 200 and "Only a manager may end it without one" in refused.content.decode()
+    plan.refresh_from_db()
+    assert plan.is_open
     client.force_login(org.tess)
     assert end_url in client.get(reverse("casework:plan", kwargs=ids)).content.decode()
     page = client.post(end_url, {"reason": "transferred_out", "end_date_day": "3", "end_date_month": "6",

@@ -9,7 +9,6 @@ Every change goes through casework/services/plans.py, which validates, writes at
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -180,8 +179,10 @@ def _end_cp_plan(request, person: Person, plan: Plan):
     """A child protection plan ends at a review conference, or here when the child became looked after, moved to
     another authority, turned 18 or died."""
     if not permissions.may_end_plan_without_conference(request.user, person):
-        raise PermissionDenied("Only a manager may end a child protection plan without a conference; otherwise "
-                               "record the review conference that ends it")
+        # Said before the form, with what to do instead (as a visit's refusal is).
+        return render(request, "casework/plans/end_refused.html", {
+            "person": person, "plan": plan, "back": plan_url(plan),
+            "page_title": "You cannot end this child protection plan"})
     form = EndCpPlanForm(posted(request))
     if save_or_show(request, form, lambda data: services.end_cp_plan(
             actor=request.user, request=request, plan=plan, **data)):
