@@ -40,7 +40,8 @@ NOT_AN_EDIT = {
     # A one-way step: the service refuses it once taken, and the token saves a repeat once.
     "remove_assessment_adult": "removes", "submit_assessment": "a step", "authorise_assessment": "a step",
     "return_assessment": "a step", "agreed_action_done": "completes or reopens", "propose_closure": "a step",
-    "sign_off_closure": "a step", "return_closure": "a step", "end_plan": "a step", "allocation": "a new allocation",
+    "sign_off_closure": "a step", "return_closure": "a step", "end_plan": "a step",
+    "_end_cp_plan": "a step", "allocation": "a new allocation",
     "authorise": "a step", "letter_sent": "a step", "police_confirm": "a step", "police_discard": "a step",
     "bulk_triage": "a step", "merge": "a step", "unmerge": "a step",
 }
