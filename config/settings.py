@@ -115,6 +115,9 @@ CASEFILE_FRONT_DOOR_PHONE = env("CASEFILE_FRONT_DOOR_PHONE", "")
 # Retention periods per kind of child's record, over the defaults in rules/retention.py, each with its source, e.g.
 # {"child_in_need": {"until_birthday": 25, "source": "Borough records policy, 4.2"}} (docs/production.md).
 CASEFILE_RETENTION = env_json("CASEFILE_RETENTION", {})
+# Working days allowed at each stage of a chair's practice concern, over the local defaults in rules/escalation.py,
+# e.g. {"informal": 3, "service_manager": 15}.
+CASEFILE_ESCALATION_WORKING_DAYS = env_json("CASEFILE_ESCALATION_WORKING_DAYS", {})
 # Searches and duplicate checks one person may make in a minute; past it they are refused (429) and the burst is
 # audited (access/throttle.py). Production needs a cache its processes share for the count to hold across them.
 CASEFILE_LOOKUP_RATE_LIMIT = int(env("CASEFILE_LOOKUP_RATE_LIMIT", "60"))

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 
 from casefile.access import policy
 from casefile.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role, Team, User
+from casefile.casework.models import Allocation
 from casefile.people.models import Person
 
 # Who may make a threshold or referral decision: a qualified social worker or a manager.
@@ -120,6 +121,10 @@ def may_record_dissent(user, child: Person) -> bool:
     """A disagreement with a management decision is recorded by a practitioner, manager or chair who may change the
     child's record (a partner's disagreement is recorded for them, with their name)."""
     return _has_role(user, STRATEGY_CHAIR_ROLES) and policy.can_edit(user, child)
+def may_end_plan_without_conference(user, child: Person) -> bool:
+    """A child protection plan that ends without a conference (the child became looked after, moved away, turned 18
+    or died) is ended by a manager who may change the child's record."""
+    return is_manager(user) and policy.can_edit(user, child)
 
 
 def may_chair_strategy_discussion(user) -> bool:
@@ -212,6 +217,64 @@ def may_record_visit(user, child: Person) -> bool:
     practitioners, chairs, auditors, partners and administrators do not visit, even where they may change it."""
     return (_signed_in(user) and child.kind == Person.Kind.CHILD and user.role in QUALIFIED_ROLES
             and policy.can_edit(user, child))
+
+
+# Chair and IRO challenge --------------------------------------------------------------------------------
+
+# Who answers each formal stage of a practice concern (rules/escalation.py): the manager of that level in the line
+# above the team holding the child. The informal stage is answered by the allocated worker or any of them.
+RESPONDS_AT_STAGE = {
+    "team_manager": Role.TEAM_MANAGER,
+    "service_manager": Role.SERVICE_MANAGER,
+    "head_of_service": Role.HEAD_OF_SERVICE,
+}
+
+
+def _holding_team_managers(child: Person) -> list[User]:
+    """The team manager of the team holding the child's case, and the managers above them (service manager, head
+    of service): one query. Nobody when no worker is allocated."""
+    allocation = (Allocation.objects.filter(child=child, end_date__isnull=True)
+                  .select_related("team__manager__manager__manager__manager").first())
+    if allocation is None or allocation.team.manager is None:
+        return []
+    return [allocation.team.manager, *allocation.team.manager.manager_chain()]
+
+
+def may_raise_concern(user, child: Person) -> bool:
+    """A conference chair or IRO raises a practice concern on the case of a child whose record they may change
+    (they chair one of the child's conferences)."""
+    return (_has_role(user, {Role.CONFERENCE_CHAIR}) and child.kind == Person.Kind.CHILD
+            and policy.can_edit(user, child))
+
+
+def may_see_escalations(user) -> bool:
+    """The page of open escalations: chairs (those they raised) and managers (those on their teams' children)."""
+    return _has_role(user, {Role.CONFERENCE_CHAIR, *MANAGER_ROLES})
+
+
+def may_escalate_concern(user, concern) -> bool:
+    """The chair who raised an open concern moves it on to a later stage, or records how it was resolved."""
+    return _signed_in(user) and concern.resolved_on is None and concern.raised_by_id == user.pk
+
+
+def may_resolve_concern(user, concern) -> bool:
+    return may_escalate_concern(user, concern)
+
+
+def may_respond_to_concern(user, concern) -> bool:
+    """At the informal stage: the allocated worker, or a manager in the line above the team holding the child. At a
+    formal stage: the manager of that stage's level in that line (stage 1 the team manager, and so on)."""
+    if not (_signed_in(user) and concern.resolved_on is None and policy.can_view(user, concern.child)):
+        return False
+    if concern.stage in RESPONDS_AT_STAGE:
+        return user.role == RESPONDS_AT_STAGE[concern.stage] and user in _holding_team_managers(concern.child)
+    allocated = Allocation.objects.filter(child=concern.child, end_date__isnull=True, worker=user).exists()
+    return allocated or user in _holding_team_managers(concern.child)
+
+
+def may_give_report_feedback(user, conference) -> bool:
+    """The chair of a conference records what they thought of each agency's report to it."""
+    return _has_role(user, {Role.CONFERENCE_CHAIR}) and conference.chair_id == user.pk
 
 
 # Who may be chosen ---------------------------------------------------------------------------------------

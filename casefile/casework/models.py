@@ -83,6 +83,8 @@ class Episode(Recorded):
     # A closure is proposed by a worker and signed off by a manager who is someone else; until then it is open.
     closure_proposed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closure_proposed_on = models.DateField(null=True, blank=True)
+    # A closure dated before its sign-off (backdated by the manager who signed it off) says why.
+    closure_backdated_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -355,6 +357,15 @@ class Plan(Recorded):
         CHILD_PROTECTION = "cp", "Child protection plan"
         CHILD_IN_NEED = "cin", "Child in need plan"
 
+    class EndReason(models.TextChoices):
+        """Why a child protection plan ended without a review conference (blank: at a conference, or a child in
+        need plan)."""
+
+        LOOKED_AFTER = "looked_after", "The child became looked after"
+        TRANSFERRED_OUT = "transferred_out", "The child moved to another authority (transfer out)"
+        TURNED_18 = "turned_18", "The child turned 18"
+        DIED = "died", "The child died"
+
     child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="plans")
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="plans")
     kind = models.CharField(max_length=3, choices=Kind.choices)
@@ -372,6 +383,9 @@ class Plan(Recorded):
     visit_interval_working_days = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Working days between visits; a child in need plan must set it"
     )
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    receiving_authority = models.CharField(max_length=200, blank=True, help_text="For a transfer out")
+    end_summary = models.TextField(blank=True, help_text="For a transfer out: the summary sent with the child")
     history = HistoricalRecords()
 
     class Meta:

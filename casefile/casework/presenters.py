@@ -73,11 +73,12 @@ def _row(key: str, value, *, change: tuple[str, str, str] | None = None) -> dict
     return row
 
 
-def plan_summary_rows(plan) -> list[dict]:
+def plan_summary_rows(plan, may_end_cp: bool = False) -> list[dict]:
     """The plan's dates, category, visit interval and contingency, with the links to change what may change.
 
-    A child protection plan is started, ended and given its category and visit interval by conferences; a
-    child in need plan is changed and ended on its own pages."""
+    A child protection plan is started, ended and given its category and visit interval by conferences (or, when
+    the child became looked after, moved away, turned 18 or died, ended by a manager: `may_end_cp`); a child in
+    need plan is changed and ended on its own pages."""
     ids = {"person_id": plan.child_id, "plan_id": plan.pk}
     cp = plan.kind == "cp"
     change = reverse("casework:change_plan", kwargs=ids)
@@ -86,10 +87,15 @@ def plan_summary_rows(plan) -> list[dict]:
                              if plan.started_by_conference else "")
     ended = (_at_conference(plan.end_date, plan.ended_by_conference, "review conference") if plan.end_date
              else "Not ended")
+    if plan.end_date and plan.end_reason:
+        ended = f"{govuk_date(plan.end_date)}: {plan.get_end_reason_display().lower()}"
     interval = plan.visit_interval_working_days
     rows = [_row("Started", started),
             _row("Ended", ended, change=(reverse("casework:end_plan", kwargs=ids), "End the plan", "")
-                 if plan.is_open and not cp else None)]
+                 if plan.is_open and (not cp or may_end_cp) else None)]
+    if plan.end_reason == plan.EndReason.TRANSFERRED_OUT:
+        rows.append(_row("Moved to", plan.receiving_authority))
+        rows.append(_row("Summary sent with the child", plan.end_summary))
     if cp:
         rows += [_row("Initial category of abuse", plan.get_initial_category_display() if plan.initial_category
                       else MISSING),

@@ -1,13 +1,15 @@
-"""Oversight's chronology provider: management decisions, and the sign-off of a request for an initial conference,
-registered from OversightConfig.ready(). The front door's threshold decisions join the chronology through the front
-door's own provider, so they are not repeated here."""
+"""Oversight's chronology providers, registered from OversightConfig.ready(): management decisions (and the
+sign-off of a request for an initial conference), and chair and IRO challenge (a practice concern raised, each stage
+it moved to, each response, its resolution). The front door's threshold decisions join the chronology through the
+front door's own provider, so they are not repeated here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from casefile.casework.chronology.registry import ChronologyEvent, Scope, event, excerpt, name, register, sentences
-from casefile.oversight.models import ManagementDecision
+from casefile.oversight.models import Escalation, EscalationStage, ManagementDecision
+from casefile.rules.escalation import Stage
 
 EVENT_TYPES = {"management_decision": "Management decisions"}
 
@@ -29,6 +31,42 @@ def management_decisions(scope: Scope) -> Iterable[ChronologyEvent]:
                         type="management_decision", url=url, significant=True, step=1)
 
 
+CHALLENGE_TYPES = {"challenge": "Chair and IRO challenge: practice concerns and escalations"}
+
+
+def escalations(scope: Scope) -> Iterable[ChronologyEvent]:
+    """Every practice concern about the scope's records, with its stages and responses: two queries."""
+    rows = (Escalation.objects.filter(child_id__in=scope.ids).select_related("raised_by", "resolved_by")
+            .prefetch_related("stages__started_by", "stages__responded_by"))
+    for escalation in rows:
+        url = scope.link(escalation.child_id, ("oversight:escalation", {"escalation_id": escalation.pk}))
+        common = {"type": "challenge", "url": url, "significant": True}
+        yield event(scope, escalation.child_id, when=escalation.raised_on, title="Practice concern raised",
+                    description=sentences(excerpt(escalation.concern), f"Asked for: {excerpt(escalation.asked_for)}"),
+                    by=name(escalation.raised_by), key=f"escalation:{escalation.pk}", **common)
+        for stage in escalation.stages.all():
+            yield from _stage_events(scope, escalation, stage, common)
+        if escalation.resolved_on:
+            yield event(scope, escalation.child_id, when=escalation.resolved_on, title="Practice concern resolved",
+                        description=excerpt(escalation.resolution), by=name(escalation.resolved_by),
+                        key=f"escalation-resolved:{escalation.pk}", step=3, **common)
+
+
+def _stage_events(scope: Scope, escalation: Escalation, stage: EscalationStage,
+                  common: dict) -> Iterable[ChronologyEvent]:
+    label = stage.get_stage_display()
+    if stage.stage != Stage.INFORMAL:
+        yield event(scope, escalation.child_id, when=stage.started_on, title=f"Practice concern escalated: {label}",
+                    description=sentences(f"Stages passed over because: {excerpt(stage.skip_reason)}")
+                    if stage.skip_reason else "", by=name(stage.started_by),
+                    key=f"escalation-stage:{stage.pk}", step=1, **common)
+    if stage.responded_on:
+        yield event(scope, escalation.child_id, when=stage.responded_on,
+                    title=f"Response to a practice concern ({label.lower()})", description=excerpt(stage.response),
+                    by=name(stage.responded_by), key=f"escalation-response:{stage.pk}", step=2, **common)
+
+
 def register_providers() -> None:
     """Called from OversightConfig.ready()."""
     register(management_decisions, types=EVENT_TYPES)
+    register(escalations, types=CHALLENGE_TYPES)

@@ -1,10 +1,11 @@
-"""Management oversight on the child's file: decisions with reasons, supervision, challenge, and the drift and
-quality signals derived from the record (the signal rules themselves are in casefile/rules/)."""
-from casefile.oversight.views import decisions, queue
+"""Management oversight on the child's file: decisions with reasons, the manager's queue, supervision, chair and IRO
+challenge, and the drift and quality signals derived from the record (the signal rules are in casefile/rules/)."""
+from casefile.oversight.views import challenge, decisions, queue
 
 app_name = "oversight"
 
 urlpatterns: list = [
     *decisions.urlpatterns,
     *queue.urlpatterns,
+    *challenge.urlpatterns,
 ]

@@ -15,9 +15,9 @@ import pytest
 from django.utils import timezone
 
 from casefile.access import permissions
-from casefile.casework.models import Episode
+from casefile.casework.models import Conference, Episode
 from casefile.frontdoor.models import ThresholdDecision
-from casefile.oversight.models import ManagementDecision
+from casefile.oversight.models import Escalation, ManagementDecision
 from casefile.testing import allocate, make_child
 
 EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
@@ -54,6 +54,10 @@ EXPECTED = {
     "may_see_front_door_reports": OVERSIGHT,
     # Partners, QA officers, analysts and chairs read records but never add one.
     "may_create_person": EVERYONE - {"petra", "quinn", "pat", "chris"},
+    # The queue of work waiting for a manager's sign-off (oversight/queue.py).
+    "may_see_manager_queue": MANAGERS,
+    # The open escalations page: chairs (those they raised) and managers (those on their teams' children).
+    "may_see_escalations": MANAGERS | {"chris"},
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {
@@ -71,6 +75,15 @@ EXPECTED_FOR_OBJECT = {
     "may_sign_off_conference_request": {"hana"},
     # Lily: whoever may change her record, practitioners and managers (a chair only for a child they chair).
     "may_record_dissent": {"sam", "tess", "simon", "hana"},
+    # Her plan ending without a conference: a manager who may change her record.
+    "may_end_plan_without_conference": {"tess", "simon", "hana"},
+    # Lily's conference is chaired by chris: he may raise a concern on her case and grade its reports.
+    "may_raise_concern": {"chris"},
+    "may_give_report_feedback": {"chris"},
+    # A concern chris raised, now at stage 1: he moves it on or resolves it; her team's manager answers it.
+    "may_escalate_concern": {"chris"},
+    "may_resolve_concern": {"chris"},
+    "may_respond_to_concern": {"tess"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
@@ -89,9 +102,15 @@ def objects(org):
     decision = ThresholdDecision(decided_by=org.mel)
     episode = Episode(child=lily, closure_proposed_by=org.tess, closure_proposed_on=timezone.localdate())
     request = ManagementDecision(decided_by=org.simon, kind="conference_request")
+    conference = Conference.objects.create(child=lily, kind=Conference.Kind.INITIAL, date=timezone.localdate(),
+                                           chair=org.chris, recorded_by=org.chris)
+    concern = Escalation(child=lily, raised_by=org.chris, stage="team_manager")
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
             "may_record_visit": lily, "may_record_decision": "legal_planning",
-            "may_sign_off_conference_request": request, "may_record_dissent": lily}
+            "may_sign_off_conference_request": request, "may_record_dissent": lily,
+            "may_end_plan_without_conference": lily, "may_raise_concern": lily,
+            "may_give_report_feedback": conference,
+            "may_escalate_concern": concern, "may_resolve_concern": concern, "may_respond_to_concern": concern}
 
 
 def _public_functions() -> set[str]:

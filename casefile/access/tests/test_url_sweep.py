@@ -19,7 +19,7 @@ from casefile.audit.models import Action, AuditEvent
 from casefile.casework.testing import make_journey
 from casefile.core.models import Job
 from casefile.frontdoor.testing import front_door_ids
-from casefile.oversight.testing import oversight_ids
+from casefile.oversight.testing import challenge_ids, make_challenge, oversight_ids
 from casefile.people.tasks import export_in_background
 from casefile.rules.identifiers import format_nhs_number
 from casefile.testing import make_user
@@ -52,6 +52,7 @@ def _argument_values(child, team, journey=None, front_door=None):
     return {
         **(journey.ids() if journey else {}),
         **(front_door or {}),
+        **(challenge_ids(child) if journey else {}),
         "person_id": child.pk,
         "team_id": team.pk,
         # A PDF of the child's chronology that someone allowed made in the background (see the job fixture).
@@ -136,7 +137,10 @@ def secret_child(child):
 
 @pytest.fixture
 def journey(org, secret_child):
-    return make_journey(secret_child, worker=org.sam, manager=org.tess, chair=org.hana)
+    journey = make_journey(secret_child, worker=org.sam, manager=org.tess, chair=org.hana)
+    # A practice concern on her case and a graded report to her conference (escalation_id, report_id).
+    make_challenge(secret_child, org.hana, journey.conference)
+    return journey
 
 
 @pytest.fixture

@@ -150,7 +150,9 @@ def episodes(scope: Scope) -> Iterable[ChronologyEvent]:
         if episode.closure_date:
             reason = f"Reason: {episode.get_closure_reason_display()}." if episode.closure_reason else ""
             yield event(scope, child, when=episode.closure_date, title="Case closed",
-                        description=sentences(reason, excerpt(episode.closure_rationale)),
+                        description=sentences(reason, excerpt(episode.closure_rationale),
+                                              f"Backdated: {excerpt(episode.closure_backdated_reason)}"
+                                              if episode.closure_backdated_reason else ""),
                         by=name(episode.closure_signed_off_by or episode.recorded_by), key=f"closure:{episode.pk}",
                         type="closure", url=url, significant=True, step=3)
 
@@ -253,8 +255,11 @@ def plans(scope: Scope) -> Iterable[ChronologyEvent]:
         yield event(scope, plan.child_id, when=plan.start_date, title=f"{plan.get_kind_display()} started",
                     description=category, by=name(plan.recorded_by), key=f"plan:{plan.pk}", step=1, **common)
         if plan.end_date:
+            why = sentences(plan.get_end_reason_display(),
+                            f"Moved to {plan.receiving_authority}" if plan.receiving_authority else "",
+                            excerpt(plan.end_summary)) if plan.end_reason else ""
             yield event(scope, plan.child_id, when=plan.end_date, title=f"{plan.get_kind_display()} ended",
-                        key=f"plan-end:{plan.pk}", step=1, **common)
+                        description=why, key=f"plan-end:{plan.pk}", step=1, **common)
 
 
 def plan_reviews(scope: Scope) -> Iterable[ChronologyEvent]:

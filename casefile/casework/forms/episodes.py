@@ -287,4 +287,9 @@ class PlainStepDownForm(forms.Form):
 
 class SignOffForm(forms.Form):
     signed_off_on = GovukDateField(label="Date of sign-off", required=False,
-                                   help_text="The case closes on this date. For example, 27 3 2024")
+                                   help_text="The case closes on this date unless you give an earlier one below. "
+                                             "For example, 27 3 2024")
+    closure_date = GovukDateField(label="Date the case closed (only if earlier than the sign-off)", required=False,
+                                  not_in_future=True,
+                                  help_text="To backdate the closure, for example to the day the family moved away")
+    backdate_reason = _text("Why is the closure backdated? (only if it is)")

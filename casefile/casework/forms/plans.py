@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from casefile.casework.models import ActionProgress, PlanAction, Visit
+from casefile.casework.models import ActionProgress, Plan, PlanAction, Visit
 from casefile.core.forms import GovukDateField
 from casefile.core.presenters import govuk_date
 from casefile.people.models import Person
@@ -61,6 +61,18 @@ class PlanDetailsForm(forms.Form):
 
 class EndPlanForm(forms.Form):
     end_date = GovukDateField(label="When did the plan end?", required=False, not_in_future=True)
+
+
+class EndCpPlanForm(forms.Form):
+    """A child protection plan ending without a conference; the rules are in services.plans.end_cp_plan."""
+
+    reason = forms.ChoiceField(label="Why did the plan end?", required=False, widget=forms.RadioSelect,
+                               choices=Plan.EndReason.choices,
+                               error_messages={"invalid_choice": "Select why the plan ended"})
+    end_date = GovukDateField(label="When did the plan end?", required=False, not_in_future=True)
+    receiving_authority = text("Which authority did the child move to? (only for a transfer out)", rows=False)
+    summary = text("Summary sent to the receiving authority (only for a transfer out)",
+                   hint="The risks, the plan and what is outstanding")
 
 
 class OutcomeForm(forms.Form):

@@ -919,9 +919,10 @@ def step_down_to_early_help(*, actor: User, request=None, episode: Episode, earl
                            early_help_reason=early_help_reason)
 
 
-def sign_off_closure(*, actor: User, request=None, episode: Episode,
-                     signed_off_on: datetime.date | None) -> Episode:
-    """A manager, not the worker who proposed it, signs off the closure; the episode closes on that date."""
+def sign_off_closure(*, actor: User, request=None, episode: Episode, signed_off_on: datetime.date | None,
+                     closure_date: datetime.date | None = None, backdate_reason: str = "") -> Episode:
+    """A manager, not the worker who proposed it, signs off the closure; the episode closes on that date, or on an
+    earlier `closure_date` the manager gives with the reason it is backdated."""
     _refuse_if_closed(episode)
     if not episode.closure_proposed_on:
         raise ValidationError({"__all__": ["No closure has been proposed for this episode"]})
@@ -935,15 +936,39 @@ def sign_off_closure(*, actor: User, request=None, episode: Episode,
     if "signed_off_on" not in errors and signed_off_on and signed_off_on < episode.closure_proposed_on:
         errors.add("signed_off_on", f"The date of sign-off must be on or after the closure was proposed "
                                     f"({govuk_date(episode.closure_proposed_on)})")
-    _closure_blockers(episode, signed_off_on, episode.closure_reason, errors, "signed_off_on")
+    backdate_reason = _check_backdating(errors, episode, signed_off_on, closure_date, backdate_reason)
+    closing_on = closure_date or signed_off_on
+    _closure_blockers(episode, closing_on, episode.closure_reason, errors,
+                      "closure_date" if closure_date else "signed_off_on")
     errors.raise_if_any()
     with transaction.atomic():
-        episode.closure_date = signed_off_on
+        episode.closure_date, episode.closure_backdated_reason = closing_on, backdate_reason
         episode.closure_signed_off_by, episode.closure_signed_off_on = actor, signed_off_on
         save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
-               details={"closure": "signed_off", "reason": episode.closure_reason, "closure_date": signed_off_on})
+               details={"closure": "signed_off", "reason": episode.closure_reason, "closure_date": closing_on,
+                        "signed_off_on": signed_off_on, "backdated_reason": backdate_reason})
     return episode
+
+
+def _check_backdating(errors: Errors, episode: Episode, signed_off_on, closure_date, reason: str) -> str:
+    """A closure dated before its sign-off needs the manager's reason; it cannot be after the sign-off, nor before
+    the referral."""
+    reason = _text(reason)
+    if closure_date is None:
+        if reason:
+            errors.add("closure_date", "Enter the date the case closed, or leave the reason for backdating empty")
+        return ""
+    if closure_date < episode.referral_date:
+        errors.add("closure_date", f"The date the case closed must be on or after the referral, "
+                                   f"{govuk_date(episode.referral_date)}")
+    elif signed_off_on and closure_date > signed_off_on:
+        errors.add("closure_date", "The date the case closed cannot be after the sign-off: leave it empty to close "
+                                   "the case on the day of sign-off")
+    elif signed_off_on and closure_date < signed_off_on and not reason:
+        errors.add("backdate_reason", f"A closure backdated before its sign-off needs a reason: enter why the case "
+                                      f"closed on {govuk_date(closure_date)}")
+    return reason if signed_off_on and closure_date < signed_off_on else ""
 
 
 def return_closure(*, actor: User, request=None, episode: Episode, reason: str) -> Episode:

@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ from casefile.casework.models import (
     PlanReview,
     Visit,
 )
-from casefile.core.presenters import govuk_date
+from casefile.core.presenters import govuk_date, possessive
 from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person
 from casefile.rules import plan_checks
@@ -176,6 +177,75 @@ def end_cin_plan(*, actor, request=None, plan: Plan, end_date: datetime.date | N
     with transaction.atomic():
         end_plan_on(plan, end_date, actor=actor, request=request)
     return plan
+
+
+def end_cp_plan(*, actor, request=None, plan: Plan, reason: str, end_date: datetime.date | None,
+                receiving_authority: str = "", summary: str = "") -> Plan:
+    """End a child protection plan without a conference: the child became looked after, moved to another authority
+    (transfer out, with the receiving authority and a summary sent with the child), turned 18 or died. A manager
+    records it (permissions.may_end_plan_without_conference)."""
+    if not permissions.may_end_plan_without_conference(actor, plan.child):
+        raise PermissionDenied("Only a manager who may change the child's record may end a child protection plan "
+                               "without a conference")
+    errors = Errors()
+    if plan.kind != Plan.Kind.CHILD_PROTECTION:
+        errors.add("plan", "A child in need plan is ended on its own page, with its end date")
+    _refuse_if_ended(errors, plan)
+    if reason not in Plan.EndReason.values:
+        errors.add("reason", "Select why the plan ended: the child became looked after, moved to another authority, "
+                             "turned 18 or died")
+    check_happened(errors, "end_date", end_date, "date the plan ended")
+    if end_date and end_date < plan.start_date:
+        errors.add("end_date", f"The date the plan ended must be on or after it started, {govuk_date(plan.start_date)}")
+    receiving_authority, summary = (receiving_authority or "").strip(), (summary or "").strip()
+    _check_ending(errors, plan.child, reason, end_date, receiving_authority, summary)
+    errors.raise_if_any()
+    with transaction.atomic():
+        plan.end_reason, plan.receiving_authority, plan.end_summary = reason, receiving_authority, summary
+        end_plan_on(plan, end_date, actor=actor, request=request, reason=Plan.EndReason(reason).label)
+    return plan
+
+
+def _check_ending(errors: Errors, child: Person, reason: str, end_date, receiving_authority: str,
+                  summary: str) -> None:
+    """What each way of ending needs: a transfer out its receiving authority and summary; turning 18 the child's
+    18th birthday; a death the date of death, recorded on the child's record."""
+    name = child.first_name
+    if reason == Plan.EndReason.TRANSFERRED_OUT:
+        if not receiving_authority:
+            errors.add("receiving_authority", f"Enter the authority {name} moved to")
+        if not summary:
+            errors.add("summary", "Enter the summary sent to the receiving authority: the risks, the plan and "
+                                  "what is outstanding")
+    elif receiving_authority or summary:
+        errors.add("receiving_authority", "Leave the receiving authority and summary empty unless the child moved "
+                                          "to another authority")
+    if reason == Plan.EndReason.TURNED_18:
+        birthday = eighteenth_birthday(child.date_of_birth)
+        if birthday is None:
+            errors.add("reason", f"Record {possessive(child, short=True)} date of birth before ending the plan at 18")
+        elif end_date and end_date != birthday:
+            errors.add("end_date", f"{name} turns 18 on {govuk_date(birthday)}: the plan ends on that day")
+    if reason == Plan.EndReason.DIED:
+        if child.date_of_death is None:
+            errors.add("reason", f"Record {possessive(child, short=True)} date of death on their record first")
+        elif end_date and end_date < child.date_of_death:
+            errors.add("end_date", f"The date the plan ended must be on or after {name} died, "
+                                   f"{govuk_date(child.date_of_death)}")
+
+
+def eighteenth_birthday(date_of_birth: datetime.date | None) -> datetime.date | None:
+    """The 18th birthday; for someone born on 29 February, 1 March in a year without one.
+
+    >>> eighteenth_birthday(datetime.date(2008, 2, 29))
+    datetime.date(2026, 3, 1)
+    """
+    if date_of_birth is None:
+        return None
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + 18)
+    except ValueError:
+        return datetime.date(date_of_birth.year + 18, 3, 1)
 
 
 def end_plan_on(plan: Plan, end_date: datetime.date, *, actor, request, conference=None, reason: str = "") -> None:

@@ -65,4 +65,4 @@ def test_every_installed_app_with_events_registers_its_providers_once():
     for label in by_app:
         apps.get_app_config(label).ready()
     assert len(registry.PROVIDERS) == count
-    assert list(registry.EVENT_TYPES)[-3:] == ["record", "front_door", "management_decision"]
+    assert list(registry.EVENT_TYPES)[-4:] == ["record", "front_door", "management_decision", "challenge"]

@@ -14,13 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from casefile.access import policy
+from casefile.access import permissions, policy
 from casefile.access.records import record_view
 from casefile.casework.deadlines import deadlines_for_plan
 from casefile.casework.forms.plans import (
     ActionForm,
     CinPlanForm,
     CoreGroupForm,
+    EndCpPlanForm,
     EndPlanForm,
     OutcomeForm,
     PlanDetailsForm,
@@ -106,7 +107,9 @@ def plan_page(request, person: Person, plan_id: int):
     core_group_actions = sorted((action for group in plan.core_groups.all() for action in group.agreed_actions.all()),
                                 key=lambda action: (action.due_date, action.pk))
     return render(request, "casework/plans/plan.html", {
-        "person": person, "plan": plan, "summary_rows": plan_summary_rows(plan),
+        "person": person, "plan": plan,
+        "summary_rows": plan_summary_rows(plan, may_end_cp=permissions.may_end_plan_without_conference(
+            request.user, person)),
         "deadlines": deadlines_for_plan(plan, request=request),
         "quality": plan_quality_items(plan, plan_quality(plan)), "core_group_actions": core_group_actions,
         "today": timezone.localdate(), "can_edit": policy.can_edit(request.user, person),
@@ -147,12 +150,32 @@ def change_plan(request, person: Person, plan_id: int):
 @record_view("GET", "POST", edit=True)
 def end_plan(request, person: Person, plan_id: int):
     plan = _plan(person, plan_id)
+    if plan.kind == Plan.Kind.CHILD_PROTECTION:
+        return _end_cp_plan(request, person, plan)
     form = EndPlanForm(posted(request))
     if save_or_show(request, form, lambda data: services.end_cin_plan(
             actor=request.user, request=request, plan=plan, end_date=data["end_date"])):
         return redirect(plan_url(plan))
     return _form_page(request, person, form, title="End the child in need plan", submit="End the plan",
                       back=plan_url(plan))
+
+
+def _end_cp_plan(request, person: Person, plan: Plan):
+    """A child protection plan ends at a review conference, or here when the child became looked after, moved to
+    another authority, turned 18 or died."""
+    if not permissions.may_end_plan_without_conference(request.user, person):
+        # Said before the form, with what to do instead (as a visit's refusal is).
+        return render(request, "casework/plans/end_refused.html", {
+            "person": person, "plan": plan, "back": plan_url(plan),
+            "page_title": "You cannot end this child protection plan"})
+    form = EndCpPlanForm(posted(request))
+    if save_or_show(request, form, lambda data: services.end_cp_plan(
+            actor=request.user, request=request, plan=plan, **data)):
+        return redirect(plan_url(plan))
+    return _form_page(request, person, form, title="End the child protection plan without a conference",
+                      submit="End the plan", back=plan_url(plan),
+                      intro="Use this when the child became looked after, moved to another authority, turned 18 "
+                            "or died. A plan that ends for any other reason ends at a review conference.")
 
 
 # Outcomes and actions -----------------------------------------------------------------------------------
