@@ -1,5 +1,6 @@
-from django.urls import path  # noqa: F401 - each oversight page adds its path here
+from casefile.oversight.views import urlpatterns as supervision_urls
 
 app_name = "oversight"
 
-urlpatterns: list = []
+# Each oversight area adds its pages here (supervision; decisions, the queue, challenge and signals to come).
+urlpatterns: list = [*supervision_urls]

@@ -258,7 +258,8 @@ def person_record(request, person: Person):
 
 
 # The pages a child's record links to.
-RECORD_LINKS = ("casework:episode", "casework:episodes", "casework:case_notes", "casework:plans", "people:chronology")
+RECORD_LINKS = ("casework:episode", "casework:episodes", "casework:case_notes", "casework:plans", "people:chronology",
+                "oversight:case_supervisions")
 
 
 # The chronology ------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """When a worker's next supervision is due, and whether it is overdue: plain Python, no database.
 
-The standard is local practice, so it is configurable (CASEFILE_SUPERVISION, read by `SupervisionStandard.from_mapping`):
-by default every worker is supervised monthly, and a newly qualified social worker fortnightly in their first year
-after qualifying (the ASYE year). The next supervision is due one interval after the last one; a worker never
-supervised is due one interval after they started. Whether the fortnightly interval applies is decided on the day
-of the last supervision, so a session a week before the first anniversary still calls the next in a fortnight.
+The standard is local practice, so it is configurable (CASEFILE_SUPERVISION, read by
+`SupervisionStandard.from_mapping`): by default every worker is supervised monthly, and a newly qualified social
+worker fortnightly in their first year after qualifying (the ASYE year). The next supervision is due one interval
+after the last one; a worker never supervised is due one interval after they started. Whether the fortnightly
+interval applies is decided on the day of the last supervision, so a session a week before the first anniversary
+still calls the next in a fortnight.
 
 >>> standard = SupervisionStandard()
 >>> due = supervision_due(last=datetime.date(2026, 1, 31), started_on=datetime.date(2020, 1, 1), qualified_on=None,

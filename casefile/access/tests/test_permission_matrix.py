@@ -17,6 +17,7 @@ from django.utils import timezone
 from casefile.access import permissions
 from casefile.casework.models import Episode
 from casefile.frontdoor.models import ThresholdDecision
+from casefile.oversight.models import CaseSupervision
 from casefile.testing import allocate, make_child
 
 EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
@@ -51,6 +52,7 @@ EXPECTED = {
     "may_see_front_door_reports": OVERSIGHT,
     # Partners, QA officers, analysts and chairs read records but never add one.
     "may_create_person": EVERYONE - {"petra", "quinn", "pat", "chris"},
+    "may_see_supervision_due": OVERSIGHT,
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {
@@ -62,6 +64,15 @@ EXPECTED_FOR_OBJECT = {
     "may_sign_off_closure": MANAGERS - {"tess"},
     # Lily, allocated to sam: whoever may change her record (access/tests/test_policy_matrix.py).
     "may_record_visit": {"sam", "tess", "simon", "hana"},
+    # Case supervision about Lily: recorded by a manager who may change her record.
+    "may_record_supervision": {"tess", "simon", "hana"},
+    # Tess supervised Sam about Lily: Tess changes and re-opens it; each of the two signs it.
+    "may_change_supervision": {"tess"},
+    "may_sign_off_supervision": {"tess", "sam"},
+    # The two of them, or a manager who may change Lily's record, mark its actions done.
+    "may_complete_supervision_action": {"sam", "tess", "simon", "hana"},
+    # Sam's own supervision: recorded by the managers above Sam, never by Sam.
+    "may_record_staff_supervision": {"tess", "simon", "hana"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
@@ -79,8 +90,11 @@ def objects(org):
     # The answer reads only who decided or proposed, so these need not be saved.
     decision = ThresholdDecision(decided_by=org.mel)
     episode = Episode(child=lily, closure_proposed_by=org.tess, closure_proposed_on=timezone.localdate())
+    supervision = CaseSupervision(child=lily, worker=org.sam, supervisor=org.tess)
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
-            "may_record_visit": lily}
+            "may_record_visit": lily, "may_record_supervision": lily, "may_change_supervision": supervision,
+            "may_sign_off_supervision": supervision, "may_complete_supervision_action": supervision,
+            "may_record_staff_supervision": org.sam}
 
 
 def _public_functions() -> set[str]:

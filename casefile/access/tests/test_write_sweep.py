@@ -35,7 +35,7 @@ from casefile.testing import make_user
 # The URL sweep's fixtures: the secret child, her whole journey, and her front-door records.
 secret_child, journey, front_door = url_sweep.secret_child, url_sweep.journey, url_sweep.front_door
 # The apps whose tables hold case records (their change history included).
-CASE_RECORD_APPS = ("people", "casework", "frontdoor", "access", "quality")
+CASE_RECORD_APPS = ("people", "casework", "frontdoor", "access", "quality", "oversight")
 # Audit actions that mean something was written; refusals, views and searches are not writes.
 WRITE_ACTIONS = {Action.CREATE, Action.UPDATE, Action.MERGE, Action.UNMERGE, Action.MATCH_DECISION, Action.GRANT,
                  Action.REVOKE, Action.IMPORT, Action.AUTHORISE}

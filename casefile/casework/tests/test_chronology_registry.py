@@ -56,13 +56,14 @@ def test_every_installed_app_with_events_registers_its_providers_once():
     by_app: dict[str, list[str]] = {}
     for dotted in registry.PROVIDERS:
         by_app.setdefault(apps.get_containing_app_config(dotted).label, []).append(dotted)
-    assert set(by_app) == {"casework", "frontdoor"}
+    assert set(by_app) == {"casework", "frontdoor", "oversight"}
     assert {"casefile.frontdoor.chronology.front_door", "casefile.frontdoor.chronology.police_notifications",
-            "casefile.casework.chronology.providers.visits", "casefile.casework.chronology.providers.addresses"} \
+            "casefile.casework.chronology.providers.visits", "casefile.casework.chronology.providers.addresses",
+            "casefile.oversight.chronology.case_supervisions"} \
         <= set(registry.PROVIDERS)
     # ready() running again (as a test runner may) changes nothing.
     count = len(registry.PROVIDERS)
     for label in by_app:
         apps.get_app_config(label).ready()
     assert len(registry.PROVIDERS) == count
-    assert list(registry.EVENT_TYPES)[-2:] == ["record", "front_door"]
+    assert list(registry.EVENT_TYPES)[-3:] == ["record", "front_door", "supervision"]
