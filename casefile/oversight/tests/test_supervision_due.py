@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casefile.accounts.models import Role, User
+from casefile.oversight.presenters import due_summary
 from casefile.oversight.supervision import (
+    DueCounts,
     last_supervised,
     supervision_due_counts,
     supervision_due_for,
@@ -99,3 +101,11 @@ def test_my_work_counts_overdue_and_due_soon_in_the_same_queries_however_many_st
 def test_someone_who_supervises_nobody_has_nothing_due(staff):
     counts = supervision_due_counts(staff.sam, today=timezone.localdate())
     assert (counts.workers, counts.overdue, counts.due_soon) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(("overdue", "due_soon", "workers", "words"), [
+    (2, 1, 9, "2 of 9 members of staff are overdue supervision; 1 is due soon"),
+    (1, 0, 1, "1 of 1 member of staff is overdue supervision; 0 are due soon"),
+])
+def test_my_work_says_the_counts_in_words(overdue, due_soon, workers, words):
+    assert due_summary(DueCounts(workers=workers, overdue=overdue, due_soon=due_soon)) == words
