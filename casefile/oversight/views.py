@@ -49,7 +49,8 @@ def _supervision(person: Person, supervision_id: int) -> CaseSupervision:
 
 
 def _form_page(request, person: Person, form, *, title: str, submit: str, back: str, **extra):
-    return render(request, "oversight/form.html", {
+    """One form on a page about the child: the same page as a plan's forms (a caption, a title, an intro)."""
+    return render(request, "casework/plans/form.html", {
         "person": person, "form": form, "page_title": title, "submit": submit, "back": back, **extra})
 
 
