@@ -19,6 +19,8 @@ from django.utils import timezone
 from casefile.access import permissions, policy
 from casefile.access.records import record_view
 from casefile.accounts.models import User
+from casefile.audit.models import Action
+from casefile.audit.services import record
 from casefile.core.forms import posted, save_or_show
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
@@ -230,6 +232,8 @@ def staff_supervision(request, worker_id: int, staff_supervision_id: int):
     supervision = get_object_or_404(StaffSupervision.objects.select_related("supervisor"), pk=staff_supervision_id,
                                     worker=worker)
     supervision.worker = worker
+    # Not a child's record, but a colleague's own: who read it is kept as for a child's (no child named).
+    record(Action.VIEW, request=request, subject=supervision, details={"page": "oversight:staff_supervision"})
     return render(request, "oversight/staff_supervision.html", {
         "worker": worker, "supervision": supervision, "summary_rows": presenters.summary_rows(supervision),
         "sections": presenters.reflective_sections(supervision),

@@ -214,11 +214,22 @@ def test_staff_supervision_is_seen_only_by_the_worker_their_managers_and_adminis
             assert STAFF["wellbeing"] not in response.content.decode()
 
 
-def test_a_staff_supervision_record_shows_what_was_said(client, org, staff_supervision):
-    client.force_login(org.sam)
+def test_a_staff_supervision_record_shows_what_was_said_and_who_read_it_is_kept(client, org, staff_supervision):
+    client.force_login(org.simon)
     page = client.get(_url("staff_supervision", worker_id=org.sam.pk,
                            staff_supervision_id=staff_supervision.pk)).content.decode()
     assert STAFF["wellbeing"] in page and "Learning and development" in page
+    event = AuditEvent.objects.filter(action=Action.VIEW).latest("pk")
+    assert (event.actor, event.subject_id, event.child_id) == (org.simon, str(staff_supervision.pk), None)
+
+
+def test_a_worker_s_supervision_list_costs_the_same_queries_however_many_records(client, org, staff_supervision):
+    client.force_login(org.tess)
+    url = _url("staff_supervisions", worker_id=org.sam.pk)
+    few = _queries(client, url)
+    for _ in range(10):
+        make_staff_supervision(org.sam, org.simon)
+    assert _queries(client, url) == few
 
 
 def test_a_staff_supervision_id_of_another_worker_is_not_found(client, org, staff_supervision):
