@@ -108,6 +108,9 @@ AUTHORITY_NAME = env("CASEFILE_AUTHORITY_NAME", "Demo Borough Council")
 CASEFILE_CLOCKS = env_json("CASEFILE_CLOCKS", {})
 # Caseload weights per kind of work, over the defaults in casework/caseloads.py, e.g. {"cp_plan": 4}.
 CASEFILE_CASELOAD_WEIGHTS = env_json("CASEFILE_CASELOAD_WEIGHTS", {})
+# How often staff are supervised (rules/supervision.py): e.g. {"usual": {"amount": 4, "unit": "weeks"},
+# "newly_qualified": {"amount": 14, "unit": "days"}, "newly_qualified_months": 12, "due_soon_days": 7}.
+CASEFILE_SUPERVISION = env_json("CASEFILE_SUPERVISION", {})
 # Front-door standards: office hours, open limit, threshold levels (docs/front-door.md, frontdoor/standards.py).
 CASEFILE_FRONT_DOOR = env_json("CASEFILE_FRONT_DOOR", {})
 # The front door's phone number, printed in letters to referrers.

@@ -275,6 +275,39 @@ def may_respond_to_concern(user, concern) -> bool:
 def may_give_report_feedback(user, conference) -> bool:
     """The chair of a conference records what they thought of each agency's report to it."""
     return _has_role(user, {Role.CONFERENCE_CHAIR}) and conference.chair_id == user.pk
+# Supervision ---------------------------------------------------------------------------------------------
+
+def may_record_supervision(user, child: Person) -> bool:
+    """Case supervision is written up by the manager who gave it, about a child whose record they may change."""
+    return (is_manager(user) and child.kind == Person.Kind.CHILD and not child.merged_into_id
+            and policy.can_edit(user, child))
+
+
+def may_change_supervision(user, supervision) -> bool:
+    """The supervisor who gave it changes it (while unsigned), adds its actions, and re-opens it once signed."""
+    return is_manager(user) and supervision.supervisor_id == user.pk
+
+
+def may_sign_off_supervision(user, supervision) -> bool:
+    """The two people in the supervision sign it off, each for themselves: the manager and the worker."""
+    return _signed_in(user) and user.pk in (supervision.supervisor_id, supervision.worker_id)
+
+
+def may_complete_supervision_action(user, supervision) -> bool:
+    """An action agreed in supervision is marked done by the worker or the supervisor, or by any manager who may
+    change the child's record (the worker may have moved on)."""
+    return _signed_in(user) and (user.pk in (supervision.supervisor_id, supervision.worker_id)
+                                 or (is_manager(user) and policy.can_edit(user, supervision.child)))
+
+
+def may_record_staff_supervision(user, worker: User) -> bool:
+    """A worker's own supervision is recorded by a manager above them (never by the worker)."""
+    return is_manager(user) and policy.oversees_worker(user, worker)
+
+
+def may_see_supervision_due(user) -> bool:
+    """Who is due supervision, and who is overdue: managers (for the staff below them) and administrators."""
+    return _has_role(user, OVERSIGHT_ROLES)
 
 
 # Who may be chosen ---------------------------------------------------------------------------------------

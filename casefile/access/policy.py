@@ -419,3 +419,53 @@ def reasons_for_access(user: User, person: Person) -> list[str]:
     if person.is_restricted:
         return ["Named on this restricted record"] if _is_named_on_restriction(user, person) else []
     return [rule.description for rule in RULES if rule.check(user, person)]
+
+
+# Staff supervision ---------------------------------------------------------------------------------------
+# A worker's own supervision (wellbeing, caseload, learning and development) is about them, never a child, so it
+# is on no child's file and follows none of the rules above: the worker sees it, so do the managers above them
+# (their line manager and up, and the manager of their team and up) and administrators; nobody else.
+
+# The paths from a worker to the managers above them: line managers, and their team's manager and theirs.
+OVERSIGHT_PATHS = tuple(["manager" + "__manager" * depth for depth in range(MAX_CHAIN)]
+                        + ["team__manager" + "__manager" * depth for depth in range(MAX_CHAIN)])
+
+
+def oversees_worker(user: User, worker: User) -> bool:
+    """Whether the user is above the worker: in their line management chain, or their team's manager's."""
+    if user.pk == worker.pk:
+        return False
+    if user in worker.manager_chain():
+        return True
+    team_manager = worker.team.manager if worker.team_id else None
+    return team_manager is not None and (team_manager == user or user in team_manager.manager_chain())
+
+
+def workers_overseen_by(user: User) -> QuerySet:
+    """Active staff the user is above (oversees_worker, as a queryset): whom they supervise, or whose
+    supervisors they manage."""
+    if not (user.is_authenticated and user.is_active):
+        return User.objects.none()
+    above = NOBODY
+    for path in OVERSIGHT_PATHS:
+        above |= Q(**{path: user})
+    return User.objects.filter(above, is_active=True).exclude(pk=user.pk)
+
+
+def can_see_staff_supervision(user: User, worker: User) -> bool:
+    """The worker themselves, the managers above them, and administrators."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.pk == worker.pk or user.role == Role.ADMINISTRATOR or oversees_worker(user, worker)
+
+
+def staff_supervision_workers(user: User) -> QuerySet:
+    """Whose staff supervision the user may see (can_see_staff_supervision, as a queryset of staff)."""
+    if not (user.is_authenticated and user.is_active):
+        return User.objects.none()
+    if user.role == Role.ADMINISTRATOR:
+        return User.objects.all()
+    above = Q(pk=user.pk)
+    for path in OVERSIGHT_PATHS:
+        above |= Q(**{path: user})
+    return User.objects.filter(above)

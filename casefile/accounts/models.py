@@ -66,6 +66,9 @@ class User(AbstractUser):
     )
     agency = models.CharField(max_length=20, choices=Agency.choices, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
+    # When a social worker qualified: in the first year after it (the ASYE year) they are supervised more often
+    # (rules/supervision.py). Blank for staff who are not social workers or qualified long ago.
+    qualified_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -1,14 +1,15 @@
 """Oversight's chronology providers, registered from OversightConfig.ready(): management decisions (and the
-sign-off of a request for an initial conference), and chair and IRO challenge (a practice concern raised, each stage
-it moved to, each response, its resolution). The front door's threshold decisions join the chronology through the
-front door's own provider, so they are not repeated here."""
+sign-off of a request for an initial conference), chair and IRO challenge (a practice concern raised, each stage
+it moved to, each response, its resolution), and case supervision. Staff supervision is about a worker, never a
+child, so it is never in a chronology. The front door's threshold decisions join the chronology through the front
+door's own provider, so they are not repeated here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from casefile.casework.chronology.registry import ChronologyEvent, Scope, event, excerpt, name, register, sentences
-from casefile.oversight.models import Escalation, EscalationStage, ManagementDecision
+from casefile.oversight.models import CaseSupervision, Escalation, EscalationStage, ManagementDecision
 from casefile.rules.escalation import Stage
 
 EVENT_TYPES = {"management_decision": "Management decisions"}
@@ -66,7 +67,25 @@ def _stage_events(scope: Scope, escalation: Escalation, stage: EscalationStage,
                     by=name(stage.responded_by), key=f"escalation-response:{stage.pk}", step=2, **common)
 
 
+SUPERVISION_TYPES = {"supervision": "Case supervision"}
+
+
+def case_supervisions(scope: Scope) -> Iterable[ChronologyEvent]:
+    """One event per supervision record, on the day it was held: what needs to happen, and the sign-off (one
+    query)."""
+    rows = CaseSupervision.objects.filter(child_id__in=scope.ids).select_related("worker", "supervisor")
+    for supervision in rows:
+        signed = "Signed off by both" if supervision.is_signed_off else "Not yet signed off by both"
+        yield event(scope, supervision.child_id, when=supervision.held_on,
+                    title=f"Case supervision: {supervision.worker} with {supervision.supervisor}",
+                    description=sentences(f"What needs to happen: {excerpt(supervision.next_steps)}", signed),
+                    by=name(supervision.supervisor), key=f"supervision:{supervision.pk}", type="supervision",
+                    url=scope.link(supervision.child_id, ("oversight:case_supervision",
+                                                          {"supervision_id": supervision.pk})))
+
+
 def register_providers() -> None:
     """Called from OversightConfig.ready()."""
     register(management_decisions, types=EVENT_TYPES)
     register(escalations, types=CHALLENGE_TYPES)
+    register(case_supervisions, types=SUPERVISION_TYPES)

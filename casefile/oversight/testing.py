@@ -1,5 +1,6 @@
 """Test helpers for oversight: a management decision made quickly, chair and IRO challenge records built with the
-models directly (like casework.testing's journey), and one of every oversight record for the URL sweeps."""
+models directly (like casework.testing's journey), supervision records, and one of every oversight record for the
+URL sweeps."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from django.utils import timezone
 
 from casefile.accounts.models import User
 from casefile.casework.models import Agency, Conference, ConferenceReport
-from casefile.oversight.models import DecisionKind, Escalation, EscalationStage, ManagementDecision, ReportFeedback
+from casefile.oversight.models import (
+    CaseSupervision,
+    DecisionKind,
+    Escalation,
+    EscalationStage,
+    ManagementDecision,
+    ReportFeedback,
+    StaffSupervision,
+    SupervisionAction,
+)
 from casefile.people.models import Person
 from casefile.rules.escalation import Stage
 
@@ -70,3 +80,33 @@ def challenge_ids(child: Person) -> dict[str, int]:
     escalation = Escalation.objects.filter(child=child).order_by("pk").first()
     report = ConferenceReport.objects.filter(conference__child=child).order_by("pk").first()
     return {"escalation_id": escalation.pk if escalation else 0, "report_id": report.pk if report else 0}
+
+
+REFLECTIVE = {"happening": "Lily is attending school most days", "worries": "Bruising seen twice this term",
+              "working_well": "Grandmother collects Lily every Friday", "hypotheses": "Stress since the move",
+              "next_steps": "Joint visit with the health visitor"}
+STAFF = {"wellbeing": "Tired after a court week", "caseload": "18 children, two in proceedings",
+         "learning": "Booked on the ASYE reflective practice day"}
+
+
+def make_case_supervision(child: Person, worker: User, supervisor: User,
+                          held_on: datetime.date = datetime.date(2024, 3, 4), **fields) -> CaseSupervision:
+    return CaseSupervision.objects.create(child=child, worker=worker, supervisor=supervisor, held_on=held_on,
+                                          recorded_by=supervisor, **{**REFLECTIVE, **fields})
+
+
+def make_staff_supervision(worker: User, supervisor: User, held_on: datetime.date = datetime.date(2024, 3, 4),
+                           **fields) -> StaffSupervision:
+    return StaffSupervision.objects.create(worker=worker, supervisor=supervisor, held_on=held_on,
+                                           recorded_by=supervisor, **{**STAFF, **fields})
+
+
+def supervision_ids(child: Person, worker: User, supervisor: User) -> dict[str, int]:
+    """URL arguments for every supervision page, filled with records about the child and her worker."""
+    supervision = make_case_supervision(child, worker, supervisor)
+    action = SupervisionAction.objects.create(supervision=supervision, description="Visit Lily at school",
+                                              owner="Sam Worker (social worker)", due_date=datetime.date(2024, 3, 18),
+                                              measure="Lily's words recorded on the visit")
+    staff = make_staff_supervision(worker, supervisor)
+    return {"supervision_id": supervision.pk, "supervision_action_id": action.pk, "staff_supervision_id": staff.pk,
+            "worker_id": worker.pk}

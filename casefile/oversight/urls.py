@@ -1,6 +1,6 @@
 """Management oversight on the child's file: decisions with reasons, the manager's queue, supervision, chair and IRO
 challenge, and the drift and quality signals derived from the record (the signal rules are in casefile/rules/)."""
-from casefile.oversight.views import challenge, decisions, queue
+from casefile.oversight.views import challenge, decisions, queue, supervision
 
 app_name = "oversight"
 
@@ -8,4 +8,5 @@ urlpatterns: list = [
     *decisions.urlpatterns,
     *queue.urlpatterns,
     *challenge.urlpatterns,
+    *supervision.urlpatterns,
 ]

@@ -259,7 +259,7 @@ def person_record(request, person: Person):
 
 # The pages a child's record links to.
 RECORD_LINKS = ("casework:episode", "casework:episodes", "casework:case_notes", "casework:plans", "people:chronology",
-                "oversight:decisions", "oversight:escalations")
+                "oversight:decisions", "oversight:escalations", "oversight:case_supervisions")
 
 
 # The chronology ------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils import timezone
 from casefile.access import permissions
 from casefile.casework.models import Conference, Episode
 from casefile.frontdoor.models import ThresholdDecision
-from casefile.oversight.models import Escalation, ManagementDecision
+from casefile.oversight.models import CaseSupervision, Escalation, ManagementDecision
 from casefile.testing import allocate, make_child
 
 EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
@@ -58,6 +58,7 @@ EXPECTED = {
     "may_see_manager_queue": MANAGERS,
     # The open escalations page: chairs (those they raised) and managers (those on their teams' children).
     "may_see_escalations": MANAGERS | {"chris"},
+    "may_see_supervision_due": OVERSIGHT,
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {
@@ -84,6 +85,15 @@ EXPECTED_FOR_OBJECT = {
     "may_escalate_concern": {"chris"},
     "may_resolve_concern": {"chris"},
     "may_respond_to_concern": {"tess"},
+    # Case supervision about Lily: recorded by a manager who may change her record.
+    "may_record_supervision": {"tess", "simon", "hana"},
+    # Tess supervised Sam about Lily: Tess changes and re-opens it; each of the two signs it.
+    "may_change_supervision": {"tess"},
+    "may_sign_off_supervision": {"tess", "sam"},
+    # The two of them, or a manager who may change Lily's record, mark its actions done.
+    "may_complete_supervision_action": {"sam", "tess", "simon", "hana"},
+    # Sam's own supervision: recorded by the managers above Sam, never by Sam.
+    "may_record_staff_supervision": {"tess", "simon", "hana"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
@@ -105,12 +115,16 @@ def objects(org):
     conference = Conference.objects.create(child=lily, kind=Conference.Kind.INITIAL, date=timezone.localdate(),
                                            chair=org.chris, recorded_by=org.chris)
     concern = Escalation(child=lily, raised_by=org.chris, stage="team_manager")
+    supervision = CaseSupervision(child=lily, worker=org.sam, supervisor=org.tess)
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
             "may_record_visit": lily, "may_record_decision": "legal_planning",
             "may_sign_off_conference_request": request, "may_record_dissent": lily,
             "may_end_plan_without_conference": lily, "may_raise_concern": lily,
             "may_give_report_feedback": conference,
-            "may_escalate_concern": concern, "may_resolve_concern": concern, "may_respond_to_concern": concern}
+            "may_escalate_concern": concern, "may_resolve_concern": concern, "may_respond_to_concern": concern,
+            "may_record_supervision": lily, "may_change_supervision": supervision,
+            "may_sign_off_supervision": supervision, "may_complete_supervision_action": supervision,
+            "may_record_staff_supervision": org.sam}
 
 
 def _public_functions() -> set[str]:

@@ -19,7 +19,7 @@ from casefile.audit.models import Action, AuditEvent
 from casefile.casework.testing import make_journey
 from casefile.core.models import Job
 from casefile.frontdoor.testing import front_door_ids
-from casefile.oversight.testing import challenge_ids, make_challenge, oversight_ids
+from casefile.oversight.testing import challenge_ids, make_challenge, oversight_ids, supervision_ids
 from casefile.people.tasks import export_in_background
 from casefile.rules.identifiers import format_nhs_number
 from casefile.testing import make_user
@@ -149,6 +149,8 @@ def front_door(org, secret_child, journey):
     ids = front_door_ids(secret_child, front_door=org.fran, social_worker=org.mo, manager=org.mel)
     # Management decisions about her too (oversight), and her threshold decision shown on her Decisions page.
     ids |= oversight_ids(secret_child, manager=org.tess, threshold_decision_id=ids["decision_id"])
+    # Her case supervision (with an action) and her worker's own staff supervision.
+    ids.update(supervision_ids(secret_child, worker=org.sam, supervisor=org.tess))
     # Sam's PDF of her chronology, made by a background job: nobody else may follow or download it.
     export_in_background(actor=org.sam, person=secret_child, query="", reason="Court statement",
                          back_url="/")

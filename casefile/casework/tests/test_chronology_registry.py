@@ -58,11 +58,13 @@ def test_every_installed_app_with_events_registers_its_providers_once():
         by_app.setdefault(apps.get_containing_app_config(dotted).label, []).append(dotted)
     assert set(by_app) == {"casework", "frontdoor", "oversight"}
     assert {"casefile.frontdoor.chronology.front_door", "casefile.frontdoor.chronology.police_notifications",
-            "casefile.casework.chronology.providers.visits", "casefile.casework.chronology.providers.addresses"} \
+            "casefile.casework.chronology.providers.visits", "casefile.casework.chronology.providers.addresses",
+            "casefile.oversight.chronology.case_supervisions"} \
         <= set(registry.PROVIDERS)
     # ready() running again (as a test runner may) changes nothing.
     count = len(registry.PROVIDERS)
     for label in by_app:
         apps.get_app_config(label).ready()
     assert len(registry.PROVIDERS) == count
-    assert list(registry.EVENT_TYPES)[-4:] == ["record", "front_door", "management_decision", "challenge"]
+    assert list(registry.EVENT_TYPES)[-5:] == ["record", "front_door", "management_decision", "challenge",
+                                              "supervision"]

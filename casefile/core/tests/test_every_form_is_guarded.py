@@ -34,6 +34,7 @@ NOT_AN_EDIT = {
     "record_initial": "creates a conference", "record_transfer_in": "creates a conference",
     "_record": "creates a conference", "contact_new": "creates a contact", "_details": "creates a contact",
     "check_new": "creates a check", "raise_concern": "creates a practice concern",
+    "record_case_supervision": "creates", "add_supervision_action": "creates", "record_staff_supervision": "creates",
     "handover": "creates a handover", "letter": "creates a letter", "create": "creates a person",
     "add_alias": "creates", "add_address": "creates", "add_relationship": "creates", "add_to_household": "creates",
     "chronology_note": "keeps a note per event; the latest is shown", "set_disabilities": "replaces the list",
