@@ -20,9 +20,10 @@ from django.utils import timezone
 from casefile.access import policy
 from casefile.accounts.models import Team, User
 from casefile.casework.deadlines import Deadline, deadlines_for_children, next_due, overdue_count
-from casefile.casework.models import Allocation, Assessment, Episode, Plan
+from casefile.casework.models import Allocation, Assessment, Conference, Episode, Plan
 from casefile.core.presenters import age_text
 from casefile.people.models import Person
+from casefile.rules import clocks
 
 # How much work one allocated child is, relative to an open case with nothing statutory running. Each child
 # counts once, at the heaviest kind of work running for them (a child on a child protection plan with an
@@ -261,3 +262,32 @@ def team_counts(rows: list[ChildRow], teams: list[Team]) -> list[TeamCount]:
         counts.append(TeamCount(team, len(held), sum(1 for row in held if row.overdue),
                                 len({row.worker.pk for row in held})))
     return counts
+
+
+# A conference chair's children: the review conferences due for the child protection plans they chair ------------
+
+REVIEW_CODES = frozenset({clocks.FIRST_REVIEW_CONFERENCE.code, clocks.LATER_REVIEW_CONFERENCE.code})
+
+
+@dataclass(frozen=True)
+class ChairedPlan:
+    child: Person
+    plan_start: datetime.date
+    review: Deadline | None  # the next review conference due, None when none is running
+
+
+def chaired_plans(user: User, request=None) -> list[ChairedPlan]:
+    """Open child protection plans whose latest conference this chair (or IRO) chaired, each with the review
+    conference due next; overdue first, then soonest due. A fixed number of queries however many."""
+    latest_chair = (Conference.objects.filter(child=OuterRef("child_id")).order_by("-date", "-pk")
+                    .values("chair_id")[:1])
+    plans = list(Plan.objects.filter(kind=Plan.Kind.CHILD_PROTECTION, end_date__isnull=True)
+                 .annotate(latest_chair=Subquery(latest_chair)).filter(latest_chair=user.pk)
+                 .filter(child__in=policy.viewable_children(user).values("pk"))
+                 .select_related("child").order_by("start_date", "pk"))
+    deadlines = deadlines_for_children([plan.child_id for plan in plans], request=request)
+    rows = [ChairedPlan(plan.child, plan.start_date,
+                        next_due([d for d in deadlines[plan.child_id] if d.code in REVIEW_CODES
+                                  and d.plan_id == plan.pk]))
+            for plan in plans]
+    return sorted(rows, key=lambda row: (0, row.review.sort_key) if row.review else (1,))

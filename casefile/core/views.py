@@ -14,7 +14,13 @@ from casefile.access.records import record_shown
 from casefile.access.sharing import current_shares
 from casefile.casework import presenters as casework_presenters
 from casefile.casework.calendar import working_calendar
-from casefile.casework.caseloads import allocated_children, filter_rows, team_counts, teams_overseen_by
+from casefile.casework.caseloads import (
+    allocated_children,
+    chaired_plans,
+    filter_rows,
+    team_counts,
+    teams_overseen_by,
+)
 from casefile.casework.deadlines import deadlines_for_children
 from casefile.casework.forms.allocation import TeamChildrenFilterForm
 from casefile.casework.models import Allocation
@@ -25,7 +31,10 @@ from casefile.core.pagination import paginate
 from casefile.core.presenters import plural
 from casefile.frontdoor import board
 from casefile.frontdoor import presenters as front_door_presenters
+from casefile.oversight import presenters as oversight_presenters
+from casefile.oversight.escalations import open_summary_for
 from casefile.oversight.queue import manager_queue, queue_counts
+from casefile.oversight.supervision import supervision_due_counts
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +70,7 @@ def my_work(request):
     }
     if permissions.may_see_manager_queue(user):
         context["queue_counts"] = queue_counts(manager_queue(user, request=request))
+    context.update(_oversight_summaries(request))
     team_page = None
     if is_manager:
         team_page, team_context = _team_children(request, teams, team_children)
@@ -70,11 +80,26 @@ def my_work(request):
     # Only the children on the page were shown: a manager's list is paged.
     record_shown(request, [row.child for row in children]
                  + [row.child for row in (team_page.object_list if team_page is not None else [])]
+                 + [row.child for row in (context["chaired"].object_list if "chaired" in context else [])]
                  + [share.child_id for share in (shares.object_list if shares is not None else [])])
     return render(request, "core/my_work.html", context)
 
 
 TEAM_CHILDREN_PAGE_SIZE = 25
+
+
+def _oversight_summaries(request) -> dict:
+    """What a manager or chair oversees, in a line each with a link: supervision due, open escalations, and (for a
+    chair) the child protection plans they chair with the review conference due next."""
+    user, context = request.user, {}
+    if permissions.may_see_supervision_due(user):
+        context["supervision_due"] = oversight_presenters.due_summary(supervision_due_counts(user))
+    if permissions.may_see_escalations(user):
+        context["escalations"] = open_summary_for(user, request)
+    if permissions.may_chair_conference(user):
+        # A chair is never a manager, so this list's ?page= is its own.
+        context["chaired"] = paginate(request, chaired_plans(user, request), per_page=TEAM_CHILDREN_PAGE_SIZE)
+    return context
 
 
 def _team_children(request, teams, rows):
