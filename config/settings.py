@@ -108,6 +108,9 @@ AUTHORITY_NAME = env("CASEFILE_AUTHORITY_NAME", "Demo Borough Council")
 CASEFILE_CLOCKS = env_json("CASEFILE_CLOCKS", {})
 # Caseload weights per kind of work, over the defaults in casework/caseloads.py, e.g. {"cp_plan": 4}.
 CASEFILE_CASELOAD_WEIGHTS = env_json("CASEFILE_CASELOAD_WEIGHTS", {})
+# Drift and quality signal thresholds over the defaults in rules/signals.py (SignalSettings), e.g.
+# {"cin_review_interval_months": 3, "late_recording_working_days": 3} (oversight/signals.py).
+CASEFILE_SIGNALS = env_json("CASEFILE_SIGNALS", {})
 # Front-door standards: office hours, open limit, threshold levels (docs/front-door.md, frontdoor/standards.py).
 CASEFILE_FRONT_DOOR = env_json("CASEFILE_FRONT_DOOR", {})
 # The front door's phone number, printed in letters to referrers.
