@@ -30,6 +30,9 @@ OVERSIGHT_ROLES = frozenset({*MANAGER_ROLES, Role.ADMINISTRATOR})
 RECORDS_PEOPLE_ROLES = frozenset({*CASE_HOLDING_ROLES, *MANAGER_ROLES, Role.ADMINISTRATOR})
 # Who sees the children waiting for a worker: the front door, who take referrals, and the managers who allocate.
 SEES_UNALLOCATED_ROLES = frozenset({Role.FRONT_DOOR, *OVERSIGHT_ROLES})
+# Who sees drift and quality signals across every team: quality assurance, performance and administrators
+# (managers see their own teams'; oversight/practice.py).
+EVERY_TEAMS_PRACTICE_ROLES = frozenset({Role.QA_OFFICER, Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
 
 
 def _signed_in(user) -> bool:
@@ -136,6 +139,17 @@ def may_see_team(user, team: Team) -> bool:
     if user.team_id is not None and user.team_id == team.pk:
         return True
     return team.manager is not None and (team.manager == user or user in team.manager.manager_chain())
+
+
+def may_see_practice_quality(user) -> bool:
+    """The practice-quality page (drift and quality signals per team, worker and child): managers, for the teams
+    they oversee, and quality assurance, performance analysts and administrators, for every team. The children
+    listed are only those the access policy lets the user see."""
+    return is_manager(user) or may_see_practice_quality_of_every_team(user)
+
+
+def may_see_practice_quality_of_every_team(user) -> bool:
+    return _has_role(user, EVERY_TEAMS_PRACTICE_ROLES)
 
 
 def may_change_calendar(user) -> bool:

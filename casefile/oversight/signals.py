@@ -14,9 +14,9 @@ within the look-back period (`holders`). The authority's thresholds come from th
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings as django_settings
 from django.db.models import Count, Q
@@ -255,3 +255,32 @@ def holders(ctx: Context, *, teams: Iterable[int] | None = None, worker: int | N
     team_ids = None if teams is None else set(teams)
     return {child: holder for child, (_, holder) in latest.items()
             if (team_ids is None or holder.team_id in team_ids) and (worker is None or holder.worker_id == worker)}
+
+
+@dataclass
+class Tally:
+    """Counts for a team or a worker: children held, children with any signal, and children per signal."""
+
+    children: int = 0
+    with_signals: int = 0
+    by_signal: Counter = field(default_factory=Counter)
+
+    def add(self, findings: list[Finding]) -> None:
+        self.children += 1
+        self.with_signals += bool(findings)
+        self.by_signal.update({finding.code for finding in findings})
+
+
+def tallies(held: dict[int, Holder], found: dict[int, list[Finding]], by: str) -> dict[int, Tally]:
+    """Per team (`by="team_id"`) or per worker (`by="worker_id"`)."""
+    counted: dict[int, Tally] = defaultdict(Tally)
+    for child_id, holder in held.items():
+        counted[getattr(holder, by)].add(found.get(child_id, []))
+    return dict(counted)
+
+
+def overall(found: dict[int, list[Finding]]) -> Tally:
+    total = Tally()
+    for findings in found.values():
+        total.add(findings)
+    return total

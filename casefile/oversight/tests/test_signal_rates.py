@@ -31,7 +31,8 @@ def late_visit_gaps() -> int:
     seen = defaultdict(set)
     for child, day in cw.Visit.objects.filter(child_seen=True).values_list("child_id", "date"):
         seen[child].add(day)
-    return sum(1 for _, child, start, end in plans for day in seen[child] if start < day and (end is None or day <= end))
+    return sum(1 for _, child, start, end in plans for day in seen[child]
+               if start < day and (end is None or day <= end))
 
 
 def cin_plans_running_3_months() -> int:
