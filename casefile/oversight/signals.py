@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings as django_settings
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from casefile.casework import deadlines
@@ -141,10 +140,13 @@ def _reviews(ids) -> dict[int, list]:
 
 
 def _dated(model, path: str, ids, *extra: str) -> dict[int, list]:
-    """Visits, case notes and core groups: the day, the day typed (in local time) and, for visits, seen."""
-    rows = _for(model.objects.all(), path, ids).annotate(recorded_on=TruncDate("recorded_at")).values_list(
-        path, "pk", "date", "recorded_on", *extra)
-    return _grouped((child, rules.DatedRow(pk, day, recorded or day, *rest))
+    """Visits, case notes and core groups: the day, the day typed (in local time) and, for visits, seen.
+
+    The local day is worked out here rather than with TruncDate: on SQLite that parses every row's text in a
+    Python function, three times slower for a whole authority's visits."""
+    zone = timezone.get_current_timezone()
+    rows = _for(model.objects.all(), path, ids).values_list(path, "pk", "date", "recorded_at", *extra)
+    return _grouped((child, rules.DatedRow(pk, day, recorded.astimezone(zone).date(), *rest))
                     for child, pk, day, recorded, *rest in rows)
 
 
@@ -172,10 +174,16 @@ def load_records(child_ids: Iterable[int] | None, ctx: Context, *, clocks: bool 
     records: list[ChildRecord] = []
     for chunk in _chunks(ids):
         records.extend(_load_chunk(chunk))
-    if clocks and records:
-        overdue = _overdue_clocks([record.child_id for record in records], ctx)
+    running = [record.child_id for record in records if _has_running_clocks(record)]
+    if clocks and running:
+        overdue = _overdue_clocks(running, ctx)
         records = [_with_clocks(record, overdue.get(record.child_id, ())) for record in records]
     return records
+
+
+def _has_running_clocks(record: ChildRecord) -> bool:
+    """Only an open episode or plan has a clock that can be overdue today (deadlines.py stops the rest)."""
+    return any(e.closure_date is None for e in record.episodes) or any(p.end_date is None for p in record.plans)
 
 
 def _with_clocks(record: ChildRecord, clocks: Iterable) -> ChildRecord:

@@ -25,8 +25,14 @@ from types import MappingProxyType
 from typing import Any
 
 from casefile.rules import clocks
-from casefile.rules.clocks import Clock, ClockSettings, Limit, State, Unit, add_calendar_months
-from casefile.rules.working_days import ENGLAND_AND_WALES, WorkingCalendar, add_working_days, working_days_between
+from casefile.rules.clocks import Clock, ClockSettings, Limit, Unit, add_calendar_months
+from casefile.rules.working_days import (
+    ENGLAND_AND_WALES,
+    Convention,
+    WorkingCalendar,
+    add_working_days,
+    working_days_between,
+)
 
 # The plan kinds and assessment outcomes as the record stores them (casework.models).
 CP, CIN = "cp", "cin"
@@ -390,6 +396,22 @@ def _visit_rule(plan: PlanRow) -> tuple[clocks.Rule, Limit | None]:
     return rule, Limit(interval, Unit.WORKING_DAYS) if interval else None
 
 
+def _visit_late(rule: clocks.Rule, limit: Limit, anchor: date, day: date, ctx: Context) -> bool:
+    """Whether a visit on `day` came after the due date counted from `anchor`, as clocks.Clock says.
+
+    A whole authority has tens of thousands of gaps, so the usual case (day-0 counting, working days) is worked
+    out by arithmetic: the day is late if more than `limit` working days follow the anchor up to it, or exactly
+    that many and the day itself is not a working day (the due date was the working day before it). Any other
+    setting asks clocks.due_date.
+    """
+    settings = ctx.clock_settings
+    if (limit.unit is Unit.WORKING_DAYS and settings.convention_for(rule) is Convention.ANCHOR_IS_DAY_0
+            and not settings.roll_non_working_anchor):
+        counted = working_days_between(anchor, day, ctx.calendar)
+        return counted > limit.amount or (counted == limit.amount and not ctx.calendar.is_working_day(day))
+    return day > clocks.due_date(rule, anchor, ctx.calendar, settings, plan_limit=limit)
+
+
 def _late_visits(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
     """Each gap between visits where the child was seen (from the plan's start) that ran past the standard."""
     for plan in record.plans:
@@ -400,18 +422,18 @@ def _late_visits(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
         for visit in record.visits:
             if visit.seen and _within(plan, visit.date):
                 seen.setdefault(visit.date, visit)
+        limit = clocks.limit_for(rule, ctx.clock_settings, plan_limit)
         late = []
         anchor = plan.start_date
         for day in sorted(seen):
             if day == anchor:
                 continue
-            status = Clock(rule, anchor, day, plan_limit).status(ctx.today, ctx.calendar, ctx.clock_settings)
-            if status.state is State.COMPLETED_LATE and (ctx.since is None or day >= ctx.since):
-                late.append((seen[day], status))
+            if (ctx.since is None or day >= ctx.since) and _visit_late(rule, limit, anchor, day, ctx):
+                late.append((seen[day], anchor))
             anchor = day
         if late:
-            visit, status = late[-1]
-            limit = clocks.limit_for(rule, ctx.clock_settings, plan_limit)
+            visit, anchor = late[-1]
+            status = Clock(rule, anchor, visit.date, plan_limit).status(ctx.today, ctx.calendar, ctx.clock_settings)
             yield Finding("late_visits", record.child_id,
                           f"{_plural(len(late), 'visit')} on the {_plan_name(plan, lower=True)} "
                           f"came more than {limit.describe()} after the last; the latest, on {govuk_day(visit.date)}, "

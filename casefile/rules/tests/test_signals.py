@@ -313,3 +313,17 @@ def test_every_default_names_its_source():
 def test_bad_settings_are_refused_naming_the_setting(data, message):
     with pytest.raises(ValueError, match=message):
         SignalSettings.from_mapping(data)
+
+
+def test_the_quick_visit_check_agrees_with_the_clock_across_christmas_and_weekends():
+    from datetime import timedelta
+
+    from casefile.rules import clocks
+    from casefile.rules.signals import _visit_late
+
+    limit = clocks.Limit(10, clocks.Unit.WORKING_DAYS)
+    for anchor in (date(2024, 12, 13) + timedelta(days=n) for n in range(21)):
+        for gap in range(1, 30):
+            day = anchor + timedelta(days=gap)
+            status = clocks.Clock(clocks.CP_VISIT, anchor, day, limit).status(day)
+            assert _visit_late(clocks.CP_VISIT, limit, anchor, day, CTX) == status.is_late, (anchor, day)
