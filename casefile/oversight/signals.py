@@ -163,9 +163,13 @@ def _overdue_clocks(child_ids: list[int], ctx: Context) -> dict[int, list]:
         by_child = deadlines.deadlines_for_children(ids, today=ctx.today, calendar=ctx.calendar,
                                                     settings=ctx.clock_settings)
         for child_id, rows in by_child.items():
-            found[child_id] = [rules.OverdueClockRow(d.code, d.what, d.due, d.working_days_late, d.breach_wording,
-                                                     d.plan_id) for d in rows if d.state is State.OVERDUE]
+            found[child_id] = _overdue_rows(rows)
     return found
+
+
+def _overdue_rows(rows: Iterable) -> list[rules.OverdueClockRow]:
+    return [rules.OverdueClockRow(d.code, d.what, d.due, d.working_days_late, d.breach_wording, d.plan_id)
+            for d in rows if d.state is State.OVERDUE]
 
 
 def load_records(child_ids: Iterable[int] | None, ctx: Context, *, clocks: bool = True) -> list[ChildRecord]:
@@ -233,6 +237,15 @@ def signals_for_children(child_ids: Iterable[int], ctx: Context | None = None,
 def signals_for_child(child, ctx: Context | None = None) -> list[Finding]:
     child_id = getattr(child, "pk", child)
     return signals_for_children([child_id], ctx)[child_id]
+
+
+def signals_beside_deadlines(child, deadlines: Iterable, ctx: Context | None = None) -> list[Finding]:
+    """One child's findings when the page already has the child's deadlines (the record page's "Next steps"):
+    the overdue ones are handed to the rules rather than loaded again."""
+    ctx = ctx or context()
+    child_id = getattr(child, "pk", child)
+    records = [_with_clocks(record, _overdue_rows(deadlines)) for record in load_records([child_id], ctx, clocks=False)]
+    return rules.findings_for_all(records, ctx).get(child_id, [])
 
 
 def signals_for_authority(ctx: Context | None = None, codes: Iterable[str] | None = None) -> dict[int, list[Finding]]:

@@ -91,3 +91,10 @@ def test_the_pages_take_the_same_queries_for_one_child_or_five_more(client, org,
             make_journey(other, org.sam, org.tess, org.chris)
     assert counts[0] == counts[1]
     assert "Showing 9 children" in client.get(CHILDREN).content.decode()
+
+
+def test_the_childs_record_page_has_a_small_practice_quality_panel(client, org, child, journey):
+    client.force_login(org.sam)
+    page = client.get(reverse("people:record", kwargs={"person_id": child.pk})).content.decode()
+    assert "Practice quality" in page and "Child protection plan over 15 months" in page
+    assert reverse("oversight:child_signals", kwargs={"person_id": child.pk}) in page
