@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -35,6 +36,7 @@ class Scope:
     team_ids: list[int]
     team: Team | None = None
     worker: User | None = None
+    every_team: bool = False
 
     @property
     def params(self) -> dict:
@@ -46,13 +48,16 @@ class Scope:
         href = reverse("oversight:practice_quality")
         if self.worker:
             return {"text": f"Back to {self.team.name}", "href": f"{href}?team={self.team.pk}"}
-        return {"text": "Back to all your teams", "href": href} if self.team else None
+        everyone = "every team" if self.every_team else "all your teams"
+        return {"text": f"Back to {everyone}", "href": href} if self.team else None
 
     @property
     def title(self) -> str:
         if self.worker:
             return self.worker.get_full_name() or self.worker.username
-        return self.team.name if self.team else "All your teams"
+        if self.team:
+            return self.team.name
+        return "Every team" if self.every_team else "All your teams"
 
 
 def _number(request, name: str) -> int | None:
@@ -66,19 +71,20 @@ def _scope(request) -> Scope:
     if not permissions.may_see_practice_quality(user):
         raise PermissionDenied("Only managers, quality assurance, performance analysts and administrators see "
                                "practice quality")
-    teams = Team.objects.all() if permissions.may_see_practice_quality_of_every_team(user) else teams_overseen_by(user)
+    every_team = permissions.may_see_practice_quality_of_every_team(user)
+    teams = Team.objects.all() if every_team else teams_overseen_by(user)
     team_ids = sorted(teams.values_list("pk", flat=True))
     team_id, worker_id = _number(request, "team"), _number(request, "worker")
     if worker_id is not None:
         worker = User.objects.filter(pk=worker_id, team_id__in=team_ids).select_related("team").first()
         if worker is None:
             raise Http404("No worker found")
-        return Scope(team_ids, worker.team, worker)
+        return Scope(team_ids, worker.team, worker, every_team)
     if team_id is not None:
         if team_id not in team_ids:
             raise Http404("No team found")
-        return Scope(team_ids, Team.objects.get(pk=team_id))
-    return Scope(team_ids)
+        return Scope(team_ids, Team.objects.get(pk=team_id), every_team=every_team)
+    return Scope(team_ids, every_team=every_team)
 
 
 def _held_and_found(request, scope: Scope):
@@ -99,11 +105,15 @@ def practice_quality(request):
     if scope.worker is None:
         by = "worker_id" if scope.team else "team_id"
         tallies = oversight.tallies(held, found, by)
+        # Every team in view, and every member of the team, is listed, with nothing held as well.
         if scope.team:
-            names = {user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=tallies)}
+            people = User.objects.filter(Q(pk__in=tallies) | Q(team=scope.team, is_active=True))
+            names = {user.pk: user.get_full_name() or user.username for user in people}
+            tallies = {pk: tallies.get(pk, oversight.Tally()) for pk in names}
             context["holders_table"] = presenters.holders_table("Workers", "Worker", tallies, names, "worker")
         else:
-            names = dict(Team.objects.filter(pk__in=tallies).values_list("pk", "name"))
+            names = dict(Team.objects.filter(pk__in=scope.team_ids).values_list("pk", "name"))
+            tallies = {pk: tallies.get(pk, oversight.Tally()) for pk in names}
             context["holders_table"] = presenters.holders_table("Teams", "Team", tallies, names, "team")
     return render(request, "oversight/practice_quality.html", context)
 

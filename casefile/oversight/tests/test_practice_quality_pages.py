@@ -56,7 +56,8 @@ def test_the_children_behind_a_count_are_listed_and_audited(client, org, child, 
 
 def test_quality_assurance_sees_every_teams_counts_but_only_the_children_it_may_see(client, org, child, journey):
     client.force_login(org.quinn)
-    assert org.assessment.name in client.get(PAGE).content.decode()
+    overview = client.get(PAGE).content.decode()
+    assert org.assessment.name in overview and org.other_team.name in overview and "Every team" in overview
     page = client.get(CHILDREN).content.decode()
     assert child.display_name not in page
     assert "Only the children whose records you may see are listed: 0 children of 1 child." in page
