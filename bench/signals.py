@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/signals.py [--size medium] [--database PATH] [--postgres URL] [--runs 3]
 
+`make bench` runs it with --size large on the database bench/simulate_large.py has just built.
+
 Builds the simulated authority first if the database is new (`simulate_la --size SIZE --seed 1`, ending on
 _common.END_DATE), then times `oversight.signals.signals_for_authority` end to end (load every child's rows,
 the overdue clocks from casework/deadlines.py, and every rule), and each part on its own: the load, and each
@@ -70,10 +72,12 @@ def timed(function, runs: int):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", default="medium", choices=["small", "medium", "large"])
-    parser.add_argument("--database", type=Path, default=DEFAULT_DATABASE)
+    parser.add_argument("--database", type=Path, help="default: bench/simulate_large.py's database for large, "
+                                                      f"else {DEFAULT_DATABASE}")
     parser.add_argument("--postgres", help="a PostgreSQL DATABASE_URL to build and time the authority in")
     parser.add_argument("--runs", type=int, default=3)
     options = parser.parse_args()
+    options.database = options.database or (_common.DEFAULT_DATABASE if options.size == "large" else DEFAULT_DATABASE)
     engine = setup(options)
     environment = _common.environment()
 
