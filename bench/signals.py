@@ -45,6 +45,12 @@ def setup(options) -> str:
         call_command("migrate", verbosity=0)
         if not Episode.objects.exists():
             build(options.size)
+        # A database just filled has no planner statistics (autovacuum has not run yet): without them one join
+        # took 15 s instead of 30 ms. Production's are kept up to date by autovacuum.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         return "PostgreSQL"
     fresh = not options.database.exists()
     _common.setup_django(options.database, fresh=fresh)

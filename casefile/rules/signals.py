@@ -326,10 +326,10 @@ def _cin_plan_not_reviewed(record: ChildRecord, ctx: Context) -> Iterator[Findin
         if plan.kind != CIN:
             continue
         reviews = sorted(r.date for r in record.reviews if r.plan_id == plan.id and _within(plan, r.date))
-        due, last = add_calendar_months(plan.start_date, settings.cin_first_review_months), None
-        late = next((day for day in reviews if day > due), None)
+        due, last, late = add_calendar_months(plan.start_date, settings.cin_first_review_months), None, None
         for day in reviews:
             if day > due:
+                late = day  # the review that came after the one missed
                 break
             last, due = day, add_calendar_months(day, settings.cin_review_interval_months)
         if (plan.end_date or ctx.today) <= due:

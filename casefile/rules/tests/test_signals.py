@@ -60,6 +60,17 @@ def test_after_the_first_review_the_next_is_due_within_6_months():
     assert "last reviewed on 1 May 2025: the next review was due by 1 November 2025" in finding.explanation
 
 
+def test_a_later_review_held_late_is_named_and_the_plan_is_no_longer_overdue():
+    reviews = (ReviewRow(1, 10, date(2025, 5, 1)), ReviewRow(2, 10, date(2025, 9, 1)),
+               ReviewRow(3, 10, date(2025, 11, 3)))
+    plan = PlanRow(10, 1, "cin", date(2025, 3, 3))
+    [finding] = found(child(plans=(plan,), reviews=reviews[:1] + reviews[2:]), "cin_plan_not_reviewed")
+    assert finding.explanation.endswith("the next review was due by 1 November 2025; it was reviewed late, on "
+                                        "3 November 2025.")
+    assert not finding.current
+    assert found(child(plans=(plan,), reviews=reviews[:2]), "cin_plan_not_reviewed") == []
+
+
 def test_a_plan_that_ended_before_its_first_review_was_due_is_not_signalled():
     plan = PlanRow(10, 1, "cin", date(2025, 3, 3), date(2025, 5, 30))
     assert found(child(plans=(plan,)), "cin_plan_not_reviewed") == []
