@@ -30,9 +30,6 @@ OVERSIGHT_ROLES = frozenset({*MANAGER_ROLES, Role.ADMINISTRATOR})
 RECORDS_PEOPLE_ROLES = frozenset({*CASE_HOLDING_ROLES, *MANAGER_ROLES, Role.ADMINISTRATOR})
 # Who sees the children waiting for a worker: the front door, who take referrals, and the managers who allocate.
 SEES_UNALLOCATED_ROLES = frozenset({Role.FRONT_DOOR, *OVERSIGHT_ROLES})
-# Who sees drift and quality signals across every team: quality assurance, performance and administrators
-# (managers see their own teams'; oversight/practice.py).
-EVERY_TEAMS_PRACTICE_ROLES = frozenset({Role.QA_OFFICER, Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
 
 
 def _signed_in(user) -> bool:
@@ -149,7 +146,8 @@ def may_see_practice_quality(user) -> bool:
 
 
 def may_see_practice_quality_of_every_team(user) -> bool:
-    return _has_role(user, EVERY_TEAMS_PRACTICE_ROLES)
+    """Quality assurance, performance analysts and administrators (a manager sees the teams they oversee)."""
+    return _has_role(user, {Role.QA_OFFICER, Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
 
 
 def may_change_calendar(user) -> bool:

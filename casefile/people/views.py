@@ -30,7 +30,7 @@ from casefile.core import presenters
 from casefile.core.forms import posted, save_or_show
 from casefile.core.methods import allow_methods
 from casefile.core.pdf import pdf_response
-from casefile.oversight.presenters import findings_summary
+from casefile.oversight.practice_presenters import findings_summary
 from casefile.oversight.signals import context as signals_context
 from casefile.oversight.signals import signals_beside_deadlines
 from casefile.people import chronology_pdf, services

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 
 from casefile.access import permissions, policy
 from casefile.access.records import record_shown, record_view
@@ -23,7 +23,7 @@ from casefile.accounts.models import Team, User
 from casefile.casework.caseloads import teams_overseen_by
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
-from casefile.oversight import presenters
+from casefile.oversight import practice_presenters as presenters
 from casefile.oversight import signals as oversight
 from casefile.people.models import Person
 from casefile.rules.signals import SIGNALS, Finding
@@ -163,3 +163,10 @@ def child_signals(request, person: Person):
         "person": person, "findings": findings, "findings_table": presenters.findings_table(person.pk, findings),
         "look_back_months": oversight.LOOK_BACK_MONTHS, "page_title": "Practice quality signals",
     })
+
+
+urlpatterns: list = [
+    path("practice-quality/", practice_quality, name="practice_quality"),
+    path("practice-quality/children/", practice_children, name="practice_children"),
+    path("people/<int:person_id>/practice-quality/", child_signals, name="child_signals"),
+]
