@@ -71,6 +71,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/police_import.py
 	$(PY) bench/police_import_task.py
 	$(PY) bench/front_door.py
+	$(PY) bench/signals.py --size large
 
 # Load: gunicorn serving 50 signed-in staff on SQLite and PostgreSQL (an empty database of its own,
 # LOAD_POSTGRES_URL, default casefile_load); figures to bench/results.md. Run it on a machine doing nothing else.

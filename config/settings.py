@@ -111,6 +111,9 @@ CASEFILE_CASELOAD_WEIGHTS = env_json("CASEFILE_CASELOAD_WEIGHTS", {})
 # How often staff are supervised (rules/supervision.py): e.g. {"usual": {"amount": 4, "unit": "weeks"},
 # "newly_qualified": {"amount": 14, "unit": "days"}, "newly_qualified_months": 12, "due_soon_days": 7}.
 CASEFILE_SUPERVISION = env_json("CASEFILE_SUPERVISION", {})
+# Drift and quality signal thresholds over the defaults in rules/signals.py (SignalSettings), e.g.
+# {"cin_review_interval_months": 3, "late_recording_working_days": 3} (oversight/signals.py).
+CASEFILE_SIGNALS = env_json("CASEFILE_SIGNALS", {})
 # Front-door standards: office hours, open limit, threshold levels (docs/front-door.md, frontdoor/standards.py).
 CASEFILE_FRONT_DOOR = env_json("CASEFILE_FRONT_DOOR", {})
 # The front door's phone number, printed in letters to referrers.

@@ -173,6 +173,18 @@ def may_see_team(user, team: Team) -> bool:
     return team.manager is not None and (team.manager == user or user in team.manager.manager_chain())
 
 
+def may_see_practice_quality(user) -> bool:
+    """The practice-quality page (drift and quality signals per team, worker and child): managers, for the teams
+    they oversee, and quality assurance, performance analysts and administrators, for every team. The children
+    listed are only those the access policy lets the user see."""
+    return is_manager(user) or may_see_practice_quality_of_every_team(user)
+
+
+def may_see_practice_quality_of_every_team(user) -> bool:
+    """Quality assurance, performance analysts and administrators (a manager sees the teams they oversee)."""
+    return _has_role(user, {Role.QA_OFFICER, Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
+
+
 def may_change_calendar(user) -> bool:
     """The working calendar moves every clock, so only administrators change it."""
     return is_administrator(user)

@@ -1,6 +1,6 @@
 """Management oversight on the child's file: decisions with reasons, the manager's queue, supervision, chair and IRO
 challenge, and the drift and quality signals derived from the record (the signal rules are in casefile/rules/)."""
-from casefile.oversight.views import challenge, decisions, queue, supervision
+from casefile.oversight.views import challenge, decisions, practice, queue, supervision
 
 app_name = "oversight"
 
@@ -9,4 +9,5 @@ urlpatterns: list = [
     *queue.urlpatterns,
     *challenge.urlpatterns,
     *supervision.urlpatterns,
+    *practice.urlpatterns,
 ]

@@ -30,6 +30,9 @@ from casefile.core import presenters
 from casefile.core.forms import posted, save_or_show
 from casefile.core.methods import allow_methods
 from casefile.core.pdf import pdf_response
+from casefile.oversight.practice_presenters import findings_summary
+from casefile.oversight.signals import context as signals_context
+from casefile.oversight.signals import signals_beside_deadlines
 from casefile.people import chronology_pdf, services
 from casefile.people import tasks as people_tasks
 from casefile.people.chronology_forms import ExportForm, FilterForm, NoteForm, filter_query
@@ -236,7 +239,7 @@ def person_record(request, person: Person):
     viewable_ids = set(
         policy.viewable_people(request.user, Person.objects.filter(pk__in=others)).values_list("pk", flat=True)
     ) if others else set()
-    return render(request, "people/record.html", {
+    context = {
         "person": person,
         "allocation": allocation,
         "age": age(person),
@@ -254,7 +257,17 @@ def person_record(request, person: Person):
         # The clocks tell of referrals, plans and visits: only for someone who may open those pages.
         **(next_steps_context(request, person) if policy.can_open_page(request.user, person, "casework:episodes")
            else {"next_steps": [], "can_allocate": False}),
-    })
+    }
+    context.update(_signals_panel(request, person, context["next_steps"]))
+    return render(request, "people/record.html", context)
+
+
+def _signals_panel(request, person: Person, next_steps) -> dict:
+    """The record's small "Practice quality" panel: the signals found, for whoever may open their page."""
+    if person.kind != Person.Kind.CHILD or not policy.can_open_page(request.user, person, "oversight:child_signals"):
+        return {"signals_summary": None}
+    findings = signals_beside_deadlines(person, next_steps, signals_context(request=request))
+    return {"signals_summary": findings_summary(findings) or "No signals found"}
 
 
 # The pages a child's record links to.

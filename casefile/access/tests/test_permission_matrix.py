@@ -52,6 +52,9 @@ EXPECTED = {
     "may_record_contact": FRONT_DOOR | {"ada"},
     "may_hand_over": FRONT_DOOR | {"ada"},
     "may_see_front_door_reports": OVERSIGHT,
+    # Managers for their own teams; quality assurance, analysts and administrators for every team.
+    "may_see_practice_quality": MANAGERS | {"quinn", "pat", "ada"},
+    "may_see_practice_quality_of_every_team": {"quinn", "pat", "ada"},
     # Partners, QA officers, analysts and chairs read records but never add one.
     "may_create_person": EVERYONE - {"petra", "quinn", "pat", "chris"},
     # The queue of work waiting for a manager's sign-off (oversight/queue.py).

@@ -52,6 +52,7 @@ from casefile.demo.simulate.vocabulary import (
     OUT_OF_HOURS_WEIGHT,
     PRIMARY_NEEDS,
     REFERRAL_SOURCES,
+    RELIGIONS,
     RESTRICTIONS,
     THEMES,
     ascii_name,
@@ -363,6 +364,7 @@ class Simulation:
             restriction=self.rng.choice(RESTRICTIONS) if restricted else "",
             created_at=created, created_by_id=self.rng.choice(self.team_for("front_door", family).workers).id,
         )
+        row["religion"] = RELIGIONS[row["id"] % len(RELIGIONS)]
         self._live_at(row["id"], family, dob)
         child = Child(row["id"], first, dob, family, restricted=restricted)
         family.children.append(child)

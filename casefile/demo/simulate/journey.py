@@ -390,8 +390,14 @@ class Journey:
         review = self.add(cw.PlanReview, plan_id=plan, date=day, conference_id=conference["id"] if conference else None,
                           summary="Progress reviewed with the family and the professionals.",
                           recorded_by_id=(self.chair if conference else self.worker).id, recorded_at=self.sim.at(day))
-        for action in actions:
-            status = rng.choice(["not_done", "partly"]) if drift else rng.choice(["done", "done", "partly", "not_done"])
+        statuses = [rng.choice(["not_done", "partly"]) if drift else rng.choice(["done", "done", "partly", "not_done"])
+                    for _ in actions]
+        if not drift and statuses and "done" not in statuses:
+            # Drift is planted, never drawn by chance: a plan that is not drifting gets something done at every
+            # review, so oversight's "no action done at two reviews running" finds the planted rate (no extra
+            # draw, so every other stream is unchanged).
+            statuses[0] = "done"
+        for action, status in zip(actions, statuses, strict=True):
             self.add(cw.ActionProgress, review_id=review["id"], action_id=action, status=status,
                      evidence=EVIDENCE[status])
 

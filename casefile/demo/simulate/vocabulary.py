@@ -106,6 +106,9 @@ S47_RATIONALE = {
 EVIDENCE = {"done": "Confirmed by the school and seen at visits.", "partly": "Started, but not every week.",
             "not_done": "Not started; the family say they will."}
 LANGUAGES = ["Polish", "Urdu", "Romanian", "Arabic", "Somali", "Bengali", "Punjabi"]
+# Religion, in about the shares of England's 2021 census (Christian 46%, no religion 37%, Muslim 7%, others), chosen
+# from the child's id rather than drawn, so adding it changed no other stream.
+RELIGIONS = ["Christian"] * 9 + ["No religion"] * 8 + ["Muslim", "Hindu", "Sikh"]
 RESTRICTIONS = ["adoption", "staff_relative", "high_profile"]
 
 
