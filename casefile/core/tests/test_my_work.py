@@ -287,3 +287,29 @@ def test_someone_who_holds_no_cases_is_told_so_and_where_to_find_a_record(client
     assert "as you do not hold cases" in html
     assert f'href="{reverse("people:search")}">Find a person</a>' in html
     assert "as you do not hold cases" not in page(client, org.sam)
+
+
+# A chair's and a manager's oversight -------------------------------------------------------------------------
+
+
+def test_a_chair_sees_the_plans_they_chair_with_the_next_review_conference_due(client, org, child, april):
+    from casefile.casework.testing import make_journey
+    make_journey(child, org.sam, org.tess, org.chris)  # reviewed at a conference chris chaired on 17 April 2024
+    html = page(client, org.chris)
+    [row] = rows_of(html, "Child protection plans you chair")
+    assert "Lily Hartley" in row and "17 October 2024" in row
+    assert "as you do not hold cases" not in html
+
+
+def test_a_chair_who_chairs_no_open_plan_is_told_so(client, org, child, april):
+    from casefile.casework.testing import make_journey
+    make_journey(child, org.sam, org.tess, org.hana)  # chaired by someone else
+    assert "You chair no open child protection plan." in page(client, org.chris)
+
+
+def test_managers_see_supervision_due_and_open_escalations_with_links(client, org):
+    html = page(client, org.tess)
+    assert "of staff" in html and reverse("oversight:supervision_due") in html
+    assert "0 open escalations, 0 overdue." in html and reverse("oversight:open_escalations") in html
+    worker = page(client, org.sam)
+    assert reverse("oversight:supervision_due") not in worker and reverse("oversight:open_escalations") not in worker
