@@ -5,6 +5,7 @@ URL sweeps."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -44,6 +45,7 @@ def oversight_ids(child: Person, *, manager: User, threshold_decision_id: int) -
     return {"management_decision_id": decision.pk, "threshold_decision_id": threshold_decision_id}
 
 
+@dataclass
 class Challenge:
     escalation: Escalation
     report: ConferenceReport

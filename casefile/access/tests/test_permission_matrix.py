@@ -77,8 +77,8 @@ EXPECTED_FOR_OBJECT = {
     "may_record_decision": {"simon", "hana"},
     # A conference request simon decided: another service manager or head of service signs it off.
     "may_sign_off_conference_request": {"hana"},
-    # Lily: whoever may change her record, practitioners and managers (a chair only for a child they chair).
-    "may_record_dissent": {"sam", "tess", "simon", "hana"},
+    # Lily: whoever may change her record, practitioners and managers, and chris, who chairs her conference.
+    "may_record_dissent": {"sam", "tess", "simon", "hana", "chris"},
     # Her plan ending without a conference: a manager who may change her record.
     "may_end_plan_without_conference": {"tess", "simon", "hana"},
     # Lily's conference is chaired by chris: he may raise a concern on her case and grade its reports.
