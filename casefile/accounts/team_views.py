@@ -13,6 +13,8 @@ from casefile.casework.caseloads import MANAGER_CHAIN, allocated_children, casel
 from casefile.casework.deadlines import deadlines_for_children, overdue_count
 from casefile.casework.models import Allocation
 from casefile.core.methods import allow_methods
+from casefile.oversight.escalations import open_counts_by_team
+from casefile.oversight.queue import sign_off_waits
 
 
 @allow_methods("GET")
@@ -37,4 +39,7 @@ def team(request, team_id: int):
         "members": [loads[member.pk] for member in members],
         "children": children,
         "can_see_caseloads": permissions.may_see_caseloads(request.user),
+        # Oversight of the team's work: how long it waited for sign-off, and the chairs' open escalations.
+        "sign_off_waits": sign_off_waits(team, request=request),
+        "escalations": open_counts_by_team([team.pk], request)[team.pk],
     })

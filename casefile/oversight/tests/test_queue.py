@@ -110,3 +110,24 @@ def test_the_number_of_queries_does_not_grow_with_the_queue(client, org, child, 
         submitted_assessment(more, org.sam, datetime.date(2025, 3, 11))
         proposed_closure(more, org.sam, datetime.date(2025, 3, 12))
     assert queries() == few
+
+
+def test_the_team_page_shows_the_median_wait_for_sign_off_per_manager(client, org, child, thursday):
+    # Submitted Monday 3 March, authorised Thursday 6 March by tess: 3 working days. Another: 1 day, by simon.
+    first = submitted_assessment(child, org.sam, datetime.date(2025, 3, 3))
+    first.authorised_on, first.authorised_by = datetime.date(2025, 3, 6), org.tess
+    first.save()
+    other = testing.make_child("Aaron", "Abbot")
+    testing.allocate(other, org.sam)
+    second = submitted_assessment(other, org.sam, datetime.date(2025, 3, 10))
+    second.authorised_on, second.authorised_by = datetime.date(2025, 3, 11), org.simon
+    second.save()
+    client.force_login(org.tess)
+    html = client.get(reverse("accounts:team", kwargs={"team_id": org.assessment.pk})).content.decode()
+    table = html.split('id="sign-off-waits"', 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tbody", 1)[1].split("</tr>")[:-1]
+    everyone, simon, tess = rows
+    assert "Everyone" in everyone and ">2<" in everyone  # two signed off, median of 3 and 1
+    assert "Simon Service" in simon and ">1<" in simon
+    assert "Tess Manager" in tess and ">3<" in tess
+    assert "0 open escalations from conference chairs and IROs, 0 overdue." in html
