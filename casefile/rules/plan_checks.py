@@ -251,7 +251,8 @@ TRIVIAL_CONTINGENCIES = frozenset({
 CONTINGENCY_TRIGGERS = re.compile(r"\b(?:if|should|unless|when|where|in the event|otherwise|any (?:further|new))\b")
 CONTINGENCY_STEPS = re.compile(
     r"\b(?:legal|plo|pre ?proceedings|court|proceedings|conference|strategy|section 47|s47|accommodat\w*|"
-    r"looked after|care order|emergency protection|police protection|core group (?:meets|will meet)|"
+    r"looked after|care order|emergency protection|police protection|core group|"
+    r"visits? (?:that|the same|the next) day|same day|"
     r"reconven\w*|review (?:meeting|conference)|meets? within|within \d+|child protection|placement|"
     r"move to|stay with|live with|family group conference|refer\w*|"
     r"within (?:one|two|three|four|five|six|seven|eight|nine|ten|a|the same))\b")
