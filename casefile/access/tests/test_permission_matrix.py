@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from casefile.access import permissions
-from casefile.casework.models import Episode
+from casefile.casework.models import Episode, Plan
 from casefile.frontdoor.models import ThresholdDecision
 from casefile.oversight.models import ManagementDecision
 from casefile.testing import allocate, make_child
@@ -35,6 +35,8 @@ EXPECTED = {
     "may_bulk_triage": QUALIFIED,
     "may_authorise_decision": MANAGERS,
     "may_authorise_assessment": MANAGERS,
+    "may_authorise_plan": MANAGERS,
+    "may_see_manager_queue": MANAGERS,
     "may_sign_off_closure": MANAGERS,
     "may_return_closure": MANAGERS,
     "may_record_decision": MANAGERS,
@@ -63,6 +65,8 @@ EXPECTED_FOR_OBJECT = {
     "may_authorise_decision": MANAGERS - {"mel"},
     # A closure tess proposed: any other manager signs it off.
     "may_sign_off_closure": MANAGERS - {"tess"},
+    # A plan tess submitted: any other manager authorises or returns it.
+    "may_authorise_plan": MANAGERS - {"tess"},
     # Lily, allocated to sam: whoever may change her record (access/tests/test_policy_matrix.py).
     "may_record_visit": {"sam", "tess", "simon", "hana"},
     # Legal planning and pre-proceedings: service managers and above.
@@ -90,6 +94,7 @@ def objects(org):
     episode = Episode(child=lily, closure_proposed_by=org.tess, closure_proposed_on=timezone.localdate())
     request = ManagementDecision(decided_by=org.simon, kind="conference_request")
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
+            "may_authorise_plan": Plan(child=lily, submitted_by=org.tess),
             "may_record_visit": lily, "may_record_decision": "legal_planning",
             "may_sign_off_conference_request": request, "may_record_dissent": lily}
 

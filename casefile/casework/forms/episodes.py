@@ -175,6 +175,11 @@ class AuthoriseForm(forms.Form):
                                    help_text="This is the date the assessment is complete. For example, 27 3 2024")
 
 
+class SubmitAssessmentForm(forms.Form):
+    answer = _text("Your answer to the manager’s comment",
+                   "What you changed, or why you did not. The manager reads it with the assessment.")
+
+
 class ReasonForm(forms.Form):
     reason = _text("What needs to change?")
 

@@ -63,6 +63,22 @@ class EndPlanForm(forms.Form):
     end_date = GovukDateField(label="When did the plan end?", required=False, not_in_future=True)
 
 
+class SubmitPlanForm(forms.Form):
+    answer = text("Your answer to the manager’s comment",
+                  hint="What you changed, or why you did not. The manager reads it with the plan.")
+
+
+class AuthorisePlanForm(forms.Form):
+    reason = text("Why are you authorising the plan with these flags remaining?",
+                  hint="Say why the plan is right for the child as it stands. This is kept with the authorisation.")
+
+
+class ReturnPlanForm(forms.Form):
+    comment = text("What needs to change?",
+                   hint="The worker sees this on their work list and on the plan, and answers it when they submit "
+                        "the plan again.")
+
+
 class OutcomeForm(forms.Form):
     description = text("What will be different for the child?",
                        hint="Say it as the child would notice it. For example: ‘Lily goes to school every day, "

@@ -33,10 +33,13 @@ from casefile.casework.models import (
     EarlyHelpTransfer,
     Episode,
     Plan,
+    ReturnedWork,
     Section47Enquiry,
     StrategyDiscussion,
     Visit,
 )
+from casefile.casework.presenters import returned_html
+from casefile.casework.returns import open_return
 from casefile.casework.services import episodes as services
 from casefile.core import presenters
 from casefile.core.forms import save_or_show
@@ -61,6 +64,12 @@ def _page(request, template: str, person: Person, **context):
 def _form_page(request, person: Person, form, *, title: str, submit: str, back: str, **extra):
     return _page(request, "form.html", person, form=form, page_title=title, submit=submit, back_url=back, **extra)
 
+
+
+def _returned_html(kind: str, record_id: int):
+    """The manager's comment on returned work still to answer, as the page shows it, or ''."""
+    returned = open_return(kind, record_id)
+    return returned_html(returned) if returned else ""
 
 
 def _url(name: str, person: Person, **ids) -> str:
@@ -371,6 +380,7 @@ def assessment_page(request, person: Person, assessment_id: int):
                  readout=_readout(assessment),
                  young=services.child_is_under(person, services.OBSERVATIONS_ENOUGH_UNDER_AGE, assessment.start_date),
                  may_authorise=permissions.may_authorise_assessment(request.user),
+                 returned_html=_returned_html(ReturnedWork.Kind.ASSESSMENT, assessment.pk),
                  page_title=f"Single assessment started {presenters.govuk_date(assessment.start_date)}")
 
 
@@ -481,16 +491,19 @@ def remove_assessment_adult(request, person: Person, assessment_id: int):
 @record_view("GET", "POST", edit=True)
 def submit_assessment(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
-    form = Form(request.POST or None)
+    form = forms.SubmitAssessmentForm(request.POST or None)
+    returned = _returned_html(ReturnedWork.Kind.ASSESSMENT, assessment.pk)
+    if not returned:
+        form.fields["answer"].label = "Anything the manager should know (optional)"
     if save_or_show(request, form, lambda data: services.submit_assessment(
-            actor=request.user, request=request, assessment=assessment)):
+            actor=request.user, request=request, assessment=assessment, answer=data["answer"])):
         messages.success(request, "The assessment has been sent to a manager to authorise")
         return redirect(_assessment_url(assessment, person))
     adults = list(assessment.adults.all())
     missing = services.missing_sections(assessment, adults, list(assessment.factors.values_list("code", flat=True)))
     return _form_page(request, person, form, title="Submit the assessment for authorisation",
                       submit="Submit for authorisation", back=_assessment_url(assessment, person),
-                      missing=[section.title for section in missing],
+                      missing=[section.title for section in missing], returned_html=returned,
                       intro="A manager will read the assessment and authorise it. You cannot change it while it is "
                             "waiting for them, unless they return it to you.")
 

@@ -19,12 +19,15 @@ from casefile.access.records import record_view
 from casefile.casework.deadlines import deadlines_for_plan
 from casefile.casework.forms.plans import (
     ActionForm,
+    AuthorisePlanForm,
     CinPlanForm,
     CoreGroupForm,
     EndPlanForm,
     OutcomeForm,
     PlanDetailsForm,
+    ReturnPlanForm,
     ReviewForm,
+    SubmitPlanForm,
     VisitForm,
 )
 from casefile.casework.models import (
@@ -36,10 +39,18 @@ from casefile.casework.models import (
     PlanAction,
     PlanOutcome,
     PlanReview,
+    ReturnedWork,
     Visit,
 )
 from casefile.casework.plan_quality import plan_quality
-from casefile.casework.presenters import conferences_table, plan_quality_items, plan_summary_rows, plans_table
+from casefile.casework.presenters import (
+    conferences_table,
+    plan_quality_items,
+    plan_summary_rows,
+    plans_table,
+    returned_html,
+)
+from casefile.casework.returns import open_return
 from casefile.casework.services import plans as services
 from casefile.core.forms import posted, save_or_show
 from casefile.core.presenters import govuk_date
@@ -55,7 +66,8 @@ def overview_url(person: Person) -> str:
 
 
 def _plan(person: Person, plan_id: int) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("started_by_conference", "ended_by_conference"),
+    plan = get_object_or_404(Plan.objects.select_related("started_by_conference", "ended_by_conference",
+                                                         "submitted_by", "authorised_by"),
                              pk=plan_id, child=person)
     plan.child = person  # the same person: saves a query wherever the page names the child
     return plan
@@ -105,11 +117,15 @@ def plan_page(request, person: Person, plan_id: int):
     prefetch_related_objects([plan], *PLAN_PREFETCHES)
     core_group_actions = sorted((action for group in plan.core_groups.all() for action in group.agreed_actions.all()),
                                 key=lambda action: (action.due_date, action.pk))
+    returned = open_return(ReturnedWork.Kind.PLAN, plan.pk)
     return render(request, "casework/plans/plan.html", {
         "person": person, "plan": plan, "summary_rows": plan_summary_rows(plan),
         "deadlines": deadlines_for_plan(plan, request=request),
         "quality": plan_quality_items(plan, plan_quality(plan)), "core_group_actions": core_group_actions,
         "today": timezone.localdate(), "can_edit": policy.can_edit(request.user, person),
+        "may_submit": not services.submit_refusal(request.user, plan),
+        "may_authorise": not services.manager_refusal(request.user, plan, "authorise"),
+        "returned": returned, "returned_html": returned_html(returned) if returned else "",
         "page_title": f"{plan.get_kind_display()}: {person.full_name}",
     })
 
@@ -153,6 +169,77 @@ def end_plan(request, person: Person, plan_id: int):
         return redirect(plan_url(plan))
     return _form_page(request, person, form, title="End the child in need plan", submit="End the plan",
                       back=plan_url(plan))
+
+
+# Authorisation ------------------------------------------------------------------------------------------
+# Whoever may not act is told why before any form (services.submit_refusal, services.manager_refusal); the
+# services ask again when the form is sent.
+
+
+def _authorisation_page(request, person: Person, plan: Plan, form, *, refusal: str, title: str, submit: str,
+                        intro: str, returned=None, quality=(), show_clean=False):
+    return render(request, "casework/plans/authorisation_form.html", {
+        "person": person, "plan": plan, "form": form, "refusal": refusal, "page_title": title, "submit": submit,
+        "intro": intro, "back": plan_url(plan), "returned": returned,
+        "returned_html": returned_html(returned) if returned else "", "quality": quality, "show_clean": show_clean})
+
+
+@record_view("GET", "POST", edit=True)
+def submit_plan(request, person: Person, plan_id: int):
+    plan = _plan(person, plan_id)
+    refusal = services.submit_refusal(request.user, plan)
+    form = SubmitPlanForm(None if refusal else posted(request))
+    if not refusal and save_or_show(request, form, lambda data: services.submit_plan(
+            actor=request.user, request=request, plan=plan, answer=data["answer"]), record=plan):
+        messages.success(request, "The plan has been sent to a manager to authorise")
+        return redirect(plan_url(plan))
+    returned = open_return(ReturnedWork.Kind.PLAN, plan.pk)
+    if returned is None:
+        form.fields["answer"].label = "Anything the manager should know (optional)"
+    return _authorisation_page(
+        request, person, plan, form, refusal=refusal, title="Submit the plan for authorisation",
+        submit="Submit for authorisation", returned=returned,
+        quality=plan_quality_items(plan, plan_quality(plan)),
+        intro="A manager will check the plan, with its quality flags, and authorise it or return it to you "
+              "with a comment." + (" Answer their comment below." if returned else ""))
+
+
+def _manager_page(request, person: Person, plan_id: int, *, what: str, form_class, title: str, submit: str,
+                  intro: str, save):
+    plan = _plan(person, plan_id)
+    refusal = services.manager_refusal(request.user, plan, what)
+    form = form_class(None if refusal else posted(request))
+    if not refusal and save_or_show(request, form, lambda data: save(plan, data), record=plan):
+        return redirect(plan_url(plan))
+    quality = plan_quality_items(plan, plan_quality(plan))
+    return _authorisation_page(request, person, plan, form, refusal=refusal, title=title, submit=submit,
+                               intro=intro, quality=quality, show_clean=True)
+
+
+@record_view("GET", "POST", edit=True)
+def authorise_plan(request, person: Person, plan_id: int):
+    def save(plan, data):
+        services.authorise_plan(actor=request.user, request=request, plan=plan, reason=data["reason"])
+        messages.success(request, "The plan is authorised")
+        return plan
+
+    return _manager_page(request, person, plan_id, what="authorise", form_class=AuthorisePlanForm,
+                         title="Authorise the plan", submit="Authorise the plan", save=save,
+                         intro="The plan’s quality checks have run. If any flag remains, say why you authorise the "
+                               "plan as it stands, or return it to the worker instead.")
+
+
+@record_view("GET", "POST", edit=True)
+def return_plan(request, person: Person, plan_id: int):
+    def save(plan, data):
+        services.return_plan(actor=request.user, request=request, plan=plan, comment=data["comment"])
+        messages.success(request, "The plan has been returned to the worker with your comment")
+        return plan
+
+    return _manager_page(request, person, plan_id, what="return", form_class=ReturnPlanForm,
+                         title="Return the plan for changes", submit="Return the plan", save=save,
+                         intro="The worker sees your comment on their work list and on the plan, and answers it "
+                               "when they submit the plan again.")
 
 
 # Outcomes and actions -----------------------------------------------------------------------------------
@@ -305,6 +392,9 @@ urlpatterns = [
     path(_plan_path, plan_page, name="plan"),
     path(f"{_plan_path}change/", change_plan, name="change_plan"),
     path(f"{_plan_path}end/", end_plan, name="end_plan"),
+    path(f"{_plan_path}submit/", submit_plan, name="submit_plan"),
+    path(f"{_plan_path}authorise/", authorise_plan, name="authorise_plan"),
+    path(f"{_plan_path}return/", return_plan, name="return_plan"),
     path(f"{_plan_path}outcomes/new/", add_outcome, name="add_outcome"),
     path(f"{_plan_path}outcomes/<int:outcome_id>/actions/new/", add_action, name="add_action"),
     path(f"{_plan_path}actions/<int:action_id>/", change_action, name="change_action"),
