@@ -9,27 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from casefile.audit.models import AuditEvent
-from casefile.casework.models import Assessment, Episode, PlanOutcome, ReturnedWork
+from casefile.casework.models import Assessment, Episode, ReturnedWork
 from casefile.casework.services import episodes, plans
-from casefile.casework.tests.test_protection_conferences import CONTINGENCY, add_smart_action, make_episode
-
-START = datetime.date(2024, 3, 1)
-VAGUE = {"description": "Mum to engage with services", "owner": "mum", "measure": "ongoing"}
-
-
-@pytest.fixture
-def plan(org, child):
-    make_episode(child, org.sam)
-    plan = plans.start_cin_plan(actor=org.sam, child=child, start_date=START, visit_interval_working_days=20,
-                                contingency=CONTINGENCY)
-    add_smart_action(plan)
-    return plan
-
-
-@pytest.fixture
-def vague_plan(plan):
-    add_smart_action(plan, outcome=PlanOutcome.objects.get(plan=plan), **VAGUE)
-    return plan
+from casefile.casework.tests.plan_fixtures import START
+from casefile.casework.tests.test_protection_conferences import CONTINGENCY, make_episode
 
 
 def refused(call, **kwargs) -> dict:

@@ -16,7 +16,7 @@ from casefile.audit.models import AuditEvent
 from casefile.casework.chronology import chronology
 from casefile.casework.models import ReturnedWork
 from casefile.casework.services import plans
-from casefile.casework.tests.test_plans_authorisation import START, plan, vague_plan  # noqa: F401 (fixtures)
+from casefile.casework.tests.plan_fixtures import START
 from casefile.casework.tests.test_protection_conferences import CONTINGENCY, add_smart_action, make_episode
 
 QUEUE = reverse("oversight:queue")
@@ -40,12 +40,12 @@ def posted(client, user, address, data):
 
 
 @pytest.mark.parametrize("name", ["submit_plan", "authorise_plan", "return_plan"])
-def test_someone_with_no_link_to_the_child_gets_404(client, org, plan, name):  # noqa: F811
+def test_someone_with_no_link_to_the_child_gets_404(client, org, plan, name):
     for user in (org.ola, org.mel, org.pat):
         assert page(client, user, url(name, plan)).status_code == 404
 
 
-def test_the_worker_submits_from_the_plan_page_and_the_manager_is_told_what_remains(client, org, vague_plan):  # noqa: F811
+def test_the_worker_submits_from_the_plan_page_and_the_manager_is_told_what_remains(client, org, vague_plan):
     html = page(client, org.sam, url("plan", vague_plan)).content.decode()
     assert url("submit_plan", vague_plan) in html and url("authorise_plan", vague_plan) not in html
     response = posted(client, org.sam, url("submit_plan", vague_plan), {"answer": ""})
@@ -57,7 +57,7 @@ def test_the_worker_submits_from_the_plan_page_and_the_manager_is_told_what_rema
     assert AuditEvent.objects.filter(actor=org.tess, action=AuditAction.VIEW, child=vague_plan.child).exists()
 
 
-def test_the_worker_is_told_before_the_form_that_they_may_not_authorise(client, org, plan):  # noqa: F811
+def test_the_worker_is_told_before_the_form_that_they_may_not_authorise(client, org, plan):
     plans.submit_plan(actor=org.sam, plan=plan)
     html = page(client, org.sam, url("authorise_plan", plan)).content.decode()
     assert "Only a team manager, service manager or head of service can authorise a plan." in html
@@ -67,7 +67,7 @@ def test_the_worker_is_told_before_the_form_that_they_may_not_authorise(client, 
     assert response.status_code == 200 and plan.authorised_on is None
 
 
-def test_authorising_with_flags_needs_the_reason_on_the_form(client, org, vague_plan):  # noqa: F811
+def test_authorising_with_flags_needs_the_reason_on_the_form(client, org, vague_plan):
     plans.submit_plan(actor=org.sam, plan=vague_plan)
     html = posted(client, org.tess, url("authorise_plan", vague_plan), {"reason": ""}).content.decode()
     assert "Enter why you authorise the plan with PQ2" in html
@@ -78,7 +78,7 @@ def test_authorising_with_flags_needs_the_reason_on_the_form(client, org, vague_
     assert AuditEvent.objects.filter(actor=org.tess, action=AuditAction.UPDATE, reason="Agreed at core group").exists()
 
 
-def test_a_returned_plan_shows_the_comment_on_my_work_and_the_plan_and_is_answered(client, org, child, vague_plan):  # noqa: F811
+def test_a_returned_plan_shows_the_comment_on_my_work_and_the_plan_and_is_answered(client, org, child, vague_plan):
     plans.submit_plan(actor=org.sam, plan=vague_plan)
     assert posted(client, org.tess, url("return_plan", vague_plan),
                   {"comment": "Name who will do what"}).status_code == 302
@@ -117,7 +117,7 @@ def test_my_work_returned_table_costs_the_same_however_many(client, org, child):
     assert queries() == few
 
 
-def test_the_chronology_shows_the_return_the_answer_and_the_authorisation(org, child, vague_plan):  # noqa: F811
+def test_the_chronology_shows_the_return_the_answer_and_the_authorisation(org, child, vague_plan):
     plans.submit_plan(actor=org.sam, plan=vague_plan)
     plans.return_plan(actor=org.tess, plan=vague_plan, comment="Name who will do what")
     plans.submit_plan(actor=org.sam, plan=vague_plan, answer="Named Dawn")
@@ -132,7 +132,7 @@ def test_the_chronology_shows_the_return_the_answer_and_the_authorisation(org, c
     assert "Dates agreed at core group" in authorised.description and "PQ2" in authorised.description
 
 
-def test_a_submitted_plan_waits_in_the_managers_queue_with_its_flags(client, org, vague_plan):  # noqa: F811
+def test_a_submitted_plan_waits_in_the_managers_queue_with_its_flags(client, org, vague_plan):
     plans.submit_plan(actor=org.sam, plan=vague_plan)
     for manager in (org.tess, org.simon):
         html = page(client, manager, QUEUE).content.decode()
@@ -143,13 +143,13 @@ def test_a_submitted_plan_waits_in_the_managers_queue_with_its_flags(client, org
     assert "Plan to authorise" not in page(client, org.tess, QUEUE).content.decode()
 
 
-def test_a_manager_never_sees_their_own_submission_in_the_queue(client, org, plan):  # noqa: F811
+def test_a_manager_never_sees_their_own_submission_in_the_queue(client, org, plan):
     plans.submit_plan(actor=org.tess, plan=plan)
     assert "Plan to authorise" not in page(client, org.tess, QUEUE).content.decode()
     assert "No quality flags" in page(client, org.simon, QUEUE).content.decode()
 
 
-def test_the_queue_costs_the_same_however_many_plans_wait(client, org, vague_plan):  # noqa: F811
+def test_the_queue_costs_the_same_however_many_plans_wait(client, org, vague_plan):
     def queries() -> int:
         client.force_login(org.tess)
         with CaptureQueriesContext(connection) as captured:
