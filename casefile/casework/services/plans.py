@@ -206,7 +206,7 @@ def add_outcome(*, actor, request=None, plan: Plan, description: str) -> PlanOut
     with transaction.atomic():
         position = (plan.outcomes.aggregate(last=models.Max("position"))["last"] or 0) + 1
         outcome = save_with_history(PlanOutcome(plan=plan, description=description, position=position), actor)
-        mark_changed_since_authorisation(plan, actor)
+        _mark_changed_since_authorisation(plan, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=outcome, child=plan.child,
                details={"plan": plan.pk})
     return outcome
@@ -243,7 +243,7 @@ def add_action(*, actor, request=None, outcome: PlanOutcome, description: str, o
     errors.raise_if_any()
     with transaction.atomic():
         action = save_with_history(PlanAction(outcome=outcome, **values), actor)
-        mark_changed_since_authorisation(outcome.plan, actor)
+        _mark_changed_since_authorisation(outcome.plan, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=action, child=outcome.plan.child,
                details={"plan": outcome.plan_id, "outcome": outcome.pk, "due_date": due_date})
     return action
@@ -262,7 +262,7 @@ def change_action(*, actor, request=None, action: PlanAction, description: str, 
             setattr(action, name, value)
         save_with_history(action, actor)
         if changed:
-            mark_changed_since_authorisation(plan, actor)
+            _mark_changed_since_authorisation(plan, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=action, child=plan.child,
                details={"plan": plan.pk, "changed": changed})
     return action
@@ -559,7 +559,7 @@ def authorise_plan(*, actor, request=None, plan: Plan, reason: str = "") -> Plan
     return plan
 
 
-def mark_changed_since_authorisation(plan: Plan, actor) -> None:
+def _mark_changed_since_authorisation(plan: Plan, actor) -> None:
     """Inside a change's transaction: an authorised plan whose outcomes, actions or contingency change is marked
     (the change's own audit event says what changed)."""
     if plan.authorised_on and not plan.changed_since_authorisation:
