@@ -879,9 +879,11 @@ def _closure_blockers(episode: Episode, closing_on: datetime.date | None, reason
 
 
 def propose_closure(*, actor: User, request=None, episode: Episode, reason: str, rationale: str,
-                    childs_views: str, early_help_provider: str = "", early_help_reason: str = "") -> Episode:
+                    childs_views: str, early_help_provider: str = "", early_help_reason: str = "",
+                    answer: str = "") -> Episode:
     """A worker proposes closing the case; it stays open until a manager who is someone else signs it off.
-    Closing to early help (RC9) records the step-down, with its provider and reason, at the same time."""
+    Closing to early help (RC9) records the step-down, with its provider and reason, at the same time. A closure
+    a manager returned is proposed again with an answer to their comment."""
     _refuse_if_closed(episode)
     rationale, childs_views = _text(rationale), _text(childs_views)
     early_help_provider, early_help_reason = _text(early_help_provider), _text(early_help_reason)
@@ -902,6 +904,7 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
         errors.add("early_help_provider", "Leave the early help questions empty unless the case is closing to "
                                           "early help (RC9)")
     _closure_blockers(episode, _today(), reason, errors, "__all__")
+    waiting = returns.check_answer(errors, ReturnedWork.Kind.CLOSURE, episode.pk, answer)
     errors.raise_if_any()
     with transaction.atomic():
         episode.closure_reason, episode.closure_rationale, episode.childs_views_at_closure = (
@@ -909,7 +912,8 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
         episode.closure_proposed_by, episode.closure_proposed_on = actor, _today()
         save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
-               details={"closure": "proposed", "reason": reason})
+               details={"closure": "proposed", "reason": reason, "answered": len(waiting)})
+        returns.answer_returns(waiting, actor=actor, request=request, answer=answer)
         if to_early_help:
             transfer = EarlyHelpTransfer(child=episode.child, direction=EarlyHelpTransfer.Direction.STEP_DOWN,
                                          date=_today(), episode=episode, early_help_provider=early_help_provider,
@@ -921,11 +925,11 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
 
 
 def step_down_to_early_help(*, actor: User, request=None, episode: Episode, early_help_provider: str,
-                            early_help_reason: str, rationale: str, childs_views: str) -> Episode:
+                            early_help_reason: str, rationale: str, childs_views: str, answer: str = "") -> Episode:
     """Close the case to early help (RC9) and record the step-down, in one go."""
     return propose_closure(actor=actor, request=request, episode=episode, reason=codes.CLOSED_TO_EARLY_HELP,
                            rationale=rationale, childs_views=childs_views, early_help_provider=early_help_provider,
-                           early_help_reason=early_help_reason)
+                           early_help_reason=early_help_reason, answer=answer)
 
 
 def sign_off_closure(*, actor: User, request=None, episode: Episode,

@@ -12,6 +12,7 @@ from casefile.audit.models import AuditEvent
 from casefile.casework.models import Assessment, Episode, ReturnedWork
 from casefile.casework.services import episodes, plans
 from casefile.casework.tests.plan_fixtures import START
+from casefile.casework.tests.test_episodes_assessment import complete
 from casefile.casework.tests.test_protection_conferences import CONTINGENCY, make_episode
 
 
@@ -146,3 +147,29 @@ def test_returning_an_assessment_or_a_closure_keeps_the_comment_as_returned_work
     assert sorted(ReturnedWork.objects.values_list("kind", "record_id", "comment", "returned_to")) == [
         ("assessment", assessment.pk, "Add the father's views", org.sam.pk),
         ("closure", closing.pk, "The school's worries are not answered", org.sam.pk)]
+
+
+def test_a_returned_closure_is_proposed_again_only_with_an_answer(org, child):
+    episode = make_episode(child, org.sam)
+    closing = {"reason": "RC7", "rationale": "Needs met", "childs_views": "I am fine now"}
+    episodes.propose_closure(actor=org.sam, episode=episode, **closing)
+    episodes.return_closure(actor=org.tess, episode=episode, reason="Ask the school first")
+    assert refused(episodes.propose_closure, actor=org.sam, episode=episode, **closing)["answer"] == [
+        "Enter your answer to the manager’s comment: what you changed, or why not"]
+    episodes.propose_closure(actor=org.sam, episode=episode, answer="The school has no worries", **closing)
+    assert ReturnedWork.objects.get().answer == "The school has no worries"
+
+
+def test_a_returned_assessment_is_submitted_again_only_with_an_answer(org, child):
+
+    episode = make_episode(child, org.sam)
+    episode.referral_nfa, episode.referral_decision_date = False, episode.referral_date
+    episode.save()
+    assessment = complete(org, episodes.start_assessment(actor=org.sam, episode=episode,
+                                                         start_date=datetime.date(2024, 3, 4)))
+    episodes.submit_assessment(actor=org.sam, assessment=assessment)
+    episodes.return_assessment(actor=org.tess, assessment=assessment, reason="Add the father's views")
+    assert refused(episodes.submit_assessment, actor=org.sam, assessment=assessment)["answer"] == [
+        "Enter your answer to the manager’s comment: what you changed, or why not"]
+    episodes.submit_assessment(actor=org.sam, assessment=assessment, answer="Dad seen on 5 March")
+    assert ReturnedWork.objects.get(kind="assessment").answer == "Dad seen on 5 March"

@@ -15,7 +15,7 @@ from casefile.audit.models import Action as AuditAction
 from casefile.audit.models import AuditEvent
 from casefile.casework.chronology import chronology
 from casefile.casework.models import ReturnedWork
-from casefile.casework.services import plans
+from casefile.casework.services import episodes, plans
 from casefile.casework.tests.plan_fixtures import START
 from casefile.casework.tests.test_protection_conferences import CONTINGENCY, add_smart_action, make_episode
 
@@ -167,3 +167,15 @@ def test_the_queue_costs_the_same_however_many_plans_wait(client, org, vague_pla
         add_smart_action(more)
         plans.submit_plan(actor=org.sam, plan=more)
     assert queries() == few
+
+
+def test_the_episode_page_and_the_closure_form_show_a_returned_closures_comment(client, org, child):
+
+    episode = make_episode(child, org.sam)
+    closing = {"reason": "RC7", "rationale": "Needs met", "childs_views": "I am fine now"}
+    episodes.propose_closure(actor=org.sam, episode=episode, **closing)
+    episodes.return_closure(actor=org.tess, episode=episode, reason="Ask the school first")
+    ids = {"person_id": child.pk, "episode_id": episode.pk}
+    assert "Ask the school first" in page(client, org.sam, reverse("casework:episode", kwargs=ids)).content.decode()
+    form = page(client, org.sam, reverse("casework:propose_closure", kwargs=ids)).content.decode()
+    assert "Ask the school first" in form and "Your answer to the manager’s comment" in form

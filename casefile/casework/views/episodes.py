@@ -322,6 +322,7 @@ def episode_page(request, person: Person, episode_id: int):
                  next_step=next_step(episode, person), enquiries=_enquiry_rows(episode, person, request),
                  assessment_in_progress=any(not a.authorised_on for a in episode.assessments.all()),
                  may_sign_off=permissions.may_return_closure(request.user),
+                 returned_html=_returned_html(ReturnedWork.Kind.CLOSURE, episode.pk),
                  page_title=f"Episode from {presenters.govuk_date(episode.referral_date)}")
 
 
@@ -724,26 +725,35 @@ def record_step_down(request, person: Person):
 @record_view("GET", "POST", edit=True)
 def propose_closure(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
-    form = forms.ClosureForm(request.POST or None)
+    form, returned = _closure_form(forms.ClosureForm, request, episode)
     if save_or_show(request, form, lambda data: services.propose_closure(
             actor=request.user, request=request, episode=episode, **data)):
         messages.success(request, "The closure has been sent to a manager to sign off")
         return redirect(_episode_url(episode))
     return _form_page(request, person, form, title="Close the case", submit="Send to a manager to sign off",
-                      back=_episode_url(episode),
+                      back=_episode_url(episode), returned_html=returned,
                       intro="The case stays open until a manager who is not you signs off the closure.")
+
+
+def _closure_form(form_class, request, episode: Episode):
+    """A closure form, asking for an answer only when a manager returned the last proposal, with their comment."""
+    form = form_class(request.POST or None)
+    returned = _returned_html(ReturnedWork.Kind.CLOSURE, episode.pk)
+    if not returned:
+        del form.fields["answer"]
+    return form, returned
 
 
 @record_view("GET", "POST", edit=True)
 def step_down(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
-    form = forms.StepDownForm(request.POST or None)
+    form, returned = _closure_form(forms.StepDownForm, request, episode)
     if save_or_show(request, form, lambda data: services.step_down_to_early_help(
             actor=request.user, request=request, episode=episode, **data)):
         messages.success(request, "The step-down is recorded and the closure has been sent to a manager to sign off")
         return redirect(_episode_url(episode))
     return _form_page(request, person, form, title="Step down to early help", submit="Step down and close the case",
-                      back=_episode_url(episode),
+                      back=_episode_url(episode), returned_html=returned,
                       intro="This records the step-down and closes the case to early help (RC9) once a manager "
                             "signs it off.")
 
