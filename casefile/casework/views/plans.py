@@ -8,6 +8,9 @@ Every change goes through casework/services/plans.py, which validates, writes at
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
@@ -204,42 +207,50 @@ def submit_plan(request, person: Person, plan_id: int):
               "with a comment." + (" Answer their comment below." if returned else ""))
 
 
-def _manager_page(request, person: Person, plan_id: int, *, what: str, form_class, title: str, submit: str,
-                  intro: str, save):
+@dataclass(frozen=True)
+class ManagerAct:
+    """Authorising or returning a plan: the same page, with its own form, words and service."""
+
+    what: str  # as services.manager_refusal names it
+    form_class: type
+    title: str
+    submit: str
+    intro: str
+    done: str  # the message after it is saved
+    save: Callable  # the service: save(actor=, request=, plan=, **the form's data)
+
+
+AUTHORISE = ManagerAct(
+    "authorise", AuthorisePlanForm, "Authorise the plan", "Authorise the plan",
+    "The plan’s quality checks have run. If any flag remains, say why you authorise the plan as it stands, or "
+    "return it to the worker instead.", "The plan is authorised", services.authorise_plan)
+RETURN = ManagerAct(
+    "return", ReturnPlanForm, "Return the plan for changes", "Return the plan",
+    "The worker sees your comment on their work list and on the plan, and answers it when they submit the plan "
+    "again.", "The plan has been returned to the worker with your comment", services.return_plan)
+
+
+def _manager_page(request, person: Person, plan_id: int, act: ManagerAct):
     plan = _plan(person, plan_id)
-    refusal = services.manager_refusal(request.user, plan, what)
-    form = form_class(None if refusal else posted(request))
-    if not refusal and save_or_show(request, form, lambda data: save(plan, data), record=plan):
+    refusal = services.manager_refusal(request.user, plan, act.what)
+    form = act.form_class(None if refusal else posted(request))
+    if not refusal and save_or_show(request, form, lambda data: act.save(
+            actor=request.user, request=request, plan=plan, **data), record=plan):
+        messages.success(request, act.done)
         return redirect(plan_url(plan))
-    quality = plan_quality_items(plan, plan_quality(plan))
-    return _authorisation_page(request, person, plan, form, refusal=refusal, title=title, submit=submit,
-                               intro=intro, quality=quality, show_clean=True)
+    return _authorisation_page(request, person, plan, form, refusal=refusal, title=act.title, submit=act.submit,
+                               intro=act.intro, quality=plan_quality_items(plan, plan_quality(plan)),
+                               show_clean=True)
 
 
 @record_view("GET", "POST", edit=True)
 def authorise_plan(request, person: Person, plan_id: int):
-    def save(plan, data):
-        services.authorise_plan(actor=request.user, request=request, plan=plan, reason=data["reason"])
-        messages.success(request, "The plan is authorised")
-        return plan
-
-    return _manager_page(request, person, plan_id, what="authorise", form_class=AuthorisePlanForm,
-                         title="Authorise the plan", submit="Authorise the plan", save=save,
-                         intro="The plan’s quality checks have run. If any flag remains, say why you authorise the "
-                               "plan as it stands, or return it to the worker instead.")
+    return _manager_page(request, person, plan_id, AUTHORISE)
 
 
 @record_view("GET", "POST", edit=True)
 def return_plan(request, person: Person, plan_id: int):
-    def save(plan, data):
-        services.return_plan(actor=request.user, request=request, plan=plan, comment=data["comment"])
-        messages.success(request, "The plan has been returned to the worker with your comment")
-        return plan
-
-    return _manager_page(request, person, plan_id, what="return", form_class=ReturnPlanForm,
-                         title="Return the plan for changes", submit="Return the plan", save=save,
-                         intro="The worker sees your comment on their work list and on the plan, and answers it "
-                               "when they submit the plan again.")
+    return _manager_page(request, person, plan_id, RETURN)
 
 
 # Outcomes and actions -----------------------------------------------------------------------------------
