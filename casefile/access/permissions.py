@@ -89,6 +89,11 @@ def may_authorise_assessment(user) -> bool:
     return is_manager(user)
 
 
+def may_authorise_plan(user, plan=None) -> bool:
+    """A manager authorises a submitted plan, or returns it with a comment; never the one who submitted it."""
+    return is_manager(user) and (plan is None or plan.submitted_by_id != user.pk)
+
+
 def may_sign_off_closure(user, episode=None) -> bool:
     """A manager signs off (or returns) a proposed closure; never the one who proposed it."""
     return is_manager(user) and (episode is None or episode.closure_proposed_by_id != user.pk)

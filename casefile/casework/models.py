@@ -386,6 +386,15 @@ class Plan(Recorded):
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     receiving_authority = models.CharField(max_length=200, blank=True, help_text="For a transfer out")
     end_summary = models.TextField(blank=True, help_text="For a transfer out: the summary sent with the child")
+    # Authorisation (services/plans.py submit_plan, return_plan, authorise_plan): a worker submits, a manager who
+    # did not submit it authorises, or returns it with a comment (ReturnedWork).
+    submitted_on = models.DateField(null=True, blank=True)
+    submitted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    authorised_on = models.DateField(null=True, blank=True)
+    authorised_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    authorised_despite = models.TextField(blank=True, help_text="Why it was authorised with quality flags remaining")
+    flags_at_authorisation = models.JSONField(default=list, blank=True, help_text="The rule codes still flagged")
+    changed_since_authorisation = models.BooleanField(default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -596,3 +605,39 @@ class ChronologyNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_key}: {self.analysis[:40]}"
+
+
+# Work returned by a manager ----------------------------------------------------------------------------
+
+
+class ReturnedWork(models.Model):
+    """A manager sends a plan, an assessment or a closure back to the worker with a comment; the worker answers
+    it when they send the work again. Both are on the record and in the child's chronology."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "Plan"
+        ASSESSMENT = "assessment", "Assessment"
+        CLOSURE = "closure", "Closure"
+
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="returned_work")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    record_id = models.PositiveIntegerField(help_text="The plan's, assessment's or episode's id")
+    returned_to = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    returned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField()
+    answered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-returned_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "record_id"], name="returned_work_record")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} returned: {self.comment[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

@@ -108,7 +108,49 @@ def plan_summary_rows(plan, may_end_cp: bool = False) -> list[dict]:
                          change=(change, "Change", "how often visits happen") if plan.is_open else None))
     rows.append(_row("Contingency", or_missing(plan.contingency),
                      change=(change, "Change", "the contingency") if plan.is_open else None))
+    rows.append(_row("Authorisation", authorisation_text(plan)))
     return rows
+
+
+def authorisation_text(plan) -> str:
+    """Where the plan stands with its manager: not submitted, waiting, or authorised (and whether it changed since,
+    and any flags the manager authorised it with, and why). Reads submitted_by and authorised_by."""
+    if plan.authorised_on:
+        said = f"Authorised on {govuk_date(plan.authorised_on)} by {plan.authorised_by}."
+        if plan.flags_at_authorisation:
+            said += (f" Authorised with {', '.join(plan.flags_at_authorisation)} still flagged: "
+                     f"{plan.authorised_despite}")
+        if plan.changed_since_authorisation:
+            said += " The plan has changed since it was authorised."
+        return said
+    if plan.submitted_on:
+        return f"Waiting for a manager to authorise it: submitted on {govuk_date(plan.submitted_on)} by " \
+               f"{plan.submitted_by}."
+    return "Not submitted for authorisation."
+
+
+def returned_html(returned) -> Markup:
+    """A manager's comment on returned work (casework.ReturnedWork), with who returned it and when."""
+    return format_html("<p class=\"govuk-body\">Returned by {} on {}:</p><p class=\"govuk-body\">{}</p>",
+                       returned.returned_by, govuk_datetime(returned.returned_at), returned.comment)
+
+
+RETURNED_PAGES = {"plan": ("casework:plan", "plan_id"), "assessment": ("casework:assessment", "assessment_id"),
+                  "closure": ("casework:episode", "episode_id")}
+
+
+def returned_work_table(rows) -> dict:
+    """My work's "Returned to you": what was returned, for which child, by whom, when, and the comment."""
+    def link(returned):
+        name, key = RETURNED_PAGES[returned.kind]
+        href = reverse(name, kwargs={"person_id": returned.child_id, key: returned.record_id})
+        return format_html('<a class="govuk-link" href="{}">{}</a>', href, returned.get_kind_display())
+
+    return table_params(
+        caption="Returned to you", caption_classes="govuk-table__caption--m", id="returned-to-you",
+        head=["Returned", "Child", "By", "When", "Comment"],
+        rows=[[link(returned), returned.child.display_name, str(returned.returned_by),
+               govuk_datetime(returned.returned_at), returned.comment] for returned in rows])
 
 
 def plan_quality_items(plan, flags) -> list[dict]:

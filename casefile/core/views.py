@@ -24,6 +24,7 @@ from casefile.casework.caseloads import (
 from casefile.casework.deadlines import deadlines_for_children
 from casefile.casework.forms.allocation import TeamChildrenFilterForm
 from casefile.casework.models import Allocation
+from casefile.casework.returns import returned_to
 from casefile.core import jobs
 from casefile.core.methods import allow_methods
 from casefile.core.models import Job
@@ -57,7 +58,9 @@ def my_work(request):
     children = allocated_children(user, mine, deadlines=deadlines)
     team_children = allocated_children(user, theirs, deadlines=deadlines) if is_manager else []
     shares = paginate(request, current_shares(user)) if permissions.is_partner(user) else None
+    returned = returned_to(user) if permissions.may_hold_cases(user) else []
     context = {
+        "returned_table": casework_presenters.returned_work_table(returned) if returned else None,
         "children": children,
         "overdue": sorted((d for row in children for d in row.deadlines if d.is_overdue), key=lambda d: d.due),
         "names": {row.child.pk: row.child for row in children},
@@ -78,7 +81,7 @@ def my_work(request):
     if shares is not None:
         context.update(shares=shares, shares_table=access_presenters.shares_table(shares.object_list))
     # Only the children on the page were shown: a manager's list is paged.
-    record_shown(request, [row.child for row in children]
+    record_shown(request, [row.child for row in children] + [item.child for item in returned]
                  + [row.child for row in (team_page.object_list if team_page is not None else [])]
                  + [row.child for row in (context["chaired"].object_list if "chaired" in context else [])]
                  + [share.child_id for share in (shares.object_list if shares is not None else [])])

@@ -47,9 +47,15 @@ def waited_text(working_days: int) -> str:
     return "Sent today" if working_days == 0 else plural(working_days, "working day")
 
 
+def _queue_link(item):
+    """The item's kind, linked to where the manager acts on it, with its note (a plan's quality flags) under it."""
+    link = format_html('<a class="govuk-link" href="{}">{}</a>', item.url, item.kind)
+    return with_hint(link, item.note) if item.note else link
+
+
 def queue_table(items) -> dict:
     """The manager's queue: what, for which child, from whom, since when and for how long, longest first."""
-    rows = [[format_html('<a class="govuk-link" href="{}">{}</a>', item.url, item.kind),
+    rows = [[_queue_link(item),
              with_hint(item.child.display_name, item.team.name if item.team else "Front door"),
              str(item.worker) if item.worker else "",
              govuk_date(item.since),

@@ -18,7 +18,8 @@ from casefile.access import permissions, policy
 from casefile.accounts.models import Team, User
 from casefile.casework.calendar import working_calendar
 from casefile.casework.caseloads import teams_overseen_by
-from casefile.casework.models import Allocation, Assessment, Episode
+from casefile.casework.models import Allocation, Assessment, Episode, Plan
+from casefile.casework.plan_quality import OUTCOMES_AND_ACTIONS, plan_quality
 from casefile.frontdoor.access import visible_child
 from casefile.frontdoor.models import ThresholdDecision
 from casefile.people.models import Person
@@ -27,7 +28,8 @@ from casefile.rules.working_days import WorkingCalendar, working_days_between
 ASSESSMENT = "Assessment to authorise"
 CLOSURE = "Closure to sign off"
 THRESHOLD = "Front-door decision to authorise"
-KINDS = (ASSESSMENT, CLOSURE, THRESHOLD)
+PLAN = "Plan to authorise"
+KINDS = (ASSESSMENT, PLAN, CLOSURE, THRESHOLD)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class QueueItem:
     since: datetime.date
     working_days: int
     url: str
+    note: str = ""  # what the manager should know before opening it: a plan's quality flags
 
 
 def manager_queue(user: User, *, request=None, today: datetime.date | None = None) -> list[QueueItem]:
@@ -51,6 +54,7 @@ def manager_queue(user: User, *, request=None, today: datetime.date | None = Non
     allocations = {allocation.child_id: allocation for allocation in held.select_related("worker", "team")}
     children = held.values("child_id")
     items = [*_assessments(children, allocations, today, calendar),
+             *_plans(user, children, allocations, today, calendar),
              *_closures(user, children, allocations, today, calendar)]
     if policy.works_at_front_door(user):
         items += _threshold_decisions(user, today, calendar)
@@ -80,6 +84,25 @@ def _assessments(children, allocations, today, calendar) -> list[QueueItem]:
                       reverse("casework:assessment", kwargs={"person_id": assessment.episode.child_id,
                                                              "assessment_id": assessment.pk}))
             for assessment in waiting]
+
+
+def _plans(user, children, allocations, today, calendar) -> list[QueueItem]:
+    """Submitted plans not yet authorised, never the manager's own submission, each with its quality flags (the
+    outcomes and actions of them all in two queries)."""
+    waiting = (Plan.objects.filter(submitted_on__isnull=False, authorised_on__isnull=True, end_date__isnull=True,
+                                   child_id__in=children)
+               .exclude(submitted_by=user).select_related("child", "submitted_by")
+               .prefetch_related(OUTCOMES_AND_ACTIONS).order_by())
+    return [QueueItem(PLAN, plan.child, plan.submitted_by, allocations[plan.child_id].team, plan.submitted_on,
+                      _waited(plan.submitted_on, today, calendar),
+                      reverse("casework:authorise_plan", kwargs={"person_id": plan.child_id, "plan_id": plan.pk}),
+                      _flags_note(plan))
+            for plan in waiting]
+
+
+def _flags_note(plan: Plan) -> str:
+    codes = sorted({flag.warning.code for flag in plan_quality(plan)}, key=lambda code: int(code[2:]))
+    return f"Quality flags: {', '.join(codes)}" if codes else "No quality flags"
 
 
 def _closures(user, children, allocations, today, calendar) -> list[QueueItem]:

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from casefile.access import permissions
-from casefile.casework.models import Conference, Episode
+from casefile.casework.models import Conference, Episode, Plan
 from casefile.frontdoor.models import ThresholdDecision
 from casefile.oversight.models import CaseSupervision, Escalation, ManagementDecision
 from casefile.testing import allocate, make_child
@@ -35,6 +35,8 @@ EXPECTED = {
     "may_bulk_triage": QUALIFIED,
     "may_authorise_decision": MANAGERS,
     "may_authorise_assessment": MANAGERS,
+    "may_authorise_plan": MANAGERS,
+    "may_see_manager_queue": MANAGERS,
     "may_sign_off_closure": MANAGERS,
     "may_return_closure": MANAGERS,
     "may_record_decision": MANAGERS,
@@ -57,8 +59,6 @@ EXPECTED = {
     "may_see_practice_quality_of_every_team": {"quinn", "pat", "ada"},
     # Partners, QA officers, analysts and chairs read records but never add one.
     "may_create_person": EVERYONE - {"petra", "quinn", "pat", "chris"},
-    # The queue of work waiting for a manager's sign-off (oversight/queue.py).
-    "may_see_manager_queue": MANAGERS,
     # The open escalations page: chairs (those they raised) and managers (those on their teams' children).
     "may_see_escalations": MANAGERS | {"chris"},
     "may_see_supervision_due": OVERSIGHT,
@@ -71,6 +71,8 @@ EXPECTED_FOR_OBJECT = {
     "may_authorise_decision": MANAGERS - {"mel"},
     # A closure tess proposed: any other manager signs it off.
     "may_sign_off_closure": MANAGERS - {"tess"},
+    # A plan tess submitted: any other manager authorises or returns it.
+    "may_authorise_plan": MANAGERS - {"tess"},
     # Lily, allocated to sam: whoever may change her record (access/tests/test_policy_matrix.py).
     "may_record_visit": {"sam", "tess", "simon", "hana"},
     # Legal planning and pre-proceedings: service managers and above.
@@ -120,6 +122,7 @@ def objects(org):
     concern = Escalation(child=lily, raised_by=org.chris, stage="team_manager")
     supervision = CaseSupervision(child=lily, worker=org.sam, supervisor=org.tess)
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
+            "may_authorise_plan": Plan(child=lily, submitted_by=org.tess),
             "may_record_visit": lily, "may_record_decision": "legal_planning",
             "may_sign_off_conference_request": request, "may_record_dissent": lily,
             "may_end_plan_without_conference": lily, "may_raise_concern": lily,

@@ -249,17 +249,63 @@ def _plan_link(scope: Scope, child_id: int, plan: cw.Plan) -> str:
 
 
 def plans(scope: Scope) -> Iterable[ChronologyEvent]:
-    for plan in cw.Plan.objects.order_by().filter(child_id__in=scope.ids).select_related("recorded_by"):
+    rows = cw.Plan.objects.order_by().filter(child_id__in=scope.ids).select_related(
+        "recorded_by", "submitted_by", "authorised_by")
+    for plan in rows:
         common = {"type": "plan", "url": _plan_link(scope, plan.child_id, plan), "significant": True}
         category = f"Category: {plan.get_initial_category_display()}." if plan.initial_category else ""
         yield event(scope, plan.child_id, when=plan.start_date, title=f"{plan.get_kind_display()} started",
                     description=category, by=name(plan.recorded_by), key=f"plan:{plan.pk}", step=1, **common)
+        yield from _plan_authorisation(scope, plan, common)
         if plan.end_date:
             why = sentences(plan.get_end_reason_display(),
                             f"Moved to {plan.receiving_authority}" if plan.receiving_authority else "",
                             excerpt(plan.end_summary)) if plan.end_reason else ""
             yield event(scope, plan.child_id, when=plan.end_date, title=f"{plan.get_kind_display()} ended",
                         description=why, key=f"plan-end:{plan.pk}", step=1, **common)
+
+
+def _plan_authorisation(scope: Scope, plan: cw.Plan, common: dict) -> Iterable[ChronologyEvent]:
+    """The plan's latest submission and its authorisation (earlier rounds are in its history and its returns)."""
+    kind = plan.get_kind_display()
+    if plan.submitted_on:
+        yield event(scope, plan.child_id, when=plan.submitted_on, title=f"{kind} submitted for authorisation",
+                    by=name(plan.submitted_by), key=f"plan-submitted:{plan.pk}", step=2,
+                    **(common | {"significant": False}))
+    if plan.authorised_on:
+        flags = (f"Authorised with {', '.join(plan.flags_at_authorisation)} still flagged: "
+                 f"{excerpt(plan.authorised_despite)}" if plan.flags_at_authorisation else "")
+        yield event(scope, plan.child_id, when=plan.authorised_on, title=f"{kind} authorised by a manager",
+                    description=flags, by=name(plan.authorised_by), key=f"plan-authorised:{plan.pk}", step=3,
+                    **common)
+
+
+RETURNED_TYPES = {"plan": "plan", "assessment": "assessment", "closure": "closure"}
+RETURNED_TITLES = {"plan": "Plan", "assessment": "Assessment", "closure": "Proposed closure"}
+
+
+def returned_work(scope: Scope) -> Iterable[ChronologyEvent]:
+    """A manager's return of a plan, an assessment or a closure with their comment, and the worker's answer."""
+    rows = cw.ReturnedWork.objects.order_by().filter(child_id__in=scope.ids).select_related(
+        "returned_by", "answered_by")
+    for returned in rows:
+        what = RETURNED_TITLES[returned.kind]
+        common = {"type": RETURNED_TYPES[returned.kind], "url": _returned_link(scope, returned)}
+        yield event(scope, returned.child_id, when=returned.returned_at,
+                    title=f"{what} returned by a manager for changes", description=f"Comment: {returned.comment}",
+                    by=name(returned.returned_by), key=f"returned:{returned.pk}", significant=True, **common)
+        if returned.answered_at:
+            yield event(scope, returned.child_id, when=returned.answered_at,
+                        title=f"{what} sent again with an answer to the manager",
+                        description=f"Answer: {returned.answer}", by=name(returned.answered_by),
+                        key=f"returned-answer:{returned.pk}", **common)
+
+
+def _returned_link(scope: Scope, returned: cw.ReturnedWork) -> str:
+    target = {"plan": ("casework:plan", {"plan_id": returned.record_id}),
+              "assessment": ("casework:assessment", {"assessment_id": returned.record_id}),
+              "closure": ("casework:episode", {"episode_id": returned.record_id})}[returned.kind]
+    return scope.link(returned.child_id, target)
 
 
 def plan_reviews(scope: Scope) -> Iterable[ChronologyEvent]:
@@ -334,4 +380,4 @@ def register_providers() -> None:
     """Called from CaseworkConfig.ready()."""
     register(person_created, addresses, relationships, households, merges, allocations, episodes, assessments,
              strategy_discussions, section47_enquiries, conferences, plans, plan_reviews, core_groups, visits,
-             case_notes, early_help_transfers, types=EVENT_TYPES)
+             case_notes, early_help_transfers, returned_work, types=EVENT_TYPES)

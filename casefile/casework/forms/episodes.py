@@ -175,6 +175,11 @@ class AuthoriseForm(forms.Form):
                                    help_text="This is the date the assessment is complete. For example, 27 3 2024")
 
 
+class SubmitAssessmentForm(forms.Form):
+    answer = _text("Your answer to the manager’s comment",
+                   "What you changed, or why you did not. The manager reads it with the assessment.")
+
+
 class ReasonForm(forms.Form):
     reason = _text("What needs to change?")
 
@@ -270,6 +275,9 @@ class ClosureForm(forms.Form):
                          "In their own words where you can. Required unless the child has died")
     early_help_provider = _text("Early help provider (only when closing to early help, RC9)", rows=False)
     early_help_reason = _text("Why the child is stepping down to early help (only for RC9)")
+    # Asked only when a manager returned the last proposal (the view drops it otherwise).
+    answer = _text("Your answer to the manager’s comment",
+                   "What you changed, or why the case should still close. The manager reads it with the closure.")
 
 
 class StepDownForm(forms.Form):
@@ -277,6 +285,7 @@ class StepDownForm(forms.Form):
     early_help_reason = _text("Why the child is stepping down to early help", "What early help will do")
     rationale = _text("Why the case can close", "What has changed for the child")
     childs_views = _text("The child’s views about stepping down", "In their own words where you can")
+    answer = ClosureForm.base_fields["answer"]
 
 
 class PlainStepDownForm(forms.Form):

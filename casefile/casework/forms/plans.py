@@ -73,6 +73,20 @@ class EndCpPlanForm(forms.Form):
     receiving_authority = text("Which authority did the child move to? (only for a transfer out)", rows=False)
     summary = text("Summary sent to the receiving authority (only for a transfer out)",
                    hint="The risks, the plan and what is outstanding")
+class SubmitPlanForm(forms.Form):
+    answer = text("Your answer to the manager’s comment",
+                  hint="What you changed, or why you did not. The manager reads it with the plan.")
+
+
+class AuthorisePlanForm(forms.Form):
+    reason = text("Why are you authorising the plan with these flags remaining?",
+                  hint="Say why the plan is right for the child as it stands. This is kept with the authorisation.")
+
+
+class ReturnPlanForm(forms.Form):
+    comment = text("What needs to change?",
+                   hint="The worker sees this on their work list and on the plan, and answers it when they submit "
+                        "the plan again.")
 
 
 class OutcomeForm(forms.Form):

@@ -32,10 +32,12 @@ from casefile.casework.models import (
     CaseNote,
     EarlyHelpTransfer,
     Episode,
+    ReturnedWork,
     Section47Enquiry,
     StrategyDiscussion,
     StrategyParticipant,
 )
+from casefile.casework.services import returns
 from casefile.core.presenters import govuk_date
 from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person, Relationship
@@ -450,8 +452,8 @@ def missing_sections(assessment: Assessment, adults: list[AssessmentAdult], fact
     return [section for section in SECTIONS if not complete[section.key]]
 
 
-def submit_assessment(*, actor: User, request=None, assessment: Assessment) -> Assessment:
-    """Send a complete assessment to a manager to authorise."""
+def submit_assessment(*, actor: User, request=None, assessment: Assessment, answer: str = "") -> Assessment:
+    """Send a complete assessment to a manager to authorise, answering the manager's comment if they returned it."""
     _refuse_if_locked(assessment)
     _refuse_if_closed(assessment.episode)
     missing = missing_sections(assessment, list(assessment.adults.all()),
@@ -460,11 +462,15 @@ def submit_assessment(*, actor: User, request=None, assessment: Assessment) -> A
         raise ValidationError({"__all__": [
             "Complete every section before submitting. Still to do: "
             + "; ".join(section.title for section in missing)]})
+    errors = Errors()
+    waiting = returns.check_answer(errors, ReturnedWork.Kind.ASSESSMENT, assessment.pk, answer)
+    errors.raise_if_any()
     with transaction.atomic():
         assessment.submitted_on = _today()
         save_with_history(assessment, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=assessment, child=assessment.episode.child,
-               details={"submitted": True})
+               details={"submitted": True, "answered": len(waiting)})
+        returns.answer_returns(waiting, actor=actor, request=request, answer=answer)
     return assessment
 
 
@@ -483,6 +489,9 @@ def return_assessment(*, actor: User, request=None, assessment: Assessment, reas
         save_with_history(assessment, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=assessment, child=assessment.episode.child,
                reason=_text(reason), details={"returned": True})
+        returns.note_return(actor=actor, request=request, child=assessment.episode.child,
+                            kind=ReturnedWork.Kind.ASSESSMENT, record_id=assessment.pk, comment=_text(reason),
+                            returned_to=assessment.recorded_by)
     return assessment
 
 
@@ -870,9 +879,11 @@ def _closure_blockers(episode: Episode, closing_on: datetime.date | None, reason
 
 
 def propose_closure(*, actor: User, request=None, episode: Episode, reason: str, rationale: str,
-                    childs_views: str, early_help_provider: str = "", early_help_reason: str = "") -> Episode:
+                    childs_views: str, early_help_provider: str = "", early_help_reason: str = "",
+                    answer: str = "") -> Episode:
     """A worker proposes closing the case; it stays open until a manager who is someone else signs it off.
-    Closing to early help (RC9) records the step-down, with its provider and reason, at the same time."""
+    Closing to early help (RC9) records the step-down, with its provider and reason, at the same time. A closure
+    a manager returned is proposed again with an answer to their comment."""
     _refuse_if_closed(episode)
     rationale, childs_views = _text(rationale), _text(childs_views)
     early_help_provider, early_help_reason = _text(early_help_provider), _text(early_help_reason)
@@ -893,6 +904,7 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
         errors.add("early_help_provider", "Leave the early help questions empty unless the case is closing to "
                                           "early help (RC9)")
     _closure_blockers(episode, _today(), reason, errors, "__all__")
+    waiting = returns.check_answer(errors, ReturnedWork.Kind.CLOSURE, episode.pk, answer)
     errors.raise_if_any()
     with transaction.atomic():
         episode.closure_reason, episode.closure_rationale, episode.childs_views_at_closure = (
@@ -900,7 +912,8 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
         episode.closure_proposed_by, episode.closure_proposed_on = actor, _today()
         save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
-               details={"closure": "proposed", "reason": reason})
+               details={"closure": "proposed", "reason": reason, "answered": len(waiting)})
+        returns.answer_returns(waiting, actor=actor, request=request, answer=answer)
         if to_early_help:
             transfer = EarlyHelpTransfer(child=episode.child, direction=EarlyHelpTransfer.Direction.STEP_DOWN,
                                          date=_today(), episode=episode, early_help_provider=early_help_provider,
@@ -912,11 +925,11 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
 
 
 def step_down_to_early_help(*, actor: User, request=None, episode: Episode, early_help_provider: str,
-                            early_help_reason: str, rationale: str, childs_views: str) -> Episode:
+                            early_help_reason: str, rationale: str, childs_views: str, answer: str = "") -> Episode:
     """Close the case to early help (RC9) and record the step-down, in one go."""
     return propose_closure(actor=actor, request=request, episode=episode, reason=codes.CLOSED_TO_EARLY_HELP,
                            rationale=rationale, childs_views=childs_views, early_help_provider=early_help_provider,
-                           early_help_reason=early_help_reason)
+                           early_help_reason=early_help_reason, answer=answer)
 
 
 def sign_off_closure(*, actor: User, request=None, episode: Episode, signed_off_on: datetime.date | None,
@@ -986,9 +999,12 @@ def return_closure(*, actor: User, request=None, episode: Episode, reason: str) 
         withdrawn = list(episode.early_help_transfers.filter(direction=EarlyHelpTransfer.Direction.STEP_DOWN))
         for transfer in withdrawn:
             _delete(transfer, actor)
+        proposed_by = episode.closure_proposed_by
         episode.closure_reason = episode.closure_rationale = episode.childs_views_at_closure = ""
         episode.closure_proposed_by = episode.closure_proposed_on = None
         save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
                reason=_text(reason), details={"closure": "returned", "step_downs_withdrawn": len(withdrawn)})
+        returns.note_return(actor=actor, request=request, child=episode.child, kind=ReturnedWork.Kind.CLOSURE,
+                            record_id=episode.pk, comment=_text(reason), returned_to=proposed_by)
     return episode

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
-from casefile.access import permissions
+from casefile.access import permissions, policy
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.casework.models import (
@@ -33,8 +33,11 @@ from casefile.casework.models import (
     PlanAction,
     PlanOutcome,
     PlanReview,
+    ReturnedWork,
     Visit,
 )
+from casefile.casework.plan_quality import plan_quality
+from casefile.casework.services import returns
 from casefile.core.presenters import govuk_date, possessive
 from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person
@@ -159,6 +162,8 @@ def change_plan(*, actor, request=None, plan: Plan, contingency: str,
     with transaction.atomic():
         for name, value in changed.items():
             setattr(plan, name, value)
+        if plan.authorised_on:
+            plan.changed_since_authorisation = True
         save_with_history(plan, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=plan, child=plan.child,
                details={"changed": sorted(changed)})
@@ -271,6 +276,7 @@ def add_outcome(*, actor, request=None, plan: Plan, description: str) -> PlanOut
     with transaction.atomic():
         position = (plan.outcomes.aggregate(last=models.Max("position"))["last"] or 0) + 1
         outcome = save_with_history(PlanOutcome(plan=plan, description=description, position=position), actor)
+        _mark_changed_since_authorisation(plan, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=outcome, child=plan.child,
                details={"plan": plan.pk})
     return outcome
@@ -307,6 +313,7 @@ def add_action(*, actor, request=None, outcome: PlanOutcome, description: str, o
     errors.raise_if_any()
     with transaction.atomic():
         action = save_with_history(PlanAction(outcome=outcome, **values), actor)
+        _mark_changed_since_authorisation(outcome.plan, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=action, child=outcome.plan.child,
                details={"plan": outcome.plan_id, "outcome": outcome.pk, "due_date": due_date})
     return action
@@ -324,6 +331,8 @@ def change_action(*, actor, request=None, action: PlanAction, description: str, 
         for name, value in values.items():
             setattr(action, name, value)
         save_with_history(action, actor)
+        if changed:
+            _mark_changed_since_authorisation(plan, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=action, child=plan.child,
                details={"plan": plan.pk, "changed": changed})
     return action
@@ -521,3 +530,108 @@ def _check_child_seen(errors: Errors, child: Person, date, seen_alone, childs_wo
     elif not childs_words and not observations:
         errors.add("observations", f"Enter what you observed of {child.first_name}: how they looked, played and "
                                    f"responded to the people around them")
+
+
+# Authorisation ------------------------------------------------------------------------------------------
+# A worker submits the plan; a manager who did not submit it authorises it, or returns it with a comment the
+# worker answers when they submit it again (ReturnedWork). The quality checks run before authorising: a manager
+# may authorise a plan with flags remaining only by saying why.
+#
+# A plan is a living document: core groups and reviews change its actions every few weeks. So a change to an
+# authorised plan's outcomes, actions or contingency keeps the authorisation (who agreed what, and when, stays
+# true of the plan as it was) and marks the plan "changed since authorisation", which the plan page shows; the
+# worker may submit it again. Clearing the authorisation instead would leave most live plans unauthorised and
+# hide that a manager had agreed them.
+
+
+def submit_refusal(actor, plan: Plan) -> str:
+    """Why this user cannot submit this plan now, or ''. Said before the form and again by the service."""
+    if not policy.can_edit(actor, plan.child):
+        return "Only the child’s social worker or their team can submit the plan for authorisation"
+    if not plan.is_open:
+        return f"This plan ended on {govuk_date(plan.end_date)}: an ended plan cannot be submitted"
+    if plan.submitted_on and not plan.authorised_on:
+        return f"This plan has been waiting for a manager to authorise it since {govuk_date(plan.submitted_on)}"
+    if plan.authorised_on and not plan.changed_since_authorisation:
+        return (f"This plan was authorised on {govuk_date(plan.authorised_on)} and has not changed since: there is "
+                f"nothing new to authorise")
+    return ""
+
+
+def manager_refusal(actor, plan: Plan, what: str) -> str:
+    """Why this user cannot authorise or return (`what`) this plan now, or ''."""
+    if not permissions.is_manager(actor):
+        return f"Only a team manager, service manager or head of service can {what} a plan"
+    if not permissions.may_authorise_plan(actor, plan):
+        return f"You submitted this plan, so another manager must {what} it"
+    if not plan.is_open:
+        return f"This plan ended on {govuk_date(plan.end_date)}: an ended plan cannot be authorised or returned"
+    if not plan.submitted_on or plan.authorised_on:
+        return f"Only a plan waiting for authorisation can be {'authorised' if what == 'authorise' else 'returned'}"
+    return ""
+
+
+def submit_plan(*, actor, request=None, plan: Plan, answer: str = "") -> Plan:
+    """Send the plan to a manager to authorise, answering the manager's comment if they returned it."""
+    errors = Errors()
+    if refusal := submit_refusal(actor, plan):
+        errors.add("__all__", refusal)
+    waiting = returns.check_answer(errors, ReturnedWork.Kind.PLAN, plan.pk, answer)
+    errors.raise_if_any()
+    with transaction.atomic():
+        plan.submitted_on, plan.submitted_by = today(), actor
+        plan.authorised_on, plan.authorised_by, plan.authorised_despite = None, None, ""
+        plan.flags_at_authorisation, plan.changed_since_authorisation = [], False
+        save_with_history(plan, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=plan, child=plan.child,
+               details={"submitted": True, "answered": len(waiting)})
+        returns.answer_returns(waiting, actor=actor, request=request, answer=answer)
+    return plan
+
+
+def return_plan(*, actor, request=None, plan: Plan, comment: str) -> Plan:
+    """A manager sends a submitted plan back to the worker, with a comment the worker sees and answers."""
+    errors = Errors()
+    if refusal := manager_refusal(actor, plan, "return"):
+        errors.add("__all__", refusal)
+    comment = check_text(errors, "comment", comment, "Enter what needs to change before you can authorise the plan")
+    errors.raise_if_any()
+    submitted_by = plan.submitted_by
+    with transaction.atomic():
+        plan.submitted_on, plan.submitted_by = None, None
+        save_with_history(plan, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=plan, child=plan.child, reason=comment,
+               details={"returned": True})
+        returns.note_return(actor=actor, request=request, child=plan.child, kind=ReturnedWork.Kind.PLAN,
+                            record_id=plan.pk, comment=comment, returned_to=submitted_by)
+    return plan
+
+
+def authorise_plan(*, actor, request=None, plan: Plan, reason: str = "") -> Plan:
+    """A manager authorises a submitted plan. The quality checks run first: with any flag remaining, the manager
+    must say why they authorise it anyway, and the flags are kept with the authorisation."""
+    errors = Errors()
+    if refusal := manager_refusal(actor, plan, "authorise"):
+        errors.add("__all__", refusal)
+    flags = sorted({flag.warning.code for flag in plan_quality(plan)}, key=lambda code: int(code[2:]))
+    reason = (reason or "").strip()
+    if flags and not reason:
+        errors.add("reason", f"Enter why you authorise the plan with {', '.join(flags)} still flagged, or return "
+                             f"it to the worker to put right")
+    errors.raise_if_any()
+    with transaction.atomic():
+        plan.authorised_on, plan.authorised_by = today(), actor
+        plan.authorised_despite = reason if flags else ""
+        plan.flags_at_authorisation, plan.changed_since_authorisation = flags, False
+        save_with_history(plan, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=plan, child=plan.child,
+               reason=plan.authorised_despite, details={"authorised_on": plan.authorised_on, "flags": flags})
+    return plan
+
+
+def _mark_changed_since_authorisation(plan: Plan, actor) -> None:
+    """Inside a change's transaction: an authorised plan whose outcomes, actions or contingency change is marked
+    (the change's own audit event says what changed)."""
+    if plan.authorised_on and not plan.changed_since_authorisation:
+        plan.changed_since_authorisation = True
+        save_with_history(plan, actor)

@@ -252,7 +252,8 @@ def test_the_sign_off_page_shows_the_step_down_with_the_closure_but_not_an_earli
     services.return_closure(actor=org.tess, episode=episode, reason="Not yet")
     authorised_assessment(org, episode)
     services.step_down_to_early_help(actor=org.sam, episode=episode, early_help_provider="Family Hub North",
-                                     early_help_reason="Parenting support", rationale="r", childs_views="v")
+                                     early_help_reason="Parenting support", rationale="r", childs_views="v",
+                                     answer="The assessment is authorised now")
     page = client.get(url).content.decode()
     assert "Family Hub North: Parenting support" in page and "Family Hub South" not in page
     assert cw.EarlyHelpTransfer.objects.filter(direction="up").count() == 1

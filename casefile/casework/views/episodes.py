@@ -33,10 +33,13 @@ from casefile.casework.models import (
     EarlyHelpTransfer,
     Episode,
     Plan,
+    ReturnedWork,
     Section47Enquiry,
     StrategyDiscussion,
     Visit,
 )
+from casefile.casework.presenters import returned_html
+from casefile.casework.returns import open_return
 from casefile.casework.services import episodes as services
 from casefile.core import presenters
 from casefile.core.forms import save_or_show
@@ -61,6 +64,12 @@ def _page(request, template: str, person: Person, **context):
 def _form_page(request, person: Person, form, *, title: str, submit: str, back: str, **extra):
     return _page(request, "form.html", person, form=form, page_title=title, submit=submit, back_url=back, **extra)
 
+
+
+def _returned_html(kind: str, record_id: int):
+    """The manager's comment on returned work still to answer, as the page shows it, or ''."""
+    returned = open_return(kind, record_id)
+    return returned_html(returned) if returned else ""
 
 
 def _url(name: str, person: Person, **ids) -> str:
@@ -313,6 +322,7 @@ def episode_page(request, person: Person, episode_id: int):
                  next_step=next_step(episode, person), enquiries=_enquiry_rows(episode, person, request),
                  assessment_in_progress=any(not a.authorised_on for a in episode.assessments.all()),
                  may_sign_off=permissions.may_return_closure(request.user),
+                 returned_html=_returned_html(ReturnedWork.Kind.CLOSURE, episode.pk),
                  page_title=f"Episode from {presenters.govuk_date(episode.referral_date)}")
 
 
@@ -371,6 +381,7 @@ def assessment_page(request, person: Person, assessment_id: int):
                  readout=_readout(assessment),
                  young=services.child_is_under(person, services.OBSERVATIONS_ENOUGH_UNDER_AGE, assessment.start_date),
                  may_authorise=permissions.may_authorise_assessment(request.user),
+                 returned_html=_returned_html(ReturnedWork.Kind.ASSESSMENT, assessment.pk),
                  page_title=f"Single assessment started {presenters.govuk_date(assessment.start_date)}")
 
 
@@ -481,16 +492,19 @@ def remove_assessment_adult(request, person: Person, assessment_id: int):
 @record_view("GET", "POST", edit=True)
 def submit_assessment(request, person: Person, assessment_id: int):
     assessment = _assessment(person, assessment_id)
-    form = Form(request.POST or None)
+    form = forms.SubmitAssessmentForm(request.POST or None)
+    returned = _returned_html(ReturnedWork.Kind.ASSESSMENT, assessment.pk)
+    if not returned:
+        form.fields["answer"].label = "Anything the manager should know (optional)"
     if save_or_show(request, form, lambda data: services.submit_assessment(
-            actor=request.user, request=request, assessment=assessment)):
+            actor=request.user, request=request, assessment=assessment, answer=data["answer"])):
         messages.success(request, "The assessment has been sent to a manager to authorise")
         return redirect(_assessment_url(assessment, person))
     adults = list(assessment.adults.all())
     missing = services.missing_sections(assessment, adults, list(assessment.factors.values_list("code", flat=True)))
     return _form_page(request, person, form, title="Submit the assessment for authorisation",
                       submit="Submit for authorisation", back=_assessment_url(assessment, person),
-                      missing=[section.title for section in missing],
+                      missing=[section.title for section in missing], returned_html=returned,
                       intro="A manager will read the assessment and authorise it. You cannot change it while it is "
                             "waiting for them, unless they return it to you.")
 
@@ -711,26 +725,35 @@ def record_step_down(request, person: Person):
 @record_view("GET", "POST", edit=True)
 def propose_closure(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
-    form = forms.ClosureForm(request.POST or None)
+    form, returned = _closure_form(forms.ClosureForm, request, episode)
     if save_or_show(request, form, lambda data: services.propose_closure(
             actor=request.user, request=request, episode=episode, **data)):
         messages.success(request, "The closure has been sent to a manager to sign off")
         return redirect(_episode_url(episode))
     return _form_page(request, person, form, title="Close the case", submit="Send to a manager to sign off",
-                      back=_episode_url(episode),
+                      back=_episode_url(episode), returned_html=returned,
                       intro="The case stays open until a manager who is not you signs off the closure.")
+
+
+def _closure_form(form_class, request, episode: Episode):
+    """A closure form, asking for an answer only when a manager returned the last proposal, with their comment."""
+    form = form_class(request.POST or None)
+    returned = _returned_html(ReturnedWork.Kind.CLOSURE, episode.pk)
+    if not returned:
+        del form.fields["answer"]
+    return form, returned
 
 
 @record_view("GET", "POST", edit=True)
 def step_down(request, person: Person, episode_id: int):
     episode = _episode(person, episode_id)
-    form = forms.StepDownForm(request.POST or None)
+    form, returned = _closure_form(forms.StepDownForm, request, episode)
     if save_or_show(request, form, lambda data: services.step_down_to_early_help(
             actor=request.user, request=request, episode=episode, **data)):
         messages.success(request, "The step-down is recorded and the closure has been sent to a manager to sign off")
         return redirect(_episode_url(episode))
     return _form_page(request, person, form, title="Step down to early help", submit="Step down and close the case",
-                      back=_episode_url(episode),
+                      back=_episode_url(episode), returned_html=returned,
                       intro="This records the step-down and closes the case to early help (RC9) once a manager "
                             "signs it off.")
 

@@ -8,6 +8,9 @@ Every change goes through casework/services/plans.py, which validates, writes at
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,13 +22,16 @@ from casefile.access.records import record_view
 from casefile.casework.deadlines import deadlines_for_plan
 from casefile.casework.forms.plans import (
     ActionForm,
+    AuthorisePlanForm,
     CinPlanForm,
     CoreGroupForm,
     EndCpPlanForm,
     EndPlanForm,
     OutcomeForm,
     PlanDetailsForm,
+    ReturnPlanForm,
     ReviewForm,
+    SubmitPlanForm,
     VisitForm,
 )
 from casefile.casework.models import (
@@ -37,10 +43,18 @@ from casefile.casework.models import (
     PlanAction,
     PlanOutcome,
     PlanReview,
+    ReturnedWork,
     Visit,
 )
 from casefile.casework.plan_quality import plan_quality
-from casefile.casework.presenters import conferences_table, plan_quality_items, plan_summary_rows, plans_table
+from casefile.casework.presenters import (
+    conferences_table,
+    plan_quality_items,
+    plan_summary_rows,
+    plans_table,
+    returned_html,
+)
+from casefile.casework.returns import open_return
 from casefile.casework.services import plans as services
 from casefile.core.forms import posted, save_or_show
 from casefile.core.presenters import govuk_date
@@ -56,7 +70,8 @@ def overview_url(person: Person) -> str:
 
 
 def _plan(person: Person, plan_id: int) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("started_by_conference", "ended_by_conference"),
+    plan = get_object_or_404(Plan.objects.select_related("started_by_conference", "ended_by_conference",
+                                                         "submitted_by", "authorised_by"),
                              pk=plan_id, child=person)
     plan.child = person  # the same person: saves a query wherever the page names the child
     return plan
@@ -106,6 +121,7 @@ def plan_page(request, person: Person, plan_id: int):
     prefetch_related_objects([plan], *PLAN_PREFETCHES)
     core_group_actions = sorted((action for group in plan.core_groups.all() for action in group.agreed_actions.all()),
                                 key=lambda action: (action.due_date, action.pk))
+    returned = open_return(ReturnedWork.Kind.PLAN, plan.pk)
     return render(request, "casework/plans/plan.html", {
         "person": person, "plan": plan,
         "summary_rows": plan_summary_rows(plan, may_end_cp=permissions.may_end_plan_without_conference(
@@ -113,6 +129,9 @@ def plan_page(request, person: Person, plan_id: int):
         "deadlines": deadlines_for_plan(plan, request=request),
         "quality": plan_quality_items(plan, plan_quality(plan)), "core_group_actions": core_group_actions,
         "today": timezone.localdate(), "can_edit": policy.can_edit(request.user, person),
+        "may_submit": not services.submit_refusal(request.user, plan),
+        "may_authorise": not services.manager_refusal(request.user, plan, "authorise"),
+        "returned": returned, "returned_html": returned_html(returned) if returned else "",
         "page_title": f"{plan.get_kind_display()}: {person.full_name}",
     })
 
@@ -176,6 +195,83 @@ def _end_cp_plan(request, person: Person, plan: Plan):
                       submit="End the plan", back=plan_url(plan),
                       intro="Use this when the child became looked after, moved to another authority, turned 18 "
                             "or died. A plan that ends for any other reason ends at a review conference.")
+# Authorisation ------------------------------------------------------------------------------------------
+# Whoever may not act is told why before any form (services.submit_refusal, services.manager_refusal); the
+# services ask again when the form is sent.
+
+
+def _authorisation_page(request, person: Person, plan: Plan, form, *, refusal: str, title: str, submit: str,
+                        intro: str, returned=None, quality=(), show_clean=False):
+    return render(request, "casework/plans/authorisation_form.html", {
+        "person": person, "plan": plan, "form": form, "refusal": refusal, "page_title": title, "submit": submit,
+        "intro": intro, "back": plan_url(plan), "returned": returned,
+        "returned_html": returned_html(returned) if returned else "", "quality": quality, "show_clean": show_clean})
+
+
+@record_view("GET", "POST", edit=True)
+def submit_plan(request, person: Person, plan_id: int):
+    plan = _plan(person, plan_id)
+    refusal = services.submit_refusal(request.user, plan)
+    form = SubmitPlanForm(None if refusal else posted(request))
+    if not refusal and save_or_show(request, form, lambda data: services.submit_plan(
+            actor=request.user, request=request, plan=plan, answer=data["answer"]), record=plan):
+        messages.success(request, "The plan has been sent to a manager to authorise")
+        return redirect(plan_url(plan))
+    returned = open_return(ReturnedWork.Kind.PLAN, plan.pk)
+    if returned is None:
+        form.fields["answer"].label = "Anything the manager should know (optional)"
+    return _authorisation_page(
+        request, person, plan, form, refusal=refusal, title="Submit the plan for authorisation",
+        submit="Submit for authorisation", returned=returned,
+        quality=plan_quality_items(plan, plan_quality(plan)),
+        intro="A manager will check the plan, with its quality flags, and authorise it or return it to you "
+              "with a comment." + (" Answer their comment below." if returned else ""))
+
+
+@dataclass(frozen=True)
+class ManagerAct:
+    """Authorising or returning a plan: the same page, with its own form, words and service."""
+
+    what: str  # as services.manager_refusal names it
+    form_class: type
+    title: str
+    submit: str
+    intro: str
+    done: str  # the message after it is saved
+    save: Callable  # the service: save(actor=, request=, plan=, **the form's data)
+
+
+AUTHORISE = ManagerAct(
+    "authorise", AuthorisePlanForm, "Authorise the plan", "Authorise the plan",
+    "The plan’s quality checks have run. If any flag remains, say why you authorise the plan as it stands, or "
+    "return it to the worker instead.", "The plan is authorised", services.authorise_plan)
+RETURN = ManagerAct(
+    "return", ReturnPlanForm, "Return the plan for changes", "Return the plan",
+    "The worker sees your comment on their work list and on the plan, and answers it when they submit the plan "
+    "again.", "The plan has been returned to the worker with your comment", services.return_plan)
+
+
+def _manager_page(request, person: Person, plan_id: int, act: ManagerAct):
+    plan = _plan(person, plan_id)
+    refusal = services.manager_refusal(request.user, plan, act.what)
+    form = act.form_class(None if refusal else posted(request))
+    if not refusal and save_or_show(request, form, lambda data: act.save(
+            actor=request.user, request=request, plan=plan, **data), record=plan):
+        messages.success(request, act.done)
+        return redirect(plan_url(plan))
+    return _authorisation_page(request, person, plan, form, refusal=refusal, title=act.title, submit=act.submit,
+                               intro=act.intro, quality=plan_quality_items(plan, plan_quality(plan)),
+                               show_clean=True)
+
+
+@record_view("GET", "POST", edit=True)
+def authorise_plan(request, person: Person, plan_id: int):
+    return _manager_page(request, person, plan_id, AUTHORISE)
+
+
+@record_view("GET", "POST", edit=True)
+def return_plan(request, person: Person, plan_id: int):
+    return _manager_page(request, person, plan_id, RETURN)
 
 
 # Outcomes and actions -----------------------------------------------------------------------------------
@@ -328,6 +424,9 @@ urlpatterns = [
     path(_plan_path, plan_page, name="plan"),
     path(f"{_plan_path}change/", change_plan, name="change_plan"),
     path(f"{_plan_path}end/", end_plan, name="end_plan"),
+    path(f"{_plan_path}submit/", submit_plan, name="submit_plan"),
+    path(f"{_plan_path}authorise/", authorise_plan, name="authorise_plan"),
+    path(f"{_plan_path}return/", return_plan, name="return_plan"),
     path(f"{_plan_path}outcomes/new/", add_outcome, name="add_outcome"),
     path(f"{_plan_path}outcomes/<int:outcome_id>/actions/new/", add_action, name="add_action"),
     path(f"{_plan_path}actions/<int:action_id>/", change_action, name="change_action"),
