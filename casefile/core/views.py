@@ -99,6 +99,7 @@ def _oversight_summaries(request) -> dict:
         context["supervision_due"] = oversight_presenters.due_summary(supervision_due_counts(user))
     if permissions.may_see_escalations(user):
         context["escalations"] = open_summary_for(user, request)
+    context["sees_practice_quality"] = permissions.may_see_practice_quality(user)
     if permissions.may_chair_conference(user):
         # A chair is never a manager, so this list's ?page= is its own.
         context["chaired"] = paginate(request, chaired_plans(user, request), per_page=TEAM_CHILDREN_PAGE_SIZE)

@@ -313,3 +313,9 @@ def test_managers_see_supervision_due_and_open_escalations_with_links(client, or
     assert "0 open escalations, 0 overdue." in html and reverse("oversight:open_escalations") in html
     worker = page(client, org.sam)
     assert reverse("oversight:supervision_due") not in worker and reverse("oversight:open_escalations") not in worker
+
+
+@pytest.mark.parametrize(("who", "sees"), [("quinn", True), ("pat", True), ("tess", True), ("sam", False),
+                                           ("chris", False)])
+def test_those_who_may_see_practice_quality_are_pointed_to_it(client, org, who, sees):
+    assert (reverse("oversight:practice_quality") in page(client, getattr(org, who))) is sees
