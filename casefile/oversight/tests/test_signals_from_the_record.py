@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from casefile.casework import models as cw
 from casefile.casework.testing import make_journey
@@ -31,7 +32,8 @@ def test_a_whole_journey_is_read_into_the_rules(org, child):
     [record] = signals.load_records([child.pk], context())
     assert [plan.id for plan in record.plans] == [journey.plan.pk]
     assert record.reviews[0].actions_marked == 1 and record.reviews[0].actions_done == 1
-    assert record.visits[0].seen and record.visits[0].recorded_on == journey.visit.recorded_at.date()
+    # The day it was typed, in England (at 00:30 in summer time, UTC is still on the day before).
+    assert record.visits[0].seen and record.visits[0].recorded_on == timezone.localdate(journey.visit.recorded_at)
     assert record.strategy_discussions[0].enquiry_outcome_date == journey.enquiry.outcome_date
     assert [allocation.worker_id for allocation in record.allocations] == [org.sam.pk]
 
