@@ -50,6 +50,7 @@ authority   the run: staff, families, referrals in date order; `simulate(...)`
 from casefile.demo.simulate.authority import AlreadySimulated, Simulation, simulate
 from casefile.demo.simulate.calendar import WorkingDays
 from casefile.demo.simulate.config import (
+    ARISING,
     ASSESSMENT_DAYS,
     CATEGORIES,
     ICPC_DAYS,
@@ -62,5 +63,5 @@ from casefile.demo.simulate.drawing import Strata, quantile
 from casefile.demo.simulate.state import Result
 from casefile.demo.simulate.writer import MODELS
 
-__all__ = ["ASSESSMENT_DAYS", "CATEGORIES", "ICPC_DAYS", "MODELS", "PLANTED", "SIZES", "SYSTEM_USERNAME",
+__all__ = ["ARISING", "ASSESSMENT_DAYS", "CATEGORIES", "ICPC_DAYS", "MODELS", "PLANTED", "SIZES", "SYSTEM_USERNAME",
            "AlreadySimulated", "Result", "Simulation", "Size", "Strata", "WorkingDays", "quantile", "simulate"]
