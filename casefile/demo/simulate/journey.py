@@ -55,6 +55,11 @@ if TYPE_CHECKING:
 EPISODE_HAS_PROPOSAL = any(field.name == "closure_proposed_by" for field in cw.Episode._meta.concrete_fields)
 
 
+def _drawn_only(model, **values) -> dict:
+    """A row drawn but not written (a planted quiet case's visit): its draws keep every later journey the same."""
+    return values
+
+
 class Journey:
     """One episode for one child, from the referral decision to closure (or to the end date, still open)."""
 
@@ -505,15 +510,14 @@ class Journey:
             return
         rng, child = self.rng, self.child
         speaks = child.age_on(day) >= 4
-        visit = dict(child_id=child.id, episode_id=self.episode["id"], plan_id=plan, kind=kind, date=day,
-                     worker_id=self.worker.id, child_seen=seen, seen_alone=(rng.random() < 0.6) if seen else None,
-                     bedroom_seen=(rng.random() < 0.5) if seen else None,
-                     childs_words=rng.choice(CHILDS_WORDS) if seen and speaks else "",
-                     not_seen_reason="" if seen else "No answer at the door; a card was left and mum was called.",
-                     observations=rng.choice(OBSERVATIONS) if seen and not speaks else "",
-                     recorded_by_id=self.worker.id)
-        if written:
-            self.add(cw.Visit, **visit, recorded_at=self._typed(day))
+        save_row = self.add if written else _drawn_only
+        save_row(cw.Visit, child_id=child.id, episode_id=self.episode["id"], plan_id=plan, kind=kind, date=day,
+                 worker_id=self.worker.id, child_seen=seen, seen_alone=(rng.random() < 0.6) if seen else None,
+                 bedroom_seen=(rng.random() < 0.5) if seen else None,
+                 childs_words=rng.choice(CHILDS_WORDS) if seen and speaks else "",
+                 not_seen_reason="" if seen else "No answer at the door; a card was left and mum was called.",
+                 observations=rng.choice(OBSERVATIONS) if seen and not speaks else "",
+                 recorded_by_id=self.worker.id, recorded_at=self._typed(day) if written else None)
 
     def _typed(self, day: datetime.date) -> datetime.datetime:
         """When a visit or case note dated `day` was typed: that day, or (planted) 6 to 15 working days later, but

@@ -6,8 +6,9 @@ journey: a problem it plants at a stated rate (config.PLANTED), or one that aris
 England's rates (config.ARISING: re-referrals, long and repeat plans, overdue clocks...), which it counts against
 rules/signals.py's default thresholds. The signal's rate is what the signals report over the whole history (no
 look-back) on the end date, divided by the same population counted from the database records, the way the
-simulator counts it (see each function). A medium authority builds in about 15 s on 2 cores (30 s on a busy
-machine), and loading and checking it about 6 s more; one build is shared by the module.
+simulator counts it (see each function). A medium authority builds in about 15 s on 2 cores (14 s of CPU; 35 to
+40 s on a machine busy with other work), and loading and checking it about 6 s more; one build is shared by the
+module.
 """
 
 import datetime

@@ -114,7 +114,7 @@ class Command(BaseCommand):
         write("Rows written:")
         for label, count in sorted(result.counts.items()):
             write(f"  {label:<32} {count:>10,}")
-        write("Practice problems planted (planted / of how many):")
+        write("Practice problems planted, and those arising from the journeys (planted or arisen / of how many):")
         for problem, (planted, of) in result.planted.items():
             rate = f"{planted / of:6.1%}" if of else "     -"
             write(f"  {PROBLEM_LABELS[problem]:<80} {rate}  ({planted:,} / {of:,})")
