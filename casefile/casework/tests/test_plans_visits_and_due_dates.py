@@ -37,7 +37,7 @@ GOOD_FRIDAY, EASTER_MONDAY = datetime.date(2024, 3, 29), datetime.date(2024, 4, 
 
 def record_visit(child, org, **overrides) -> Visit:
     values = {"date": datetime.date(2024, 3, 27), "kind": Visit.Kind.CHILD_PROTECTION, "child_seen": True,
-              "seen_alone": True, "bedroom_seen": True, "childs_words": "I like my new bed."}
+              "seen_alone": True, "bedroom_seen": True, "childs_words": "I like my new bed.", "heard_how": "talked"}
     return plans.record_visit(actor=org.sam, child=child, **{**values, **overrides})
 
 
