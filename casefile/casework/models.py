@@ -75,8 +75,8 @@ class FathersViewsNotSought(models.TextChoices):
     """Why the father's views were not sought when the case closed."""
 
     NOT_KNOWN = "not_known", "The father is not known"
-    NOT_INVOLVED = "not_involved", "The father is not involved in the child's life"
-    WHEREABOUTS_UNKNOWN = "whereabouts_unknown", "The father's whereabouts are unknown"
+    NOT_INVOLVED = "not_involved", "The father is not involved in the child’s life"
+    WHEREABOUTS_UNKNOWN = "whereabouts_unknown", "The father’s whereabouts are unknown"
     RISK = "risk", "Asking him would put the child or someone else at risk"
 
 

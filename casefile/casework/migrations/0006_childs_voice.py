@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='episode',
             name='fathers_views_not_sought',
-            field=models.CharField(blank=True, choices=[('not_known', 'The father is not known'), ('not_involved', "The father is not involved in the child's life"), ('whereabouts_unknown', "The father's whereabouts are unknown"), ('risk', 'Asking him would put the child or someone else at risk')], help_text="Why the father's views were not sought at closure", max_length=20),
+            field=models.CharField(blank=True, choices=[('not_known', 'The father is not known'), ('not_involved', "The father is not involved in the child’s life"), ('whereabouts_unknown', "The father’s whereabouts are unknown"), ('risk', 'Asking him would put the child or someone else at risk')], help_text="Why the father's views were not sought at closure", max_length=20),
         ),
         migrations.AddField(
             model_name='historicalassessment',
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalepisode',
             name='fathers_views_not_sought',
-            field=models.CharField(blank=True, choices=[('not_known', 'The father is not known'), ('not_involved', "The father is not involved in the child's life"), ('whereabouts_unknown', "The father's whereabouts are unknown"), ('risk', 'Asking him would put the child or someone else at risk')], help_text="Why the father's views were not sought at closure", max_length=20),
+            field=models.CharField(blank=True, choices=[('not_known', 'The father is not known'), ('not_involved', "The father is not involved in the child’s life"), ('whereabouts_unknown', "The father’s whereabouts are unknown"), ('risk', 'Asking him would put the child or someone else at risk')], help_text="Why the father's views were not sought at closure", max_length=20),
         ),
         migrations.AddField(
             model_name='historicalvisit',
