@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
@@ -28,25 +29,37 @@ def _answered(*names: str) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a kind of record keeps each thing the rows need."""
+
+    model: type
+    day: str
+    worker: str
+    child: str
+    seen: str
+    alone: str
+    heard: tuple[str, ...]
+
+
+SOURCES = {
+    VISIT: Source(Visit, "date", "worker", "child_id", "child_seen", "seen_alone", ("childs_words", "observations")),
+    ASSESSMENT: Source(Assessment, "authorised_on", "recorded_by", "episode__child_id", "child_seen",
+                       "child_seen_alone", ("childs_views", "observations_of_child")),
+}
+
+
 def rows(*, start: datetime.date, end: datetime.date, team_ids: Iterable[int] | None = None,
          worker_id: int | None = None, kinds: Iterable[str] = (VISIT, ASSESSMENT)) -> list[VoiceRow]:
     """Visits dated, and assessments authorised, from `start` to `end`, by workers in `team_ids` (or one worker)."""
-    kinds = set(kinds)
     found: list[VoiceRow] = []
-    if VISIT in kinds:
-        visits = Visit.objects.filter(date__range=(start, end))
-        visits = (visits.filter(worker_id=worker_id) if worker_id is not None
-                  else visits.filter(worker__team_id__in=list(team_ids or ())))
-        found += [VoiceRow(VISIT, *values) for values in visits.annotate(
-            heard=_answered("childs_words", "observations"), difference=_answered("difference_made"),
-        ).values_list("pk", "child_id", "date", "worker_id", "worker__team_id", "child_seen", "seen_alone", "heard",
-                      "difference").order_by()]
-    if ASSESSMENT in kinds:
-        assessments = Assessment.objects.filter(authorised_on__range=(start, end))
-        assessments = (assessments.filter(recorded_by_id=worker_id) if worker_id is not None
-                       else assessments.filter(recorded_by__team_id__in=list(team_ids or ())))
-        found += [VoiceRow(ASSESSMENT, *values) for values in assessments.annotate(
-            heard=_answered("childs_views", "observations_of_child"), difference=_answered("difference_made"),
-        ).values_list("pk", "episode__child_id", "authorised_on", "recorded_by_id", "recorded_by__team_id",
-                      "child_seen", "child_seen_alone", "heard", "difference").order_by()]
+    for kind in kinds:
+        source = SOURCES[kind]
+        records = source.model.objects.filter(**{f"{source.day}__range": (start, end)})
+        records = (records.filter(**{f"{source.worker}_id": worker_id}) if worker_id is not None
+                   else records.filter(**{f"{source.worker}__team_id__in": list(team_ids or ())}))
+        found += [VoiceRow(kind, *values) for values in records.annotate(
+            heard=_answered(*source.heard), difference=_answered("difference_made"),
+        ).values_list("pk", source.child, source.day, f"{source.worker}_id", f"{source.worker}__team_id",
+                      source.seen, source.alone, "heard", "difference").order_by()]
     return found
