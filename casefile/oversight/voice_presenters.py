@@ -13,7 +13,7 @@ from casefile.rules.voice import ASSESSMENT, KINDS, MEASURES, VISIT, Coverage, V
 
 # What the link to the records that fell short says: "2 not seen alone".
 SHORT_OF = {"seen": "not seen", "alone": "not seen alone", "heard": "without words or observation",
-            "difference": "without the difference made"}
+            "difference": "without the difference to the plan"}
 RECORD_NOUNS = {VISIT: "visit", ASSESSMENT: "assessment"}
 
 
