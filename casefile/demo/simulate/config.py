@@ -96,6 +96,7 @@ ARISING = (
     "repeated_strategy",  # of children with a strategy discussion
     "re_referral",  # of referrals of a child whose earlier episode closed
     "worker_changes",  # of children allocated a worker
+    "closure_without_fathers_views",  # of closures after an assessment of a child whose father is known
 )
 PLAN_DUE_WORKING_DAYS = 10  # after an assessment that said a plan was needed
 LONG_PLAN_MONTHS = {"cp_plan_15_months": 15, "cp_plan_2_years": 24}

@@ -30,10 +30,12 @@ from casefile.demo.simulate.vocabulary import (
     AREAS,
     CHILDS_WORDS,
     CONTINGENCIES,
+    DIFFERENCES,
     EVIDENCE,
     FACTOR_FOR_CATEGORY,
     FACTORS,
     FAMILY_HUBS,
+    FATHERS_VIEWS,
     NOTE_SUBJECTS,
     OBSERVATIONS,
     OUTCOMES,
@@ -60,6 +62,19 @@ def _drawn_only(model, **values) -> dict:
     return values
 
 
+def _voice(number: int, seen: bool | None, speaks: bool, finished: bool) -> dict:
+    """How the child was heard and, for 6 in 10 finished records, what difference it made to the plan: from the
+    record's own numbers (`number`: the child's id and the day), with no draw."""
+    if seen is None:
+        return {}
+    if not seen:
+        return {"heard_how": cw.HeardHow.NOT_SEEN}
+    how = cw.HeardHow.OBSERVATION if not speaks else (
+        cw.HeardHow.DIRECT_WORK if number % 4 == 0 else cw.HeardHow.TALKED)
+    difference = DIFFERENCES[number // 10 % len(DIFFERENCES)] if finished and number % 10 < 6 else ""
+    return {"heard_how": how, "difference_made": difference}
+
+
 class Journey:
     """One episode for one child, from the referral decision to closure (or to the end date, still open)."""
 
@@ -74,6 +89,7 @@ class Journey:
         self.category = ""
         self.floor = decided  # nothing closes before the last thing that happened
         self.cin_started: datetime.date | None = None
+        self.father_seen: bool | None = None  # the father known and seen in the assessment (None: no father)
 
     def add(self, model, **values):
         return self.out.add(model, **values)
@@ -103,11 +119,25 @@ class Journey:
             views = f"Too young to say. Observed: {self.rng.choice(OBSERVATIONS)}"
         self.episode.update(closure_date=day, closure_reason=reason, closure_rationale=rationale,
                             childs_views_at_closure=views, closure_signed_off_by_id=signed_off_by.id,
-                            closure_signed_off_on=day)
+                            closure_signed_off_on=day, **self._fathers_views(after_assessment))
         if EPISODE_HAS_PROPOSAL:
             self.episode.update(closure_proposed_by_id=proposed_by.id, closure_proposed_on=day)
         self._end_allocation(day)
         return day
+
+    def _fathers_views(self, after_assessment: bool) -> dict:
+        """A father seen in the assessment gives his views; one left out of it was, for every other episode, not
+        asked for a reason the worker records, and otherwise not asked at all (the signal "closure without the
+        father's views"). From the episode's id, with no draw."""
+        if not after_assessment or self.child.family.father is None:
+            return {}
+        number = self.episode["id"]
+        self.sim.tally.count("closure_without_fathers_views", self.father_seen is False and number % 2 == 1)
+        if self.father_seen is not False:
+            return {"fathers_views_at_closure": FATHERS_VIEWS[number % len(FATHERS_VIEWS)]}
+        if number % 2:
+            return {}
+        return {"fathers_views_not_sought": ("whereabouts_unknown", "not_involved")[number // 2 % 2]}
 
     def _end_allocation(self, day: datetime.date) -> None:
         if self.allocation is not None and self.sim.happened(day):
@@ -181,6 +211,7 @@ class Journey:
             child_seen_alone=(rng.random() < 0.7) if seen and speaks else None,
             childs_views=f"\"{rng.choice(CHILDS_WORDS)}\"" if seen and speaks else "",
             observations_of_child=rng.choice(OBSERVATIONS) if seen and not speaks else "",
+            **_voice(child.id + start.toordinal(), seen if sim.happened(seen_on) else None, speaks, done),
             worries=f"Worries about {theme}.", working_well="The family are honest with the worker and want help.",
             needs_to_happen="A plan the family agrees with, and checks that it is working.",
             scale=rng.randint(1, 8), analysis=f"{child.first_name}'s needs analysed with the family and agencies.",
@@ -215,6 +246,7 @@ class Journey:
             return
         unseen = sim.stream("father_not_seen").chance(PLANTED["father_not_seen"])
         sim.tally.count("father_not_seen", unseen)
+        self.father_seen = not unseen
         if unseen and rng.random() < 0.45:
             return  # left out of the assessment altogether
         self.add(cw.AssessmentAdult, assessment_id=assessment, person_id=family.father.id, role="birth father",
@@ -517,7 +549,8 @@ class Journey:
                  childs_words=rng.choice(CHILDS_WORDS) if seen and speaks else "",
                  not_seen_reason="" if seen else "No answer at the door; a card was left and mum was called.",
                  observations=rng.choice(OBSERVATIONS) if seen and not speaks else "",
-                 recorded_by_id=self.worker.id, recorded_at=self._typed(day) if written else None)
+                 recorded_by_id=self.worker.id, recorded_at=self._typed(day) if written else None,
+                 **_voice(child.id + day.toordinal(), seen, speaks, True))
 
     def _typed(self, day: datetime.date) -> datetime.datetime:
         """When a visit or case note dated `day` was typed: that day, or (planted) 6 to 15 working days later, but

@@ -69,6 +69,12 @@ def assessments_of_children_with_a_father() -> int:
     return cw.Assessment.objects.filter(episode__child_id__in=fathers).count()
 
 
+def closures_after_an_assessment_with_a_father() -> int:
+    fathers = Relationship.objects.filter(kind="parent", person__sex="M").values("relative_id")
+    return (cw.Episode.objects.filter(closure_date__isnull=False, assessments__isnull=False, child_id__in=fathers)
+            .distinct().count())
+
+
 def children() -> int:
     """Missing ethnicity, religion or first language: every child, referred or not (each field on its own)."""
     return Person.objects.filter(kind="child").count()
@@ -129,6 +135,7 @@ MEASURES = {
     "missing_first_language": ("missing_identity:first_language", children),
     "closure_without_childs_views": ("closure_without_views", closures_of_children_4_or_older),
     "father_not_seen": ("father_left_out", assessments_of_children_with_a_father),
+    "closure_without_fathers_views": ("closure_without_fathers_views", closures_after_an_assessment_with_a_father),
     "late_recording": ("late_recording", visits_and_case_notes),
     "quiet_cp_case": ("quiet_cp_case", cp_plans_open_at_the_end),
     "overdue_clock": ("overdue_clock", clocks_running_at_the_end),

@@ -249,6 +249,33 @@ def test_a_closure_at_the_referral_needs_no_views():
     assert found(child(episodes=(episode,)), "closure_without_views") == []
 
 
+def test_a_closure_without_the_views_of_a_known_father_or_why_they_were_not_sought():
+    episode = EpisodeRow(1, date(2025, 1, 6), date(2025, 3, 3), "I like my new school")
+    assessed = (AssessmentRow(5, 1, date(2025, 1, 6), date(2025, 2, 14), "nfa"),)
+    [finding] = found(child(father_ids=frozenset({41}), episodes=(episode,), assessments=assessed),
+                      "closure_without_fathers_views")
+    assert finding.explanation == ("The case was closed on 3 March 2025 without the father's views, or why they "
+                                   "were not sought, though the child's father is known on the record.")
+    assert finding.evidence == (Evidence("episode", 1),) and finding.day == date(2025, 3, 3) and not finding.current
+
+
+@pytest.mark.parametrize("case", ["no father known", "his views", "not sought, with a reason", "no assessment",
+                                  "still open"])
+def test_a_closure_with_the_fathers_views_or_a_reason_or_no_known_father_is_not_signalled(case):
+    closed, assessed = EpisodeRow(1, date(2025, 1, 6), date(2025, 3, 3)), (AssessmentRow(5, 1, date(2025, 1, 6)),)
+    record = {
+        "no father known": child(episodes=(closed,), assessments=assessed),
+        "his views": child(father_ids=frozenset({41}), assessments=assessed, episodes=(
+            EpisodeRow(1, date(2025, 1, 6), date(2025, 3, 3), fathers_views_at_closure="Glad it is over"),)),
+        "not sought, with a reason": child(father_ids=frozenset({41}), assessments=assessed, episodes=(
+            EpisodeRow(1, date(2025, 1, 6), date(2025, 3, 3), fathers_views_not_sought="whereabouts_unknown"),)),
+        "no assessment": child(father_ids=frozenset({41}), episodes=(closed,)),
+        "still open": child(father_ids=frozenset({41}), assessments=assessed,
+                            episodes=(EpisodeRow(1, date(2025, 1, 6)),)),
+    }[case]
+    assert found(record, "closure_without_fathers_views") == []
+
+
 def test_a_known_father_left_out_of_or_not_seen_in_the_assessment():
     left_out = AssessmentRow(5, 1, date(2025, 1, 6), adults_included=frozenset({40}), adults_seen=frozenset({40}))
     [finding] = found(child(father_ids=frozenset({41}), assessments=(left_out,)), "father_left_out")

@@ -38,6 +38,7 @@ PROBLEM_LABELS = {
     "repeated_strategy": "Children with repeated strategy discussions and no initial conference (arising)",
     "re_referral": "Re-referrals within 12 months of the earlier episode closing (arising)",
     "worker_changes": "Children whose worker changed 3 or more times in 12 months (arising)",
+    "closure_without_fathers_views": "Closures after an assessment without the father's views or why not (arising)",
 }
 
 
