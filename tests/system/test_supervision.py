@@ -86,7 +86,13 @@ def test_a_manager_records_case_supervision_the_worker_signs_it_and_it_is_on_the
     pages.check("A case supervision record with its actions")
     follow(page, "Change the record")
     pages.check("Change the supervision record")
+    write(page, "What needs to happen", "")
+    page.get_by_role("button", name="Save changes").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert "Enter what needs to happen" in errors_of(page)
+    pages.check("Change the supervision record, with errors")
     go_to(page, supervision_url)
+    assert NEXT_STEPS in page.locator("main").inner_text()
 
     # The manager signs it; the worker has not yet.
     follow(page, "Sign off this record")
@@ -153,4 +159,4 @@ def test_a_manager_records_case_supervision_the_worker_signs_it_and_it_is_on_the
     pages.check("Supervision due")
 
     assert not pages.failures, "\n\n".join(pages.failures)
-    assert len(pages.checked) == 22
+    assert len(pages.checked) == 23
