@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import resolve
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from casefile.access import policy
@@ -73,8 +73,12 @@ def entries_shown_to(user, person: Person) -> list[Entry]:
 
 def _as_shared(event: ChronologyEvent, share: policy.ChronologyShare) -> ChronologyEvent:
     url = event.url
-    if url and not share.may_follow(resolve(urlsplit(url).path).view_name):
-        url = ""
+    if url:
+        try:
+            page = resolve(urlsplit(url).path).view_name
+        except Resolver404:  # served under a prefix the resolver does not know: no link rather than a wrong one
+            page = ""
+        url = url if share.may_follow(page) else ""
     description = event.description if event.shared_description is None else event.shared_description
     return dataclasses.replace(event, url=url, description=description)
 
