@@ -38,8 +38,12 @@ secret_child, journey, front_door = url_sweep.secret_child, url_sweep.journey, u
 OPENERS = ("tess", "simon", "hana", "chris", "sam", "ada")
 
 
+# Pages that show something only with a query string: what they are opened with.
+QUERIES = {"oversight:childs_voice_records": "?kind=visit"}
+
+
 def _oversight_pages(values: dict) -> dict[str, str]:
-    return {name: _path_for(route, values) for route, name, pattern in all_patterns()
+    return {name: _path_for(route, values) + QUERIES.get(name, "") for route, name, pattern in all_patterns()
             if name.startswith("oversight:") and "GET" in (getattr(pattern.callback, "allowed_methods", None) or ())}
 
 
