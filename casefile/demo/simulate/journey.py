@@ -88,9 +88,10 @@ class Journey:
             views = "" if left_out else f"{self.child.first_name} said: \"{self.rng.choice(CHILDS_WORDS)}\""
         elif after_assessment:
             views = f"Too young to say. Observed: {self.rng.choice(OBSERVATIONS)}"
+        # The manager signs off on the page that shows the child's history (no draw: nothing else changes).
         self.episode.update(closure_date=day, closure_reason=reason, closure_rationale=rationale,
                             childs_views_at_closure=views, closure_signed_off_by_id=signed_off_by.id,
-                            closure_signed_off_on=day)
+                            closure_signed_off_on=day, closure_history_shown={"shown_on": day.isoformat()})
         if EPISODE_HAS_PROPOSAL:
             self.episode.update(closure_proposed_by_id=proposed_by.id, closure_proposed_on=day)
         self._end_allocation(day)
