@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.safestring import SafeString
+from markupsafe import Markup
 
 # The counts kept, in the order the posted text gives them.
 COUNTED = ("contacts", "referrals", "re_referrals", "closures")
@@ -23,7 +23,7 @@ COUNTED = ("contacts", "referrals", "re_referrals", "closures")
 @dataclass(frozen=True)
 class Shown:
     counts: dict[str, int]  # every key of COUNTED
-    html: SafeString  # the panel, as the page shows it
+    html: Markup  # the panel, as the page shows it (rendered by its own template)
 
     @property
     def as_text(self) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from markupsafe import Markup
 
 from casefile.casework.closure_history import Shown
 from casefile.casework.models import Assessment, Episode, Plan
@@ -378,7 +379,7 @@ def shown_at_closure(child: Person, today: datetime.date):
     subject = history.children[0]
     counts = {"contacts": subject.tally("contacts").ever, "referrals": subject.tally("referrals").ever,
               "re_referrals": subject.re_referrals, "closures": subject.tally("closures").ever}
-    return Shown(counts=counts, html=render_to_string("frontdoor/_history.html", {"history": history}))
+    return Shown(counts=counts, html=Markup(render_to_string("frontdoor/_history.html", {"history": history})))  # noqa: S704 (our template)
 
 
 __all__ = ["History", "Subject", "Tally", "Event", "history_for", "child_history", "shown_at_closure"]

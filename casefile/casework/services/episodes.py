@@ -22,6 +22,7 @@ from casefile.access import permissions
 from casefile.accounts.models import User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
+from casefile.casework import closure_history
 from casefile.casework.calendar import working_calendar
 from casefile.casework.models import (
     Agency,
@@ -37,7 +38,6 @@ from casefile.casework.models import (
     StrategyDiscussion,
     StrategyParticipant,
 )
-from casefile.casework import closure_history
 from casefile.casework.services import returns
 from casefile.core.presenters import govuk_date, possessive
 from casefile.core.services import Errors, save_with_history

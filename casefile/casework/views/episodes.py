@@ -43,7 +43,7 @@ from casefile.casework.presenters import returned_html, step_down_sign_off_text
 from casefile.casework.returns import open_return
 from casefile.casework.services import episodes as services
 from casefile.core import presenters
-from casefile.core.forms import save_or_show
+from casefile.core.forms import posted, save_or_show
 from casefile.people.models import Person, Relationship
 from casefile.people.search import Criteria, search_people
 from casefile.rules import clocks, codes
@@ -754,7 +754,7 @@ def _step_down_step(request, person: Person, early_help_transfer_id: int, *, may
 def sign_off_step_down(request, person: Person, early_help_transfer_id: int):
     return _step_down_step(
         request, person, early_help_transfer_id, may=lambda t: permissions.may_sign_off_step_down(request.user, t),
-        title="Sign off the step-down", submit="Sign it off", form=Form(request.POST or None),
+        title="Sign off the step-down", submit="Sign it off", form=Form(posted(request)),
         save=lambda transfer, data: services.sign_off_step_down(actor=request.user, request=request,
                                                                 transfer=transfer),
         done="The step-down to early help is signed off",
