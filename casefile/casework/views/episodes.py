@@ -735,14 +735,17 @@ def record_step_down(request, person: Person):
                             f"signs the step-down off.")
 
 
-def _step_down_step(request, person: Person, early_help_transfer_id: int, *, may, title: str, submit: str, form,
-                    save, done: str, **extra):
-    """A manager's sign-off or return of a step-down, or the worker sending it again: refused with the reason when
-    the user may not, otherwise the form."""
+MANAGERS_ONLY = "Only a manager who did not propose a step-down signs it off or returns it"
+
+
+def _step_down_step(request, person: Person, early_help_transfer_id: int, *, may, refused: str, title: str,
+                    submit: str, form, save, done: str, **extra):
+    """A manager's sign-off or return of a step-down, or the worker sending it again: back to the step-down with
+    the reason when the user may not, otherwise the form."""
     transfer = _transfer(person, early_help_transfer_id)
     back = _url("early_help_transfer", person, early_help_transfer_id=transfer.pk)
     if not may(transfer):
-        messages.info(request, "You cannot do that to this step-down: see who can below")
+        messages.info(request, refused)
         return redirect(back)
     if save_or_show(request, form, lambda data: save(transfer, data), record=transfer):
         messages.success(request, done)
@@ -754,7 +757,7 @@ def _step_down_step(request, person: Person, early_help_transfer_id: int, *, may
 def sign_off_step_down(request, person: Person, early_help_transfer_id: int):
     return _step_down_step(
         request, person, early_help_transfer_id, may=lambda t: permissions.may_sign_off_step_down(request.user, t),
-        title="Sign off the step-down", submit="Sign it off", form=Form(posted(request)),
+        refused=MANAGERS_ONLY, title="Sign off the step-down", submit="Sign it off", form=Form(posted(request)),
         save=lambda transfer, data: services.sign_off_step_down(actor=request.user, request=request,
                                                                 transfer=transfer),
         done="The step-down to early help is signed off",
@@ -765,7 +768,7 @@ def sign_off_step_down(request, person: Person, early_help_transfer_id: int):
 def return_step_down(request, person: Person, early_help_transfer_id: int):
     return _step_down_step(
         request, person, early_help_transfer_id, may=lambda t: permissions.may_sign_off_step_down(request.user, t),
-        title="Return the step-down", submit="Return it", form=forms.ReasonForm(request.POST or None),
+        refused=MANAGERS_ONLY, title="Return the step-down", submit="Return it", form=forms.ReasonForm(request.POST or None),
         save=lambda transfer, data: services.return_step_down(actor=request.user, request=request,
                                                               transfer=transfer, **data),
         done="The step-down has been returned with your comment",
@@ -779,7 +782,7 @@ def send_step_down_again(request, person: Person, early_help_transfer_id: int):
     return _step_down_step(
         request, person, early_help_transfer_id,
         may=lambda t: open_return(ReturnedWork.Kind.STEP_DOWN, t.pk) is not None,
-        title="Send the step-down again", submit="Send to a manager",
+        refused="Only a step-down a manager returned is sent again", title="Send the step-down again", submit="Send to a manager",
         form=forms.StepDownAgainForm(request.POST or None, initial=initial),
         save=lambda transfer, data: services.send_step_down_again(actor=request.user, request=request,
                                                                   transfer=transfer, **data),
