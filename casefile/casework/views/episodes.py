@@ -768,7 +768,8 @@ def sign_off_step_down(request, person: Person, early_help_transfer_id: int):
 def return_step_down(request, person: Person, early_help_transfer_id: int):
     return _step_down_step(
         request, person, early_help_transfer_id, may=lambda t: permissions.may_sign_off_step_down(request.user, t),
-        refused=MANAGERS_ONLY, title="Return the step-down", submit="Return it", form=forms.ReasonForm(request.POST or None),
+        refused=MANAGERS_ONLY, title="Return the step-down", submit="Return it",
+        form=forms.ReasonForm(request.POST or None),
         save=lambda transfer, data: services.return_step_down(actor=request.user, request=request,
                                                               transfer=transfer, **data),
         done="The step-down has been returned with your comment",
@@ -782,7 +783,8 @@ def send_step_down_again(request, person: Person, early_help_transfer_id: int):
     return _step_down_step(
         request, person, early_help_transfer_id,
         may=lambda t: open_return(ReturnedWork.Kind.STEP_DOWN, t.pk) is not None,
-        refused="Only a step-down a manager returned is sent again", title="Send the step-down again", submit="Send to a manager",
+        refused="Only a step-down a manager returned is sent again", title="Send the step-down again",
+        submit="Send to a manager",
         form=forms.StepDownAgainForm(request.POST or None, initial=initial),
         save=lambda transfer, data: services.send_step_down_again(actor=request.user, request=request,
                                                                   transfer=transfer, **data),
