@@ -146,15 +146,10 @@ def _step_downs(user, children, allocations, today, calendar) -> list[QueueItem]
     """Step-downs to early help a worker proposed on their own (one recorded with a closure waits with the closure,
     and the front door's are authorised with their decision): for the children the teams hold, or proposed by
     someone in the teams (a child stepping down after closure may hold no allocation now). Never their own."""
-    teams = teams_overseen_by(user).values("pk")
-    waiting = (EarlyHelpTransfer.objects
-               .filter(direction=EarlyHelpTransfer.Direction.STEP_DOWN, proposed_on__isnull=False,
-                       signed_off_on__isnull=True)
-               .filter(Q(episode__isnull=True) | Q(episode__closure_date__isnull=False))
-               .filter(Q(child_id__in=children) | Q(proposed_by__team__in=teams))
-               .filter(child__in=policy.viewable_children(user).values("pk"))
-               .exclude(proposed_by=user)
-               .select_related("child", "proposed_by__team").order_by())
+    waiting = _held_or_sent_by_teams(
+        EarlyHelpTransfer.objects.filter(direction=EarlyHelpTransfer.Direction.STEP_DOWN, proposed_on__isnull=False,
+                                         signed_off_on__isnull=True)
+        .filter(Q(episode__isnull=True) | Q(episode__closure_date__isnull=False)), user, children, "proposed_by")
     return [QueueItem(STEP_DOWN, transfer.child, transfer.proposed_by,
                       _team(allocations, transfer.child_id, transfer.proposed_by), transfer.proposed_on,
                       _waited(transfer.proposed_on, today, calendar),
@@ -162,6 +157,15 @@ def _step_downs(user, children, allocations, today, calendar) -> list[QueueItem]
                                                                       "early_help_transfer_id": transfer.pk}),
                       f"To {transfer.early_help_provider}" if transfer.early_help_provider else "")
             for transfer in waiting]
+
+
+def _held_or_sent_by_teams(queryset, user: User, children, sender: str):
+    """Work about a child the teams hold, or sent by someone in them (`sender` names who sent it), about a child the
+    user may see, and never sent by the user: another manager signs that off."""
+    teams = teams_overseen_by(user).values("pk")
+    return (queryset.filter(Q(child_id__in=children) | Q(**{f"{sender}__team__in": teams}))
+            .filter(child__in=policy.viewable_children(user).values("pk"))
+            .exclude(**{sender: user}).select_related("child", f"{sender}__team").order_by())
 
 
 def _team(allocations, child_id: int, sender: User | None) -> Team | None:
@@ -173,13 +177,9 @@ def _team(allocations, child_id: int, sender: User | None) -> Team | None:
 def _conference_requests(user, children, allocations, today, calendar) -> list[QueueItem]:
     """Requests for an initial child protection conference awaiting a service manager's sign-off: for the children
     the teams under them hold, or decided by someone in those teams. Never their own decision."""
-    teams = teams_overseen_by(user).values("pk")
-    waiting = (ManagementDecision.objects
-               .filter(kind=DecisionKind.CONFERENCE_REQUEST, signed_off_at__isnull=True)
-               .filter(Q(child_id__in=children) | Q(decided_by__team__in=teams))
-               .filter(child__in=policy.viewable_children(user).values("pk"))
-               .exclude(decided_by=user)
-               .select_related("child", "decided_by__team").order_by())
+    waiting = _held_or_sent_by_teams(
+        ManagementDecision.objects.filter(kind=DecisionKind.CONFERENCE_REQUEST, signed_off_at__isnull=True),
+        user, children, "decided_by")
     return [QueueItem(CONFERENCE_REQUEST, decision.child, decision.decided_by,
                       _team(allocations, decision.child_id, decision.decided_by), decision.decided_on,
                       _waited(decision.decided_on, today, calendar),
