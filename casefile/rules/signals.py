@@ -480,13 +480,15 @@ def _open_after_assessment(record: ChildRecord, ctx: Context) -> Iterator[Findin
 
 
 def _plan_not_started(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
+    """A plan in the episode counts if it started once the assessment had begun: a conference that decides on
+    no child protection plan may start a child in need plan before the assessment is authorised."""
     limit = ctx.settings.plan_after_assessment_working_days
     for assessment in record.assessments:
         if assessment.outcome != PLAN_NEEDED or assessment.authorised_on is None:
             continue
         due = add_working_days(assessment.authorised_on, limit, ctx.calendar)
         starts = sorted(p.start_date for p in record.plans
-                        if p.episode_id == assessment.episode_id and p.start_date >= assessment.authorised_on)
+                        if p.episode_id == assessment.episode_id and p.start_date >= assessment.start_date)
         started = starts[0] if starts else None
         if (started or ctx.today) <= due:
             continue

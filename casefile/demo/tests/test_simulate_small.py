@@ -67,7 +67,9 @@ def test_it_prints_the_counts_and_the_planted_problem_rates(small):
     for label in ("Referrers never told the outcome", "left waiting at the front door",
                   "Children with no ethnicity recorded", "Vague plan actions", "Closures without the child's views",
                   "known father was left out or not seen", "Assessments over 45 working days",
-                  "Visits later than the plan's interval", "Drift: child in need plans never reviewed"):
+                  "Visits later than the plan's interval", "Drift: child in need plans never reviewed",
+                  "Visits and case notes typed more than 5 working days", "nothing recorded for 6 weeks",
+                  "Re-referrals within 12 months of the earlier episode closing (arising)"):
         assert label in small
     referrals = cw.Episode.objects.count()
     assert 380 <= referrals <= 420

@@ -188,6 +188,10 @@ def test_no_plan_10_working_days_after_the_assessment_said_one_was_needed():
                                    "needed, but no plan has started: it was due by 28 February 2025.")
     on_time = PlanRow(10, 1, "cin", date(2025, 2, 28))
     assert found(child(assessments=(assessment,), plans=(on_time,)), "plan_not_started") == []
+    during_the_assessment = PlanRow(10, 1, "cin", date(2025, 1, 27))  # after a conference decided on no CP plan
+    assert found(child(assessments=(assessment,), plans=(during_the_assessment,)), "plan_not_started") == []
+    before_it = PlanRow(10, 1, "cin", date(2025, 1, 3))
+    assert len(found(child(assessments=(assessment,), plans=(before_it,)), "plan_not_started")) == 1
 
 
 # Re-referrals, workers, identity ----------------------------------------------------------------------------
