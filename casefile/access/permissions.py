@@ -99,6 +99,11 @@ def may_sign_off_closure(user, episode=None) -> bool:
     return is_manager(user) and (episode is None or episode.closure_proposed_by_id != user.pk)
 
 
+def may_sign_off_step_down(user, transfer=None) -> bool:
+    """A manager signs off (or returns) a step-down to early help a worker proposed; never the one who proposed it."""
+    return is_manager(user) and (transfer is None or transfer.proposed_by_id != user.pk)
+
+
 def may_see_manager_queue(user) -> bool:
     """The queue of work waiting for a manager's sign-off (oversight/queue.py): managers only."""
     return is_manager(user)

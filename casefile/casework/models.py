@@ -109,6 +109,9 @@ class Episode(Recorded):
     closure_proposed_on = models.DateField(null=True, blank=True)
     # A closure dated before its sign-off (backdated by the manager who signed it off) says why.
     closure_backdated_reason = models.TextField(blank=True)
+    # What the manager was shown of the child's contact and referral history when signing off (the counts on the
+    # sign-off page, posted back and checked): empty for a closure signed off before this was kept, or elsewhere.
+    closure_history_shown = models.JSONField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -593,6 +596,13 @@ class EarlyHelpTransfer(Recorded):
                                 related_name="early_help_transfers")
     early_help_provider = models.CharField(max_length=200, blank=True)
     reason = models.TextField()
+    # A step-down a worker records waits for a manager who is someone else to sign it off, as a closure does; one
+    # recorded with a closure is signed off with it, and the front door's is authorised with its decision. Both
+    # empty: recorded before step-downs were signed off, or returned to the worker (casework.ReturnedWork).
+    proposed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_on = models.DateField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    signed_off_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -600,6 +610,10 @@ class EarlyHelpTransfer(Recorded):
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} on {self.date}"
+
+    @property
+    def awaiting_sign_off(self) -> bool:
+        return self.proposed_on is not None and self.signed_off_on is None
 
 
 # The calendar ------------------------------------------------------------------------------------------
@@ -650,17 +664,18 @@ class ChronologyNote(models.Model):
 
 
 class ReturnedWork(models.Model):
-    """A manager sends a plan, an assessment or a closure back to the worker with a comment; the worker answers
-    it when they send the work again. Both are on the record and in the child's chronology."""
+    """A manager sends a plan, an assessment, a closure or a step-down back to the worker with a comment; the worker
+    answers it when they send the work again. Both are on the record and in the child's chronology."""
 
     class Kind(models.TextChoices):
         PLAN = "plan", "Plan"
         ASSESSMENT = "assessment", "Assessment"
         CLOSURE = "closure", "Closure"
+        STEP_DOWN = "step_down", "Step-down"
 
     child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="returned_work")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    record_id = models.PositiveIntegerField(help_text="The plan's, assessment's or episode's id")
+    record_id = models.PositiveIntegerField(help_text="The plan's, assessment's, episode's or step-down's id")
     returned_to = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     returned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     returned_at = models.DateTimeField(default=timezone.now)

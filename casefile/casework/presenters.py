@@ -136,7 +136,24 @@ def returned_html(returned) -> Markup:
 
 
 RETURNED_PAGES = {"plan": ("casework:plan", "plan_id"), "assessment": ("casework:assessment", "assessment_id"),
-                  "closure": ("casework:episode", "episode_id")}
+                  "closure": ("casework:episode", "episode_id"),
+                  "step_down": ("casework:early_help_transfer", "early_help_transfer_id")}
+
+
+def step_down_sign_off_text(transfer, returned=None) -> str:
+    """Where a step-down to early help stands with its manager's sign-off, in a sentence."""
+    if transfer.direction != "down":
+        return ""
+    if transfer.signed_off_on:
+        return f"Signed off by {transfer.signed_off_by} on {govuk_date(transfer.signed_off_on)}."
+    if transfer.proposed_on and transfer.episode_id and transfer.episode.closure_date is None:
+        return "Waiting for a manager to sign off the closure it was recorded with."
+    if transfer.proposed_on:
+        return (f"Waiting for a manager to sign it off: sent on {govuk_date(transfer.proposed_on)} by "
+                f"{transfer.proposed_by}.")
+    if returned is not None:
+        return "Returned by a manager: change it if needed and send it again with your answer."
+    return "Recorded before step-downs were signed off by a manager."
 
 
 def returned_work_table(rows) -> dict:

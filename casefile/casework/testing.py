@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, fields
 
+from django.utils import timezone
+
 from casefile.accounts.models import User
+from casefile.casework import closure_history
 from casefile.casework import models as cw
 from casefile.people.models import Person
 
@@ -96,3 +99,8 @@ def make_journey(child: Person, worker: User, manager: User, chair: User,
                                                    early_help_provider="Family Hub North", **by)
     return Journey(episode, assessment, strategy, enquiry, conference, review_conference, plan, outcome, plan_action,
                    review, core_group, agreed_action, visit, case_note, transfer)
+
+
+def history_shown(child: Person) -> dict[str, str]:
+    """What the closure sign-off page posts back of the child's history today (casework/closure_history.py)."""
+    return {"history_shown": closure_history.history_shown(child, timezone.localdate()).as_text}

@@ -34,7 +34,7 @@ from casefile.frontdoor import board
 from casefile.frontdoor import presenters as front_door_presenters
 from casefile.oversight import presenters as oversight_presenters
 from casefile.oversight.escalations import open_summary_for
-from casefile.oversight.queue import manager_queue, queue_counts
+from casefile.oversight.queue import manager_queue, queue_counts, supervision_for_worker_to_sign
 from casefile.oversight.supervision import supervision_due_counts
 
 logger = logging.getLogger(__name__)
@@ -59,8 +59,10 @@ def my_work(request):
     team_children = allocated_children(user, theirs, deadlines=deadlines) if is_manager else []
     shares = paginate(request, current_shares(user)) if permissions.is_partner(user) else None
     returned = returned_to(user) if permissions.may_hold_cases(user) else []
+    to_sign = supervision_for_worker_to_sign(user)
     context = {
         "returned_table": casework_presenters.returned_work_table(returned) if returned else None,
+        "to_sign_table": oversight_presenters.supervision_to_sign_table(to_sign) if to_sign else None,
         "children": children,
         "overdue": sorted((d for row in children for d in row.deadlines if d.is_overdue), key=lambda d: d.due),
         "names": {row.child.pk: row.child for row in children},
@@ -82,6 +84,7 @@ def my_work(request):
         context.update(shares=shares, shares_table=access_presenters.shares_table(shares.object_list))
     # Only the children on the page were shown: a manager's list is paged.
     record_shown(request, [row.child for row in children] + [item.child for item in returned]
+                 + [record.child for record in to_sign]
                  + [row.child for row in (team_page.object_list if team_page is not None else [])]
                  + [row.child for row in (context["chaired"].object_list if "chaired" in context else [])]
                  + [share.child_id for share in (shares.object_list if shares is not None else [])])

@@ -65,6 +65,19 @@ def queue_table(items) -> dict:
                         caption="Work waiting for you, longest waiting first", id="queue")
 
 
+def supervision_to_sign_table(records) -> dict:
+    """My work's "Supervision records to sign": the case supervision records the worker has still to sign."""
+    rows = [[format_html('<a class="govuk-link" href="{}">{}</a>', reverse(
+                "oversight:case_supervision", kwargs={"person_id": record.child_id, "supervision_id": record.pk}),
+                record.child.display_name),
+             str(record.supervisor), govuk_date(record.held_on),
+             "Signed by your manager" if record.supervisor_signed_at else "Not yet signed by your manager"]
+            for record in records]
+    return table_params(caption="Supervision records to sign", caption_classes="govuk-table__caption--m",
+                        id="supervision-to-sign", head=["Child", "Supervisor", "Held on", "Manager’s signature"],
+                        rows=rows)
+
+
 TAGS = {"overdue": "govuk-tag--red", "answered": "govuk-tag--green", "waiting": "govuk-tag--blue"}
 
 

@@ -1,7 +1,10 @@
 """What waits for a manager: one queue over every kind of work that needs their sign-off, read from the records
 themselves (nothing is queued twice). A manager sees the work for children their teams hold (through their
-manager chain, so a service manager sees every team under them); front-door managers also see the threshold
-decisions awaiting authorisation, as the front door's own queue shows them.
+manager chain, so a service manager sees every team under them): assessments, plans, closures and step-downs to
+early help, and, for a service manager or head of service, requests for an initial conference to sign off;
+front-door managers also see the threshold decisions awaiting authorisation, as the front door's own queue shows
+them (a step-down the front door decided is authorised with its decision, so it is never queued again); and every
+manager sees the case supervision records they gave and have still to sign.
 
 Each item says how long it has waited in working days, counted with the authority's working calendar."""
 
@@ -11,6 +14,7 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,10 +22,12 @@ from casefile.access import permissions, policy
 from casefile.accounts.models import Team, User
 from casefile.casework.calendar import working_calendar
 from casefile.casework.caseloads import teams_overseen_by
-from casefile.casework.models import Allocation, Assessment, Episode, Plan
+from casefile.casework.models import Allocation, Assessment, EarlyHelpTransfer, Episode, Plan
 from casefile.casework.plan_quality import OUTCOMES_AND_ACTIONS, plan_quality
+from casefile.core.presenters import govuk_date
 from casefile.frontdoor.access import visible_child
 from casefile.frontdoor.models import ThresholdDecision
+from casefile.oversight.models import CaseSupervision, DecisionKind, ManagementDecision
 from casefile.people.models import Person
 from casefile.rules.working_days import WorkingCalendar, working_days_between
 
@@ -29,7 +35,10 @@ ASSESSMENT = "Assessment to authorise"
 CLOSURE = "Closure to sign off"
 THRESHOLD = "Front-door decision to authorise"
 PLAN = "Plan to authorise"
-KINDS = (ASSESSMENT, PLAN, CLOSURE, THRESHOLD)
+STEP_DOWN = "Step-down to sign off"
+CONFERENCE_REQUEST = "Conference request to sign off"
+SUPERVISION = "Supervision record to sign"
+KINDS = (ASSESSMENT, PLAN, CLOSURE, STEP_DOWN, CONFERENCE_REQUEST, THRESHOLD, SUPERVISION)
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,11 @@ def manager_queue(user: User, *, request=None, today: datetime.date | None = Non
     children = held.values("child_id")
     items = [*_assessments(children, allocations, today, calendar),
              *_plans(user, children, allocations, today, calendar),
-             *_closures(user, children, allocations, today, calendar)]
+             *_closures(user, children, allocations, today, calendar),
+             *_step_downs(user, children, allocations, today, calendar),
+             *_supervision_to_sign(user, allocations, today, calendar)]
+    if permissions.may_sign_off_conference_request(user):
+        items += _conference_requests(user, children, allocations, today, calendar)
     if policy.works_at_front_door(user):
         items += _threshold_decisions(user, today, calendar)
     return sorted(items, key=lambda item: (item.since, item.kind, item.child.last_name, item.child.pk))
@@ -129,6 +142,75 @@ def _threshold_decisions(user, today, calendar) -> list[QueueItem]:
             for decision in waiting]
 
 
+def _step_downs(user, children, allocations, today, calendar) -> list[QueueItem]:
+    """Step-downs to early help a worker proposed on their own (one recorded with a closure waits with the closure,
+    and the front door's are authorised with their decision): for the children the teams hold, or proposed by
+    someone in the teams (a child stepping down after closure may hold no allocation now). Never their own."""
+    waiting = _held_or_sent_by_teams(
+        EarlyHelpTransfer.objects.filter(direction=EarlyHelpTransfer.Direction.STEP_DOWN, proposed_on__isnull=False,
+                                         signed_off_on__isnull=True)
+        .filter(Q(episode__isnull=True) | Q(episode__closure_date__isnull=False)), user, children, "proposed_by")
+    return [QueueItem(STEP_DOWN, transfer.child, transfer.proposed_by,
+                      _team(allocations, transfer.child_id, transfer.proposed_by), transfer.proposed_on,
+                      _waited(transfer.proposed_on, today, calendar),
+                      reverse("casework:early_help_transfer", kwargs={"person_id": transfer.child_id,
+                                                                      "early_help_transfer_id": transfer.pk}),
+                      f"To {transfer.early_help_provider}" if transfer.early_help_provider else "")
+            for transfer in waiting]
+
+
+def _held_or_sent_by_teams(queryset, user: User, children, sender: str):
+    """Work about a child the teams hold, or sent by someone in them (`sender` names who sent it), about a child the
+    user may see, and never sent by the user: another manager signs that off."""
+    teams = teams_overseen_by(user).values("pk")
+    return (queryset.filter(Q(child_id__in=children) | Q(**{f"{sender}__team__in": teams}))
+            .filter(child__in=policy.viewable_children(user).values("pk"))
+            .exclude(**{sender: user}).select_related("child", f"{sender}__team").order_by())
+
+
+def _team(allocations, child_id: int, sender: User | None) -> Team | None:
+    """The team holding the child, or else the team of whoever sent the work."""
+    allocation = allocations.get(child_id)
+    return allocation.team if allocation is not None else (sender.team if sender is not None else None)
+
+
+def _conference_requests(user, children, allocations, today, calendar) -> list[QueueItem]:
+    """Requests for an initial child protection conference awaiting a service manager's sign-off: for the children
+    the teams under them hold, or decided by someone in those teams. Never their own decision."""
+    waiting = _held_or_sent_by_teams(
+        ManagementDecision.objects.filter(kind=DecisionKind.CONFERENCE_REQUEST, signed_off_at__isnull=True),
+        user, children, "decided_by")
+    return [QueueItem(CONFERENCE_REQUEST, decision.child, decision.decided_by,
+                      _team(allocations, decision.child_id, decision.decided_by), decision.decided_on,
+                      _waited(decision.decided_on, today, calendar),
+                      reverse("oversight:sign_off_decision", kwargs={"person_id": decision.child_id,
+                                                                     "management_decision_id": decision.pk}))
+            for decision in waiting]
+
+
+def _supervision_to_sign(user, allocations, today, calendar) -> list[QueueItem]:
+    """Case supervision records the manager gave and has not signed, waiting since they were written up."""
+    waiting = (CaseSupervision.objects.filter(supervisor=user, supervisor_signed_at__isnull=True)
+               .filter(child__in=policy.viewable_children(user).values("pk"))
+               .select_related("child", "worker__team").order_by())
+    return [QueueItem(SUPERVISION, supervision.child, supervision.worker,
+                      _team(allocations, supervision.child_id, supervision.worker),
+                      timezone.localdate(supervision.recorded_at),
+                      _waited(timezone.localdate(supervision.recorded_at), today, calendar),
+                      reverse("oversight:case_supervision",
+                              kwargs={"person_id": supervision.child_id, "supervision_id": supervision.pk}),
+                      f"Held on {govuk_date(supervision.held_on)}")
+            for supervision in waiting]
+
+
+def supervision_for_worker_to_sign(user: User) -> list[CaseSupervision]:
+    """Case supervision records about the user, as the worker, that they have still to sign (My work), oldest
+    first. One query."""
+    return list(CaseSupervision.objects.filter(worker=user, worker_signed_at__isnull=True)
+                .filter(child__in=policy.viewable_children(user).values("pk"))
+                .select_related("child", "supervisor").order_by("recorded_at", "pk"))
+
+
 def queue_counts(items: list[QueueItem]) -> dict[str, int]:
     """How many of each kind wait, in the order of KINDS, leaving out kinds with none."""
     return {kind: count for kind in KINDS if (count := sum(1 for item in items if item.kind == kind))}
@@ -154,8 +236,10 @@ class SignOffWaits:
 
 
 def sign_off_waits(team: Team, *, request=None, today: datetime.date | None = None) -> list[SignOffWaits]:
-    """For the children the team holds, the median working days plans and assessments waited for authorisation and
-    closures for sign-off, over the last year: for everyone, then per manager who signed off. Five queries."""
+    """For the children the team holds, the median working days plans and assessments waited for authorisation,
+    closures and step-downs for sign-off, requests for an initial conference for a service manager's sign-off, and
+    case supervision records for the supervisor's signature, over the last year: for everyone, then per manager
+    who signed off. Eight queries."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=MEASURED_DAYS)
     calendar = working_calendar(request)
@@ -168,9 +252,21 @@ def sign_off_waits(team: Team, *, request=None, today: datetime.date | None = No
                 .values_list("closure_proposed_on", "closure_signed_off_on", "closure_signed_off_by_id"))
     plans = (Plan.objects.filter(child_id__in=held, authorised_on__gte=since, submitted_on__isnull=False)
              .values_list("submitted_on", "authorised_on", "authorised_by_id"))
+    step_downs = (EarlyHelpTransfer.objects.filter(child_id__in=held, signed_off_on__gte=since,
+                                                   proposed_on__isnull=False)
+                  .values_list("proposed_on", "signed_off_on", "signed_off_by_id"))
+    start = datetime.datetime.combine(since, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    requests = (ManagementDecision.objects.filter(child_id__in=held, kind=DecisionKind.CONFERENCE_REQUEST,
+                                                  signed_off_at__gte=start)
+                .values_list("decided_at", "signed_off_at", "signed_off_by_id"))
+    supervisions = (CaseSupervision.objects.filter(child_id__in=held, supervisor_signed_at__gte=start)
+                    .values_list("recorded_at", "supervisor_signed_at", "supervisor_signed_by_id"))
     waits: dict[int | None, list[int]] = {}
-    for sent, signed, manager_id in [*assessments, *plans, *closures]:
+    for sent, signed, manager_id in [*assessments, *plans, *closures, *step_downs]:
         waits.setdefault(manager_id, []).append(_waited(sent, signed, calendar))
+    for sent, signed, manager_id in [*requests, *supervisions]:
+        waits.setdefault(manager_id, []).append(
+            _waited(timezone.localdate(sent), timezone.localdate(signed), calendar))
     every = [days for days in waits.values() for days in days]
     names = {user.pk: str(user) for user in User.objects.filter(pk__in=[pk for pk in waits if pk])}
     per_manager = sorted((SignOffWaits(names.get(pk, "Someone no longer recorded"), _median(days), len(days))

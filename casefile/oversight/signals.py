@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings as django_settings
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 
 from casefile.casework import deadlines
@@ -95,9 +95,10 @@ def _fathers(ids) -> dict[int, list]:
 
 
 def _episodes(ids) -> dict[int, list]:
-    rows = _for(Episode.objects.all(), "child_id", ids).values_list(
+    rows = _for(Episode.objects.all(), "child_id", ids).annotate(history_shown=ExpressionWrapper(
+        Q(closure_history_shown__isnull=False), output_field=BooleanField())).values_list(
         "child_id", "pk", "referral_date", "closure_date", "childs_views_at_closure", "fathers_views_at_closure",
-        "fathers_views_not_sought")
+        "fathers_views_not_sought", "closure_signed_off_on", "history_shown")
     return _grouped((child, rules.EpisodeRow(pk, *rest)) for child, pk, *rest in rows)
 
 

@@ -11,8 +11,9 @@ default comes from (`SignalSettings.source`). Statutory clocks are not worked ou
 the child's overdue clocks (casework/deadlines.py over rules/clocks.py) as `OverdueClockRow`s, and late visits
 use rules/clocks.py's visit rules.
 
-Not covered yet: "a closure signed off without the re-referral history being shown" (the record does not say
-what a manager was shown).
+A closure signed off without the re-referral history being shown is found from what the sign-off page kept of
+the history it showed (`EpisodeRow.closure_history_shown`): a closure signed off before that was kept, or closed
+any other way, has nothing kept.
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ class EpisodeRow:
     childs_views_at_closure: str = ""
     fathers_views_at_closure: str = ""
     fathers_views_not_sought: str = ""  # why not, when they were not sought (casework.FathersViewsNotSought)
+    closure_signed_off_on: date | None = None
+    closure_history_shown: bool = True  # the sign-off page kept what it showed of the child's history
 
 
 @dataclass(frozen=True)
@@ -569,6 +572,21 @@ def _closure_without_fathers_views(record: ChildRecord, ctx: Context) -> Iterato
                       (Evidence("episode", episode.id),), closed)
 
 
+def _closure_without_history(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
+    """A closed case whose sign-off kept nothing of the child's contact and referral history shown to the manager."""
+    for episode in record.episodes:
+        if episode.closure_date is None or episode.closure_history_shown:
+            continue
+        referrals = sum(1 for other in record.episodes if other.referral_date <= episode.closure_date)
+        signed = (f"signed off on {govuk_day(episode.closure_signed_off_on)}" if episode.closure_signed_off_on
+                  else "closed")
+        yield Finding("closure_history_not_shown", record.child_id,
+                      f"The case closed on {govuk_day(episode.closure_date)} was {signed} without the child's "
+                      f"contact, referral and re-referral history being shown ({_plural(referrals, 'referral')} "
+                      f"on the record by then).", (Evidence("episode", episode.id),),
+                      episode.closure_signed_off_on or episode.closure_date)
+
+
 def _father_left_out(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
     if not record.father_ids:
         return
@@ -667,6 +685,9 @@ SIGNALS: Mapping[str, Signal] = MappingProxyType({signal.code: signal for signal
     Signal("closure_without_fathers_views", "Closure without the father's views",
            "A case closed after an assessment without the views of a father known on the record, or why they were "
            "not sought.", _closure_without_fathers_views),
+    Signal("closure_history_not_shown", "Closure signed off without the re-referral history",
+           "A closure signed off without the child's contact, referral and re-referral history shown to the manager.",
+           _closure_without_history),
     Signal("father_left_out", "Father left out of the assessment",
            "A father known on the record was not part of the assessment, or was not seen.", _father_left_out),
     Signal("quiet_cp_case", "No chronology entry on an open child protection case",

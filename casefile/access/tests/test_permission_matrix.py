@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from casefile.access import permissions
-from casefile.casework.models import Conference, Episode, Plan
+from casefile.casework.models import Conference, EarlyHelpTransfer, Episode, Plan
 from casefile.frontdoor.models import ThresholdDecision
 from casefile.oversight.models import CaseSupervision, Escalation, ManagementDecision
 from casefile.testing import allocate, make_child
@@ -38,6 +38,7 @@ EXPECTED = {
     "may_authorise_plan": MANAGERS,
     "may_see_manager_queue": MANAGERS,
     "may_sign_off_closure": MANAGERS,
+    "may_sign_off_step_down": MANAGERS,
     "may_return_closure": MANAGERS,
     "may_record_decision": MANAGERS,
     "may_sign_off_conference_request": {"simon", "hana"},
@@ -71,6 +72,8 @@ EXPECTED_FOR_OBJECT = {
     "may_authorise_decision": MANAGERS - {"mel"},
     # A closure tess proposed: any other manager signs it off.
     "may_sign_off_closure": MANAGERS - {"tess"},
+    # A step-down tess proposed: any other manager signs it off or returns it.
+    "may_sign_off_step_down": MANAGERS - {"tess"},
     # A plan tess submitted: any other manager authorises or returns it.
     "may_authorise_plan": MANAGERS - {"tess"},
     # Lily, allocated to sam: whoever may change her record (access/tests/test_policy_matrix.py).
@@ -123,6 +126,7 @@ def objects(org):
     supervision = CaseSupervision(child=lily, worker=org.sam, supervisor=org.tess)
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
             "may_authorise_plan": Plan(child=lily, submitted_by=org.tess),
+            "may_sign_off_step_down": EarlyHelpTransfer(child=lily, proposed_by=org.tess),
             "may_record_visit": lily, "may_record_decision": "legal_planning",
             "may_sign_off_conference_request": request, "may_record_dissent": lily,
             "may_end_plan_without_conference": lily, "may_raise_concern": lily,

@@ -295,12 +295,14 @@ def _plan_authorisation(scope: Scope, plan: cw.Plan, common: dict) -> Iterable[C
                     **common)
 
 
-RETURNED_TYPES = {"plan": "plan", "assessment": "assessment", "closure": "closure"}
-RETURNED_TITLES = {"plan": "Plan", "assessment": "Assessment", "closure": "Proposed closure"}
+RETURNED_TYPES = {"plan": "plan", "assessment": "assessment", "closure": "closure", "step_down": "early_help"}
+RETURNED_TITLES = {"plan": "Plan", "assessment": "Assessment", "closure": "Proposed closure",
+                   "step_down": "Step-down to early help"}
 
 
 def returned_work(scope: Scope) -> Iterable[ChronologyEvent]:
-    """A manager's return of a plan, an assessment or a closure with their comment, and the worker's answer."""
+    """A manager's return of a plan, an assessment, a closure or a step-down with their comment, and the worker's
+    answer."""
     rows = cw.ReturnedWork.objects.order_by().filter(child_id__in=scope.ids).select_related(
         "returned_by", "answered_by")
     for returned in rows:
@@ -319,7 +321,9 @@ def returned_work(scope: Scope) -> Iterable[ChronologyEvent]:
 def _returned_link(scope: Scope, returned: cw.ReturnedWork) -> str:
     target = {"plan": ("casework:plan", {"plan_id": returned.record_id}),
               "assessment": ("casework:assessment", {"assessment_id": returned.record_id}),
-              "closure": ("casework:episode", {"episode_id": returned.record_id})}[returned.kind]
+              "closure": ("casework:episode", {"episode_id": returned.record_id}),
+              "step_down": ("casework:early_help_transfer", {"early_help_transfer_id": returned.record_id})}[
+                  returned.kind]
     return scope.link(returned.child_id, target)
 
 

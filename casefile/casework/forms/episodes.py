@@ -314,6 +314,12 @@ class PlainStepDownForm(forms.Form):
     reason = _text("Why the child is stepping down to early help")
 
 
+class StepDownAgainForm(PlainStepDownForm):
+    """A step-down a manager returned, changed and sent again with an answer to their comment."""
+
+    answer = ClosureForm.base_fields["answer"]
+
+
 class SignOffForm(forms.Form):
     signed_off_on = GovukDateField(label="Date of sign-off", required=False,
                                    help_text="The case closes on this date unless you give an earlier one below. "
@@ -322,3 +328,5 @@ class SignOffForm(forms.Form):
                                   not_in_future=True,
                                   help_text="To backdate the closure, for example to the day the family moved away")
     backdate_reason = _text("Why is the closure backdated? (only if it is)")
+    # What the page showed of the child's history, posted back for the service to check (casework/closure_history.py).
+    history_shown = forms.CharField(required=False, widget=forms.HiddenInput)

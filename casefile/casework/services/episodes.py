@@ -22,6 +22,7 @@ from casefile.access import permissions
 from casefile.accounts.models import User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
+from casefile.casework import closure_history
 from casefile.casework.calendar import working_calendar
 from casefile.casework.models import (
     Agency,
@@ -41,7 +42,7 @@ from casefile.casework.models import (
 )
 from casefile.casework.services import returns
 from casefile.casework.services.voice import check_heard_how
-from casefile.core.presenters import govuk_date
+from casefile.core.presenters import govuk_date, possessive
 from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person, Relationship
 from casefile.rules import clocks, codes, text_limits
@@ -844,28 +845,109 @@ def _check_early_help(errors: Errors, provider: str, reason: str, *, reason_fiel
 
 
 def record_step_down(*, actor: User, request=None, child: Person, date: datetime.date | None,
-                     early_help_provider: str, reason: str) -> EarlyHelpTransfer:
+                     early_help_provider: str, reason: str, signed_off: bool = False) -> EarlyHelpTransfer:
     """A step-down to early help on its own, for a child with no open episode (for example after closure).
-    To close an open episode and step down together, use step_down_to_early_help."""
+    To close an open episode and step down together, use step_down_to_early_help. A worker's step-down waits for a
+    manager who is someone else to sign it off (sign_off_step_down); the front door's, recorded when a manager
+    authorises its decision, is `signed_off` by that manager there and then."""
     early_help_provider, reason = _text(early_help_provider), _text(reason)
     current = open_episode(child)
     if current:
         raise ValidationError({"__all__": [
             f"{child.first_name} has an open episode: use ‘Step down to early help’ on the episode, which closes "
             f"it and records the step-down together"]})
+    if signed_off and not permissions.may_sign_off_step_down(actor):
+        raise ValidationError({"__all__": ["Only a manager can sign off a step-down to early help"]})
     latest = Episode.objects.filter(child=child).order_by("-closure_date", "-pk").first()
     errors = Errors()
-    _check_date(errors, "date", date, label="the date of the step-down",
-                not_before=latest.closure_date if latest else None, not_before_what="the last episode closed")
-    _check_early_help(errors, early_help_provider, reason)
+    _check_step_down(errors, child, date, early_help_provider, reason)
     errors.raise_if_any()
     with transaction.atomic():
         transfer = EarlyHelpTransfer(child=child, direction=EarlyHelpTransfer.Direction.STEP_DOWN, date=date,
                                      episode=latest, early_help_provider=early_help_provider, reason=reason,
                                      recorded_by=actor)
+        if signed_off:
+            transfer.signed_off_by, transfer.signed_off_on = actor, _today()
+        else:
+            transfer.proposed_by, transfer.proposed_on = actor, _today()
         save_with_history(transfer, actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=transfer, child=child,
-               details={"direction": transfer.direction, "episode": transfer.episode_id})
+               details={"direction": transfer.direction, "episode": transfer.episode_id,
+                        "step_down": "signed_off" if signed_off else "proposed"})
+    return transfer
+
+
+def _check_step_down(errors: Errors, child: Person, date, early_help_provider: str, reason: str) -> None:
+    latest = Episode.objects.filter(child=child).order_by("-closure_date", "-pk").first()
+    _check_date(errors, "date", date, label="the date of the step-down",
+                not_before=latest.closure_date if latest else None, not_before_what="the last episode closed")
+    _check_early_help(errors, early_help_provider, reason)
+
+
+def _refuse_unless_waiting(transfer: EarlyHelpTransfer) -> None:
+    if not transfer.awaiting_sign_off:
+        raise ValidationError({"__all__": ["This step-down is not waiting for a manager’s sign-off"]})
+    if transfer.episode_id and transfer.episode.closure_date is None:
+        raise ValidationError({"__all__": ["This step-down is signed off with the closure of its episode"]})
+
+
+def sign_off_step_down(*, actor: User, request=None, transfer: EarlyHelpTransfer) -> EarlyHelpTransfer:
+    """A manager, not the worker who proposed it, agrees a step-down to early help."""
+    _refuse_unless_waiting(transfer)
+    if not permissions.may_sign_off_step_down(actor, transfer):
+        raise ValidationError({"__all__": [
+            "You proposed this step-down, so another manager must sign it off" if permissions.is_manager(actor)
+            else "Only a team manager, service manager or head of service can sign off a step-down"]})
+    with transaction.atomic():
+        transfer.signed_off_by, transfer.signed_off_on = actor, _today()
+        save_with_history(transfer, actor)
+        record(AuditAction.AUTHORISE, actor=actor, request=request, subject=transfer, child=transfer.child,
+               details={"step_down": "signed_off"})
+    return transfer
+
+
+def return_step_down(*, actor: User, request=None, transfer: EarlyHelpTransfer, reason: str) -> EarlyHelpTransfer:
+    """A manager sends a proposed step-down back with a comment the worker sees and answers when sending it
+    again; until then it waits for nobody."""
+    _refuse_unless_waiting(transfer)
+    errors = Errors()
+    if not permissions.may_sign_off_step_down(actor, transfer):
+        errors.add("__all__", "You proposed this step-down, so another manager must return it"
+                   if permissions.is_manager(actor) else
+                   "Only a team manager, service manager or head of service can return a step-down")
+    if not _text(reason):
+        errors.add("reason", "Enter what should change before the child steps down to early help")
+    errors.raise_if_any()
+    with transaction.atomic():
+        proposed_by = transfer.proposed_by
+        transfer.proposed_by = transfer.proposed_on = None
+        save_with_history(transfer, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=transfer, child=transfer.child,
+               reason=_text(reason), details={"step_down": "returned"})
+        returns.note_return(actor=actor, request=request, child=transfer.child, kind=ReturnedWork.Kind.STEP_DOWN,
+                            record_id=transfer.pk, comment=_text(reason), returned_to=proposed_by)
+    return transfer
+
+
+def send_step_down_again(*, actor: User, request=None, transfer: EarlyHelpTransfer, date: datetime.date | None,
+                         early_help_provider: str, reason: str, answer: str = "") -> EarlyHelpTransfer:
+    """The worker changes a returned step-down and sends it again, answering the manager's comment."""
+    early_help_provider, reason = _text(early_help_provider), _text(reason)
+    errors = Errors()
+    if transfer.proposed_on or transfer.signed_off_on:
+        errors.add("__all__", "This step-down was not returned: it is waiting for a manager or signed off")
+    _check_step_down(errors, transfer.child, date, early_help_provider, reason)
+    waiting = returns.check_answer(errors, ReturnedWork.Kind.STEP_DOWN, transfer.pk, answer)
+    if not waiting and "__all__" not in errors:
+        errors.add("__all__", "Only a step-down a manager returned is sent again")
+    errors.raise_if_any()
+    with transaction.atomic():
+        transfer.date, transfer.early_help_provider, transfer.reason = date, early_help_provider, reason
+        transfer.proposed_by, transfer.proposed_on = actor, _today()
+        save_with_history(transfer, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=transfer, child=transfer.child,
+               details={"step_down": "proposed", "answered": len(waiting)})
+        returns.answer_returns(waiting, actor=actor, request=request, answer=answer)
     return transfer
 
 
@@ -933,7 +1015,8 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
         if to_early_help:
             transfer = EarlyHelpTransfer(child=episode.child, direction=EarlyHelpTransfer.Direction.STEP_DOWN,
                                          date=_today(), episode=episode, early_help_provider=early_help_provider,
-                                         reason=early_help_reason, recorded_by=actor)
+                                         reason=early_help_reason, recorded_by=actor, proposed_by=actor,
+                                         proposed_on=_today())
             save_with_history(transfer, actor)
             record(AuditAction.CREATE, actor=actor, request=request, subject=transfer, child=episode.child,
                    details={"direction": transfer.direction, "episode": episode.pk})
@@ -951,9 +1034,15 @@ def step_down_to_early_help(*, actor: User, request=None, episode: Episode, earl
 
 
 def sign_off_closure(*, actor: User, request=None, episode: Episode, signed_off_on: datetime.date | None,
-                     closure_date: datetime.date | None = None, backdate_reason: str = "") -> Episode:
+                     closure_date: datetime.date | None = None, backdate_reason: str = "",
+                     history_shown: str | None = None) -> Episode:
     """A manager, not the worker who proposed it, signs off the closure; the episode closes on that date, or on an
-    earlier `closure_date` the manager gives with the reason it is backdated."""
+    earlier `closure_date` the manager gives with the reason it is backdated. A step-down proposed with the closure
+    is signed off with it.
+
+    `history_shown` is what the sign-off page showed of the child's contact and referral history, as it posts it
+    back (casework/closure_history.py): it must match the history now, and is kept on the episode. None (a sign-off
+    from anywhere but the page) keeps nothing, and the closure is signalled as signed off without the history."""
     _refuse_if_closed(episode)
     if not episode.closure_proposed_on:
         raise ValidationError({"__all__": ["No closure has been proposed for this episode"]})
@@ -971,15 +1060,36 @@ def sign_off_closure(*, actor: User, request=None, episode: Episode, signed_off_
     closing_on = closure_date or signed_off_on
     _closure_blockers(episode, closing_on, episode.closure_reason, errors,
                       "closure_date" if closure_date else "signed_off_on")
+    shown = _history_shown(errors, episode, history_shown)
     errors.raise_if_any()
     with transaction.atomic():
         episode.closure_date, episode.closure_backdated_reason = closing_on, backdate_reason
         episode.closure_signed_off_by, episode.closure_signed_off_on = actor, signed_off_on
+        episode.closure_history_shown = shown
         save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
                details={"closure": "signed_off", "reason": episode.closure_reason, "closure_date": closing_on,
-                        "signed_off_on": signed_off_on, "backdated_reason": backdate_reason})
+                        "signed_off_on": signed_off_on, "backdated_reason": backdate_reason,
+                        "history_shown": shown})
+        for transfer in episode.early_help_transfers.filter(direction=EarlyHelpTransfer.Direction.STEP_DOWN,
+                                                            proposed_on__isnull=False, signed_off_on__isnull=True):
+            transfer.signed_off_by, transfer.signed_off_on = actor, signed_off_on
+            save_with_history(transfer, actor)
+            record(AuditAction.AUTHORISE, actor=actor, request=request, subject=transfer, child=episode.child,
+                   details={"step_down": "signed_off", "with_closure": episode.pk})
     return episode
+
+
+def _history_shown(errors: Errors, episode: Episode, posted: str | None) -> dict | None:
+    """The counts the manager was shown, checked against the child's history now (None: not from the page)."""
+    if posted is None:
+        return None
+    now = closure_history.history_shown(episode.child, _today())
+    if now is None or posted != now.as_text:
+        errors.add("__all__", f"{possessive(episode.child)} contact and referral history has changed "
+                              f"since the page was shown: read it again below before signing off")
+        return None
+    return {**now.counts, "shown_at": timezone.now().isoformat()}
 
 
 def _check_backdating(errors: Errors, episode: Episode, signed_off_on, closure_date, reason: str) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework.chronology import chronology
 from casefile.casework.services import episodes as services
+from casefile.casework.testing import history_shown
 from casefile.casework.tests import test_episodes_closure as closure_tests
 from casefile.casework.tests.test_episodes_closure import propose, refused
 
@@ -61,7 +62,7 @@ def test_the_sign_off_page_backdates_and_the_episode_page_says_why(client, org, 
     response = client.post(reverse("casework:sign_off_closure", kwargs=ids), {
         "signed_off_on_day": today.day, "signed_off_on_month": today.month, "signed_off_on_year": today.year,
         "closure_date_day": "1", "closure_date_month": "4", "closure_date_year": "2024",
-        "backdate_reason": "Moved to Leeds"})
+        "backdate_reason": "Moved to Leeds", **history_shown(child)})
     assert response.status_code == 302
     page = client.get(reverse("casework:episode", kwargs=ids)).content.decode()
     assert "Closed on 1 April 2024: Moved to Leeds" in page

@@ -11,6 +11,7 @@ from django.utils import timezone
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework import models as cw
 from casefile.casework.services import episodes as services
+from casefile.casework.testing import history_shown
 
 D = datetime.date
 
@@ -209,9 +210,11 @@ def test_the_closure_pages_propose_and_sign_off(client, org, child, episode):
     assert "another manager must sign it off" not in client.post(sign, dates).content.decode()
     assert "Only a team manager" in client.post(sign, dates).content.decode()
     client.force_login(org.tess)
-    assert client.post(sign, dates).status_code == 302
+    assert client.post(sign, dates).status_code == 200  # the history the page showed was not posted back
+    assert client.post(sign, {**dates, **history_shown(child)}).status_code == 302
     episode.refresh_from_db()
     assert episode.closure_date == today
+    assert episode.closure_history_shown["referrals"] == 1
 
 
 # Case notes -----------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from casefile.access import permissions, policy
 from casefile.access.records import record_view
+from casefile.casework import closure_history
 from casefile.casework.calendar import working_calendar
 from casefile.casework.forms import episodes as forms
 from casefile.casework.models import (
@@ -38,11 +39,11 @@ from casefile.casework.models import (
     StrategyDiscussion,
     Visit,
 )
-from casefile.casework.presenters import returned_html
+from casefile.casework.presenters import returned_html, step_down_sign_off_text
 from casefile.casework.returns import open_return
 from casefile.casework.services import episodes as services
 from casefile.core import presenters
-from casefile.core.forms import save_or_show
+from casefile.core.forms import posted, save_or_show
 from casefile.people.models import Person, Relationship
 from casefile.people.search import Criteria, search_people
 from casefile.rules import clocks, codes
@@ -702,11 +703,21 @@ def change_case_note(request, person: Person, case_note_id: int):
 # Early help and closure ---------------------------------------------------------------------------------
 
 
+def _transfer(person: Person, transfer_id: int) -> EarlyHelpTransfer:
+    return get_object_or_404(EarlyHelpTransfer.objects.select_related(
+        "recorded_by", "episode", "proposed_by", "signed_off_by"), pk=transfer_id, child=person)
+
+
 @record_view("GET")
 def early_help_transfer(request, person: Person, early_help_transfer_id: int):
-    transfer = get_object_or_404(EarlyHelpTransfer.objects.select_related("recorded_by", "episode"),
-                                 pk=early_help_transfer_id, child=person)
+    transfer = _transfer(person, early_help_transfer_id)
+    returned = open_return(ReturnedWork.Kind.STEP_DOWN, transfer.pk)
+    waiting = transfer.awaiting_sign_off and not (transfer.episode_id and transfer.episode.closure_date is None)
     return _page(request, "early_help_transfer.html", person, transfer=transfer,
+                 sign_off_text=step_down_sign_off_text(transfer, returned),
+                 returned_html=returned_html(returned) if returned else "",
+                 may_sign_off=waiting and permissions.may_sign_off_step_down(request.user, transfer),
+                 may_send_again=bool(returned) and policy.can_edit(request.user, person),
                  page_title=transfer.get_direction_display())
 
 
@@ -715,11 +726,70 @@ def record_step_down(request, person: Person):
     form = forms.PlainStepDownForm(request.POST or None)
     if save_or_show(request, form, lambda data: services.record_step_down(
             actor=request.user, request=request, child=person, **data)):
+        messages.success(request, "The step-down has been sent to a manager to sign off")
         return redirect(_url("episodes", person))
-    return _form_page(request, person, form, title="Record a step-down to early help", submit="Record the step-down",
+    return _form_page(request, person, form, title="Record a step-down to early help", submit="Send to a manager",
                       back=_url("episodes", person),
                       intro=f"For a child with no open episode. To close {person.first_name}’s open episode and step "
-                            f"down together, use ‘Step down to early help’ on the episode.")
+                            f"down together, use ‘Step down to early help’ on the episode. A manager who is not you "
+                            f"signs the step-down off.")
+
+
+MANAGERS_ONLY = "Only a manager who did not propose a step-down signs it off or returns it"
+
+
+def _step_down_step(request, person: Person, early_help_transfer_id: int, *, may, refused: str, title: str,
+                    submit: str, form, save, done: str, **extra):
+    """A manager's sign-off or return of a step-down, or the worker sending it again: back to the step-down with
+    the reason when the user may not, otherwise the form."""
+    transfer = _transfer(person, early_help_transfer_id)
+    back = _url("early_help_transfer", person, early_help_transfer_id=transfer.pk)
+    if not may(transfer):
+        messages.info(request, refused)
+        return redirect(back)
+    if save_or_show(request, form, lambda data: save(transfer, data), record=transfer):
+        messages.success(request, done)
+        return redirect(back)
+    return _form_page(request, person, form, title=title, submit=submit, back=back, transfer=transfer, **extra)
+
+
+@record_view("GET", "POST", edit=True)
+def sign_off_step_down(request, person: Person, early_help_transfer_id: int):
+    return _step_down_step(
+        request, person, early_help_transfer_id, may=lambda t: permissions.may_sign_off_step_down(request.user, t),
+        refused=MANAGERS_ONLY, title="Sign off the step-down", submit="Sign it off", form=Form(posted(request)),
+        save=lambda transfer, data: services.sign_off_step_down(actor=request.user, request=request,
+                                                                transfer=transfer),
+        done="The step-down to early help is signed off",
+        intro="Only a manager who did not propose the step-down can sign it off.")
+
+
+@record_view("GET", "POST", edit=True)
+def return_step_down(request, person: Person, early_help_transfer_id: int):
+    return _step_down_step(
+        request, person, early_help_transfer_id, may=lambda t: permissions.may_sign_off_step_down(request.user, t),
+        refused=MANAGERS_ONLY, title="Return the step-down", submit="Return it",
+        form=forms.ReasonForm(request.POST or None),
+        save=lambda transfer, data: services.return_step_down(actor=request.user, request=request,
+                                                              transfer=transfer, **data),
+        done="The step-down has been returned with your comment",
+        intro="The worker sees your comment and answers it when they send the step-down again.")
+
+
+@record_view("GET", "POST", edit=True)
+def send_step_down_again(request, person: Person, early_help_transfer_id: int):
+    transfer = _transfer(person, early_help_transfer_id)
+    initial = {"date": transfer.date, "early_help_provider": transfer.early_help_provider, "reason": transfer.reason}
+    return _step_down_step(
+        request, person, early_help_transfer_id,
+        may=lambda t: open_return(ReturnedWork.Kind.STEP_DOWN, t.pk) is not None,
+        refused="Only a step-down a manager returned is sent again", title="Send the step-down again",
+        submit="Send to a manager",
+        form=forms.StepDownAgainForm(request.POST or None, initial=initial),
+        save=lambda transfer, data: services.send_step_down_again(actor=request.user, request=request,
+                                                                  transfer=transfer, **data),
+        done="The step-down has been sent to a manager to sign off",
+        returned_html=_returned_html(ReturnedWork.Kind.STEP_DOWN, transfer.pk))
 
 
 @record_view("GET", "POST", edit=True)
@@ -769,9 +839,14 @@ def sign_off_closure(request, person: Person, episode_id: int):
             actor=request.user, request=request, episode=episode, **data)):
         messages.success(request, "The closure is signed off and the case is closed")
         return redirect(_episode_url(episode))
+    # The child's contact, referral and re-referral history, worked out after the form so a refused sign-off shows
+    # it as it is now; what it showed is posted back and checked by the service.
+    shown = closure_history.history_shown(person, timezone.localdate())
     return _form_page(request, person, form, title="Sign off the closure", submit="Sign off and close the case",
-                      back=_episode_url(episode), closure=episode,
-                      intro="Only a manager who did not propose the closure can sign it off.")
+                      back=_episode_url(episode), closure=episode, history_html=shown.html if shown else "",
+                      hidden={"history_shown": shown.as_text} if shown else {},
+                      intro="Only a manager who did not propose the closure can sign it off. Read the child’s "
+                            "history below first.")
 
 
 @record_view("GET", "POST", edit=True)
@@ -829,5 +904,9 @@ urlpatterns = [
     path(P + "agreed-actions/<int:agreed_action_id>/done/", agreed_action_done, name="agreed_action_done"),
     path(P + "early-help/step-down/", record_step_down, name="record_step_down"),
     path(P + "early-help/<int:early_help_transfer_id>/", early_help_transfer, name="early_help_transfer"),
+    path(P + "early-help/<int:early_help_transfer_id>/sign-off/", sign_off_step_down, name="sign_off_step_down"),
+    path(P + "early-help/<int:early_help_transfer_id>/return/", return_step_down, name="return_step_down"),
+    path(P + "early-help/<int:early_help_transfer_id>/send-again/", send_step_down_again,
+         name="send_step_down_again"),
 ]
 

@@ -31,13 +31,14 @@ false, and millions of rows of it would make a large authority take hours. The s
 "simulated data loaded" (size, seed, period and counts), acted by the system administrator account it creates.
 
 Practice problems are planted at stated rates (config.PLANTED: late visits, drift, missing ethnicity, religion
-or first language, vague plan actions, closures without the child's views, unseen fathers, late recording, quiet
-child protection cases, late assessments) so the quality features have something to find. Others arise from the
-journeys at England's rates and are counted as they are generated, against rules/signals.py's default
-thresholds (config.ARISING: overdue clocks at the end date, plans not started after an assessment, child
-protection plans of 15 months and 2 years, repeat plans, repeated strategy discussions, re-referrals within 12
-months of closure, worker changes). `Result.planted` reports each as planted (or arisen) of how many, and
-oversight/tests/test_signal_rates.py checks every signal reports that rate within 2 percentage points.
+or first language, vague plan actions, closures without the child's views, closures signed off without the
+child's history shown, unseen fathers, late recording, quiet child protection cases, late assessments) so the
+quality features have something to find. Others arise from the journeys at England's rates and are counted as
+they are generated, against rules/signals.py's default thresholds (config.ARISING: overdue clocks at the end date,
+plans not started after an assessment, child protection plans of 15 months and 2 years, repeat plans, repeated
+strategy discussions, re-referrals within 12 months of closure, worker changes). `Result.planted` reports each as
+planted (or arisen) of how many, and oversight/tests/test_signal_rates.py checks every signal reports that rate
+within 2 percentage points.
 
 Problems added after the journeys were settled draw from a side stream of their own (`Simulation.side_stream`,
 seeded from the seed and the problem's name), never from the main one, so planting them changed no journey:

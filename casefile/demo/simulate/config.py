@@ -83,6 +83,7 @@ PLANTED = {
     "missing_first_language": 0.03,
     "late_recording": 0.05,  # a visit or case note typed 6 to 15 working days after the event
     "quiet_cp_case": 0.15,  # an open child protection plan: nothing recorded from 6 to 12 weeks before the end
+    "closure_history_not_shown": 0.05,  # a closure signed off without the child's history shown to the manager
 }
 
 # Not planted: these arise from the journeys drawn at England's rates. The simulator counts each as it generates

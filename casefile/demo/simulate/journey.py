@@ -117,9 +117,15 @@ class Journey:
             views = "" if left_out else f"{self.child.first_name} said: \"{self.rng.choice(CHILDS_WORDS)}\""
         elif after_assessment:
             views = f"Too young to say. Observed: {self.rng.choice(OBSERVATIONS)}"
+        # The manager signs off on the page that shows the child's history, but for a planted few (drawn from a
+        # side stream, so no journey changes).
+        unseen = self.sim.side_stream("closure_history").chance(PLANTED["closure_history_not_shown"])
+        self.sim.tally.count("closure_history_not_shown", unseen)
         self.episode.update(closure_date=day, closure_reason=reason, closure_rationale=rationale,
                             childs_views_at_closure=views, closure_signed_off_by_id=signed_off_by.id,
-                            closure_signed_off_on=day, **self._fathers_views(after_assessment))
+                            closure_signed_off_on=day,
+                            closure_history_shown=None if unseen else {"shown_on": day.isoformat()},
+                            **self._fathers_views(after_assessment))
         if EPISODE_HAS_PROPOSAL:
             self.episode.update(closure_proposed_by_id=proposed_by.id, closure_proposed_on=day)
         self._end_allocation(day)

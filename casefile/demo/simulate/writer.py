@@ -88,7 +88,7 @@ def _insert_sqlite(model: type[models.Model], rows: list[dict]) -> None:
     def convert(value, dated: bool, is_json: bool):
         if dated:
             return _SQLITE_TEXT[value]
-        return json.dumps(value) if is_json else value
+        return json.dumps(value) if is_json and value is not None else value  # None: SQL NULL, as Django stores it
 
     def values(row: dict) -> list:
         return [convert(row.get(name, default), dated, is_json) for name, default, dated, is_json in fields]

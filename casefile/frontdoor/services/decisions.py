@@ -146,7 +146,7 @@ def _carry_out(decision: ThresholdDecision, actor: User, request) -> None:
         elif decision.outcome == Outcome.EARLY_HELP:
             decision.early_help_transfer = casework.record_step_down(
                 actor=actor, request=request, child=child, date=timezone.localdate(),
-                early_help_provider=decision.early_help_provider,
+                early_help_provider=decision.early_help_provider, signed_off=True,
                 reason=f"Front-door decision on the contact received {govuk_date(received_on(link))}: "
                        f"{decision.circumstances}")
     except ValidationError as error:

@@ -11,6 +11,8 @@ from casefile import testing
 from casefile.audit.models import AuditEvent
 from casefile.casework import models as cw
 from casefile.frontdoor import testing as fd_testing
+from casefile.oversight.models import DecisionKind
+from casefile.oversight.testing import make_case_supervision, make_decision
 
 QUEUE = reverse("oversight:queue")
 
@@ -32,6 +34,43 @@ def proposed_closure(child, worker, proposed_on):
     return cw.Episode.objects.create(child=child, referral_date=datetime.date(2025, 1, 6), referral_source="2A",
                                      recorded_by=worker, closure_reason="RC8", closure_proposed_by=worker,
                                      closure_proposed_on=proposed_on)
+
+
+def proposed_step_down(child, worker, proposed_on):
+    return cw.EarlyHelpTransfer.objects.create(child=child, direction="down", date=proposed_on,
+                                               early_help_provider="Family Hub North", reason="Parenting support",
+                                               recorded_by=worker, proposed_by=worker, proposed_on=proposed_on)
+
+
+def conference_request(child, manager, decided_on):
+    from zoneinfo import ZoneInfo
+    return make_decision(child, manager, kind=DecisionKind.CONFERENCE_REQUEST,
+                         decided_at=datetime.datetime.combine(decided_on, datetime.time(12),
+                                                              tzinfo=ZoneInfo("Europe/London")))
+
+
+def supervision_recorded(child, worker, supervisor, recorded_on):
+    from zoneinfo import ZoneInfo
+    return make_case_supervision(child, worker, supervisor, held_on=recorded_on, recorded_at=datetime.datetime.combine(
+        recorded_on, datetime.time(12), tzinfo=ZoneInfo("Europe/London")))
+
+
+def every_kind(org, child, *, first_name="Lily"):
+    """One of each kind of work waiting for tess (or, for the conference request, simon) about a new child."""
+    other = testing.make_child(first_name, "Family")
+    testing.allocate(other, org.sam)
+    submitted_assessment(other, org.sam, datetime.date(2025, 3, 10))
+    proposed_closure(other, org.sam, datetime.date(2025, 3, 11))
+    plan = cw.Plan.objects.create(child=other, episode=cw.Episode.objects.filter(child=other).first(), kind="cin",
+                                  start_date=datetime.date(2025, 3, 3), contingency="Contingency",
+                                  submitted_on=datetime.date(2025, 3, 10), submitted_by=org.sam, recorded_by=org.sam)
+    proposed_step_down(other, org.sam, datetime.date(2025, 3, 12))
+    conference_request(other, org.tess, datetime.date(2025, 3, 12))
+    supervision_recorded(other, org.sam, org.tess, datetime.date(2025, 3, 11))
+    supervision_recorded(other, org.sam, org.simon, datetime.date(2025, 3, 11))
+    contact = fd_testing.make_contact(other, by=org.fran)
+    fd_testing.decide(contact.children.get(), by=org.mo)
+    return other, plan
 
 
 def queue_page(client, user):
@@ -131,3 +170,117 @@ def test_the_team_page_shows_the_median_wait_for_sign_off_per_manager(client, or
     assert "Simon Service" in simon and ">1<" in simon
     assert "Tess Manager" in tess and ">3<" in tess
     assert "0 open escalations from conference chairs and IROs, 0 overdue." in html
+
+
+def test_a_step_down_waits_for_a_manager_who_did_not_propose_it_with_working_days(client, org, child, thursday):
+    transfer = proposed_step_down(child, org.sam, datetime.date(2025, 3, 10))  # Monday: 3 working days ago
+    html = queue_page(client, org.tess).content.decode()
+    assert "Step-down to sign off" in html and "3 working days" in html and "To Family Hub North" in html
+    assert reverse("casework:early_help_transfer", kwargs={"person_id": child.pk,
+                                                           "early_help_transfer_id": transfer.pk}) in html
+    transfer.proposed_by = org.tess
+    transfer.save()
+    assert "Step-down to sign off" not in queue_page(client, org.tess).content.decode()
+    assert "Step-down to sign off" in queue_page(client, org.simon).content.decode()
+
+
+def test_step_downs_signed_off_elsewhere_are_not_queued_twice(client, org, child, thursday):
+    # With a closure still to sign off: the closure is the item. From the front door: authorised with its decision.
+    episode = proposed_closure(child, org.sam, datetime.date(2025, 3, 12))
+    with_closure = proposed_step_down(child, org.sam, datetime.date(2025, 3, 12))
+    with_closure.episode = episode
+    with_closure.save()
+    cw.EarlyHelpTransfer.objects.create(child=child, direction="down", date=datetime.date(2025, 3, 12),
+                                        reason="Front door", recorded_by=org.mel, signed_off_by=org.mel,
+                                        signed_off_on=datetime.date(2025, 3, 12))
+    html = queue_page(client, org.tess).content.decode()
+    assert "Closure to sign off" in html and "Step-down to sign off" not in html
+
+
+def test_a_conference_request_waits_for_a_service_manager_or_head_of_service(client, org, child, thursday):
+    decision = conference_request(child, org.tess, datetime.date(2025, 3, 11))
+    assert "Conference request to sign off" not in queue_page(client, org.tess).content.decode()
+    for senior in (org.simon, org.hana):
+        html = queue_page(client, senior).content.decode()
+        assert "Conference request to sign off" in html and "2 working days" in html and "Tess Manager" in html
+        assert reverse("oversight:sign_off_decision", kwargs={"person_id": child.pk,
+                                                              "management_decision_id": decision.pk}) in html
+    decision.decided_by = org.simon
+    decision.save()
+    assert "Conference request to sign off" not in queue_page(client, org.simon).content.decode()
+    decision.signed_off_by, decision.signed_off_at = org.hana, datetime.datetime(2025, 3, 13, 9, tzinfo=datetime.UTC)
+    decision.save()
+    assert "Conference request to sign off" not in queue_page(client, org.hana).content.decode()
+
+
+def test_supervision_records_wait_for_each_signature(client, org, child, thursday):
+    supervision = supervision_recorded(child, org.sam, org.tess, datetime.date(2025, 3, 12))
+    html = queue_page(client, org.tess).content.decode()
+    assert "Supervision record to sign" in html and "1 working day" in html
+    assert "Supervision record to sign" not in queue_page(client, org.simon).content.decode()
+    # The worker sees it on My work until they sign it; the manager's signature takes it off the queue.
+    client.force_login(org.sam)
+    my_work = client.get("/").content.decode()
+    assert 'id="supervision-to-sign"' in my_work and "Not yet signed by your manager" in my_work
+    assert reverse("oversight:case_supervision", kwargs={"person_id": child.pk,
+                                                         "supervision_id": supervision.pk}) in my_work
+    supervision.supervisor_signed_by, supervision.supervisor_signed_at = org.tess, datetime.datetime(
+        2025, 3, 13, 9, tzinfo=datetime.UTC)
+    supervision.save()
+    assert "Supervision record to sign" not in queue_page(client, org.tess).content.decode()
+    client.force_login(org.sam)
+    assert "Signed by your manager" in client.get("/").content.decode()
+    supervision.worker_signed_by, supervision.worker_signed_at = org.sam, datetime.datetime(
+        2025, 3, 13, 10, tzinfo=datetime.UTC)
+    supervision.save()
+    assert 'id="supervision-to-sign"' not in client.get("/").content.decode()
+
+
+def test_the_queue_and_my_work_count_every_kind(client, org, child, thursday):
+    every_kind(org, child)
+    client.force_login(org.mel)  # a front-door manager: the threshold decision
+    assert "Front-door decision to authorise: 1" in client.get(QUEUE).content.decode()
+    client.force_login(org.simon)
+    html = client.get(QUEUE).content.decode()
+    counts = html.split('id="queue-counts"', 1)[1].split("</ul>", 1)[0]
+    for line in ("Assessment to authorise: 1", "Plan to authorise: 1", "Closure to sign off: 1",
+                 "Step-down to sign off: 1", "Conference request to sign off: 1", "Supervision record to sign: 1"):
+        assert line in counts
+    my_work = client.get("/").content.decode()
+    assert "Conference request to sign off: 1" in my_work and "Supervision record to sign: 1" in my_work
+
+
+def test_the_queue_costs_the_same_queries_with_every_kind_however_many(client, org, child, thursday):
+    def queries(user) -> int:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(QUEUE).status_code == 200
+        return len(captured)
+
+    every_kind(org, child, first_name="First")
+    few = {user.username: queries(user) for user in (org.simon, org.mel)}
+    for number in range(4):
+        every_kind(org, child, first_name=f"Child{number}")
+    client.force_login(org.simon)
+    assert "Conference request to sign off: 5" in client.get(QUEUE).content.decode()
+    assert {user.username: queries(user) for user in (org.simon, org.mel)} == few
+
+
+def test_the_team_pages_median_covers_step_downs_conference_requests_and_supervision(client, org, child, thursday):
+    step_down = proposed_step_down(child, org.sam, datetime.date(2025, 3, 3))
+    step_down.signed_off_by, step_down.signed_off_on = org.tess, datetime.date(2025, 3, 5)  # 2 working days
+    step_down.save()
+    request = conference_request(child, org.tess, datetime.date(2025, 3, 3))
+    request.signed_off_by, request.signed_off_at = org.simon, datetime.datetime(2025, 3, 7, 12, tzinfo=datetime.UTC)
+    request.save()  # 4 working days
+    supervision = supervision_recorded(child, org.sam, org.tess, datetime.date(2025, 3, 10))
+    supervision.supervisor_signed_by = org.tess
+    supervision.supervisor_signed_at = datetime.datetime(2025, 3, 10, 15, tzinfo=datetime.UTC)  # the same day
+    supervision.save()
+    client.force_login(org.tess)
+    html = client.get(reverse("accounts:team", kwargs={"team_id": org.assessment.pk})).content.decode()
+    table = html.split('id="sign-off-waits"', 1)[1].split("</table>", 1)[0]
+    everyone, simon, tess = table.split("<tbody", 1)[1].split("</tr>")[:-1]
+    assert "Everyone" in everyone and ">3<" in everyone and ">2<" in everyone  # 3 signed off, median 2
+    assert "Simon Service" in simon and ">4<" in simon
+    assert "Tess Manager" in tess and ">1<" in tess  # median of 2 and 0

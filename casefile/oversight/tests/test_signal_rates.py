@@ -64,6 +64,11 @@ def closures_of_children_4_or_older() -> int:
                if closed.year - born.year - ((closed.month, closed.day) < (born.month, born.day)) >= 4)
 
 
+def closures() -> int:
+    """Every closure the simulator signed off."""
+    return cw.Episode.objects.filter(closure_date__isnull=False).count()
+
+
 def assessments_of_children_with_a_father() -> int:
     fathers = Relationship.objects.filter(kind="parent", person__sex="M").values("relative_id")
     return cw.Assessment.objects.filter(episode__child_id__in=fathers).count()
@@ -134,6 +139,7 @@ MEASURES = {
     "missing_religion": ("missing_identity:religion", children),
     "missing_first_language": ("missing_identity:first_language", children),
     "closure_without_childs_views": ("closure_without_views", closures_of_children_4_or_older),
+    "closure_history_not_shown": ("closure_history_not_shown", closures),
     "father_not_seen": ("father_left_out", assessments_of_children_with_a_father),
     "closure_without_fathers_views": ("closure_without_fathers_views", closures_after_an_assessment_with_a_father),
     "late_recording": ("late_recording", visits_and_case_notes),

@@ -121,3 +121,25 @@ def test_the_authoritys_thresholds_come_from_the_setting(settings, org, child):
     assert "cp_plan_15_months" in codes(signals.signals_for_child(child, context()))
     settings.CASEFILE_SIGNALS = {"cp_plan_long_months": 24}  # the plan reaches 24 months on 28 January 2026
     assert "cp_plan_15_months" not in codes(signals.signals_for_child(child, context()))
+
+
+def test_a_closure_is_signalled_unless_its_sign_off_kept_the_history_shown(org, child):
+    from casefile.casework.services import episodes as services
+    from casefile.casework.testing import history_shown
+
+    def proposed(referral_date):
+        return cw.Episode.objects.create(child=child, referral_date=referral_date, referral_source="2A",
+                                         recorded_by=org.sam, closure_reason="RC7", closure_rationale="Met",
+                                         childs_views_at_closure="Fine", closure_proposed_by=org.sam,
+                                         closure_proposed_on=referral_date)
+
+    # Signed off on the page: what it showed is kept, so nothing is found.
+    first = proposed(datetime.date(2025, 1, 6))
+    services.sign_off_closure(actor=org.tess, episode=first, signed_off_on=datetime.date(2025, 1, 7),
+                              **history_shown(child))
+    assert "closure_history_not_shown" not in codes(signals.signals_for_child(child, context()))
+    # Signed off another way (no history posted back): found, pointing at the episode.
+    second = proposed(datetime.date(2025, 2, 3))
+    services.sign_off_closure(actor=org.tess, episode=second, signed_off_on=datetime.date(2025, 2, 4))
+    [finding] = [f for f in signals.signals_for_child(child, context()) if f.code == "closure_history_not_shown"]
+    assert finding.evidence == (Evidence("episode", second.pk),) and finding.day == datetime.date(2025, 2, 4)

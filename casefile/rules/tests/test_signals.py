@@ -276,6 +276,24 @@ def test_a_closure_with_the_fathers_views_or_a_reason_or_no_known_father_is_not_
     assert found(record, "closure_without_fathers_views") == []
 
 
+def test_a_closure_signed_off_without_the_history_shown():
+    earlier = EpisodeRow(1, date(2024, 6, 3), date(2024, 9, 2), closure_history_shown=True)
+    unseen = EpisodeRow(2, date(2025, 1, 6), date(2025, 3, 3), closure_signed_off_on=date(2025, 3, 4),
+                        closure_history_shown=False)
+    [finding] = found(child(episodes=(earlier, unseen)), "closure_history_not_shown")
+    assert finding.explanation == ("The case closed on 3 March 2025 was signed off on 4 March 2025 without the "
+                                   "child's contact, referral and re-referral history being shown (2 referrals on "
+                                   "the record by then).")
+    assert finding.evidence == (Evidence("episode", 2),) and finding.day == date(2025, 3, 4) and not finding.current
+    # Shown, or still open: nothing to find. A closure nobody signed off is dated by its closure.
+    shown = EpisodeRow(2, date(2025, 1, 6), date(2025, 3, 3), closure_signed_off_on=date(2025, 3, 4))
+    open_case = EpisodeRow(3, date(2025, 1, 6), closure_history_shown=False)
+    assert found(child(episodes=(earlier, shown, open_case)), "closure_history_not_shown") == []
+    [unsigned] = found(child(episodes=(EpisodeRow(4, date(2025, 1, 6), date(2025, 2, 3),
+                                                  closure_history_shown=False),)), "closure_history_not_shown")
+    assert unsigned.day == date(2025, 2, 3) and "was closed without" in unsigned.explanation
+
+
 def test_a_known_father_left_out_of_or_not_seen_in_the_assessment():
     left_out = AssessmentRow(5, 1, date(2025, 1, 6), adults_included=frozenset({40}), adults_seen=frozenset({40}))
     [finding] = found(child(father_ids=frozenset({41}), assessments=(left_out,)), "father_left_out")

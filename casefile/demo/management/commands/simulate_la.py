@@ -29,6 +29,7 @@ PROBLEM_LABELS = {
     "missing_first_language": "Children with no first language recorded",
     "late_recording": "Visits and case notes typed more than 5 working days after the event",
     "quiet_cp_case": "Child protection plans open at the end with nothing recorded for 6 weeks",
+    "closure_history_not_shown": "Closures signed off without the child's contact and referral history shown",
     # Not planted: counted as the journeys generate them.
     "overdue_clock": "Statutory clocks running at the end date that are overdue (arising)",
     "plan_not_started": "No plan 10 working days after an assessment said one was needed (arising)",
