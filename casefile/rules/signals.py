@@ -43,6 +43,8 @@ INITIAL_CONFERENCE = "initial"
 ACTION_DONE = "done"
 IDENTITY_FIELDS = ("ethnicity", "religion", "first_language")
 IDENTITY_LABELS = {"ethnicity": "ethnicity", "religion": "religion", "first_language": "first language"}
+MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 
 
 def _source(text: str) -> dict:
@@ -291,7 +293,7 @@ def govuk_day(day: date) -> str:
     >>> govuk_day(date(2025, 6, 3))
     '3 June 2025'
     """
-    return f"{day.day} {day:%B} {day.year}"
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -653,18 +655,51 @@ SIGNALS: Mapping[str, Signal] = MappingProxyType({signal.code: signal for signal
 )})
 
 
+# What a check needs: it finds nothing for a child when any of these ChildRecord fields is empty, so it is not run
+# (a whole authority is mostly children with long-closed cases: no plan, no allocation, no visit left to look at).
+# A check not named here always runs.
+NEEDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "overdue_clock": ("overdue_clocks",),
+    "cin_plan_not_reviewed": ("plans",),
+    "plan_not_started": ("assessments",),
+    "cp_plan_15_months": ("plans",),
+    "cp_plan_2_years": ("plans",),
+    "repeat_cp_plan": ("plans",),
+    "repeated_strategy": ("strategy_discussions",),
+    "re_referral": ("episodes",),
+    "plan_no_progress": ("plans", "reviews"),
+    "late_visits": ("plans", "visits"),
+    "worker_changes": ("allocations",),
+    "open_after_assessment": ("episodes", "assessments"),
+    "closure_without_views": ("episodes", "assessments"),
+    "father_left_out": ("father_ids", "assessments"),
+    "quiet_cp_case": ("plans",),
+})
+
+
 def findings_for(record: ChildRecord, ctx: Context, codes: Iterable[str] | None = None) -> list[Finding]:
     """Every finding for one child, in SIGNALS order. Findings that arose before `ctx.since` and are over are
     left out, so a page can look at the last year while a rate looks at everything."""
-    found = []
-    for code in codes or SIGNALS:
-        for finding in SIGNALS[code].check(record, ctx):
-            if finding.current or ctx.since is None or finding.day >= ctx.since:
-                found.append(finding)
-    return found
+    return _findings(record, ctx, _checks(codes))
 
 
 def findings_for_all(records: Iterable[ChildRecord], ctx: Context,
                      codes: Iterable[str] | None = None) -> dict[int, list[Finding]]:
-    codes = tuple(codes or SIGNALS)
-    return {record.child_id: findings_for(record, ctx, codes) for record in records}
+    checks = _checks(codes)
+    return {record.child_id: _findings(record, ctx, checks) for record in records}
+
+
+def _checks(codes: Iterable[str] | None) -> tuple[tuple[Check, tuple[str, ...]], ...]:
+    return tuple((SIGNALS[code].check, NEEDS.get(code, ())) for code in codes or SIGNALS)
+
+
+def _findings(record: ChildRecord, ctx: Context, checks) -> list[Finding]:
+    found = []
+    since = ctx.since
+    for check, needs in checks:
+        if any(not getattr(record, name) for name in needs):
+            continue
+        for finding in check(record, ctx):
+            if finding.current or since is None or finding.day >= since:
+                found.append(finding)
+    return found
