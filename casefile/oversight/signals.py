@@ -104,10 +104,10 @@ def _episodes(ids) -> dict[int, list]:
     return _grouped((child, rules.EpisodeRow(pk, *rest)) for child, pk, *rest in rows)
 
 
-def _assessments(ids) -> dict[int, list]:
+def _assessments(ids, adults_kept: Q = EVERY_ROW) -> dict[int, list]:
     adults: dict[int, tuple[set, set]] = defaultdict(lambda: (set(), set()))
-    for assessment, person, seen in _for(AssessmentAdult.objects.all(), "assessment__episode__child_id", ids) \
-            .values_list("assessment_id", "person_id", "seen"):
+    for assessment, person, seen in _for(AssessmentAdult.objects.filter(adults_kept), "assessment__episode__child_id",
+                                         ids).values_list("assessment_id", "person_id", "seen"):
         included, seen_by = adults[assessment]
         included.add(person)
         if seen:
@@ -212,6 +212,8 @@ class _Trim:
       `since` is kept whole; `quiet_cp_case` as above.
     - allocations: `worker_changes` reports a change that started on or after `since` or is still open; a child
       with either is kept whole.
+    - the adults in an assessment: `father_left_out` only, which reports an assessment still going on or started
+      on or after `since` (the assessment itself is always loaded).
 
     A new rule that reads one of these tables must fit this, or widen it here.
     """
@@ -220,6 +222,7 @@ class _Trim:
     core_groups: Q = EVERY_ROW
     reviews: Q = EVERY_ROW
     allocations: Q = EVERY_ROW
+    assessment_adults: Q = EVERY_ROW
 
     @classmethod
     def since(cls, since: datetime.date) -> _Trim:
@@ -231,7 +234,8 @@ class _Trim:
         return cls(dated=Q(child_id__in=planned) | Q(recorded_at__gte=typed),
                    core_groups=Q(plan__child_id__in=planned),
                    reviews=Q(plan__child_id__in=planned) | Q(plan__child_id__in=reviewed),
-                   allocations=Q(child_id__in=allocated))
+                   allocations=Q(child_id__in=allocated),
+                   assessment_adults=Q(assessment__authorised_on__isnull=True) | Q(assessment__start_date__gte=since))
 
 
 def _has_running_clocks(record: ChildRecord) -> bool:
@@ -249,7 +253,8 @@ def _load_chunk(ids: list[int] | None, trim: _Trim) -> list[ChildRecord]:
     if not wanted:
         return []
     people = {pk: rest for pk, *rest in _people(ids)}
-    fathers, assessments, discussions = _fathers(ids), _assessments(ids), _strategy_discussions(ids)
+    fathers, assessments = _fathers(ids), _assessments(ids, trim.assessment_adults)
+    discussions = _strategy_discussions(ids)
     conferences, plans = _conferences(ids), _plans(ids)
     reviews, allocations = _reviews(ids, trim.reviews), _allocations(ids, trim.allocations)
     visits = _dated(Visit, "child_id", ids, "child_seen", "plan_id", keep=trim.dated)

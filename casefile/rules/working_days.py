@@ -108,6 +108,12 @@ def add_working_days(start: date, n: int, calendar: WorkingCalendar,
     after it when it is closed, is day 1, so the answer is one working day sooner; n must then be at least 1.
     """
     day, steps = _first_counted_day(start, n, calendar, convention)
+    if steps > 5:
+        # Jump whole weeks, then walk: at most five working days a week, so at least one step is left to walk and
+        # the answer is after the day jumped to.
+        jumped = day + timedelta(days=(steps - 1) // 5 * 7)
+        steps -= working_days_in(day + ONE_DAY, jumped, calendar)
+        day = jumped
     for _ in range(steps):
         day = calendar.next_working_day(day)
     return day
