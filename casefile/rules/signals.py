@@ -697,9 +697,11 @@ def _findings(record: ChildRecord, ctx: Context, checks) -> list[Finding]:
     found = []
     since = ctx.since
     for check, needs in checks:
-        if any(not getattr(record, name) for name in needs):
-            continue
-        for finding in check(record, ctx):
-            if finding.current or since is None or finding.day >= since:
-                found.append(finding)
+        for name in needs:
+            if not getattr(record, name):
+                break
+        else:
+            for finding in check(record, ctx):
+                if finding.current or since is None or finding.day >= since:
+                    found.append(finding)
     return found
