@@ -305,6 +305,12 @@ def _plan_name(plan: PlanRow, *, lower: bool = False) -> str:
     return f"{name.lower() if lower else name} started {govuk_day(plan.start_date)}"
 
 
+def _left_out(ctx: Context, day: date, current: bool = False) -> bool:
+    """Whether findings_for would leave out a finding that arose on `day`: checks ask before writing one, as a whole
+    authority has years of such findings to skip."""
+    return not current and ctx.since is not None and day < ctx.since
+
+
 def _within(plan: PlanRow, day: date, *, after_start: bool = False) -> bool:
     starts_ok = day > plan.start_date if after_start else day >= plan.start_date
     return starts_ok and (plan.end_date is None or day <= plan.end_date)
@@ -334,7 +340,7 @@ def _cin_plan_not_reviewed(record: ChildRecord, ctx: Context) -> Iterator[Findin
                 late = day  # the review that came after the one missed
                 break
             last, due = day, add_calendar_months(day, settings.cin_review_interval_months)
-        if (plan.end_date or ctx.today) <= due:
+        if (plan.end_date or ctx.today) <= due or _left_out(ctx, due, plan.end_date is None and late is None):
             continue
         what = ("has not been reviewed: the first review was due by" if last is None else
                 f"was last reviewed on {govuk_day(last)}: the next review was due by")
@@ -348,7 +354,8 @@ def _long_plans(code: str, months: Callable[[SignalSettings], int]) -> Check:
         limit = months(ctx.settings)
         for plan in record.plans:
             reached = add_calendar_months(plan.start_date, limit)
-            if plan.kind != CP or (plan.end_date or ctx.today) < reached:
+            if (plan.kind != CP or (plan.end_date or ctx.today) < reached
+                    or _left_out(ctx, reached, plan.end_date is None)):
                 continue
             now = f"ended {govuk_day(plan.end_date)}" if plan.end_date else "is still open"
             yield Finding(code, record.child_id, f"{_plan_name(plan)} {now}: it reached {_plural(limit, 'month')} "
@@ -418,8 +425,8 @@ def _late_visits(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
     """Each gap between visits where the child was seen (from the plan's start) that ran past the standard."""
     for plan in record.plans:
         rule, plan_limit = _visit_rule(plan)
-        if rule.limit is None and plan_limit is None:
-            continue
+        if (rule.limit is None and plan_limit is None) or (plan.end_date and _left_out(ctx, plan.end_date)):
+            continue  # no standard; or every gap within the plan ended before ctx.since, and only later ones count
         seen = {}
         for visit in record.visits:
             if visit.seen and _within(plan, visit.date):
@@ -462,6 +469,8 @@ def _work_ended(episode: EpisodeRow, record: ChildRecord) -> tuple[AssessmentRow
 def _open_after_assessment(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
     limit = ctx.settings.open_after_assessment_working_days
     for episode in record.episodes:
+        if episode.closure_date and _left_out(ctx, episode.closure_date):
+            continue  # the finding's day comes before the closure
         ended = _work_ended(episode, record)
         if ended is None:
             continue
@@ -501,7 +510,8 @@ def _re_referrals(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
     episodes = sorted(record.episodes, key=lambda e: (e.referral_date, e.id))
     for previous, episode in zip(episodes, episodes[1:], strict=False):
         closed = previous.closure_date
-        if closed is None or episode.referral_date > add_calendar_months(closed, months):
+        if (closed is None or _left_out(ctx, episode.referral_date, episode.closure_date is None)
+                or episode.referral_date > add_calendar_months(closed, months)):
             continue
         yield Finding("re_referral", record.child_id,
                       f"Referred again on {govuk_day(episode.referral_date)}, within {_plural(months, 'month')} of the "
@@ -541,7 +551,8 @@ def _closure_without_views(record: ChildRecord, ctx: Context) -> Iterator[Findin
     assessed = {a.episode_id for a in record.assessments}
     for episode in record.episodes:
         closed = episode.closure_date
-        if closed is None or episode.id not in assessed or episode.childs_views_at_closure.strip():
+        if (closed is None or _left_out(ctx, closed) or episode.id not in assessed
+                or episode.childs_views_at_closure.strip()):
             continue
         age = record.age_on(closed)
         if age is None or age < ctx.settings.views_from_age:
@@ -555,7 +566,8 @@ def _father_left_out(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
     if not record.father_ids:
         return
     for assessment in record.assessments:
-        if assessment.adults_seen & record.father_ids:
+        if (_left_out(ctx, assessment.start_date, assessment.authorised_on is None)
+                or assessment.adults_seen & record.father_ids):
             continue
         how = "saw" if assessment.adults_included & record.father_ids else "included"
         yield Finding("father_left_out", record.child_id,
