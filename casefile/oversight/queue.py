@@ -68,8 +68,10 @@ def _team_allocations(user: User):
     """The open allocations of the children the user's teams hold and the user may see: who holds the work, and
     for which team. A subquery, however many children (a list of ids would outgrow SQLite's limits)."""
     teams = teams_overseen_by(user).values("pk")
-    return (Allocation.objects.filter(end_date__isnull=True, team__in=teams)
-            .filter(child__in=policy.viewable_children(user).values("pk")).order_by())
+    held = Allocation.objects.filter(end_date__isnull=True, team__in=teams)
+    # The policy asked about these children only: asked about everyone, it reads every person on the record.
+    viewable = policy.viewable_children(user, Person.objects.filter(pk__in=held.values("child_id")))
+    return held.filter(child__in=viewable.values("pk")).order_by()
 
 
 def _waited(since: datetime.date, today: datetime.date, calendar: WorkingCalendar) -> int:

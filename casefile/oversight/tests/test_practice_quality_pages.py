@@ -91,7 +91,7 @@ def test_the_pages_take_the_same_queries_for_one_child_or_five_more(client, org,
             allocate(other, org.sam, allocated_by=org.tess)
             make_journey(other, org.sam, org.tess, org.chris)
     assert counts[0] == counts[1]
-    assert org.other_team.name in client.get(PAGE).content.decode()
+    assert "Showing 9 children" in client.get(CHILDREN).content.decode()
 
 
 def test_the_childs_record_page_has_a_small_practice_quality_panel(client, org, child, journey):
