@@ -7,7 +7,7 @@ DEMO_DB ?= casefile-demo.sqlite3
 DEMO_PORT ?= 8000
 DEMO_ENV = CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(abspath $(DEMO_DB))
 
-.PHONY: demo demo-data demo-smoke test test-sqlite test-postgres test-hostile-clock test-system lint assets bench bench-load clean
+.PHONY: demo demo-data demo-smoke test test-sqlite test-postgres test-hostile-clock test-system lint assets bench bench-load bench-oversight clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,15 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/police_import_task.py
 	$(PY) bench/front_door.py
 	$(PY) bench/signals.py --size large
+	$(PY) bench/oversight_pages.py
+
+# Oversight on `large` (after bench/simulate_large.py): every signal for the whole authority, then the manager's
+# queue, team and practice-quality pages; with BENCH_POSTGRES=postgres://... the same on PostgreSQL too.
+bench-oversight: $(VENV)/.dev-installed
+	$(PY) bench/signals.py --size large
+	$(PY) bench/oversight_pages.py
+	if [ -n "$(BENCH_POSTGRES)" ]; then $(PY) bench/signals.py --size large --postgres $(BENCH_POSTGRES) && \
+		$(PY) bench/oversight_pages.py --postgres $(BENCH_POSTGRES); fi
 
 # Load: gunicorn serving 50 signed-in staff on SQLite and PostgreSQL (an empty database of its own,
 # LOAD_POSTGRES_URL, default casefile_load); figures to bench/results.md. Run it on a machine doing nothing else.

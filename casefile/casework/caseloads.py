@@ -195,9 +195,11 @@ def allocated_children(user: User, allocations: QuerySet, request=None,
     Children with something overdue come first, most overdue first; then the soonest due; then by name. The
     number of queries does not grow with the number of children. `deadlines` may be given when already known.
     """
-    viewable = policy.viewable_children(user).values("pk")
+    held = allocations.filter(end_date__isnull=True)
+    # The policy asked about these children only: asked about everyone, it reads every person on the record.
+    viewable = policy.viewable_children(user, Person.objects.filter(pk__in=held.values("child_id"))).values("pk")
     open_allocations = list(
-        allocations.filter(end_date__isnull=True, child__in=viewable)
+        held.filter(child__in=viewable)
         .select_related("child", "worker", "team")
         .order_by("child__last_name", "child__first_name", "child_id")
     )

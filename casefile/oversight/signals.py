@@ -46,6 +46,10 @@ from casefile.rules.signals import ChildRecord, Context, Finding, SignalSettings
 CHUNK = 5_000
 # A page looks at what arose in the last year, and at anything still going on.
 LOOK_BACK_MONTHS = 12
+# From this many children, the oldest rows of the biggest tables are left out (`_Trim`): for a few, the subqueries
+# that pick them cost more than the rows.
+TRIM_FROM = 1_000
+EVERY_ROW = Q()
 
 
 def signal_settings() -> SignalSettings:
@@ -102,10 +106,10 @@ def _episodes(ids) -> dict[int, list]:
     return _grouped((child, rules.EpisodeRow(pk, *rest)) for child, pk, *rest in rows)
 
 
-def _assessments(ids) -> dict[int, list]:
+def _assessments(ids, adults_kept: Q = EVERY_ROW) -> dict[int, list]:
     adults: dict[int, tuple[set, set]] = defaultdict(lambda: (set(), set()))
-    for assessment, person, seen in _for(AssessmentAdult.objects.all(), "assessment__episode__child_id", ids) \
-            .values_list("assessment_id", "person_id", "seen"):
+    for assessment, person, seen in _for(AssessmentAdult.objects.filter(adults_kept), "assessment__episode__child_id",
+                                         ids).values_list("assessment_id", "person_id", "seen"):
         included, seen_by = adults[assessment]
         included.add(person)
         if seen:
@@ -134,26 +138,26 @@ def _plans(ids) -> dict[int, list]:
     return _grouped((child, rules.PlanRow(pk, *rest)) for child, pk, *rest in rows)
 
 
-def _reviews(ids) -> dict[int, list]:
-    rows = _for(PlanReview.objects.all(), "plan__child_id", ids).annotate(
+def _reviews(ids, keep: Q = EVERY_ROW) -> dict[int, list]:
+    rows = _for(PlanReview.objects.filter(keep), "plan__child_id", ids).annotate(
         marked=Count("progress"), done=Count("progress", filter=Q(progress__status=rules.ACTION_DONE)),
     ).values_list("plan__child_id", "pk", "plan_id", "date", "marked", "done")
     return _grouped((child, rules.ReviewRow(pk, *rest)) for child, pk, *rest in rows)
 
 
-def _dated(model, path: str, ids, *extra: str) -> dict[int, list]:
+def _dated(model, path: str, ids, *extra: str, keep: Q = EVERY_ROW) -> dict[int, list]:
     """Visits, case notes and core groups: the day, the day typed (in local time) and, for visits, seen.
 
     The local day is worked out here rather than with TruncDate: on SQLite that parses every row's text in a
     Python function, three times slower for a whole authority's visits."""
     zone = timezone.get_current_timezone()
-    rows = _for(model.objects.all(), path, ids).values_list(path, "pk", "date", "recorded_at", *extra)
+    rows = _for(model.objects.filter(keep), path, ids).values_list(path, "pk", "date", "recorded_at", *extra)
     return _grouped((child, rules.DatedRow(pk, day, recorded.astimezone(zone).date(), *rest))
                     for child, pk, day, recorded, *rest in rows)
 
 
-def _allocations(ids) -> dict[int, list]:
-    rows = _for(Allocation.objects.all(), "child_id", ids).values_list(
+def _allocations(ids, keep: Q = EVERY_ROW) -> dict[int, list]:
+    rows = _for(Allocation.objects.filter(keep), "child_id", ids).values_list(
         "child_id", "pk", "worker_id", "team_id", "start_date", "end_date")
     return _grouped((child, rules.AllocationRow(pk, *rest)) for child, pk, *rest in rows)
 
@@ -174,17 +178,66 @@ def _overdue_rows(rows: Iterable) -> list[rules.OverdueClockRow]:
             for d in rows if d.state is State.OVERDUE]
 
 
-def load_records(child_ids: Iterable[int] | None, ctx: Context, *, clocks: bool = True) -> list[ChildRecord]:
-    """Every child's record for the rules. `child_ids` None loads every child with an episode."""
+def load_records(child_ids: Iterable[int] | None, ctx: Context, *, clocks: bool = True,
+                 trim: bool = True) -> list[ChildRecord]:
+    """Every child's record for the rules. `child_ids` None loads every child with an episode.
+
+    With a look-back (`ctx.since`), for many children, the biggest tables are trimmed (`_Trim`) to the rows that
+    can still make a finding the rules report; `trim=False` loads everything (the tests compare the two)."""
     ids = None if child_ids is None else sorted(set(child_ids))
+    many = ids is None or len(ids) >= TRIM_FROM
+    trimmed = _Trim.since(ctx.since) if trim and many and ctx.since is not None else _Trim()
     records: list[ChildRecord] = []
     for chunk in _chunks(ids):
-        records.extend(_load_chunk(chunk))
+        records.extend(_load_chunk(chunk, trimmed))
     running = [record.child_id for record in records if _has_running_clocks(record)]
     if clocks and running:
         overdue = _overdue_clocks(running, ctx)
-        records = [_with_clocks(record, overdue.get(record.child_id, ())) for record in records]
+        records = [_with_clocks(record, overdue[record.child_id]) if overdue.get(record.child_id) else record
+                   for record in records]
     return records
+
+
+@dataclass(frozen=True)
+class _Trim:
+    """Which rows of the biggest tables to load. A whole authority's record is mostly visits, case notes, core
+    groups, reviews and allocations from years ago, and those can no longer make a finding that is still going
+    on or arose since the look-back began (findings_for leaves any other out). Each rule reading these tables,
+    and why the rows left out cannot change what it reports:
+
+    - visits and case notes: `late_visits` counts gaps that ended on or after `since` within a plan, so only a
+      plan open on or after `since` matters, and every visit of its child is kept; `late_recording` counts what
+      was typed on or after `since`; `quiet_cp_case` reads a child with an open plan (kept).
+    - core groups: `quiet_cp_case` only (kept with an open plan).
+    - reviews: `cin_plan_not_reviewed` finds a missed review before the plan ended, so a plan that ended before
+      `since` reports nothing; `plan_no_progress` reports a review's day, so a child reviewed on or after
+      `since` is kept whole; `quiet_cp_case` as above.
+    - allocations: `worker_changes` reports a change that started on or after `since` or is still open; a child
+      with either is kept whole.
+    - the adults in an assessment: `father_left_out` only, which reports an assessment still going on or started
+      on or after `since` (the assessment itself is always loaded).
+
+    A new rule that reads one of these tables must fit this, or widen it here.
+    """
+
+    dated: Q = EVERY_ROW  # visits and case notes
+    core_groups: Q = EVERY_ROW
+    reviews: Q = EVERY_ROW
+    allocations: Q = EVERY_ROW
+    assessment_adults: Q = EVERY_ROW
+
+    @classmethod
+    def since(cls, since: datetime.date) -> _Trim:
+        planned = Plan.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=since)).values("child_id")
+        reviewed = PlanReview.objects.filter(date__gte=since).values("plan__child_id")
+        allocated = Allocation.objects.filter(Q(end_date__isnull=True) | Q(start_date__gte=since)).values("child_id")
+        # Typed on or after `since` in local time, as DatedRow.recorded_on counts it.
+        typed = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+        return cls(dated=Q(child_id__in=planned) | Q(recorded_at__gte=typed),
+                   core_groups=Q(plan__child_id__in=planned),
+                   reviews=Q(plan__child_id__in=planned) | Q(plan__child_id__in=reviewed),
+                   allocations=Q(child_id__in=allocated),
+                   assessment_adults=Q(assessment__authorised_on__isnull=True) | Q(assessment__start_date__gte=since))
 
 
 def _has_running_clocks(record: ChildRecord) -> bool:
@@ -196,17 +249,19 @@ def _with_clocks(record: ChildRecord, clocks: Iterable) -> ChildRecord:
     return replace(record, overdue_clocks=tuple(clocks))
 
 
-def _load_chunk(ids: list[int] | None) -> list[ChildRecord]:
+def _load_chunk(ids: list[int] | None, trim: _Trim) -> list[ChildRecord]:
     episodes = _episodes(ids)
     wanted = ids if ids is not None else sorted(episodes)
     if not wanted:
         return []
     people = {pk: rest for pk, *rest in _people(ids)}
-    fathers, assessments, discussions = _fathers(ids), _assessments(ids), _strategy_discussions(ids)
-    conferences, plans, reviews, allocations = _conferences(ids), _plans(ids), _reviews(ids), _allocations(ids)
-    visits = _dated(Visit, "child_id", ids, "child_seen", "plan_id")
-    notes = _dated(CaseNote, "child_id", ids)
-    core_groups = _dated(CoreGroup, "plan__child_id", ids)
+    fathers, assessments = _fathers(ids), _assessments(ids, trim.assessment_adults)
+    discussions = _strategy_discussions(ids)
+    conferences, plans = _conferences(ids), _plans(ids)
+    reviews, allocations = _reviews(ids, trim.reviews), _allocations(ids, trim.allocations)
+    visits = _dated(Visit, "child_id", ids, "child_seen", "plan_id", keep=trim.dated)
+    notes = _dated(CaseNote, "child_id", ids, keep=trim.dated)
+    core_groups = _dated(CoreGroup, "plan__child_id", ids, keep=trim.core_groups)
     records = []
     for child_id in wanted:
         if child_id not in people:

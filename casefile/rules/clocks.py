@@ -363,6 +363,8 @@ def add_calendar_months(day: date, months: int) -> date:
     """
     month_index = day.year * 12 + day.month - 1 + months
     year, month = divmod(month_index, 12)
+    if day.day <= 28:  # every month has it: no need to look up the month's length (signals ask this very often)
+        return date(year, month + 1, day.day)
     last_day = gregorian.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last_day))
 

@@ -43,6 +43,8 @@ INITIAL_CONFERENCE = "initial"
 ACTION_DONE = "done"
 IDENTITY_FIELDS = ("ethnicity", "religion", "first_language")
 IDENTITY_LABELS = {"ethnicity": "ethnicity", "religion": "religion", "first_language": "first language"}
+MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 
 
 def _source(text: str) -> dict:
@@ -295,7 +297,7 @@ def govuk_day(day: date) -> str:
     >>> govuk_day(date(2025, 6, 3))
     '3 June 2025'
     """
-    return f"{day.day} {day:%B} {day.year}"
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -305,6 +307,12 @@ def _plural(count: int, noun: str) -> str:
 def _plan_name(plan: PlanRow, *, lower: bool = False) -> str:
     name = PLAN_NAMES.get(plan.kind, "Plan")
     return f"{name.lower() if lower else name} started {govuk_day(plan.start_date)}"
+
+
+def _left_out(ctx: Context, day: date, current: bool = False) -> bool:
+    """Whether findings_for would leave out a finding that arose on `day`: checks ask before writing one, as a whole
+    authority has years of such findings to skip."""
+    return not current and ctx.since is not None and day < ctx.since
 
 
 def _within(plan: PlanRow, day: date, *, after_start: bool = False) -> bool:
@@ -336,7 +344,7 @@ def _cin_plan_not_reviewed(record: ChildRecord, ctx: Context) -> Iterator[Findin
                 late = day  # the review that came after the one missed
                 break
             last, due = day, add_calendar_months(day, settings.cin_review_interval_months)
-        if (plan.end_date or ctx.today) <= due:
+        if (plan.end_date or ctx.today) <= due or _left_out(ctx, due, plan.end_date is None and late is None):
             continue
         what = ("has not been reviewed: the first review was due by" if last is None else
                 f"was last reviewed on {govuk_day(last)}: the next review was due by")
@@ -350,7 +358,8 @@ def _long_plans(code: str, months: Callable[[SignalSettings], int]) -> Check:
         limit = months(ctx.settings)
         for plan in record.plans:
             reached = add_calendar_months(plan.start_date, limit)
-            if plan.kind != CP or (plan.end_date or ctx.today) < reached:
+            if (plan.kind != CP or (plan.end_date or ctx.today) < reached
+                    or _left_out(ctx, reached, plan.end_date is None)):
                 continue
             now = f"ended {govuk_day(plan.end_date)}" if plan.end_date else "is still open"
             yield Finding(code, record.child_id, f"{_plan_name(plan)} {now}: it reached {_plural(limit, 'month')} "
@@ -420,8 +429,8 @@ def _late_visits(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
     """Each gap between visits where the child was seen (from the plan's start) that ran past the standard."""
     for plan in record.plans:
         rule, plan_limit = _visit_rule(plan)
-        if rule.limit is None and plan_limit is None:
-            continue
+        if (rule.limit is None and plan_limit is None) or (plan.end_date and _left_out(ctx, plan.end_date)):
+            continue  # no standard; or every gap within the plan ended before ctx.since, and only later ones count
         seen = {}
         for visit in record.visits:
             if visit.seen and _within(plan, visit.date):
@@ -464,6 +473,8 @@ def _work_ended(episode: EpisodeRow, record: ChildRecord) -> tuple[AssessmentRow
 def _open_after_assessment(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
     limit = ctx.settings.open_after_assessment_working_days
     for episode in record.episodes:
+        if episode.closure_date and _left_out(ctx, episode.closure_date):
+            continue  # the finding's day comes before the closure
         ended = _work_ended(episode, record)
         if ended is None:
             continue
@@ -505,7 +516,8 @@ def _re_referrals(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
     episodes = sorted(record.episodes, key=lambda e: (e.referral_date, e.id))
     for previous, episode in zip(episodes, episodes[1:], strict=False):
         closed = previous.closure_date
-        if closed is None or episode.referral_date > add_calendar_months(closed, months):
+        if (closed is None or _left_out(ctx, episode.referral_date, episode.closure_date is None)
+                or episode.referral_date > add_calendar_months(closed, months)):
             continue
         yield Finding("re_referral", record.child_id,
                       f"Referred again on {govuk_day(episode.referral_date)}, within {_plural(months, 'month')} of the "
@@ -545,7 +557,8 @@ def _closure_without_views(record: ChildRecord, ctx: Context) -> Iterator[Findin
     assessed = {a.episode_id for a in record.assessments}
     for episode in record.episodes:
         closed = episode.closure_date
-        if closed is None or episode.id not in assessed or episode.childs_views_at_closure.strip():
+        if (closed is None or _left_out(ctx, closed) or episode.id not in assessed
+                or episode.childs_views_at_closure.strip()):
             continue
         age = record.age_on(closed)
         if age is None or age < ctx.settings.views_from_age:
@@ -591,7 +604,8 @@ def _father_left_out(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
     if not record.father_ids:
         return
     for assessment in record.assessments:
-        if assessment.adults_seen & record.father_ids:
+        if (_left_out(ctx, assessment.start_date, assessment.authorised_on is None)
+                or assessment.adults_seen & record.father_ids):
             continue
         how = "saw" if assessment.adults_included & record.father_ids else "included"
         yield Finding("father_left_out", record.child_id,
@@ -697,18 +711,53 @@ SIGNALS: Mapping[str, Signal] = MappingProxyType({signal.code: signal for signal
 )})
 
 
+# What a check needs: it finds nothing for a child when any of these ChildRecord fields is empty, so it is not run
+# (a whole authority is mostly children with long-closed cases: no plan, no allocation, no visit left to look at).
+# A check not named here always runs.
+NEEDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "overdue_clock": ("overdue_clocks",),
+    "cin_plan_not_reviewed": ("plans",),
+    "plan_not_started": ("assessments",),
+    "cp_plan_15_months": ("plans",),
+    "cp_plan_2_years": ("plans",),
+    "repeat_cp_plan": ("plans",),
+    "repeated_strategy": ("strategy_discussions",),
+    "re_referral": ("episodes",),
+    "plan_no_progress": ("plans", "reviews"),
+    "late_visits": ("plans", "visits"),
+    "worker_changes": ("allocations",),
+    "open_after_assessment": ("episodes", "assessments"),
+    "closure_without_views": ("episodes", "assessments"),
+    "father_left_out": ("father_ids", "assessments"),
+    "quiet_cp_case": ("plans",),
+})
+
+
 def findings_for(record: ChildRecord, ctx: Context, codes: Iterable[str] | None = None) -> list[Finding]:
     """Every finding for one child, in SIGNALS order. Findings that arose before `ctx.since` and are over are
     left out, so a page can look at the last year while a rate looks at everything."""
-    found = []
-    for code in codes or SIGNALS:
-        for finding in SIGNALS[code].check(record, ctx):
-            if finding.current or ctx.since is None or finding.day >= ctx.since:
-                found.append(finding)
-    return found
+    return _findings(record, ctx, _checks(codes))
 
 
 def findings_for_all(records: Iterable[ChildRecord], ctx: Context,
                      codes: Iterable[str] | None = None) -> dict[int, list[Finding]]:
-    codes = tuple(codes or SIGNALS)
-    return {record.child_id: findings_for(record, ctx, codes) for record in records}
+    checks = _checks(codes)
+    return {record.child_id: _findings(record, ctx, checks) for record in records}
+
+
+def _checks(codes: Iterable[str] | None) -> tuple[tuple[Check, tuple[str, ...]], ...]:
+    return tuple((SIGNALS[code].check, NEEDS.get(code, ())) for code in codes or SIGNALS)
+
+
+def _findings(record: ChildRecord, ctx: Context, checks) -> list[Finding]:
+    found = []
+    since = ctx.since
+    for check, needs in checks:
+        for name in needs:
+            if not getattr(record, name):
+                break
+        else:
+            for finding in check(record, ctx):
+                if finding.current or since is None or finding.day >= since:
+                    found.append(finding)
+    return found

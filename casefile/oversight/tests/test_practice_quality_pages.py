@@ -99,3 +99,20 @@ def test_the_childs_record_page_has_a_small_practice_quality_panel(client, org, 
     page = client.get(reverse("people:record", kwargs={"person_id": child.pk})).content.decode()
     assert "Practice quality" in page and "Child protection plan over 15 months" in page
     assert reverse("oversight:child_signals", kwargs={"person_id": child.pk}) in page
+
+
+def test_every_team_costs_the_same_queries_for_one_child_or_five_more_in_other_teams(client, org, child, journey):
+    """A quality assurance officer's page works out every child held in every team."""
+    client.force_login(org.quinn)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(PAGE).status_code == 200
+            assert client.get(CHILDREN).status_code == 200
+        counts.append(len(queries.captured_queries))
+        for n in range(4):
+            other = make_child(f"Other{n}", "Elsewhere")
+            allocate(other, org.ola)
+            make_journey(other, org.ola, org.tess, org.chris)
+    assert counts[0] == counts[1]
+    assert org.other_team.name in client.get(PAGE).content.decode()

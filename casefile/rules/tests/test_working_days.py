@@ -226,3 +226,12 @@ def test_the_arithmetic_count_agrees_with_walking_day_by_day(start, days, calend
     assert working_days_between(start, end, calendar, DFE_STATISTICS) == naive_count(
         start + timedelta(days=1), end, calendar)
 
+
+
+@PROPERTY
+@given(start=starts, n=limits, calendar=calendars, convention=conventions)
+def test_adding_by_whole_weeks_agrees_with_walking_day_by_day(start, n, calendar, convention):
+    day, steps = (calendar.first_working_day_from(start), n - 1) if convention is DFE_VALIDATOR else (start, n)
+    for _ in range(steps):
+        day = calendar.next_working_day(day)
+    assert add_working_days(start, n, calendar, convention) == day
