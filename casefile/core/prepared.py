@@ -15,17 +15,18 @@ The function must build its queryset from its arguments alone (nothing from the 
 settings): it is called once per shape with stand-in ids, and the SQL it compiles to is kept with the places of
 the stand-ins among its parameters; each call then runs that SQL with the real ids and makes the rows into model
 instances (or tuples, for values_list) as the queryset itself would, select_related objects and annotations
-included. Arguments are ids: ints, or lists of ints, whose length is part of the shape. The queries go through the
-connection's cursor like any other, so they are counted, logged and inside the request's transaction as usual.
+included. Arguments are ids (ints, or lists of ints, whose length is part of the shape) and dates. The queries go
+through the connection's cursor like any other, so they are counted, logged and inside the request's transaction.
 
 A queryset this cannot keep (prefetch_related, values() dicts, related managers' known objects, a stand-in the SQL
-does not carry as a parameter, an empty list) is built and run in full each time, so a prepared function always
-answers what its queryset would.
+does not carry as a parameter, an empty list, more than MAX_IDS ids) is built and run in full each time, so a
+prepared function always answers what its queryset would.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 import threading
 from collections.abc import Callable, Sequence
@@ -33,12 +34,22 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
-from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    NamedValuesListIterable,
+    ValuesListIterable,
+    create_namedtuple_class,
+    get_related_populators,
+)
 
 # Stand-in ids: far above any real id, inside a 32-bit integer so no lookup treats them as out of range.
 STAND_IN = 2_000_000_000
 # Shapes kept per function (a list's length is part of the shape); past this, queries are built each time.
 MAX_SHAPES = 64
+# Ids in one call past which the query is built each time: a long list's length rarely comes again, and building
+# the query costs little beside reading that many rows.
+MAX_IDS = 200
 
 
 @dataclass
@@ -51,11 +62,14 @@ class _Kept:
     places: list[tuple[int, int, int | None]]  # (parameter index, argument index, index in a list argument)
     iterable: type
     model_setup: tuple | None  # (model, start, end, field names, populators, annotations) for model rows
+    named: type | None  # the row class of values_list(named=True)
 
     def run(self, arguments: Sequence) -> list:
         params = list(self.params)
         for place, argument, item in self.places:
-            params[place] = arguments[argument] if item is None else arguments[argument][item]
+            value = arguments[argument] if item is None else arguments[argument][item]
+            # A date is a parameter as the backend adapted its stand-in: text on SQLite, a date on PostgreSQL.
+            params[place] = str(value) if isinstance(params[place], str) else value
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -63,6 +77,8 @@ class _Kept:
         compiler = copy.copy(self.compiler)
         compiler.connection = connection
         converted = compiler.results_iter(results=[rows], tuple_expected=self.iterable is ValuesListIterable)
+        if self.named is not None:
+            return [tuple.__new__(self.named, row) for row in converted]
         if self.iterable is ValuesListIterable:
             return list(converted)
         if self.iterable is FlatValuesListIterable:
@@ -80,10 +96,13 @@ class _Kept:
 
 
 def _stand_ins(shape: tuple) -> list:
-    """Stand-in arguments for a shape: None for an int, else a list's length."""
+    """Stand-in arguments for a shape: None for an int, "date" for a date, else a list's length."""
     arguments, number = [], 0
     for length in shape:
-        if length is None:
+        if length == "date":
+            arguments.append(datetime.date(1001 + number, 1, 1))
+            number += 1
+        elif length is None:
             arguments.append(STAND_IN + number)
             number += 1
         else:
@@ -96,7 +115,7 @@ def _compile(queryset: QuerySet, arguments: list) -> _Kept | None:
     """The query kept for these stand-in arguments, or None if it cannot be."""
     iterable = queryset._iterable_class
     if (queryset.db != DEFAULT_DB_ALIAS or queryset._prefetch_related_lookups or queryset._known_related_objects
-            or iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable)):
+            or iterable not in (ModelIterable, ValuesListIterable, NamedValuesListIterable, FlatValuesListIterable)):
         return None
     compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
     try:
@@ -105,11 +124,13 @@ def _compile(queryset: QuerySet, arguments: list) -> _Kept | None:
         return None
     wanted = {}
     for index, value in enumerate(arguments):
-        for item, stand_in in ([(None, value)] if isinstance(value, int) else enumerate(value)):
+        for item, stand_in in ([(None, value)] if isinstance(value, int | datetime.date) else enumerate(value)):
             wanted[stand_in] = (index, item)
+            if isinstance(stand_in, datetime.date):
+                wanted[str(stand_in)] = (index, item)
     places = [(place, *wanted[value]) for place, value in enumerate(params)
-              if type(value) is int and value in wanted]
-    if {wanted[params[place]] for place, _, _ in places} != set(wanted.values()):
+              if type(value) in (int, str, datetime.date) and value in wanted]
+    if {(argument, item) for _, argument, item in places} != set(wanted.values()):
         return None  # a stand-in is not among the parameters (written into the SQL, or dropped): not kept
     setup = None
     if iterable is ModelIterable:
@@ -119,7 +140,13 @@ def _compile(queryset: QuerySet, arguments: list) -> _Kept | None:
         names = [column[0].target.attname for column in select[start:end]]
         setup = (klass_info["model"], start, end, names, get_related_populators(klass_info, select, DEFAULT_DB_ALIAS),
                  list(compiler.annotation_col_map.items()))
-    return _Kept(compiler, sql, tuple(params), places, iterable, setup)
+    named = None
+    if iterable is NamedValuesListIterable:
+        query = queryset.query
+        named = create_namedtuple_class(*(queryset._fields or [*query.extra_select, *query.values_select,
+                                                                *query.annotation_select]))
+        iterable = ValuesListIterable
+    return _Kept(compiler, sql, tuple(params), places, iterable, setup, named)
 
 
 def prepared(build: Callable[..., QuerySet]) -> Callable[..., list]:
@@ -129,11 +156,14 @@ def prepared(build: Callable[..., QuerySet]) -> Callable[..., list]:
 
     @functools.wraps(build)
     def run(*arguments) -> list:
-        arguments = [value if isinstance(value, int) else list(dict.fromkeys(value)) for value in arguments]
-        shape = (connections[DEFAULT_DB_ALIAS].vendor,
-                 *(None if isinstance(value, int) else len(value) for value in arguments))
-        if any(value == [] for value in arguments) or any(type(v) is not int for v in _flat(arguments)):
+        arguments = [value if isinstance(value, int | datetime.date) else list(dict.fromkeys(value))
+                     for value in arguments]
+        values = list(_flat(arguments))
+        if any(value == [] for value in arguments) or any(_kind(value) == "" for value in values) \
+                or len(values) > MAX_IDS:
             return list(build(*arguments))
+        shape = (connections[DEFAULT_DB_ALIAS].vendor, *(_kind(value) if not isinstance(value, list) else len(value)
+                                                          for value in arguments))
         if shape not in kept:
             with lock:
                 if shape not in kept and len(kept) < MAX_SHAPES:
@@ -147,4 +177,11 @@ def prepared(build: Callable[..., QuerySet]) -> Callable[..., list]:
 
 def _flat(arguments: list):
     for value in arguments:
-        yield from ([value] if isinstance(value, int) else value)
+        yield from (value if isinstance(value, list) else [value])
+
+
+def _kind(value) -> str | None:
+    """None for an int, "date" for a date (not a datetime), else "" (not one this can keep)."""
+    if type(value) is int:
+        return None
+    return "date" if type(value) is datetime.date else ""

@@ -51,11 +51,18 @@ def manager_queue(user: User, *, request=None, today: datetime.date | None = Non
     today = today or timezone.localdate()
     calendar = working_calendar(request)
     held = _team_allocations(user)
-    allocations = {allocation.child_id: allocation for allocation in held.select_related("worker", "team")}
     children = held.values("child_id")
-    items = [*_assessments(children, allocations, today, calendar),
-             *_plans(user, children, allocations, today, calendar),
-             *_closures(user, children, allocations, today, calendar)]
+    assessments = list(_waiting_assessments(children))
+    plans = list(_waiting_plans(user, children))
+    closures = list(_waiting_closures(user, children))
+    # Who holds each child with work waiting (few), not each child the teams hold (a head of service's: thousands).
+    waiting = {assessment.episode.child_id for assessment in assessments} | {
+        record.child_id for record in [*plans, *closures]}
+    allocations = ({allocation.child_id: allocation for allocation in held.filter(child_id__in=waiting)
+                    .select_related("worker", "team")} if waiting else {})
+    items = [*_assessments(assessments, allocations, today, calendar),
+             *_plans(plans, allocations, today, calendar),
+             *_closures(closures, allocations, today, calendar)]
     if policy.works_at_front_door(user):
         items += _threshold_decisions(user, today, calendar)
     return sorted(items, key=lambda item: (item.since, item.kind, item.child.last_name, item.child.pk))
@@ -73,11 +80,13 @@ def _waited(since: datetime.date, today: datetime.date, calendar: WorkingCalenda
     return working_days_between(since, today, calendar) if since <= today else 0
 
 
-def _assessments(children, allocations, today, calendar) -> list[QueueItem]:
-    waiting = (Assessment.objects.filter(submitted_on__isnull=False, authorised_on__isnull=True,
-                                         episode__closure_date__isnull=True,
-                                         episode__child_id__in=children)
-               .select_related("episode__child").order_by())
+def _waiting_assessments(children):
+    return (Assessment.objects.filter(submitted_on__isnull=False, authorised_on__isnull=True,
+                                      episode__closure_date__isnull=True, episode__child_id__in=children)
+            .select_related("episode__child").order_by())
+
+
+def _assessments(waiting, allocations, today, calendar) -> list[QueueItem]:
     return [QueueItem(ASSESSMENT, assessment.episode.child, allocations[assessment.episode.child_id].worker,
                       allocations[assessment.episode.child_id].team, assessment.submitted_on,
                       _waited(assessment.submitted_on, today, calendar),
@@ -86,13 +95,16 @@ def _assessments(children, allocations, today, calendar) -> list[QueueItem]:
             for assessment in waiting]
 
 
-def _plans(user, children, allocations, today, calendar) -> list[QueueItem]:
+def _waiting_plans(user, children):
     """Submitted plans not yet authorised, never the manager's own submission, each with its quality flags (the
     outcomes and actions of them all in two queries)."""
-    waiting = (Plan.objects.filter(submitted_on__isnull=False, authorised_on__isnull=True, end_date__isnull=True,
-                                   child_id__in=children)
-               .exclude(submitted_by=user).select_related("child", "submitted_by")
-               .prefetch_related(OUTCOMES_AND_ACTIONS).order_by())
+    return (Plan.objects.filter(submitted_on__isnull=False, authorised_on__isnull=True, end_date__isnull=True,
+                                child_id__in=children)
+            .exclude(submitted_by=user).select_related("child", "submitted_by")
+            .prefetch_related(OUTCOMES_AND_ACTIONS).order_by())
+
+
+def _plans(waiting, allocations, today, calendar) -> list[QueueItem]:
     return [QueueItem(PLAN, plan.child, plan.submitted_by, allocations[plan.child_id].team, plan.submitted_on,
                       _waited(plan.submitted_on, today, calendar),
                       reverse("casework:authorise_plan", kwargs={"person_id": plan.child_id, "plan_id": plan.pk}),
@@ -105,11 +117,14 @@ def _flags_note(plan: Plan) -> str:
     return f"Quality flags: {', '.join(codes)}" if codes else "No quality flags"
 
 
-def _closures(user, children, allocations, today, calendar) -> list[QueueItem]:
-    waiting = (Episode.objects.filter(closure_proposed_on__isnull=False, closure_signed_off_on__isnull=True,
-                                      closure_date__isnull=True, child_id__in=children)
-               .exclude(closure_proposed_by=user)  # never their own: another manager signs it off
-               .select_related("child", "closure_proposed_by").order_by())
+def _waiting_closures(user, children):
+    return (Episode.objects.filter(closure_proposed_on__isnull=False, closure_signed_off_on__isnull=True,
+                                   closure_date__isnull=True, child_id__in=children)
+            .exclude(closure_proposed_by=user)  # never their own: another manager signs it off
+            .select_related("child", "closure_proposed_by").order_by())
+
+
+def _closures(waiting, allocations, today, calendar) -> list[QueueItem]:
     return [QueueItem(CLOSURE, episode.child, episode.closure_proposed_by, allocations[episode.child_id].team,
                       episode.closure_proposed_on, _waited(episode.closure_proposed_on, today, calendar),
                       reverse("casework:sign_off_closure", kwargs={"person_id": episode.child_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db.models import Count, F
 
@@ -44,6 +46,11 @@ def _counted(ids):
     return Person.objects.filter(pk__in=ids).annotate(allocated=Count("allocations")).order_by("pk")
 
 
+@prepared
+def _started_since(ids, since):
+    return Allocation.objects.filter(child_id__in=ids, start_date__gte=since).values_list("child_id", named=True)
+
+
 def _fields(instance) -> dict:
     return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
 
@@ -81,3 +88,10 @@ def test_a_queryset_it_cannot_keep_is_built_each_time(org, child):
     assert [person.pk for person in _with_prefetch([child.pk])] == [child.pk]
     assert list(_with_prefetch.kept.values()) == [None]
     assert allocations([]) == []
+
+
+def test_a_date_is_a_parameter_too(org, child):
+    start = Allocation.objects.get(child=child).start_date
+    assert [row.child_id for row in _started_since([child.pk], start)] == [child.pk]
+    assert _started_since([child.pk], start + datetime.timedelta(days=1)) == []
+    assert list(_started_since.kept.values())[0] is not None
