@@ -181,7 +181,8 @@ def _flat(arguments: list):
 
 
 def _kind(value) -> str | None:
-    """None for an int, "date" for a date (not a datetime), else "" (not one this can keep)."""
+    """None for an int (one a database column can hold), "date" for a date (not a datetime), else "" (not one
+    this can keep: an id past 64 bits, from a URL, is left to the queryset, which finds no such row)."""
     if type(value) is int:
-        return None
+        return None if -(2**63) <= value < 2**63 else ""
     return "date" if type(value) is datetime.date else ""

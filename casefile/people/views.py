@@ -32,6 +32,7 @@ from casefile.core import presenters
 from casefile.core.forms import posted, save_or_show
 from casefile.core.methods import allow_methods
 from casefile.core.pdf import pdf_response
+from casefile.core.prepared import prepared
 from casefile.oversight.practice_presenters import findings_summary
 from casefile.oversight.signals import context as signals_context
 from casefile.oversight.signals import signals_beside_deadlines
@@ -228,11 +229,17 @@ def _relationship_rows(person: Person) -> list[dict]:
     return rows
 
 
+@prepared
+def _open_allocation(person_id: int):
+    """Who holds the child's case now (built and compiled once: the record is the most visited page)."""
+    return (Allocation.objects.filter(child_id=person_id, end_date__isnull=True).select_related("worker", "team")
+            .order_by("pk")[:1])
+
+
 @record_view("GET")
 def person_record(request, person: Person):
     prefetch_related_objects([person], *RECORD_PREFETCHES)
-    allocation = (Allocation.objects.filter(child=person, end_date__isnull=True)
-                  .select_related("worker", "team").first())
+    allocation = next(iter(_open_allocation(person.pk)), None)
     relationships = _relationship_rows(person)
     others = {row["other"].pk for row in relationships} | {
         member.person_id for membership in person.household_memberships.all()

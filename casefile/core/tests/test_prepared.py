@@ -95,3 +95,7 @@ def test_a_date_is_a_parameter_too(org, child):
     assert [row.child_id for row in _started_since([child.pk], start)] == [child.pk]
     assert _started_since([child.pk], start + datetime.timedelta(days=1)) == []
     assert list(_started_since.kept.values())[0] is not None
+
+
+def test_an_id_no_column_can_hold_finds_nothing_as_the_queryset_does(org, child):
+    assert _names(2**70) == []
