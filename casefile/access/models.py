@@ -30,7 +30,7 @@ class SharedItem(models.TextChoices):
     PLANS = "plans", "Plans, their reviews and core groups"
     VISITS = "visits", "Visits"
     CASE_NOTES = "case_notes", "Case notes"
-    CHRONOLOGY = "chronology", "The chronology (every event in the record)"
+    CHRONOLOGY = "chronology", "The chronology (the events of what else is shared)"
 
 
 class AgencyShare(models.Model):

@@ -401,6 +401,51 @@ def shared_items(user: User, person: Person) -> frozenset[str]:
                      if share.agency == user.agency and share.expires_on >= today for item in share.items)
 
 
+# The chronology's event types a partner agency with the chronology shared sees, and the item each also needs
+# (None: who the child is, always shared). A type not named here is never in a partner's chronology, as a page not
+# in PARTNER_PAGES is never open: case supervision, chair and IRO challenge, the front door's own records, and any
+# type added later. A management decision is shown only when it is marked shareable with the family (the event
+# says so), in the family's words.
+PARTNER_CHRONOLOGY_TYPES: dict[str, str | None] = {
+    "record": None,
+    "allocation": None,
+    "referral": SharedItem.EPISODES,
+    "assessment": SharedItem.EPISODES,
+    "strategy": SharedItem.EPISODES,
+    "section47": SharedItem.EPISODES,
+    "early_help": SharedItem.EPISODES,
+    "closure": SharedItem.EPISODES,
+    "conference": SharedItem.CONFERENCES,
+    "plan": SharedItem.PLANS,
+    "core_group": SharedItem.PLANS,
+    "visit": SharedItem.VISITS,
+    "case_note": SharedItem.CASE_NOTES,
+    "management_decision": None,
+}
+
+
+@dataclass(frozen=True)
+class ChronologyShare:
+    """What of a record's chronology a partner agency is shown: the event types, and the pages it may follow."""
+
+    types: frozenset[str]
+    items: frozenset[str]
+
+    def may_follow(self, page: str) -> bool:
+        return page in PARTNER_PAGES and (PARTNER_PAGES[page] is None or PARTNER_PAGES[page] in self.items)
+
+
+def chronology_share(user: User, person: Person) -> ChronologyShare | None:
+    """What of the record's chronology the user is shown: None (all of it) for anyone but a partner agency; a
+    partner, the types of the items shared with it (nothing unless the chronology itself is shared)."""
+    if user.role != Role.PARTNER_VIEWER:
+        return None
+    items = shared_items(user, person)
+    types = frozenset(kind for kind, needed in PARTNER_CHRONOLOGY_TYPES.items()
+                      if SharedItem.CHRONOLOGY in items and (needed is None or needed in items))
+    return ChronologyShare(types, items)
+
+
 def can_open_page(user: User, person: Person, page: str) -> bool:
     """Whether this page of a record the user may see is theirs to open: a partner agency sees who the child is
     and the pages of the items shared with it, never every case note of a shared child; anyone else, every page

@@ -42,4 +42,5 @@ def team(request, team_id: int):
         # Oversight of the team's work: how long it waited for sign-off, and the chairs' open escalations.
         "sign_off_waits": sign_off_waits(team, request=request),
         "escalations": open_counts_by_team([team.pk], request)[team.pk],
+        "sees_practice_quality": permissions.may_see_practice_quality(request.user),
     })

@@ -59,6 +59,27 @@ class Allocation(models.Model):
         return f"{self.child} allocated to {self.worker} from {self.start_date}"
 
 
+# The child's voice -------------------------------------------------------------------------------------
+
+
+class HeardHow(models.TextChoices):
+    """How the worker heard the child at a visit or an assessment (docs/childs-voice.md)."""
+
+    TALKED = "talked", "Talked with the child"
+    DIRECT_WORK = "direct_work", "Direct work (for example drawings, three houses, wishes and feelings tools)"
+    OBSERVATION = "observation", "Observation (for babies and children who do not talk)"
+    NOT_SEEN = "not_seen", "The child was not seen"
+
+
+class FathersViewsNotSought(models.TextChoices):
+    """Why the father's views were not sought when the case closed."""
+
+    NOT_KNOWN = "not_known", "The father is not known"
+    NOT_INVOLVED = "not_involved", "The father is not involved in the child’s life"
+    WHEREABOUTS_UNKNOWN = "whereabouts_unknown", "The father’s whereabouts are unknown"
+    RISK = "risk", "Asking him would put the child or someone else at risk"
+
+
 # The episode --------------------------------------------------------------------------------------------
 
 
@@ -78,6 +99,9 @@ class Episode(Recorded):
     closure_reason = models.CharField(max_length=3, choices=_choices(codes.REASON_FOR_CLOSURE), blank=True)
     closure_rationale = models.TextField(blank=True)
     childs_views_at_closure = models.TextField(blank=True)
+    fathers_views_at_closure = models.TextField(blank=True)
+    fathers_views_not_sought = models.CharField(max_length=20, choices=FathersViewsNotSought.choices, blank=True,
+                                                help_text="Why the father's views were not sought at closure")
     closure_signed_off_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closure_signed_off_on = models.DateField(null=True, blank=True)
     # A closure is proposed by a worker and signed off by a manager who is someone else; until then it is open.
@@ -102,6 +126,15 @@ class Episode(Recorded):
     def is_step_up_from_early_help(self) -> bool:
         return self.referral_source == codes.STEP_UP_FROM_EARLY_HELP
 
+    @property
+    def fathers_views_shown(self) -> str:
+        """The father's views at closure, or why they were not sought; empty when neither is recorded."""
+        if self.fathers_views_at_closure:
+            return self.fathers_views_at_closure
+        if self.fathers_views_not_sought:
+            return f"Not sought: {self.get_fathers_views_not_sought_display()}"
+        return ""
+
 
 # Single assessment --------------------------------------------------------------------------------------
 
@@ -122,6 +155,9 @@ class Assessment(Recorded):
     child_seen_alone = models.BooleanField(null=True, blank=True)
     childs_views = models.TextField(blank=True, help_text="The child's views and lived experience, in their words")
     observations_of_child = models.TextField(blank=True, help_text="For babies and non-verbal children")
+    heard_how = models.CharField(max_length=20, choices=HeardHow.choices, blank=True,
+                                 help_text="How the child was heard")
+    difference_made = models.TextField(blank=True, help_text="What difference the child's views made to the plan")
     family_history = models.TextField(blank=True)
     previous_involvement = models.TextField(blank=True)
     identity_needs = models.TextField(blank=True, help_text="Ethnicity, religion, culture and language")
@@ -513,6 +549,9 @@ class Visit(Recorded):
     childs_words = models.TextField(blank=True, help_text="What the child said, in their own words")
     not_seen_reason = models.TextField(blank=True)
     observations = models.TextField(blank=True)
+    heard_how = models.CharField(max_length=20, choices=HeardHow.choices, blank=True,
+                                 help_text="How the child was heard")
+    difference_made = models.TextField(blank=True, help_text="What difference the child's views made to the plan")
     history = HistoricalRecords()
 
     class Meta:

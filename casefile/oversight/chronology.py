@@ -26,16 +26,19 @@ def management_decisions(scope: Scope) -> Iterable[ChronologyEvent]:
     rows = _management_decisions(scope.ids)
     for decision in rows:
         url = scope.link(decision.child_id, ("oversight:decision", {"management_decision_id": decision.pk}))
+        # A partner agency sees a decision only when it may be shared with the family, in the family's words.
+        shared = {"shareable": decision.shareable_with_family, "shared_description": excerpt(decision.family_summary)}
         yield event(scope, decision.child_id, when=decision.decided_at,
                     title=f"Management decision: {decision.get_kind_display().lower()}",
                     description=sentences(excerpt(decision.decision), f"Reasons: {excerpt(decision.reasons)}"),
                     by=name(decision.decided_by), key=f"management-decision:{decision.pk}",
-                    type="management_decision", url=url, significant=True)
+                    type="management_decision", url=url, significant=True, **shared)
         if decision.signed_off_at:
             yield event(scope, decision.child_id, when=decision.signed_off_at,
                         title="Request for an initial child protection conference signed off",
                         by=name(decision.signed_off_by), key=f"management-decision-signed-off:{decision.pk}",
-                        type="management_decision", url=url, significant=True, step=1)
+                        type="management_decision", url=url, significant=True, step=1,
+                        shareable=decision.shareable_with_family)
 
 
 CHALLENGE_TYPES = {"challenge": "Chair and IRO challenge: practice concerns and escalations"}

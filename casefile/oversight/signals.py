@@ -96,7 +96,8 @@ def _fathers(ids) -> dict[int, list]:
 
 def _episodes(ids) -> dict[int, list]:
     rows = _for(Episode.objects.all(), "child_id", ids).values_list(
-        "child_id", "pk", "referral_date", "closure_date", "childs_views_at_closure")
+        "child_id", "pk", "referral_date", "closure_date", "childs_views_at_closure", "fathers_views_at_closure",
+        "fathers_views_not_sought")
     return _grouped((child, rules.EpisodeRow(pk, *rest)) for child, pk, *rest in rows)
 
 

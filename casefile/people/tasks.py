@@ -9,11 +9,10 @@ from django_tasks import task
 
 from casefile.access import policy
 from casefile.accounts.models import User
+from casefile.casework.chronology import Filters, entries_shown_to
 from casefile.core import jobs
 from casefile.core.models import Job
 from casefile.people import chronology_pdf
-from casefile.people.chronology import Filters
-from casefile.people.chronology import entries as chronology_entries
 from casefile.people.chronology_forms import FilterForm
 from casefile.people.models import Person
 
@@ -46,7 +45,7 @@ def _make_pdf(job: Job, person_id: int, query: str) -> jobs.Result:
         raise jobs.JobFailed("You can no longer export this record, so the PDF was not made.")
     jobs.job_progress(job, 0, 2, "Gathering the chronology")
     filters = FilterForm.for_query(QueryDict(query)).filters() or Filters()
-    rows = chronology_entries(person)
+    rows = entries_shown_to(job.started_by, person)
     shown = len(filters.apply(rows))
     jobs.job_progress(job, 1, 2, f"Laying out {shown:,} events as a PDF")
     pdf = chronology_pdf.render(person, filters, rows, query, produced_by=job.started_by)

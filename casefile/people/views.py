@@ -23,8 +23,7 @@ from casefile.access import permissions, policy
 from casefile.access.records import reason_given_recently, record_shown, record_view
 from casefile.audit.models import Action
 from casefile.audit.services import record
-from casefile.casework.chronology import EVENT_TYPES, Filters, chronology, find_entry
-from casefile.casework.chronology import entries as chronology_entries
+from casefile.casework.chronology import EVENT_TYPES, Filters, chronology, entries_shown_to, find_entry
 from casefile.casework.chronology import save_note as save_chronology_note
 from casefile.casework.deadlines import next_steps_context
 from casefile.casework.models import Allocation
@@ -294,7 +293,7 @@ def _chronology_url(person: Person, query: str = "", anchor: str = "") -> str:
 def _filtered_chronology(request, person: Person):
     """The filter form, the filters it gives (None if what was entered is wrong), and every entry."""
     form = FilterForm.for_query(request.GET)
-    return form, form.filters(), chronology_entries(person)
+    return form, form.filters(), entries_shown_to(request.user, person)
 
 
 def _chronology_context(request, person: Person, filters: Filters, rows: list) -> dict:

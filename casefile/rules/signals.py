@@ -12,8 +12,7 @@ the child's overdue clocks (casework/deadlines.py over rules/clocks.py) as `Over
 use rules/clocks.py's visit rules.
 
 Not covered yet: "a closure signed off without the re-referral history being shown" (the record does not say
-what a manager was shown) and the father's views at closure (the record has no field for them; the father left
-out of or not seen in the assessment is signalled instead).
+what a manager was shown).
 """
 
 from __future__ import annotations
@@ -126,6 +125,8 @@ class EpisodeRow:
     referral_date: date
     closure_date: date | None = None
     childs_views_at_closure: str = ""
+    fathers_views_at_closure: str = ""
+    fathers_views_not_sought: str = ""  # why not, when they were not sought (casework.FathersViewsNotSought)
 
 
 @dataclass(frozen=True)
@@ -477,13 +478,15 @@ def _open_after_assessment(record: ChildRecord, ctx: Context) -> Iterator[Findin
 
 
 def _plan_not_started(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
+    """A plan in the episode counts if it started once the assessment had begun: a conference that decides on
+    no child protection plan may start a child in need plan before the assessment is authorised."""
     limit = ctx.settings.plan_after_assessment_working_days
     for assessment in record.assessments:
         if assessment.outcome != PLAN_NEEDED or assessment.authorised_on is None:
             continue
         due = add_working_days(assessment.authorised_on, limit, ctx.calendar)
         starts = sorted(p.start_date for p in record.plans
-                        if p.episode_id == assessment.episode_id and p.start_date >= assessment.authorised_on)
+                        if p.episode_id == assessment.episode_id and p.start_date >= assessment.start_date)
         started = starts[0] if starts else None
         if (started or ctx.today) <= due:
             continue
@@ -546,6 +549,23 @@ def _closure_without_views(record: ChildRecord, ctx: Context) -> Iterator[Findin
             continue
         yield Finding("closure_without_views", record.child_id,
                       f"The case was closed on {govuk_day(closed)} without the child's views, when they were {age}.",
+                      (Evidence("episode", episode.id),), closed)
+
+
+def _closure_without_fathers_views(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
+    """Closures after an assessment, of a child whose father is known on the record, with neither his views nor
+    why they were not sought."""
+    if not record.father_ids:
+        return
+    assessed = {a.episode_id for a in record.assessments}
+    for episode in record.episodes:
+        closed = episode.closure_date
+        if (closed is None or episode.id not in assessed or episode.fathers_views_at_closure.strip()
+                or episode.fathers_views_not_sought):
+            continue
+        yield Finding("closure_without_fathers_views", record.child_id,
+                      f"The case was closed on {govuk_day(closed)} without the father's views, or why they were not "
+                      f"sought, though the child's father is known on the record.",
                       (Evidence("episode", episode.id),), closed)
 
 
@@ -644,6 +664,9 @@ SIGNALS: Mapping[str, Signal] = MappingProxyType({signal.code: signal for signal
     Signal("closure_without_views", "Closure without the child's views",
            "A case closed after an assessment without the views of a child old enough to give them.",
            _closure_without_views),
+    Signal("closure_without_fathers_views", "Closure without the father's views",
+           "A case closed after an assessment without the views of a father known on the record, or why they were "
+           "not sought.", _closure_without_fathers_views),
     Signal("father_left_out", "Father left out of the assessment",
            "A father known on the record was not part of the assessment, or was not seen.", _father_left_out),
     Signal("quiet_cp_case", "No chronology entry on an open child protection case",

@@ -210,6 +210,8 @@ def complete_assessment(page: Page, *, child_seen_on: datetime.date, adults: dic
     _save_section(page)
 
     _section(page, "The child’s views and lived experience")
+    choose(page, "How did you hear the child?",
+           "Direct work (for example drawings, three houses, wishes and feelings tools)")
     write(page, "The child’s views and lived experience",
           "Lily says she is hungry when she gets to school and that mum sleeps a lot in the day.")
     _save_section(page)
@@ -362,6 +364,7 @@ def record_visit(page: Page, *, on: datetime.date, seen: bool, words: str = "", 
         choose(page, "Did you see Lily?", "Yes")
         choose(page, "Did you see Lily alone?", "Yes")
         choose(page, "Did you see Lily’s bedroom?", "Yes")
+        choose(page, "How did you hear Lily?", "Talked with the child")
         write(page, "What did Lily say, in their own words?", words)
     else:
         choose(page, "Did you see Lily?", "No")

@@ -8,11 +8,20 @@ notifications; a later app (oversight, quality) registers its own the same way. 
 workers add (casework.ChronologyNote: whether an event is significant, and their analysis), keyed by the
 event's key. The kept record's chronology includes the records merged into them (ADR 0006).
 
-Read it with `chronology(person)` (events) or `entries(person)` (events with notes); `Filters` narrows it and
-`save_note` is the write.
+Read it with `chronology(person)` (events) or `entries(person)` (events with notes); a page shows
+`entries_shown_to(user, person)`, which keeps from a partner agency what its share does not name. `Filters` narrows
+it and `save_note` is the write.
 """
 
-from casefile.casework.chronology.notes import ANALYSIS_MAX_LENGTH, Entry, Filters, entries, find_entry, save_note
+from casefile.casework.chronology.notes import (
+    ANALYSIS_MAX_LENGTH,
+    Entry,
+    Filters,
+    entries,
+    entries_shown_to,
+    find_entry,
+    save_note,
+)
 from casefile.casework.chronology.registry import (
     EVENT_TYPES,
     OTHER,
@@ -26,4 +35,4 @@ from casefile.casework.chronology.registry import (
 )
 
 __all__ = ["ANALYSIS_MAX_LENGTH", "EVENT_TYPES", "OTHER", "PROVIDERS", "ChronologyEvent", "Entry", "Filters", "Scope",
-           "chronology", "entries", "excerpt", "find_entry", "register", "save_note", "scope_for"]
+           "chronology", "entries", "entries_shown_to", "excerpt", "find_entry", "register", "save_note", "scope_for"]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from casefile.access import policy
@@ -59,6 +62,30 @@ def entries(person: Person) -> list[Entry]:
     """The chronology with each event's note: one query per provider, and one for the notes."""
     notes = {note.event_key: note for note in _notes(person.pk)}
     return [Entry(event, notes.get(event.key)) for event in chronology(person)]
+
+
+def entries_shown_to(user, person: Person) -> list[Entry]:
+    """The entries the user is shown (the page, the print view and the PDF): all of them, but to a partner agency
+    only the event types its share names (access/policy.py), a decision only when it may be shared with the family
+    and in the family's words, and no link to a page not shared with it. No more queries than entries()."""
+    rows = entries(person)
+    share = policy.chronology_share(user, person)
+    if share is None:
+        return rows
+    return [Entry(_as_shared(entry.event, share), entry.note) for entry in rows
+            if entry.event.type in share.types and entry.event.shareable]
+
+
+def _as_shared(event: ChronologyEvent, share: policy.ChronologyShare) -> ChronologyEvent:
+    url = event.url
+    if url:
+        try:
+            page = resolve(urlsplit(url).path).view_name
+        except Resolver404:  # served under a prefix the resolver does not know: no link rather than a wrong one
+            page = ""
+        url = url if share.may_follow(page) else ""
+    description = event.description if event.shared_description is None else event.shared_description
+    return dataclasses.replace(event, url=url, description=description)
 
 
 def find_entry(person: Person, event_key: str) -> Entry | None:

@@ -193,6 +193,19 @@ def _seen(seen: bool | None, alone: bool | None) -> str:
     return alone_text.get(alone, "The child was seen.")
 
 
+HEARD_HOW = {cw.HeardHow.TALKED: "talking with them", cw.HeardHow.DIRECT_WORK: "direct work",
+             cw.HeardHow.OBSERVATION: "observation"}
+
+
+def _voice(record, words: str, observed: str) -> tuple[str, ...]:
+    """How the child was heard, their words kept whole (never cut to an excerpt) or, for a child too young to
+    say, what the worker saw of them; and what difference it made to the plan. For a visit or an assessment."""
+    words = f"In their words: “{' '.join(words.split())}”" if words.strip() else ""
+    how = f"How the child was heard: {HEARD_HOW[record.heard_how]}." if record.heard_how in HEARD_HOW else ""
+    return (how, words, f"Seen: {excerpt(observed)}" if observed.strip() and not words else "",
+            f"Difference to the plan: {excerpt(record.difference_made)}" if record.difference_made.strip() else "")
+
+
 @prepared
 def _assessments(ids):
     return cw.Assessment.objects.order_by().filter(episode__child_id__in=ids).select_related(
@@ -216,7 +229,9 @@ def assessments(scope: Scope) -> Iterable[ChronologyEvent]:
             outcome = f"Outcome: {assessment.get_outcome_display()}." if assessment.outcome else ""
             not_seen = _seen(False, None) if assessment.child_seen is False else ""
             yield event(scope, child, when=assessment.authorised_on, title="Assessment completed and authorised",
-                        description=sentences(outcome, not_seen), by=name(assessment.authorised_by),
+                        description=sentences(outcome, not_seen, *_voice(assessment, assessment.childs_views,
+                                                                         assessment.observations_of_child)),
+                        by=name(assessment.authorised_by),
                         key=f"assessment-authorised:{assessment.pk}", significant=True, step=2, **common)
 
 
@@ -411,13 +426,10 @@ def visits(scope: Scope) -> Iterable[ChronologyEvent]:
         seen = _seen(visit.child_seen, visit.seen_alone)
         if visit.child_seen is False and visit.not_seen_reason:
             seen = f"The child was not seen: {excerpt(visit.not_seen_reason)}"
-        # What the child said is the point of a visit: kept whole, never cut to an excerpt. For a child too young
-        # to say, what the worker saw of them stands in its place.
-        words = f"In their words: “{' '.join(visit.childs_words.split())}”" if visit.childs_words.strip() else ""
-        observed = f"Seen: {excerpt(visit.observations)}" if visit.observations.strip() and not words else ""
+        # What the child said is the point of a visit (_voice).
         visitor = f"Visited by {visit.worker}." if visit.worker_id != visit.recorded_by_id else ""
         yield event(scope, visit.child_id, when=visit.date, title=visit.get_kind_display(),
-                    description=sentences(visitor, seen, words, observed),
+                    description=sentences(visitor, seen, *_voice(visit, visit.childs_words, visit.observations)),
                     by=name(visit.recorded_by), key=f"visit:{visit.pk}", type="visit",
                     url=_episode_link(scope, visit.child_id, visit.episode_id,
                                       ("casework:visit", {"visit_id": visit.pk})),

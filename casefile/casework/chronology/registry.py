@@ -34,6 +34,10 @@ class ChronologyEvent:
     significant: bool = False  # the default for this kind of event; a worker's note may override it
     from_record: str = ""  # set for events of a record merged into this one
     step: int = 0  # orders events on the same day: a decision (1) comes after the referral it decides (0)
+    # For a partner agency whose share names this event's type (access/policy.py PARTNER_CHRONOLOGY_TYPES): whether
+    # this one may be shown to them at all, and the words they are shown instead of the description, if any.
+    shareable: bool = True
+    shared_description: str | None = None
 
     @property
     def sort_key(self) -> datetime.datetime:

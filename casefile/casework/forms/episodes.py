@@ -6,7 +6,14 @@ from __future__ import annotations
 from django import forms
 
 from casefile.access import permissions
-from casefile.casework.models import Agency, Assessment, Section47Enquiry, StrategyDiscussion
+from casefile.casework.models import (
+    Agency,
+    Assessment,
+    FathersViewsNotSought,
+    HeardHow,
+    Section47Enquiry,
+    StrategyDiscussion,
+)
 from casefile.casework.services.episodes import REQUIRED_AGENCIES
 from casefile.core.forms import GovukDateField
 from casefile.people.forms import NOT_RECORDED, CodeChoiceField, CodeMultipleChoiceField, YesNoUnknownField
@@ -105,12 +112,18 @@ class SeenForm(forms.Form):
 
 
 class ViewsForm(forms.Form):
+    heard_how = forms.ChoiceField(label="How did you hear the child?", required=False, widget=forms.RadioSelect,
+                                  choices=HeardHow.choices,
+                                  help_text="Required before you submit if the child was seen. Observation is for "
+                                            "babies and children who do not talk")
     childs_views = _text("The child’s views and lived experience",
                          "In the child’s own words where you can: what their day is like, what they worry about, "
                          "what they want to happen. For a child who does not use words, say how they told you")
     observations_of_child = _text("Your observations of the child",
                                   "For a baby or a child who does not talk: what you saw of them, their care and "
                                   "how they responded to the people around them")
+    difference_made = _text("What difference did the child’s views make to the plan?",
+                            "What you will do, or do differently, because of what the child said or showed you")
 
 
 class HistoryForm(forms.Form):
@@ -273,6 +286,11 @@ class ClosureForm(forms.Form):
                       "support is needed")
     childs_views = _text("The child’s views about the case closing",
                          "In their own words where you can. Required unless the child has died")
+    fathers_views = _text("The father’s views about the case closing",
+                          "If the child’s father is known: what he said. If you did not ask him, say why below")
+    fathers_views_not_sought = forms.ChoiceField(
+        label="If the father’s views were not sought, why not?", required=False, widget=forms.RadioSelect,
+        choices=FathersViewsNotSought.choices, help_text="Leave empty if you have entered his views")
     early_help_provider = _text("Early help provider (only when closing to early help, RC9)", rows=False)
     early_help_reason = _text("Why the child is stepping down to early help (only for RC9)")
     # Asked only when a manager returned the last proposal (the view drops it otherwise).
@@ -285,6 +303,8 @@ class StepDownForm(forms.Form):
     early_help_reason = _text("Why the child is stepping down to early help", "What early help will do")
     rationale = _text("Why the case can close", "What has changed for the child")
     childs_views = _text("The child’s views about stepping down", "In their own words where you can")
+    fathers_views = ClosureForm.base_fields["fathers_views"]
+    fathers_views_not_sought = ClosureForm.base_fields["fathers_views_not_sought"]
     answer = ClosureForm.base_fields["answer"]
 
 

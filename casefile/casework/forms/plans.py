@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from casefile.casework.models import ActionProgress, Plan, PlanAction, Visit
+from casefile.casework.models import ActionProgress, HeardHow, Plan, PlanAction, Visit
 from casefile.core.forms import GovukDateField
 from casefile.core.presenters import govuk_date
 from casefile.people.models import Person
@@ -178,8 +178,11 @@ class VisitForm(forms.Form):
     child_seen = YesNoField(label="Did you see the child?")
     seen_alone = YesNoField(label="Did you see the child alone?", help_text="Answer if you saw the child")
     bedroom_seen = YesNoField(label="Did you see the child’s bedroom?")
+    heard_how = forms.ChoiceField(label="How did you hear the child?", required=False, widget=forms.RadioSelect,
+                                  choices=HeardHow.choices)
     childs_words = text("What did the child say, in their own words?")
     observations = text("What did you observe?")
+    difference_made = text("What difference did it make to the plan?")
     not_seen_reason = text("Why was the child not seen?",
                            hint="Required if you did not see the child. Say what you will do about it")
 
@@ -196,6 +199,12 @@ class VisitForm(forms.Form):
         self.fields["observations"].help_text = (f"Required if you saw {name} and they are under 4 or do not "
                                                  f"speak: how they looked, played and responded to the people "
                                                  f"around them. Optional otherwise")
+        self.fields["heard_how"].label = f"How did you hear {name}?"
+        self.fields["heard_how"].help_text = (f"Required if you saw {name}. Observation is for babies and children "
+                                              f"who do not talk")
+        self.fields["difference_made"].label = f"What difference did what {name} said or showed make to the plan?"
+        self.fields["difference_made"].help_text = ("For example an action added or changed, or why the plan stays "
+                                                    "the same")
         self.fields["not_seen_reason"].label = f"Why was {name} not seen?"
         self.fields["not_seen_reason"].help_text = (f"Required if you did not see {name}. Say what you will do "
                                                     f"about it")

@@ -32,12 +32,15 @@ from casefile.casework.models import (
     CaseNote,
     EarlyHelpTransfer,
     Episode,
+    FathersViewsNotSought,
+    HeardHow,
     ReturnedWork,
     Section47Enquiry,
     StrategyDiscussion,
     StrategyParticipant,
 )
 from casefile.casework.services import returns
+from casefile.casework.services.voice import check_heard_how
 from casefile.core.presenters import govuk_date
 from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person, Relationship
@@ -248,7 +251,8 @@ class Section:
 
 SECTIONS = (
     Section("seen", "The child seen", ("child_seen", "child_seen_on", "child_seen_alone")),
-    Section("views", "The child’s views and lived experience", ("childs_views", "observations_of_child")),
+    Section("views", "The child’s views and lived experience",
+            ("heard_how", "childs_views", "observations_of_child", "difference_made")),
     Section("history", "Family history and previous involvement", ("family_history", "previous_involvement")),
     Section("adults", "Parents and significant adults", ()),
     Section("identity", "Identity needs", ("identity_needs",)),
@@ -259,7 +263,8 @@ SECTIONS = (
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 ASSESSMENT_FIELDS = ("start_date", *(name for section in SECTIONS for name in section.fields))
-ASSESSMENT_TEXT_FIELDS = ("childs_views", "observations_of_child", "family_history", "previous_involvement",
+ASSESSMENT_TEXT_FIELDS = ("childs_views", "observations_of_child", "difference_made", "family_history",
+                          "previous_involvement",
                           "identity_needs", "worries", "working_well", "needs_to_happen", "analysis")
 
 
@@ -310,6 +315,8 @@ def check_assessment(values: dict, factors: list[str], errors: Errors, *, referr
                     required=False)
     elif values["child_seen_on"]:
         errors.add("child_seen_on", "Leave the date seen empty unless the child was seen")
+    # Saved a section at a time: how the child was heard is asked for before submitting (missing_sections).
+    check_heard_how(errors, "the child", values["child_seen"], values["heard_how"], required=False)
     scale = values["scale"]
     if scale is not None and not (isinstance(scale, int) and 0 <= scale <= 10):
         errors.add("scale", "Enter a scale from 0 to 10")
@@ -441,7 +448,8 @@ def missing_sections(assessment: Assessment, adults: list[AssessmentAdult], fact
     young = child_is_under(a.episode.child, OBSERVATIONS_ENOUGH_UNDER_AGE, a.start_date)
     complete = {
         "seen": a.child_seen is False or (a.child_seen is True and a.child_seen_on is not None),
-        "views": bool(a.childs_views or (young and a.observations_of_child)),
+        "views": bool(a.childs_views or ((young or a.heard_how == HeardHow.OBSERVATION) and a.observations_of_child))
+        and (a.child_seen is not True or bool(a.heard_how)),
         "history": bool(a.family_history and a.previous_involvement),
         "adults": bool(adults) and all(adult.seen is not None for adult in adults),
         "identity": bool(a.identity_needs),
@@ -880,12 +888,14 @@ def _closure_blockers(episode: Episode, closing_on: datetime.date | None, reason
 
 def propose_closure(*, actor: User, request=None, episode: Episode, reason: str, rationale: str,
                     childs_views: str, early_help_provider: str = "", early_help_reason: str = "",
-                    answer: str = "") -> Episode:
+                    answer: str = "", fathers_views: str = "", fathers_views_not_sought: str = "") -> Episode:
     """A worker proposes closing the case; it stays open until a manager who is someone else signs it off.
     Closing to early help (RC9) records the step-down, with its provider and reason, at the same time. A closure
-    a manager returned is proposed again with an answer to their comment."""
+    a manager returned is proposed again with an answer to their comment. The father's views are recorded, or why
+    they were not sought (a closure without either is signalled where a father is known: rules/signals.py)."""
     _refuse_if_closed(episode)
     rationale, childs_views = _text(rationale), _text(childs_views)
+    fathers_views, fathers_views_not_sought = _text(fathers_views), fathers_views_not_sought or ""
     early_help_provider, early_help_reason = _text(early_help_provider), _text(early_help_reason)
     errors = Errors()
     if episode.closure_proposed_on:
@@ -897,6 +907,11 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
     if not childs_views and reason != codes.DIED:
         errors.add("childs_views", "Enter the child’s views about the case closing: a closure cannot be recorded "
                                    "without them")
+    if fathers_views_not_sought and fathers_views_not_sought not in FathersViewsNotSought.values:
+        errors.add("fathers_views_not_sought", "Select why the father’s views were not sought from the list")
+    elif fathers_views and fathers_views_not_sought:
+        errors.add("fathers_views_not_sought", "You entered the father’s views: leave ‘why not sought’ empty, or "
+                                               "remove his views")
     to_early_help = reason == codes.CLOSED_TO_EARLY_HELP
     if to_early_help:
         _check_early_help(errors, early_help_provider, early_help_reason, reason_field="early_help_reason")
@@ -909,6 +924,7 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
     with transaction.atomic():
         episode.closure_reason, episode.closure_rationale, episode.childs_views_at_closure = (
             reason, rationale, childs_views)
+        episode.fathers_views_at_closure, episode.fathers_views_not_sought = fathers_views, fathers_views_not_sought
         episode.closure_proposed_by, episode.closure_proposed_on = actor, _today()
         save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,
@@ -925,11 +941,13 @@ def propose_closure(*, actor: User, request=None, episode: Episode, reason: str,
 
 
 def step_down_to_early_help(*, actor: User, request=None, episode: Episode, early_help_provider: str,
-                            early_help_reason: str, rationale: str, childs_views: str, answer: str = "") -> Episode:
+                            early_help_reason: str, rationale: str, childs_views: str, answer: str = "",
+                            fathers_views: str = "", fathers_views_not_sought: str = "") -> Episode:
     """Close the case to early help (RC9) and record the step-down, in one go."""
     return propose_closure(actor=actor, request=request, episode=episode, reason=codes.CLOSED_TO_EARLY_HELP,
                            rationale=rationale, childs_views=childs_views, early_help_provider=early_help_provider,
-                           early_help_reason=early_help_reason, answer=answer)
+                           early_help_reason=early_help_reason, answer=answer, fathers_views=fathers_views,
+                           fathers_views_not_sought=fathers_views_not_sought)
 
 
 def sign_off_closure(*, actor: User, request=None, episode: Episode, signed_off_on: datetime.date | None,
@@ -1001,6 +1019,7 @@ def return_closure(*, actor: User, request=None, episode: Episode, reason: str) 
             _delete(transfer, actor)
         proposed_by = episode.closure_proposed_by
         episode.closure_reason = episode.closure_rationale = episode.childs_views_at_closure = ""
+        episode.fathers_views_at_closure = episode.fathers_views_not_sought = ""
         episode.closure_proposed_by = episode.closure_proposed_on = None
         save_with_history(episode, actor)
         record(AuditAction.UPDATE, actor=actor, request=request, subject=episode, child=episode.child,

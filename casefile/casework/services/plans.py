@@ -29,6 +29,7 @@ from casefile.casework.models import (
     Allocation,
     CoreGroup,
     Episode,
+    HeardHow,
     Plan,
     PlanAction,
     PlanOutcome,
@@ -38,6 +39,7 @@ from casefile.casework.models import (
 )
 from casefile.casework.plan_quality import plan_quality
 from casefile.casework.services import returns
+from casefile.casework.services.voice import check_heard_how
 from casefile.core.presenters import govuk_date, possessive
 from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person
@@ -480,8 +482,10 @@ def visit_refusal(actor, child: Person) -> VisitRefusal | None:
 
 def record_visit(*, actor, request=None, child: Person, date: datetime.date | None, kind: str,
                  child_seen: bool | None, seen_alone: bool | None = None, bedroom_seen: bool | None = None,
-                 childs_words: str = "", observations: str = "", not_seen_reason: str = "") -> Visit:
-    """A visit to the child, linked to the plan open on the day. What the child said is the point of it."""
+                 childs_words: str = "", observations: str = "", not_seen_reason: str = "", heard_how: str = "",
+                 difference_made: str = "") -> Visit:
+    """A visit to the child, linked to the plan open on the day. What the child said is the point of it: how they
+    were heard, their words (or what was observed of a baby) and what difference it made to the plan."""
     errors = Errors()
     if refusal := visit_refusal(actor, child):
         errors.add("visit", str(refusal))
@@ -491,15 +495,19 @@ def record_visit(*, actor, request=None, child: Person, date: datetime.date | No
     if kind not in Visit.Kind.values:
         errors.add("kind", "Select what kind of visit it was")
     childs_words, observations = (childs_words or "").strip(), (observations or "").strip()
-    not_seen_reason = (not_seen_reason or "").strip()
+    not_seen_reason, difference_made = (not_seen_reason or "").strip(), (difference_made or "").strip()
+    heard_how = heard_how or ""
     if child_seen is None:
         errors.add("child_seen", f"Select whether you saw {child.first_name}")
     elif child_seen:
-        _check_child_seen(errors, child, date, seen_alone, childs_words, observations)
+        _check_child_seen(errors, child, date, seen_alone, childs_words, observations, heard_how)
     else:
         check_text(errors, "not_seen_reason", not_seen_reason,
                    f"Enter why {child.first_name} was not seen, and what you will do about it")
-        seen_alone, childs_words = None, ""
+    if child_seen is not None:
+        check_heard_how(errors, child.first_name, child_seen, heard_how)
+    if child_seen is False:
+        seen_alone, childs_words, heard_how = None, "", HeardHow.NOT_SEEN
     errors.raise_if_any()
     plan = open_plan(child)
     if plan is not None and date < plan.start_date:
@@ -507,7 +515,8 @@ def record_visit(*, actor, request=None, child: Person, date: datetime.date | No
     with transaction.atomic():
         visit = save_with_history(Visit(child=child, episode=episode, plan=plan, kind=kind, date=date, worker=actor,
                            child_seen=child_seen, seen_alone=seen_alone, bedroom_seen=bedroom_seen,
-                           childs_words=childs_words, observations=observations,
+                           childs_words=childs_words, observations=observations, heard_how=heard_how,
+                           difference_made=difference_made,
                            not_seen_reason="" if child_seen else not_seen_reason, recorded_by=actor), actor)
         record(AuditAction.CREATE, actor=actor, request=request, subject=visit, child=child,
                details={"kind": kind, "date": date, "child_seen": child_seen, "plan": plan.pk if plan else None})
@@ -520,10 +529,13 @@ def can_give_words(child: Person, on: datetime.date | None) -> bool:
     return age is not None and age >= WORDS_FROM_AGE
 
 
-def _check_child_seen(errors: Errors, child: Person, date, seen_alone, childs_words: str, observations: str):
+def _check_child_seen(errors: Errors, child: Person, date, seen_alone, childs_words: str, observations: str,
+                      heard_how: str = ""):
+    """Seen alone, yes or no; the child's own words from 4, unless they were heard by observation (a child who
+    does not talk); otherwise their words or what was observed."""
     if seen_alone is None:
         errors.add("seen_alone", f"Select whether you saw {child.first_name} alone")
-    if can_give_words(child, date):
+    if can_give_words(child, date) and heard_how != HeardHow.OBSERVATION:
         if not childs_words:
             errors.add("childs_words", f"Enter what {child.first_name} said, in their own words: they are 4 or "
                                        f"older")

@@ -41,7 +41,8 @@ def update(org, assessment, **changes):
 
 COMPLETE = {
     "child_seen": True, "child_seen_on": D(2024, 3, 5), "child_seen_alone": True,
-    "childs_views": "I want Mum to stop shouting", "family_history": "Mother and two children since 2019",
+    "heard_how": "talked", "childs_views": "I want Mum to stop shouting",
+    "family_history": "Mother and two children since 2019",
     "previous_involvement": "None known", "identity_needs": "White British; no faith; English",
     "worries": "Neglect of basic care", "working_well": "Grandmother helps daily",
     "needs_to_happen": "Regular meals and school attendance", "scale": 4, "analysis": "Needs support at home",

@@ -38,7 +38,8 @@ GOOD_FRIDAY, EASTER_MONDAY = datetime.date(2024, 3, 29), datetime.date(2024, 4, 
 def record_visit(child, org, **overrides) -> Visit:
     values = {"date": datetime.date(2024, 3, 27), "kind": Visit.Kind.CHILD_PROTECTION, "child_seen": True,
               "seen_alone": True, "bedroom_seen": True, "childs_words": "I like my new bed."}
-    return plans.record_visit(actor=org.sam, child=child, **{**values, **overrides})
+    heard = {"heard_how": "talked"} if overrides.get("child_seen", True) else {}
+    return plans.record_visit(actor=org.sam, child=child, **{**values, **heard, **overrides})
 
 
 def plan_deadlines(plan, on) -> list[Deadline]:
@@ -144,7 +145,7 @@ def test_saving_a_visit_confirms_it_on_the_page_it_returns_to(client, org, child
     client.force_login(org.sam)
     response = client.post(reverse("casework:record_visit", kwargs={"person_id": child.pk}), {
         "date_day": "27", "date_month": "3", "date_year": "2024", "kind": "cp", "child_seen": "yes",
-        "seen_alone": "yes", "childs_words": "I like my new bed."}, follow=True)
+        "seen_alone": "yes", "childs_words": "I like my new bed.", "heard_how": "talked"}, follow=True)
     page = response.content.decode()
     assert "govuk-notification-banner--success" in page
     assert "The visit on 27 March 2024 is saved" in page

@@ -347,8 +347,8 @@ def start_assessment(request, person: Person, episode_id: int):
 def _shown(assessment: Assessment, name: str) -> str:
     """A recorded answer as the page shows it; empty when nothing is recorded."""
     value = getattr(assessment, name)
-    if name == "outcome":
-        return assessment.get_outcome_display() if value else ""
+    if name in ("outcome", "heard_how"):
+        return getattr(assessment, f"get_{name}_display")() if value else ""
     if value is True or value is False:
         return "Yes" if value else "No"
     if hasattr(value, "isoformat"):

@@ -197,7 +197,7 @@ def _follow(response) -> str:
 def test_a_visit_sent_twice_saves_once(org, child, journey):
     _sent_twice_saves_once(Browser(org.sam), _url("casework:record_visit", person_id=child.pk), Visit,
                            date_day="27", date_month="3", date_year="2024", kind="cp", child_seen="yes",
-                           seen_alone="yes", childs_words="I like my new bed.")
+                           seen_alone="yes", childs_words="I like my new bed.", heard_how="talked")
 
 
 def test_a_contact_sent_twice_saves_once(org, child):

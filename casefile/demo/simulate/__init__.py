@@ -30,9 +30,19 @@ per-row audit events. That is deliberate: an audit trail of views and changes th
 false, and millions of rows of it would make a large authority take hours. The simulator writes one audit event,
 "simulated data loaded" (size, seed, period and counts), acted by the system administrator account it creates.
 
-Practice problems are planted at stated rates (late visits, drift, missing ethnicity, vague plan actions,
-closures without the child's views, unseen fathers, late assessments) so the quality features have something
-to find; `Result.planted` reports each rate.
+Practice problems are planted at stated rates (config.PLANTED: late visits, drift, missing ethnicity, religion
+or first language, vague plan actions, closures without the child's views, unseen fathers, late recording, quiet
+child protection cases, late assessments) so the quality features have something to find. Others arise from the
+journeys at England's rates and are counted as they are generated, against rules/signals.py's default
+thresholds (config.ARISING: overdue clocks at the end date, plans not started after an assessment, child
+protection plans of 15 months and 2 years, repeat plans, repeated strategy discussions, re-referrals within 12
+months of closure, worker changes). `Result.planted` reports each as planted (or arisen) of how many, and
+oversight/tests/test_signal_rates.py checks every signal reports that rate within 2 percentage points.
+
+Problems added after the journeys were settled draw from a side stream of their own (`Simulation.side_stream`,
+seeded from the seed and the problem's name), never from the main one, so planting them changed no journey:
+the same seed builds the same referrals, plans, visits and closures. A quiet case's visits and core groups after
+its quiet day are still drawn, only not written.
 
 Modules, each importing only those above it (a test checks there is no cycle)
 ------------------------------------------------------------------------------
@@ -50,6 +60,7 @@ authority   the run: staff, families, referrals in date order; `simulate(...)`
 from casefile.demo.simulate.authority import AlreadySimulated, Simulation, simulate
 from casefile.demo.simulate.calendar import WorkingDays
 from casefile.demo.simulate.config import (
+    ARISING,
     ASSESSMENT_DAYS,
     CATEGORIES,
     ICPC_DAYS,
@@ -62,5 +73,5 @@ from casefile.demo.simulate.drawing import Strata, quantile
 from casefile.demo.simulate.state import Result
 from casefile.demo.simulate.writer import MODELS
 
-__all__ = ["ASSESSMENT_DAYS", "CATEGORIES", "ICPC_DAYS", "MODELS", "PLANTED", "SIZES", "SYSTEM_USERNAME",
+__all__ = ["ARISING", "ASSESSMENT_DAYS", "CATEGORIES", "ICPC_DAYS", "MODELS", "PLANTED", "SIZES", "SYSTEM_USERNAME",
            "AlreadySimulated", "Result", "Simulation", "Size", "Strata", "WorkingDays", "quantile", "simulate"]

@@ -25,6 +25,7 @@ from casefile.demo.simulate.config import (
     CATEGORIES,
     DAY,
     PLANTED,
+    RE_REFERRAL_MONTHS,
     RE_REFERRAL_RATE,
     REFERRAL_NFA_RATE,
     RESTRICTED_RATE,
@@ -33,6 +34,7 @@ from casefile.demo.simulate.config import (
     SIBLING_REFERRAL_RATE,
     SIZES,
     SYSTEM_USERNAME,
+    WORKER_CHANGES,
     Size,
 )
 from casefile.demo.simulate.drawing import Strata, share_of
@@ -59,7 +61,8 @@ from casefile.demo.simulate.vocabulary import (
 )
 from casefile.demo.simulate.writer import Writer
 from casefile.people.models import Address, Household, HouseholdMember, Person, Relationship
-from casefile.rules.clocks import add_calendar_months
+from casefile.rules import clocks
+from casefile.rules.clocks import Clock, Limit, Rule, State, add_calendar_months
 from casefile.rules.identifiers import nhs_check_digit, upn_check_letter
 from casefile.rules.names import phonetic_key
 
@@ -85,6 +88,7 @@ class Simulation:
         self.women = [fake.first_name_female() for _ in range(1_000)]
         self.men = [fake.first_name_male() for _ in range(1_000)]
         self.strata: dict[str, Strata] = {}
+        self.side_strata: dict[str, Strata] = {}
         # Journeys are generated past the end (and cut there); so the index runs five years on.
         self.wd = WorkingDays(self.start - datetime.timedelta(days=400), self.end + datetime.timedelta(days=5 * 366))
         self.tally = Tally()
@@ -102,6 +106,20 @@ class Simulation:
         if name not in self.strata:
             self.strata[name] = Strata(self.rng)
         return self.strata[name]
+
+    def side_stream(self, name: str) -> Strata:
+        """A stream with its own random numbers, seeded from the seed and its name: a problem planted from one
+        draws nothing from the main stream, so planting it changes no journey."""
+        if name not in self.side_strata:
+            self.side_strata[name] = Strata(random.Random(f"{self.seed}:{name}"))
+        return self.side_strata[name]
+
+    def clock(self, rule: Rule, anchor: datetime.date, met: datetime.date | None, limit: Limit | None = None) -> None:
+        """A statutory clock started on `anchor` and met on `met` (None: never, or stopped by the plan's end after
+        the end date): one still running at the end date is counted, and whether it is overdue then."""
+        if self.happened(anchor) and not self.happened(met):
+            status = Clock(rule, anchor, plan_limit=limit).status(self.end, self.wd.calendar)
+            self.tally.count("overdue_clock", status.state is State.OVERDUE)
 
     def at(self, day: datetime.date) -> datetime.datetime:
         """When a row dated `day` was recorded: that day, in office hours."""
@@ -298,6 +316,7 @@ class Simulation:
     def _release(self, child: Child, closed: datetime.date | None) -> None:
         """After the episode: may be referred again from the day after it closed (never, if it is still open)."""
         if self.happened(closed):
+            child.last_closed = closed
             self.order += 1
             heapq.heappush(self.pending, (closed + DAY, self.order, child))
 
@@ -353,6 +372,10 @@ class Simulation:
         first = self.rng.choice(GIRLS if sex == "F" else BOYS)
         missing = self.stream("missing_ethnicity").chance(PLANTED["missing_ethnicity"])
         self.tally.count("missing_ethnicity", missing)
+        no_religion = self.side_stream("missing_religion").chance(PLANTED["missing_religion"])
+        self.tally.count("missing_religion", no_religion)
+        no_language = self.side_stream("missing_first_language").chance(PLANTED["missing_first_language"])
+        self.tally.count("missing_first_language", no_language)
         restricted = self.stream("restricted").chance(RESTRICTED_RATE)
         upn, upn_reason = self._upn() if (self.end - dob).days >= 4 * 365 else ("", "UN3")
         row = self.out.add(
@@ -364,7 +387,9 @@ class Simulation:
             restriction=self.rng.choice(RESTRICTIONS) if restricted else "",
             created_at=created, created_by_id=self.rng.choice(self.team_for("front_door", family).workers).id,
         )
-        row["religion"] = RELIGIONS[row["id"] % len(RELIGIONS)]
+        row["religion"] = "" if no_religion else RELIGIONS[row["id"] % len(RELIGIONS)]
+        if no_language:
+            row["first_language"] = ""
         self._live_at(row["id"], family, dob)
         child = Child(row["id"], first, dob, family, restricted=restricted)
         family.children.append(child)
@@ -415,6 +440,8 @@ class Simulation:
     def _referral(self, day: datetime.date) -> None:
         child = self._pick_child(day)
         child.last_referral = day
+        if child.last_closed is not None:
+            self.tally.count("re_referral", day <= add_calendar_months(child.last_closed, RE_REFERRAL_MONTHS))
         family = child.family
         source = self.stream("source").pick(REFERRAL_SOURCES)
         decided = self.wd.on_or_after(day)
@@ -428,6 +455,7 @@ class Simulation:
         category = self.stream("concern").pick(CATEGORIES) if s47 else ""
         concern = self.rng.choice(THEMES[category][1] if category else OTHER_CONCERNS)
         is_decided = self.happened(decided)
+        self.clock(clocks.REFERRAL_DECISION, day, decided)
         episode = self.out.add(
             cw.Episode, child_id=child.id, referral_date=day, referral_source=source,
             referrer_name=self._referrer(source), referral_summary=f"{child.first_name}: {concern}.",
@@ -457,6 +485,13 @@ class Simulation:
         worker = self.rng.choice(team.workers)
         if not self.happened(start):
             return worker, None
+        if not child.workers:
+            self.tally.settle("worker_changes", child.id, False)
+        elif child.workers[-1] != worker.id:
+            child.worker_changes.append(start)
+            changes, months = WORKER_CHANGES
+            if sum(add_calendar_months(start, -months) < day for day in child.worker_changes) >= changes:
+                self.tally.settle("worker_changes", child.id, True)
         child.workers.append(worker.id)
         row = self.out.add(cw.Allocation, child_id=child.id, worker_id=worker.id, team_id=team.team.id,
                            start_date=start, reason=reason, allocated_by_id=team.manager.id)

@@ -78,4 +78,30 @@ PLANTED = {
     "front_door_delay": 0.02,  # a contact from the last month left waiting at the front door with no decision
     # Not planted but drawn: the C2 durations above put 14.3% of assessments over 45 working days.
     "late_assessments": 1 - 0.857,
+    # Drawn from a stream of their own (Simulation.side_stream), so planting them changed no journey:
+    "missing_religion": 0.04,
+    "missing_first_language": 0.03,
+    "late_recording": 0.05,  # a visit or case note typed 6 to 15 working days after the event
+    "quiet_cp_case": 0.15,  # an open child protection plan: nothing recorded from 6 to 12 weeks before the end
 }
+
+# Not planted: these arise from the journeys drawn at England's rates. The simulator counts each as it generates
+# it ("of how many": the population rules/signals.py looks at), against the thresholds below, which are
+# rules/signals.py's defaults, so the signals can be checked against what was generated.
+ARISING = (
+    "overdue_clock",  # of statutory clocks still running at the end date
+    "plan_not_started",  # of assessments that said a child in need plan was needed
+    "cp_plan_15_months", "cp_plan_2_years",  # of child protection plans
+    "repeat_cp_plan",  # of child protection plans: the child's second or later
+    "repeated_strategy",  # of children with a strategy discussion
+    "re_referral",  # of referrals of a child whose earlier episode closed
+    "worker_changes",  # of children allocated a worker
+    "closure_without_fathers_views",  # of closures after an assessment of a child whose father is known
+)
+PLAN_DUE_WORKING_DAYS = 10  # after an assessment that said a plan was needed
+LONG_PLAN_MONTHS = {"cp_plan_15_months": 15, "cp_plan_2_years": 24}
+RE_REFERRAL_MONTHS = 12  # after the earlier episode closed
+WORKER_CHANGES = (3, 12)  # three changes of worker within 12 months
+REPEATED_STRATEGY = (2, 12)  # two strategy discussions within 12 months, no initial conference since
+LATE_RECORDING_WORKING_DAYS = 5
+QUIET_WEEKS = 6

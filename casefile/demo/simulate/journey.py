@@ -16,8 +16,12 @@ from casefile.demo.simulate.config import (
     DAY,
     ICPC_DAYS,
     ICPC_PER_S47,
+    LATE_RECORDING_WORKING_DAYS,
+    LONG_PLAN_MONTHS,
     PLAN_AT_ICPC,
+    PLAN_DUE_WORKING_DAYS,
     PLANTED,
+    QUIET_WEEKS,
     STEP_DOWN_TO_CIN_AFTER_CP,
 )
 from casefile.demo.simulate.drawing import quantile, share_of
@@ -26,10 +30,12 @@ from casefile.demo.simulate.vocabulary import (
     AREAS,
     CHILDS_WORDS,
     CONTINGENCIES,
+    DIFFERENCES,
     EVIDENCE,
     FACTOR_FOR_CATEGORY,
     FACTORS,
     FAMILY_HUBS,
+    FATHERS_VIEWS,
     NOTE_SUBJECTS,
     OBSERVATIONS,
     OUTCOMES,
@@ -40,7 +46,8 @@ from casefile.demo.simulate.vocabulary import (
     VAGUE_MEASURES,
     VAGUE_OWNERS,
 )
-from casefile.rules.clocks import add_calendar_months
+from casefile.rules import clocks
+from casefile.rules.clocks import Limit, Unit, add_calendar_months
 
 if TYPE_CHECKING:
     from casefile.demo.simulate.authority import Simulation
@@ -48,6 +55,24 @@ if TYPE_CHECKING:
 
 # The closure workflow adds who proposed a closure: filled in when the model has it.
 EPISODE_HAS_PROPOSAL = any(field.name == "closure_proposed_by" for field in cw.Episode._meta.concrete_fields)
+
+
+def _drawn_only(model, **values) -> dict:
+    """A row drawn but not written (a planted quiet case's visit): its draws keep every later journey the same."""
+    return values
+
+
+def _voice(number: int, seen: bool | None, speaks: bool, finished: bool) -> dict:
+    """How the child was heard and, for 6 in 10 finished records, what difference it made to the plan: from the
+    record's own numbers (`number`: the child's id and the day), with no draw."""
+    if seen is None:
+        return {}
+    if not seen:
+        return {"heard_how": cw.HeardHow.NOT_SEEN}
+    how = cw.HeardHow.OBSERVATION if not speaks else (
+        cw.HeardHow.DIRECT_WORK if number % 4 == 0 else cw.HeardHow.TALKED)
+    difference = DIFFERENCES[number // 10 % len(DIFFERENCES)] if finished and number % 10 < 6 else ""
+    return {"heard_how": how, "difference_made": difference}
 
 
 class Journey:
@@ -63,6 +88,8 @@ class Journey:
         self.icpc = None
         self.category = ""
         self.floor = decided  # nothing closes before the last thing that happened
+        self.cin_started: datetime.date | None = None
+        self.father_seen: bool | None = None  # the father known and seen in the assessment (None: no father)
 
     def add(self, model, **values):
         return self.out.add(model, **values)
@@ -70,6 +97,8 @@ class Journey:
     # Closure ----------------------------------------------------------------------------------------------
     def close_after_referral(self, front_door: StaffTeam) -> datetime.date | None:
         """No further action at the referral: closed the day it is decided (RC7, as there was no assessment)."""
+        if not self.sim.happened(self.decided):  # not decided yet: the assessment's clock runs
+            self.sim.clock(clocks.ASSESSMENT, self.episode["referral_date"], None)
         self._close(self.decided, "RC7", "No further action at the referral: information and advice given.",
                     signed_off_by=front_door.manager, proposed_by=self.rng.choice(front_door.workers),
                     after_assessment=False)
@@ -90,11 +119,25 @@ class Journey:
             views = f"Too young to say. Observed: {self.rng.choice(OBSERVATIONS)}"
         self.episode.update(closure_date=day, closure_reason=reason, closure_rationale=rationale,
                             childs_views_at_closure=views, closure_signed_off_by_id=signed_off_by.id,
-                            closure_signed_off_on=day)
+                            closure_signed_off_on=day, **self._fathers_views(after_assessment))
         if EPISODE_HAS_PROPOSAL:
             self.episode.update(closure_proposed_by_id=proposed_by.id, closure_proposed_on=day)
         self._end_allocation(day)
         return day
+
+    def _fathers_views(self, after_assessment: bool) -> dict:
+        """A father seen in the assessment gives his views; one left out of it was, for every other episode, not
+        asked for a reason the worker records, and otherwise not asked at all (the signal "closure without the
+        father's views"). From the episode's id, with no draw."""
+        if not after_assessment or self.child.family.father is None:
+            return {}
+        number = self.episode["id"]
+        self.sim.tally.count("closure_without_fathers_views", self.father_seen is False and number % 2 == 1)
+        if self.father_seen is not False:
+            return {"fathers_views_at_closure": FATHERS_VIEWS[number % len(FATHERS_VIEWS)]}
+        if number % 2:
+            return {}
+        return {"fathers_views_not_sought": ("whereabouts_unknown", "not_involved")[number // 2 % 2]}
 
     def _end_allocation(self, day: datetime.date) -> None:
         if self.allocation is not None and self.sim.happened(day):
@@ -109,6 +152,8 @@ class Journey:
                                                     "Single assessment following a referral")
         days = quantile(ASSESSMENT_DAYS, sim.stream("assessment_days")())
         authorised = self.wd.add(self.decided, days)
+        sim.clock(clocks.ASSESSMENT, self.episode["referral_date"], authorised)
+        sim.clock(clocks.ASSESSMENT_CENSUS, self.decided, authorised)
         if sim.happened(authorised):
             sim.tally.count("late_assessments", days > 45)
             self.floor = authorised
@@ -123,7 +168,11 @@ class Journey:
         if outcome == "cp":
             return self._child_protection(plan_from, self.category)
         if outcome == "cin_plan":
-            return self._child_in_need(plan_from or self.wd.add(authorised, self.rng.randint(0, 8)), transfer=True)
+            closed = self._child_in_need(plan_from or self.wd.add(authorised, self.rng.randint(0, 8)), transfer=True)
+            if sim.happened(authorised):  # the assessment said a plan was needed: did one start in time?
+                started = self.cin_started if sim.happened(self.cin_started) else sim.end
+                sim.tally.count("plan_not_started", started > self.wd.add(authorised, PLAN_DUE_WORKING_DAYS))
+            return closed
         return self._close_after_assessment(authorised, outcome)
 
     def _close_after_assessment(self, authorised: datetime.date, outcome: str) -> datetime.date | None:
@@ -162,6 +211,7 @@ class Journey:
             child_seen_alone=(rng.random() < 0.7) if seen and speaks else None,
             childs_views=f"\"{rng.choice(CHILDS_WORDS)}\"" if seen and speaks else "",
             observations_of_child=rng.choice(OBSERVATIONS) if seen and not speaks else "",
+            **_voice(child.id + start.toordinal(), seen if sim.happened(seen_on) else None, speaks, done),
             worries=f"Worries about {theme}.", working_well="The family are honest with the worker and want help.",
             needs_to_happen="A plan the family agrees with, and checks that it is working.",
             scale=rng.randint(1, 8), analysis=f"{child.first_name}'s needs analysed with the family and agencies.",
@@ -183,7 +233,7 @@ class Journey:
         if sim.happened(note_day):
             self.add(cw.CaseNote, child_id=child.id, episode_id=self.episode["id"], date=note_day,
                      subject=rng.choice(NOTE_SUBJECTS), body="Information shared for the assessment, recorded here.",
-                     recorded_by_id=self.worker.id, recorded_at=sim.at(note_day))
+                     recorded_by_id=self.worker.id, recorded_at=self._typed(note_day))
 
     def _assessment_adults(self, assessment: int, start: datetime.date, authorised: datetime.date) -> None:
         family, rng, sim = self.child.family, self.rng, self.sim
@@ -196,6 +246,7 @@ class Journey:
             return
         unseen = sim.stream("father_not_seen").chance(PLANTED["father_not_seen"])
         sim.tally.count("father_not_seen", unseen)
+        self.father_seen = not unseen
         if unseen and rng.random() < 0.45:
             return  # left out of the assessment altogether
         self.add(cw.AssessmentAdult, assessment_id=assessment, person_id=family.father.id, role="birth father",
@@ -214,6 +265,8 @@ class Journey:
             f"{THEMES[category][0]}.", decision=cw.StrategyDiscussion.Decision.SECTION_47,
             decision_rationale="Threshold for section 47 enquiries met: joint enquiries with the police.",
             recorded_by_id=self.worker.id, recorded_at=sim.at(sd_day))
+        child.strategy_days.append(sd_day)
+        sim.tally.settle("repeated_strategy", child.id, child.repeated_strategy())
         for agency, role in STRATEGY_AGENCIES:
             if agency == "education" and child.age_on(sd_day) < 4:
                 continue
@@ -228,6 +281,8 @@ class Journey:
         icpc = sim.stream("icpc").chance(ICPC_PER_S47)
         icpc_days = quantile(ICPC_DAYS, sim.stream("icpc_days")())
         outcome_day = self.wd.add(sd_day, max(0, icpc_days - rng.randint(1, 4)) if icpc else rng.randint(5, 15))
+        # The initial conference's clock runs until it is held, or until the enquiry finds it is not needed.
+        sim.clock(clocks.INITIAL_CONFERENCE, sd_day, self.wd.add(sd_day, icpc_days) if icpc else outcome_day)
         if icpc:
             result = cw.Section47Enquiry.Outcome.SUBSTANTIATED_AT_RISK
         else:
@@ -256,6 +311,8 @@ class Journey:
         self.icpc = self._conference(cw.Conference.Kind.INITIAL, icpc_day,
                                      cw.Conference.Decision.PLAN if plan else cw.Conference.Decision.NO_PLAN,
                                      self.category, enquiry=enquiry["id"])
+        child.initial_conference_days.append(icpc_day)
+        sim.tally.settle("repeated_strategy", child.id, child.repeated_strategy())
         return ("cp" if plan else "cin_plan"), icpc_day
 
     def _conference(self, kind: str, day: datetime.date, decision: str, category: str, *,
@@ -313,6 +370,8 @@ class Journey:
         actions = self._outcomes(plan["id"], category, start)
         reviews = [day for day in self._cp_review_dates(start, end) if sim.happened(day)]
         drift = self._no_progress(len(reviews))
+        self._count_cp_plan(start, end, reviews)
+        quiet_from = self._quiet_from(start, end, reviews)
         for review_day in reviews:
             final = review_day == end
             if not final and rng.random() < 0.04:
@@ -323,8 +382,8 @@ class Journey:
             self._review(plan["id"], review_day, actions, drift, conference=conference)
             if final:
                 plan["end_date"], plan["ended_by_conference_id"] = end, conference["id"]
-        self._core_groups(plan["id"], start, end)
-        self._visits(plan["id"], start, end, cw.Visit.Kind.CHILD_PROTECTION, 10)
+        self._core_groups(plan["id"], start, end, quiet_from)
+        self._visits(plan["id"], start, end, cw.Visit.Kind.CHILD_PROTECTION, 10, quiet_from)
         if not sim.happened(end):
             return None
         self.floor = max(self.floor, end)
@@ -333,6 +392,35 @@ class Journey:
         return self._close(self.wd.add(end, rng.randint(0, 10)), "RC7",
                            "Child protection plan ended: risk reduced; no further support needed.",
                            signed_off_by=self.team.manager, proposed_by=self.worker)
+
+    def _count_cp_plan(self, start: datetime.date, end: datetime.date, reviews: list[datetime.date]) -> None:
+        """What the tally counts of a child protection plan: the child's second or later, lasting 15 months or 2
+        years by its end (or by the end date, still open), and its review clocks still running at the end date."""
+        sim = self.sim
+        sim.tally.count("repeat_cp_plan", self.child.cp_plans > 0)
+        self.child.cp_plans += 1
+        for problem, months in LONG_PLAN_MONTHS.items():
+            sim.tally.count(problem, min(end, sim.end) >= add_calendar_months(start, months))
+        if not sim.happened(end):
+            rule = clocks.LATER_REVIEW_CONFERENCE if reviews else clocks.FIRST_REVIEW_CONFERENCE
+            sim.clock(rule, reviews[-1] if reviews else start, None)
+
+    def _quiet_from(self, start: datetime.date, end: datetime.date,
+                    reviews: list[datetime.date]) -> datetime.date | None:
+        """Planted: a share of the child protection plans open at the end date that started 16 weeks or more
+        before it go quiet: nothing (no visit, no core group) is recorded after a day 6 to 12 weeks before the
+        end, or after the last review conference if that was later (unless that leaves under 6 weeks)."""
+        sim = self.sim
+        if sim.happened(end) or (sim.end - start).days < 16 * 7:
+            quiet = since = None
+        else:
+            stream = sim.side_stream("quiet_cp_case")
+            quiet = stream.chance(PLANTED["quiet_cp_case"])
+            since = max(start, *reviews, sim.end - DAY * stream.rng.randint(QUIET_WEEKS * 7 + 1, 12 * 7))
+        quiet = bool(quiet) and (sim.end - since).days > QUIET_WEEKS * 7
+        if not sim.happened(end):
+            sim.tally.count("quiet_cp_case", quiet)
+        return since if quiet else None
 
     def _cp_plan_end(self, start: datetime.date) -> datetime.date:
         """A duration from the D7 bands, in calendar months as the DfE measures it."""
@@ -401,48 +489,77 @@ class Journey:
             self.add(cw.ActionProgress, review_id=review["id"], action_id=action, status=status,
                      evidence=EVIDENCE[status])
 
-    def _core_groups(self, plan: int, start: datetime.date, end: datetime.date) -> None:
-        """The first within 10 working days of the initial conference (most of the time), then about monthly."""
+    def _core_groups(self, plan: int, start: datetime.date, end: datetime.date,
+                     quiet_from: datetime.date | None) -> None:
+        """The first within 10 working days of the initial conference (most of the time), then about monthly;
+        none after `quiet_from` (planted), though each is still drawn, so the journeys are the same."""
         first_late = self.rng.random() < 0.08
         day = self.wd.add(start, self.rng.randint(11, 15) if first_late else self.rng.randint(4, 10))
+        first = None
         while day < end and self.sim.happened(day):
-            self.add(cw.CoreGroup, plan_id=plan, date=day, attendees="Social worker, mother, school, health visitor",
-                     summary="Plan progress checked; actions updated.", recorded_by_id=self.worker.id,
-                     recorded_at=self.sim.at(day))
+            if quiet_from is None or day <= quiet_from:
+                first = first or day
+                self.add(cw.CoreGroup, plan_id=plan, date=day,
+                         attendees="Social worker, mother, school, health visitor",
+                         summary="Plan progress checked; actions updated.", recorded_by_id=self.worker.id,
+                         recorded_at=self.sim.at(day))
             day = self.wd.add(day, self.rng.randint(18, 25))
+        if first is None and not self.sim.happened(end):
+            self.sim.clock(clocks.FIRST_CORE_GROUP, start, None)
 
-    def _visits(self, plan: int, start: datetime.date, end: datetime.date, kind: str, interval: int) -> None:
-        """Visits at most `interval` working days apart, except the planted late ones. Now and then nobody is in."""
+    def _visits(self, plan: int, start: datetime.date, end: datetime.date, kind: str, interval: int,
+                quiet_from: datetime.date | None = None) -> None:
+        """Visits at most `interval` working days apart, except the planted late ones. Now and then nobody is in.
+        None is written after `quiet_from` (planted), though each is still drawn, so the journeys are the same."""
         sim, rng = self.sim, self.rng
-        last_seen, changed_worker = start, False
+        last_seen, changed_worker, last_written = start, False, start
         while True:
             late = sim.stream("late_visit").chance(PLANTED["late_visits"])
             gap = rng.randint(interval + 1, interval * 2 + 5) if late else rng.randint(max(1, interval // 2), interval)
             day = self.wd.add(last_seen, gap)
             if day > end or not sim.happened(day) or day > self.child.last_day:
+                if not sim.happened(end):  # the plan is open at the end date: the visit clock runs
+                    rule = clocks.CP_VISIT if kind == cw.Visit.Kind.CHILD_PROTECTION else clocks.CIN_VISIT
+                    sim.clock(rule, last_written, None, Limit(interval, Unit.WORKING_DAYS))
                 return
-            sim.tally.count("late_visits", late)
+            quiet = quiet_from is not None and day > quiet_from
+            if not quiet:
+                sim.tally.count("late_visits", late)
+                last_written = day
             if rng.random() < 0.04:
-                self._visit(self.wd.add(last_seen, max(1, gap - 3)), kind, plan, seen=False)
+                self._visit(self.wd.add(last_seen, max(1, gap - 3)), kind, plan, seen=False, written=not quiet)
             if not changed_worker and (day - start).days > 240 and rng.random() < 0.02:
                 changed_worker = True  # the worker leaves: another in the same team takes the case
                 self._end_allocation(day)
                 self.worker, self.allocation = sim.allocate(self.child, self.team, day, "Previous worker left the team")
-            self._visit(day, kind, plan)
+            self._visit(day, kind, plan, written=not quiet)
             last_seen = day
 
-    def _visit(self, day: datetime.date, kind: str, plan: int | None, *, seen: bool = True) -> None:
+    def _visit(self, day: datetime.date, kind: str, plan: int | None, *, seen: bool = True,
+               written: bool = True) -> None:
+        """A visit, drawn and written (drawn only, when the case is planted quiet)."""
         if not self.sim.happened(day):
             return
         rng, child = self.rng, self.child
         speaks = child.age_on(day) >= 4
-        self.add(cw.Visit, child_id=child.id, episode_id=self.episode["id"], plan_id=plan, kind=kind, date=day,
+        save_row = self.add if written else _drawn_only
+        save_row(cw.Visit, child_id=child.id, episode_id=self.episode["id"], plan_id=plan, kind=kind, date=day,
                  worker_id=self.worker.id, child_seen=seen, seen_alone=(rng.random() < 0.6) if seen else None,
                  bedroom_seen=(rng.random() < 0.5) if seen else None,
                  childs_words=rng.choice(CHILDS_WORDS) if seen and speaks else "",
                  not_seen_reason="" if seen else "No answer at the door; a card was left and mum was called.",
                  observations=rng.choice(OBSERVATIONS) if seen and not speaks else "",
-                 recorded_by_id=self.worker.id, recorded_at=self.sim.at(day))
+                 recorded_by_id=self.worker.id, recorded_at=self._typed(day) if written else None,
+                 **_voice(child.id + day.toordinal(), seen, speaks, True))
+
+    def _typed(self, day: datetime.date) -> datetime.datetime:
+        """When a visit or case note dated `day` was typed: that day, or (planted) 6 to 15 working days later, but
+        never after the end date."""
+        stream = self.sim.side_stream("late_recording")
+        typed = self.wd.add(day, stream.rng.randint(6, 15)) if stream.chance(PLANTED["late_recording"]) else day
+        typed = min(typed, self.sim.end)
+        self.sim.tally.count("late_recording", self.wd.between(day, typed) > LATE_RECORDING_WORKING_DAYS)
+        return self.sim.at(typed)
 
     def _child_in_need(self, start: datetime.date, *, transfer: bool) -> datetime.date | None:
         """A child in need plan with reviews about every 3 months and visits at most 20 working days apart."""
@@ -460,6 +577,7 @@ class Journey:
         end = max(min(end, self.child.last_day - DAY * 7), start + DAY)
         if (min(end, sim.end) - start).days >= 92:
             sim.tally.count("cin_plan_not_reviewed", not_reviewed)
+        self.cin_started = start
         plan = self.add(
             cw.Plan, child_id=self.child.id, episode_id=self.episode["id"], kind=cw.Plan.Kind.CHILD_IN_NEED,
             start_date=start, contingency=rng.choice(CONTINGENCIES), visit_interval_working_days=20,

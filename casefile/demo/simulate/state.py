@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from casefile.accounts.models import Team, User
-from casefile.demo.simulate.config import DAY, PLANTED, Size
+from casefile.demo.simulate.config import ARISING, DAY, PLANTED, REPEATED_STRATEGY, Size
 from casefile.rules.clocks import add_calendar_months
 
 # State held while simulating ------------------------------------------------------------------------------
@@ -42,6 +42,13 @@ class Child:
     restricted: bool = False
     last_referral: datetime.date | None = None
     workers: list[int] = field(default_factory=list)
+    # What the tally needs of the child's history: when the last episode closed, how many child protection
+    # plans, when the worker changed, strategy discussions and initial conferences.
+    last_closed: datetime.date | None = None
+    cp_plans: int = 0
+    worker_changes: list[datetime.date] = field(default_factory=list)
+    strategy_days: list[datetime.date] = field(default_factory=list)
+    initial_conference_days: list[datetime.date] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -49,6 +56,16 @@ class Child:
 
     def age_on(self, day: datetime.date) -> int:
         return day.year - self.dob.year - ((day.month, day.day) < (self.dob.month, self.dob.day))
+
+    def repeated_strategy(self) -> bool:
+        """The latest strategy discussion with another within 12 months before it, and no initial conference
+        since the first of them."""
+        count, months = REPEATED_STRATEGY
+        for latest in reversed(self.strategy_days):
+            window = [day for day in self.strategy_days if add_calendar_months(latest, -months) < day <= latest]
+            if len(window) >= count:
+                return not any(day >= window[0] for day in self.initial_conference_days)
+        return False
 
     @property
     def last_day(self) -> datetime.date:
@@ -94,17 +111,26 @@ class StaffTeam:
 
 @dataclass
 class Tally:
-    """What the generator planted, for the summary: how many of how many, per problem."""
+    """What the generator planted, for the summary: how many of how many, per problem. A problem counted once per
+    child whose answer can change as the child's history grows (`settle`) keeps the child's latest answer."""
 
     planted: Counter = field(default_factory=Counter)
     of: Counter = field(default_factory=Counter)
+    settled: dict[str, dict[int, bool]] = field(default_factory=dict)
 
     def count(self, problem: str, planted: bool) -> None:
         self.of[problem] += 1
         self.planted[problem] += bool(planted)
 
+    def settle(self, problem: str, child: int, planted: bool) -> None:
+        self.settled.setdefault(problem, {})[child] = bool(planted)
+
     def rates(self) -> dict[str, tuple[int, int]]:
-        return {problem: (self.planted[problem], self.of[problem]) for problem in PLANTED}
+        rates = {}
+        for problem in (*PLANTED, *ARISING):
+            children = self.settled.get(problem, {})
+            rates[problem] = (self.planted[problem] + sum(children.values()), self.of[problem] + len(children))
+        return rates
 
 
 @dataclass

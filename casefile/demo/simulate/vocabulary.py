@@ -61,6 +61,15 @@ CHILDS_WORDS = ["I like it when Nan comes round.", "Mum cries a lot and I make t
                 "I like football and my PlayStation.", "It's better now the police don't come."]
 OBSERVATIONS = ["Smiled and babbled, reached for mum when picked up.", "Clean, well dressed and alert; played with "
                 "blocks.", "Nappy very wet; quiet and watchful.", "Crawled to the worker and explored the room."]
+# What difference hearing the child made to the plan, and the father's views at closure (chosen from ids and
+# dates, never drawn, so the random stream and every other journey stay as they were).
+DIFFERENCES = ["Added time alone with the worker at school to the plan.",
+               "Contact with dad moved to the family centre.",
+               "A bedtime routine added to the plan, as they asked.", "Nan's after-school care written into the plan.",
+               "The plan stays the same: they said things are better at home.", "Referred to the young carers' group."]
+FATHERS_VIEWS = ["He agrees the case can close and will keep in touch with the school.",
+                 "He is pleased things are calmer and wants to keep seeing the children at weekends.",
+                 "He thinks the family still needs help and was told about the family hub."]
 VAGUE_OWNERS = ["mum", "Mum", "parents", "Parents", "all professionals", "family", "Dad", "professionals"]
 VAGUE_MEASURES = ["", "Ongoing", "ongoing", "To be monitored", "As above", "Engagement", "TBC"]
 VAGUE_DESCRIPTIONS = ["Continue to engage with services", "Mum to work with professionals",

@@ -67,7 +67,9 @@ def test_it_prints_the_counts_and_the_planted_problem_rates(small):
     for label in ("Referrers never told the outcome", "left waiting at the front door",
                   "Children with no ethnicity recorded", "Vague plan actions", "Closures without the child's views",
                   "known father was left out or not seen", "Assessments over 45 working days",
-                  "Visits later than the plan's interval", "Drift: child in need plans never reviewed"):
+                  "Visits later than the plan's interval", "Drift: child in need plans never reviewed",
+                  "Visits and case notes typed more than 5 working days", "nothing recorded for 6 weeks",
+                  "Re-referrals within 12 months of the earlier episode closing (arising)"):
         assert label in small
     referrals = cw.Episode.objects.count()
     assert 380 <= referrals <= 420
@@ -195,6 +197,22 @@ def test_children_are_seen_and_speak_for_themselves(small):
         assert visit.seen_alone is not None
         assert visit.childs_words or visit.observations
         assert visit.child.age_on(visit.date) < 18
+        # Heard as their age allows; what difference it made is written for most visits, not all.
+        speaks = visit.child.age_on(visit.date) >= 4
+        assert visit.heard_how in (("talked", "direct_work") if speaks else ("observation",))
+    assert set(cw.Visit.objects.filter(child_seen=False).values_list("heard_how", flat=True)) == {"not_seen"}
+    seen = cw.Visit.objects.filter(child_seen=True)
+    assert 0.5 < seen.exclude(difference_made="").count() / seen.count() < 0.7
+
+
+def test_the_fathers_views_at_closure_are_recorded_or_why_not_and_sometimes_neither(small):
+    closed = cw.Episode.objects.filter(closure_date__isnull=False, assessments__isnull=False).distinct()
+    with_views = closed.exclude(fathers_views_at_closure="").count()
+    not_sought = closed.exclude(fathers_views_not_sought="").count()
+    neither = closed.filter(fathers_views_at_closure="", fathers_views_not_sought="",
+                            child__relationships_to__kind="parent",
+                            child__relationships_to__person__sex="M").distinct().count()
+    assert with_views > not_sought > 0 and neither > 0
 
 
 def test_cases_are_allocated_to_workers_in_the_right_teams_by_their_manager(small):

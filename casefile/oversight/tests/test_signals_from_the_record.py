@@ -66,6 +66,20 @@ def test_a_known_father_not_in_the_assessment_is_found_from_the_relationship(org
     assert "father_left_out" not in codes(signals.signals_for_child(child, context()))
 
 
+def test_a_closure_without_a_known_fathers_views_is_found_and_a_reason_answers_it(org, child):
+    journey = make_journey(child, org.sam, org.tess, org.chris)
+    father = make_adult("Dean", "Hartley", sex="M")
+    Relationship.objects.create(person=father, relative=child, kind=Relationship.Kind.PARENT)
+    episode = journey.episode
+    episode.closure_date, episode.childs_views_at_closure = datetime.date(2025, 6, 2), "Glad it is over"
+    episode.save()
+    [finding] = [f for f in signals.signals_for_child(child, context()) if f.code == "closure_without_fathers_views"]
+    assert finding.evidence == (Evidence("episode", episode.pk),)
+    episode.fathers_views_not_sought = cw.FathersViewsNotSought.RISK
+    episode.save()
+    assert "closure_without_fathers_views" not in codes(signals.signals_for_child(child, context()))
+
+
 def test_the_queries_do_not_grow_with_the_number_of_children(org, child):
     make_journey(child, org.sam, org.tess, org.chris)
     with CaptureQueriesContext(connection) as one:

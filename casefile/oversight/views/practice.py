@@ -25,6 +25,7 @@ from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
 from casefile.oversight import practice_presenters as presenters
 from casefile.oversight import signals as oversight
+from casefile.oversight import voice_presenters
 from casefile.people.models import Person
 from casefile.rules.signals import SIGNALS, Finding
 
@@ -101,7 +102,8 @@ def practice_quality(request):
     held, found = _held_and_found(request, scope)
     context = {"scope": scope, "signals_table": presenters.signals_table(oversight.overall(found), scope.params),
                "children": len(held), "page_title": f"Practice quality: {scope.title}", "back": scope.back,
-               "look_back_months": oversight.LOOK_BACK_MONTHS}
+               "look_back_months": oversight.LOOK_BACK_MONTHS,
+               "voice_href": voice_presenters.href("oversight:childs_voice", scope.params)}
     if scope.worker is None:
         by = "worker_id" if scope.team else "team_id"
         tallies = oversight.tallies(held, found, by)

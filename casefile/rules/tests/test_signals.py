@@ -188,6 +188,10 @@ def test_no_plan_10_working_days_after_the_assessment_said_one_was_needed():
                                    "needed, but no plan has started: it was due by 28 February 2025.")
     on_time = PlanRow(10, 1, "cin", date(2025, 2, 28))
     assert found(child(assessments=(assessment,), plans=(on_time,)), "plan_not_started") == []
+    during_the_assessment = PlanRow(10, 1, "cin", date(2025, 1, 27))  # after a conference decided on no CP plan
+    assert found(child(assessments=(assessment,), plans=(during_the_assessment,)), "plan_not_started") == []
+    before_it = PlanRow(10, 1, "cin", date(2025, 1, 3))
+    assert len(found(child(assessments=(assessment,), plans=(before_it,)), "plan_not_started")) == 1
 
 
 # Re-referrals, workers, identity ----------------------------------------------------------------------------
@@ -243,6 +247,33 @@ def test_a_closure_without_the_views_of_a_child_old_enough_to_give_them():
 def test_a_closure_at_the_referral_needs_no_views():
     episode = EpisodeRow(1, date(2025, 1, 6), date(2025, 1, 6))
     assert found(child(episodes=(episode,)), "closure_without_views") == []
+
+
+def test_a_closure_without_the_views_of_a_known_father_or_why_they_were_not_sought():
+    episode = EpisodeRow(1, date(2025, 1, 6), date(2025, 3, 3), "I like my new school")
+    assessed = (AssessmentRow(5, 1, date(2025, 1, 6), date(2025, 2, 14), "nfa"),)
+    [finding] = found(child(father_ids=frozenset({41}), episodes=(episode,), assessments=assessed),
+                      "closure_without_fathers_views")
+    assert finding.explanation == ("The case was closed on 3 March 2025 without the father's views, or why they "
+                                   "were not sought, though the child's father is known on the record.")
+    assert finding.evidence == (Evidence("episode", 1),) and finding.day == date(2025, 3, 3) and not finding.current
+
+
+@pytest.mark.parametrize("case", ["no father known", "his views", "not sought, with a reason", "no assessment",
+                                  "still open"])
+def test_a_closure_with_the_fathers_views_or_a_reason_or_no_known_father_is_not_signalled(case):
+    closed, assessed = EpisodeRow(1, date(2025, 1, 6), date(2025, 3, 3)), (AssessmentRow(5, 1, date(2025, 1, 6)),)
+    record = {
+        "no father known": child(episodes=(closed,), assessments=assessed),
+        "his views": child(father_ids=frozenset({41}), assessments=assessed, episodes=(
+            EpisodeRow(1, date(2025, 1, 6), date(2025, 3, 3), fathers_views_at_closure="Glad it is over"),)),
+        "not sought, with a reason": child(father_ids=frozenset({41}), assessments=assessed, episodes=(
+            EpisodeRow(1, date(2025, 1, 6), date(2025, 3, 3), fathers_views_not_sought="whereabouts_unknown"),)),
+        "no assessment": child(father_ids=frozenset({41}), episodes=(closed,)),
+        "still open": child(father_ids=frozenset({41}), assessments=assessed,
+                            episodes=(EpisodeRow(1, date(2025, 1, 6)),)),
+    }[case]
+    assert found(record, "closure_without_fathers_views") == []
 
 
 def test_a_known_father_left_out_of_or_not_seen_in_the_assessment():

@@ -25,6 +25,20 @@ PROBLEM_LABELS = {
     "referrer_not_told": "Referrers never told the outcome of their contact",
     "front_door_delay": "Contacts from the last month left waiting at the front door with no decision",
     "late_assessments": "Assessments over 45 working days (drawn from England's durations)",
+    "missing_religion": "Children with no religion recorded",
+    "missing_first_language": "Children with no first language recorded",
+    "late_recording": "Visits and case notes typed more than 5 working days after the event",
+    "quiet_cp_case": "Child protection plans open at the end with nothing recorded for 6 weeks",
+    # Not planted: counted as the journeys generate them.
+    "overdue_clock": "Statutory clocks running at the end date that are overdue (arising)",
+    "plan_not_started": "No plan 10 working days after an assessment said one was needed (arising)",
+    "cp_plan_15_months": "Child protection plans lasting 15 months or more (arising)",
+    "cp_plan_2_years": "Child protection plans lasting 2 years or more (arising)",
+    "repeat_cp_plan": "Second or later child protection plans (arising)",
+    "repeated_strategy": "Children with repeated strategy discussions and no initial conference (arising)",
+    "re_referral": "Re-referrals within 12 months of the earlier episode closing (arising)",
+    "worker_changes": "Children whose worker changed 3 or more times in 12 months (arising)",
+    "closure_without_fathers_views": "Closures after an assessment without the father's views or why not (arising)",
 }
 
 
@@ -101,7 +115,7 @@ class Command(BaseCommand):
         write("Rows written:")
         for label, count in sorted(result.counts.items()):
             write(f"  {label:<32} {count:>10,}")
-        write("Practice problems planted (planted / of how many):")
+        write("Practice problems planted, and those arising from the journeys (planted or arisen / of how many):")
         for problem, (planted, of) in result.planted.items():
             rate = f"{planted / of:6.1%}" if of else "     -"
             write(f"  {PROBLEM_LABELS[problem]:<80} {rate}  ({planted:,} / {of:,})")
