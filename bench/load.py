@@ -42,6 +42,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,8 +183,11 @@ def cpu_child(database_url: str, source: str) -> None:
 
     times: dict[str, list[float]] = {}
     plan = [_plan_for(user) for user in _pick_users()]
+    # One client for everyone, as one worker serves everyone: its handler loads the middleware once (a new
+    # client's first request would count whitenoise reading the static files' folder, which a worker does once).
+    client = Client(HTTP_HOST="127.0.0.1")
     for entry, counted in [(plan[0], False)] + [(entry, True) for entry in plan]:  # the first compiles templates
-        client = Client(HTTP_HOST="127.0.0.1")
+        client.cookies.clear()
         client.cookies[entry["cookie"][0]] = entry["cookie"][1]
         for kind, path in entry["pages"][:5 if any(kind == "board" for kind, _ in entry["pages"]) else 4]:
             began = time.process_time()
@@ -279,9 +283,18 @@ class Run:
     def times(self, kind: str | None = None) -> list[float]:
         return sorted(ms for k, ms, _ in self.samples if kind in (None, k))
 
-    @property
-    def errors(self) -> int:
-        return sum(status != 200 for _, _, status in self.samples)
+    def error_statuses(self) -> Counter:
+        """How many responses of each status other than 200, by page (status 0: no answer)."""
+        return Counter((status, kind) for kind, _, status in self.samples if status != 200)
+
+
+def errors_text(runs: list[Run]) -> str:
+    """"0", or the count and each status with its page: "2 (500 on chronology: 1; 0 on search: 1)"."""
+    found = sum((run.error_statuses() for run in runs), Counter())
+    if not found:
+        return "0"
+    each = "; ".join(f"{status} on {kind}: {count}" for (status, kind), count in sorted(found.items()))
+    return f"{sum(found.values())} ({each})"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -351,7 +364,7 @@ def measure(source: Path, database_url: str, plan: list[dict], options) -> list[
 def summary_line(database: str, label: str, run: Run) -> str:
     times = run.times()
     return (f"| {database} | {label} | {run.mode} | {run.throughput:.1f} | {percentile(times, .5):.0f} | "
-            f"{percentile(times, .95):.0f} | {percentile(times, .99):.0f} | {len(times)} | {run.errors} |")
+            f"{percentile(times, .95):.0f} | {percentile(times, .99):.0f} | {len(times)} | {errors_text([run])} |")
 
 
 def kinds_table(run: Run) -> str:
@@ -448,7 +461,7 @@ def report(results, databases, sources, options, environment) -> str:
 
     lines = [f"| {database} | {label} ({commit_of(source)}) | {mode} | {median(database, label, mode, throughput):.1f}"
              f" | {median(database, label, mode, p50):.0f} | {median(database, label, mode, p95):.0f}"
-             f" | {sum(run.errors for run in results[(database, label, mode)])} |"
+             f" | {errors_text(results[(database, label, mode)])} |"
              for database in databases for label, source in sources for mode in ("alone", "saturated", "paced")]
     def ratio(database: str, mode: str, value, higher_is_better: bool) -> float:
         this, before = median(database, "this", mode, value), median(database, "before", mode, value)
@@ -474,7 +487,7 @@ record, chronology, search and (front door) the board for their own children, ag
 with production settings; the load generator runs on the same machine. Alone: one user, no pause. Saturated:
 50 users, no pause. Paced: 50 users, 5 s between pages (target p95 under {P95_TARGET_MS} ms). Figures are the
 median of {options.rounds} round(s); the checkouts alternate each round. Errors: responses other than 200,
-and requests with no answer.
+with their status and page (0: a request with no answer).
 
 | Database | Code | Mode | Requests/s | Median ms | p95 ms | Errors |
 |---|---|---|---|---|---|---|

@@ -22,6 +22,7 @@ from django.utils import timezone
 from casefile.access.models import AgencyShare, RestrictedAccessGrant, SharedItem
 from casefile.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role, Team, User
 from casefile.casework.models import Allocation, Conference, Episode
+from casefile.core.prepared import prepared
 from casefile.frontdoor.models import ContactAdult, ContactChild
 from casefile.people.models import Person, Relationship
 from casefile.quality.models import CaseSample
@@ -59,13 +60,17 @@ def _allocated_where(condition: Q | None) -> Q:
     return NOBODY if condition is None else Q(pk__in=_allocated_ids().filter(condition))
 
 
+@prepared
+def _open_allocations(person_id: int) -> QuerySet:
+    """The first open allocation, with its worker's managers (built and compiled once: every record page asks)."""
+    allocations = (Allocation.objects.filter(child_id=person_id, end_date__isnull=True)
+                   .select_related(*["worker" + "__manager" * depth for depth in range(MAX_CHAIN)]))
+    return (allocations if allocations.ordered else allocations.order_by("pk"))[:1]
+
+
 def _open_allocation(person: Person) -> Allocation | None:
     if not hasattr(person, "_open_allocation"):
-        person._open_allocation = (
-            Allocation.objects.filter(child=person, end_date__isnull=True)
-            .select_related(*["worker" + "__manager" * depth for depth in range(MAX_CHAIN)])
-            .first()
-        )
+        person._open_allocation = next(iter(_open_allocations(person.pk)), None)
     return person._open_allocation
 
 
@@ -103,12 +108,17 @@ def _in_manager_chain(user: User, person: Person) -> bool:
     return allocation is not None and user in allocation.worker.manager_chain()
 
 
+@prepared
+def _reports_of(user_id: int) -> QuerySet:
+    below = Q(manager=user_id)
+    for depth in range(1, MAX_CHAIN):
+        below |= Q(**{"manager" + "__manager" * depth: user_id})
+    return User.objects.filter(below).values_list("pk", flat=True)
+
+
 def _reports(user: User) -> list[int]:
     """Staff who report to the user, directly or through their managers (to MAX_CHAIN levels): one small query."""
-    below = Q(manager=user)
-    for depth in range(1, MAX_CHAIN):
-        below |= Q(**{"manager" + "__manager" * depth: user})
-    return list(User.objects.filter(below).values_list("pk", flat=True))
+    return _reports_of(user.pk)
 
 
 def _manager_chain_allocations(user: User) -> Q | None:

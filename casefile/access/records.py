@@ -23,13 +23,14 @@ import time
 from collections.abc import Iterable
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from casefile.access import policy
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.core.methods import not_allowed, served
+from casefile.core.prepared import prepared
 from casefile.people.models import Person
 
 REASON_VALID_SECONDS = 15 * 60
@@ -47,9 +48,18 @@ def remember_reason(request, person: Person) -> None:
     request.session[_SESSION_KEY] = reasons
 
 
+@prepared
+def _person(person_id: int):
+    """The person by id (built and compiled once: every page of a record asks)."""
+    return Person._default_manager.filter(pk=person_id)
+
+
 def get_person_for(request, person_id: int, *, edit: bool = False) -> Person:
     """The person, if this user may see (or change) them; otherwise 404."""
-    person = get_object_or_404(Person, pk=person_id)
+    found = _person(person_id)
+    if not found:
+        raise Http404("No Person matches the given query.")
+    person = found[0]
     allowed = policy.can_edit(request.user, person) if edit else policy.can_view(request.user, person)
     if not allowed:
         record(Action.ACCESS_DENIED, request=request, subject=person, child=person,

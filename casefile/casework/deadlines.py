@@ -37,6 +37,7 @@ from casefile.casework.models import (
     Section47Enquiry,
     Visit,
 )
+from casefile.core.prepared import prepared
 from casefile.core.presenters import govuk_date
 from casefile.rules import clocks
 from casefile.rules.clocks import Clock, ClockSettings, ClockStatus, Limit, Rule, State, Unit
@@ -203,44 +204,74 @@ def _child_ids(children: Iterable) -> list[int]:
     return sorted({getattr(child, "pk", child) for child in children})
 
 
+# The queries, each built and compiled once per shape (core/prepared.py): pages ask them for every child they show.
+
+@prepared
+def _episodes(child_ids, since):
+    return (Episode.objects.filter(child_id__in=child_ids)
+            .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=since))
+            .values_list("pk", "child_id", "referral_date", "referral_decision_date", "referral_nfa", "closure_date",
+                         named=True))
+
+
+@prepared
+def _assessments(episode_ids):
+    return (Assessment.objects.filter(episode_id__in=episode_ids).order_by("start_date", "pk")
+            .values_list("episode_id", "start_date", "authorised_on", named=True))
+
+
+@prepared
+def _enquiries(episode_ids):
+    return (Section47Enquiry.objects.filter(episode_id__in=episode_ids)
+            .annotate(strategy_date=F("strategy_discussion__date"))
+            .values_list("pk", "episode_id", "outcome", "icpc_not_required", "strategy_date", named=True))
+
+
+@prepared
+def _conferences(child_ids):
+    return Conference.objects.filter(child_id__in=child_ids).order_by("date", "pk").values_list(
+        "pk", "child_id", "episode_id", "enquiry_id", "kind", "date", named=True)
+
+
+@prepared
+def _plans(child_ids, since):
+    return (Plan.objects.filter(child_id__in=child_ids)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+            .values_list("pk", "child_id", "kind", "start_date", "end_date", "started_by_conference_id",
+                         "visit_interval_working_days", named=True))
+
+
+@prepared
+def _core_groups(plan_ids):
+    return CoreGroup.objects.filter(plan_id__in=plan_ids).order_by("date", "pk").values_list("plan_id", "date")
+
+
+@prepared
+def _seen_on_visits(child_ids, earliest):
+    return (Visit.objects.filter(child_id__in=child_ids, child_seen=True, date__gte=earliest)
+            .values_list("child_id", "date", "child_seen", named=True))
+
+
 def _load(child_ids: list[int], since: datetime.date) -> _Records:
     """Seven queries at most, whatever the number of children (fewer when there is nothing to load)."""
-    episodes = list(
-        Episode.objects.filter(child_id__in=child_ids)
-        .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=since))
-        .values_list("pk", "child_id", "referral_date", "referral_decision_date", "referral_nfa", "closure_date",
-                     named=True)
-    )
+    episodes = _episodes(child_ids, since)
     assessments: Iterable = ()
     enquiries: Iterable = ()
     if episodes:
         episode_ids = [episode.pk for episode in episodes]
-        assessments = (Assessment.objects.filter(episode_id__in=episode_ids).order_by("start_date", "pk")
-                       .values_list("episode_id", "start_date", "authorised_on", named=True))
-        enquiries = (Section47Enquiry.objects.filter(episode_id__in=episode_ids)
-                     .annotate(strategy_date=F("strategy_discussion__date"))
-                     .values_list("pk", "episode_id", "outcome", "icpc_not_required", "strategy_date", named=True))
-    conferences = Conference.objects.filter(child_id__in=child_ids).order_by("date", "pk").values_list(
-        "pk", "child_id", "episode_id", "enquiry_id", "kind", "date", named=True)
-    plans = list(
-        Plan.objects.filter(child_id__in=child_ids)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
-        .values_list("pk", "child_id", "kind", "start_date", "end_date", "started_by_conference_id",
-                     "visit_interval_working_days", named=True)
-    )
+        assessments = _assessments(episode_ids)
+        enquiries = _enquiries(episode_ids)
+    conferences = _conferences(child_ids)
+    plans = _plans(child_ids, since)
     visits: list = []
     core_group_dates: dict[int, list[datetime.date]] = defaultdict(list)
     if plans:
-        groups = CoreGroup.objects.filter(plan_id__in=[plan.pk for plan in plans]).order_by("date", "pk")
-        for plan_id, day in groups.values_list("plan_id", "date"):
+        for plan_id, day in _core_groups([plan.pk for plan in plans]):
             core_group_dates[plan_id].append(day)
         # Every visit where the child was seen since the earliest plan began, whatever its kind or link:
         # _visit_clocks says why. Only the day counts.
         earliest = min(plan.start_date for plan in plans)
-        visits = list(
-            Visit.objects.filter(child_id__in=child_ids, child_seen=True, date__gte=earliest)
-            .values_list("child_id", "date", "child_seen", named=True)
-        )
+        visits = _seen_on_visits(child_ids, earliest)
     return _Records(_by(episodes, "child_id"), _by(conferences, "child_id"), _by(plans, "child_id"),
                     _by(visits, "child_id"), _by(assessments, "episode_id"), _by(enquiries, "episode_id"),
                     core_group_dates)

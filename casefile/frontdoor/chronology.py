@@ -19,6 +19,7 @@ from casefile.casework.chronology.registry import (
     sentences,
     time_of_day,
 )
+from casefile.core.prepared import prepared
 from casefile.frontdoor import models as fd
 from casefile.frontdoor.standards import front_door_settings
 
@@ -28,18 +29,28 @@ EVENT_TYPES = {"front_door": "Front door: contacts, threshold decisions and poli
 # step-down or referral it led to, the handover and the referrer's letter read as one line, in that order.
 
 
+@prepared
+def _contact_links(ids):
+    return fd.ContactChild.objects.order_by().filter(child_id__in=ids).select_related(
+        "contact__recorded_by", "decision__decided_by", "decision__authorised_by", "handover__to_team",
+        "handover__handed_over_by")
+
+
+@prepared
+def _letters_sent(contact_ids):
+    return fd.ReferrerLetter.objects.order_by().filter(
+        contact_id__in=contact_ids, sent_at__isnull=False).select_related("contact", "sent_by")
+
+
 def front_door(scope: Scope) -> Iterable[ChronologyEvent]:
     """Contacts, authorised threshold decisions, handovers and letters to referrers: two queries."""
-    links = list(fd.ContactChild.objects.order_by().filter(child_id__in=scope.ids).select_related(
-        "contact__recorded_by", "decision__decided_by", "decision__authorised_by", "handover__to_team",
-        "handover__handed_over_by"))
+    links = _contact_links(scope.ids)
     for link in links:
         yield from _contact_events(scope, link)
     contacts = {link.contact_id: [] for link in links}
     for link in links:
         contacts[link.contact_id].append(link.child_id)
-    letters = fd.ReferrerLetter.objects.order_by().filter(
-        contact_id__in=list(contacts), sent_at__isnull=False).select_related("contact", "sent_by")
+    letters = _letters_sent(list(contacts))
     for letter in letters:
         method = f" by {letter.get_method_display().lower()}" if letter.method else ""
         for child_id in contacts[letter.contact_id]:
@@ -77,18 +88,22 @@ def _contact_events(scope: Scope, link) -> Iterable[ChronologyEvent]:
                     by=name(handover.handed_over_by), key=f"handover:{handover.pk}", type="front_door", step=4)
 
 
-def police_notifications(scope: Scope) -> Iterable[ChronologyEvent]:
-    """Police notifications naming the person (a confirmed match) or on a contact about them: one query."""
-    named = fd.NotificationPerson.objects.order_by().filter(person_id__in=scope.ids).filter(
+@prepared
+def _police_notifications(ids):
+    named = fd.NotificationPerson.objects.order_by().filter(person_id__in=ids).filter(
         Q(match=fd.NotificationPerson.Match.MATCHED) | Q(notification__contact__isnull=False)).exclude(
         notification__batch__status=fd.ImportBatch.Status.DISCARDED)
-    on_contact = fd.ContactChild.objects.order_by().filter(child_id__in=scope.ids,
+    on_contact = fd.ContactChild.objects.order_by().filter(child_id__in=ids,
                                                            contact__police_notification__isnull=False)
-    rows = fd.PoliceNotification.objects.order_by().filter(
+    return fd.PoliceNotification.objects.order_by().filter(
         Q(pk__in=named.values("notification_id")) | Q(contact_id__in=on_contact.values("contact_id"))).annotate(
         person_id=models.F("people__person_id"), contact_child_id=models.F("contact__children__child_id"))
+
+
+def police_notifications(scope: Scope) -> Iterable[ChronologyEvent]:
+    """Police notifications naming the person (a confirmed match) or on a contact about them: one query."""
     seen: set[tuple[int, int]] = set()
-    for row in rows:
+    for row in _police_notifications(scope.ids):
         for child_id in {row.person_id, row.contact_child_id} & set(scope.ids):
             if (row.pk, child_id) in seen:
                 continue

@@ -9,15 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from casefile.casework.chronology.registry import ChronologyEvent, Scope, event, excerpt, name, register, sentences
+from casefile.core.prepared import prepared
 from casefile.oversight.models import CaseSupervision, Escalation, EscalationStage, ManagementDecision
 from casefile.rules.escalation import Stage
 
 EVENT_TYPES = {"management_decision": "Management decisions"}
 
 
+@prepared
+def _management_decisions(ids):
+    return ManagementDecision.objects.filter(child_id__in=ids).select_related("decided_by", "signed_off_by")
+
+
 def management_decisions(scope: Scope) -> Iterable[ChronologyEvent]:
     """One query, however many decisions."""
-    rows = ManagementDecision.objects.filter(child_id__in=scope.ids).select_related("decided_by", "signed_off_by")
+    rows = _management_decisions(scope.ids)
     for decision in rows:
         url = scope.link(decision.child_id, ("oversight:decision", {"management_decision_id": decision.pk}))
         # A partner agency sees a decision only when it may be shared with the family, in the family's words.
@@ -73,10 +79,15 @@ def _stage_events(scope: Scope, escalation: Escalation, stage: EscalationStage,
 SUPERVISION_TYPES = {"supervision": "Case supervision"}
 
 
+@prepared
+def _case_supervisions(ids):
+    return CaseSupervision.objects.filter(child_id__in=ids).select_related("worker", "supervisor")
+
+
 def case_supervisions(scope: Scope) -> Iterable[ChronologyEvent]:
     """One event per supervision record, on the day it was held: what needs to happen, and the sign-off (one
     query)."""
-    rows = CaseSupervision.objects.filter(child_id__in=scope.ids).select_related("worker", "supervisor")
+    rows = _case_supervisions(scope.ids)
     for supervision in rows:
         signed = "Signed off by both" if supervision.is_signed_off else "Not yet signed off by both"
         yield event(scope, supervision.child_id, when=supervision.held_on,

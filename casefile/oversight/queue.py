@@ -61,17 +61,27 @@ def manager_queue(user: User, *, request=None, today: datetime.date | None = Non
     today = today or timezone.localdate()
     calendar = working_calendar(request)
     held = _team_allocations(user)
-    allocations = {allocation.child_id: allocation for allocation in held.select_related("worker", "team")}
-    # The subquery re-reads the access policy (on a large authority, a scan of every person) in each query below:
-    # the ids just read are far cheaper, up to a length any database takes in one statement.
-    children = list(allocations) if len(allocations) <= IDS_IN_ONE_QUERY else held.values("child_id")
-    items = [*_assessments(children, allocations, today, calendar),
-             *_plans(user, children, allocations, today, calendar),
-             *_closures(user, children, allocations, today, calendar),
-             *_step_downs(user, children, allocations, today, calendar),
-             *_supervision_to_sign(user, allocations, today, calendar)]
-    if permissions.may_sign_off_conference_request(user):
-        items += _conference_requests(user, children, allocations, today, calendar)
+    # The ids the teams hold, read once: as a subquery, the access policy would be read again in every query below.
+    held_ids = list(held.values_list("child_id", flat=True))
+    children = held_ids if len(held_ids) <= IDS_IN_ONE_QUERY else held.values("child_id")
+    assessments = list(_waiting_assessments(children))
+    plans = list(_waiting_plans(user, children))
+    closures = list(_waiting_closures(user, children))
+    step_downs = list(_waiting_step_downs(user, children))
+    supervisions = list(_waiting_supervision(user))
+    requests = (list(_waiting_conference_requests(user, children))
+                if permissions.may_sign_off_conference_request(user) else [])
+    # Who holds each child with work waiting (few), not each child the teams hold (a head of service's: thousands).
+    waiting = {assessment.episode.child_id for assessment in assessments} | {
+        record.child_id for record in [*plans, *closures, *step_downs, *supervisions, *requests]}
+    allocations = ({allocation.child_id: allocation for allocation in held.filter(child_id__in=waiting)
+                    .select_related("worker", "team")} if waiting else {})
+    items = [*_assessments(assessments, allocations, today, calendar),
+             *_plans(plans, allocations, today, calendar),
+             *_closures(closures, allocations, today, calendar),
+             *_step_downs(step_downs, allocations, today, calendar),
+             *_supervision_to_sign(supervisions, allocations, today, calendar),
+             *_conference_requests(requests, allocations, today, calendar)]
     if policy.works_at_front_door(user):
         items += _threshold_decisions(user, today, calendar)
     return sorted(items, key=lambda item: (item.since, item.kind, item.child.last_name, item.child.pk))
@@ -91,11 +101,13 @@ def _waited(since: datetime.date, today: datetime.date, calendar: WorkingCalenda
     return working_days_between(since, today, calendar) if since <= today else 0
 
 
-def _assessments(children, allocations, today, calendar) -> list[QueueItem]:
-    waiting = (Assessment.objects.filter(submitted_on__isnull=False, authorised_on__isnull=True,
-                                         episode__closure_date__isnull=True,
-                                         episode__child_id__in=children)
-               .select_related("episode__child").order_by())
+def _waiting_assessments(children):
+    return (Assessment.objects.filter(submitted_on__isnull=False, authorised_on__isnull=True,
+                                      episode__closure_date__isnull=True, episode__child_id__in=children)
+            .select_related("episode__child").order_by())
+
+
+def _assessments(waiting, allocations, today, calendar) -> list[QueueItem]:
     return [QueueItem(ASSESSMENT, assessment.episode.child, allocations[assessment.episode.child_id].worker,
                       allocations[assessment.episode.child_id].team, assessment.submitted_on,
                       _waited(assessment.submitted_on, today, calendar),
@@ -104,13 +116,16 @@ def _assessments(children, allocations, today, calendar) -> list[QueueItem]:
             for assessment in waiting]
 
 
-def _plans(user, children, allocations, today, calendar) -> list[QueueItem]:
+def _waiting_plans(user, children):
     """Submitted plans not yet authorised, never the manager's own submission, each with its quality flags (the
     outcomes and actions of them all in two queries)."""
-    waiting = (Plan.objects.filter(submitted_on__isnull=False, authorised_on__isnull=True, end_date__isnull=True,
-                                   child_id__in=children)
-               .exclude(submitted_by=user).select_related("child", "submitted_by")
-               .prefetch_related(OUTCOMES_AND_ACTIONS).order_by())
+    return (Plan.objects.filter(submitted_on__isnull=False, authorised_on__isnull=True, end_date__isnull=True,
+                                child_id__in=children)
+            .exclude(submitted_by=user).select_related("child", "submitted_by")
+            .prefetch_related(OUTCOMES_AND_ACTIONS).order_by())
+
+
+def _plans(waiting, allocations, today, calendar) -> list[QueueItem]:
     return [QueueItem(PLAN, plan.child, plan.submitted_by, allocations[plan.child_id].team, plan.submitted_on,
                       _waited(plan.submitted_on, today, calendar),
                       reverse("casework:authorise_plan", kwargs={"person_id": plan.child_id, "plan_id": plan.pk}),
@@ -123,11 +138,14 @@ def _flags_note(plan: Plan) -> str:
     return f"Quality flags: {', '.join(codes)}" if codes else "No quality flags"
 
 
-def _closures(user, children, allocations, today, calendar) -> list[QueueItem]:
-    waiting = (Episode.objects.filter(closure_proposed_on__isnull=False, closure_signed_off_on__isnull=True,
-                                      closure_date__isnull=True, child_id__in=children)
-               .exclude(closure_proposed_by=user)  # never their own: another manager signs it off
-               .select_related("child", "closure_proposed_by").order_by())
+def _waiting_closures(user, children):
+    return (Episode.objects.filter(closure_proposed_on__isnull=False, closure_signed_off_on__isnull=True,
+                                   closure_date__isnull=True, child_id__in=children)
+            .exclude(closure_proposed_by=user)  # never their own: another manager signs it off
+            .select_related("child", "closure_proposed_by").order_by())
+
+
+def _closures(waiting, allocations, today, calendar) -> list[QueueItem]:
     return [QueueItem(CLOSURE, episode.child, episode.closure_proposed_by, allocations[episode.child_id].team,
                       episode.closure_proposed_on, _waited(episode.closure_proposed_on, today, calendar),
                       reverse("casework:sign_off_closure", kwargs={"person_id": episode.child_id,
@@ -147,14 +165,17 @@ def _threshold_decisions(user, today, calendar) -> list[QueueItem]:
             for decision in waiting]
 
 
-def _step_downs(user, children, allocations, today, calendar) -> list[QueueItem]:
+def _waiting_step_downs(user, children):
     """Step-downs to early help a worker proposed on their own (one recorded with a closure waits with the closure,
     and the front door's are authorised with their decision): for the children the teams hold, or proposed by
     someone in the teams (a child stepping down after closure may hold no allocation now). Never their own."""
-    waiting = _held_or_sent_by_teams(
+    return _held_or_sent_by_teams(
         EarlyHelpTransfer.objects.filter(direction=EarlyHelpTransfer.Direction.STEP_DOWN, proposed_on__isnull=False,
                                          signed_off_on__isnull=True)
         .filter(Q(episode__isnull=True) | Q(episode__closure_date__isnull=False)), user, children, "proposed_by")
+
+
+def _step_downs(waiting, allocations, today, calendar) -> list[QueueItem]:
     return [QueueItem(STEP_DOWN, transfer.child, transfer.proposed_by,
                       _team(allocations, transfer.child_id, transfer.proposed_by), transfer.proposed_on,
                       _waited(transfer.proposed_on, today, calendar),
@@ -179,12 +200,15 @@ def _team(allocations, child_id: int, sender: User | None) -> Team | None:
     return allocation.team if allocation is not None else (sender.team if sender is not None else None)
 
 
-def _conference_requests(user, children, allocations, today, calendar) -> list[QueueItem]:
+def _waiting_conference_requests(user, children):
     """Requests for an initial child protection conference awaiting a service manager's sign-off: for the children
     the teams under them hold, or decided by someone in those teams. Never their own decision."""
-    waiting = _held_or_sent_by_teams(
+    return _held_or_sent_by_teams(
         ManagementDecision.objects.filter(kind=DecisionKind.CONFERENCE_REQUEST, signed_off_at__isnull=True),
         user, children, "decided_by")
+
+
+def _conference_requests(waiting, allocations, today, calendar) -> list[QueueItem]:
     return [QueueItem(CONFERENCE_REQUEST, decision.child, decision.decided_by,
                       _team(allocations, decision.child_id, decision.decided_by), decision.decided_on,
                       _waited(decision.decided_on, today, calendar),
@@ -193,11 +217,14 @@ def _conference_requests(user, children, allocations, today, calendar) -> list[Q
             for decision in waiting]
 
 
-def _supervision_to_sign(user, allocations, today, calendar) -> list[QueueItem]:
+def _waiting_supervision(user):
     """Case supervision records the manager gave and has not signed, waiting since they were written up."""
-    waiting = (CaseSupervision.objects.filter(supervisor=user, supervisor_signed_at__isnull=True)
-               .filter(child__in=policy.viewable_children(user).values("pk"))
-               .select_related("child", "worker__team").order_by())
+    return (CaseSupervision.objects.filter(supervisor=user, supervisor_signed_at__isnull=True)
+            .filter(child__in=policy.viewable_children(user).values("pk"))
+            .select_related("child", "worker__team").order_by())
+
+
+def _supervision_to_sign(waiting, allocations, today, calendar) -> list[QueueItem]:
     return [QueueItem(SUPERVISION, supervision.child, supervision.worker,
                       _team(allocations, supervision.child_id, supervision.worker),
                       timezone.localdate(supervision.recorded_at),

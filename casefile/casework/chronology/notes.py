@@ -20,6 +20,7 @@ from casefile.audit.services import record
 from casefile.casework import models as cw
 from casefile.casework.chronology.registry import EVENT_TYPES, ChronologyEvent, chronology
 from casefile.core import presenters
+from casefile.core.prepared import prepared
 from casefile.people.models import Person
 
 ANALYSIS_MAX_LENGTH = 10_000
@@ -52,10 +53,14 @@ class Entry:
         return [part.strip() for part in re.split(r"\n\s*\n", self.analysis) if part.strip()]
 
 
+@prepared
+def _notes(child_id: int):
+    return cw.ChronologyNote.objects.filter(child_id=child_id).select_related("updated_by")
+
+
 def entries(person: Person) -> list[Entry]:
     """The chronology with each event's note: one query per provider, and one for the notes."""
-    notes = {note.event_key: note
-             for note in cw.ChronologyNote.objects.filter(child=person).select_related("updated_by")}
+    notes = {note.event_key: note for note in _notes(person.pk)}
     return [Entry(event, notes.get(event.key)) for event in chronology(person)]
 
 

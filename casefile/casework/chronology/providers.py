@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from casefile.casework import models as cw
 from casefile.casework.chronology.registry import ChronologyEvent, Scope, event, excerpt, name, register, sentences
+from casefile.core.prepared import prepared
 from casefile.people.models import Address, HouseholdMember, Merge, Relationship
 
 # The types these providers yield, in the order the filter offers them.
@@ -52,8 +53,13 @@ def _began_and_ended(scope: Scope, owner: int, row, key: str, titles: tuple[str,
                         type="record")
 
 
+@prepared
+def _addresses(ids):
+    return Address.objects.order_by().filter(person_id__in=ids)
+
+
 def addresses(scope: Scope) -> Iterable[ChronologyEvent]:
-    for address in Address.objects.order_by().filter(person_id__in=scope.ids):
+    for address in _addresses(scope.ids):
         yield from _began_and_ended(scope, address.person_id, address, "address",
                                     ("Moved to a new address", "Moved out of an address"), str(address))
 
@@ -64,12 +70,15 @@ def _recorded_on(model, ids: list[int]) -> dict[int, datetime.datetime]:
     return dict(rows)
 
 
+@prepared
+def _relationships(ids):
+    return (Relationship.objects.order_by().filter(Q(person_id__in=ids) | Q(relative_id__in=ids))
+            .select_related("person", "relative"))
+
+
 def relationships(scope: Scope) -> Iterable[ChronologyEvent]:
     ids = scope.ids
-    links = list(
-        Relationship.objects.order_by().filter(Q(person_id__in=ids) | Q(relative_id__in=ids))
-        .select_related("person", "relative")
-    )
+    links = _relationships(ids)
     recorded = _recorded_on(Relationship, [link.pk for link in links if not link.start_date])
     for link in links:
         owner = link.person_id if link.person_id in ids else link.relative_id
@@ -82,17 +91,26 @@ def relationships(scope: Scope) -> Iterable[ChronologyEvent]:
                         key=f"relationship-end:{link.pk}", type="record")
 
 
+@prepared
+def _households(ids):
+    return HouseholdMember.objects.order_by().filter(person_id__in=ids).select_related("household")
+
+
 def households(scope: Scope) -> Iterable[ChronologyEvent]:
-    for membership in HouseholdMember.objects.order_by().filter(person_id__in=scope.ids).select_related("household"):
+    for membership in _households(scope.ids):
         yield from _began_and_ended(scope, membership.person_id, membership, "household",
                                     ("Joined a household", "Left a household"), membership.household.name)
 
 
+@prepared
+def _merges(ids):
+    return Merge.objects.order_by().filter(Q(kept_id__in=ids) | Q(merged_id__in=ids)).select_related(
+        "kept", "merged", "merged_by", "reversed_by")
+
+
 def merges(scope: Scope) -> Iterable[ChronologyEvent]:
     ids = scope.ids
-    rows = Merge.objects.order_by().filter(Q(kept_id__in=ids) | Q(merged_id__in=ids)).select_related(
-        "kept", "merged", "merged_by", "reversed_by"
-    )
+    rows = _merges(ids)
     for merge in rows:
         owner = merge.kept_id if merge.kept_id in ids else merge.merged_id
         yield event(scope, owner, when=merge.merged_at, title="Records merged",
@@ -108,9 +126,13 @@ def merges(scope: Scope) -> Iterable[ChronologyEvent]:
 # The child's journey ------------------------------------------------------------------------------------
 
 
+@prepared
+def _allocations(ids):
+    return cw.Allocation.objects.order_by().filter(child_id__in=ids).select_related("worker", "team", "allocated_by")
+
+
 def allocations(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.Allocation.objects.order_by().filter(child_id__in=scope.ids).select_related(
-        "worker", "team", "allocated_by")
+    rows = _allocations(scope.ids)
     for allocation in rows:
         yield event(scope, allocation.child_id, when=allocation.start_date,
                     title=f"Allocated to {allocation.worker} ({allocation.team})",
@@ -129,10 +151,15 @@ def _episode_link(scope: Scope, child_id: int, episode_id: int | None, *targets:
     return scope.link(child_id, *targets)
 
 
+@prepared
+def _episodes(ids):
+    return cw.Episode.objects.order_by().filter(child_id__in=ids).select_related(
+        "recorded_by", "referral_decided_by", "closure_signed_off_by")
+
+
 def episodes(scope: Scope) -> Iterable[ChronologyEvent]:
     """Referral received, the decision on it, and the closure of the case."""
-    rows = cw.Episode.objects.order_by().filter(child_id__in=scope.ids).select_related(
-        "recorded_by", "referral_decided_by", "closure_signed_off_by")
+    rows = _episodes(scope.ids)
     for episode in rows:
         child, url = episode.child_id, _episode_link(scope, episode.child_id, episode.pk)
         referrer = f" ({episode.referrer_name})" if episode.referrer_name else ""
@@ -179,9 +206,14 @@ def _voice(record, words: str, observed: str) -> tuple[str, ...]:
             f"Difference to the plan: {excerpt(record.difference_made)}" if record.difference_made.strip() else "")
 
 
-def assessments(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.Assessment.objects.order_by().filter(episode__child_id__in=scope.ids).select_related(
+@prepared
+def _assessments(ids):
+    return cw.Assessment.objects.order_by().filter(episode__child_id__in=ids).select_related(
         "episode", "recorded_by", "authorised_by")
+
+
+def assessments(scope: Scope) -> Iterable[ChronologyEvent]:
+    rows = _assessments(scope.ids)
     for assessment in rows:
         child = assessment.episode.child_id
         url = _episode_link(scope, child, assessment.episode_id,
@@ -203,9 +235,14 @@ def assessments(scope: Scope) -> Iterable[ChronologyEvent]:
                         key=f"assessment-authorised:{assessment.pk}", significant=True, step=2, **common)
 
 
-def strategy_discussions(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.StrategyDiscussion.objects.order_by().filter(episode__child_id__in=scope.ids).select_related(
+@prepared
+def _strategy_discussions(ids):
+    return cw.StrategyDiscussion.objects.order_by().filter(episode__child_id__in=ids).select_related(
         "episode", "chaired_by", "recorded_by")
+
+
+def strategy_discussions(scope: Scope) -> Iterable[ChronologyEvent]:
+    rows = _strategy_discussions(scope.ids)
     for discussion in rows:
         child = discussion.episode.child_id
         yield event(scope, child, when=discussion.date, title=discussion.get_kind_display(),
@@ -218,9 +255,14 @@ def strategy_discussions(scope: Scope) -> Iterable[ChronologyEvent]:
                     significant=True)
 
 
-def section47_enquiries(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.Section47Enquiry.objects.order_by().filter(episode__child_id__in=scope.ids).select_related(
+@prepared
+def _section47_enquiries(ids):
+    return cw.Section47Enquiry.objects.order_by().filter(episode__child_id__in=ids).select_related(
         "episode", "strategy_discussion", "recorded_by")
+
+
+def section47_enquiries(scope: Scope) -> Iterable[ChronologyEvent]:
+    rows = _section47_enquiries(scope.ids)
     for enquiry in rows:
         child = enquiry.episode.child_id
         url = _episode_link(scope, child, enquiry.episode_id, ("casework:enquiry", {"enquiry_id": enquiry.pk}))
@@ -246,8 +288,13 @@ def _conference_is_significant(conference: cw.Conference) -> bool:
     return conference.decision in (cw.Conference.Decision.END_PLAN, cw.Conference.Decision.NO_PLAN)
 
 
+@prepared
+def _conferences(ids):
+    return cw.Conference.objects.order_by().filter(child_id__in=ids).select_related("chair", "recorded_by")
+
+
 def conferences(scope: Scope) -> Iterable[ChronologyEvent]:
-    conferences = cw.Conference.objects.order_by().filter(child_id__in=scope.ids).select_related("chair", "recorded_by")
+    conferences = _conferences(scope.ids)
     for conference in conferences:
         decision = f"Decision: {conference.get_decision_display()}." if conference.decision else ""
         category = f"Category: {conference.get_category_display()}." if conference.category else ""
@@ -263,9 +310,14 @@ def _plan_link(scope: Scope, child_id: int, plan: cw.Plan) -> str:
     return _episode_link(scope, child_id, plan.episode_id, ("casework:plan", {"plan_id": plan.pk}))
 
 
-def plans(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.Plan.objects.order_by().filter(child_id__in=scope.ids).select_related(
+@prepared
+def _plans(ids):
+    return cw.Plan.objects.order_by().filter(child_id__in=ids).select_related(
         "recorded_by", "submitted_by", "authorised_by")
+
+
+def plans(scope: Scope) -> Iterable[ChronologyEvent]:
+    rows = _plans(scope.ids)
     for plan in rows:
         common = {"type": "plan", "url": _plan_link(scope, plan.child_id, plan), "significant": True}
         category = f"Category: {plan.get_initial_category_display()}." if plan.initial_category else ""
@@ -300,11 +352,15 @@ RETURNED_TITLES = {"plan": "Plan", "assessment": "Assessment", "closure": "Propo
                    "step_down": "Step-down to early help"}
 
 
+@prepared
+def _returned_work(ids):
+    return cw.ReturnedWork.objects.order_by().filter(child_id__in=ids).select_related("returned_by", "answered_by")
+
+
 def returned_work(scope: Scope) -> Iterable[ChronologyEvent]:
     """A manager's return of a plan, an assessment, a closure or a step-down with their comment, and the worker's
     answer."""
-    rows = cw.ReturnedWork.objects.order_by().filter(child_id__in=scope.ids).select_related(
-        "returned_by", "answered_by")
+    rows = _returned_work(scope.ids)
     for returned in rows:
         what = RETURNED_TITLES[returned.kind]
         common = {"type": RETURNED_TYPES[returned.kind], "url": _returned_link(scope, returned)}
@@ -327,8 +383,13 @@ def _returned_link(scope: Scope, returned: cw.ReturnedWork) -> str:
     return scope.link(returned.child_id, target)
 
 
+@prepared
+def _plan_reviews(ids):
+    return cw.PlanReview.objects.order_by().filter(plan__child_id__in=ids).select_related("plan", "recorded_by")
+
+
 def plan_reviews(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.PlanReview.objects.order_by().filter(plan__child_id__in=scope.ids).select_related("plan", "recorded_by")
+    rows = _plan_reviews(scope.ids)
     for review in rows:
         child = review.plan.child_id
         at_conference = "At a review conference." if review.conference_id else ""
@@ -340,8 +401,13 @@ def plan_reviews(scope: Scope) -> Iterable[ChronologyEvent]:
                                       ("casework:plan", {"plan_id": review.plan_id})))
 
 
+@prepared
+def _core_groups(ids):
+    return cw.CoreGroup.objects.order_by().filter(plan__child_id__in=ids).select_related("plan", "recorded_by")
+
+
 def core_groups(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.CoreGroup.objects.order_by().filter(plan__child_id__in=scope.ids).select_related("plan", "recorded_by")
+    rows = _core_groups(scope.ids)
     for meeting in rows:
         child = meeting.plan.child_id
         yield event(scope, child, when=meeting.date, title="Core group meeting",
@@ -353,9 +419,14 @@ def core_groups(scope: Scope) -> Iterable[ChronologyEvent]:
                                       ("casework:plan", {"plan_id": meeting.plan_id})))
 
 
+@prepared
+def _visits(ids):
+    return cw.Visit.objects.order_by().filter(child_id__in=ids).select_related("worker", "recorded_by")
+
+
 def visits(scope: Scope) -> Iterable[ChronologyEvent]:
     """Routine visits are not significant; a visit where the child was not seen is."""
-    for visit in cw.Visit.objects.order_by().filter(child_id__in=scope.ids).select_related("worker", "recorded_by"):
+    for visit in _visits(scope.ids):
         seen = _seen(visit.child_seen, visit.seen_alone)
         if visit.child_seen is False and visit.not_seen_reason:
             seen = f"The child was not seen: {excerpt(visit.not_seen_reason)}"
@@ -369,9 +440,14 @@ def visits(scope: Scope) -> Iterable[ChronologyEvent]:
                     significant=not visit.child_seen)
 
 
+@prepared
+def _case_notes(ids):
+    return cw.CaseNote.objects.order_by().filter(child_id__in=ids).select_related("recorded_by")
+
+
 def case_notes(scope: Scope) -> Iterable[ChronologyEvent]:
     """A case note is significant if its writer said so."""
-    for note in cw.CaseNote.objects.order_by().filter(child_id__in=scope.ids).select_related("recorded_by"):
+    for note in _case_notes(scope.ids):
         yield event(scope, note.child_id, when=note.date, title=f"Case note: {note.subject}",
                     description=excerpt(note.body), by=name(note.recorded_by), key=f"case-note:{note.pk}",
                     type="case_note",
@@ -380,8 +456,13 @@ def case_notes(scope: Scope) -> Iterable[ChronologyEvent]:
                     significant=note.significant)
 
 
+@prepared
+def _early_help_transfers(ids):
+    return cw.EarlyHelpTransfer.objects.order_by().filter(child_id__in=ids).select_related("recorded_by")
+
+
 def early_help_transfers(scope: Scope) -> Iterable[ChronologyEvent]:
-    rows = cw.EarlyHelpTransfer.objects.order_by().filter(child_id__in=scope.ids).select_related("recorded_by")
+    rows = _early_help_transfers(scope.ids)
     for transfer in rows:
         provider_name = f"Early help provider: {transfer.early_help_provider}." if transfer.early_help_provider else ""
         yield event(scope, transfer.child_id, when=transfer.date, title=transfer.get_direction_display(),

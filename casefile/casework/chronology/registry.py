@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casefile.core import presenters
+from casefile.core.prepared import prepared
 from casefile.people.models import Person
 
 # Event types: what the filter offers, in the order apps register them (casework, then the front door).
@@ -102,13 +103,18 @@ class Scope:
         return reverse(name, kwargs={"person_id": child_id, **kwargs})
 
 
-def scope_for(person: Person) -> Scope:
-    merged_chain = Q(pk=person.pk)
+@prepared
+def _merged_chain(person_id: int):
+    merged_chain = Q(pk=person_id)
     path = "merged_into"
     for _ in range(MERGE_DEPTH):
-        merged_chain |= Q(**{path: person})
+        merged_chain |= Q(**{path: person_id})
         path += "__merged_into"
-    people = list(Person.objects.filter(merged_chain).select_related("created_by").order_by("pk"))
+    return Person.objects.filter(merged_chain).select_related("created_by").order_by("pk")
+
+
+def scope_for(person: Person) -> Scope:
+    people = _merged_chain(person.pk)
     people.sort(key=lambda p: p.pk != person.pk)  # the person first
     if not people or people[0].pk != person.pk:
         people.insert(0, person)

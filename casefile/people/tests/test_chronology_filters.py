@@ -112,3 +112,18 @@ def test_no_events_match(client, org, child, journey):
     client.force_login(org.sam)
     shown, page = chronology(client, child, date_fields("date_from", datetime.date(2030, 1, 1)))
     assert shown == [] and "No events match these filters." in page
+
+
+def test_the_unbound_filter_fields_laid_out_once_read_as_the_bound_ones_do(client, org, child, journey):
+    """The unfiltered page shows the filter fields laid out once (people/views.py): the same fields, as HTML."""
+    client.force_login(org.sam)
+    _, unbound = chronology(client, child, {})
+    _, bound = chronology(client, child, {"significant": ""})  # bound, nothing chosen: laid out afresh
+    assert "&lt;" not in unbound
+
+    def fields(page: str) -> list[str]:
+        form = re.search(r'<form method="get".*?</form>', page, re.DOTALL).group(0)
+        return re.findall(r'<(?:input|label|legend)[^>]*>', form)
+
+    assert fields(unbound) == fields(bound)
+    assert 'name="type" type="checkbox" value="visit"' in unbound

@@ -1,0 +1,188 @@
+"""Querysets built and compiled to SQL once, then run again with other ids.
+
+Building a queryset (filter, select_related) and compiling it to SQL costs Django far more than running the
+SQL for the few rows a page reads about one child: on the chronology, whose providers run one query each, the
+ORM's building and compiling took about a third of the page. A query whose shape is the same on every request
+(the same filters and joins, other ids) can be built once:
+
+    @prepared
+    def _visits(ids):
+        return Visit.objects.order_by().filter(child_id__in=ids).select_related("worker", "recorded_by")
+
+    for visit in _visits(scope.ids): ...
+
+The function must build its queryset from its arguments alone (nothing from the clock, the user, the request or
+settings): it is called once per shape with stand-in ids, and the SQL it compiles to is kept with the places of
+the stand-ins among its parameters; each call then runs that SQL with the real ids and makes the rows into model
+instances (or tuples, for values_list) as the queryset itself would, select_related objects and annotations
+included. Arguments are ids (ints, or lists of ints, whose length is part of the shape) and dates. The queries go
+through the connection's cursor like any other, so they are counted, logged and inside the request's transaction.
+
+A queryset this cannot keep (prefetch_related, values() dicts, related managers' known objects, a stand-in the SQL
+does not carry as a parameter, an empty list, more than MAX_IDS ids) is built and run in full each time, so a
+prepared function always answers what its queryset would.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import functools
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    NamedValuesListIterable,
+    ValuesListIterable,
+    create_namedtuple_class,
+    get_related_populators,
+)
+
+# Stand-in ids: far above any real id, inside a 32-bit integer so no lookup treats them as out of range.
+STAND_IN = 2_000_000_000
+# Shapes kept per function (a list's length is part of the shape); past this, queries are built each time.
+MAX_SHAPES = 64
+# Ids in one call past which the query is built each time: a long list's length rarely comes again, and building
+# the query costs little beside reading that many rows.
+MAX_IDS = 200
+
+
+@dataclass
+class _Kept:
+    """A compiled query: its SQL, its parameters with the stand-ins' places, and how to make its rows."""
+
+    compiler: object
+    sql: str
+    params: tuple
+    places: list[tuple[int, int, int | None]]  # (parameter index, argument index, index in a list argument)
+    iterable: type
+    model_setup: tuple | None  # (model, start, end, field names, populators, annotations) for model rows
+    named: type | None  # the row class of values_list(named=True)
+
+    def run(self, arguments: Sequence) -> list:
+        params = list(self.params)
+        for place, argument, item in self.places:
+            value = arguments[argument] if item is None else arguments[argument][item]
+            # A date is a parameter as the backend adapted its stand-in: text on SQLite, a date on PostgreSQL.
+            params[place] = str(value) if isinstance(params[place], str) else value
+        connection = connections[DEFAULT_DB_ALIAS]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        compiler = copy.copy(self.compiler)
+        compiler.connection = connection
+        converted = compiler.results_iter(results=[rows], tuple_expected=self.iterable is ValuesListIterable)
+        if self.named is not None:
+            return [tuple.__new__(self.named, row) for row in converted]
+        if self.iterable is ValuesListIterable:
+            return list(converted)
+        if self.iterable is FlatValuesListIterable:
+            return [row[0] for row in converted]
+        return [self._instance(row) for row in converted]
+
+    def _instance(self, row):
+        model, start, end, names, populators, annotations = self.model_setup
+        instance = model.from_db(DEFAULT_DB_ALIAS, names, row[start:end])
+        for populator in populators:
+            populator.populate(row, instance)
+        for name, position in annotations:
+            setattr(instance, name, row[position])
+        return instance
+
+
+def _stand_ins(shape: tuple) -> list:
+    """Stand-in arguments for a shape: None for an int, "date" for a date, else a list's length."""
+    arguments, number = [], 0
+    for length in shape:
+        if length == "date":
+            arguments.append(datetime.date(1001 + number, 1, 1))
+            number += 1
+        elif length is None:
+            arguments.append(STAND_IN + number)
+            number += 1
+        else:
+            arguments.append([STAND_IN + number + i for i in range(length)])
+            number += length
+    return arguments
+
+
+def _compile(queryset: QuerySet, arguments: list) -> _Kept | None:
+    """The query kept for these stand-in arguments, or None if it cannot be."""
+    iterable = queryset._iterable_class
+    if (queryset.db != DEFAULT_DB_ALIAS or queryset._prefetch_related_lookups or queryset._known_related_objects
+            or iterable not in (ModelIterable, ValuesListIterable, NamedValuesListIterable, FlatValuesListIterable)):
+        return None
+    compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
+    try:
+        sql, params = compiler.as_sql()
+    except Exception:  # noqa: BLE001 - an empty result (EmptyResultSet) or anything else: not kept, run in full
+        return None
+    wanted = {}
+    for index, value in enumerate(arguments):
+        for item, stand_in in ([(None, value)] if isinstance(value, int | datetime.date) else enumerate(value)):
+            wanted[stand_in] = (index, item)
+            if isinstance(stand_in, datetime.date):
+                wanted[str(stand_in)] = (index, item)
+    places = [(place, *wanted[value]) for place, value in enumerate(params)
+              if type(value) in (int, str, datetime.date) and value in wanted]
+    if {(argument, item) for _, argument, item in places} != set(wanted.values()):
+        return None  # a stand-in is not among the parameters (written into the SQL, or dropped): not kept
+    setup = None
+    if iterable is ModelIterable:
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        setup = (klass_info["model"], start, end, names, get_related_populators(klass_info, select, DEFAULT_DB_ALIAS),
+                 list(compiler.annotation_col_map.items()))
+    named = None
+    if iterable is NamedValuesListIterable:
+        query = queryset.query
+        named = create_namedtuple_class(*(queryset._fields or [*query.extra_select, *query.values_select,
+                                                                *query.annotation_select]))
+        iterable = ValuesListIterable
+    return _Kept(compiler, sql, tuple(params), places, iterable, setup, named)
+
+
+def prepared(build: Callable[..., QuerySet]) -> Callable[..., list]:
+    """`build(ids, ...)` as a list of its rows, its queryset built and compiled once per shape (see above)."""
+    kept: dict[tuple, _Kept | None] = {}
+    lock = threading.Lock()
+
+    @functools.wraps(build)
+    def run(*arguments) -> list:
+        arguments = [value if isinstance(value, int | datetime.date) else list(dict.fromkeys(value))
+                     for value in arguments]
+        values = list(_flat(arguments))
+        if any(value == [] for value in arguments) or any(_kind(value) == "" for value in values) \
+                or len(values) > MAX_IDS:
+            return list(build(*arguments))
+        shape = (connections[DEFAULT_DB_ALIAS].vendor, *(_kind(value) if not isinstance(value, list) else len(value)
+                                                          for value in arguments))
+        if shape not in kept:
+            with lock:
+                if shape not in kept and len(kept) < MAX_SHAPES:
+                    kept[shape] = _compile(build(*_stand_ins(shape[1:])), _stand_ins(shape[1:]))
+        query = kept.get(shape)
+        return query.run(arguments) if query is not None else list(build(*arguments))
+
+    run.kept = kept  # for tests: which shapes were compiled, and whether each could be kept
+    return run
+
+
+def _flat(arguments: list):
+    for value in arguments:
+        yield from (value if isinstance(value, list) else [value])
+
+
+def _kind(value) -> str | None:
+    """None for an int (one a database column can hold), "date" for a date (not a datetime), else "" (not one
+    this can keep: an id past 64 bits, from a URL, is left to the queryset, which finds no such row)."""
+    if type(value) is int:
+        return None if -(2**63) <= value < 2**63 else ""
+    return "date" if type(value) is datetime.date else ""
