@@ -54,6 +54,16 @@ def setup_django(database: Path, *, fresh: bool) -> None:
         call_command("migrate", run_syncdb=True, verbosity=0)
 
 
+def setup_postgres(url: str) -> None:
+    """Point Django at the PostgreSQL database at `url` with the test settings."""
+    os.environ["DATABASE_URL"] = url
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+    import django
+
+    django.setup()
+
+
 def environment() -> str:
     import django
 

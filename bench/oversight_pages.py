@@ -19,9 +19,7 @@ database's work; on PostgreSQL the server's is not counted).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -33,12 +31,7 @@ TEAM_SIZE = 10
 
 def setup(options) -> str:
     if options.postgres:
-        os.environ["DATABASE_URL"] = options.postgres
-        sys.path.insert(0, str(_common.ROOT))
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
-        import django
-
-        django.setup()
+        _common.setup_postgres(options.postgres)
         return "PostgreSQL"
     if not options.database.exists():
         raise SystemExit(f"{options.database} does not exist: run bench/simulate_large.py first")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import statistics
 import tempfile
 import time
@@ -30,14 +29,7 @@ DEFAULT_DATABASE = Path(tempfile.gettempdir()) / "casefile-bench" / "medium.sqli
 def setup(options) -> str:
     """Point Django at the database; build the authority there if it is new. Returns the engine's name."""
     if options.postgres:
-        os.environ["DATABASE_URL"] = options.postgres
-        import sys
-
-        sys.path.insert(0, str(_common.ROOT))
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
-        import django
-
-        django.setup()
+        _common.setup_postgres(options.postgres)
         from django.core.management import call_command
 
         from casefile.casework.models import Episode
