@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from casefile.accounts.models import Team
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework import models as cw
 from casefile.casework.testing import make_journey
@@ -86,6 +87,15 @@ def test_quality_assurance_sees_every_team(client, org, records):
     visits = page[page.index('id="visit-coverage"'):page.index('id="assessment-coverage"')]
     other = visits[visits.index(org.other_team.name):]
     assert "100% (1 of 1)" in other[:other.index("</tr>")]
+
+
+def test_teams_that_do_not_visit_children_are_listed_only_when_something_of_theirs_counts(client, org, records):
+    quality = Team.objects.create(name="Quality Assurance Unit", kind=Team.Kind.QUALITY)
+    idle = Team.objects.create(name="Child in Need Team South", kind=Team.Kind.CHILD_IN_NEED)
+    client.force_login(org.quinn)
+    page = client.get(PAGE, PERIOD).content.decode()
+    assert idle.name in page  # a team that visits children but recorded nothing: that is worth seeing
+    assert quality.name not in page and org.front_door_team.name not in page
 
 
 def test_the_records_behind_a_count_are_listed_and_audited(client, org, child, records):

@@ -29,6 +29,8 @@ from casefile.people.models import Person
 from casefile.rules import voice as rules
 from casefile.rules.clocks import add_calendar_months
 
+VISITING_TEAMS = (Team.Kind.ASSESSMENT, Team.Kind.CHILD_IN_NEED)
+
 
 def _period(request) -> tuple[PeriodForm, tuple | None]:
     today = timezone.localdate()
@@ -59,7 +61,11 @@ def _lines(scope: Scope, found: list[rules.VoiceRow]) -> tuple[str, list[tuple[s
         names, param, first = {user.pk: _names(user) for user in people}, "worker", "Worker"
     else:
         by = rules.coverage(found, lambda row: row.team_id)
-        names = dict(Team.objects.filter(pk__in=scope.team_ids).values_list("pk", "name"))
+        # Teams that visit and assess children are listed even with nothing counted (that is a finding); other
+        # teams (quality, performance, the front door) only when records of theirs count.
+        names = dict(Team.objects.filter(pk__in=scope.team_ids)
+                     .filter(Q(kind__in=VISITING_TEAMS) | Q(pk__in=[pk for pk in by if pk is not None]))
+                     .values_list("pk", "name"))
         param, first = "team", "Team"
     lines = [(names[pk], {param: pk}, by.get(pk, rules.Coverage())) for pk in sorted(names, key=names.get)]
     return first, [*lines, ("Total", scope.params, rules.total(found))]
