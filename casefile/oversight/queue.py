@@ -92,9 +92,14 @@ def _team_allocations(user: User):
     for which team. A subquery, however many children (a list of ids would outgrow SQLite's limits)."""
     teams = teams_overseen_by(user).values("pk")
     held = Allocation.objects.filter(end_date__isnull=True, team__in=teams)
-    # The policy asked about these children only: asked about everyone, it reads every person on the record.
-    viewable = policy.viewable_children(user, Person.objects.filter(pk__in=held.values("child_id")))
-    return held.filter(child__in=viewable.values("pk")).order_by()
+    return _about_children_seen_by(user, held).order_by()
+
+
+def _about_children_seen_by(user: User, queryset):
+    """The rows about a child the user may see. The policy is asked about these rows' children only: asked about
+    everyone, it reads every person on the record."""
+    viewable = policy.viewable_children(user, Person.objects.filter(pk__in=queryset.values("child_id")))
+    return queryset.filter(child__in=viewable.values("pk"))
 
 
 def _waited(since: datetime.date, today: datetime.date, calendar: WorkingCalendar) -> int:
@@ -189,9 +194,8 @@ def _held_or_sent_by_teams(queryset, user: User, children, sender: str):
     """Work about a child the teams hold, or sent by someone in them (`sender` names who sent it), about a child the
     user may see, and never sent by the user: another manager signs that off."""
     teams = teams_overseen_by(user).values("pk")
-    return (queryset.filter(Q(child_id__in=children) | Q(**{f"{sender}__team__in": teams}))
-            .filter(child__in=policy.viewable_children(user).values("pk"))
-            .exclude(**{sender: user}).select_related("child", f"{sender}__team").order_by())
+    sent = queryset.filter(Q(child_id__in=children) | Q(**{f"{sender}__team__in": teams})).exclude(**{sender: user})
+    return _about_children_seen_by(user, sent).select_related("child", f"{sender}__team").order_by()
 
 
 def _team(allocations, child_id: int, sender: User | None) -> Team | None:
@@ -219,9 +223,8 @@ def _conference_requests(waiting, allocations, today, calendar) -> list[QueueIte
 
 def _waiting_supervision(user):
     """Case supervision records the manager gave and has not signed, waiting since they were written up."""
-    return (CaseSupervision.objects.filter(supervisor=user, supervisor_signed_at__isnull=True)
-            .filter(child__in=policy.viewable_children(user).values("pk"))
-            .select_related("child", "worker__team").order_by())
+    unsigned = CaseSupervision.objects.filter(supervisor=user, supervisor_signed_at__isnull=True)
+    return _about_children_seen_by(user, unsigned).select_related("child", "worker__team").order_by()
 
 
 def _supervision_to_sign(waiting, allocations, today, calendar) -> list[QueueItem]:
@@ -238,9 +241,9 @@ def _supervision_to_sign(waiting, allocations, today, calendar) -> list[QueueIte
 def supervision_for_worker_to_sign(user: User) -> list[CaseSupervision]:
     """Case supervision records about the user, as the worker, that they have still to sign (My work), oldest
     first. One query."""
-    return list(CaseSupervision.objects.filter(worker=user, worker_signed_at__isnull=True)
-                .filter(child__in=policy.viewable_children(user).values("pk"))
-                .select_related("child", "supervisor").order_by("recorded_at", "pk"))
+    unsigned = CaseSupervision.objects.filter(worker=user, worker_signed_at__isnull=True)
+    return list(_about_children_seen_by(user, unsigned).select_related("child", "supervisor")
+                .order_by("recorded_at", "pk"))
 
 
 def queue_counts(items: list[QueueItem]) -> dict[str, int]:

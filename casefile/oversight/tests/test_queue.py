@@ -13,6 +13,7 @@ from casefile.casework import models as cw
 from casefile.frontdoor import testing as fd_testing
 from casefile.oversight.models import DecisionKind
 from casefile.oversight.testing import make_case_supervision, make_decision
+from casefile.people.models import Person
 
 QUEUE = reverse("oversight:queue")
 
@@ -248,6 +249,18 @@ def test_the_queue_and_my_work_count_every_kind(client, org, child, thursday):
         assert line in counts
     my_work = client.get("/").content.decode()
     assert "Conference request to sign off: 1" in my_work and "Supervision record to sign: 1" in my_work
+
+
+def test_work_about_a_restricted_child_the_manager_is_not_named_on_is_left_out(client, org, child, thursday):
+    adopted = testing.make_child("Ellis", "Marsh", restriction=Person.Restriction.ADOPTION)
+    testing.allocate(adopted, org.sam)
+    proposed_step_down(adopted, org.sam, datetime.date(2025, 3, 12))
+    conference_request(adopted, org.tess, datetime.date(2025, 3, 12))
+    supervision_recorded(adopted, org.sam, org.simon, datetime.date(2025, 3, 11))
+    supervision_recorded(adopted, org.sam, org.tess, datetime.date(2025, 3, 11))
+    for manager in (org.tess, org.simon):
+        html = queue_page(client, manager).content.decode()
+        assert "Marsh" not in html and 'id="queue-counts"' not in html
 
 
 def test_the_queue_costs_the_same_queries_with_every_kind_however_many(client, org, child, thursday):
