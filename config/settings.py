@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "casefile.frontdoor",
     "casefile.quality",
     "casefile.oversight",
+    "casefile.returns",
     "casefile.access",
     "casefile.retention",
     "casefile.demo",

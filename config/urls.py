@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("casefile.casework.urls")),
     path("front-door/", include("casefile.frontdoor.urls")),
     path("", include("casefile.oversight.urls")),
+    path("returns/", include("casefile.returns.urls")),
     path("", include("casefile.access.urls")),
     path("", include("casefile.audit.urls")),
 ]

@@ -34,6 +34,9 @@ SEES_UNALLOCATED_ROLES = frozenset({Role.FRONT_DOOR, *OVERSIGHT_ROLES})
 # Service managers and heads of service: they sign off a request for an initial conference, and decide on legal
 # planning (the legal gateway), above a team manager.
 SENIOR_MANAGER_ROLES = frozenset({Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE})
+# Who makes statutory returns and inspection lists (the CIN census, Annex A, the SSD export) and validates census
+# files: performance analysts and administrators. A return holds whole cohorts of children, so no one else.
+RETURNS_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
 # Management decisions (oversight.DecisionKind) that only a service manager or above may record.
 SENIOR_DECISION_KINDS = frozenset({"legal_planning"})
 
@@ -349,3 +352,11 @@ def conference_chairs() -> QuerySet:
 
 def case_holders() -> QuerySet:
     return _staff_in(CASE_HOLDING_ROLES)
+
+
+# Returns ----------------------------------------------------------------------------------------------
+
+def may_make_returns(user) -> bool:
+    """Export a statutory return or inspection list, download one, or validate a census file: analysts and
+    administrators (issue 11, item 7)."""
+    return _has_role(user, RETURNS_ROLES)

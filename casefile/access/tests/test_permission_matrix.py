@@ -63,6 +63,8 @@ EXPECTED = {
     # The open escalations page: chairs (those they raised) and managers (those on their teams' children).
     "may_see_escalations": MANAGERS | {"chris"},
     "may_see_supervision_due": OVERSIGHT,
+    # Statutory returns hold whole cohorts: analysts and administrators only.
+    "may_make_returns": {"pat", "ada"},
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {
