@@ -56,25 +56,23 @@ def working_days_before(day: datetime.date, n: int) -> datetime.date:
     return day
 
 
-def in_period(census, day: datetime.date | None) -> bool:
-    start, end = census.period_start, census.reference_date
-    return day is not None and start is not None and start <= day <= end
-
-
 def _rows(census, table):
     return enumerate(census.rows(table))
 
 
-def _children(census) -> dict[object, dict]:
-    """Each child's identifiers row by LAchildID (the first, when an id is repeated: rule 8510's problem)."""
-    children: dict[object, dict] = {}
-    for row in census.rows("ChildIdentifiers"):
-        children.setdefault(row["LAchildID"], row)
-    return children
+def _outside_period(census, table: str, field: str, *, missing: bool = False):
+    """Rows whose date `field` is outside the census year (or missing, when `missing`)."""
+    start, end = census.period_start, census.reference_date
+    if end is None:
+        return
+    for index, row in _rows(census, table):
+        day = row[field]
+        if (missing if day is None else not start <= day <= end):
+            yield Hit(table, index)
 
 
-def _episodes_by_child(census) -> dict[object, list[dict]]:
-    return {child: [row for _, row in rows] for child, rows in census.by_child("CINdetails").items()}
+def _episodes(census, child) -> list[dict]:
+    return [row for _, row in census.by_child("CINdetails").get(child, ())]
 
 
 # Child identifiers and characteristics
@@ -145,10 +143,10 @@ def _(census):
     # A child with a date of birth and a referral that led to further action needs valid disability codes: the
     # invalid codes are flagged, or the child when there are none.
     disabilities = census.by_child("Disabilities")
-    episodes = _episodes_by_child(census)
+    further_action = {row["LAchildID"] for row in census.rows("CINdetails") if is_false(row["ReferralNFA"])}
     for index, row in _rows(census, "ChildIdentifiers"):
         child = row["LAchildID"]
-        if row["PersonBirthDate"] is None or not any(is_false(e["ReferralNFA"]) for e in episodes.get(child, ())):
+        if row["PersonBirthDate"] is None or child not in further_action:
             continue
         recorded = disabilities.get(child, ())
         if not recorded:
@@ -161,17 +159,16 @@ def _(census):
 @rules.rule("8545Q", QUERY, "Please check and either amend data or provide a reason: Child's date of death should "
             "be within the census year", table="ChildIdentifiers", fields=("PersonDeathDate",))
 def _(census):
-    if census.reference_date is None:
-        return
-    for index, row in _rows(census, "ChildIdentifiers"):
-        if row["PersonDeathDate"] is not None and not in_period(census, row["PersonDeathDate"]):
-            yield Hit("ChildIdentifiers", index)
+    yield from _outside_period(census, "ChildIdentifiers", "PersonDeathDate")
 
 
 @rules.rule("8555Q", QUERY, "Child cannot be referred after its recorded date of death", table="CINdetails",
             fields=("CINreferralDate",))
 def _(census):
-    died = {child: row["PersonDeathDate"] for child, row in _children(census).items() if row["PersonDeathDate"]}
+    died = {row["LAchildID"]: row["PersonDeathDate"] for row in census.rows("ChildIdentifiers")
+            if row["PersonDeathDate"] is not None}
+    if not died:
+        return
     for index, row in _rows(census, "CINdetails"):
         death = died.get(row["LAchildID"])
         if death is not None and row["CINreferralDate"] is not None and row["CINreferralDate"] > death:
@@ -237,10 +234,12 @@ def _(census):
             "Closure Reason, however child has no recorded Date of Death", table="CINdetails",
             fields=("ReasonForClosure",))
 def _(census):
-    children = _children(census)
-    for index, row in _rows(census, "CINdetails"):
-        child = children.get(row["LAchildID"])
-        if row["ReasonForClosure"] == codes.DIED and child is not None and child["PersonDeathDate"] is None:
+    died = [(index, row) for index, row in _rows(census, "CINdetails") if row["ReasonForClosure"] == codes.DIED]
+    if not died:
+        return
+    without_date = {row["LAchildID"] for row in census.rows("ChildIdentifiers") if row["PersonDeathDate"] is None}
+    for index, row in died:
+        if row["LAchildID"] in without_date:
             yield Hit("CINdetails", index)
 
 
@@ -268,10 +267,11 @@ def _(census):
 def _(census):
     forty_weeks = datetime.timedelta(days=280)
     earliest = {}
-    for child, row in _children(census).items():
-        births = [day - forty_weeks for day in (row["PersonBirthDate"], row["ExpectedPersonBirthDate"]) if day]
-        if births:
-            earliest[child] = max(births)
+    for row in census.rows("ChildIdentifiers"):
+        born, expected = row["PersonBirthDate"], row["ExpectedPersonBirthDate"]
+        latest = expected if born is None else born if expected is None else max(born, expected)
+        if latest is not None:
+            earliest[row["LAchildID"]] = latest - forty_weeks
     for index, row in _rows(census, "CINdetails"):
         limit = earliest.get(row["LAchildID"])
         if limit is not None and row["CINreferralDate"] is not None and row["CINreferralDate"] < limit:
@@ -289,11 +289,7 @@ def _(census):
 @rules.rule("8620", ERROR, "CIN Closure Date present and does not fall within the Census year", table="CINdetails",
             fields=("CINclosureDate",))
 def _(census):
-    if census.reference_date is None:
-        return
-    for index, row in _rows(census, "CINdetails"):
-        if row["CINclosureDate"] is not None and not in_period(census, row["CINclosureDate"]):
-            yield Hit("CINdetails", index)
+    yield from _outside_period(census, "CINdetails", "CINclosureDate")
 
 
 @rules.rule("8630", ERROR, "CIN Closure Date is before CIN Referral Date for the same CIN episode",
@@ -356,22 +352,17 @@ def _(census):
 @rules.rule("8696", ERROR, "Assessment end date must fall within the census year", table="Assessments",
             fields=("AssessmentAuthorisationDate",))
 def _(census):
-    if census.reference_date is None:
-        return
-    for index, row in _rows(census, "Assessments"):
-        authorised = row["AssessmentAuthorisationDate"]
-        if authorised is not None and not in_period(census, authorised):
-            yield Hit("Assessments", index)
+    yield from _outside_period(census, "Assessments", "AssessmentAuthorisationDate")
 
 
 @rules.rule("8736", ERROR, "For an Assessment that has not been completed, the start date must fall within the "
             "census year", table="Assessments", fields=("AssessmentActualStartDate", "AssessmentAuthorisationDate"))
 def _(census):
-    if census.reference_date is None:
-        return
-    for index, row in _rows(census, "Assessments"):
-        if row["AssessmentAuthorisationDate"] is None and not in_period(census, row["AssessmentActualStartDate"]):
-            yield Hit("Assessments", index)
+    # A missing start date is outside it too.
+    rows = census.rows("Assessments")
+    for hit in _outside_period(census, "Assessments", "AssessmentActualStartDate", missing=True):
+        if rows[hit.index]["AssessmentAuthorisationDate"] is None:
+            yield hit
 
 
 # Section 47 enquiries and child protection plans
@@ -403,11 +394,7 @@ def _(census):
 @rules.rule("8715", ERROR, "Date of Initial Child Protection Conference must fall within the census year",
             table="Section47", fields=("DateOfInitialCPC",))
 def _(census):
-    if census.reference_date is None:
-        return
-    for index, row in _rows(census, "Section47"):
-        if row["DateOfInitialCPC"] is not None and not in_period(census, row["DateOfInitialCPC"]):
-            yield Hit("Section47", index)
+    yield from _outside_period(census, "Section47", "DateOfInitialCPC")
 
 
 @rules.rule("8720", ERROR, "Child Protection Plan Start Date missing or out of data collection period",
@@ -434,13 +421,11 @@ def _(census):
             "the end of the census year, the start date must fall within the census year", table="Section47",
             fields=("S47ActualStartDate", "DateOfInitialCPC", "ICPCnotRequired"))
 def _(census):
-    if census.reference_date is None:
-        return
-    for index, row in _rows(census, "Section47"):
-        started = row["S47ActualStartDate"]
-        if (row["DateOfInitialCPC"] is None and is_false(row["ICPCnotRequired"]) and started is not None
-                and not in_period(census, started)):
-            yield Hit("Section47", index)
+    rows = census.rows("Section47")
+    for hit in _outside_period(census, "Section47", "S47ActualStartDate"):
+        row = rows[hit.index]
+        if row["DateOfInitialCPC"] is None and is_false(row["ICPCnotRequired"]):
+            yield hit
 
 
 # Unborn children, UPNs and age
@@ -464,7 +449,6 @@ UPN_MISSING_REASONS = frozenset({"UN2", "UN3", "UN4", "UN5", "UN6", "UN7"})  # U
 def school_age_without_upn(census, born_by: datetime.date):
     """Children born on or before `born_by` with a referral that led to further action, and neither a UPN nor a
     reason for its absence other than UN1."""
-    episodes = _episodes_by_child(census)
     for index, row in _rows(census, "ChildIdentifiers"):
         born = row["PersonBirthDate"]
         if born is None or born > born_by or row["UPN"] is not None:
@@ -472,7 +456,7 @@ def school_age_without_upn(census, born_by: datetime.date):
         reason = row["UPNunknown"]
         if reason is not None and reason.upper() in UPN_MISSING_REASONS:
             continue
-        if any(is_false(episode["ReferralNFA"]) for episode in episodes.get(row["LAchildID"], ())):
+        if any(is_false(episode["ReferralNFA"]) for episode in _episodes(census, row["LAchildID"])):
             yield Hit("ChildIdentifiers", index)
 
 
@@ -488,11 +472,10 @@ def _(census):
             "details is a referral going on to further action", table="ChildIdentifiers", fields=("UPNunknown",))
 def _(census):
     # A child without episodes counts as one whose referrals are not all "no further action".
-    episodes = _episodes_by_child(census)
     for index, row in _rows(census, "ChildIdentifiers"):
         if row["UPNunknown"] != "UN7":
             continue
-        referrals = episodes.get(row["LAchildID"], ())
+        referrals = _episodes(census, row["LAchildID"])
         if not referrals or not all(is_true(episode["ReferralNFA"]) for episode in referrals):
             yield Hit("ChildIdentifiers", index)
 
@@ -504,12 +487,12 @@ def _(census):
     end = census.reference_date
     if end is None:
         return
-    episodes = _episodes_by_child(census)
+    born_before = shifted(end, years=-25)
     for index, row in _rows(census, "ChildIdentifiers"):
         born = row["PersonBirthDate"]
-        if born is None or born >= shifted(end, years=-25):
+        if born is None or born >= born_before:
             continue
         birthday = shifted(born, years=25)
         if any(episode["CINclosureDate"] is None or episode["CINclosureDate"] > birthday
-               for episode in episodes.get(row["LAchildID"], ())):
+               for episode in _episodes(census, row["LAchildID"])):
             yield Hit("ChildIdentifiers", index)

@@ -61,15 +61,21 @@ def _no_further_action(code: str, n: int = 1, *, referred: str, flag: str) -> di
     return _episode(code, n, CINreferralDate=referred, ReferralNFA=flag, Assessments=[], CINPlanDates=[])
 
 
+def _died(code: str, died: str) -> dict:
+    """A child who died on `died`, with no CIN plan (a plan after the death would break rule 4008 too)."""
+    return _episode(code, identifiers={"PersonDeathDate": died}, CINPlanDates=[])
+
+
 def _unborn(code: str, n: int = 1, *, expected: str, sex: str = "U") -> dict:
     return _child(code, n, PersonBirthDate=None, ExpectedPersonBirthDate=expected, Sex=sex, UPN=None,
                   UPNunknown="UN6")
 
 
-def _same_id_again() -> dict:
-    """A second child with 8510's id, with its own UPN and nothing else that would pile onto the first child's
-    rows (validators join a child's tables by LAchildID)."""
-    return _child("8510", UPN=upn_for("8510 again"), Disabilities=[], CINdetails=[])
+def _same_id(upn_seed: str) -> dict:
+    """A child with 8510's id, its own UPN, and no episodes or disabilities: the community validator joins a
+    child's tables by LAchildID, so anything more would be counted twice by other rules (overlapping episodes,
+    repeated codes). Each also breaks 8590, in both validators."""
+    return _child("8510", UPN=upn_for(upn_seed), Disabilities=[], CINdetails=[])
 
 
 def _with_disabilities(code: str, n: int, disabilities: list[str], **episode) -> dict:
@@ -79,14 +85,14 @@ def _with_disabilities(code: str, n: int, disabilities: list[str], **episode) ->
 
 
 PLANTED: dict[str, Planted] = {
-    "8510": Planted(children=[clean_child(planted_id("8510")), _same_id_again()]),
+    "8510": Planted(children=[_same_id("8510 first"), _same_id("8510 second")]),
     "8520": Planted(children=[_child("8520", PersonBirthDate="2026-04-15")]),
     "8525Q": Planted(children=[_child("8525Q", ExpectedPersonBirthDate="2026-05-01")]),
     "8530Q": Planted(children=[_unborn("8530Q", expected="2026-02-01")]),
-    "8535Q": Planted(children=[_child("8535Q", PersonDeathDate="2015-01-01")]),
+    "8535Q": Planted(children=[_died("8535Q", "2015-01-01")]),
     "8540": Planted(children=[_with_disabilities("8540", 1, ["XYZ"]), _with_disabilities("8540", 2, [])]),
     "8545Q": Planted(children=[_child("8545Q", PersonDeathDate="2026-04-10")]),
-    "8555Q": Planted(children=[_child("8555Q", PersonDeathDate="2025-06-01")]),
+    "8555Q": Planted(children=[_died("8555Q", "2025-06-01")]),
     "8565": Planted(children=[
         # Closed after assessment, before the assessment was authorised.
         _episode("8565", CINclosureDate="2025-06-30", ReasonForClosure="RC8", CINPlanDates=[]),
