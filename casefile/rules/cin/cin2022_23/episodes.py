@@ -5,6 +5,8 @@ community validator (csc-validator-be-cin 0.1.13) reads the DfE rule differently
 follow the DfE rule and `tests/planted_episodes.py` names the difference (DISAGREEMENTS).
 
 Booleans (ReferralNFA, ICPCnotRequired) are read as the schema's yes/no type: true, false, 1 or 0 in any case.
+Working days leave out England and Wales bank holidays from the `holidays` package, which match the community
+validator's own list for 2022 to 2027, the years that list covers.
 """
 
 from __future__ import annotations
@@ -411,10 +413,19 @@ def _(census):
 @rules.rule("8730", ERROR, "Total Number of previous Child Protection Plans missing", table="ChildProtectionPlans",
             fields=("NumberOfPreviousCPP",))
 def _(census):
+    # Missing, negative, or not a whole number (which the community validator cannot read at all: it then stops
+    # with an error and reports no plan).
     for index, row in _rows(census, "ChildProtectionPlans"):
-        number = row["NumberOfPreviousCPP"]
-        if number is None or not number.lstrip("+-").isdigit() or int(number) < 0:
+        number = _whole_number(row["NumberOfPreviousCPP"])
+        if number is None or number < 0:
             yield Hit("ChildProtectionPlans", index)
+
+
+def _whole_number(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
 
 
 @rules.rule("8740", ERROR, "For a Section 47 Enquiry that has not held the Initial Child Protection Conference by "
