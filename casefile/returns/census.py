@@ -165,7 +165,9 @@ def _build(period: CensusYear, records: dict, now: datetime.datetime) -> Census:
     episodes_by_child = defaultdict(list)
     for episode in records["episodes"]:
         episodes_by_child[kept.get(episode["child_id"], episode["child_id"])].append(episode)
-    disabilities = _grouped(records["disabilities"], 0)
+    disabilities = defaultdict(list)  # by the record kept: a merged record's codes go with it
+    for person_id, code in records["disabilities"]:
+        disabilities[kept.get(person_id, person_id)].append(code)
     assessments = _grouped(records["assessments"], "episode_id")
     factors = _grouped(records["factors"], 0)
     enquiries = _grouped(records["enquiries"], "episode_id")
@@ -182,9 +184,7 @@ def _build(period: CensusYear, records: dict, now: datetime.datetime) -> Census:
     for child_pk in sorted(episodes_by_child):
         person = people[child_pk]
         child_id = f"CF{child_pk:08d}"  # Person.reference, without loading the model
-        _child(tables, period, child_id, person, [code for _, code in disabilities.get(child_pk, ())]
-               + [code for pk, row in people.items() if row["merged_into_id"] == child_pk
-                  for _, code in disabilities.get(pk, ())])
+        _child(tables, period, child_id, person, disabilities.get(child_pk, []))
         for number, episode in enumerate(sorted(episodes_by_child[child_pk], key=lambda e: (e["referral_date"],
                                                                                            e["pk"])), start=1):
             keys = {"LAchildID": child_id, "CINdetailsID": number}

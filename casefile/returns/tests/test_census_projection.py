@@ -201,3 +201,17 @@ def test_the_projection_takes_the_same_queries_for_one_child_or_many(org):
         cw.Assessment.objects.create(episode=ep, start_date=D(2025, 6, 3), recorded_by=org.sam)
         plan(ep, org, "cp", D(2025, 7, 1), initial_category="NEG", latest_category="NEG")
     assert queries() == one
+
+
+def test_a_merged_records_episodes_and_disabilities_go_under_the_record_kept(org):
+    kept = make_child("Kept")
+    merged = make_child("Merged")
+    merged.merged_into = kept
+    merged.save()
+    Disability.objects.create(person=merged, code="AUT")
+    episode(merged, org, referral=D(2025, 5, 1), closure_date=D(2025, 5, 20), closure_reason="RC7")
+    episode(kept, org, referral=D(2025, 9, 1))
+    census = census_for_year("2025-26")
+    assert census.children == [kept.reference]
+    assert [row["CINreferralDate"] for row in rows(census, "CINdetails", kept)] == [D(2025, 5, 1), D(2025, 9, 1)]
+    assert [row["Disability"] for row in rows(census, "Disabilities", kept)] == ["AUT"]
