@@ -127,6 +127,9 @@ CASEFILE_ESCALATION_WORKING_DAYS = env_json("CASEFILE_ESCALATION_WORKING_DAYS", 
 # Searches and duplicate checks one person may make in a minute; past it they are refused (429) and the burst is
 # audited (access/throttle.py). Production needs a cache its processes share for the count to hold across them.
 CASEFILE_LOOKUP_RATE_LIMIT = int(env("CASEFILE_LOOKUP_RATE_LIMIT", "60"))
+# The authority's three-digit DfE LA code, the LEA in a CIN census file's header (returns/census.py). The default
+# is the demo's, the DfE pseudo authority number the simulated UPNs also use.
+CASEFILE_LA_CODE = env("CASEFILE_LA_CODE", "001")
 
 INSTALLED_APPS = [
     # First, so that its runserver (which keeps the demo on loopback) replaces staticfiles' own.

@@ -103,6 +103,7 @@ def _oversight_summaries(request) -> dict:
     if permissions.may_see_escalations(user):
         context["escalations"] = open_summary_for(user, request)
     context["sees_practice_quality"] = permissions.may_see_practice_quality(user)
+    context["makes_returns"] = permissions.may_make_returns(user)
     if permissions.may_chair_conference(user):
         # A chair is never a manager, so this list's ?page= is its own.
         context["chaired"] = paginate(request, chaired_plans(user, request), per_page=TEAM_CHILDREN_PAGE_SIZE)
@@ -172,7 +173,8 @@ def database_problem(database) -> str | None:
 JOB_REFRESH_SECONDS = 2
 # A job still waiting after this long has no worker to run it: the page says so.
 JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
-RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file"}
+RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file",
+                 "cin_census": "Download the census file"}
 
 
 @allow_methods("GET")

@@ -4,8 +4,9 @@ the chair, QA officer and police partner each a reason to open some of them, and
 every stage, made through the front-door services.
 
 Everything is invented. NHS numbers use the 999 range NHS England keeps for testing (never issued to a
-patient), UPNs use local authority number 999, and postcodes use the area "DB" (Demo Borough), which no
-real postcode area uses. The same seed always builds the same authority.
+patient), UPNs use the DfE pseudo local authority number 001 (a real
+authority's number would be someone's; 999 fails the census's UPN check, rule 1530), and postcodes use the area
+"DB" (Demo Borough), which no real postcode area uses. The same seed always builds the same authority.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from casefile.demo.names import (
     STREET_KINDS,
 )
 from casefile.demo.simulate import SYSTEM_USERNAME
+from casefile.demo.simulate.config import UPN_LA_CODE
 from casefile.frontdoor.models import CheckAgency, Consent
 from casefile.frontdoor.services import checks, contacts, decisions
 from casefile.people.models import Address, Household, HouseholdMember, Person, Relationship
@@ -349,7 +351,7 @@ class _Builder:
     def _upn(self, age: int) -> tuple[str, str]:
         if age < 4:
             return "", "UN3"
-        digits = "999" + f"{self.rng.randint(2000, 2999)}" + f"{self.rng.randint(0, 99):02d}" + (
+        digits = UPN_LA_CODE + f"{self.rng.randint(2000, 2999)}" + f"{self.rng.randint(0, 99):02d}" + (
             f"{self.rng.randint(0, 999):03d}")
         return upn_check_letter(digits) + digits, ""
 

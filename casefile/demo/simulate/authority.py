@@ -34,6 +34,7 @@ from casefile.demo.simulate.config import (
     SIBLING_REFERRAL_RATE,
     SIZES,
     SYSTEM_USERNAME,
+    UPN_LA_CODE,
     WORKER_CHANGES,
     Size,
 )
@@ -433,7 +434,8 @@ class Simulation:
                 return f"{first_nine}{check}"
 
     def _upn(self) -> tuple[str, str]:
-        digits = f"999{self.rng.randint(2000, 2999)}{self.rng.randint(0, 99):02d}{self.rng.randint(0, 999):03d}"
+        school, serial = f"{self.rng.randint(2000, 2999)}{self.rng.randint(0, 99):02d}", self.rng.randint(0, 999)
+        digits = f"{UPN_LA_CODE}{school}{serial:03d}"
         return upn_check_letter(digits) + digits, ""
 
     # One referral and its whole journey ---------------------------------------------------------------------

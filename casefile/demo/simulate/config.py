@@ -7,6 +7,8 @@ import datetime
 from dataclasses import dataclass
 
 SYSTEM_USERNAME = "simulator"
+# UPNs are invented under a DfE pseudo local authority number, which the census accepts (rule 1530 refuses 999).
+UPN_LA_CODE = "001"
 DAY = datetime.timedelta(days=1)
 
 

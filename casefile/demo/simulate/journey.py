@@ -179,9 +179,12 @@ class Journey:
                 started = self.cin_started if sim.happened(self.cin_started) else sim.end
                 sim.tally.count("plan_not_started", started > self.wd.add(authorised, PLAN_DUE_WORKING_DAYS))
             return closed
-        return self._close_after_assessment(authorised, outcome)
+        return self._close_after_assessment(authorised, outcome, after_s47=s47)
 
-    def _close_after_assessment(self, authorised: datetime.date, outcome: str) -> datetime.date | None:
+    def _close_after_assessment(self, authorised: datetime.date, outcome: str,
+                                after_s47: bool = False) -> datetime.date | None:
+        """RC8 and RC9 mean closed after the assessment and nothing else (the census refuses them beside a section
+        47 enquiry or a plan, rule 2990): a case that had an enquiry closes RC7, services ceased."""
         sim = self.sim
         left_open = sim.stream("left_open").chance(PLANTED["case_left_open"])
         if sim.happened(authorised):
@@ -189,7 +192,8 @@ class Journey:
         closed = max(authorised, self.floor) + DAY * (self.rng.randint(150, 540) if left_open
                                                       else self.rng.randint(0, 10))
         if outcome == "early_help":
-            closed = self._close(closed, "RC9", "Assessment complete: needs can be met by early help.",
+            closed = self._close(closed, "RC7" if after_s47 else "RC9",
+                                 "Assessment complete: needs can be met by early help.",
                                  signed_off_by=self.team.manager, proposed_by=self.worker)
             if closed:
                 self.add(cw.EarlyHelpTransfer, child_id=self.child.id,
@@ -198,7 +202,8 @@ class Journey:
                          reason="Needs can be met by a family support worker at the family hub",
                          recorded_by_id=self.worker.id, recorded_at=sim.at(closed))
             return closed
-        return self._close(closed, "RC8", "Assessment complete: no further action needed from children's social care.",
+        return self._close(closed, "RC7" if after_s47 else "RC8",
+                           "Assessment complete: no further action needed from children's social care.",
                            signed_off_by=self.team.manager, proposed_by=self.worker)
 
     def _assessment(self, authorised: datetime.date, outcome: str, category: str) -> None:
