@@ -169,7 +169,7 @@ def test_a_date_that_is_not_a_date_says_which_field_and_starts_nothing(client, o
     page = client.post(START, form)
     assert page.status_code == 200
     text = page.content.decode()
-    assert message in text and 'href="#inspection_date' in text
+    assert message in text and 'href="#id_inspection_date' in text
     assert not Job.objects.exists()
 
 
