@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casefile.returns.views import census, home
+from casefile.returns.views import annex_a, census, home, ssd
 
 app_name = "returns"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     # The CIN census export (views/census.py)
     path("census/", census.census_export, name="census"),
     path("census/<uuid:job_id>/download/", census.census_download, name="census_download"),
-    # The CIN census validator (views/validation.py), Annex A (views/annex_a.py) and the SSD export
-    # (views/ssd.py) add their lines here.
+    # Ofsted Annex A (views/annex_a.py) and the Standard Safeguarding Dataset export (views/ssd.py)
+    path("annex-a/", annex_a.annex_a, name="annex_a"),
+    path("annex-a/<uuid:job_id>/download/", annex_a.annex_a_download, name="annex_a_download"),
+    path("ssd/", ssd.ssd, name="ssd"),
+    path("ssd/<uuid:job_id>/download/", ssd.ssd_download, name="ssd_download"),
+    # The CIN census validator (views/validation.py) adds its lines here.
 ]

@@ -53,6 +53,9 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     "access:restricted_reason": policy.can_view,
     # The working calendar belongs to nobody's record (permissions.may_change_calendar).
     "casework:non_working_days": lambda user, child: permissions.may_change_calendar(user),
+    # Asking for a statutory return or inspection list is a read, audited as an export (permissions.may_make_returns).
+    "returns:annex_a": lambda user, child: permissions.may_make_returns(user),
+    "returns:ssd": lambda user, child: permissions.may_make_returns(user),
 }
 
 

@@ -1,0 +1,28 @@
+"""The person's own recent exports of one kind, as a table for the page that starts them."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.html import format_html
+
+from casefile.core.models import Job
+from casefile.core.presenters import govuk_datetime, table_params
+
+
+def _result(job: Job, download: str):
+    if job.status == Job.Status.DONE:
+        return format_html('<a class="govuk-link" href="{}">Download<span class="govuk-visually-hidden"> {}</span></a>',
+                           reverse(download, kwargs={"job_id": job.pk}), job.result_filename)
+    if job.status == Job.Status.FAILED:
+        return job.error
+    return format_html('<a class="govuk-link" href="{}">{}</a>', reverse("core:job", kwargs={"job_id": job.pk}),
+                       job.get_status_display())
+
+
+def recent_table(jobs: list[Job], download: str) -> dict | None:
+    if not jobs:
+        return None
+    return table_params(caption="Your recent files", id="recent-exports",
+                        head=["What", "Asked for", "File"],
+                        rows=[[job.description, govuk_datetime(job.created_at), _result(job, download)]
+                              for job in jobs])
