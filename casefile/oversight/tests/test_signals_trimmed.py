@@ -1,6 +1,7 @@
-"""A whole authority's signals load only the rows that can still make a finding (oversight/signals.py `_Trim`),
-and the rules skip checks with nothing to read (rules/signals.py `NEEDS`): on a simulated authority, both give
-exactly the findings of the full record. One small authority (two years, so the look-back leaves history out) is
+"""A whole authority's signals load only the children (oversight/signals.py `_in_view`) and the rows (`_Trim`) that
+can still make a finding, and the rules skip checks with nothing to read (rules/signals.py `NEEDS`): on a
+simulated authority, all three give exactly the findings of the full record. One small authority (two years, so
+the look-back leaves history out) is
 built for the module and rolled back afterwards."""
 
 import datetime
