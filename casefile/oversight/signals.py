@@ -14,12 +14,15 @@ within the look-back period (`holders`). The authority's thresholds come from th
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings as django_settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db import connection, connections
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from casefile.casework import deadlines
@@ -41,9 +44,13 @@ from casefile.people.models import Person, Relationship
 from casefile.rules import signals as rules
 from casefile.rules.clocks import State, add_calendar_months
 from casefile.rules.signals import ChildRecord, Context, Finding, SignalSettings
+from casefile.rules.working_days import add_working_days
 
-# Child ids per query: well under SQLite's 32,766 variables (and PostgreSQL's 65,535 parameters).
+# Child ids per query for casework/deadlines.py: well under SQLite's 32,766 variables (and PostgreSQL's 65,535
+# parameters).
 CHUNK = 5_000
+# Past this many children, their ids go to the database as one parameter (`_among`).
+LISTED = 200
 # A page looks at what arose in the last year, and at anything still going on.
 LOOK_BACK_MONTHS = 12
 # From this many children, the oldest rows of the biggest tables are left out (`_Trim`): for a few, the subqueries
@@ -69,33 +76,60 @@ def context(*, today: datetime.date | None = None, since: datetime.date | None =
 # Loading ---------------------------------------------------------------------------------------------------
 
 
-def _chunks(child_ids: list[int] | None) -> Iterator[list[int] | None]:
-    if child_ids is None:
-        yield None
-        return
+def _chunks(child_ids: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(child_ids), CHUNK):
         yield child_ids[start:start + CHUNK]
 
 
 def _for(queryset, path: str, ids: list[int] | None):
-    return queryset if ids is None else queryset.filter(**{f"{path}__in": ids})
+    """Only these children's rows (`ids` None: everyone's). Past LISTED ids, the ids go as one parameter (`_among`):
+    a query stays one query however many children there are, within SQLite's limit on variables, and Django does
+    not prepare each id as a parameter of its own."""
+    if ids is None:
+        return queryset
+    return queryset.filter(**{f"{path}__in": ids if len(ids) <= LISTED else _among(ids)})
 
 
-def _grouped(rows: Iterable[tuple[int, object]]) -> dict[int, list]:
+def _among(ids: list[int]) -> RawSQL:
+    """The ids as a subquery over one parameter, a JSON array (both databases read JSON natively)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT value::bigint FROM jsonb_array_elements_text(%s::jsonb)", (json.dumps(ids),))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
+def _rows(queryset) -> list[tuple]:
+    """The queryset's rows as the database driver returns them, without Django's converter for each value (for a
+    whole authority, a third of the time spent reading). The drivers already return every column read here as
+    the Python value Django would: ids, text, counts, booleans and dates (on SQLite, through the converters Django
+    registers for the columns' declared types); only a datetime needs its zone on SQLite (`_local_day`), and a
+    boolean worked out in SQL comes back as 0 or 1."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _grouped(queryset, row: type) -> dict[int, list]:
+    """The queryset's rows by child: its first column is the child's id, the others `row`'s fields in order."""
     grouped: dict[int, list] = defaultdict(list)
-    for child_id, row in rows:
-        grouped[child_id].append(row)
+    make = row._make
+    for values in _rows(queryset):
+        grouped[values[0]].append(make(values[1:]))
     return grouped
 
 
-def _people(ids):
-    return _for(Person.objects.filter(kind=Person.Kind.CHILD), "pk", ids).values_list(
+def _people(ids) -> dict[int, tuple]:
+    rows = _for(Person.objects.filter(kind=Person.Kind.CHILD), "pk", ids).values_list(
         "pk", "date_of_birth", "ethnicity", "religion", "first_language")
+    return {values[0]: values[1:] for values in _rows(rows)}
 
 
 def _fathers(ids) -> dict[int, list]:
     rows = _for(Relationship.objects.filter(kind=Relationship.Kind.PARENT, person__sex="M"), "relative_id", ids)
-    return _grouped(rows.values_list("relative_id", "person_id"))
+    grouped: dict[int, list] = defaultdict(list)
+    for child_id, father_id in _rows(rows.values_list("relative_id", "person_id")):
+        grouped[child_id].append(father_id)
+    return grouped
 
 
 def _episodes(ids) -> dict[int, list]:
@@ -103,46 +137,50 @@ def _episodes(ids) -> dict[int, list]:
         Q(closure_history_shown__isnull=False), output_field=BooleanField())).values_list(
         "child_id", "pk", "referral_date", "closure_date", "childs_views_at_closure", "fathers_views_at_closure",
         "fathers_views_not_sought", "closure_signed_off_on", "history_shown")
-    return _grouped((child, rules.EpisodeRow(pk, *rest)) for child, pk, *rest in rows)
+    grouped: dict[int, list] = defaultdict(list)
+    for child_id, *values, shown in _rows(rows):
+        grouped[child_id].append(rules.EpisodeRow(*values, bool(shown)))
+    return grouped
 
 
 def _assessments(ids, adults_kept: Q = EVERY_ROW) -> dict[int, list]:
     adults: dict[int, tuple[set, set]] = defaultdict(lambda: (set(), set()))
-    for assessment, person, seen in _for(AssessmentAdult.objects.filter(adults_kept), "assessment__episode__child_id",
-                                         ids).values_list("assessment_id", "person_id", "seen"):
+    for assessment, person, seen in _rows(_for(AssessmentAdult.objects.filter(adults_kept),
+                                               "assessment__episode__child_id", ids)
+                                          .values_list("assessment_id", "person_id", "seen")):
         included, seen_by = adults[assessment]
         included.add(person)
         if seen:
             seen_by.add(person)
     rows = _for(Assessment.objects.all(), "episode__child_id", ids).values_list(
         "episode__child_id", "pk", "episode_id", "start_date", "authorised_on", "outcome")
-    return _grouped((child, rules.AssessmentRow(pk, episode, start, authorised, outcome,
-                                                frozenset(adults[pk][0]), frozenset(adults[pk][1])))
-                    for child, pk, episode, start, authorised, outcome in rows)
+    grouped: dict[int, list] = defaultdict(list)
+    nobody = (frozenset(), frozenset())
+    for child_id, pk, *values in _rows(rows):
+        included, seen_by = adults.get(pk, nobody)
+        grouped[child_id].append(rules.AssessmentRow(pk, *values, frozenset(included), frozenset(seen_by)))
+    return grouped
 
 
 def _strategy_discussions(ids) -> dict[int, list]:
-    rows = _for(StrategyDiscussion.objects.all(), "episode__child_id", ids).values_list(
-        "episode__child_id", "pk", "episode_id", "date", "enquiry__outcome_date")
-    return _grouped((child, rules.StrategyRow(pk, *rest)) for child, pk, *rest in rows)
+    return _grouped(_for(StrategyDiscussion.objects.all(), "episode__child_id", ids).values_list(
+        "episode__child_id", "pk", "episode_id", "date", "enquiry__outcome_date"), rules.StrategyRow)
 
 
 def _conferences(ids) -> dict[int, list]:
-    rows = _for(Conference.objects.all(), "child_id", ids).values_list("child_id", "pk", "kind", "date")
-    return _grouped((child, rules.ConferenceRow(pk, *rest)) for child, pk, *rest in rows)
+    return _grouped(_for(Conference.objects.all(), "child_id", ids).values_list("child_id", "pk", "kind", "date"),
+                    rules.ConferenceRow)
 
 
 def _plans(ids) -> dict[int, list]:
-    rows = _for(Plan.objects.all(), "child_id", ids).values_list(
-        "child_id", "pk", "episode_id", "kind", "start_date", "end_date", "visit_interval_working_days")
-    return _grouped((child, rules.PlanRow(pk, *rest)) for child, pk, *rest in rows)
+    return _grouped(_for(Plan.objects.all(), "child_id", ids).values_list(
+        "child_id", "pk", "episode_id", "kind", "start_date", "end_date", "visit_interval_working_days"), rules.PlanRow)
 
 
 def _reviews(ids, keep: Q = EVERY_ROW) -> dict[int, list]:
-    rows = _for(PlanReview.objects.filter(keep), "plan__child_id", ids).annotate(
+    return _grouped(_for(PlanReview.objects.filter(keep), "plan__child_id", ids).annotate(
         marked=Count("progress"), done=Count("progress", filter=Q(progress__status=rules.ACTION_DONE)),
-    ).values_list("plan__child_id", "pk", "plan_id", "date", "marked", "done")
-    return _grouped((child, rules.ReviewRow(pk, *rest)) for child, pk, *rest in rows)
+    ).values_list("plan__child_id", "pk", "plan_id", "date", "marked", "done"), rules.ReviewRow)
 
 
 def _dated(model, path: str, ids, *extra: str, keep: Q = EVERY_ROW) -> dict[int, list]:
@@ -150,16 +188,27 @@ def _dated(model, path: str, ids, *extra: str, keep: Q = EVERY_ROW) -> dict[int,
 
     The local day is worked out here rather than with TruncDate: on SQLite that parses every row's text in a
     Python function, three times slower for a whole authority's visits."""
-    zone = timezone.get_current_timezone()
+    local_day = _local_day(timezone.get_current_timezone())
     rows = _for(model.objects.filter(keep), path, ids).values_list(path, "pk", "date", "recorded_at", *extra)
-    return _grouped((child, rules.DatedRow(pk, day, recorded.astimezone(zone).date(), *rest))
-                    for child, pk, day, recorded, *rest in rows)
+    grouped: dict[int, list] = defaultdict(list)
+    for child_id, pk, day, recorded, *values in _rows(rows):
+        grouped[child_id].append(rules.DatedRow(pk, day, local_day(recorded), *values))
+    return grouped
+
+
+def _local_day(zone) -> Callable[[datetime.datetime], datetime.date]:
+    """The day in `zone` of a moment as the driver returns it: aware from PostgreSQL, in UTC without a zone from
+    SQLite."""
+    def local_day(moment: datetime.datetime) -> datetime.date:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+        return moment.astimezone(zone).date()
+    return local_day
 
 
 def _allocations(ids, keep: Q = EVERY_ROW) -> dict[int, list]:
-    rows = _for(Allocation.objects.filter(keep), "child_id", ids).values_list(
-        "child_id", "pk", "worker_id", "team_id", "start_date", "end_date")
-    return _grouped((child, rules.AllocationRow(pk, *rest)) for child, pk, *rest in rows)
+    return _grouped(_for(Allocation.objects.filter(keep), "child_id", ids).values_list(
+        "child_id", "pk", "worker_id", "team_id", "start_date", "end_date"), rules.AllocationRow)
 
 
 def _overdue_clocks(child_ids: list[int], ctx: Context) -> dict[int, list]:
@@ -182,20 +231,86 @@ def load_records(child_ids: Iterable[int] | None, ctx: Context, *, clocks: bool 
                  trim: bool = True) -> list[ChildRecord]:
     """Every child's record for the rules. `child_ids` None loads every child with an episode.
 
-    With a look-back (`ctx.since`), for many children, the biggest tables are trimmed (`_Trim`) to the rows that
-    can still make a finding the rules report; `trim=False` loads everything (the tests compare the two)."""
+    With a look-back (`ctx.since`), for many children, only the children whose record can still make a finding
+    the rules report are loaded (`_in_view`), and the biggest tables are trimmed (`_Trim`) to the rows that can;
+    a child left out has no findings. `trim=False` loads every child whole (the tests compare the two)."""
     ids = None if child_ids is None else sorted(set(child_ids))
-    many = ids is None or len(ids) >= TRIM_FROM
-    trimmed = _Trim.since(ctx.since) if trim and many and ctx.since is not None else _Trim()
-    records: list[ChildRecord] = []
-    for chunk in _chunks(ids):
-        records.extend(_load_chunk(chunk, trimmed))
+    referred_only, trimmed = ids is None, _Trim()
+    if trim and ctx.since is not None and (ids is None or len(ids) >= TRIM_FROM):
+        trimmed = _Trim.since(ctx.since)
+        in_view = _in_view(ctx)
+        ids = in_view if ids is None else sorted(set(ids).intersection(in_view))
+    records = _load(ids, trimmed, referred_only=referred_only)
     running = [record.child_id for record in records if _has_running_clocks(record)]
     if clocks and running:
         overdue = _overdue_clocks(running, ctx)
         records = [_with_clocks(record, overdue[record.child_id]) if overdue.get(record.child_id) else record
                    for record in records]
     return records
+
+
+def _in_view(ctx: Context) -> list[int]:
+    """The children whose record can still make a finding that arose on or after `ctx.since` or is still going on
+    (findings_for leaves out any other), in one query. Every other child has none, whatever their record holds,
+    so is not loaded. Each rule, and the children it can report:
+
+    - an episode open, or referred, closed or signed off on or after `since`: `overdue_clock` (a clock runs only
+      in an open episode or plan), `re_referral` (the later referral's day, or still open),
+      `open_after_assessment` (an episode closed before `since` is skipped), `closure_without_views`,
+      `closure_without_fathers_views` and `closure_history_not_shown` (the closure's or sign-off's day);
+    - a plan open, or started or ended on or after `since`: `overdue_clock`, `cin_plan_not_reviewed` (the review
+      missed was due before the plan ended), `cp_plan_15_months` and `cp_plan_2_years` (reached before the end),
+      `repeat_cp_plan` (the plan's start), `late_visits` (a plan ended before `since` is skipped),
+      `quiet_cp_case` (an open plan), `plan_no_progress` (still going on only while the plan is open);
+    - a plan review on or after `since`: `plan_no_progress` (the review's day);
+    - an allocation open, or started on or after `since`: `worker_changes` (the change's day, or still open);
+    - an assessment not authorised, or started on or after `since`: `father_left_out`; one that said a plan was
+      needed, authorised late enough for its plan to be due on or after `since`, or with no plan started in the
+      episode since it began: `plan_not_started` (still going on until a plan starts);
+    - as many strategy discussions as `repeated_strategy` needs, ever: it is still going on whenever it is found;
+    - a visit or case note typed on or after `since` (in local time): `late_recording`;
+    - a child with a field of `missing_identity` empty: it is always going on.
+
+    A new rule must fit this, or widen it here."""
+    since, settings = ctx.since, ctx.settings
+    plan_due_from = _earliest_due_on_or_after(since, settings.plan_after_assessment_working_days, ctx.calendar)
+    plan_started = Plan.objects.filter(episode_id=OuterRef("episode_id"), start_date__gte=OuterRef("start_date"))
+    missing = Q()
+    for name in settings.identity_fields:
+        missing |= Q(**{name: ""})
+    groups = [
+        Episode.objects.filter(Q(closure_date__isnull=True) | Q(referral_date__gte=since) | Q(closure_date__gte=since)
+                               | Q(closure_signed_off_on__gte=since)).values_list("child_id"),
+        Plan.objects.filter(Q(end_date__isnull=True) | Q(start_date__gte=since) | Q(end_date__gte=since))
+        .values_list("child_id"),
+        PlanReview.objects.filter(date__gte=since).values_list("plan__child_id"),
+        Allocation.objects.filter(Q(end_date__isnull=True) | Q(start_date__gte=since)).values_list("child_id"),
+        Assessment.objects.filter(Q(authorised_on__isnull=True) | Q(start_date__gte=since)
+                                  | Q(outcome=rules.PLAN_NEEDED, authorised_on__gte=plan_due_from)
+                                  | Q(~Exists(plan_started), outcome=rules.PLAN_NEEDED))
+        .values_list("episode__child_id"),
+        StrategyDiscussion.objects.values("episode__child_id").annotate(discussions=Count("pk"))
+        .filter(discussions__gte=settings.repeated_strategy_count).values_list("episode__child_id"),
+        Visit.objects.filter(recorded_at__gte=_typed_from(since)).values_list("child_id"),
+        CaseNote.objects.filter(recorded_at__gte=_typed_from(since)).values_list("child_id"),
+        Person.objects.filter(missing, kind=Person.Kind.CHILD).values_list("pk"),
+    ]
+    first, *rest = (group.order_by() for group in groups)
+    return sorted(child_id for (child_id,) in first.union(*rest))
+
+
+def _earliest_due_on_or_after(since: datetime.date, working_days: int, calendar) -> datetime.date:
+    """The first day from which `working_days` working days reach `since` or later (add_working_days only grows
+    with its start, so every later start does too)."""
+    day = since
+    while add_working_days(day - datetime.timedelta(days=1), working_days, calendar) >= since:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _typed_from(since: datetime.date) -> datetime.datetime:
+    """The start of `since` in local time: typed on or after it, as DatedRow.recorded_on counts it."""
+    return timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
 
 
 @dataclass(frozen=True)
@@ -231,9 +346,7 @@ class _Trim:
         planned = Plan.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=since)).values("child_id")
         reviewed = PlanReview.objects.filter(date__gte=since).values("plan__child_id")
         allocated = Allocation.objects.filter(Q(end_date__isnull=True) | Q(start_date__gte=since)).values("child_id")
-        # Typed on or after `since` in local time, as DatedRow.recorded_on counts it.
-        typed = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
-        return cls(dated=Q(child_id__in=planned) | Q(recorded_at__gte=typed),
+        return cls(dated=Q(child_id__in=planned) | Q(recorded_at__gte=_typed_from(since)),
                    core_groups=Q(plan__child_id__in=planned),
                    reviews=Q(plan__child_id__in=planned) | Q(plan__child_id__in=reviewed),
                    allocations=Q(child_id__in=allocated),
@@ -249,12 +362,16 @@ def _with_clocks(record: ChildRecord, clocks: Iterable) -> ChildRecord:
     return replace(record, overdue_clocks=tuple(clocks))
 
 
-def _load_chunk(ids: list[int] | None, trim: _Trim) -> list[ChildRecord]:
+def _load(ids: list[int] | None, trim: _Trim, *, referred_only: bool) -> list[ChildRecord]:
+    """The records of these children (None: everyone); `referred_only` keeps only those with an episode."""
+    if ids == []:
+        return []
     episodes = _episodes(ids)
-    wanted = ids if ids is not None else sorted(episodes)
+    wanted = sorted(episodes) if ids is None else [child_id for child_id in ids if child_id in episodes] \
+        if referred_only else ids
     if not wanted:
         return []
-    people = {pk: rest for pk, *rest in _people(ids)}
+    people = _people(ids)
     fathers, assessments = _fathers(ids), _assessments(ids, trim.assessment_adults)
     discussions = _strategy_discussions(ids)
     conferences, plans = _conferences(ids), _plans(ids)
@@ -306,9 +423,12 @@ def signals_beside_deadlines(child, deadlines: Iterable, ctx: Context | None = N
 
 
 def signals_for_authority(ctx: Context | None = None, codes: Iterable[str] | None = None) -> dict[int, list[Finding]]:
-    """Every child with an episode, loaded without a child filter."""
+    """Every child with an episode (even with no findings), loaded without a child filter."""
     ctx = ctx or context()
-    return rules.findings_for_all(load_records(None, ctx), ctx, codes)
+    referred = Person.objects.filter(kind=Person.Kind.CHILD, pk__in=Episode.objects.values("child_id"))
+    found: dict[int, list[Finding]] = {child_id: [] for child_id in referred.values_list("pk", flat=True)}
+    found.update(rules.findings_for_all(load_records(None, ctx), ctx, codes))
+    return found
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from casefile.rules import clocks
 from casefile.rules.clocks import Clock, ClockSettings, Limit, Unit, add_calendar_months
@@ -120,10 +120,11 @@ class SignalSettings:
 
 
 # The rows a check reads ----------------------------------------------------------------------------------
+# Named tuples: a whole authority has a million of them, and a tuple is made three times as fast as a frozen
+# dataclass (oversight/signals.py makes them straight from the database's rows).
 
 
-@dataclass(frozen=True)
-class EpisodeRow:
+class EpisodeRow(NamedTuple):
     id: int
     referral_date: date
     closure_date: date | None = None
@@ -134,8 +135,7 @@ class EpisodeRow:
     closure_history_shown: bool = True  # the sign-off page kept what it showed of the child's history
 
 
-@dataclass(frozen=True)
-class AssessmentRow:
+class AssessmentRow(NamedTuple):
     id: int
     episode_id: int
     start_date: date
@@ -145,8 +145,7 @@ class AssessmentRow:
     adults_seen: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
-class StrategyRow:
+class StrategyRow(NamedTuple):
     """A strategy discussion, with the section 47 enquiry it started, if any."""
 
     id: int
@@ -155,15 +154,13 @@ class StrategyRow:
     enquiry_outcome_date: date | None = None
 
 
-@dataclass(frozen=True)
-class ConferenceRow:
+class ConferenceRow(NamedTuple):
     id: int
     kind: str
     date: date
 
 
-@dataclass(frozen=True)
-class PlanRow:
+class PlanRow(NamedTuple):
     id: int
     episode_id: int
     kind: str
@@ -172,8 +169,7 @@ class PlanRow:
     visit_interval_working_days: int | None = None
 
 
-@dataclass(frozen=True)
-class ReviewRow:
+class ReviewRow(NamedTuple):
     """A plan review, with how many of the plan's actions were marked at it and how many of those were done."""
 
     id: int
@@ -183,8 +179,7 @@ class ReviewRow:
     actions_done: int = 0
 
 
-@dataclass(frozen=True)
-class DatedRow:
+class DatedRow(NamedTuple):
     """A visit, case note or core group: when it happened and the day it was typed. `seen` is for visits."""
 
     id: int
@@ -194,8 +189,7 @@ class DatedRow:
     plan_id: int | None = None
 
 
-@dataclass(frozen=True)
-class AllocationRow:
+class AllocationRow(NamedTuple):
     id: int
     worker_id: int
     team_id: int
@@ -203,8 +197,7 @@ class AllocationRow:
     end_date: date | None = None
 
 
-@dataclass(frozen=True)
-class OverdueClockRow:
+class OverdueClockRow(NamedTuple):
     """A statutory clock overdue today, as casework/deadlines.py works it out."""
 
     code: str

@@ -1,6 +1,7 @@
-"""A whole authority's signals load only the rows that can still make a finding (oversight/signals.py `_Trim`),
-and the rules skip checks with nothing to read (rules/signals.py `NEEDS`): on a simulated authority, both give
-exactly the findings of the full record. One small authority (two years, so the look-back leaves history out) is
+"""A whole authority's signals load only the children (oversight/signals.py `_in_view`) and the rows (`_Trim`) that
+can still make a finding, and the rules skip checks with nothing to read (rules/signals.py `NEEDS`): on a
+simulated authority, all three give exactly the findings of the full record. One small authority (two years, so
+the look-back leaves history out) is
 built for the module and rolled back afterwards."""
 
 import datetime
@@ -40,11 +41,15 @@ def test_the_trimmed_record_gives_the_same_findings_as_the_whole_record(authorit
     ctx = signals.context(today=END, since=add_calendar_months(END, -months))
     whole = signals.load_records(None, ctx, trim=False)
     trimmed = signals.load_records(None, ctx)
-    # The trim leaves rows out, or this test would prove nothing.
+    # The trim leaves children and rows out, or this test would prove nothing.
+    assert len(trimmed) < len(whole)
     assert sum(len(r.visits) for r in trimmed) < sum(len(r.visits) for r in whole)
     assert sum(len(r.allocations) for r in trimmed) < sum(len(r.allocations) for r in whole)
     expected = every_check(whole, ctx)
-    assert rules.findings_for_all(trimmed, ctx) == expected
+    # A child left out has no findings; every other child has the same findings, in the same order.
+    assert rules.findings_for_all(trimmed, ctx) == {record.child_id: expected[record.child_id] for record in trimmed}
+    assert {child_id for child_id, findings in expected.items() if findings} <= {r.child_id for r in trimmed}
+    assert signals.signals_for_authority(ctx) == expected
     found = {finding.code for findings in expected.values() for finding in findings}
     assert {"late_visits", "worker_changes", "re_referral", "missing_identity", "father_left_out"} <= found
 
