@@ -14,6 +14,7 @@ within the look-back period (`holders`). The authority's thresholds come from th
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,7 @@ from casefile.casework.models import (
     StrategyDiscussion,
     Visit,
 )
+from casefile.core.prepared import prepared
 from casefile.people.models import Person, Relationship
 from casefile.rules import signals as rules
 from casefile.rules.clocks import State, add_calendar_months
@@ -88,78 +90,138 @@ def _grouped(rows: Iterable[tuple[int, object]]) -> dict[int, list]:
     return grouped
 
 
-def _people(ids):
+def _people(ids, keep: Q = EVERY_ROW):
     return _for(Person.objects.filter(kind=Person.Kind.CHILD), "pk", ids).values_list(
         "pk", "date_of_birth", "ethnicity", "religion", "first_language")
 
 
-def _fathers(ids) -> dict[int, list]:
+def _fathers_query(ids, keep: Q = EVERY_ROW):
     rows = _for(Relationship.objects.filter(kind=Relationship.Kind.PARENT, person__sex="M"), "relative_id", ids)
-    return _grouped(rows.values_list("relative_id", "person_id"))
+    return rows.values_list("relative_id", "person_id")
 
 
-def _episodes(ids) -> dict[int, list]:
-    rows = _for(Episode.objects.all(), "child_id", ids).annotate(history_shown=ExpressionWrapper(
+def _fathers(ids) -> dict[int, list]:
+    return _grouped(_rows(_fathers_query, ids))
+
+
+def _episodes_query(ids, keep: Q = EVERY_ROW):
+    return _for(Episode.objects.all(), "child_id", ids).annotate(history_shown=ExpressionWrapper(
         Q(closure_history_shown__isnull=False), output_field=BooleanField())).values_list(
         "child_id", "pk", "referral_date", "closure_date", "childs_views_at_closure", "fathers_views_at_closure",
         "fathers_views_not_sought", "closure_signed_off_on", "history_shown")
-    return _grouped((child, rules.EpisodeRow(pk, *rest)) for child, pk, *rest in rows)
+
+
+def _episodes(ids) -> dict[int, list]:
+    return _grouped((child, rules.EpisodeRow(pk, *rest)) for child, pk, *rest in _rows(_episodes_query, ids))
+
+
+def _assessment_adults_query(ids, keep: Q = EVERY_ROW):
+    return _for(AssessmentAdult.objects.filter(keep), "assessment__episode__child_id", ids).values_list(
+        "assessment_id", "person_id", "seen")
+
+
+def _assessments_query(ids, keep: Q = EVERY_ROW):
+    return _for(Assessment.objects.all(), "episode__child_id", ids).values_list(
+        "episode__child_id", "pk", "episode_id", "start_date", "authorised_on", "outcome")
 
 
 def _assessments(ids, adults_kept: Q = EVERY_ROW) -> dict[int, list]:
     adults: dict[int, tuple[set, set]] = defaultdict(lambda: (set(), set()))
-    for assessment, person, seen in _for(AssessmentAdult.objects.filter(adults_kept), "assessment__episode__child_id",
-                                         ids).values_list("assessment_id", "person_id", "seen"):
+    for assessment, person, seen in _rows(_assessment_adults_query, ids, adults_kept):
         included, seen_by = adults[assessment]
         included.add(person)
         if seen:
             seen_by.add(person)
-    rows = _for(Assessment.objects.all(), "episode__child_id", ids).values_list(
-        "episode__child_id", "pk", "episode_id", "start_date", "authorised_on", "outcome")
     return _grouped((child, rules.AssessmentRow(pk, episode, start, authorised, outcome,
                                                 frozenset(adults[pk][0]), frozenset(adults[pk][1])))
-                    for child, pk, episode, start, authorised, outcome in rows)
+                    for child, pk, episode, start, authorised, outcome in _rows(_assessments_query, ids))
+
+
+def _strategy_discussions_query(ids, keep: Q = EVERY_ROW):
+    return _for(StrategyDiscussion.objects.all(), "episode__child_id", ids).values_list(
+        "episode__child_id", "pk", "episode_id", "date", "enquiry__outcome_date")
 
 
 def _strategy_discussions(ids) -> dict[int, list]:
-    rows = _for(StrategyDiscussion.objects.all(), "episode__child_id", ids).values_list(
-        "episode__child_id", "pk", "episode_id", "date", "enquiry__outcome_date")
-    return _grouped((child, rules.StrategyRow(pk, *rest)) for child, pk, *rest in rows)
+    return _grouped((child, rules.StrategyRow(pk, *rest))
+                    for child, pk, *rest in _rows(_strategy_discussions_query, ids))
+
+
+def _conferences_query(ids, keep: Q = EVERY_ROW):
+    return _for(Conference.objects.all(), "child_id", ids).values_list("child_id", "pk", "kind", "date")
 
 
 def _conferences(ids) -> dict[int, list]:
-    rows = _for(Conference.objects.all(), "child_id", ids).values_list("child_id", "pk", "kind", "date")
-    return _grouped((child, rules.ConferenceRow(pk, *rest)) for child, pk, *rest in rows)
+    return _grouped((child, rules.ConferenceRow(pk, *rest)) for child, pk, *rest in _rows(_conferences_query, ids))
+
+
+def _plans_query(ids, keep: Q = EVERY_ROW):
+    return _for(Plan.objects.all(), "child_id", ids).values_list(
+        "child_id", "pk", "episode_id", "kind", "start_date", "end_date", "visit_interval_working_days")
 
 
 def _plans(ids) -> dict[int, list]:
-    rows = _for(Plan.objects.all(), "child_id", ids).values_list(
-        "child_id", "pk", "episode_id", "kind", "start_date", "end_date", "visit_interval_working_days")
-    return _grouped((child, rules.PlanRow(pk, *rest)) for child, pk, *rest in rows)
+    return _grouped((child, rules.PlanRow(pk, *rest)) for child, pk, *rest in _rows(_plans_query, ids))
+
+
+def _reviews_query(ids, keep: Q = EVERY_ROW):
+    return _for(PlanReview.objects.filter(keep), "plan__child_id", ids).annotate(
+        marked=Count("progress"), done=Count("progress", filter=Q(progress__status=rules.ACTION_DONE)),
+    ).values_list("plan__child_id", "pk", "plan_id", "date", "marked", "done")
 
 
 def _reviews(ids, keep: Q = EVERY_ROW) -> dict[int, list]:
-    rows = _for(PlanReview.objects.filter(keep), "plan__child_id", ids).annotate(
-        marked=Count("progress"), done=Count("progress", filter=Q(progress__status=rules.ACTION_DONE)),
-    ).values_list("plan__child_id", "pk", "plan_id", "date", "marked", "done")
-    return _grouped((child, rules.ReviewRow(pk, *rest)) for child, pk, *rest in rows)
+    return _grouped((child, rules.ReviewRow(pk, *rest)) for child, pk, *rest in _rows(_reviews_query, ids, keep))
 
 
-def _dated(model, path: str, ids, *extra: str, keep: Q = EVERY_ROW) -> dict[int, list]:
+def _visits_query(ids, keep: Q = EVERY_ROW):
+    return _for(Visit.objects.filter(keep), "child_id", ids).values_list(
+        "child_id", "pk", "date", "recorded_at", "child_seen", "plan_id")
+
+
+def _case_notes_query(ids, keep: Q = EVERY_ROW):
+    return _for(CaseNote.objects.filter(keep), "child_id", ids).values_list("child_id", "pk", "date", "recorded_at")
+
+
+def _core_groups_query(ids, keep: Q = EVERY_ROW):
+    return _for(CoreGroup.objects.filter(keep), "plan__child_id", ids).values_list(
+        "plan__child_id", "pk", "date", "recorded_at")
+
+
+def _dated(query, ids, keep: Q = EVERY_ROW) -> dict[int, list]:
     """Visits, case notes and core groups: the day, the day typed (in local time) and, for visits, seen.
 
     The local day is worked out here rather than with TruncDate: on SQLite that parses every row's text in a
     Python function, three times slower for a whole authority's visits."""
     zone = timezone.get_current_timezone()
-    rows = _for(model.objects.filter(keep), path, ids).values_list(path, "pk", "date", "recorded_at", *extra)
     return _grouped((child, rules.DatedRow(pk, day, recorded.astimezone(zone).date(), *rest))
-                    for child, pk, day, recorded, *rest in rows)
+                    for child, pk, day, recorded, *rest in _rows(query, ids, keep))
+
+
+def _allocations_query(ids, keep: Q = EVERY_ROW):
+    return _for(Allocation.objects.filter(keep), "child_id", ids).values_list(
+        "child_id", "pk", "worker_id", "team_id", "start_date", "end_date")
 
 
 def _allocations(ids, keep: Q = EVERY_ROW) -> dict[int, list]:
-    rows = _for(Allocation.objects.filter(keep), "child_id", ids).values_list(
-        "child_id", "pk", "worker_id", "team_id", "start_date", "end_date")
-    return _grouped((child, rules.AllocationRow(pk, *rest)) for child, pk, *rest in rows)
+    return _grouped((child, rules.AllocationRow(pk, *rest))
+                    for child, pk, *rest in _rows(_allocations_query, ids, keep))
+
+
+# Each loader's query over a few children with nothing trimmed, built and compiled once per number of children
+# (core/prepared.py, ADR 0022): the record page's practice-quality panel runs all of them about one child on every
+# view, and building and compiling them cost more than running them.
+QUERIES = (_people, _fathers_query, _episodes_query, _assessment_adults_query, _assessments_query,
+           _strategy_discussions_query, _conferences_query, _plans_query, _reviews_query, _visits_query,
+           _case_notes_query, _core_groups_query, _allocations_query)
+KEPT = {query: prepared(functools.partial(query, keep=EVERY_ROW)) for query in QUERIES}
+
+
+def _rows(query, ids, keep: Q = EVERY_ROW):
+    """The rows of `query(ids, keep)`: kept (KEPT) for a list of children with nothing trimmed, else built."""
+    if ids is not None and keep is EVERY_ROW:
+        return KEPT[query](ids)
+    return query(ids, keep)
 
 
 def _overdue_clocks(child_ids: list[int], ctx: Context) -> dict[int, list]:
@@ -254,14 +316,14 @@ def _load_chunk(ids: list[int] | None, trim: _Trim) -> list[ChildRecord]:
     wanted = ids if ids is not None else sorted(episodes)
     if not wanted:
         return []
-    people = {pk: rest for pk, *rest in _people(ids)}
+    people = {pk: rest for pk, *rest in _rows(_people, ids)}
     fathers, assessments = _fathers(ids), _assessments(ids, trim.assessment_adults)
     discussions = _strategy_discussions(ids)
     conferences, plans = _conferences(ids), _plans(ids)
     reviews, allocations = _reviews(ids, trim.reviews), _allocations(ids, trim.allocations)
-    visits = _dated(Visit, "child_id", ids, "child_seen", "plan_id", keep=trim.dated)
-    notes = _dated(CaseNote, "child_id", ids, keep=trim.dated)
-    core_groups = _dated(CoreGroup, "plan__child_id", ids, keep=trim.core_groups)
+    visits = _dated(_visits_query, ids, trim.dated)
+    notes = _dated(_case_notes_query, ids, trim.dated)
+    core_groups = _dated(_core_groups_query, ids, trim.core_groups)
     records = []
     for child_id in wanted:
         if child_id not in people:

@@ -13,14 +13,19 @@ from casefile.casework.chronology import notes, providers, registry
 from casefile.casework.testing import make_journey
 from casefile.frontdoor import chronology as front_door_chronology
 from casefile.oversight import chronology as oversight_chronology
+from casefile.oversight import signals as oversight_signals
 
 pytestmark = pytest.mark.django_db
 MODULES = (providers, registry, notes, front_door_chronology, oversight_chronology, deadlines, policy)
 
 
 def _prepared() -> dict[str, object]:
-    return {f"{module.__name__}.{name}": value for module in MODULES for name, value in vars(module).items()
-            if callable(value) and isinstance(getattr(value, "kept", None), dict)}
+    found = {f"{module.__name__}.{name}": value for module in MODULES for name, value in vars(module).items()
+             if callable(value) and isinstance(getattr(value, "kept", None), dict)}
+    # The record page's practice-quality panel: each signal loader's query about one child.
+    found.update({f"{oversight_signals.__name__}.{query.__name__}": kept
+                  for query, kept in oversight_signals.KEPT.items()})
+    return found
 
 
 def test_every_prepared_query_the_chronology_and_record_pages_run_is_kept(client, org, child):
@@ -32,4 +37,5 @@ def test_every_prepared_query_the_chronology_and_record_pages_run_is_kept(client
         assert client.get(reverse(name, kwargs={"person_id": child.pk})).status_code == 200
     ran = {name: function.kept for name, function in _prepared().items() if function.kept}
     assert len(ran) >= 20  # the providers, the scope, the notes, the deadlines and the open allocation
+    assert {query.__name__ for query in oversight_signals.QUERIES} <= {name.rsplit(".", 1)[1] for name in ran}
     assert {name for name, kept in ran.items() if None in kept.values()} == set()
