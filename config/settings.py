@@ -127,6 +127,8 @@ CASEFILE_ESCALATION_WORKING_DAYS = env_json("CASEFILE_ESCALATION_WORKING_DAYS", 
 # Searches and duplicate checks one person may make in a minute; past it they are refused (429) and the burst is
 # audited (access/throttle.py). Production needs a cache its processes share for the count to hold across them.
 CASEFILE_LOOKUP_RATE_LIMIT = int(env("CASEFILE_LOOKUP_RATE_LIMIT", "60"))
+# The largest CIN census file the validator page accepts, in bytes (a census of 50,000 children is about 60 MB).
+CASEFILE_CIN_UPLOAD_MAX_BYTES = int(env("CASEFILE_CIN_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))
 
 INSTALLED_APPS = [
     # First, so that its runserver (which keeps the demo on loopback) replaces staticfiles' own.

@@ -172,7 +172,8 @@ def database_problem(database) -> str | None:
 JOB_REFRESH_SECONDS = 2
 # A job still waiting after this long has no worker to run it: the page says so.
 JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
-RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file"}
+RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file",
+                 "cin_validation": "See the results"}
 
 
 @allow_methods("GET")
