@@ -7,7 +7,7 @@ DEMO_DB ?= casefile-demo.sqlite3
 DEMO_PORT ?= 8000
 DEMO_ENV = CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(abspath $(DEMO_DB))
 
-.PHONY: demo demo-data demo-smoke test test-sqlite test-postgres test-hostile-clock test-system lint assets bench bench-load bench-oversight clean
+.PHONY: demo demo-data demo-smoke test test-sqlite test-postgres test-hostile-clock test-system lint assets bench bench-load bench-oversight bench-cin clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,12 @@ bench-oversight: $(VENV)/.dev-installed
 	$(PY) bench/oversight_pages.py
 	if [ -n "$(BENCH_POSTGRES)" ]; then $(PY) bench/signals.py --size large --postgres $(BENCH_POSTGRES) && \
 		$(PY) bench/oversight_pages.py --postgres $(BENCH_POSTGRES); fi
+
+# The CIN census validator against the community one, side by side (ours at 1,000, 10,000 and 50,000 children,
+# theirs at 1,000, 5,000 and 20,000: about 3 minutes on a quiet machine); figures to bench/results.md.
+bench-cin: $(VENV)/.dev-installed
+	scripts/cin-oracle
+	CASEFILE_CIN_ORACLE_VENV=$${CASEFILE_CIN_ORACLE_VENV:-$(abspath .venv-cin-oracle)} $(PY) bench/cin_validator.py
 
 # Load: gunicorn serving 50 signed-in staff on SQLite and PostgreSQL (an empty database of its own,
 # LOAD_POSTGRES_URL, default casefile_load); figures to bench/results.md. Run it on a machine doing nothing else.
