@@ -130,6 +130,8 @@ CASEFILE_LOOKUP_RATE_LIMIT = int(env("CASEFILE_LOOKUP_RATE_LIMIT", "60"))
 # The authority's three-digit DfE LA code, the LEA in a CIN census file's header (returns/census.py). The default
 # is the demo's, the DfE pseudo authority number the simulated UPNs also use.
 CASEFILE_LA_CODE = env("CASEFILE_LA_CODE", "001")
+# The largest CIN census file the validator page accepts, in bytes (a census of 50,000 children is about 60 MB).
+CASEFILE_CIN_UPLOAD_MAX_BYTES = int(env("CASEFILE_CIN_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))
 
 INSTALLED_APPS = [
     # First, so that its runserver (which keeps the demo on loopback) replaces staticfiles' own.

@@ -175,7 +175,8 @@ JOB_REFRESH_SECONDS = 2
 JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
 RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file",
                  "cin_census": "Download the census file",
-                 "annex_a": "Download the workbook", "ssd_export": "Download the zip file"}
+                 "annex_a": "Download the workbook", "ssd_export": "Download the zip file",
+                 "cin_validation": "See the results"}
 
 
 @allow_methods("GET")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casefile.returns.views import annex_a, census, home, ssd
+from casefile.returns.views import annex_a, census, home, ssd, validation
 
 app_name = "returns"
 
@@ -14,5 +14,10 @@ urlpatterns = [
     path("annex-a/<uuid:job_id>/download/", annex_a.annex_a_download, name="annex_a_download"),
     path("ssd/", ssd.ssd, name="ssd"),
     path("ssd/<uuid:job_id>/download/", ssd.ssd_download, name="ssd_download"),
-    # The CIN census validator (views/validation.py) adds its lines here.
+    # The CIN census validator (views/validation.py)
+    path("validate/", validation.validate_upload, name="validate"),
+    path("validate/export/<uuid:job_id>/", validation.validate_export, name="validate_export"),
+    path("validate/<uuid:job_id>/", validation.validation_results, name="validation_results"),
+    path("validate/<uuid:job_id>/issues.csv", validation.validation_csv, name="validation_csv"),
+    path("validate/<uuid:job_id>/issues.xlsx", validation.validation_xlsx, name="validation_xlsx"),
 ]

@@ -46,6 +46,7 @@ NOT_AN_EDIT = {
     "authorise": "a step", "letter_sent": "a step", "police_confirm": "a step", "police_discard": "a step",
     "bulk_triage": "a step", "merge": "a step", "unmerge": "a step",
     "record_decision": "creates a management decision", "record_dissent": "creates a disagreement",
+    "validate_upload": "creates a census validation", "validate_export": "creates a census validation",
 }
 
 

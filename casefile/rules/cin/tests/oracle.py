@@ -38,14 +38,21 @@ def ruleset(year: str) -> str:
     return "cin" + year.replace("-", "_")
 
 
+class OracleCrashed(RuntimeError):
+    """The community validator stopped with an error on this file (it has no answer for it)."""
+
+
 def run_oracle(xml: bytes, year: str) -> list[dict[str, str]]:
     """The community validator's report rows (LAchildID, rule_code, tables_affected, columns_affected, ...)."""
     python = oracle_or_skip()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "census.xml"
         path.write_bytes(xml)
-        subprocess.run([str(python), "-m", "cin_validator", "run", str(path), "-r", ruleset(year), "-o"], cwd=folder,  # noqa: S603 (our own venv)
-                       check=True, capture_output=True, timeout=900)
+        finished = subprocess.run([str(python), "-m", "cin_validator", "run", str(path), "-r", ruleset(year), "-o"],  # noqa: S603
+                                  cwd=folder, capture_output=True, timeout=900, text=True)
+        if finished.returncode:
+            last = (finished.stderr.strip().splitlines() or ["no message"])[-1]
+            raise OracleCrashed(f"the community validator stopped: {last}")
         with open(Path(folder) / "user_report.csv", newline="", encoding="utf-8") as handle:
             return list(csv.DictReader(handle))
 
