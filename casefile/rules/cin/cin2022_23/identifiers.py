@@ -19,7 +19,11 @@ from casefile.rules.identifiers import UPN_LETTERS, upn_check_letter
 rules = RuleSet()
 
 CHECK = "Please check and either amend or provide a reason: "
-TRUE = frozenset({"true", "1"})  # xs:boolean's two spellings of true
+
+
+def is_true(value) -> bool:
+    """The census's yes/no type: true, TRUE or 1."""
+    return value is not None and value.lower() in ("true", "1")
 
 
 @rules.rule("100", ERROR, "Reference Date is incorrect", table="Header", fields=("ReferenceDate",))
@@ -257,8 +261,8 @@ def _(census):
         return
     enquiries = defaultdict(set)
     for row in census.rows("Section47"):
-        # The community validator treats only "1" as "not required"; "true" means the same in xs:boolean.
-        if row.get("ICPCnotRequired") not in TRUE:
+        # The community validator treats only "1" as "not required"; "true" means the same (DISAGREEMENTS).
+        if not is_true(row.get("ICPCnotRequired")):
             enquiries[row["LAchildID"], row["CINdetailsID"]].add(row.get("DateOfInitialCPC"))
     details = episodes(census)
     for index, row in enumerate(census.rows("ChildProtectionPlans")):
@@ -304,7 +308,7 @@ def _(census):
 def _(census):
     planned = {(row["LAchildID"], row["CINdetailsID"]) for row in census.rows("CINplanDates")}
     for index, row in enumerate(census.rows("CINdetails")):
-        if row.get("ReferralNFA") in TRUE and (row["LAchildID"], row["CINdetailsID"]) in planned:
+        if is_true(row.get("ReferralNFA")) and (row["LAchildID"], row["CINdetailsID"]) in planned:
             yield Hit("CINdetails", index)
 
 

@@ -118,6 +118,12 @@ PLANTED: dict[str, Planted] = {
 }
 
 DISAGREEMENTS: dict[str, str] = {
+    "2885": "The community validator sets aside a section 47 enquiry needing no conference only when "
+            "ICPCnotRequired is written 1, not true or TRUE (which the schema's yes/no type allows and its other "
+            "rules accept), and then asks the plan to start on that enquiry's missing conference date; we set it "
+            "aside however true is written. The planted case (a conference on another day) is found by both.",
+    "4000": "The community validator reads ReferralNFA as true when written true or 1, not TRUE; we accept TRUE too, "
+            "as the schema's yes/no type does. The planted case (true) is found by both.",
     "2887Q": "The community validator counts the rows whose disability is NONE (its filter keeps NONE rather than "
              "leaving it out), so it queries a return with 7 or fewer NONE rows; we count the different disability "
              "codes other than NONE, as the DfE rule says. Both are reported for the return as a whole, which the "
