@@ -347,10 +347,11 @@ def _(census):
 @rules.rule("4004", ERROR, "This child is showing more than one open CIN Plan, i.e. with no End Date",
             table="CINplanDates", fields=("CINPlanEndDate",))
 def _(census):
-    for rows in keys_of(census, "CINplanDates").values():
-        open_plans = [index for index, row in rows if row.get("CINPlanEndDate") is None]
-        if len(open_plans) > 1:
-            yield from (Hit("CINplanDates", index) for index in open_plans)
+    plans = census.rows("CINplanDates")
+    open_plans = Counter((row["LAchildID"], row["CINdetailsID"]) for row in plans if row.get("CINPlanEndDate") is None)
+    for index, row in enumerate(plans):
+        if row.get("CINPlanEndDate") is None and open_plans[row["LAchildID"], row["CINdetailsID"]] > 1:
+            yield Hit("CINplanDates", index)
 
 
 def death_rule(field: str):

@@ -122,6 +122,11 @@ DISAGREEMENTS: dict[str, str] = {
             "ICPCnotRequired is written 1, not true or TRUE (which the schema's yes/no type allows and its other "
             "rules accept), and then asks the plan to start on that enquiry's missing conference date; we set it "
             "aside however true is written. The planted case (a conference on another day) is found by both.",
+    "4003": "The DfE rule compares reviews with CIN plans within one episode (CINdetails); the community validator "
+            "joins reviews to protection plans by CPPID alone and to CIN plans by child, so it pairs a review with "
+            "another episode's plans and their end dates. It also reads only the first CPPreviewDate of a plan's "
+            "Reviews block, so it misses a later review held during a CIN plan. We follow the DfE text and read every "
+            "review. The planted case (one episode, one review) is found by both.",
     "4000": "The community validator reads ReferralNFA as true when written true or 1, not TRUE; we accept TRUE too, "
             "as the schema's yes/no type does. The planted case (true) is found by both.",
     "2887Q": "The community validator counts the rows whose disability is NONE (its filter keeps NONE rather than "
