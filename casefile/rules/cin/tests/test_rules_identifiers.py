@@ -156,3 +156,23 @@ def test_an_enquiry_needing_no_conference_leaves_the_episode_s_own_conference_to
 @pytest.mark.parametrize(("nfa", "reported"), [("true", True), ("TRUE", True), ("1", True), ("false", False)])
 def test_a_referral_with_no_further_action_has_no_cin_plan_4000(nfa, reported):
     assert (("4000", "P4000N1") in findings([episode_of("4000", ReferralNFA=nfa)])) is reported
+
+
+def review_child(reviews, plan_episode=1):
+    """A protection plan (with these reviews) in episode 2, a closed CIN plan in episode `plan_episode`."""
+    planted = episode_of("4003", CINPlanDates=[] if plan_episode == 2 else [cin_plan("2025-07-02", "2025-12-01")])
+    planted["CINdetails"].append({
+        "CINreferralDate": "2025-07-02", "ReferralSource": "2A", "PrimaryNeedCode": "N1", "ReferralNFA": "false",
+        "DateOfInitialCPC": "2025-08-01",
+        "CINPlanDates": [cin_plan("2025-07-02", "2025-12-01")] if plan_episode == 2 else [],
+        "ChildProtectionPlans": [protection_plan("2025-08-01", "2025-09-01", reviews=reviews)]})
+    return planted
+
+
+@pytest.mark.parametrize(("reviews", "plan_episode", "reported"), [
+    (["2025-12-15", "2025-08-15"], 2, True),  # every review of the plan is read, not only the first
+    (["2025-12-15"], 2, False),
+    (["2025-08-15"], 1, False),  # a CIN plan in another episode is not compared
+])
+def test_a_review_during_a_cin_plan_of_its_own_episode_4003(reviews, plan_episode, reported):
+    assert (("4003", "P4003N1") in findings([review_child(reviews, plan_episode)])) is reported
