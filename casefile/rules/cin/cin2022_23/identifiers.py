@@ -435,35 +435,27 @@ def _(census):
                 yield Hit("CINplanDates", index)
 
 
-@rules.rule("4016", ERROR, "A CIN Plan has been reported as open at the same time as a Child Protection Plan.",
-            table="CINplanDates", fields=("CINPlanStartDate",))
-def _(census):
-    # A CIN plan starting while any of the child's protection plans is open (from its start to the day before its
-    # end, or to the reference date while it is open).
-    reference = census.reference_date
-    protection = census.by_child("ChildProtectionPlans")
-    for index, row in enumerate(census.rows("CINplanDates")):
-        start = row.get("CINPlanStartDate")
-        for _, plan in protection.get(row["LAchildID"], ()):
-            end = plan.get("CPPendDate")
-            if starts_within(start, plan.get("CPPstartDate"), end, reference) and (end is None or start < end):
-                yield Hit("CINplanDates", index)
-                break
+def starting_while_open(table: str, start_field: str, other: str, other_start: str, other_end: str):
+    """Rows of `table` starting while one of the child's `other` plans is open: from its start to the day before
+    its end, or to the reference date while it has no end (so starting on the day the other ends is allowed)."""
+    def check(census):
+        reference = census.reference_date
+        others = census.by_child(other)
+        for index, row in enumerate(census.rows(table)):
+            start = row.get(start_field)
+            for _, plan in others.get(row["LAchildID"], ()):
+                end = plan.get(other_end)
+                if starts_within(start, plan.get(other_start), end, reference) and (end is None or start < end):
+                    yield Hit(table, index)
+                    break
+    return check
 
 
-@rules.rule("4017", ERROR, "A CIN Plan has been reported as open at the same time as a Child Protection Plan.",
-            table="ChildProtectionPlans", fields=("CPPstartDate",))
-def _(census):
-    # The mirror of 4016: a protection plan starting while any of the child's CIN plans is open.
-    reference = census.reference_date
-    cin_plans = census.by_child("CINplanDates")
-    for index, row in enumerate(census.rows("ChildProtectionPlans")):
-        start = row.get("CPPstartDate")
-        for _, plan in cin_plans.get(row["LAchildID"], ()):
-            end = plan.get("CINPlanEndDate")
-            if starts_within(start, plan.get("CINPlanStartDate"), end, reference) and (end is None or start < end):
-                yield Hit("ChildProtectionPlans", index)
-                break
+OPEN_TOGETHER = "A CIN Plan has been reported as open at the same time as a Child Protection Plan."
+rules.rule("4016", ERROR, OPEN_TOGETHER, table="CINplanDates", fields=("CINPlanStartDate",))(starting_while_open(
+    "CINplanDates", "CINPlanStartDate", "ChildProtectionPlans", "CPPstartDate", "CPPendDate"))
+rules.rule("4017", ERROR, OPEN_TOGETHER, table="ChildProtectionPlans", fields=("CPPstartDate",))(starting_while_open(
+    "ChildProtectionPlans", "CPPstartDate", "CINplanDates", "CINPlanStartDate", "CINPlanEndDate"))
 
 
 # --- sex and ethnicity ---
