@@ -1,5 +1,6 @@
-"""Rules 100 to 4220: the header, identifiers (LA child ID, UPN, dates of birth and death, sex) and the
-checks across a child's episodes (one open episode, overlaps).
+"""Rules 100 to 4220: the header; identifiers (LA child ID, UPN and former UPN, sex, ethnicity); dates before the
+episode's referral; conferences, CIN plans, protection plans and reviews checked against each other; and queries
+about the return as a whole (reported with no child: 2883, 2886Q, 2887Q, 2888Q).
 
 Each rule is one pass over its table, with lookups across tables through indexes built once per call. Where the
 community validator (csc-validator-be-cin) decides an edge case the DfE text leaves open (a missing date, a
