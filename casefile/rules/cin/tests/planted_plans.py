@@ -123,8 +123,11 @@ PLANTED: dict[str, Planted] = {
     "8810": Planted(children=[_plant("8810", _first(lambda episode: episode.update(ReasonForClosure="RC7")))]),
     # Two open episodes: the earlier is also not the latest (8816) and the later starts inside it (8820).
     "8815": Planted(children=[_plant("8815", _before(_OPEN_EARLIER))]),
-    # An open episode before a closed one, which starts inside it (8820).
-    "8816": Planted(children=[_plant("8816", _before(_OPEN_EARLIER), base=closed)]),
+    # N1: an open episode before a closed one, which starts inside it (8820). N2: a referral with no further
+    # action listed before an open episode referred the same day (the open one is the latest: see DISAGREEMENTS).
+    "8816": Planted(children=[_plant("8816", _before(_OPEN_EARLIER), base=closed),
+                              _plant("8816", lambda child: child["CINdetails"].insert(
+                                  0, no_further_action("unused")["CINdetails"][0]), n=2)]),
     "8820": Planted(children=[_plant("8820", _before(earlier_episode("2025-06-10")))]),
     "8825Q": Planted(children=[_plant("8825Q", _first(lambda episode: episode.update(
         CINclosureDate="2025-07-01", ReasonForClosure="RC8", Assessments=[], CINPlanDates=[])))]),
@@ -138,9 +141,12 @@ PLANTED: dict[str, Planted] = {
     "8841": Planted(children=[_plant("8841", _plan(Reviews=["2025-07-30"]), base=on_plan)]),
     # The community validator reads the first date in a plan's Reviews only: the missing date comes first.
     "8842Q": Planted(children=[_plant("8842Q", _plan(Reviews=["", "2025-10-20"]), base=on_plan)]),
+    # N2: the same assessment twice (see DISAGREEMENTS).
     "8863Q": Planted(children=[_plant("8863Q", _also("Assessments", AssessmentActualStartDate="2025-06-20",
                                                      AssessmentAuthorisationDate="2025-07-10",
-                                                     AssessmentFactors=["3A"]))]),
+                                                     AssessmentFactors=["3A"])),
+                               _plant("8863Q", _first(lambda episode: episode["Assessments"].append(
+                                   dict(episode["Assessments"][0]))), n=2)]),
     "8866": Planted(children=[_plant("8866", _first(lambda episode: episode.update(ReferralSource="99")))]),
     "8867": Planted(children=[_plant("8867", _first(lambda episode: episode["Assessments"][0].pop(
         "AssessmentAuthorisationDate")), base=closed)]),
@@ -157,7 +163,10 @@ PLANTED: dict[str, Planted] = {
         episode["ChildProtectionPlans"][0].update(CPPstartDate="2025-08-03"))), base=on_plan)]),
     "8890": Planted(children=[_plant("8890", _enquiries(
         {"S47ActualStartDate": "2025-07-10", "InitialCPCtarget": "2025-07-31", "DateOfInitialCPC": "2025-07-30"},
-        {"S47ActualStartDate": "2025-07-20", "ICPCnotRequired": "true"}), base=on_plan)]),
+        {"S47ActualStartDate": "2025-07-20", "ICPCnotRequired": "true"}), base=on_plan),
+                              # N2: the same enquiry twice (see DISAGREEMENTS).
+                              _plant("8890", _first(lambda episode: episode["Section47"].append(
+                                  dict(episode["Section47"][0]))), base=on_plan, n=2)]),
     # Two unfinished assessments: the second also starts while the first is ongoing (8863Q).
     "8896": Planted(children=[_plant("8896", _first(lambda episode: (
         episode["Assessments"][0].pop("AssessmentAuthorisationDate"),
@@ -170,9 +179,10 @@ PLANTED: dict[str, Planted] = {
     "8920": Planted(children=[_plant("8920", _death("2025-09-29"), base=_plan_ended)]),
     "8925": Planted(children=[_plant("8925", _plan(CPPendDate="2025-07-29", Reviews=[]), base=on_plan)]),
     "8930": Planted(children=[_plant("8930", _plan(CPPendDate="2026-04-10"), base=on_plan)]),
-    # N1: two open plans in one episode, N2: one open plan in each of two episodes.
+    # N1: two open plans in one episode (the second starts inside the first: 8940 too), N2: one open plan in each
+    # of two episodes (8940 too).
     "8935": Planted(children=[
-        _plant("8935", _also("ChildProtectionPlans", CPPstartDate="2025-10-01", **_PLAN), base=_plan_ended),
+        _plant("8935", _also("ChildProtectionPlans", CPPstartDate="2025-10-01", **_PLAN), base=on_plan),
         _plant("8935", lambda child: None, base=_plans_in_two_episodes, n=2)]),
     # N1: the second plan in the episode starts the day the first ended; N2: plans numbered 1 in two episodes.
     "8940": Planted(children=[
@@ -183,4 +193,32 @@ PLANTED: dict[str, Planted] = {
     "8950Q": Planted(children=[_plant("8950Q", _factors("19A"))]),
 }
 
-DISAGREEMENTS: dict[str, str] = {}
+_NEVER = "never reports this rule on a census file: "
+
+DISAGREEMENTS: dict[str, str] = {
+    "8816": "Two episodes referred the same day: the community validator takes the first row with the latest date "
+            "as the latest episode, so an open episode listed after one referred the same day is flagged, or not, "
+            "by the order of the file. We take an episode referred on the latest date as the latest (DfE: 'must be "
+            "the latest of all Referral Dates').",
+    "8832": "The community validator swaps the two tables' row numbers (its merge suffixes are the wrong way "
+            "round), so it reports the plan and the episode at each other's row numbers: usually other children, "
+            "and the referral with no further action only when both happen to share a row number.",
+    "8863Q": "The community validator tells an assessment from the others by its dates, so an assessment recorded "
+             "twice (same start and authorisation) is never compared with its copy. We compare every other "
+             "assessment in the episode, so a copy starting while the original is ongoing is flagged.",
+    "8869": _NEVER + "it compares each assessment's list of factors, as text, with \"21\", which never matches.",
+    "8870Q": _NEVER + "InitialCPCtarget is not read as a date (its name lacks 'date') and is then parsed as "
+             "DD-MM-YYYY, so a census date (YYYY-MM-DD) is never a weekend.",
+    "8890": "As 8863Q: an enquiry recorded twice (same start and conference date) is never compared with its copy "
+            "by the community validator; we flag the copy.",
+    "8897Q": _NEVER + "it fails with 'unhashable type: list' whenever an assessment breaks it. It also joins "
+             "factors to assessments by AssessmentID without CINdetailsID, mixing episodes.",
+    "8898": _NEVER + "it fails with 'unhashable type: list' whenever an assessment breaks it.",
+    "8935": "The community validator counts open plans per child and CPPID, which restarts at 1 in each episode: it "
+            "misses two open plans in one episode and flags open plans numbered alike in two episodes only. We "
+            "count open plans per child, as the DfE rule says.",
+    "8940": "The community validator never compares two plans with the same CPPID, so it misses an overlap "
+            "between plan 1 of one episode and plan 1 of another. We compare every other plan of the child.",
+    "8945Q": _NEVER + "it upper-cases each assessment's list of factors as if it were text, which gives nothing.",
+    "8950Q": _NEVER + "as 8945Q.",
+}
