@@ -39,15 +39,22 @@ def _false(value) -> bool:
     return isinstance(value, str) and value.lower() in ("false", "0")
 
 
-def _episode(row) -> tuple:
-    return row["LAchildID"], row["CINdetailsID"]
+def _in_episode(census, table: str, episode) -> list[tuple[int, dict]]:
+    """The rows of `table` (with their indexes) in the same episode as `episode`, a row of any table."""
+    return [(index, row) for index, row in census.by_child(table).get(episode["LAchildID"], ())
+            if row["CINdetailsID"] == episode["CINdetailsID"]]
 
 
-def _by_episode(census, table: str) -> dict[tuple, list[tuple[int, dict]]]:
-    grouped: dict[tuple, list[tuple[int, dict]]] = defaultdict(list)
-    for index, row in enumerate(census.rows(table)):
-        grouped[_episode(row)].append((index, row))
-    return grouped
+def _episodes(census, table: str):
+    """The rows of `table` (with their indexes) episode by episode, through the shared grouping by child."""
+    for rows in census.by_child(table).values():
+        if len(rows) == 1:
+            yield rows
+        else:
+            grouped: dict[object, list[tuple[int, dict]]] = defaultdict(list)
+            for index, row in rows:
+                grouped[row["CINdetailsID"]].append((index, row))
+            yield from grouped.values()
 
 
 def _starts_inside_another(rows, start: str, end, *, open_ends_at, still_open=lambda row: True, strict=False):
@@ -73,7 +80,7 @@ def _starts_inside_another(rows, start: str, end, *, open_ends_at, still_open=la
             fields=("Disability",))
 def _(census):
     for rows in census.by_child("Disabilities").values():
-        if any((row["Disability"] or "").upper() == NO_DISABILITY for _, row in rows):
+        if len(rows) > 1 and any((row["Disability"] or "").upper() == NO_DISABILITY for _, row in rows):
             yield from (Hit("Disabilities", index) for index, row in rows
                         if (row["Disability"] or "").upper() != NO_DISABILITY)
 
@@ -82,6 +89,8 @@ def _(census):
             fields=("Disability",))
 def _(census):
     for rows in census.by_child("Disabilities").values():
+        if len(rows) < 2:
+            continue
         counts = Counter(row["Disability"] for _, row in rows if row["Disability"] is not None)
         yield from (Hit("Disabilities", index) for index, row in rows if counts[row["Disability"]] > 1)
 
@@ -113,6 +122,8 @@ def _open_not_nfa(row) -> bool:
             fields=("CINclosureDate", "ReferralNFA"))
 def _(census):
     for rows in census.by_child("CINdetails").values():
+        if len(rows) < 2:
+            continue
         open_episodes = [index for index, row in rows if _open_not_nfa(row)]
         if len(open_episodes) > 1:
             yield from (Hit("CINdetails", index) for index in open_episodes)
@@ -149,9 +160,8 @@ def _(census):
             "returned but there is no assessment present for the episode.", table="CINdetails",
             fields=("ReasonForClosure",))
 def _(census):
-    assessed = {_episode(row) for row in census.rows("Assessments")}
     for index, row in enumerate(census.rows("CINdetails")):
-        if row["ReasonForClosure"] in CLOSED_AFTER_ASSESSMENT and _episode(row) not in assessed:
+        if row["ReasonForClosure"] in CLOSED_AFTER_ASSESSMENT and not _in_episode(census, "Assessments", row):
             yield Hit("CINdetails", index)
 
 
@@ -160,20 +170,22 @@ def _(census):
 @rules.rule("8831", ERROR, "Activity is recorded against a case marked as a referral with no further action",
             table="CINdetails", fields=("ReferralNFA", "DateOfInitialCPC"))
 def _(census):
-    active = {_episode(row) for row in census.rows("Assessments")
-              if row["AssessmentActualStartDate"] is not None or row["AssessmentAuthorisationDate"] is not None}
-    active.update(_episode(row) for row in census.rows("Section47") if row["S47ActualStartDate"] is not None)
     for index, row in enumerate(census.rows("CINdetails")):
-        if _true(row["ReferralNFA"]) and (row["DateOfInitialCPC"] is not None or _episode(row) in active):
+        if _true(row["ReferralNFA"]) and (
+                row["DateOfInitialCPC"] is not None
+                or any(assessment["AssessmentActualStartDate"] is not None
+                       or assessment["AssessmentAuthorisationDate"] is not None
+                       for _, assessment in _in_episode(census, "Assessments", row))
+                or any(enquiry["S47ActualStartDate"] is not None
+                       for _, enquiry in _in_episode(census, "Section47", row))):
             yield Hit("CINdetails", index)
 
 
 @rules.rule("8832", ERROR, "Child Protection details provided for a referral with no further action.",
             table="CINdetails", fields=("ReferralNFA",))
 def _(census):
-    with_plans = {_episode(row) for row in census.rows("ChildProtectionPlans")}
     for index, row in enumerate(census.rows("CINdetails")):
-        if _true(row["ReferralNFA"]) and _episode(row) in with_plans:
+        if _true(row["ReferralNFA"]) and _in_episode(census, "ChildProtectionPlans", row):
             yield Hit("CINdetails", index)
 
 
@@ -182,10 +194,10 @@ def _(census):
 @rules.rule("8867", ERROR, "CIN episode is shown as closed, however Assessment is not shown as completed",
             table="Assessments", fields=("AssessmentAuthorisationDate",))
 def _(census):
-    closed = {_episode(row) for row in census.rows("CINdetails") if row["CINclosureDate"] is not None}
-    for index, row in enumerate(census.rows("Assessments")):
-        if row["AssessmentAuthorisationDate"] is None and _episode(row) in closed:
-            yield Hit("Assessments", index)
+    for episode in census.rows("CINdetails"):
+        if episode["CINclosureDate"] is not None:
+            yield from (Hit("Assessments", index) for index, row in _in_episode(census, "Assessments", episode)
+                        if row["AssessmentAuthorisationDate"] is None)
 
 
 @rules.rule("8868", ERROR, "CIN episode is shown as closed, however Section 47 enquiry is not shown as completed "
@@ -193,10 +205,10 @@ def _(census):
             fields=("DateOfInitialCPC", "ICPCnotRequired"))
 def _(census):
     # Finished means exactly one of the two: a conference date, or the flag saying none was needed.
-    closed = {_episode(row) for row in census.rows("CINdetails") if row["CINclosureDate"] is not None}
-    for index, row in enumerate(census.rows("Section47")):
-        if _episode(row) in closed and (row["DateOfInitialCPC"] is not None) == _true(row["ICPCnotRequired"]):
-            yield Hit("Section47", index)
+    for episode in census.rows("CINdetails"):
+        if episode["CINclosureDate"] is not None:
+            yield from (Hit("Section47", index) for index, row in _in_episode(census, "Section47", episode)
+                        if (row["DateOfInitialCPC"] is not None) == _true(row["ICPCnotRequired"]))
 
 
 # Section 47 enquiries
@@ -208,7 +220,7 @@ def _s47_open(row) -> bool:
 @rules.rule("8839", ERROR, "Within one CINDetails group there are 2 or more open S47 Assessments", table="Section47",
             fields=("DateOfInitialCPC",))
 def _(census):
-    for rows in _by_episode(census, "Section47").values():
+    for rows in _episodes(census, "Section47"):
         still_open = [index for index, row in rows if _s47_open(row)]
         if len(still_open) > 1:
             yield from (Hit("Section47", index) for index in still_open)
@@ -234,7 +246,7 @@ def _(census):
             "ongoing", table="Section47", fields=("S47ActualStartDate",))
 def _(census):
     reference = census.reference_date
-    for rows in _by_episode(census, "Section47").values():
+    for rows in _episodes(census, "Section47"):
         if len(rows) > 1:
             yield from (Hit("Section47", index) for index in _starts_inside_another(
                 rows, "S47ActualStartDate", lambda other: other["DateOfInitialCPC"], open_ends_at=reference,
@@ -247,7 +259,7 @@ def _(census):
             table="Assessments", fields=("AssessmentActualStartDate", "AssessmentAuthorisationDate"))
 def _(census):
     reference = census.reference_date
-    for rows in _by_episode(census, "Assessments").values():
+    for rows in _episodes(census, "Assessments"):
         if len(rows) > 1:
             yield from (Hit("Assessments", index) for index in _starts_inside_another(
                 rows, "AssessmentActualStartDate", lambda other: other["AssessmentAuthorisationDate"],
@@ -277,17 +289,16 @@ def _(census):
             "completed assessment, the reason for closure ‘RC8’ or 'RC9' should be used.", table="CINdetails",
             fields=("ReasonForClosure",))
 def _(census):
-    no_factors = {key for key, rows in _by_episode(census, "Assessments").items()
-                  if len(rows) == 1 and NO_FACTORS in rows[0][1]["AssessmentFactors"]}
-    for index, row in enumerate(census.rows("CINdetails")):
-        if _episode(row) in no_factors and row["ReasonForClosure"] not in CLOSED_AFTER_ASSESSMENT:
-            yield Hit("CINdetails", index)
+    for assessments in _episodes(census, "Assessments"):
+        if len(assessments) == 1 and NO_FACTORS in assessments[0][1]["AssessmentFactors"]:
+            yield from (Hit("CINdetails", index) for index, row in _in_episode(census, "CINdetails", assessments[0][1])
+                        if row["ReasonForClosure"] not in CLOSED_AFTER_ASSESSMENT)
 
 
 @rules.rule("8896", ERROR, "Within one CINDetails group there are 2 or more open Assessments groups",
             table="Assessments", fields=("AssessmentAuthorisationDate",))
 def _(census):
-    for rows in _by_episode(census, "Assessments").values():
+    for rows in _episodes(census, "Assessments"):
         unfinished = [index for index, row in rows if row["AssessmentAuthorisationDate"] is None]
         if len(unfinished) > 1:
             yield from (Hit("Assessments", index) for index in unfinished)
@@ -361,35 +372,30 @@ def _(census):
             yield Hit("ChildProtectionPlans", index)
 
 
-def _deaths(census) -> dict[object, datetime.date]:
-    """Each child's date of death (the earliest, should a child be listed twice)."""
+def _after_death(census, field: str):
+    """Plans whose `field` falls after the child's date of death (the earliest, should a child be listed twice)."""
     deaths: dict[object, datetime.date] = {}
     for row in census.rows("ChildIdentifiers"):
         died = row["PersonDeathDate"]
         if died is not None:
-            child = row["LAchildID"]
-            deaths[child] = min(died, deaths.get(child, died))
-    return deaths
+            deaths[row["LAchildID"]] = min(died, deaths.get(row["LAchildID"], died))
+    plans = census.by_child("ChildProtectionPlans")
+    for child, died in deaths.items():
+        for index, row in plans.get(child, ()):
+            if row[field] is not None and row[field] > died:
+                yield Hit("ChildProtectionPlans", index)
 
 
 @rules.rule("8915", ERROR, "Child Protection Plan shown as starting after the child’s Date of Death",
             table="ChildProtectionPlans", fields=("CPPstartDate",))
 def _(census):
-    deaths = _deaths(census)
-    for index, row in enumerate(census.rows("ChildProtectionPlans")):
-        died = deaths.get(row["LAchildID"])
-        if died is not None and row["CPPstartDate"] is not None and row["CPPstartDate"] > died:
-            yield Hit("ChildProtectionPlans", index)
+    return _after_death(census, "CPPstartDate")
 
 
 @rules.rule("8920", ERROR, "Child Protection Plan cannot end after the child’s Date of Death",
             table="ChildProtectionPlans", fields=("CPPendDate",))
 def _(census):
-    deaths = _deaths(census)
-    for index, row in enumerate(census.rows("ChildProtectionPlans")):
-        died = deaths.get(row["LAchildID"])
-        if died is not None and row["CPPendDate"] is not None and row["CPPendDate"] > died:
-            yield Hit("ChildProtectionPlans", index)
+    return _after_death(census, "CPPendDate")
 
 
 @rules.rule("8925", ERROR, "Child Protection Plan End Date earlier than Start Date", table="ChildProtectionPlans",
@@ -417,6 +423,8 @@ def _(census):
             table="ChildProtectionPlans", fields=("CPPendDate",))
 def _(census):
     for rows in census.by_child("ChildProtectionPlans").values():
+        if len(rows) < 2:
+            continue
         still_open = [index for index, row in rows if row["CPPendDate"] is None]
         if len(still_open) > 1:
             yield from (Hit("ChildProtectionPlans", index) for index in still_open)
