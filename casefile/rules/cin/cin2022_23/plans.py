@@ -1,9 +1,10 @@
-"""Rules 8790 to 8940: disabilities, closure, child protection plans and their reviews, and code lists.
+"""Rules 8790 to 8940: disabilities, closure, referrals with no further action, section 47 enquiries, assessments,
+child protection plans and their reviews.
 
-Each rule is one pass over its table, with lookups across tables through dicts built once per call (an episode
-is keyed by (LAchildID, CINdetailsID), a plan by (LAchildID, CINdetailsID, CPPID)). Where the DfE's wording
-leaves an edge open, the rule decides it as the community validator does, except where noted in
-`tests/planted_plans.py` DISAGREEMENTS.
+Each rule is one pass over its table. Lookups across tables go through the census's grouping of each table by
+child (`census.by_child`, built once and shared by every rule), so a lookup reads only that child's few rows; an
+episode is a child's rows with the same CINdetailsID. Where the DfE's wording leaves an edge open, a rule decides
+it as the community validator does, except where `tests/planted_plans.py` DISAGREEMENTS says why not.
 """
 
 from __future__ import annotations
@@ -39,6 +40,15 @@ def _false(value) -> bool:
     return isinstance(value, str) and value.lower() in ("false", "0")
 
 
+def _weekend(day) -> bool:
+    return day is not None and day.weekday() >= _SATURDAY
+
+
+def _rows_where(census, table: str, breaks):
+    """Hits for the rows of `table` that `breaks(row)`."""
+    return (Hit(table, index) for index, row in enumerate(census.rows(table)) if breaks(row))
+
+
 def _in_episode(census, table: str, episode) -> list[tuple[int, dict]]:
     """The rows of `table` (with their indexes) in the same episode as `episode`, a row of any table."""
     return [(index, row) for index, row in census.by_child(table).get(episode["LAchildID"], ())
@@ -57,21 +67,34 @@ def _episodes(census, table: str):
             yield from grouped.values()
 
 
-def _starts_inside_another(rows, start: str, end, *, open_ends_at, still_open=lambda row: True, strict=False):
-    """Indexes of rows whose `start` falls on or after another row's start and on or before that row's end
-    (`end(row)`), or, for another row with no end that is `still_open`, on or before `open_ends_at`. With
-    `strict`, a row may start on the day the other ends."""
-    dated = [(index, row) for index, row in rows if row[start] is not None]
-    for index, row in dated:
-        for other_index, other in dated:
-            if other_index == index or row[start] < other[start]:
-                continue
-            finish = end(other)
-            if finish is None:
-                finish = open_ends_at if still_open(other) else None
-            if finish is not None and (row[start] < finish if strict else row[start] <= finish):
-                yield index
-                break
+def _more_than_one(table: str, groups, counts):
+    """Hits for the rows that `counts(row)` in each group of rows where more than one does."""
+    for rows in groups:
+        if len(rows) > 1:
+            counted = [index for index, row in rows if counts(row)]
+            if len(counted) > 1:
+                yield from (Hit(table, index) for index in counted)
+
+
+def _overlapping(census, table: str, groups, start: str, end: str, *, still_open=lambda row: True, strict=False):
+    """Hits for rows (in groups of rows that must not overlap) whose `start` falls on or after another row's start
+    and on or before that row's `end`, or, for another row with no end that is `still_open`, on or before the
+    reference date. With `strict`, a row may start on the day the other ends."""
+    reference = census.reference_date
+    for rows in groups:
+        if len(rows) < 2:
+            continue
+        dated = [(index, row) for index, row in rows if row[start] is not None]
+        for index, row in dated:
+            for other_index, other in dated:
+                if other_index == index or row[start] < other[start]:
+                    continue
+                finish = other[end]
+                if finish is None:
+                    finish = reference if still_open(other) else None
+                if finish is not None and (row[start] < finish if strict else row[start] <= finish):
+                    yield Hit(table, index)
+                    break
 
 
 # Disabilities
@@ -100,17 +123,14 @@ def _(census):
 @rules.rule("8805", ERROR, "A CIN case cannot have a CIN closure date without a Reason for Closure",
             table="CINdetails", fields=("CINclosureDate", "ReasonForClosure"))
 def _(census):
-    for index, row in enumerate(census.rows("CINdetails")):
-        if row["CINclosureDate"] is not None and not row["ReasonForClosure"]:
-            yield Hit("CINdetails", index)
+    return _rows_where(census, "CINdetails", lambda row: row["CINclosureDate"] is not None
+                       and not row["ReasonForClosure"])
 
 
 @rules.rule("8810", ERROR, "A CIN case cannot have a Reason for Closure without a CIN Closure Date",
             table="CINdetails", fields=("ReasonForClosure", "CINclosureDate"))
 def _(census):
-    for index, row in enumerate(census.rows("CINdetails")):
-        if row["ReasonForClosure"] and row["CINclosureDate"] is None:
-            yield Hit("CINdetails", index)
+    return _rows_where(census, "CINdetails", lambda row: row["ReasonForClosure"] and row["CINclosureDate"] is None)
 
 
 def _open_not_nfa(row) -> bool:
@@ -121,17 +141,13 @@ def _open_not_nfa(row) -> bool:
             "provided for this child and case is not a referral with no further action.", table="CINdetails",
             fields=("CINclosureDate", "ReferralNFA"))
 def _(census):
-    for rows in census.by_child("CINdetails").values():
-        if len(rows) < 2:
-            continue
-        open_episodes = [index for index, row in rows if _open_not_nfa(row)]
-        if len(open_episodes) > 1:
-            yield from (Hit("CINdetails", index) for index in open_episodes)
+    return _more_than_one("CINdetails", census.by_child("CINdetails").values(), _open_not_nfa)
 
 
 @rules.rule("8816", ERROR, "An open CIN episode is shown and case is not a referral with no further action, but "
             "it is not the latest episode.", table="CINdetails", fields=("CINreferralDate", "ReferralNFA"))
 def _(census):
+    # An open episode referred on the latest referral date is the latest, whatever the order of the file.
     for rows in census.by_child("CINdetails").values():
         dates = [row["CINreferralDate"] for _, row in rows if row["CINreferralDate"] is not None]
         if len(dates) < 2:
@@ -147,12 +163,8 @@ def _(census):
 def _(census):
     # A referral may start on the day the previous episode closed. An open episode runs to the reference date
     # unless it is a referral with no further action.
-    reference = census.reference_date
-    for rows in census.by_child("CINdetails").values():
-        if len(rows) > 1:
-            yield from (Hit("CINdetails", index) for index in _starts_inside_another(
-                rows, "CINreferralDate", lambda other: other["CINclosureDate"], open_ends_at=reference,
-                still_open=lambda other: _false(other["ReferralNFA"]), strict=True))
+    return _overlapping(census, "CINdetails", census.by_child("CINdetails").values(), "CINreferralDate",
+                        "CINclosureDate", still_open=lambda other: _false(other["ReferralNFA"]), strict=True)
 
 
 @rules.rule("8825Q", QUERY, "Please check and either amend data or provide a reason: Reason for Closure code RC8 "
@@ -160,9 +172,8 @@ def _(census):
             "returned but there is no assessment present for the episode.", table="CINdetails",
             fields=("ReasonForClosure",))
 def _(census):
-    for index, row in enumerate(census.rows("CINdetails")):
-        if row["ReasonForClosure"] in CLOSED_AFTER_ASSESSMENT and not _in_episode(census, "Assessments", row):
-            yield Hit("CINdetails", index)
+    return _rows_where(census, "CINdetails", lambda row: row["ReasonForClosure"] in CLOSED_AFTER_ASSESSMENT
+                       and not _in_episode(census, "Assessments", row))
 
 
 # Referrals with no further action
@@ -170,23 +181,20 @@ def _(census):
 @rules.rule("8831", ERROR, "Activity is recorded against a case marked as a referral with no further action",
             table="CINdetails", fields=("ReferralNFA", "DateOfInitialCPC"))
 def _(census):
-    for index, row in enumerate(census.rows("CINdetails")):
-        if _true(row["ReferralNFA"]) and (
-                row["DateOfInitialCPC"] is not None
-                or any(assessment["AssessmentActualStartDate"] is not None
-                       or assessment["AssessmentAuthorisationDate"] is not None
-                       for _, assessment in _in_episode(census, "Assessments", row))
-                or any(enquiry["S47ActualStartDate"] is not None
-                       for _, enquiry in _in_episode(census, "Section47", row))):
-            yield Hit("CINdetails", index)
+    return _rows_where(census, "CINdetails", lambda row: _true(row["ReferralNFA"]) and (
+            row["DateOfInitialCPC"] is not None
+            or any(assessment["AssessmentActualStartDate"] is not None
+                   or assessment["AssessmentAuthorisationDate"] is not None
+                   for _, assessment in _in_episode(census, "Assessments", row))
+            or any(enquiry["S47ActualStartDate"] is not None
+                   for _, enquiry in _in_episode(census, "Section47", row))))
 
 
 @rules.rule("8832", ERROR, "Child Protection details provided for a referral with no further action.",
             table="CINdetails", fields=("ReferralNFA",))
 def _(census):
-    for index, row in enumerate(census.rows("CINdetails")):
-        if _true(row["ReferralNFA"]) and _in_episode(census, "ChildProtectionPlans", row):
-            yield Hit("CINdetails", index)
+    return _rows_where(census, "CINdetails", lambda row: _true(row["ReferralNFA"])
+                       and _in_episode(census, "ChildProtectionPlans", row))
 
 
 # Closure: every assessment and enquiry finished
@@ -220,37 +228,26 @@ def _s47_open(row) -> bool:
 @rules.rule("8839", ERROR, "Within one CINDetails group there are 2 or more open S47 Assessments", table="Section47",
             fields=("DateOfInitialCPC",))
 def _(census):
-    for rows in _episodes(census, "Section47"):
-        still_open = [index for index, row in rows if _s47_open(row)]
-        if len(still_open) > 1:
-            yield from (Hit("Section47", index) for index in still_open)
+    return _more_than_one("Section47", _episodes(census, "Section47"), _s47_open)
 
 
 @rules.rule("8870Q", QUERY, "Please check and either amend or provide a reason: The Target Date for Initial Child "
             "Protection Conference should not be a weekend", table="Section47", fields=("InitialCPCtarget",))
 def _(census):
-    for index, row in enumerate(census.rows("Section47")):
-        if row["InitialCPCtarget"] is not None and row["InitialCPCtarget"].weekday() >= _SATURDAY:
-            yield Hit("Section47", index)
+    return _rows_where(census, "Section47", lambda row: _weekend(row["InitialCPCtarget"]))
 
 
 @rules.rule("8875", ERROR, "The Date of Initial Child Protection Conference cannot be a weekend", table="Section47",
             fields=("DateOfInitialCPC",))
 def _(census):
-    for index, row in enumerate(census.rows("Section47")):
-        if row["DateOfInitialCPC"] is not None and row["DateOfInitialCPC"].weekday() >= _SATURDAY:
-            yield Hit("Section47", index)
+    return _rows_where(census, "Section47", lambda row: _weekend(row["DateOfInitialCPC"]))
 
 
 @rules.rule("8890", ERROR, "A Section 47 enquiry is shown as starting when there is another Section 47 Enquiry "
             "ongoing", table="Section47", fields=("S47ActualStartDate",))
 def _(census):
-    reference = census.reference_date
-    for rows in _episodes(census, "Section47"):
-        if len(rows) > 1:
-            yield from (Hit("Section47", index) for index in _starts_inside_another(
-                rows, "S47ActualStartDate", lambda other: other["DateOfInitialCPC"], open_ends_at=reference,
-                still_open=lambda other: not _true(other["ICPCnotRequired"])))
+    return _overlapping(census, "Section47", _episodes(census, "Section47"), "S47ActualStartDate", "DateOfInitialCPC",
+                        still_open=lambda other: not _true(other["ICPCnotRequired"]))
 
 
 # Assessments
@@ -258,12 +255,8 @@ def _(census):
 @rules.rule("8863Q", QUERY, "An Assessment is shown as starting when there is another Assessment ongoing.",
             table="Assessments", fields=("AssessmentActualStartDate", "AssessmentAuthorisationDate"))
 def _(census):
-    reference = census.reference_date
-    for rows in _episodes(census, "Assessments"):
-        if len(rows) > 1:
-            yield from (Hit("Assessments", index) for index in _starts_inside_another(
-                rows, "AssessmentActualStartDate", lambda other: other["AssessmentAuthorisationDate"],
-                open_ends_at=reference))
+    return _overlapping(census, "Assessments", _episodes(census, "Assessments"), "AssessmentActualStartDate",
+                        "AssessmentAuthorisationDate")
 
 
 @rules.rule("8866", ERROR, "Source of Referral is missing or an invalid code", table="CINdetails",
@@ -298,10 +291,8 @@ def _(census):
 @rules.rule("8896", ERROR, "Within one CINDetails group there are 2 or more open Assessments groups",
             table="Assessments", fields=("AssessmentAuthorisationDate",))
 def _(census):
-    for rows in _episodes(census, "Assessments"):
-        unfinished = [index for index, row in rows if row["AssessmentAuthorisationDate"] is None]
-        if len(unfinished) > 1:
-            yield from (Hit("Assessments", index) for index in unfinished)
+    return _more_than_one("Assessments", _episodes(census, "Assessments"),
+                          lambda row: row["AssessmentAuthorisationDate"] is None)
 
 
 @rules.rule("8897Q", QUERY, "Parental or child factors at assessment information is missing from a completed "
@@ -332,14 +323,15 @@ def _(census):
 @rules.rule("8840", ERROR, "Child Protection Plan cannot start and end on the same day", table="ChildProtectionPlans",
             fields=("CPPstartDate", "CPPendDate"))
 def _(census):
-    for index, row in enumerate(census.rows("ChildProtectionPlans")):
-        if row["CPPstartDate"] is not None and row["CPPstartDate"] == row["CPPendDate"]:
-            yield Hit("ChildProtectionPlans", index)
+    return _rows_where(census, "ChildProtectionPlans", lambda row: row["CPPstartDate"] is not None
+                       and row["CPPstartDate"] == row["CPPendDate"])
 
 
 @rules.rule("8841", ERROR, "The review date cannot be on the same day or before the Child protection Plan start "
             "date.", table="Reviews", fields=("CPPreviewDate",))
 def _(census):
+    # Every review date of a plan counts. (The community validator reads only the first CPPreviewDate in a plan's
+    # Reviews, so it misses a later one on or before the start.)
     started = {(row["LAchildID"], row["CINdetailsID"], row["CPPID"]): row["CPPstartDate"]
                for row in census.rows("ChildProtectionPlans") if row["CPPstartDate"] is not None}
     for index, row in enumerate(census.rows("Reviews")):
@@ -351,25 +343,21 @@ def _(census):
 @rules.rule("8842Q", QUERY, "Please check and either amend or provide a reason: Review Record has a missing date",
             table="Reviews", fields=("CPPreviewDate",))
 def _(census):
-    for index, row in enumerate(census.rows("Reviews")):
-        if row["CPPreviewDate"] is None:
-            yield Hit("Reviews", index)
+    return _rows_where(census, "Reviews", lambda row: row["CPPreviewDate"] is None)
 
 
 @rules.rule("8905", ERROR, "Initial Category of Abuse code missing or invalid (see Category of Abuse table in CIN "
             "Census code set)", table="ChildProtectionPlans", fields=("InitialCategoryOfAbuse",))
 def _(census):
-    for index, row in enumerate(census.rows("ChildProtectionPlans")):
-        if row["InitialCategoryOfAbuse"] not in CATEGORY_OF_ABUSE:
-            yield Hit("ChildProtectionPlans", index)
+    return _rows_where(census, "ChildProtectionPlans", lambda row: row["InitialCategoryOfAbuse"]
+                       not in CATEGORY_OF_ABUSE)
 
 
 @rules.rule("8910", ERROR, "Latest Category of Abuse code missing or invalid (see Category of Abuse table in CIN "
             "Census code set)", table="ChildProtectionPlans", fields=("LatestCategoryOfAbuse",))
 def _(census):
-    for index, row in enumerate(census.rows("ChildProtectionPlans")):
-        if row["LatestCategoryOfAbuse"] not in CATEGORY_OF_ABUSE:
-            yield Hit("ChildProtectionPlans", index)
+    return _rows_where(census, "ChildProtectionPlans", lambda row: row["LatestCategoryOfAbuse"]
+                       not in CATEGORY_OF_ABUSE)
 
 
 def _after_death(census, field: str):
@@ -422,19 +410,12 @@ def _(census):
 @rules.rule("8935", ERROR, "This child is showing more than one open Child Protection plan, i.e. with no End Date",
             table="ChildProtectionPlans", fields=("CPPendDate",))
 def _(census):
-    for rows in census.by_child("ChildProtectionPlans").values():
-        if len(rows) < 2:
-            continue
-        still_open = [index for index, row in rows if row["CPPendDate"] is None]
-        if len(still_open) > 1:
-            yield from (Hit("ChildProtectionPlans", index) for index in still_open)
+    return _more_than_one("ChildProtectionPlans", census.by_child("ChildProtectionPlans").values(),
+                          lambda row: row["CPPendDate"] is None)
 
 
 @rules.rule("8940", ERROR, "Child Protection Plan data contains overlapping dates", table="ChildProtectionPlans",
             fields=("CPPstartDate", "CPPendDate"))
 def _(census):
-    reference = census.reference_date
-    for rows in census.by_child("ChildProtectionPlans").values():
-        if len(rows) > 1:
-            yield from (Hit("ChildProtectionPlans", index) for index in _starts_inside_another(
-                rows, "CPPstartDate", lambda other: other["CPPendDate"], open_ends_at=reference))
+    return _overlapping(census, "ChildProtectionPlans", census.by_child("ChildProtectionPlans").values(),
+                        "CPPstartDate", "CPPendDate")
