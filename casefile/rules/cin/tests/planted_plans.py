@@ -138,9 +138,11 @@ PLANTED: dict[str, Planted] = {
     "8839": Planted(children=[_plant("8839", _enquiries({"S47ActualStartDate": "2025-07-10"},
                                                         {"S47ActualStartDate": "2025-08-11"}))]),
     "8840": Planted(children=[_plant("8840", _plan(CPPendDate="2025-07-30", Reviews=[]), base=on_plan)]),
-    "8841": Planted(children=[_plant("8841", _plan(Reviews=["2025-07-30"]), base=on_plan)]),
-    # The community validator reads the first date in a plan's Reviews only: the missing date comes first.
-    "8842Q": Planted(children=[_plant("8842Q", _plan(Reviews=["", "2025-10-20"]), base=on_plan)]),
+    # N2 (and 8842Q's N2): the date comes second in the plan's Reviews (see DISAGREEMENTS).
+    "8841": Planted(children=[_plant("8841", _plan(Reviews=["2025-07-30"]), base=on_plan),
+                              _plant("8841", _plan(Reviews=["2025-10-20", "2025-07-01"]), base=on_plan, n=2)]),
+    "8842Q": Planted(children=[_plant("8842Q", _plan(Reviews=["", "2025-10-20"]), base=on_plan),
+                               _plant("8842Q", _plan(Reviews=["2025-10-20", ""]), base=on_plan, n=2)]),
     # N2: the same assessment twice (see DISAGREEMENTS).
     "8863Q": Planted(children=[_plant("8863Q", _also("Assessments", AssessmentActualStartDate="2025-06-20",
                                                      AssessmentAuthorisationDate="2025-07-10",
@@ -203,6 +205,11 @@ DISAGREEMENTS: dict[str, str] = {
     "8832": "The community validator swaps the two tables' row numbers (its merge suffixes are the wrong way "
             "round), so it reports the plan and the episode at each other's row numbers: usually other children, "
             "and the referral with no further action only when both happen to share a row number.",
+    "8841": "The community validator reads only the first CPPreviewDate in a plan's Reviews (its reader finds one "
+            "date per Reviews element, and the schema puts all of a plan's review dates in one), so it misses a "
+            "later review date on or before the plan's start. We read every review date.",
+    "8842Q": "As 8841: the community validator misses a missing or invalid review date that is not the first of "
+             "the plan's.",
     "8863Q": "The community validator tells an assessment from the others by its dates, so an assessment recorded "
              "twice (same start and authorisation) is never compared with its copy. We compare every other "
              "assessment in the episode, so a copy starting while the original is ongoing is flagged.",
