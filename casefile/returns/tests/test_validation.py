@@ -127,7 +127,8 @@ def test_a_file_over_the_limit_is_refused_with_the_limit(client, org, settings):
     data = census_xml([clean_child(f"A{n}") for n in range(2_500)])
     assert len(data) > 1024 * 1024
     text = html.unescape(_upload(client, data).content.decode())
-    assert "The file is larger than 1 MB, the most the validator accepts" in text, re.findall(r"govuk-error-message.*", text)
+    assert "The file is larger than 1 MB, the most the validator accepts" in text, \
+        re.findall(r"govuk-error-message.*", text)
     assert not CensusValidation.objects.exists()
 
 

@@ -117,7 +117,9 @@ PLANTED: dict[str, Planted] = {
     "4220": Planted(children=[child("4220", Ethnicity="XXXX")]),
 }
 
-DISAGREEMENTS: dict[str, str] = {
+# Where we differ on inputs other than the planted ones, which both validators find alike (so the parity test,
+# which checks DISAGREEMENTS still differ, does not list them). Shown in docs/returns.md's parity section.
+DIFFERENCES_ON_OTHER_INPUTS: dict[str, str] = {
     "2885": "The community validator sets aside a section 47 enquiry needing no conference only when "
             "ICPCnotRequired is written 1, not true or TRUE (which the schema's yes/no type allows and its other "
             "rules accept), and then asks the plan to start on that enquiry's missing conference date; we set it "
@@ -129,6 +131,9 @@ DISAGREEMENTS: dict[str, str] = {
             "review. The planted case (one episode, one review) is found by both.",
     "4000": "The community validator reads ReferralNFA as true when written true or 1, not TRUE; we accept TRUE too, "
             "as the schema's yes/no type does. The planted case (true) is found by both.",
+}
+
+DISAGREEMENTS: dict[str, str] = {
     "2887Q": "The community validator counts the rows whose disability is NONE (its filter keeps NONE rather than "
              "leaving it out), so it queries a return with 7 or fewer NONE rows; we count the different disability "
              "codes other than NONE, as the DfE rule says. Both are reported for the return as a whole, which the "
