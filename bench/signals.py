@@ -109,7 +109,7 @@ def main() -> None:
     _common.write_section(f"signals_{options.size}_{engine.lower()}", f"""
 ## Drift and quality signals: the whole `{options.size}` authority on {engine}
 
-`oversight.signals.signals_for_authority`: every child with an episode ({len(records):,} children), findings
+`oversight.signals.signals_for_authority`: every child with an episode ({len(found):,} children), findings
 that arose in the 12 months to {_common.END_DATE} or are still going on ({sum(counts.values()):,} findings).
 Median of {options.runs} runs.
 
@@ -127,7 +127,8 @@ Median of {options.runs} runs.
 
 Environment: {environment}.
 """)
-    print(f"{engine} {options.size}: {total:.2f} s end to end, load {load:.2f} s, {len(records):,} children")
+    print(f"{engine} {options.size}: {total:.2f} s end to end, load {load:.2f} s, {len(found):,} children, "
+          f"{len(records):,} loaded")
 
 
 if __name__ == "__main__":
