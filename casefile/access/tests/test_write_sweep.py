@@ -56,6 +56,10 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     # Asking for a statutory return or inspection list is a read, audited as an export (permissions.may_make_returns).
     "returns:annex_a": lambda user, child: permissions.may_make_returns(user),
     "returns:ssd": lambda user, child: permissions.may_make_returns(user),
+    "returns:census": lambda user, child: permissions.may_make_returns(user),
+    # Checking a census file, uploaded or exported, changes no child's record.
+    "returns:validate": lambda user, child: permissions.may_make_returns(user),
+    "returns:validate_export": lambda user, child: permissions.may_make_returns(user),
 }
 
 

@@ -25,7 +25,7 @@ from casefile.core import jobs
 from casefile.core.models import Job
 from casefile.returns import validation
 from casefile.returns.models import CensusValidation
-from casefile.rules.cin.tests.builder import HEADER, census_xml, clean_child
+from casefile.rules.cin.tests.builder import HEADER, census_xml, clean_child, clean_return
 
 UPLOAD = "/returns/validate/"
 
@@ -34,8 +34,8 @@ def _flawed() -> bytes:
     """A return with a wrong reference date (rule 100) and a child with no LA child ID (rule 8500)."""
     nameless = clean_child("X")
     nameless["LAchildID"] = ""
-    return census_xml([clean_child("A1"), nameless, clean_child("B2")],
-                      header={**HEADER, "ReferenceDate": "2026-03-30"})
+    return clean_return([clean_child("A1"), nameless, clean_child("B2")],
+                        header={**HEADER, "ReferenceDate": "2026-03-30"})
 
 
 def _upload(client, data: bytes, year: str = "", name: str = "census.xml"):
@@ -84,7 +84,7 @@ def test_the_year_is_the_one_chosen_else_the_files_own(client, org):
 
 def test_a_clean_file_says_it_breaks_nothing(client, org):
     client.force_login(org.pat)
-    job = _job_from(_upload(client, census_xml([clean_child("A1")])))
+    job = _job_from(_upload(client, clean_return([clean_child("A1")])))
     text = client.get(job.result_url).content.decode()
     assert 'id="no-issues"' in text and "issues.csv" not in text
 
@@ -288,7 +288,7 @@ def test_the_job_refuses_someone_who_may_no_longer_validate(org):
 def test_the_command_prints_a_summary_and_the_issues_and_exits_1_on_errors(tmp_path):
     flawed, clean = tmp_path / "flawed.xml", tmp_path / "clean.xml"
     flawed.write_bytes(_flawed())
-    clean.write_bytes(census_xml([clean_child("A1")]))
+    clean.write_bytes(clean_return([clean_child("A1")]))
     out = io.StringIO()
     with pytest.raises(SystemExit) as exit_:
         call_command("validate_cin", str(flawed), "--year", "2025-26", "--csv", str(tmp_path / "out.csv"), stdout=out)

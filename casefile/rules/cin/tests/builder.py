@@ -57,6 +57,17 @@ def clean_child(child_id: str) -> dict:
     return child
 
 
+def clean_return(children: list[dict], header: dict | None = None) -> bytes:
+    """A return breaking no rule, the return-level queries included: the first child is given the 8 disability
+    codes that rules 2887Q (fewer than 8 codes in the return) and 2888Q (no child with more than one) look for."""
+    children = copy.deepcopy(children)
+    children[0]["Disabilities"] = list(SEVERAL_DISABILITIES)
+    return census_xml(children, header)
+
+
+SEVERAL_DISABILITIES = ("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS")
+
+
 def upn_for(child_id: str) -> str:
     """A valid UPN, different for each child id: LA 201, a school number and a serial derived from the id."""
     digits = f"201{zlib.crc32(child_id.encode()) % 10**9:09d}"
