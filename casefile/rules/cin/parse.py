@@ -37,6 +37,7 @@ def parse(source: bytes | str | os.PathLike | io.BufferedIOBase) -> Census:
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise CensusFileError("The file declares a document type or entities, which a CIN census never has. "
                               "It was not read.")
+    _refuse_other_roots(_root_tag(head))
     census = Census.empty()
     try:
         for element in _elements(source):
@@ -44,7 +45,6 @@ def parse(source: bytes | str | os.PathLike | io.BufferedIOBase) -> Census:
                 census.header = _header(element)
             else:
                 _add_child(census, element)
-            element.clear()
     except etree.XMLSyntaxError as error:
         raise CensusFileError(f"The file is not complete, well-formed XML ({error.msg}, line {error.lineno}). "
                               "It may have been cut short: export it again.") from None
@@ -53,78 +53,140 @@ def parse(source: bytes | str | os.PathLike | io.BufferedIOBase) -> Census:
     return census
 
 
+def _parser(source, **events) -> etree.iterparse:
+    return etree.iterparse(source, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           remove_comments=True, **events)
+
+
+def _root_tag(head: bytes) -> str | None:
+    """The first element's name, read from the head of the file alone, so another document is refused before the
+    rest is read (None when the head breaks off first: the full read then says what is wrong)."""
+    try:
+        _, root = next(_parser(io.BytesIO(head), events=("start",)))
+    except (etree.XMLSyntaxError, StopIteration):
+        return None
+    return root.tag
+
+
+def _refuse_other_roots(tag: str | None) -> None:
+    if tag is not None and tag != "Message":
+        raise CensusFileError(f"This is not a CIN census: it starts with <{tag}>, not <Message>.")
+
+
 def _elements(source) -> Iterator[etree._Element]:
-    parser = etree.iterparse(source, events=("start", "end"), resolve_entities=False, no_network=True,
-                             load_dtd=False, huge_tree=False, remove_comments=True)
-    depth = 0
-    for event, element in parser:
-        if event == "start":
-            depth += 1
-            if depth == 1 and element.tag != "Message":
-                raise CensusFileError(f"This is not a CIN census: it starts with <{element.tag}>, not <Message>.")
-            continue
-        depth -= 1
-        if (depth == 1 and element.tag == "Header") or (depth == 2 and element.tag == "Child"):
+    """Message/Header and each Message/Children/Child, complete, in file order; each is emptied (and dropped
+    from the tree) once read, so memory holds one child at a time."""
+    # Only the two tags become Python events: reaching every element from Python was most of the time spent.
+    parser = _parser(source, events=("end",), tag=("Header", "Child"))
+    for _, element in parser:
+        if _depth(element) == (1 if element.tag == "Header" else 2):
             yield element
+            element.clear()
+            _drop_earlier_siblings(element)
+    _refuse_other_roots(parser.root.tag)
 
 
-def _text(element: etree._Element | None, name: str) -> str | None:
-    if element is None:
-        return None
-    found = element.find(name)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
+def _depth(element: etree._Element) -> int:
+    depth = 0
+    parent = element.getparent()
+    while parent is not None:
+        depth += 1
+        parent = parent.getparent()
+    return depth
 
 
-def _values(element: etree._Element | None, fields: tuple[str, ...], row: Row) -> Row:
-    for field in fields:
+def _drop_earlier_siblings(element: etree._Element) -> None:
+    parent = element.getparent()
+    while element.getprevious() is not None:
+        del parent[0]
+
+
+def _read(element: etree._Element | None, blocks: tuple[str, ...] = ()) -> tuple[dict, dict[str, list]]:
+    """One pass over an element's children: each name's first text (as `find` would see it) and, for the block
+    names in `blocks`, every element of that name in order."""
+    texts: dict = {}
+    found: dict[str, list] = {name: [] for name in blocks}
+    if element is not None:
+        for sub in element:
+            tag = sub.tag
+            if tag in found:
+                found[tag].append(sub)
+            elif tag not in texts:
+                texts[tag] = sub.text
+    return texts, found
+
+
+# Each table's columns, with whether the column is a date, worked out once rather than per row.
+_COLUMNS = {table: tuple((field, field in DATE_FIELDS) for field in fields) for table, fields in TABLES.items()}
+
+
+def _values(texts: dict, table: str, row: Row, columns: slice = slice(None)) -> Row:
+    """`row` (which holds its keys already) with the table's other columns, from the texts `_read` found."""
+    for field, is_date in _COLUMNS[table][columns]:
         if field in row:
             continue
-        text = _text(element, field)
-        row[field] = as_date(text) if field in DATE_FIELDS else text
+        text = texts.get(field)
+        if text is not None:
+            text = text.strip() or None
+        row[field] = as_date(text) if is_date else text
     return row
 
 
 def _header(header: etree._Element) -> Row:
+    _, blocks = _read(header, ("CollectionDetails", "Source"))
     row: Row = {}
-    _values(header.find("CollectionDetails"), TABLES["Header"][:3], row)
-    _values(header.find("Source"), TABLES["Header"][3:], row)
+    _values(_first_texts(blocks["CollectionDetails"]), "Header", row, slice(3))
+    _values(_first_texts(blocks["Source"]), "Header", row, slice(3, None))
     return row
+
+
+def _first_texts(elements: list) -> dict:
+    return _read(elements[0] if elements else None)[0]
+
+
+def _codes(container: etree._Element | None, name: str | None = None) -> list[str | None]:
+    """The text of each element in `container` (of that name, when given), as written."""
+    if container is None:
+        return []
+    return [sub.text for sub in container if name is None or sub.tag == name]
 
 
 def _add_child(census: Census, child: etree._Element) -> None:
     tables = census.tables
-    identifiers = _values(child.find("ChildIdentifiers"), TABLES["ChildIdentifiers"], {})
+    _, blocks = _read(child, ("ChildIdentifiers", "ChildCharacteristics", "CINdetails"))
+    identifiers = _values(_first_texts(blocks["ChildIdentifiers"]), "ChildIdentifiers", {})
     child_id = identifiers["LAchildID"]
     tables["ChildIdentifiers"].append(identifiers)
-    characteristics = child.find("ChildCharacteristics")
-    tables["ChildCharacteristics"].append(_values(characteristics, TABLES["ChildCharacteristics"],
-                                                  {"LAchildID": child_id}))
-    disabilities = characteristics.find("Disabilities") if characteristics is not None else None
-    for disability in disabilities if disabilities is not None else ():
-        tables["Disabilities"].append({"LAchildID": child_id, "Disability": (disability.text or "").strip() or None})
-    for episode_id, episode in enumerate(child.findall("CINdetails"), start=1):
+    characteristics = blocks["ChildCharacteristics"][0] if blocks["ChildCharacteristics"] else None
+    texts, inside = _read(characteristics, ("Disabilities",))
+    tables["ChildCharacteristics"].append(_values(texts, "ChildCharacteristics", {"LAchildID": child_id}))
+    for code in _codes(inside["Disabilities"][0] if inside["Disabilities"] else None):
+        tables["Disabilities"].append({"LAchildID": child_id, "Disability": (code or "").strip() or None})
+    for episode_id, episode in enumerate(blocks["CINdetails"], start=1):
         _add_episode(tables, episode, {"LAchildID": child_id, "CINdetailsID": episode_id})
 
 
+_EPISODE_BLOCKS = ("Assessments", "CINPlanDates", "Section47", "ChildProtectionPlans")
+
+
 def _add_episode(tables: dict[str, list[Row]], episode: etree._Element, keys: Row) -> None:
-    tables["CINdetails"].append(_values(episode, TABLES["CINdetails"], dict(keys)))
-    for assessment_id, assessment in enumerate(episode.findall("Assessments"), start=1):
+    texts, blocks = _read(episode, _EPISODE_BLOCKS)
+    tables["CINdetails"].append(_values(texts, "CINdetails", dict(keys)))
+    for assessment_id, assessment in enumerate(blocks["Assessments"], start=1):
         ids = {**keys, "AssessmentID": assessment_id}
-        factors_element = assessment.find("FactorsIdentifiedAtAssessment")
-        factors = tuple((factor.text or "").strip() for factor in factors_element) if factors_element is not None \
-            else ()
-        tables["Assessments"].append(_values(assessment, TABLES["Assessments"], {**ids, "AssessmentFactors": factors}))
+        texts, inside = _read(assessment, ("FactorsIdentifiedAtAssessment",))
+        factors = tuple((code or "").strip() for code in _codes(
+            inside["FactorsIdentifiedAtAssessment"][0] if inside["FactorsIdentifiedAtAssessment"] else None))
+        tables["Assessments"].append(_values(texts, "Assessments", {**ids, "AssessmentFactors": factors}))
         for factor in factors:
             tables["AssessmentFactorsList"].append({**ids, "AssessmentFactor": factor or None})
-    for plan in episode.findall("CINPlanDates"):
-        tables["CINplanDates"].append(_values(plan, TABLES["CINplanDates"], dict(keys)))
-    for enquiry in episode.findall("Section47"):
-        tables["Section47"].append(_values(enquiry, TABLES["Section47"], dict(keys)))
-    for plan_id, plan in enumerate(episode.findall("ChildProtectionPlans"), start=1):
+    for plan in blocks["CINPlanDates"]:
+        tables["CINplanDates"].append(_values(_read(plan)[0], "CINplanDates", dict(keys)))
+    for enquiry in blocks["Section47"]:
+        tables["Section47"].append(_values(_read(enquiry)[0], "Section47", dict(keys)))
+    for plan_id, plan in enumerate(blocks["ChildProtectionPlans"], start=1):
         ids = {**keys, "CPPID": plan_id}
-        tables["ChildProtectionPlans"].append(_values(plan, TABLES["ChildProtectionPlans"], dict(ids)))
-        reviews = plan.find("Reviews")
-        for review in reviews.findall("CPPreviewDate") if reviews is not None else ():
-            tables["Reviews"].append({**ids, "CPPreviewDate": as_date((review.text or "").strip())})
+        texts, inside = _read(plan, ("Reviews",))
+        tables["ChildProtectionPlans"].append(_values(texts, "ChildProtectionPlans", dict(ids)))
+        for day in _codes(inside["Reviews"][0] if inside["Reviews"] else None, "CPPreviewDate"):
+            tables["Reviews"].append({**ids, "CPPreviewDate": as_date((day or "").strip())})

@@ -12,17 +12,33 @@ from xml.sax.saxutils import escape
 
 from casefile.rules.cin.census import Census, Row
 
-_IDENTIFIERS = ("LAchildID", "UPN", "FormerUPN", "UPNunknown", "PersonBirthDate", "ExpectedPersonBirthDate",
-                "GenderCurrent", "Sex", "PersonDeathDate")
-_EPISODE_BEFORE = ("CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate", "ReasonForClosure",
-                   "DateOfInitialCPC")
-_ASSESSMENT = ("AssessmentActualStartDate", "AssessmentInternalReviewDate", "AssessmentAuthorisationDate")
-_CIN_PLAN = ("CINPlanStartDate", "CINPlanEndDate")
-_SECTION_47 = ("S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC", "ICPCnotRequired")
-_CP_PLAN = ("CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP")
+
+def _tags(*fields: str) -> tuple[tuple[str, str, str], ...]:
+    """Each field with its opening and closing tags, made once rather than for every row."""
+    return tuple((field, f"<{field}>", f"</{field}>") for field in fields)
+
+
+_IDENTIFIERS = _tags("LAchildID", "UPN", "FormerUPN", "UPNunknown", "PersonBirthDate", "ExpectedPersonBirthDate",
+                     "GenderCurrent", "Sex", "PersonDeathDate")
+_ETHNICITY = _tags("Ethnicity")
+_EPISODE_BEFORE = _tags("CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate", "ReasonForClosure",
+                        "DateOfInitialCPC")
+_EPISODE_AFTER = _tags("ReferralNFA")
+_ASSESSMENT = _tags("AssessmentActualStartDate", "AssessmentInternalReviewDate", "AssessmentAuthorisationDate")
+_CIN_PLAN = _tags("CINPlanStartDate", "CINPlanEndDate")
+_SECTION_47 = _tags("S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC", "ICPCnotRequired")
+_CP_PLAN = _tags("CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP")
+_COLLECTION = _tags("Collection", "Year", "ReferenceDate")
+_SOURCE = _tags("SourceLevel", "LEA", "SoftwareCode", "Release", "SerialNo", "DateTime")
 
 
 def _text(value: object) -> str:
+    # Text and dates are nearly every value: checked first, by exact type, as this runs for every field written.
+    kind = type(value)
+    if kind is str:
+        return escape(value) if "&" in value or "<" in value or ">" in value else value
+    if kind is datetime.date:
+        return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime.datetime):
@@ -32,17 +48,17 @@ def _text(value: object) -> str:
     return escape(str(value))
 
 
-def _fields(out: list[str], row: Row, fields: tuple[str, ...]) -> None:
-    for field in fields:
+def _fields(out: list[str], row: Row, fields: tuple[tuple[str, str, str], ...]) -> None:
+    for field, opening, closing in fields:
         value = row.get(field)
         if value is not None:
-            out.append(f"<{field}>{_text(value)}</{field}>")
+            out.append(opening + _text(value) + closing)
 
 
 def _index(rows: list[Row], *keys: str) -> dict[tuple, list[Row]]:
     grouped: dict[tuple, list[Row]] = defaultdict(list)
     for row in rows:
-        grouped[tuple(row.get(key) for key in keys)].append(row)
+        grouped[tuple(map(row.get, keys))].append(row)
     return grouped
 
 
@@ -65,7 +81,7 @@ def write(census: Census) -> bytes:
         _fields(out, identifiers, _IDENTIFIERS)
         out.append("</ChildIdentifiers><ChildCharacteristics>")
         for row in characteristics.get((child,), ()):
-            _fields(out, row, ("Ethnicity",))
+            _fields(out, row, _ETHNICITY)
         codes = disabilities.get((child,), ())
         if codes:
             out.append("<Disabilities>")
@@ -85,9 +101,9 @@ def _header(out: list[str], header: Row) -> None:
     if not header:
         return
     out.append("<Header><CollectionDetails>")
-    _fields(out, header, ("Collection", "Year", "ReferenceDate"))
+    _fields(out, header, _COLLECTION)
     out.append("</CollectionDetails><Source>")
-    _fields(out, header, ("SourceLevel", "LEA", "SoftwareCode", "Release", "SerialNo", "DateTime"))
+    _fields(out, header, _SOURCE)
     out.append("</Source></Header>")
 
 
@@ -111,7 +127,7 @@ def _episode(out: list[str], episode: Row, below: dict[str, list[Row]], reviews:
         out.append("<Section47>")
         _fields(out, enquiry, _SECTION_47)
         out.append("</Section47>")
-    _fields(out, episode, ("ReferralNFA",))
+    _fields(out, episode, _EPISODE_AFTER)
     for plan in below["ChildProtectionPlans"]:
         out.append("<ChildProtectionPlans>")
         _fields(out, plan, _CP_PLAN)

@@ -180,7 +180,10 @@ def _(census):
 # Referrals and episodes
 
 def _later(closed: datetime.date, *days: datetime.date | None) -> bool:
-    return any(day is not None and day > closed for day in days)
+    for day in days:  # a loop, not any(...): this runs for every row below every closed episode
+        if day is not None and day > closed:
+            return True
+    return False
 
 
 @rules.rule("8565", ERROR, "Activity shown after a case has been closed", table="CINdetails",
