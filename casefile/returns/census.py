@@ -36,7 +36,7 @@ from casefile.people.models import Disability, Person
 from casefile.rules import census_projection as projection
 from casefile.rules import clocks
 from casefile.rules.census_projection import CensusYear, UnknownYear
-from casefile.rules.cin.census import Census
+from casefile.rules.cin.census import Census, cycle_collector_paused
 from casefile.rules.cin.write import write
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -107,9 +107,10 @@ def census_for_year(year: str, *, progress: Progress | None = None, now: datetim
     period = census_year(year)
     step = progress or (lambda done, total, stage: None)
     step(0, STAGES, "Loading the record")
-    records = _load(period)
-    step(1, STAGES, f"Building the return for {len(records['people']):,} children")
-    return _build(period, records, now or timezone.localtime())
+    with cycle_collector_paused():
+        records = _load(period)
+        step(1, STAGES, f"Building the return for {len(records['people']):,} children")
+        return _build(period, records, now or timezone.localtime())
 
 
 def _load(period: CensusYear) -> dict:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from casefile.rules.cin.census import DATE_FIELDS, TABLES, Census, Row, as_date
+from casefile.rules.cin.census import DATE_FIELDS, TABLES, Census, Row, as_date, cycle_collector_paused
 
 
 class CensusFileError(ValueError):
@@ -40,11 +40,12 @@ def parse(source: bytes | str | os.PathLike | io.BufferedIOBase) -> Census:
     _refuse_other_roots(_root_tag(head))
     census = Census.empty()
     try:
-        for element in _elements(source):
-            if element.tag == "Header":
-                census.header = _header(element)
-            else:
-                _add_child(census, element)
+        with cycle_collector_paused():
+            for element in _elements(source):
+                if element.tag == "Header":
+                    census.header = _header(element)
+                else:
+                    _add_child(census, element)
     except etree.XMLSyntaxError as error:
         raise CensusFileError(f"The file is not complete, well-formed XML ({error.msg}, line {error.lineno}). "
                               "It may have been cut short: export it again.") from None

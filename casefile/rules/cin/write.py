@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
-from casefile.rules.cin.census import Census, Row
+from casefile.rules.cin.census import Census, Row, cycle_collector_paused
 
 
 def _tags(*fields: str) -> tuple[tuple[str, str, str], ...]:
@@ -64,6 +64,11 @@ def _index(rows: list[Row], *keys: str) -> dict[tuple, list[Row]]:
 
 def write(census: Census) -> bytes:
     """The return as UTF-8 XML bytes."""
+    with cycle_collector_paused():
+        return _write(census)
+
+
+def _write(census: Census) -> bytes:
     tables = census.tables
     characteristics = _index(tables["ChildCharacteristics"], "LAchildID")
     disabilities = _index(tables["Disabilities"], "LAchildID")

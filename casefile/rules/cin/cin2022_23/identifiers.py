@@ -64,8 +64,10 @@ def before_referral(census, table: str, field: str):
 
 
 def in_period(census, date) -> bool:
+    if date is None:  # before working out the period: rules ask this of every row
+        return False
     start, end = census.period_start, census.reference_date
-    return date is not None and start is not None and start <= date <= end
+    return start is not None and start <= date <= end
 
 
 def la_level(census):

@@ -11,7 +11,7 @@ rules = RuleSet()
 def _retired_factor(code: str):
     def check(census):
         for index, row in enumerate(census.rows("Assessments")):
-            if any(factor.upper() == code for factor in row["AssessmentFactors"]):
+            if code in map(str.upper, row["AssessmentFactors"]):  # stops at the first, as any() would
                 yield Hit("Assessments", index)
     return check
 

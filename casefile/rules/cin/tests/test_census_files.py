@@ -4,9 +4,11 @@ in plain words before anything is read from it."""
 from __future__ import annotations
 
 import datetime
+import gc
 
 import pytest
 
+from casefile.rules.cin.census import cycle_collector_paused
 from casefile.rules.cin.packs import UnknownYear, pack, year_ending
 from casefile.rules.cin.parse import CensusFileError, parse
 from casefile.rules.cin.tests.builder import census_xml, clean_child
@@ -42,6 +44,33 @@ def test_a_written_census_reads_back_with_every_value():
 def test_what_is_not_a_census_is_refused_in_plain_words(content, says):
     with pytest.raises(CensusFileError, match=says):
         parse(content)
+
+
+def test_the_first_element_is_checked_even_when_it_starts_past_the_part_read_ahead():
+    # More than the 64 KB read ahead comes before the first element: the whole read still refuses the file.
+    content = b"<!--" + b"x" * 70_000 + b"--><Other><Children><Child/></Children></Other>"
+    with pytest.raises(CensusFileError, match="starts with <Other>"):
+        parse(content)
+
+
+def test_only_children_where_the_census_puts_them_are_read():
+    child = census_xml([clean_child("A1")]).split(b"<Children>")[1].split(b"</Children>")[0]
+    misplaced = b"<Message><Children><Group>" + child + b"</Group></Children></Message>"
+    with pytest.raises(CensusFileError, match="no children"):
+        parse(misplaced)
+    assert parse(b"<Message><Children>" + child + b"</Children></Message>").children == ["A1"]
+
+
+def test_the_cycle_collector_is_paused_only_while_a_census_is_handled():
+    assert gc.isenabled()
+    with cycle_collector_paused():
+        with cycle_collector_paused():  # nested: the inner one leaves it to the outer one to turn back on
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(CensusFileError), cycle_collector_paused():
+        parse(b"<Other/>")
+    assert gc.isenabled()
 
 
 def test_census_years_are_named_by_the_year_they_end():
