@@ -86,8 +86,8 @@ bench-oversight: $(VENV)/.dev-installed
 	if [ -n "$(BENCH_POSTGRES)" ]; then $(PY) bench/signals.py --size large --postgres $(BENCH_POSTGRES) && \
 		$(PY) bench/oversight_pages.py --postgres $(BENCH_POSTGRES); fi
 
-# The CIN census validator against the community one, side by side (ours at 1,000, 10,000 and 50,000 children,
-# theirs at 1,000, 5,000 and 20,000: about 3 minutes on a quiet machine); figures to bench/results.md.
+# CIN census export and validate at 1,000, 10,000 and 50,000 children; ours against the community validator at
+# 5,000 and 20,000; census_for_year on a simulated year (built once, a few minutes); figures to bench/results.md.
 bench-cin: $(VENV)/.dev-installed
 	scripts/cin-oracle
 	CASEFILE_CIN_ORACLE_VENV=$${CASEFILE_CIN_ORACLE_VENV:-$(abspath .venv-cin-oracle)} $(PY) bench/cin_validator.py
