@@ -87,7 +87,8 @@ bench-oversight: $(VENV)/.dev-installed
 		$(PY) bench/oversight_pages.py --postgres $(BENCH_POSTGRES); fi
 
 # CIN census export and validate at 1,000, 10,000 and 50,000 children; ours against the community validator at
-# 5,000 and 20,000; census_for_year on a simulated year (built once, a few minutes); figures to bench/results.md.
+# 5,000 and 20,000 (theirs takes about 20 minutes there); census_for_year on a simulated year (built once);
+# figures to bench/results.md.
 bench-cin: $(VENV)/.dev-installed
 	scripts/cin-oracle
 	CASEFILE_CIN_ORACLE_VENV=$${CASEFILE_CIN_ORACLE_VENV:-$(abspath .venv-cin-oracle)} $(PY) bench/cin_validator.py

@@ -1,7 +1,8 @@
 """Time Casefile's CIN census export and validation, and its validator against the community validator
 (csc-validator-be-cin 0.1.13) side by side in the same run; write the figures to bench/results.md.
 
-    .venv/bin/python bench/cin_validator.py       # everything below: about 10 minutes on 2 busy cores
+    .venv/bin/python bench/cin_validator.py       # everything below: about 25 minutes, nearly all of it the
+                                                  #   community validator at 20,000 children
     .venv/bin/python bench/cin_validator.py --export 1000 --compare "" --database ""   # a quick look
     make bench-cin
 
