@@ -282,6 +282,7 @@ class Problems:
     by_team: list[tuple[str, int]]
     by_worker: list[tuple[str, int]]
     whole_return: list[validation.IssueRow]
+    with_issues: int  # children with any issue in the check, whoever may open them (explained queries included)
 
     def only(self, *, team: str = "", worker: str = "") -> list[ChildProblems]:
         return [child for child in self.children
@@ -316,4 +317,4 @@ def problems(user: User, found: CensusValidation) -> Problems:
     by_worker = Counter(child.worker for child in children)
     children.sort(key=lambda child: (-child.errors, -child.queries, child.person.full_name))
     return Problems(children, sorted(by_team.items()), sorted(by_worker.items()),
-                    [row for row in rows if not row.child])
+                    [row for row in rows if not row.child], len(by_child))

@@ -146,6 +146,7 @@ def test_the_data_quality_page_lists_each_child_with_a_problem_by_team_and_worke
 
     page = client.get(url).content.decode()  # sam sees only the child he may open
     assert child.full_name in page and "Olly" not in page
+    assert "2 of the 2 children on the return had an issue when it was checked; 1 of them" in page
     assert reverse("returns:child_census", kwargs={"person_id": child.pk}) in page
     assert AuditEvent.objects.filter(action=Action.VIEW, actor=org.sam, details__shown=[child.pk]).exists()
 
