@@ -104,6 +104,7 @@ def _oversight_summaries(request) -> dict:
         context["escalations"] = open_summary_for(user, request)
     context["sees_practice_quality"] = permissions.may_see_practice_quality(user)
     context["makes_returns"] = permissions.may_make_returns(user)
+    context["sees_census_data_quality"] = permissions.may_see_census_data_quality(user)
     if permissions.may_chair_conference(user):
         # A chair is never a manager, so this list's ?page= is its own.
         context["chaired"] = paginate(request, chaired_plans(user, request), per_page=TEAM_CHILDREN_PAGE_SIZE)
