@@ -88,7 +88,11 @@ def test_a_worker_sees_the_census_problem_on_the_record_explains_the_query_and_p
     expect(page.get_by_role("heading", name="The DfE will query this (1)")).to_be_visible()
     main = page.locator("main")
     expect(main.locator("#error-8540-1")).to_contain_text("Put it right in the child's disabilities")
-    expect(main.locator("#query-8670Q-1")).to_contain_text(f"Put it right in the referral of {REFERRED:%-d %B %Y}")
+    expect(main.locator("#query-8670Q-1")).to_contain_text("Assessment authorised on: not recorded")
+    fix_the_referral = main.locator("#query-8670Q-1").get_by_role("link", name="Put it right in the referral of")
+    expect(fix_the_referral).to_contain_text(f"the referral of {REFERRED:%-d %B %Y}")
+    expect(fix_the_referral).to_have_attribute("href", reverse(
+        "casework:episode", kwargs={"person_id": lily.pk, "episode_id": lily.episodes.get().pk}))
     pages.check("Census checks, with an error and a query")
 
     # An empty explanation is refused, and the summary leads to the box it is about.
@@ -96,6 +100,7 @@ def test_a_worker_sees_the_census_problem_on_the_record_explains_the_query_and_p
     explain.get_by_role("button", name="Save the explanation").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("The explanation was not saved")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     box = page.get_by_role("textbox", name="Why the record is right")
     # The box's error is read out with it, not only shown beside it.
     expect(box).to_have_accessible_description(re.compile(r"Error:\s+Enter why the record is right"))
@@ -126,6 +131,13 @@ def test_a_worker_sees_the_census_problem_on_the_record_explains_the_query_and_p
     expect(page.get_by_role("heading", name="This will fail the census")).to_have_count(0)
     expect(page.get_by_role("heading", name="Queries explained (1)")).to_be_visible()
     pages.check("Census checks, only explained queries")
+
+    # A child with no referral in the census year is not on its return: nothing to check.
+    not_referred = testing.make_child("Nina", "Hartley")
+    testing.allocate(not_referred, org.sam, allocated_by=org.tess)
+    page.goto(reverse("returns:child_census", kwargs={"person_id": not_referred.pk}))
+    expect(page.locator("#not-on-return")).to_be_visible()
+    pages.check("Census checks, a child not on the return")
     assert not pages.failures, "Pages that fail WCAG 2.2 AA:\n\n" + "\n\n".join(pages.failures)
 
 
@@ -183,6 +195,8 @@ def test_a_manager_checks_the_whole_record_and_finds_the_children_by_team_and_wo
     expect(page.get_by_role("heading", level=1, name="Census checks")).to_be_visible()
     expect(page.locator("main")).to_contain_text(lily.display_name)
     assert page.url.endswith(reverse("returns:child_census", kwargs={"person_id": lily.pk}))
+    expect(page.get_by_role("heading", name="This will fail the census (1)")).to_be_visible()
+    pages.check("Census checks, for the manager")
     page.get_by_role("link", name="Back to the record").click()
     expect(page.get_by_role("heading", level=1, name=lily.display_name)).to_be_visible()
     assert not pages.failures, "Pages that fail WCAG 2.2 AA:\n\n" + "\n\n".join(pages.failures)
