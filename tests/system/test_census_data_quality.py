@@ -105,8 +105,10 @@ def test_a_worker_sees_the_census_problem_on_the_record_explains_the_query_and_p
     # The box's error is read out with it, not only shown beside it.
     expect(box).to_have_accessible_description(re.compile(r"Error:\s+Enter why the record is right"))
     pages.check("Census checks, an empty explanation")
-    summary.get_by_role("link", name="Enter why the record is right").click()
-    expect(box).to_be_focused()
+    to_the_box = summary.get_by_role("link", name="Enter why the record is right")
+    expect(to_the_box).to_have_attribute("href", "#explanation-8670Q")
+    to_the_box.click()
+    expect(page.locator("#explanation-8670Q")).to_be_focused()
 
     # A real explanation goes into the census notes; the query is explained, not open.
     box.fill("Her mother was in hospital; the assessment resumes in April.")
