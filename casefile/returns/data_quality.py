@@ -113,6 +113,16 @@ class ChildIssue:
     def field_labels(self) -> str:
         return ", ".join(FIELD_LABELS.get(field, field) for field in self.fields)
 
+    @property
+    def as_recorded(self) -> str:
+        """Each field in plain words with its value ("Assessment start date: 2025-06-03; Assessment authorised on:
+        not recorded"). The rules join several values with ", ", so they are split back when they line up."""
+        values = self.value.split(", ") if len(self.fields) > 1 else [self.value]
+        if len(values) != len(self.fields):
+            return f"{self.field_labels}: {self.value or 'not recorded'}"
+        return "; ".join(f"{FIELD_LABELS.get(field, field)}: {value or 'not recorded'}"
+                         for field, value in zip(self.fields, values, strict=True))
+
 
 @dataclasses.dataclass(frozen=True)
 class ChildCheck:

@@ -55,6 +55,9 @@ def test_the_rules_find_what_the_record_lacks_and_say_where_to_put_it_right(chil
     assert missing.field_labels == "Disability" and missing.value == ""
     assert missing.fix_url == reverse("people:disabilities", kwargs={"person_id": child.pk})
     late = check.open_queries[0]
+    # Each field the rule reads, with its value, even one that is empty.
+    assert late.as_recorded == "Assessment start date: 2025-06-03; Assessment authorised on: not recorded"
+    assert missing.as_recorded == "Disability: not recorded"
     assert late.fix_text == "the referral of 2 June 2025"
     assert late.fix_url == reverse("casework:episode", kwargs={"person_id": child.pk,
                                                                "episode_id": child.episodes.get().pk})
