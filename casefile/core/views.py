@@ -177,7 +177,7 @@ JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
 RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file",
                  "cin_census": "Download the census file",
                  "annex_a": "Download the workbook", "ssd_export": "Download the zip file",
-                 "cin_validation": "See the results"}
+                 "cin_validation": "See the results", "census_record_check": "See the children"}
 
 
 @allow_methods("GET")
