@@ -162,7 +162,7 @@ def test_a_manager_checks_the_whole_record_and_finds_the_children_by_team_and_wo
     run_the_worker()
     expect(page.get_by_role("heading", name="Finished")).to_be_visible(timeout=15_000)
     pages.check("The check, finished")
-    page.get_by_role("link", name="Continue").or_(page.get_by_role("button", name="Continue")).click()
+    page.get_by_role("button", name="See the children").click()
     expect(page.get_by_role("heading", level=1, name="Census data quality")).to_be_visible()
     expect(page.locator("#checked-at")).to_contain_text("started by Simon Service")
 
