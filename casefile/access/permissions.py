@@ -356,6 +356,14 @@ def case_holders() -> QuerySet:
 
 # Returns ----------------------------------------------------------------------------------------------
 
+def may_see_census_data_quality(user) -> bool:
+    """The census data-quality page (every child whose record would fail a census rule now) and its check of the
+    whole record: those who hold or manage cases, quality assurance, analysts and administrators. The children
+    listed are only those the access policy lets the user see."""
+    return _has_role(user, {*CASE_HOLDING_ROLES, *MANAGER_ROLES, Role.QA_OFFICER, Role.PERFORMANCE_ANALYST,
+                            Role.ADMINISTRATOR})
+
+
 def may_make_returns(user) -> bool:
     """Export a statutory return or inspection list, download one, or validate a census file: analysts and
     administrators (issue 11, item 7)."""

@@ -104,6 +104,7 @@ def _oversight_summaries(request) -> dict:
         context["escalations"] = open_summary_for(user, request)
     context["sees_practice_quality"] = permissions.may_see_practice_quality(user)
     context["makes_returns"] = permissions.may_make_returns(user)
+    context["sees_census_data_quality"] = permissions.may_see_census_data_quality(user)
     if permissions.may_chair_conference(user):
         # A chair is never a manager, so this list's ?page= is its own.
         context["chaired"] = paginate(request, chaired_plans(user, request), per_page=TEAM_CHILDREN_PAGE_SIZE)
@@ -176,7 +177,7 @@ JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
 RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file",
                  "cin_census": "Download the census file",
                  "annex_a": "Download the workbook", "ssd_export": "Download the zip file",
-                 "cin_validation": "See the results"}
+                 "cin_validation": "See the results", "census_record_check": "See the children"}
 
 
 @allow_methods("GET")

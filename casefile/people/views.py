@@ -53,6 +53,7 @@ from casefile.people.forms import (
 from casefile.people.matching import Duplicates, facts_for_entry, possible_duplicates
 from casefile.people.models import Household, HouseholdMember, MatchDecision, Merge, Person, Relationship
 from casefile.people.search import Criteria, search_people
+from casefile.returns import data_quality as census_data_quality
 
 # How a relationship reads from the other side: if Dawn is Lily's parent, Lily is Dawn's child.
 INVERSE_KIND = {
@@ -267,7 +268,15 @@ def person_record(request, person: Person):
            else {"next_steps": [], "can_allocate": False}),
     }
     context.update(_signals_panel(request, person, context["next_steps"]))
+    context["census_check"] = _census_panel(request, person)
     return render(request, "people/record.html", context)
+
+
+def _census_panel(request, person: Person):
+    """Data quality as you type: the census rules on the record now, for those who change it (who put it right)."""
+    if person.kind != Person.Kind.CHILD or person.merged_into_id or not policy.can_edit(request.user, person):
+        return None
+    return census_data_quality.check_child(person)
 
 
 def _signals_panel(request, person: Person, next_steps) -> dict:

@@ -88,7 +88,8 @@ def load(inspection: datetime.date) -> Record:
         Q(authorised_on__isnull=True) | Q(authorised_on__gte=window.start)),
         "id", "start_date", "child_seen", "authorised_on", "requires_support", child="episode__child_id")
     record.enquiries = values_as(cw.Section47Enquiry.objects.filter(strategy_discussion__date__lte=end).filter(
-        Q(outcome_date__isnull=True) | Q(outcome_date__gte=window.start) | Q(strategy_discussion__date__gte=since)),
+        Q(outcome_date__isnull=True) | Q(outcome_date__gte=window.start) | Q(strategy_discussion__date__gte=since)
+        | Q(conferences__kind=cw.Conference.Kind.INITIAL, conferences__date__range=(window.start, end))).distinct(),
         "id", "icpc_not_required", "outcome_date", start_date="strategy_discussion__date", child="episode__child_id")
     record.initial_conferences = values_as(cw.Conference.objects.filter(
         kind=cw.Conference.Kind.INITIAL, date__lte=end).filter(

@@ -17,6 +17,7 @@ class CensusValidation(models.Model):
     class Source(models.TextChoices):
         UPLOAD = "upload", "Uploaded"
         EXPORT = "export", "Casefile's own export"
+        RECORD = "record", "The record now, for the data-quality page"
 
     job = models.OneToOneField("core.Job", on_delete=models.CASCADE, null=True, blank=True,
                                related_name="census_validation")
@@ -42,3 +43,22 @@ class CensusValidation(models.Model):
 
     def __str__(self) -> str:
         return f"Validation of {self.filename} ({self.year})"
+
+
+class QueryExplanation(models.Model):
+    """Why a child's record is right although a census query rule questions it: the census lets queries be
+    explained, and the explanations go with the return as its notes (returns/data_quality.py). One per child and
+    rule; explaining again replaces the words, and the audit trail keeps who wrote what."""
+
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="census_explanations")
+    rule = models.CharField(max_length=10, help_text="The query's rule code, e.g. 2991Q")
+    explanation = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["child", "rule"], name="one_explanation_per_child_and_rule")]
+        ordering = ["child_id", "rule"]
+
+    def __str__(self) -> str:
+        return f"Explanation of {self.rule} for {self.child_id}"

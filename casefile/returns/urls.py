@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casefile.returns.views import annex_a, census, home, ssd, validation
+from casefile.returns.views import annex_a, census, data_quality, home, ssd, validation
 
 app_name = "returns"
 
@@ -19,5 +19,9 @@ urlpatterns = [
     path("validate/export/<uuid:job_id>/", validation.validate_export, name="validate_export"),
     path("validate/<uuid:job_id>/", validation.validation_results, name="validation_results"),
     path("validate/<uuid:job_id>/issues.csv", validation.validation_csv, name="validation_csv"),
+    # Data quality as you type (views/data_quality.py)
+    path("data-quality/", data_quality.data_quality_page, name="data_quality"),
+    path("children/<int:person_id>/census/", data_quality.child_census, name="child_census"),
+    path("census/notes.csv", data_quality.census_notes, name="census_notes"),
     path("validate/<uuid:job_id>/issues.xlsx", validation.validation_xlsx, name="validation_xlsx"),
 ]

@@ -189,14 +189,14 @@ def check(job: Job, validation_id: int) -> jobs.Result:
         del data, reading
         issues = run_rules(census, packs.pack(validation.year),
                            lambda done, total, stage: jobs.job_progress(job, done, total, stage))
-        _keep(validation, census, issues)
+        keep(validation, census, issues)
     finally:
         CensusValidation.objects.filter(pk=validation.pk).update(upload=None)
     jobs.job_progress(job, job.total, job.total, "Finished")
     return jobs.Result(url=reverse("returns:validation_results", kwargs={"job_id": job.pk}))
 
 
-def _keep(validation: CensusValidation, census: Census, issues: list[Issue]) -> None:
+def keep(validation: CensusValidation, census: Census, issues: list[Issue]) -> None:
     counts = Counter(issue.code for issue in issues)
     first = {}
     for issue in issues:

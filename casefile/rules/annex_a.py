@@ -52,7 +52,7 @@ LISTS = (
               "Continuous Assessment Date of Authorisation",
               "Was the child assessed as requiring LA children's social care support?", *ALLOCATED)),
     ListSpec(5, "List 5 S47 and ICPC", "Section 47 enquiries open at any time in the six months before the "
-             "inspection, one row for each enquiry",
+             "inspection or whose initial conference was in them, one row for each enquiry",
              (*COMMON, DISABILITY, "Strategy discussion initiating Section 47 Enquiry Start Date",
               "Was an Initial Child Protection Conference deemed unnecessary?",
               "Date of Initial Child Protection Conference",
@@ -281,8 +281,11 @@ def _enquiries(record: Record, window: Window, allocated: _Allocations) -> list[
     for conference in sorted(record.initial_conferences, key=lambda r: _key(r, "date", "id")):
         if conference["enquiry"] is not None and window.as_at(conference["date"]):
             icpc_by_enquiry.setdefault(conference["enquiry"], conference)
+    # List 5 is the enquiries and the initial conferences of the six months: an enquiry whose outcome came before
+    # them is still listed when its conference was held in them.
     rows = sorted((row for row in record.enquiries
-                   if window.open_in(row["start_date"], window.as_at(row["outcome_date"]))),
+                   if window.open_in(row["start_date"], window.as_at(row["outcome_date"]))
+                   or window.within((icpc_by_enquiry.get(row["id"]) or {}).get("date"))),
                   key=lambda r: _key(r, "child", "start_date", "id"))
     out = []
     for row in rows:

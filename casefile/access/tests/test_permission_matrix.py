@@ -65,6 +65,9 @@ EXPECTED = {
     "may_see_supervision_due": OVERSIGHT,
     # Statutory returns hold whole cohorts: analysts and administrators only.
     "may_make_returns": {"pat", "ada"},
+    # Whose records would fail the census now: case holders and managers (the children they may see), quality
+    # assurance, analysts and administrators; never partners or chairs.
+    "may_see_census_data_quality": EVERYONE - {"petra", "chris"},
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {

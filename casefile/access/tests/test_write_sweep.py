@@ -60,6 +60,8 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     # Checking a census file, uploaded or exported, changes no child's record.
     "returns:validate": lambda user, child: permissions.may_make_returns(user),
     "returns:validate_export": lambda user, child: permissions.may_make_returns(user),
+    # Checking the whole record against the census rules reads it; it changes no one's record.
+    "returns:data_quality": lambda user, child: permissions.may_see_census_data_quality(user),
 }
 
 

@@ -47,6 +47,8 @@ NOT_AN_EDIT = {
     "bulk_triage": "a step", "merge": "a step", "unmerge": "a step",
     "record_decision": "creates a management decision", "record_dissent": "creates a disagreement",
     "validate_upload": "creates a census validation", "validate_export": "creates a census validation",
+    "data_quality_page": "creates a check of the record",
+    "child_census": "one explanation per child and rule, the latest shown; the audit trail keeps each",
 }
 
 

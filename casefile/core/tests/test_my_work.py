@@ -319,3 +319,9 @@ def test_managers_see_supervision_due_and_open_escalations_with_links(client, or
                                            ("chris", False)])
 def test_those_who_may_see_practice_quality_are_pointed_to_it(client, org, who, sees):
     assert (reverse("oversight:practice_quality") in page(client, getattr(org, who))) is sees
+
+
+@pytest.mark.parametrize(("who", "sees"), [("sam", True), ("tess", True), ("fran", True), ("pat", True),
+                                           ("chris", False), ("petra", False)])
+def test_those_who_may_see_census_data_quality_are_pointed_to_it(client, org, who, sees):
+    assert (reverse("returns:data_quality") in page(client, getattr(org, who))) is sees

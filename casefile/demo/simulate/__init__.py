@@ -43,7 +43,9 @@ within 2 percentage points.
 Problems added after the journeys were settled draw from a side stream of their own (`Simulation.side_stream`,
 seeded from the seed and the problem's name), never from the main one, so planting them changed no journey:
 the same seed builds the same referrals, plans, visits and closures. A quiet case's visits and core groups after
-its quiet day are still drawn, only not written.
+its quiet day are still drawn, only not written. Disabilities (the census's codes, or NONE, for every child) are
+drawn the same way, once all referrals are known: about 12.5% of children in need have one (config.DISABILITY_RATE),
+every child referred for their disability (primary need N2) among them, several codes for some.
 
 Modules, each importing only those above it (a test checks there is no cycle)
 ------------------------------------------------------------------------------

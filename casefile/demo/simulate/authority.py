@@ -24,6 +24,9 @@ from casefile.demo.simulate.calendar import WorkingDays
 from casefile.demo.simulate.config import (
     CATEGORIES,
     DAY,
+    DISABILITY_CODES,
+    DISABILITY_CODES_PER_CHILD,
+    DISABILITY_RATE,
     PLANTED,
     RE_REFERRAL_MONTHS,
     RE_REFERRAL_RATE,
@@ -61,9 +64,10 @@ from casefile.demo.simulate.vocabulary import (
     ascii_name,
 )
 from casefile.demo.simulate.writer import Writer
-from casefile.people.models import Address, Household, HouseholdMember, Person, Relationship
+from casefile.people.models import Address, Disability, Household, HouseholdMember, Person, Relationship
 from casefile.rules import clocks
 from casefile.rules.clocks import Clock, Limit, Rule, State, add_calendar_months
+from casefile.rules.codes import NO_DISABILITY
 from casefile.rules.identifiers import nhs_check_digit, upn_check_letter
 from casefile.rules.names import phonetic_key
 
@@ -100,6 +104,7 @@ class Simulation:
         self.expiry: list[tuple[datetime.date, int, Child, datetime.date]] = []
         self.recent, self.returning, self.unreferred = Pool(), Pool(), Pool()
         self.restricted: list[Child] = []
+        self.children: list[Child] = []
         self.order = 0
 
     def stream(self, name: str) -> Strata:
@@ -149,6 +154,7 @@ class Simulation:
             self.front.others(day)
             self.out.flush_if_full()
         self._restricted_grants()
+        self._disabilities()
         self.out.flush()
         self.out.reset_sequences()
         return Result(self.size, self.seed, self.start, self.end, len(dates), dict(self.out.counts),
@@ -394,6 +400,7 @@ class Simulation:
         self._live_at(row["id"], family, dob)
         child = Child(row["id"], first, dob, family, restricted=restricted)
         family.children.append(child)
+        self.children.append(child)
         self.front.child_born(child)
         if restricted:
             self.restricted.append(child)
@@ -466,6 +473,9 @@ class Simulation:
             referral_nfa=nfa if is_decided else None,
             primary_need="" if nfa else ("N1" if s47 else self.stream("need").pick(PRIMARY_NEEDS)),
             recorded_by_id=recorder.id, recorded_at=self.at(day))
+        if not nfa:
+            child.in_need = True
+            child.referred_for_disability |= episode["primary_need"] == "N2"
         if source == "5D":
             self.out.add(cw.EarlyHelpTransfer, child_id=child.id, direction=cw.EarlyHelpTransfer.Direction.STEP_UP,
                          date=day, episode_id=episode["id"], early_help_provider=FAMILY_HUBS[family.patch % len(AREAS)],
@@ -505,6 +515,29 @@ class Simulation:
             for worker in dict.fromkeys(child.workers):
                 self.out.add(RestrictedAccessGrant, child_id=child.id, user_id=worker, granted_by_id=self.head.id,
                              granted_at=self.at(self.start))
+
+
+    def _disabilities(self) -> None:
+        """Each child's disability codes, or NONE, once every referral is known: a child referred for their
+        disability has one, and the others are drawn at the rate that brings children in need to DISABILITY_RATE.
+        Drawn from side streams, so recording disabilities changed no journey."""
+        in_need = [child for child in self.children if child.in_need]
+        referred_for_it = sum(child.referred_for_disability for child in in_need)
+        rate = (DISABILITY_RATE * len(in_need) - referred_for_it) / max(1, len(in_need) - referred_for_it)
+        # Children in need draw from a stream of their own, so the rate holds among them and not only overall.
+        in_need_drawn, others_drawn, how_many, which = (self.side_stream(f"disability_{name}") for name in (
+            "in_need", "others", "count", "codes"))
+        for child in self.children:
+            stream = in_need_drawn if child.in_need else others_drawn
+            if child.referred_for_disability or stream.chance(rate):
+                left = dict(DISABILITY_CODES)
+                for _ in range(how_many.pick(DISABILITY_CODES_PER_CHILD)):
+                    total = sum(left.values())
+                    code = which.pick({code: share / total for code, share in left.items()})
+                    del left[code]
+                    self.out.add(Disability, person_id=child.id, code=code)
+            else:
+                self.out.add(Disability, person_id=child.id, code=NO_DISABILITY)
 
 
 class AlreadySimulated(Exception):

@@ -66,6 +66,17 @@ SIBLING_REFERRAL_RATE = 0.25  # new children who are a known family's unreferred
 STEP_DOWN_TO_CIN_AFTER_CP = 0.6
 RESTRICTED_RATE = 0.003
 
+# Disabilities, the census's codes (rules/codes.py DISABILITY). DfE "Children in need": about 12 to 13% of children
+# in need have a disability recorded (8540 wants every child whose referral led to further action to have a code;
+# NONE for the rest). A child referred with primary need N2 (child's disability) always has one; the other
+# children are drawn at the rate that brings children in need as a whole to DISABILITY_RATE. Which codes, and how
+# many a child has: approximate (autism, learning, communication and behaviour the most common; several codes for
+# a child often, as rule 2888Q expects).
+DISABILITY_RATE = 0.125
+DISABILITY_CODES = {"AUT": 0.24, "LD": 0.20, "COMM": 0.14, "BEH": 0.12, "DDA": 0.08, "PC": 0.06, "MOB": 0.05,
+                    "INC": 0.03, "HAND": 0.02, "HEAR": 0.02, "VIS": 0.02, "CON": 0.02}
+DISABILITY_CODES_PER_CHILD = {1: 0.6, 2: 0.25, 3: 0.15}
+
 # Practice problems planted (approximate, from inspection and audit findings rather than national counts).
 PLANTED = {
     "late_visits": 0.10,  # a gap between visits longer than the plan's interval

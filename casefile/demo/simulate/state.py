@@ -41,6 +41,9 @@ class Child:
     family: Family
     restricted: bool = False
     last_referral: datetime.date | None = None
+    # For the disabilities drawn at the end: referred with further action, and with primary need N2.
+    in_need: bool = False
+    referred_for_disability: bool = False
     workers: list[int] = field(default_factory=list)
     # What the tally needs of the child's history: when the last episode closed, how many child protection
     # plans, when the worker changed, strategy discussions and initial conferences.

@@ -12,13 +12,13 @@ from django.db import connection, models
 from casefile.access.models import RestrictedAccessGrant
 from casefile.casework import models as cw
 from casefile.frontdoor import models as fd
-from casefile.people.models import Address, Household, HouseholdMember, Person, Relationship
+from casefile.people.models import Address, Disability, Household, HouseholdMember, Person, Relationship
 
 # Writing rows ---------------------------------------------------------------------------------------------
 
 # Parents before children, so every batch can be written (and checked) whichever database it is.
 MODELS: list[type[models.Model]] = [
-    Household, Person, Address, HouseholdMember, Relationship,
+    Household, Person, Address, Disability, HouseholdMember, Relationship,
     cw.Episode, cw.Allocation, cw.Assessment, cw.AssessmentFactor, cw.AssessmentAdult,
     cw.StrategyDiscussion, cw.StrategyParticipant, cw.Section47Enquiry, cw.Conference, cw.ConferenceParticipant,
     cw.ConferenceReport, cw.Plan, cw.PlanOutcome, cw.PlanAction, cw.PlanReview, cw.ActionProgress, cw.CoreGroup,

@@ -23,7 +23,7 @@ from casefile.frontdoor.models import (
     PoliceNotification,
     ThresholdDecision,
 )
-from casefile.people.models import Person
+from casefile.people.models import Disability, Person
 from casefile.rules.clocks import add_calendar_months
 from casefile.rules.identifiers import validate_nhs_number
 from casefile.rules.names import phonetic_key
@@ -267,3 +267,21 @@ def test_no_summary_names_the_child_twice(small):
     assert summaries
     doubled = [text for text in summaries if (name := text.split(":", 1)[0]) and text.startswith(f"{name}: {name}:")]
     assert doubled == []
+
+
+def test_every_child_has_disability_codes_or_none_at_about_englands_rate(small):
+    """The census wants a code for every child whose referral led to further action (rule 8540): NONE, or the
+    child's disabilities, several for some; about 1 in 8 children in need has one, and all referred for it."""
+    children = Person.objects.filter(kind="child")
+    codes = defaultdict(set)
+    for child, code in Disability.objects.values_list("person_id", "code"):
+        codes[child].add(code)
+    assert set(codes) == set(children.values_list("pk", flat=True))
+    assert all(found == {"NONE"} or "NONE" not in found for found in codes.values())
+    in_need = set(cw.Episode.objects.filter(referral_nfa=False).values_list("child_id", flat=True))
+    disabled = {child for child in in_need if codes[child] != {"NONE"}}
+    assert 0.11 <= len(disabled) / len(in_need) <= 0.14, (len(disabled), len(in_need))
+    assert set(cw.Episode.objects.filter(primary_need="N2").values_list("child_id", flat=True)) <= disabled
+    several = [child for child in disabled if len(codes[child]) > 1]
+    assert 0.2 <= len(several) / len(disabled) <= 0.6
+    assert len({code for found in codes.values() for code in found} - {"NONE"}) >= 8  # so no 2887Q

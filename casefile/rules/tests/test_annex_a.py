@@ -65,3 +65,17 @@ def test_a_plan_ended_after_the_inspection_date_is_shown_open_with_its_previous_
     (row,) = rules.build(record, D(2026, 3, 31))[7]
     assert row[6:15] == [D(2025, 11, 1), "b) Physical abuse", "b) Physical abuse", D(2026, 3, 30), "c) Unknown",
                          D(2026, 2, 1), None, "", 1]
+
+
+def test_an_enquiry_is_on_list_5_while_open_or_when_its_initial_conference_is_in_the_six_months():
+    enquiry = {"child": 1, "icpc_not_required": False}
+    record = _record(
+        enquiries=[{**enquiry, "id": 1, "start_date": D(2025, 9, 10), "outcome_date": D(2025, 9, 24)},
+                   {**enquiry, "id": 2, "start_date": D(2025, 6, 2), "outcome_date": D(2025, 6, 16)},
+                   {**enquiry, "id": 3, "start_date": D(2025, 9, 1), "outcome_date": D(2025, 10, 1)}],
+        initial_conferences=[{"id": 1, "child": 1, "enquiry": 1, "date": D(2025, 10, 1), "decision": "plan"},
+                             {"id": 2, "child": 1, "enquiry": 2, "date": D(2025, 6, 23), "decision": "no_plan"}])
+    rows = rules.build(record, D(2026, 3, 31))[5]
+    # 1: outcome in September, conference on the window's first day; 3: open on that day; 2: all before it.
+    assert [(row[6], row[8]) for row in rows] == [(D(2025, 9, 1), None), (D(2025, 9, 10), D(2025, 10, 1))]
+    assert [row[10:12] for row in rows] == [[3, 2], [3, 2]]
