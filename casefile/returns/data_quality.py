@@ -30,6 +30,7 @@ from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.models import Allocation
 from casefile.core import jobs
+from casefile.core.batches import in_batches
 from casefile.core.models import Job
 from casefile.people.models import Person
 from casefile.returns import census as census_export
@@ -309,9 +310,11 @@ def problems(user: User, found: CensusValidation) -> Problems:
             by_child[row.child].append(row)
     linked = validation.linked_children(user, by_child)
     people = Person.objects.in_bulk(linked.values())
-    explained = set(QueryExplanation.objects.filter(child__in=linked.values()).values_list("child_id", "rule"))
-    holding = {a.child_id: a for a in Allocation.objects.filter(child__in=linked.values(), end_date__isnull=True)
-               .select_related("team", "worker").order_by("pk")}
+    explained, holding = set(), {}
+    for batch in in_batches(linked.values()):
+        explained.update(QueryExplanation.objects.filter(child__in=batch).values_list("child_id", "rule"))
+        holding.update((a.child_id, a) for a in Allocation.objects.filter(child__in=batch, end_date__isnull=True)
+                       .select_related("team", "worker").order_by("pk"))
     children = []
     for child_id, pk in linked.items():
         left = [row for row in by_child[child_id] if row.kind == ERROR or (pk, row.code) not in explained]

@@ -33,6 +33,7 @@ from casefile.accounts.models import User
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.core import jobs
+from casefile.core.batches import in_batches
 from casefile.core.models import Job
 from casefile.people.models import Person
 from casefile.returns.models import CensusValidation
@@ -282,8 +283,8 @@ def linked_children(user: User, child_ids: Iterable[str]) -> dict[str, int]:
             ours[int(match.group(1))] = child_id
     if not ours:
         return {}
-    visible = policy.viewable_people(user, Person.objects.filter(pk__in=ours)).values_list("pk", flat=True)
-    return {ours[pk]: pk for pk in visible}
+    return {ours[pk]: pk for batch in in_batches(ours)
+            for pk in policy.viewable_people(user, Person.objects.filter(pk__in=batch)).values_list("pk", flat=True)}
 
 
 def audit_download(*, request, validation: CensusValidation, file_format: str, filters: Filters, rows: int) -> None:

@@ -195,3 +195,21 @@ def test_the_pages_cost_the_same_queries_however_many_children_and_episodes(clie
     client.post(reverse("returns:data_quality"))
     assert _queries(client, reverse("returns:data_quality")) == few
     assert _queries(client, reverse("returns:child_census", kwargs={"person_id": child.pk})) == one_episode
+
+
+def test_the_page_reads_its_children_in_batches_with_the_same_answer(org, child, monkeypatch):
+    """SQLite refuses more than 32,766 parameters in a query: long lists of children are read in batches."""
+    from casefile.core import batches
+
+    other = make_child(first_name="Olly", upn=builder.upn_for("OT"), ethnicity="WBRI")
+    allocate(other, org.ola)
+    cw.Episode.objects.create(child=other, referral_date=D(2025, 9, 1), referral_source="2A", primary_need="N1",
+                              referral_nfa=False, recorded_by=org.ola)
+    data_quality.start_check(actor=org.ada)
+    found = data_quality.latest_check()
+    whole = data_quality.problems(org.ada, found)
+    monkeypatch.setattr(batches, "BATCH", 1)
+    one_by_one = data_quality.problems(org.ada, found)
+    assert [(c.person.pk, c.team, c.worker, c.codes) for c in one_by_one.children] == \
+        [(c.person.pk, c.team, c.worker, c.codes) for c in whole.children]
+    assert {c.person.pk for c in whole.children} == {child.pk, other.pk}
