@@ -11,7 +11,7 @@ from casefile.core.models import Job
 from tests.system.accessibility import assert_accessible
 from tests.system.browser import sign_in
 
-pytestmark = pytest.mark.system
+pytestmark = [pytest.mark.system, pytest.mark.every_database]
 
 
 def test_the_progress_page_follows_the_job_to_its_result(page, live_server, org):

@@ -9,6 +9,7 @@ from tests.system.browser import sign_in
 
 pytestmark = [
     pytest.mark.system,
+    pytest.mark.every_database,
     pytest.mark.xdist_group("browser"),
     pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
 ]
