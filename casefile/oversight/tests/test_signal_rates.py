@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 import pytest
-from django.db import transaction
 from django.db.models import Count
 
 from casefile.casework import deadlines
@@ -26,7 +25,7 @@ from casefile.oversight import signals
 from casefile.people.models import Person, Relationship
 from casefile.rules import signals as rules
 
-END = datetime.date(2026, 3, 31)
+END = datetime.date(2026, 3, 31)  # as demo/tests/test_simulate_rates.py: the shared authority ends then
 TOLERANCE = 0.02
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("simulate_medium")]
 
@@ -164,29 +163,30 @@ def test_every_signal_is_checked_against_what_the_simulator_plants():
     assert identity == set(rules.IDENTITY_FIELDS)
 
 
-@pytest.fixture(scope="module")
-def measured(django_db_setup, django_db_blocker) -> dict[str, tuple[float, float, int, int]]:
-    """Build a medium authority, run every signal over its whole history, and roll it back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = simulate.simulate(size="medium", seed=2025, end_date=END)
-        ctx = signals.context(today=END, everything=True)
-        # Every child, referred or not, loaded once: children with no episode have only identity findings.
-        records = signals.load_records(Person.objects.filter(kind="child").values_list("pk", flat=True), ctx)
-        found = Counter()
-        for findings in rules.findings_for_all(records, ctx).values():
-            for finding in findings:
-                found[finding.code] += finding.occurrences
-        for name in rules.IDENTITY_FIELDS:
-            one_field = replace(ctx, settings=replace(ctx.settings, identity_fields=(name,)))
-            found[f"missing_identity:{name}"] = sum(map(len, rules.findings_for_all(
-                records, one_field, ["missing_identity"]).values()))
-        rates = {}
-        for problem, (measure, population) in MEASURES.items():
-            denominator = population()
-            planted, of = result.planted[problem]
-            rates[problem] = (found[measure] / denominator, planted / of, denominator, of)
-        transaction.set_rollback(True)
+def measure(result) -> dict[str, tuple[float, float, int, int]]:
+    """Run every signal over the medium authority's whole history (conftest.medium_authority_measures)."""
+    ctx = signals.context(today=END, everything=True)
+    # Every child, referred or not, loaded once: children with no episode have only identity findings.
+    records = signals.load_records(Person.objects.filter(kind="child").values_list("pk", flat=True), ctx)
+    found = Counter()
+    for findings in rules.findings_for_all(records, ctx).values():
+        for finding in findings:
+            found[finding.code] += finding.occurrences
+    for name in rules.IDENTITY_FIELDS:
+        one_field = replace(ctx, settings=replace(ctx.settings, identity_fields=(name,)))
+        found[f"missing_identity:{name}"] = sum(map(len, rules.findings_for_all(
+            records, one_field, ["missing_identity"]).values()))
+    rates = {}
+    for problem, (measure_name, population) in MEASURES.items():
+        denominator = population()
+        planted, of = result.planted[problem]
+        rates[problem] = (found[measure_name] / denominator, planted / of, denominator, of)
     return rates
+
+
+@pytest.fixture
+def measured(medium_authority_measures) -> dict[str, tuple[float, float, int, int]]:
+    return medium_authority_measures["signals"]
 
 
 @pytest.mark.parametrize("problem", list(MEASURES))
