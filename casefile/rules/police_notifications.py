@@ -124,9 +124,10 @@ def neutralise_for_spreadsheet(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def parse_notifications(data: bytes, *, now: datetime | None = None) -> ParseResult:
-    """Check a whole file; return every clean incident, or every error (up to MAX_ERRORS)."""
-    now = (now or datetime.now(LONDON)).astimezone(LONDON)
+def parse_notifications(data: bytes, *, now: datetime) -> ParseResult:
+    """Check a whole file as at `now` (no date in it may be later); return every clean incident, or every error
+    (up to MAX_ERRORS)."""
+    now = now.astimezone(LONDON)
     text, file_error = _decode(data)
     if file_error:
         return _failed([file_error])

@@ -93,7 +93,7 @@ def stage_file(*, actor: User, request=None, data: bytes, filename: str) -> Impo
     if existing:
         existing.already_imported = True
         return existing
-    result = parse_notifications(data)
+    result = parse_notifications(data, now=timezone.now())
     errors = list(result.errors)
     earlier = _already_imported(result.incidents) if result.ok else {}
     if result.ok:

@@ -47,8 +47,10 @@ def household(reference: str, surname: str = "Marsh", **fields) -> list[dict]:
 
 
 def test_the_files_built_here_are_valid_police_files():
+    from django.utils import timezone
+
     from casefile.rules.police_notifications import parse_notifications
 
-    assert parse_notifications(example_bytes()).ok
-    built = parse_notifications(csv_bytes(household("DA/1"), household("DA/2", surname="Reid")))
+    assert parse_notifications(example_bytes(), now=timezone.now()).ok
+    built = parse_notifications(csv_bytes(household("DA/1"), household("DA/2", surname="Reid")), now=timezone.now())
     assert built.ok and [len(found.people) for found in built.incidents] == [3, 3]

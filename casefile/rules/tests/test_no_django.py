@@ -44,3 +44,36 @@ def test_no_rules_module_imports_django():
         for path in rule_modules()
     }
     assert {path: modules for path, modules in offenders.items() if modules} == {}
+
+
+# Reading the clock: `date.today()`, `datetime.now()`, `time.time()` and the like. Rules are given the day they
+# judge, so the hostile-clock run (Makefile test-hostile-clock) can leave this package out.
+CLOCK_CALLS = frozenset({"today", "now", "utcnow", "localdate", "localtime"})
+TIME_MODULE_CALLS = frozenset({"time", "monotonic"})  # time.time(), not a datetime's .time() (its time of day)
+
+
+def _reads_clock(call: ast.Call) -> bool:
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    on_time_module = isinstance(call.func.value, ast.Name) and call.func.value.id == "time"
+    return call.func.attr in CLOCK_CALLS or (on_time_module and call.func.attr in TIME_MODULE_CALLS)
+
+
+def clock_reads(source: str) -> list[str]:
+    return sorted(f"{node.func.value.id}.{node.func.attr}()" if isinstance(node.func.value, ast.Name)
+                  else f"{node.func.attr}()"
+                  for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call) and _reads_clock(node))
+
+
+def test_the_clock_scan_would_catch_a_read():
+    assert clock_reads("import datetime\nx = datetime.date.today()") == ["today()"]
+    assert clock_reads("from datetime import datetime\nx = datetime.now()") == ["datetime.now()"]
+    assert clock_reads("import time\nx = time.time()") == ["time.time()"]
+    assert clock_reads("x = due_date(start, today)\ny = start.time()") == []
+
+
+def test_nothing_in_the_rules_package_reads_the_clock():
+    """Neither the rules nor their tests: every day a rule judges is passed to it."""
+    readers = {str(path.relative_to(RULES_DIR)): clock_reads(path.read_text())
+               for path in RULES_DIR.rglob("*.py")}
+    assert {path: calls for path, calls in readers.items() if calls} == {}
