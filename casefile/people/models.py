@@ -91,7 +91,12 @@ class Person(models.Model):
     @property
     def reference(self) -> str:
         """The authority's child ID as it goes on returns: alphanumeric, at most 20 characters."""
-        return f"CF{self.pk:08d}"
+        return self.reference_for(self.pk)
+
+    @staticmethod
+    def reference_for(pk: int) -> str:
+        """A record's reference from its id alone, for returns built from rows rather than models."""
+        return f"CF{pk:08d}"
 
     @property
     def is_unborn(self) -> bool:

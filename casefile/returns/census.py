@@ -198,7 +198,7 @@ def _build(period: CensusYear, records: dict, now: datetime.datetime) -> Census:
 
     for child_pk in sorted(episodes_by_child):
         person = people[child_pk]
-        child_id = f"CF{child_pk:08d}"  # Person.reference, without loading the model
+        child_id = Person.reference_for(child_pk)
         _child(tables, period, child_id, person, disabilities.get(child_pk, []))
         for number, episode in enumerate(sorted(episodes_by_child[child_pk], key=lambda e: (e["referral_date"],
                                                                                            e["pk"])), start=1):

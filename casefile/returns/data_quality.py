@@ -36,7 +36,7 @@ from casefile.people.models import Person
 from casefile.returns import census as census_export
 from casefile.returns import validation
 from casefile.returns.models import CensusValidation, QueryExplanation
-from casefile.rules.census_projection import CensusYear
+from casefile.rules.census_projection import CensusYear, year_in_progress
 from casefile.rules.cin import packs
 from casefile.rules.cin.census import Census
 from casefile.rules.cin.engine import ERROR, QUERY, Issue, Pack, Rule
@@ -71,12 +71,6 @@ FIELD_LABELS = {
     "InitialCategoryOfAbuse": "Initial category of abuse", "LatestCategoryOfAbuse": "Latest category of abuse",
     "NumberOfPreviousCPP": "Number of previous child protection plans", "CPPreviewDate": "Review conference date",
 }
-
-
-def year_in_progress(today: datetime.date) -> CensusYear:
-    """The census year today falls in: on 4 December 2026, 2026-27 (1 April 2026 to 31 March 2027)."""
-    first = today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
-    return CensusYear.parse(f"{first}-{(first + 1) % 100:02d}")
 
 
 def rules_for(year: CensusYear) -> Pack:
@@ -186,7 +180,8 @@ def _where_to_fix(person: Person, issue: Issue, part, episode_ids: list[int]) ->
     if home == PLANS:
         return "the child's plans", reverse("casework:plans", kwargs=ids)
     if home == EPISODE:
-        number = part.rows(issue.table)[issue.row].get("CINdetailsID") or 0 if issue.row >= 0 else 0
+        row = part.rows(issue.table)[issue.row] if issue.row >= 0 else {}  # row -1: a missing thing, no row
+        number = row.get("CINdetailsID") or 0
         if 0 < number <= len(episode_ids):
             referral = part.rows("CINdetails")[number - 1]["CINreferralDate"]
             url = reverse("casework:episode", kwargs={**ids, "episode_id": episode_ids[number - 1]})
@@ -228,7 +223,8 @@ def notes_rows(year: CensusYear) -> list[list[str]]:
     children = census_export.episodes_in(year).values("child_id")
     explained = (QueryExplanation.objects.filter(child__in=children).select_related("recorded_by")
                  .order_by("child_id", "rule"))
-    return [[f"CF{e.child_id:08d}", e.rule, e.explanation, e.recorded_by.get_full_name() or e.recorded_by.username,
+    return [[Person.reference_for(e.child_id), e.rule, e.explanation,
+             e.recorded_by.get_full_name() or e.recorded_by.username,
              timezone.localtime(e.recorded_at).strftime("%Y-%m-%d %H:%M")] for e in explained]
 
 
@@ -238,15 +234,11 @@ NOTES_COLUMNS = ("LAchildID", "Rule", "Explanation", "Explained by", "Explained 
 # The whole record, for the data-quality page ----------------------------------------------------------------
 
 
-def may_see(user: User) -> bool:
-    return permissions.may_see_census_data_quality(user)
-
-
 def start_check(*, actor: User, request=None) -> Job:
     """Check every child's record against the census rules of the year in progress, in the background."""
     from casefile.returns import data_quality_tasks  # the task module imports this one
 
-    if not may_see(actor):
+    if not permissions.may_see_census_data_quality(actor):
         raise PermissionDenied(CANNOT_SEE)
     year = year_in_progress(timezone.localdate())
     kept = CensusValidation.objects.create(

@@ -279,7 +279,7 @@ def linked_children(user: User, child_ids: Iterable[str]) -> dict[str, int]:
     ours = {}
     for child_id in child_ids:
         match = _REFERENCE.fullmatch(child_id or "")
-        if match and f"CF{int(match.group(1)):08d}" == child_id:
+        if match and Person.reference_for(int(match.group(1))) == child_id:
             ours[int(match.group(1))] = child_id
     if not ours:
         return {}

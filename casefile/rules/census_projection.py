@@ -58,6 +58,12 @@ class CensusYear:
         return start is not None and start <= self.reference_date and (end is None or end >= self.start)
 
 
+def year_in_progress(today: datetime.date) -> CensusYear:
+    """The census year today falls in: on 4 December 2026, 2026-27 (1 April 2026 to 31 March 2027)."""
+    first = today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
+    return CensusYear.parse(f"{first}-{(first + 1) % 100:02d}")
+
+
 def latest_complete_year(today: datetime.date) -> str:
     """The last census year whose reference date has passed: on 3 December 2026, "2025-26"."""
     end = today.year if today >= datetime.date(today.year, 3, 31) else today.year - 1

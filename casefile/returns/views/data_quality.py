@@ -50,7 +50,7 @@ def child_census(request, person):
 
 @allow_methods("GET", "POST")
 def data_quality_page(request):
-    if not data_quality.may_see(request.user):
+    if not permissions.may_see_census_data_quality(request.user):
         raise PermissionDenied(data_quality.CANNOT_SEE)
     check_form = forms.Form(request.POST if request.method == "POST" else None)
     job = save_or_show(request, check_form, lambda cleaned: data_quality.start_check(actor=request.user,
