@@ -6,6 +6,11 @@ review conferences) of the year; anything dated after the reference date is left
 row values are in casefile/rules/census_projection.py; this module reads the record in a fixed number of
 queries, whole tables filtered by the period and the children (subqueries, never a list of ids), so it costs
 the same few queries for 50 children or 50,000.
+
+The return is built in the file's own values, as the parser reads a census file back (every column of every
+row; text stripped or None; true/false; numbers as text; dates as dates), so `parse(write(census)) == census`
+(test_census_sent_form.py) and the rules run on it see exactly what the DfE will, without writing the file and
+reading it back.
 """
 
 from __future__ import annotations
@@ -217,7 +222,7 @@ def header(period: CensusYear, now: datetime.datetime) -> dict:
     return {"Collection": "CIN", "Year": str(period.reference_date.year), "ReferenceDate": period.reference_date,
             "SourceLevel": "L", "LEA": settings.CASEFILE_LA_CODE, "SoftwareCode": SOFTWARE_CODE,
             "Release": RELEASE, "SerialNo": "001",
-            "DateTime": now.replace(tzinfo=None, microsecond=0)}
+            "DateTime": now.replace(tzinfo=None, microsecond=0).isoformat()}
 
 
 def _icpc_target(calendar, clock_settings) -> Callable[[datetime.date], datetime.date]:
@@ -230,16 +235,26 @@ def _child(tables: dict, period: CensusYear, child_id: str, person: dict, disabi
     born = period.known(person["date_of_birth"])
     expected = None if born else (person["expected_date_of_birth"] or person["date_of_birth"])
     unborn = born is None
+    upn = _sent(person["upn"])
     tables["ChildIdentifiers"].append({
-        "LAchildID": child_id, "UPN": person["upn"] or None,
-        "UPNunknown": None if person["upn"] else (person["upn_unknown_reason"] or None),
-        "PersonBirthDate": born, "ExpectedPersonBirthDate": expected,
+        "LAchildID": child_id, "UPN": upn, "FormerUPN": None,
+        "UPNunknown": None if upn else _sent(person["upn_unknown_reason"]),
+        "PersonBirthDate": born, "ExpectedPersonBirthDate": expected, "GenderCurrent": None,
         "Sex": projection.sex(person["sex"], unborn), "PersonDeathDate": period.known(person["date_of_death"]),
     })
     tables["ChildCharacteristics"].append({
-        "LAchildID": child_id, "Ethnicity": person["ethnicity"] or projection.ETHNICITY_NOT_OBTAINED})
+        "LAchildID": child_id, "Ethnicity": _sent(person["ethnicity"]) or projection.ETHNICITY_NOT_OBTAINED})
     tables["Disabilities"].extend({"LAchildID": child_id, "Disability": code}
-                                  for code in dict.fromkeys(disability_codes))
+                                  for code in dict.fromkeys(filter(None, map(_sent, disability_codes))))
+
+
+def _sent(text: str | None) -> str | None:
+    """A text value as the census file gives it back: stripped, and None when empty."""
+    return (text.strip() or None) if text else None
+
+
+def _yes_no(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _episode(tables: dict, period: CensusYear, keys: dict, episode: dict, below: dict) -> None:
@@ -253,22 +268,23 @@ def _episode(tables: dict, period: CensusYear, keys: dict, episode: dict, below:
         if projection.enquiry_in_year(period, enquiry["start"], conference, not_required):
             enquiry_rows.append({**keys, "S47ActualStartDate": enquiry["start"],
                                  "InitialCPCtarget": below["target"](enquiry["start"]),
-                                 "DateOfInitialCPC": conference, "ICPCnotRequired": not_required})
+                                 "DateOfInitialCPC": conference, "ICPCnotRequired": _yes_no(not_required)})
     if not enquiry_rows:
         # An initial conference in the year that no returned enquiry led to is recorded on the episode.
         unlinked = [c["date"] for c in below["conferences"] if period.within(c["date"])]
         icpc_at_episode = unlinked[0] if unlinked else None
     tables["CINdetails"].append({
-        **keys, "CINreferralDate": episode["referral_date"], "ReferralSource": episode["referral_source"],
-        "PrimaryNeedCode": episode["primary_need"] or None, "CINclosureDate": closed,
-        "ReasonForClosure": (episode["closure_reason"] or None) if closed else None,
-        "DateOfInitialCPC": icpc_at_episode, "ReferralNFA": bool(episode["referral_nfa"]),
+        **keys, "CINreferralDate": episode["referral_date"], "ReferralSource": _sent(episode["referral_source"]),
+        "PrimaryNeedCode": _sent(episode["primary_need"]), "CINclosureDate": closed,
+        "ReasonForClosure": _sent(episode["closure_reason"]) if closed else None,
+        "DateOfInitialCPC": icpc_at_episode, "ReferralNFA": _yes_no(episode["referral_nfa"]),
     })
     for number, assessment in enumerate(
             (a for a in below["assessments"]
              if projection.assessment_in_year(period, a["start_date"], a["authorised_on"])), start=1):
         authorised = period.known(assessment["authorised_on"])
-        codes = tuple(code for _, code in below["factors"].get(assessment["pk"], ())) if authorised else ()
+        codes = tuple(filter(None, (_sent(code) for _, code in below["factors"].get(assessment["pk"], ())))
+                      ) if authorised else ()
         tables["Assessments"].append({**keys, "AssessmentID": number,
                                       "AssessmentActualStartDate": assessment["start_date"],
                                       "AssessmentInternalReviewDate": None,
@@ -288,9 +304,9 @@ def _episode(tables: dict, period: CensusYear, keys: dict, episode: dict, below:
         plan_keys = {**keys, "CPPID": number}
         tables["ChildProtectionPlans"].append({
             **plan_keys, "CPPstartDate": plan["start_date"], "CPPendDate": end,
-            "InitialCategoryOfAbuse": plan["initial_category"] or None,
-            "LatestCategoryOfAbuse": plan["latest_category"] or plan["initial_category"] or None,
-            "NumberOfPreviousCPP": projection.previous_plans(below["cp_starts"], plan["start_date"]),
+            "InitialCategoryOfAbuse": _sent(plan["initial_category"]),
+            "LatestCategoryOfAbuse": _sent(plan["latest_category"]) or _sent(plan["initial_category"]),
+            "NumberOfPreviousCPP": str(projection.previous_plans(below["cp_starts"], plan["start_date"])),
         })
         tables["Reviews"].extend({**plan_keys, "CPPreviewDate": day} for _, day in below["reviews"].get(plan["pk"], ())
                                  if end is None or day <= end)

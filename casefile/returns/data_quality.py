@@ -38,10 +38,7 @@ from casefile.returns import validation
 from casefile.returns.models import CensusValidation, QueryExplanation
 from casefile.rules.census_projection import CensusYear, year_in_progress
 from casefile.rules.cin import packs
-from casefile.rules.cin.census import Census
 from casefile.rules.cin.engine import ERROR, QUERY, Issue, Pack, Rule
-from casefile.rules.cin.parse import parse
-from casefile.rules.cin.write import write
 
 KIND = "census_record_check"
 EXPLANATION_MAX = 2000
@@ -81,12 +78,6 @@ def rules_for(year: CensusYear) -> Pack:
     known = sorted(packs.PACKS)
     earlier = [name for name in known if name < year.name]
     return packs.PACKS[earlier[-1] if earlier else known[0]]
-
-
-def as_sent(built: Census) -> Census:
-    """The return as the DfE would read it: written as the census file and read back, so the rules see exactly
-    the text of the file (true/false, dates as written), whether they check the record or an upload."""
-    return parse(write(built))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,10 +131,10 @@ class ChildCheck:
 def check_child(person: Person, today: datetime.date | None = None) -> ChildCheck | None:
     """The census rules on this child's record now; None for someone who is not on the year's return."""
     year = year_in_progress(today or timezone.localdate())
-    built = census_export.census_for_child(person.pk, year)
-    if not built.rows("ChildIdentifiers"):
+    # Built in the file's own values (census.py), so the rules see what the DfE will read.
+    part = census_export.census_for_child(person.pk, year)
+    if not part.rows("ChildIdentifiers"):
         return None
-    part = as_sent(built)
     child_id = part.rows("ChildIdentifiers")[0]["LAchildID"]
     pack = rules_for(year)
     found = [issue for issue in validation.run_rules(part, pack) if issue.child == child_id]
@@ -257,7 +248,7 @@ def check_record(job: Job, validation_id: int) -> jobs.Result:
     kept = CensusValidation.objects.get(pk=validation_id)
     year = year_in_progress(timezone.localdate())
     progress = lambda done, total, stage: jobs.job_progress(job, done, total, stage)  # noqa: E731
-    census = as_sent(census_export.census_for_period(year, progress=progress))
+    census = census_export.census_for_period(year, progress=progress)
     issues = validation.run_rules(census, rules_for(year), progress)
     validation.keep(kept, census, issues)
     jobs.job_progress(job, job.total, job.total, "Finished")

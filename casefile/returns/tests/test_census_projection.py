@@ -58,8 +58,9 @@ def test_a_child_with_an_episode_in_the_year_has_identifiers_characteristics_and
     census = census_for_year("2025-26")
 
     [identifiers] = rows(census, "ChildIdentifiers", child)
-    assert identifiers == {"LAchildID": child.reference, "UPN": "A001200212345", "UPNunknown": None,
-                           "PersonBirthDate": D(2016, 5, 14), "ExpectedPersonBirthDate": None, "Sex": "M",
+    assert identifiers == {"LAchildID": child.reference, "UPN": "A001200212345", "FormerUPN": None,
+                           "UPNunknown": None, "PersonBirthDate": D(2016, 5, 14), "ExpectedPersonBirthDate": None,
+                           "GenderCurrent": None, "Sex": "M",
                            "PersonDeathDate": None}  # the death after 31 March is left out
     assert [row["Disability"] for row in rows(census, "Disabilities", child)] == ["MOB", "HEAR"]
     assert rows(census, "ChildCharacteristics", child)[0]["Ethnicity"] == "WBRI"
@@ -96,7 +97,7 @@ def test_episode_details_and_numbering_in_date_order(org):
     census = census_for_year("2025-26")
     details = rows(census, "CINdetails", child)
     assert [(row["CINdetailsID"], row["CINreferralDate"], row["ReferralNFA"]) for row in details] == [
-        (1, first.referral_date, True), (2, second.referral_date, False)]
+        (1, first.referral_date, "true"), (2, second.referral_date, "false")]
     assert (details[1]["ReferralSource"], details[1]["PrimaryNeedCode"]) == ("6", None)
 
 
@@ -143,15 +144,15 @@ def test_section_47_with_its_target_and_conference_and_plans(org):
 
     assert [(row["S47ActualStartDate"], row["InitialCPCtarget"], row["DateOfInitialCPC"], row["ICPCnotRequired"])
             for row in rows(census, "Section47", child)] == [
-        (D(2025, 6, 9), D(2025, 6, 30), D(2025, 6, 27), False),
-        (D(2026, 1, 5), D(2026, 1, 26), None, True),
+        (D(2025, 6, 9), D(2025, 6, 30), D(2025, 6, 27), "false"),
+        (D(2026, 1, 5), D(2026, 1, 26), None, "true"),
     ]
     assert rows(census, "CINdetails", child)[0]["DateOfInitialCPC"] is None  # recorded once, on the enquiry
     [cpp] = rows(census, "ChildProtectionPlans", child)
     assert {key: cpp[key] for key in ("CINdetailsID", "CPPID", "CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse",
                                       "LatestCategoryOfAbuse", "NumberOfPreviousCPP")} == {
         "CINdetailsID": 1, "CPPID": 1, "CPPstartDate": D(2025, 6, 27), "CPPendDate": None,
-        "InitialCategoryOfAbuse": "EMO", "LatestCategoryOfAbuse": "NEG", "NumberOfPreviousCPP": 1}
+        "InitialCategoryOfAbuse": "EMO", "LatestCategoryOfAbuse": "NEG", "NumberOfPreviousCPP": "1"}
     assert [row["CPPreviewDate"] for row in rows(census, "Reviews", child)] == [D(2025, 9, 26)]
     assert [(row["CINPlanStartDate"], row["CINPlanEndDate"]) for row in rows(census, "CINplanDates", child)] == [
         (D(2025, 6, 3), D(2025, 6, 26))]
