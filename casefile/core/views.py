@@ -175,7 +175,7 @@ JOB_REFRESH_SECONDS = 2
 # A job still waiting after this long has no worker to run it: the page says so.
 JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
 RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file",
-                 "cin_census": "Download the census file",
+                 "cin_census": "See the checks and download the file",
                  "annex_a": "Download the workbook", "ssd_export": "Download the zip file",
                  "cin_validation": "See the results", "census_record_check": "See the children"}
 

@@ -1,5 +1,7 @@
 """The CIN census export as a background job (ADR 0011): the file is built from the record, checked against the
-year's XSD and kept on the job for the person who asked; the download page checks the role again and audits it."""
+year's XSD and the year's rules, and kept on the job for the person who asked, with the rules' results (a
+CensusValidation of the job); the job leads to those results, whose page offers the file. The download page
+checks the role again and audits it."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from casefile.access import permissions
 from casefile.accounts.models import User
 from casefile.core import jobs
 from casefile.core.models import Job
-from casefile.returns import census
+from casefile.returns import census, validation
 
 KIND = "cin_census"
 
@@ -38,12 +40,15 @@ def _make_file(job: Job, year: str) -> jobs.Result:
     if not permissions.may_make_returns(job.started_by):
         raise jobs.JobFailed("You can no longer make statutory returns, so the census file was not made.")
     try:
-        xml = census.export(year, progress=lambda done, total, stage: jobs.job_progress(job, done, total, stage))
+        made = census.export_and_validate(
+            year, progress=lambda done, total, stage: jobs.job_progress(job, done, total, stage))
     except census.SchemaProblem as problem:
         raise jobs.JobFailed(f"{problem} Nothing was kept. Tell your system administrator, quoting job "
                              f"{job.pk}.") from None
+    validation.keep_export(job, year=year, filename=census.filename(year), size=len(made.xml), census=made.census,
+                           issues=made.issues)
     jobs.job_progress(job, census.STAGES, census.STAGES, "Done")
-    job.details.update(bytes=len(xml))
+    job.details.update(bytes=len(made.xml))
     Job.objects.filter(pk=job.pk).update(details=job.details)
-    return jobs.Result(url=reverse("returns:census_download", kwargs={"job_id": job.pk}), file=xml,
+    return jobs.Result(url=reverse("returns:validation_results", kwargs={"job_id": job.pk}), file=made.xml,
                        filename=census.filename(year))

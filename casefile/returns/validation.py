@@ -197,6 +197,13 @@ def check(job: Job, validation_id: int) -> jobs.Result:
     return jobs.Result(url=reverse("returns:validation_results", kwargs={"job_id": job.pk}))
 
 
+def keep_export(job: Job, *, year: str, filename: str, size: int, census: Census, issues: list[Issue]) -> None:
+    """The rules' results for a census file Casefile made (census_tasks), kept as a validation of its job."""
+    kept = CensusValidation.objects.create(job=job, started_by=job.started_by, source=CensusValidation.Source.EXPORT,
+                                           filename=filename, size=size, year=year)
+    keep(kept, census, issues)
+
+
 def keep(validation: CensusValidation, census: Census, issues: list[Issue]) -> None:
     counts = Counter(issue.code for issue in issues)
     first = {}

@@ -112,6 +112,11 @@ def test_an_analyst_exports_the_census_validates_it_and_opens_a_childs_record(pa
     page.get_by_role("radio", name=YEAR).check()
     page.get_by_role("button", name="Make the census file").click()
     follow_the_job_until_it_has_finished(page, pages, "The census export")
+    # The file was checked against the year's rules as it was made: the results come first, then the file.
+    page.get_by_role("button", name="See the checks and download the file").click()
+    expect(page.get_by_role("heading", name=f"Validation of {census.filename(YEAR)}")).to_be_visible()
+    expect(page.locator("#made-from-record")).to_contain_text(f"the {YEAR} rules")
+    pages.check("The census export's checks")
     with page.expect_download() as downloading:
         page.get_by_role("button", name="Download the census file").click()
     download = downloading.value

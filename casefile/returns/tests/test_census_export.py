@@ -16,8 +16,11 @@ from casefile.accounts.models import Role
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework import models as cw
 from casefile.core.models import Job
-from casefile.returns import census, census_tasks
+from casefile.returns import census, census_tasks, validation
+from casefile.returns.models import CensusValidation
 from casefile.rules.cin.census import Census
+from casefile.rules.cin.packs import pack
+from casefile.rules.cin.parse import parse
 from casefile.rules.cin.tests import builder
 from casefile.rules.cin.write import write
 from casefile.testing import make_child
@@ -160,6 +163,10 @@ def test_a_real_worker_makes_the_file_and_the_download_is_audited(client, org, r
     job.refresh_from_db()
     assert (job.status, job.done, job.total, job.error) == ("done", census.STAGES, census.STAGES, "")
     page = client.get(response["Location"]).content.decode()
+    results = reverse("returns:validation_results", args=[job.pk])
+    assert results in page and "See the checks and download the file" in page
+    # The file was checked against the year's rules as it was made: the results page offers it.
+    page = client.get(results).content.decode()
     download = reverse("returns:census_download", args=[job.pk])
     assert download in page and "Download the census file" in page
     before = AuditEvent.objects.filter(action=Action.EXPORT).count()
@@ -168,6 +175,14 @@ def test_a_real_worker_makes_the_file_and_the_download_is_audited(client, org, r
     assert 'filename="CIN_census_2025_26.xml"' in file["Content-Disposition"]
     assert record.reference.encode() in file.content
     census.check_against_schema(file.content, "2025-26")
+    # The results kept are those of validating the file itself, issue for issue.
+    kept = CensusValidation.objects.get(job=job)
+    read_back = pack("2025-26").validate(parse(file.content))
+    assert (kept.source, kept.checked, kept.children) == ("export", True, 1)
+    assert (kept.errors, kept.queries) == (sum(i.is_error for i in read_back), sum(not i.is_error for i in read_back))
+    assert kept.errors > 0  # the record's child has no disability recorded (8540)
+    assert [row.cells()[:5] for row in validation.issues_of(kept)] == [
+        [i.child or "", i.table, ", ".join(i.fields), i.value, i.code] for i in read_back]
     event = AuditEvent.objects.filter(action=Action.EXPORT).latest("id")
     assert AuditEvent.objects.filter(action=Action.EXPORT).count() == before + 1
     assert (event.actor, event.details["year"], event.details["job"]) == (org.pat, "2025-26", str(job.pk))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from casefile.access import permissions
 from casefile.access.records import record_shown
@@ -16,7 +17,7 @@ from casefile.core.exports import csv_response
 from casefile.core.forms import save_or_show
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
-from casefile.returns import validation, validation_presenters, validation_tasks
+from casefile.returns import census_tasks, validation, validation_presenters, validation_tasks
 from casefile.returns.models import CensusValidation
 from casefile.returns.validation_forms import ResultFilterForm, UploadForm, YearForm
 
@@ -73,6 +74,10 @@ def _found(request, job_id) -> CensusValidation:
     return found
 
 
+def url_for_download(export) -> str:
+    return reverse("returns:census_download", kwargs={"job_id": export.pk}) if export else ""
+
+
 def _filtered(request, found: CensusValidation):
     form = ResultFilterForm(request.GET or None, codes=[code for code, _ in validation.rule_counts(found)])
     filters = form.filters()
@@ -88,8 +93,11 @@ def validation_results(request, job_id):
     # One event for the page: the validation it showed, and the children it linked to.
     record_shown(request, list(links.values()), subject=found)
     query = request.GET.urlencode()
+    # Casefile's own export, checked as it was made: its file is offered here while the job keeps it.
+    made = census_tasks.finished_export(request.user, found.job_id) if found.source == found.Source.EXPORT else None
     return render(request, "returns/validation/results.html", {
         "found": found, "form": form, "filters": filters, "page": page, "navigation_active": "returns",
+        "download_url": url_for_download(made),
         "issues_table": validation_presenters.issues_table(list(page), links),
         "rule_counts_table": validation_presenters.rule_counts_table(found),
         "query": f"?{query}" if query else "",
