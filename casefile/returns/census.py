@@ -39,6 +39,7 @@ from casefile.casework.models import (
     PlanReview,
     Section47Enquiry,
 )
+from casefile.core.presenters import plural
 from casefile.people.models import Disability, Person
 from casefile.rules import census_projection as projection
 from casefile.rules import clocks
@@ -96,17 +97,6 @@ def check_against_schema(xml: bytes, year: str) -> None:
                             f"{first.message} ({len(checker.error_log)} problem(s) in all).")
 
 
-def export(year: str, *, progress: Progress | None = None, now: datetime.datetime | None = None) -> bytes:
-    """The year's census file, written and checked against its XSD (SchemaProblem if it does not match)."""
-    step = progress or (lambda done, total, stage: None)
-    census = census_for_year(year, progress=step, now=now)
-    step(2, STAGES, f"Writing the file for {len(census.children):,} children")
-    xml = write(census)
-    step(3, STAGES, "Checking the file against the census schema")
-    check_against_schema(xml, year)
-    return xml
-
-
 @dataclasses.dataclass(frozen=True)
 class CheckedExport:
     xml: bytes
@@ -124,7 +114,7 @@ def export_and_validate(year: str, *, progress: Progress | None = None,
     file does not match the XSD."""
     step = progress or (lambda done, total, stage: None)
     built = census_for_year(year, progress=step, now=now)
-    step(2, STAGES, f"Writing the file for {len(built.children):,} children")
+    step(2, STAGES, f"Writing the file for {plural(len(built.children), 'child', 'children')}")
     xml = write(built)
     step(3, STAGES, f"Checking the file against the census schema and the {year} rules")
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -151,7 +141,7 @@ def census_for_period(period: CensusYear, *, progress: Progress | None = None,
     step(0, STAGES, "Loading the record")
     with cycle_collector_paused():
         records = _load(period)
-        step(1, STAGES, f"Building the return for {len(records['people']):,} children")
+        step(1, STAGES, f"Building the return for {plural(len(records['people']), 'child', 'children')}")
         return _build(period, records, now or timezone.localtime())
 
 

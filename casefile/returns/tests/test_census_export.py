@@ -4,6 +4,7 @@ the audited download, and the command line."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -16,6 +17,7 @@ from casefile.accounts.models import Role
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework import models as cw
 from casefile.core.models import Job
+from casefile.core.presenters import plural
 from casefile.returns import census, census_tasks, validation
 from casefile.returns.models import CensusValidation
 from casefile.rules.cin.census import Census
@@ -56,13 +58,13 @@ def record(org):
 
 @pytest.mark.parametrize("year", census.YEARS)
 def test_an_export_matches_the_years_schema(record, year):
-    xml = census.export(year)
+    xml = census.export_and_validate(year).xml
     census.check_against_schema(xml, year)  # export checked it already; and the file parses as the schema says
     assert etree.fromstring(xml).findtext("Header/CollectionDetails/Year") == str(int(year[:4]) + 1)
 
 
 def test_the_schema_allows_no_previous_plans_and_the_2026_27_pre_proceedings_block(record):
-    xml = census.export("2025-26")
+    xml = census.export_and_validate("2025-26").xml
     assert b"<NumberOfPreviousCPP>0</NumberOfPreviousCPP>" in xml
     with_block = xml.replace(b"</CINdetails>", b"<PreProceedingsandFGDM><PPStartDate>2025-08-01</PPStartDate>"
                                                b"<PPOutcome>A</PPOutcome></PreProceedingsandFGDM></CINdetails>")
@@ -216,11 +218,19 @@ def test_a_job_whose_starter_may_no_longer_make_returns_fails(org, record, setti
 
 
 def test_the_command_writes_a_checked_file_and_audits_a_system_export(record, tmp_path):
-    output = tmp_path / "cin.xml"
-    call_command("export_cin", "--year", "2025-26", "--output", str(output), stdout=open("/dev/null", "w"))
+    output, said = tmp_path / "cin.xml", io.StringIO()
+    call_command("export_cin", "--year", "2025-26", "--output", str(output), stdout=said)
     xml = output.read_bytes()
     census.check_against_schema(xml, "2025-26")
     assert record.reference.encode() in xml
+    # The rules' counts, as validating the file would give them.
+    found = pack("2025-26").validate(parse(xml))
+    errors = sum(issue.is_error for issue in found)
+    assert errors > 0
+    queries = len(found) - errors
+    assert (f"Checked against the 2025-26 rules: {plural(errors, 'error')} and {plural(queries, 'query', 'queries')} "
+            f"(manage.py validate_cin {output} --year 2025-26 lists them).") in said.getvalue()
+    assert "Building the return for 1 child…" in said.getvalue()
     event = AuditEvent.objects.filter(action=Action.EXPORT).latest("id")
     assert event.actor is None and event.details["command"] == "export_cin" and event.details["year"] == "2025-26"
 
