@@ -1,0 +1,488 @@
+"""The indicators of issue 12 item 2, each with the DfE's or Ofsted's definition where one exists, in words and in
+code. Sources are ../shared/reference/statutory-rules.md (§1, §5, §8, §11.4) and data-standards.md; the DfE
+tables named are those of the "Children in need" statistical release on explore-education-statistics (EES)
+and the "Children's social work workforce" release.
+
+Which clock the 45-working-day measure uses: the DfE's (table C2) runs from the assessment's start
+(AssessmentActualStartDate) to its authorisation (AssessmentAuthorisationDate), which is what the census
+collects and what the England figure is; Working Together's runs from the referral. Both are here:
+`assessments_within_45_working_days` (DfE, compared with England) and
+`assessments_within_45_working_days_of_referral` (Working Together, for practice).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from casefile.rules.census_projection import previous_plans
+from casefile.rules.clocks import add_calendar_months
+from casefile.rules.front_door import Outcome
+from casefile.rules.indicators.core import (
+    Body,
+    Cohort,
+    Indicator,
+    Item,
+    Period,
+    Result,
+    Settings,
+    Source,
+    Unit,
+    count,
+    field,
+    open_on,
+    rate_per_10000,
+    ratio,
+)
+from casefile.rules.working_days import add_working_days, working_days_between
+
+CP = "cp"
+PERMANENT, AGENCY = "permanent", "agency"
+# Census closure reason RC9: "closed after assessment and referred to early help" (data-standards.md §1.3).
+RC9_EARLY_HELP = "RC9"
+
+_EES = "https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/"
+C1 = Source(Body.DFE, "Children in need, table C1: referrals and re-referrals (referrals in the year; re-referrals "
+            "within 12 months of a previous referral)", _EES + "911dae20-ac5d-4e28-bee8-53a658761fa5", "V")
+C2 = Source(Body.DFE, "Children in need, table C2: completed assessments by duration (working days from "
+            "assessment start to authorisation)", _EES + "3fb5a93d-1eb3-4f3a-bdd0-5caea4556ce6", "V")
+C4 = Source(Body.DFE, "Children in need, table C4: section 47 enquiries and initial child protection conferences "
+            "(rate per 10,000 children; working days from the start of the section 47 enquiry to the ICPC)",
+            _EES + "b0749fa2-c0e2-4a15-8c0f-23941b3b6161", "V")
+D1 = Source(Body.DFE, "Children in need, table D1: child protection plans at 31 March (rate per 10,000 children)",
+            _EES + "0183a28b-6a55-4eff-aa08-33cc14f3a5bb", "V")
+D3 = Source(Body.DFE, "Children in need, table D3: children who became the subject of a child protection plan for "
+            "a second or subsequent time (former NI 65; LG Inform metric 100)", "http://id.esd.org.uk/metricType/100",
+            "V")
+D7 = Source(Body.DFE, "Children in need, table D7: child protection plans ending in the year by duration (2 years "
+            "or more; former NI 64)", _EES + "04a78d29-2196-4bea-bf95-7a2eced5d0d5", "V")
+WORKFORCE = Source(Body.DFE, "Children's social work workforce (census year to 30 September): agency rate, vacancy "
+                   "rate, turnover rate and average caseload", "https://explore-education-statistics.service.gov.uk/"
+                   "methodology/children-s-social-work-workforce", "S")
+ANNEX_A_1 = Source(Body.OFSTED, "ILACS Annex A, list 1: contacts", "https://www.gov.uk/government/publications/"
+                   "inspecting-local-authority-childrens-services-from-2018", "S")
+ANNEX_A_2 = Source(Body.OFSTED, "ILACS Annex A, list 2: early help (steps down to early help)",
+                   ANNEX_A_1.url, "S")
+ANNEX_A_7 = Source(Body.OFSTED, "ILACS Annex A, list 7: child protection (date of the last statutory visit; was "
+                   "the child seen alone)", ANNEX_A_1.url, "S")
+WT_ICPC = Source(Body.WORKING_TOGETHER, "Initial child protection conference within 15 working days of the strategy "
+                 "discussion (paragraph number not yet confirmed)", "https://www.gov.uk/government/publications/"
+                 "working-together-to-safeguard-children--2", "S")
+WT_ASSESSMENT = Source(Body.WORKING_TOGETHER, "Assessment within 45 working days of the point of referral (paragraph "
+                       "number not yet confirmed)", WT_ICPC.url, "S")
+LOCAL = Source(Body.LOCAL, "No national definition: Casefile's own measure, defined here", "", "LOCAL")
+CP_VISITS_LOCAL = Source(Body.LOCAL, "Visits to a child on a child protection plan: every 10 working days unless the "
+                         "plan sets its own frequency (rules/clocks.py CP_VISIT; no regulation sets one)",
+                         "https://ascpractice.camden.gov.uk/children-practice-hub/child-protection/"
+                         "visits-and-engagement-with-families", "LOCAL")
+
+
+def _item(kind: str, row) -> Item:
+    return Item(kind, field(row, "id"), field(row, "child"))
+
+
+# Front door ------------------------------------------------------------------------------------------------
+
+
+def _contacts(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    return count("contacts", period, (_item("contact", row) for row in cohort.contacts
+                                      if period.within(field(row, "date"))))
+
+
+def _referrals_in(cohort: Cohort, period: Period) -> list:
+    """Referrals dated in the period, one per child per day (the census records only the first of several
+    referrals for the same child on the same day: C1 footnote, "Children in need" release)."""
+    seen, found = set(), []
+    for row in sorted(cohort.episodes, key=lambda r: (field(r, "referral_date"), field(r, "id") or 0)):
+        key = (field(row, "child"), field(row, "referral_date"))
+        if period.within(key[1]) and key not in seen:
+            seen.add(key)
+            found.append(row)
+    return found
+
+
+def _referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    return count("referrals", period, (_item("episode", row) for row in _referrals_in(cohort, period)))
+
+
+def _outcome(row) -> Outcome:
+    try:
+        return Outcome(field(row, "outcome"))
+    except ValueError:
+        known = ", ".join(outcome.value for outcome in Outcome)
+        raise ValueError(f"contacts.outcome: expected one of {known}, got {field(row, 'outcome')!r}") from None
+
+
+def _conversion(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    decided = [row for row in cohort.contacts if period.within(field(row, "date")) and field(row, "outcome")]
+    referred = [row for row in decided if _outcome(row).is_referral]
+    return ratio("contact_conversion", period, (_item("contact", r) for r in referred),
+                 (_item("contact", r) for r in decided), percent=True,
+                 empty="no figure: no contacts in the period had a decision")
+
+
+def _re_referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    by_child: dict = defaultdict(list)
+    for row in cohort.episodes:
+        by_child[field(row, "child")].append(field(row, "referral_date"))
+    in_period = _referrals_in(cohort, period)
+    again = []
+    for row in in_period:
+        day = field(row, "referral_date")
+        earliest = add_calendar_months(day, -settings.re_referral_months)
+        earlier = [d for d in by_child[field(row, "child")] if d < day]
+        if any(d >= earliest if settings.re_referral_boundary_inclusive else d > earliest for d in earlier):
+            again.append(row)
+    return ratio("re_referrals", period, (_item("episode", r) for r in again),
+                 (_item("episode", r) for r in in_period), percent=True,
+                 empty="no figure: no referrals in the period")
+
+
+# Assessment ------------------------------------------------------------------------------------------------
+
+
+def _completed(cohort: Cohort, period: Period) -> list:
+    return [row for row in cohort.assessments if period.within(field(row, "authorised_on"))
+            and field(row, "start_date") is not None and field(row, "start_date") <= field(row, "authorised_on")]
+
+
+def _assessments_45(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    done = _completed(cohort, period)
+    in_time = [row for row in done if working_days_between(field(row, "start_date"), field(row, "authorised_on"),
+                                                           settings.calendar, settings.convention) <= 45]
+    return ratio("assessments_within_45_working_days", period, (_item("assessment", r) for r in in_time),
+                 (_item("assessment", r) for r in done), percent=True,
+                 empty="no figure: no assessments were completed in the period")
+
+
+def _assessments_45_referral(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    referred = {field(row, "id"): field(row, "referral_date") for row in cohort.episodes}
+    done = [row for row in _completed(cohort, period)
+            if referred.get(field(row, "episode")) is not None
+            and referred[field(row, "episode")] <= field(row, "authorised_on")]
+    in_time = [row for row in done
+               if field(row, "authorised_on") <= add_working_days(referred[field(row, "episode")], 45,
+                                                                  settings.calendar, settings.convention)]
+    return ratio("assessments_within_45_working_days_of_referral", period,
+                 (_item("assessment", r) for r in in_time), (_item("assessment", r) for r in done), percent=True,
+                 empty="no figure: no assessments linked to a referral were completed in the period")
+
+
+# Section 47 and conferences --------------------------------------------------------------------------------
+
+
+def _s47_rate(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    return rate_per_10000("s47_per_10000", period, (_item("enquiry", row) for row in cohort.enquiries
+                                                    if period.within(field(row, "start_date"))),
+                          cohort.population_under_18)
+
+
+def _strategy_to_icpc(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    conferenced = {field(row, "enquiry") for row in cohort.initial_conferences if field(row, "enquiry") is not None}
+    held = [row for row in cohort.strategy_discussions if period.within(field(row, "date"))]
+    led = [row for row in held if field(row, "enquiry") is not None and field(row, "enquiry") in conferenced]
+    return ratio("strategy_discussions_to_icpc", period, (_item("strategy_discussion", r) for r in led),
+                 (_item("strategy_discussion", r) for r in held), percent=True,
+                 empty="no figure: no strategy discussions were held in the period")
+
+
+def _icpc_15(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    started = {field(row, "id"): field(row, "start_date") for row in cohort.enquiries}
+    # C4 excludes conferences dated before the enquiry started (and those with no enquiry) from the durations.
+    held = [row for row in cohort.initial_conferences if period.within(field(row, "date"))
+            and started.get(field(row, "enquiry")) is not None and started[field(row, "enquiry")] <= field(row, "date")]
+    in_time = [row for row in held if working_days_between(started[field(row, "enquiry")], field(row, "date"),
+                                                           settings.calendar, settings.convention) <= 15]
+    return ratio("icpc_within_15_working_days", period, (_item("conference", r) for r in in_time),
+                 (_item("conference", r) for r in held), percent=True,
+                 empty="no figure: no initial conferences in the period followed a section 47 enquiry")
+
+
+# Child protection plans ------------------------------------------------------------------------------------
+
+
+def _cp_plans(cohort: Cohort) -> list:
+    return [row for row in cohort.plans if field(row, "kind") == CP]
+
+
+def _cpp_rate(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    return rate_per_10000("cpp_per_10000", period, (
+        _item("plan", row) for row in _cp_plans(cohort)
+        if open_on(field(row, "start_date"), field(row, "end_date"), period.end)), cohort.population_under_18)
+
+
+def _repeat_plans(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    plans = _cp_plans(cohort)
+    starts: dict = defaultdict(list)
+    for plan in plans:
+        starts[field(plan, "child")].append(field(plan, "start_date"))
+    # D3 counts children: each child who became the subject of a plan in the year once, in the numerator when any
+    # plan they started in it had a plan before it (in this record, or before the record began), however long ago.
+    first_start: dict = {}
+    repeat: dict = {}
+    for plan in sorted(plans, key=lambda p: (field(p, "start_date"), field(p, "id") or 0)):
+        if not period.within(field(plan, "start_date")):
+            continue
+        child = field(plan, "child")
+        first_start.setdefault(child, plan)
+        earlier = previous_plans(starts[child], field(plan, "start_date")) + (field(plan, "previous_plans") or 0)
+        if earlier and child not in repeat:
+            repeat[child] = plan
+    return ratio("second_or_subsequent_plans", period, (_item("plan", p) for p in repeat.values()),
+                 (_item("plan", p) for p in first_start.values()), percent=True,
+                 empty="no figure: no child became the subject of a child protection plan in the period")
+
+
+def _two_years(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    ended = [row for row in _cp_plans(cohort) if period.within(field(row, "end_date"))]
+    long = [row for row in ended if field(row, "end_date") >= add_calendar_months(field(row, "start_date"), 24)]
+    return ratio("plans_ending_after_2_years", period, (_item("plan", r) for r in long),
+                 (_item("plan", r) for r in ended), percent=True,
+                 empty="no figure: no child protection plans ended in the period")
+
+
+def _open_cp_plans(cohort: Cohort, day: datetime.date) -> list:
+    return [row for row in _cp_plans(cohort) if open_on(field(row, "start_date"), field(row, "end_date"), day)]
+
+
+def _visits_by_plan(cohort: Cohort, day: datetime.date) -> dict:
+    visits: dict = defaultdict(list)
+    for visit in sorted(cohort.cp_visits, key=lambda v: (field(v, "date"), field(v, "id") or 0)):
+        if field(visit, "date") <= day:
+            visits[field(visit, "plan")].append(visit)
+    return visits
+
+
+def _cp_visits_in_time(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    day = period.end
+    visits = _visits_by_plan(cohort, day)
+    plans = _open_cp_plans(cohort, day)
+    in_time = []
+    for plan in plans:
+        seen = [v for v in visits.get(field(plan, "id"), ()) if field(v, "date") >= field(plan, "start_date")]
+        anchor = field(seen[-1], "date") if seen else field(plan, "start_date")
+        limit = field(plan, "visit_interval_working_days") or settings.cp_visit_working_days
+        if add_working_days(anchor, limit, settings.calendar, settings.convention) >= day:
+            in_time.append(plan)
+    return ratio("cp_visits_in_time", period, (_item("plan", p) for p in in_time),
+                 (_item("plan", p) for p in plans), percent=True,
+                 empty="no figure: no child was on a child protection plan at the end of the period")
+
+
+def _seen_alone(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    day = period.end
+    visits = _visits_by_plan(cohort, day)
+    visited, alone = [], []
+    for plan in _open_cp_plans(cohort, day):
+        seen = [v for v in visits.get(field(plan, "id"), ()) if field(v, "date") >= field(plan, "start_date")]
+        if not seen:
+            continue  # Annex A leaves "seen alone" blank when there has been no visit: not in the denominator
+        visited.append(plan)
+        if field(seen[-1], "seen_alone"):
+            alone.append(plan)
+    return ratio("children_seen_alone", period, (_item("plan", p) for p in alone),
+                 (_item("plan", p) for p in visited), percent=True,
+                 empty="no figure: no child on a child protection plan at the end of the period had been visited")
+
+
+# Step-downs, allocation and caseloads ----------------------------------------------------------------------
+
+
+def _step_downs(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    return count("step_downs_to_early_help", period, (_item("early_help", row) for row in cohort.early_help
+                                                      if period.within(field(row, "date"))))
+
+
+def _open_children(cohort: Cohort, day: datetime.date) -> dict:
+    """Children with an episode open at the end of `day` (referral received, not closed), and that episode."""
+    found: dict = {}
+    for row in sorted(cohort.episodes, key=lambda r: (field(r, "referral_date"), field(r, "id") or 0)):
+        if open_on(field(row, "referral_date"), field(row, "closure_date"), day):
+            found[field(row, "child")] = row
+    return found
+
+
+def _allocated_to(cohort: Cohort, day: datetime.date) -> dict:
+    """Each child's worker on `day`: their latest allocation open then."""
+    found: dict = {}
+    for row in sorted(cohort.allocations, key=lambda r: (field(r, "start_date"), field(r, "id") or 0)):
+        if open_on(field(row, "start_date"), field(row, "end_date"), day) and field(row, "worker") is not None:
+            found[field(row, "child")] = row
+    return found
+
+
+def _unallocated(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    day = period.end
+    allocated = _allocated_to(cohort, day)
+    return count("unallocated_children", period, (_item("episode", row)
+                                                  for child, row in _open_children(cohort, day).items()
+                                                  if child not in allocated))
+
+
+def _caseloads(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    return count("open_cases", period, (_item("episode", row) for row in _open_children(cohort, period.end).values()))
+
+
+# Workforce -------------------------------------------------------------------------------------------------
+
+
+def _fte(row) -> float:
+    value = field(row, "fte")
+    return 1.0 if value is None else float(value)
+
+
+def _in_post(cohort: Cohort, day: datetime.date, kind: str | None = None) -> list:
+    return [row for row in cohort.workers if open_on(field(row, "start_date"), field(row, "leave_date"), day)
+            and (kind is None or field(row, "employment_type") == kind)]
+
+
+def _worker(row) -> Item:
+    return Item("worker", field(row, "id"))
+
+
+def _caseload_per_worker(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    day = period.end
+    holders = [row for row in _in_post(cohort, day) if field(row, "case_holding", True)]
+    ids = {field(row, "id") for row in holders}
+    open_now = _open_children(cohort, day)
+    cases = [row for child, row in _allocated_to(cohort, day).items()
+             if child in open_now and field(row, "worker") in ids]
+    return ratio("caseload_per_worker", period, (Item("allocation", field(r, "id"), field(r, "child")) for r in cases),
+                 (_worker(r) for r in holders), percent=False, denominator=sum(_fte(r) for r in holders),
+                 empty="no figure: no case-holding workers in post at the end of the period")
+
+
+def _worker_changes(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    day = period.end
+    open_now = _open_children(cohort, day)
+    by_child: dict = defaultdict(list)
+    for row in sorted(cohort.allocations, key=lambda r: (field(r, "start_date"), field(r, "id") or 0)):
+        by_child[field(row, "child")].append(row)
+    changes = []
+    for child in open_now:
+        rows = [r for r in by_child.get(child, ()) if field(r, "start_date") <= day]
+        for previous, row in zip(rows, rows[1:], strict=False):
+            if period.within(field(row, "start_date")) and field(row, "worker") != field(previous, "worker"):
+                changes.append(Item("allocation", field(row, "id"), child))
+    return ratio("worker_changes_per_child", period, changes,
+                 (_item("episode", row) for row in open_now.values()), percent=False,
+                 empty="no figure: no children were open at the end of the period")
+
+
+def _agency_share(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    everyone = [row for row in _in_post(cohort, period.end)
+                if field(row, "employment_type") in (PERMANENT, AGENCY)]
+    agency = [row for row in everyone if field(row, "employment_type") == AGENCY]
+    return ratio("agency_share", period, (_worker(r) for r in agency), (_worker(r) for r in everyone), percent=True,
+                 numerator=sum(_fte(r) for r in agency), denominator=sum(_fte(r) for r in everyone),
+                 empty="no figure: no workers in post at the end of the period")
+
+
+def _vacancies(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    day = period.end
+    permanent = {field(row, "id") for row in _in_post(cohort, day, PERMANENT)}
+    posts = [row for row in cohort.posts if open_on(field(row, "start_date"), field(row, "end_date"), day)]
+    vacant = [row for row in posts if field(row, "holder") not in permanent]
+    return ratio("vacancy_rate", period, (Item("post", field(r, "id")) for r in vacant),
+                 (Item("post", field(r, "id")) for r in posts), percent=True,
+                 numerator=sum(_fte(r) for r in vacant), denominator=sum(_fte(r) for r in posts),
+                 empty="no figure: no posts in the establishment at the end of the period")
+
+
+def _turnover(cohort: Cohort, period: Period, settings: Settings) -> Result:
+    leavers = [row for row in cohort.workers if field(row, "employment_type") == PERMANENT
+               and period.within(field(row, "leave_date"))]
+    staying = _in_post(cohort, period.end, PERMANENT)
+    return ratio("turnover_rate", period, (_worker(r) for r in leavers), (_worker(r) for r in staying), percent=True,
+                 numerator=sum(_fte(r) for r in leavers), denominator=sum(_fte(r) for r in staying),
+                 empty="no figure: no permanent workers in post at the end of the period")
+
+
+# The catalogue ---------------------------------------------------------------------------------------------
+
+IN_YEAR = "dated in the period (the DfE publishes the year to 31 March)"
+DATED_IN = "dated in the period"
+AT_END = "at the end of the period (the DfE publishes the figure at 31 March)"
+WORKFORCE_AT_END = "at the end of the period (the DfE workforce census publishes it at 30 September)"
+
+INDICATOR_LIST = (
+    Indicator("contacts", "Contacts", "Children on contacts received", "", DATED_IN + "; one for each child on "
+              "each contact, as Ofsted's list 1 counts them", Unit.COUNT, None, ANNEX_A_1, _contacts,
+              note="Contacts are not in the children in need census; Ofsted's Annex A list 1 lists them."),
+    Indicator("referrals", "Referrals", "Referrals received (including those that led to no further action; one "
+              "per child per day)", "", IN_YEAR, Unit.COUNT, None, C1, _referrals),
+    Indicator("contact_conversion", "Contacts that became referrals", "Contacts whose decision was a referral to "
+              "children's social care (an assessment or a strategy discussion)", "contacts with a decision", DATED_IN
+              + "; contacts still awaiting a decision are left out", Unit.PERCENT, None, LOCAL, _conversion,
+              note="No national definition: neither the DfE nor Ofsted publishes a conversion rate."),
+    Indicator("re_referrals", "Re-referrals within 12 months", "Referrals received within 12 months of a previous "
+              "referral for the same child (the previous referral may be before the period)", "referrals received",
+              IN_YEAR + "; a referral exactly 12 months after the previous one counts as a re-referral (the DfE "
+              "does not say; configurable)", Unit.PERCENT, False, C1, _re_referrals),
+    Indicator("assessments_within_45_working_days", "Assessments completed within 45 working days",
+              "Assessments authorised within 45 working days of their start (the start day is day 0)",
+              "assessments completed (authorised)", "completed in the period", Unit.PERCENT, True, C2,
+              _assessments_45, note="The DfE clock: assessment start to authorisation, as in table C2."),
+    Indicator("assessments_within_45_working_days_of_referral", "Assessments completed within 45 working days of "
+              "the referral", "Assessments authorised within 45 working days of the referral (the referral day is "
+              "day 0)", "assessments completed (authorised) that belong to a referral", "completed in the period",
+              Unit.PERCENT, True, WT_ASSESSMENT, _assessments_45_referral,
+              note="Working Together's clock, from the referral; not comparable with the DfE's England figure."),
+    Indicator("s47_per_10000", "Section 47 enquiries per 10,000 children", "Section 47 enquiries started (at the "
+              "strategy discussion that began them)", "children aged under 18 in the area", IN_YEAR,
+              Unit.RATE_PER_10000, None, C4, _s47_rate),
+    Indicator("strategy_discussions_to_icpc", "Strategy discussions leading to an initial conference",
+              "Strategy discussions whose section 47 enquiry led to an initial child protection conference (held at "
+              "any time after)", "strategy discussions held", DATED_IN, Unit.PERCENT, None, LOCAL,
+              _strategy_to_icpc, note="No national definition; the DfE publishes section 47s and ICPCs separately."),
+    Indicator("icpc_within_15_working_days", "Initial conferences within 15 working days of the strategy discussion",
+              "Initial child protection conferences held within 15 working days of the start of the section 47 "
+              "enquiry (the strategy discussion's day is day 0)", "initial conferences held (those dated before the "
+              "enquiry started, or with no enquiry, are left out, as in table C4)", IN_YEAR, Unit.PERCENT, True, C4,
+              _icpc_15, note="Working Together sets the 15 working days; the DfE measures it in table C4 (bands "
+              "0-10 and 11-15 days)."),
+    Indicator("cpp_per_10000", "Children on a child protection plan per 10,000 children", "Children subject to a "
+              "child protection plan (a plan ending on the last day is not counted)",
+              "children aged under 18 in the area", AT_END, Unit.RATE_PER_10000, None, D1, _cpp_rate),
+    Indicator("second_or_subsequent_plans", "Second or subsequent child protection plans", "Children who became the "
+              "subject of a child protection plan and had been the subject of one before, however long ago",
+              "children who became the subject of a child protection plan", IN_YEAR, Unit.PERCENT, None, D3,
+              _repeat_plans, note="Low is good, but zero is not expected (LG Inform metric 100)."),
+    Indicator("plans_ending_after_2_years", "Child protection plans ending after 2 years or more", "Child "
+              "protection plans that lasted 2 years or more (a plan of exactly 2 years counts)",
+              "child protection plans that ended", "ended in the period", Unit.PERCENT, False, D7, _two_years),
+    Indicator("cp_visits_in_time", "Child protection visits in time", "Children on a child protection plan whose "
+              "next visit was not overdue (visited, or the plan started, within 10 working days, or the plan's own "
+              "frequency)", "children on a child protection plan", "at the end of the period", Unit.PERCENT, True,
+              CP_VISITS_LOCAL, _cp_visits_in_time),
+    Indicator("children_seen_alone", "Children seen alone", "Children on a child protection plan who were seen "
+              "alone at their last visit", "children on a child protection plan who have been visited on it",
+              "at the end of the period", Unit.PERCENT, True, ANNEX_A_7, _seen_alone),
+    Indicator("step_downs_to_early_help", "Steps down to early help", "Steps down to early help", "", DATED_IN,
+              Unit.COUNT, None, ANNEX_A_2, _step_downs,
+              note=f"The census records the same step as closure reason {RC9_EARLY_HELP}."),
+    Indicator("unallocated_children", "Unallocated children", "Children with an open case and no allocated worker",
+              "", "at the end of the period", Unit.COUNT, False, LOCAL, _unallocated),
+    Indicator("open_cases", "Caseloads: open cases", "Children with an open case (referral received, not closed)",
+              "", "at the end of the period", Unit.COUNT, None, LOCAL, _caseloads),
+    Indicator("caseload_per_worker", "Caseload per worker", "Open cases allocated to case-holding workers in post",
+              "the full-time equivalent of case-holding workers in post", WORKFORCE_AT_END, Unit.AVERAGE, False,
+              WORKFORCE, _caseload_per_worker),
+    Indicator("worker_changes_per_child", "Changes of worker per child", "Changes of allocated worker during the "
+              "period for children with an open case at its end", "children with an open case",
+              "at the end of the period", Unit.AVERAGE, False, LOCAL, _worker_changes),
+    Indicator("agency_share", "Agency staff share", "Full-time equivalent agency workers in post",
+              "full-time equivalent permanent and agency workers in post", WORKFORCE_AT_END, Unit.PERCENT, False,
+              WORKFORCE, _agency_share),
+    Indicator("vacancy_rate", "Vacancies", "Full-time equivalent posts without a permanent worker in them "
+              "(covered by an agency worker or not)", "full-time equivalent posts", WORKFORCE_AT_END, Unit.PERCENT,
+              False, WORKFORCE, _vacancies),
+    Indicator("turnover_rate", "Turnover", "Full-time equivalent permanent workers who left",
+              "full-time equivalent permanent workers in post at the end of the period",
+              "leavers in the period (the DfE's year is to 30 September)", Unit.PERCENT, False, WORKFORCE,
+              _turnover),
+)
+
+INDICATORS: Mapping[str, Indicator] = MappingProxyType({indicator.code: indicator for indicator in INDICATOR_LIST})

@@ -1,0 +1,367 @@
+"""The parts every indicator shares: the period it is computed for, the rows it reads, what it returns, and how
+it is split by team and worker and run over a list of periods. No Django, no clock: the caller gives the period.
+
+Rows are the record as plain values, in the shapes casefile/rules/annex_a.py already reads (dicts, as Django's
+values() gives them, or any object with the same attribute names, such as a NamedTuple): a `Cohort` can be built
+straight from an `annex_a.Record` with `Cohort.from_annex_a`, adding the few rows the Annex A lists do not need
+(strategy discussions, workers and posts).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from enum import StrEnum
+from numbers import Real
+from typing import Any, NamedTuple
+
+from casefile.rules.census_projection import CensusYear
+from casefile.rules.clocks import add_calendar_months
+from casefile.rules.working_days import DFE_STATISTICS, ENGLAND_AND_WALES, Convention, WorkingCalendar
+
+Row = Mapping[str, Any] | Any
+
+
+def field(row: Row, name: str, default: Any = None) -> Any:
+    """A row's value by name, whether the row is a dict (values()) or an object (a NamedTuple or dataclass)."""
+    if isinstance(row, Mapping):
+        return row.get(name, default)
+    return getattr(row, name, default)
+
+
+# The period ------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """From `start` to `end`, both days included. "In the year" means dated within it; "at 31 March" means as
+    at `end`. A period that ends before it starts is refused, naming the field."""
+
+    start: datetime.date
+    end: datetime.date
+
+    def __post_init__(self):
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+                raise ValueError(f"{name}: expected a date, got {value!r}")
+        if self.end < self.start:
+            raise ValueError(f"end: the period ends ({self.end.isoformat()}) before it starts "
+                             f"({self.start.isoformat()})")
+
+    @classmethod
+    def census_year(cls, year: str) -> Period:
+        """The DfE children in need year, "2025-26": 1 April 2025 to 31 March 2026 (rules/census_projection)."""
+        census = CensusYear.parse(year)
+        return cls(census.start, census.reference_date)
+
+    @classmethod
+    def year_to(cls, end: datetime.date) -> Period:
+        """The 12 months ending on `end`: the workforce census year is `year_to(date(2024, 9, 30))`."""
+        return cls(add_calendar_months(end, -12) + datetime.timedelta(days=1), end)
+
+    def within(self, day: datetime.date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+    @property
+    def name(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+def census_years(first: str, last: str) -> list[Period]:
+    """Every census year from `first` to `last` ("2021-22" to "2025-26"), oldest first."""
+    start, stop = CensusYear.parse(first).start.year, CensusYear.parse(last).start.year
+    if stop < start:
+        raise ValueError(f"last: {last!r} is before {first!r}")
+    return [Period.census_year(f"{year}-{(year + 1) % 100:02d}") for year in range(start, stop + 1)]
+
+
+def months(first: datetime.date, last: datetime.date) -> list[Period]:
+    """Calendar months from the one holding `first` to the one holding `last`, for a monthly trend."""
+    if last < first:
+        raise ValueError(f"last: {last.isoformat()} is before first ({first.isoformat()})")
+    periods, start = [], first.replace(day=1)
+    while start <= last:
+        following = add_calendar_months(start, 1)
+        periods.append(Period(start, following - datetime.timedelta(days=1)))
+        start = following
+    return periods
+
+
+# What an indicator is --------------------------------------------------------------------------------------
+
+
+class Unit(StrEnum):
+    COUNT = "count"
+    PERCENT = "percent"
+    RATE_PER_10000 = "rate per 10,000 children"
+    AVERAGE = "average"
+
+
+class Body(StrEnum):
+    DFE = "DfE"
+    OFSTED = "Ofsted"
+    WORKING_TOGETHER = "Working Together 2023"
+    LOCAL = "Local measure"
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """Where a definition comes from: the body, the table or measure, its address, and the status marker of
+    ../shared/reference/statutory-rules.md (V verified, S secondary, U unverified, LOCAL)."""
+
+    body: Body
+    measure: str
+    url: str
+    status: str
+
+
+class Item(NamedTuple):
+    """One thing counted: a record (`kind` and `id`, so a page can link to it) and the child it is about
+    (None for a worker or a post)."""
+
+    kind: str
+    id: Any
+    child: Any = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """An indicator's figure for a period, and the records behind its numerator and denominator.
+
+    `value` is None when there is no figure (nothing to divide by, no population given), and `no_figure` then
+    says why, in words for the page. Counts are whole; FTE-weighted workforce figures need not be.
+    """
+
+    code: str
+    period: Period
+    value: float | None
+    numerator: float
+    denominator: float | None
+    numerator_items: tuple[Item, ...] = ()
+    denominator_items: tuple[Item, ...] = ()
+    no_figure: str = ""
+
+    @property
+    def numerator_children(self) -> frozenset:
+        return frozenset(item.child for item in self.numerator_items if item.child is not None)
+
+    @property
+    def denominator_children(self) -> frozenset:
+        return frozenset(item.child for item in self.denominator_items if item.child is not None)
+
+    def rounded(self, places: int = 1) -> float | None:
+        """As the DfE publishes percentages and rates: one decimal place."""
+        return None if self.value is None else round(self.value, places)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The choices an indicator depends on, each defaulting to the DfE's own."""
+
+    calendar: WorkingCalendar = ENGLAND_AND_WALES
+    # DfE statistics count the start day as day 0 ("started and finished the same day", then "1-10 days").
+    convention: Convention = DFE_STATISTICS
+    re_referral_months: int = 12
+    # "Within 12 months of a previous referral": the DfE does not say whether exactly 12 months counts
+    # (statutory-rules.md §1, marked U). By default a referral exactly 12 months after the last one is a re-referral.
+    re_referral_boundary_inclusive: bool = True
+    cp_visit_working_days: int = 10  # local standard (rules/clocks.py CP_VISIT) unless the plan sets its own
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+@dataclasses.dataclass(frozen=True)
+class Indicator:
+    """One indicator: its definition in words, its unit, its polarity and source, and how to compute it."""
+
+    code: str
+    title: str
+    numerator: str
+    denominator: str
+    period_rule: str
+    unit: Unit
+    higher_is_better: bool | None  # None: neither (a volume, or "low is good but zero is not expected")
+    source: Source
+    compute: Callable[[Cohort, Period, Settings], Result] = dataclasses.field(repr=False, compare=False)
+    note: str = ""
+
+    @property
+    def definition(self) -> str:
+        words = f"{self.numerator}"
+        if self.unit is Unit.PERCENT:
+            words = f"{self.numerator}, as a percentage of {self.denominator}"
+        elif self.unit is Unit.RATE_PER_10000:
+            words = f"{self.numerator}, per 10,000 {self.denominator}"
+        elif self.unit is Unit.AVERAGE:
+            words = f"{self.numerator}, divided by {self.denominator}"
+        return f"{words}, {self.period_rule}."
+
+    def __call__(self, cohort: Cohort, period: Period, settings: Settings = DEFAULT_SETTINGS) -> Result:
+        result = self.compute(cohort, period, settings)
+        return result if result.code == self.code else dataclasses.replace(result, code=self.code)
+
+
+# The rows --------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Cohort:
+    """The record the indicators read. Keys of each row (dates are datetime.date; `child` is the child's id):
+
+    contacts: id, child, date, outcome (rules/front_door.Outcome value; "" while the decision is awaited)
+    episodes: id, child, referral_date, referral_nfa, closure_date, closure_reason (the CIN census episode)
+    assessments: id, child, episode, start_date, authorised_on
+    strategy_discussions: id, child, date, enquiry (the section 47 enquiry it started, or None)
+    enquiries: id, child, start_date (the strategy discussion's date), icpc_not_required
+    initial_conferences: id, child, enquiry, date, decision
+    plans: id, child, kind ("cp" or "cin"), start_date, end_date, previous_plans (plans before the record began,
+        optional), visit_interval_working_days (optional: the plan's own visit frequency)
+    cp_visits: id, plan, date, seen_alone (visits that saw the child on a child protection plan)
+    early_help: id, child, date (steps down to early help)
+    allocations: id, child, start_date, end_date, team, worker
+    workers: id, team, employment_type ("permanent" or "agency"), start_date, leave_date, fte (default 1),
+        case_holding (default True)
+    posts: id, team, fte (default 1), start_date, end_date, holder (the permanent worker in it, or None)
+    population_under_18: the authority's children aged 0 to 17 (ONS mid-year estimate), for rates per 10,000
+    """
+
+    contacts: Sequence[Row] = ()
+    episodes: Sequence[Row] = ()
+    assessments: Sequence[Row] = ()
+    strategy_discussions: Sequence[Row] = ()
+    enquiries: Sequence[Row] = ()
+    initial_conferences: Sequence[Row] = ()
+    plans: Sequence[Row] = ()
+    cp_visits: Sequence[Row] = ()
+    early_help: Sequence[Row] = ()
+    allocations: Sequence[Row] = ()
+    workers: Sequence[Row] = ()
+    posts: Sequence[Row] = ()
+    population_under_18: int | None = None
+
+    def __post_init__(self):
+        population = self.population_under_18
+        if population is not None and (isinstance(population, bool) or not isinstance(population, Real)
+                                       or population < 0 or population != population):
+            raise ValueError(f"population_under_18: expected a number of children of 0 or more, got {population!r}")
+
+    @classmethod
+    def from_annex_a(cls, record: Any, **more: Any) -> Cohort:
+        """The rows an `annex_a.Record` already holds, plus any others given by name."""
+        names = ("contacts", "episodes", "assessments", "enquiries", "initial_conferences", "plans", "cp_visits",
+                 "early_help", "allocations")
+        return cls(**{name: getattr(record, name) for name in names}, **more)
+
+
+# Shared readings of the rows -------------------------------------------------------------------------------
+
+
+def open_on(start: datetime.date | None, end: datetime.date | None, day: datetime.date) -> bool:
+    """Open at the end of `day`: started by then and not ended by then (as annex_a reads plans)."""
+    return start is not None and start <= day and (end is None or end > day)
+
+
+def ratio(code: str, period: Period, numerator_items: Iterable[Item], denominator_items: Iterable[Item],
+          *, percent: bool, empty: str, numerator: float | None = None,
+          denominator: float | None = None) -> Result:
+    """numerator / denominator (x 100 for a percentage), or no figure, saying why, when the denominator is 0."""
+    top, bottom = tuple(numerator_items), tuple(denominator_items)
+    count = float(len(top)) if numerator is None else numerator
+    base = float(len(bottom)) if denominator is None else denominator
+    if base == 0:
+        return Result(code, period, None, count, base, top, bottom, no_figure=empty)
+    return Result(code, period, count / base * (100 if percent else 1), count, base, top, bottom)
+
+
+def count(code: str, period: Period, items: Iterable[Item]) -> Result:
+    found = tuple(items)
+    return Result(code, period, float(len(found)), float(len(found)), None, found)
+
+
+def rate_per_10000(code: str, period: Period, items: Iterable[Item], population: int | None) -> Result:
+    found = tuple(items)
+    if not population:
+        why = ("no figure: the number of children aged under 18 in the area was not given" if population is None
+               else "no figure: the number of children aged under 18 in the area is 0")
+        return Result(code, period, None, float(len(found)), population, found, no_figure=why)
+    return Result(code, period, len(found) / population * 10_000, float(len(found)), float(population), found)
+
+
+# Over time, by team and by worker --------------------------------------------------------------------------
+
+
+def over_periods(indicator: Indicator, cohort: Cohort, periods: Iterable[Period],
+                 settings: Settings = DEFAULT_SETTINGS) -> list[Result]:
+    """The indicator for each period in turn (a trend), in the order given."""
+    return [indicator(cohort, period, settings) for period in periods]
+
+
+GROUP_KEYS = ("team", "worker")
+CHILD_ROWS = ("contacts", "episodes", "assessments", "strategy_discussions", "enquiries", "initial_conferences",
+              "plans", "early_help", "allocations")
+
+
+def allocated_on(allocations: Iterable[Row], day: datetime.date, key: str) -> dict[Any, Any]:
+    """Each child's team or worker as at `day`: the latest allocation started by then (as annex_a reads it)."""
+    latest: dict[Any, tuple] = {}
+    for row in allocations:
+        start = field(row, "start_date")
+        if start is None or start > day:
+            continue
+        order = (start, field(row, "id") or 0)
+        child = field(row, "child")
+        if child not in latest or order >= latest[child][0]:
+            latest[child] = (order, field(row, key))
+    return {child: value for child, (_, value) in latest.items()}
+
+
+def restrict(cohort: Cohort, children: set, *, workers: Callable[[Row], bool] = lambda row: True,
+             posts: Callable[[Row], bool] = lambda row: True, population: int | None = None) -> Cohort:
+    """The part of the cohort about these children (and these workers and posts)."""
+    kept = {name: tuple(row for row in getattr(cohort, name) if field(row, "child") in children)
+            for name in CHILD_ROWS}
+    plan_ids = {field(plan, "id") for plan in kept["plans"]}
+    return dataclasses.replace(
+        cohort, **kept,
+        cp_visits=tuple(visit for visit in cohort.cp_visits if field(visit, "plan") in plan_ids),
+        workers=tuple(row for row in cohort.workers if workers(row)),
+        posts=tuple(row for row in cohort.posts if posts(row)),
+        population_under_18=population)
+
+
+def by_group(indicator: Indicator, cohort: Cohort, period: Period, key: str = "team",
+             settings: Settings = DEFAULT_SETTINGS,
+             populations: Mapping[Any, int] | None = None) -> dict[Any, Result]:
+    """The indicator for each team (key="team") or worker (key="worker").
+
+    A child belongs to the team or worker they were allocated to at the end of the period (the latest allocation
+    started by then); children never allocated by then are under None. Workers and posts belong to their own
+    team; for key="worker" a worker is their own group and posts are left out (vacancies are a team's). Rates per
+    10,000 need the group's population (`populations`), else they have no figure.
+    """
+    if key not in GROUP_KEYS:
+        raise ValueError(f"key: expected one of {', '.join(GROUP_KEYS)}, got {key!r}")
+    owner = allocated_on(cohort.allocations, period.end, key)
+    children: dict[Any, set] = defaultdict(set)
+    for name in CHILD_ROWS:
+        for row in getattr(cohort, name):
+            child = field(row, "child")
+            children[owner.get(child)].add(child)
+    worker_key = "team" if key == "team" else "id"
+    groups = set(children) | {field(row, worker_key) for row in cohort.workers}
+    if key == "team":
+        groups |= {field(row, "team") for row in cohort.posts}
+    populations = populations or {}
+    results = {}
+    for group in sorted(groups, key=lambda value: (value is None, str(value))):
+        part = restrict(cohort, children.get(group, set()),
+                        workers=lambda row, group=group: field(row, worker_key) == group,
+                        posts=(lambda row, group=group: field(row, "team") == group) if key == "team"
+                        else (lambda row: False),
+                        population=populations.get(group))
+        results[group] = indicator(part, period, settings)
+    return results
