@@ -75,7 +75,8 @@ FIGURES: tuple[Published, ...] = (
     Published("cpp_per_10000", ENGLAND, 2020, 42.8, "A2 Section 47s, ICPCs and child protection plans", A2_2020,
               note="51,510 plans at 31 March 2020. 2025: 49,420 plans at 31 March (D1); the rate was not read."),
     Published("plans_ending_after_2_years", ENGLAND, 2025, 4.4, "D7 Child protection plans ending by duration",
-              D7_2025, note="2,710 of 62,300 plans ending in the year."),
+              D7_2025, note="2,710 of 62,300 plans ending in the year (counts rounded to 10; the percentage is the "
+                            "DfE's, from unrounded counts)."),
     Published("turnover_rate", ENGLAND, 2024, 13.8, "Children's social work workforce 2024 (as reported)",
               WORKFORCE_2024_PRESS, secondary=True,
               note="Children and Young People Now's report of the DfE release (year to 30 September 2024)."),
