@@ -13,6 +13,7 @@ collects and what the England figure is; Working Together's runs from the referr
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -83,28 +84,56 @@ def _item(kind: str, row) -> Item:
     return Item(kind, field(row, "id"), field(row, "child"))
 
 
+# Indexes built once per cohort (Cohort.remembered) and read for every period -------------------------------
+
+
+def _dated(cohort: Cohort, table: str, key: str) -> tuple[list, list]:
+    """A table's rows with a date in `key`, sorted by it (then id), and the dates: a period is then two bisects."""
+
+    def build():
+        rows = sorted((row for row in getattr(cohort, table) if field(row, key) is not None),
+                      key=lambda row: (field(row, key), field(row, "id") or 0))
+        return [field(row, key) for row in rows], rows
+
+    return cohort.remembered(("dated", table, key), build)
+
+
+def _in(period: Period, dated: tuple[list, list]) -> list:
+    dates, rows = dated
+    return rows[bisect_left(dates, period.start):bisect_right(dates, period.end)]
+
+
+def _started_by(dated: tuple[list, list], day: datetime.date) -> list:
+    dates, rows = dated
+    return rows[:bisect_right(dates, day)]
+
+
 # Front door ------------------------------------------------------------------------------------------------
 
 
 def _contacts(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    return count("contacts", period, (_item("contact", row) for row in cohort.contacts
-                                      if period.within(field(row, "date"))))
+    return count("contacts", period, (_item("contact", row) for row in _in(period, _dated(cohort, "contacts", "date"))))
 
 
-def _referrals_in(cohort: Cohort, period: Period) -> list:
-    """Referrals dated in the period, one per child per day (the census records only the first of several
-    referrals for the same child on the same day: C1 footnote, "Children in need" release)."""
-    seen, found = set(), []
-    for row in sorted(cohort.episodes, key=lambda r: (field(r, "referral_date"), field(r, "id") or 0)):
-        key = (field(row, "child"), field(row, "referral_date"))
-        if period.within(key[1]) and key not in seen:
-            seen.add(key)
-            found.append(row)
-    return found
+def _referrals_sorted(cohort: Cohort) -> tuple[list, list]:
+    """Referrals by date, one per child per day (the census records only the first of several referrals for the
+    same child on the same day: C1 footnote, "Children in need" release)."""
+
+    def build():
+        seen, dates, rows = set(), [], []
+        for day, row in zip(*_dated(cohort, "episodes", "referral_date"), strict=True):
+            key = (field(row, "child"), day)
+            if key not in seen:
+                seen.add(key)
+                dates.append(day)
+                rows.append(row)
+        return dates, rows
+
+    return cohort.remembered("referrals", build)
 
 
 def _referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    return count("referrals", period, (_item("episode", row) for row in _referrals_in(cohort, period)))
+    return count("referrals", period, (_item("episode", row) for row in _in(period, _referrals_sorted(cohort))))
 
 
 def _outcome(row) -> Outcome:
@@ -116,27 +145,39 @@ def _outcome(row) -> Outcome:
 
 
 def _conversion(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    decided = [row for row in cohort.contacts if period.within(field(row, "date")) and field(row, "outcome")]
+    decided = [row for row in _in(period, _dated(cohort, "contacts", "date")) if field(row, "outcome")]
     referred = [row for row in decided if _outcome(row).is_referral]
     return ratio("contact_conversion", period, (_item("contact", r) for r in referred),
                  (_item("contact", r) for r in decided), percent=True,
                  empty="no figure: no contacts in the period had a decision")
 
 
+def _re_referred(cohort: Cohort, settings: Settings) -> set:
+    """The ids (positions) of referrals made within the settings' months of the child's previous referral."""
+
+    def build():
+        last: dict = {}
+        found = set()
+        for position, (day, row) in enumerate(zip(*_referrals_sorted(cohort), strict=True)):
+            child = field(row, "child")
+            previous = last.get(child)
+            if previous is not None:
+                earliest = add_calendar_months(day, -settings.re_referral_months)
+                if previous > earliest or (settings.re_referral_boundary_inclusive and previous == earliest):
+                    found.add(position)
+            last[child] = day
+        return found
+
+    return cohort.remembered(("re_referred", settings.re_referral_months, settings.re_referral_boundary_inclusive),
+                             build)
+
+
 def _re_referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    by_child: dict = defaultdict(list)
-    for row in cohort.episodes:
-        by_child[field(row, "child")].append(field(row, "referral_date"))
-    in_period = _referrals_in(cohort, period)
-    again = []
-    for row in in_period:
-        day = field(row, "referral_date")
-        earliest = add_calendar_months(day, -settings.re_referral_months)
-        earlier = [d for d in by_child[field(row, "child")] if d < day]
-        if any(d >= earliest if settings.re_referral_boundary_inclusive else d > earliest for d in earlier):
-            again.append(row)
-    return ratio("re_referrals", period, (_item("episode", r) for r in again),
-                 (_item("episode", r) for r in in_period), percent=True,
+    dates, rows = _referrals_sorted(cohort)
+    first, last = bisect_left(dates, period.start), bisect_right(dates, period.end)
+    again = _re_referred(cohort, settings)
+    return ratio("re_referrals", period, (_item("episode", rows[i]) for i in range(first, last) if i in again),
+                 (_item("episode", rows[i]) for i in range(first, last)), percent=True,
                  empty="no figure: no referrals in the period")
 
 
@@ -144,8 +185,8 @@ def _re_referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
 
 
 def _completed(cohort: Cohort, period: Period) -> list:
-    return [row for row in cohort.assessments if period.within(field(row, "authorised_on"))
-            and field(row, "start_date") is not None and field(row, "start_date") <= field(row, "authorised_on")]
+    return [row for row in _in(period, _dated(cohort, "assessments", "authorised_on"))
+            if field(row, "start_date") is not None and field(row, "start_date") <= field(row, "authorised_on")]
 
 
 def _assessments_45(cohort: Cohort, period: Period, settings: Settings) -> Result:
@@ -158,7 +199,8 @@ def _assessments_45(cohort: Cohort, period: Period, settings: Settings) -> Resul
 
 
 def _assessments_45_referral(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    referred = {field(row, "id"): field(row, "referral_date") for row in cohort.episodes}
+    referred = cohort.remembered("referral_dates", lambda: {field(row, "id"): field(row, "referral_date")
+                                                           for row in cohort.episodes})
     done = [row for row in _completed(cohort, period)
             if referred.get(field(row, "episode")) is not None
             and referred[field(row, "episode")] <= field(row, "authorised_on")]
@@ -174,14 +216,15 @@ def _assessments_45_referral(cohort: Cohort, period: Period, settings: Settings)
 
 
 def _s47_rate(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    return rate_per_10000("s47_per_10000", period, (_item("enquiry", row) for row in cohort.enquiries
-                                                    if period.within(field(row, "start_date"))),
+    return rate_per_10000("s47_per_10000", period, (_item("enquiry", row) for row in
+                                                    _in(period, _dated(cohort, "enquiries", "start_date"))),
                           cohort.population_under_18)
 
 
 def _strategy_to_icpc(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    conferenced = {field(row, "enquiry") for row in cohort.initial_conferences if field(row, "enquiry") is not None}
-    held = [row for row in cohort.strategy_discussions if period.within(field(row, "date"))]
+    conferenced = cohort.remembered("conferenced", lambda: {field(row, "enquiry") for row in cohort.initial_conferences
+                                                           if field(row, "enquiry") is not None})
+    held = _in(period, _dated(cohort, "strategy_discussions", "date"))
     led = [row for row in held if field(row, "enquiry") is not None and field(row, "enquiry") in conferenced]
     return ratio("strategy_discussions_to_icpc", period, (_item("strategy_discussion", r) for r in led),
                  (_item("strategy_discussion", r) for r in held), percent=True,
@@ -189,10 +232,11 @@ def _strategy_to_icpc(cohort: Cohort, period: Period, settings: Settings) -> Res
 
 
 def _icpc_15(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    started = {field(row, "id"): field(row, "start_date") for row in cohort.enquiries}
+    started = cohort.remembered("enquiry_starts", lambda: {field(row, "id"): field(row, "start_date")
+                                                          for row in cohort.enquiries})
     # C4 excludes conferences dated before the enquiry started (and those with no enquiry) from the durations.
-    held = [row for row in cohort.initial_conferences if period.within(field(row, "date"))
-            and started.get(field(row, "enquiry")) is not None and started[field(row, "enquiry")] <= field(row, "date")]
+    held = [row for row in _in(period, _dated(cohort, "initial_conferences", "date"))
+            if started.get(field(row, "enquiry")) is not None and started[field(row, "enquiry")] <= field(row, "date")]
     in_time = [row for row in held if working_days_between(started[field(row, "enquiry")], field(row, "date"),
                                                            settings.calendar, settings.convention) <= 15]
     return ratio("icpc_within_15_working_days", period, (_item("conference", r) for r in in_time),
@@ -203,28 +247,43 @@ def _icpc_15(cohort: Cohort, period: Period, settings: Settings) -> Result:
 # Child protection plans ------------------------------------------------------------------------------------
 
 
-def _cp_plans(cohort: Cohort) -> list:
-    return [row for row in cohort.plans if field(row, "kind") == CP]
+def _cp_plans(cohort: Cohort) -> tuple[list, list]:
+    """Child protection plans by start date (then id)."""
+
+    def build():
+        plans = [row for row in _dated(cohort, "plans", "start_date")[1] if field(row, "kind") == CP]
+        return [field(row, "start_date") for row in plans], plans
+
+    return cohort.remembered("cp_plans", build)
+
+
+def _open_cp_plans(cohort: Cohort, day: datetime.date) -> list:
+    return [row for row in _started_by(_cp_plans(cohort), day)
+            if field(row, "end_date") is None or field(row, "end_date") > day]
 
 
 def _cpp_rate(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    return rate_per_10000("cpp_per_10000", period, (
-        _item("plan", row) for row in _cp_plans(cohort)
-        if open_on(field(row, "start_date"), field(row, "end_date"), period.end)), cohort.population_under_18)
+    # Children, once each (the census allows one open plan per child; a record that breaks that still counts once).
+    subject: dict = {}
+    for row in _open_cp_plans(cohort, period.end):
+        subject.setdefault(field(row, "child"), row)
+    return rate_per_10000("cpp_per_10000", period, (_item("plan", row) for row in subject.values()),
+                          cohort.population_under_18)
 
 
 def _repeat_plans(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    plans = _cp_plans(cohort)
-    starts: dict = defaultdict(list)
-    for plan in plans:
-        starts[field(plan, "child")].append(field(plan, "start_date"))
+    def build():
+        starts: dict = defaultdict(list)
+        for plan in _cp_plans(cohort)[1]:
+            starts[field(plan, "child")].append(field(plan, "start_date"))
+        return starts
+
+    starts = cohort.remembered("cp_starts", build)
     # D3 counts children: each child who became the subject of a plan in the year once, in the numerator when any
     # plan they started in it had a plan before it (in this record, or before the record began), however long ago.
     first_start: dict = {}
     repeat: dict = {}
-    for plan in sorted(plans, key=lambda p: (field(p, "start_date"), field(p, "id") or 0)):
-        if not period.within(field(plan, "start_date")):
-            continue
+    for plan in _in(period, _cp_plans(cohort)):
         child = field(plan, "child")
         first_start.setdefault(child, plan)
         earlier = previous_plans(starts[child], field(plan, "start_date")) + (field(plan, "previous_plans") or 0)
@@ -236,33 +295,38 @@ def _repeat_plans(cohort: Cohort, period: Period, settings: Settings) -> Result:
 
 
 def _two_years(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    ended = [row for row in _cp_plans(cohort) if period.within(field(row, "end_date"))]
+    ended = [row for row in _in(period, _dated(cohort, "plans", "end_date")) if field(row, "kind") == CP]
     long = [row for row in ended if field(row, "end_date") >= add_calendar_months(field(row, "start_date"), 24)]
     return ratio("plans_ending_after_2_years", period, (_item("plan", r) for r in long),
                  (_item("plan", r) for r in ended), percent=True,
                  empty="no figure: no child protection plans ended in the period")
 
 
-def _open_cp_plans(cohort: Cohort, day: datetime.date) -> list:
-    return [row for row in _cp_plans(cohort) if open_on(field(row, "start_date"), field(row, "end_date"), day)]
+def _last_visit(cohort: Cohort, plan, day: datetime.date):
+    """The plan's last visit on or before `day` (and not before the plan started), or None."""
 
+    def build():
+        by_plan: dict = defaultdict(lambda: ([], []))
+        for visit_day, visit in zip(*_dated(cohort, "cp_visits", "date"), strict=True):
+            dates, rows = by_plan[field(visit, "plan")]
+            dates.append(visit_day)
+            rows.append(visit)
+        return dict(by_plan)
 
-def _visits_by_plan(cohort: Cohort, day: datetime.date) -> dict:
-    visits: dict = defaultdict(list)
-    for visit in sorted(cohort.cp_visits, key=lambda v: (field(v, "date"), field(v, "id") or 0)):
-        if field(visit, "date") <= day:
-            visits[field(visit, "plan")].append(visit)
-    return visits
+    dates, rows = cohort.remembered("visits_by_plan", build).get(field(plan, "id"), ((), ()))
+    position = bisect_right(dates, day)
+    if position and dates[position - 1] >= field(plan, "start_date"):
+        return rows[position - 1]
+    return None
 
 
 def _cp_visits_in_time(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
-    visits = _visits_by_plan(cohort, day)
     plans = _open_cp_plans(cohort, day)
     in_time = []
     for plan in plans:
-        seen = [v for v in visits.get(field(plan, "id"), ()) if field(v, "date") >= field(plan, "start_date")]
-        anchor = field(seen[-1], "date") if seen else field(plan, "start_date")
+        last = _last_visit(cohort, plan, day)
+        anchor = field(last, "date") if last else field(plan, "start_date")
         limit = field(plan, "visit_interval_working_days") or settings.cp_visit_working_days
         if add_working_days(anchor, limit, settings.calendar, settings.convention) >= day:
             in_time.append(plan)
@@ -273,14 +337,13 @@ def _cp_visits_in_time(cohort: Cohort, period: Period, settings: Settings) -> Re
 
 def _seen_alone(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
-    visits = _visits_by_plan(cohort, day)
     visited, alone = [], []
     for plan in _open_cp_plans(cohort, day):
-        seen = [v for v in visits.get(field(plan, "id"), ()) if field(v, "date") >= field(plan, "start_date")]
-        if not seen:
+        last = _last_visit(cohort, plan, day)
+        if last is None:
             continue  # Annex A leaves "seen alone" blank when there has been no visit: not in the denominator
         visited.append(plan)
-        if field(seen[-1], "seen_alone"):
+        if field(last, "seen_alone"):
             alone.append(plan)
     return ratio("children_seen_alone", period, (_item("plan", p) for p in alone),
                  (_item("plan", p) for p in visited), percent=True,
@@ -291,26 +354,41 @@ def _seen_alone(cohort: Cohort, period: Period, settings: Settings) -> Result:
 
 
 def _step_downs(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    return count("step_downs_to_early_help", period, (_item("early_help", row) for row in cohort.early_help
-                                                      if period.within(field(row, "date"))))
+    return count("step_downs_to_early_help", period, (_item("early_help", row) for row in
+                                                      _in(period, _dated(cohort, "early_help", "date"))))
 
 
 def _open_children(cohort: Cohort, day: datetime.date) -> dict:
-    """Children with an episode open at the end of `day` (referral received, not closed), and that episode."""
-    found: dict = {}
-    for row in sorted(cohort.episodes, key=lambda r: (field(r, "referral_date"), field(r, "id") or 0)):
-        if open_on(field(row, "referral_date"), field(row, "closure_date"), day):
-            found[field(row, "child")] = row
-    return found
+    """Children with an episode open at the end of `day` (referral received, not closed), and that episode.
+    A referral that led to no further action is never an open case, even if no closure date was recorded."""
+
+    def build():
+        rows = [row for row in _dated(cohort, "episodes", "referral_date")[1] if not field(row, "referral_nfa")]
+        return ([field(row, "referral_date") for row in rows],
+                [(field(row, "child"), field(row, "closure_date"), row) for row in rows])
+
+    def find():
+        dates, episodes = cohort.remembered("episodes_not_nfa", build)
+        found: dict = {}
+        for child, closed, row in episodes[:bisect_right(dates, day)]:
+            if closed is None or closed > day:
+                found[child] = row
+        return found
+
+    return cohort.remembered(("open_children", day), find)
 
 
 def _allocated_to(cohort: Cohort, day: datetime.date) -> dict:
     """Each child's worker on `day`: their latest allocation open then."""
-    found: dict = {}
-    for row in sorted(cohort.allocations, key=lambda r: (field(r, "start_date"), field(r, "id") or 0)):
-        if open_on(field(row, "start_date"), field(row, "end_date"), day) and field(row, "worker") is not None:
-            found[field(row, "child")] = row
-    return found
+
+    def find():
+        found: dict = {}
+        for row in _started_by(_dated(cohort, "allocations", "start_date"), day):
+            if (field(row, "end_date") is None or field(row, "end_date") > day) and field(row, "worker") is not None:
+                found[field(row, "child")] = row
+        return found
+
+    return cohort.remembered(("allocated_to", day), find)
 
 
 def _unallocated(cohort: Cohort, period: Period, settings: Settings) -> Result:
@@ -357,9 +435,13 @@ def _caseload_per_worker(cohort: Cohort, period: Period, settings: Settings) -> 
 def _worker_changes(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
     open_now = _open_children(cohort, day)
-    by_child: dict = defaultdict(list)
-    for row in sorted(cohort.allocations, key=lambda r: (field(r, "start_date"), field(r, "id") or 0)):
-        by_child[field(row, "child")].append(row)
+    def build():
+        by_child: dict = defaultdict(list)
+        for row in _dated(cohort, "allocations", "start_date")[1]:
+            by_child[field(row, "child")].append(row)
+        return dict(by_child)
+
+    by_child = cohort.remembered("allocations_by_child", build)
     changes = []
     for child in open_now:
         rows = [r for r in by_child.get(child, ()) if field(r, "start_date") <= day]
@@ -465,7 +547,8 @@ INDICATOR_LIST = (
               note=f"The census records the same step as closure reason {RC9_EARLY_HELP}."),
     Indicator("unallocated_children", "Unallocated children", "Children with an open case and no allocated worker",
               "", "at the end of the period", Unit.COUNT, False, LOCAL, _unallocated),
-    Indicator("open_cases", "Caseloads: open cases", "Children with an open case (referral received, not closed)",
+    Indicator("open_cases", "Caseloads: open cases", "Children with an open case (referral received, not closed, not "
+              "no further action)",
               "", "at the end of the period", Unit.COUNT, None, LOCAL, _caseloads),
     Indicator("caseload_per_worker", "Caseload per worker", "Open cases allocated to case-holding workers in post",
               "the full-time equivalent of case-holding workers in post", WORKFORCE_AT_END, Unit.AVERAGE, False,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
@@ -26,6 +27,8 @@ Row = Mapping[str, Any] | Any
 
 def field(row: Row, name: str, default: Any = None) -> Any:
     """A row's value by name, whether the row is a dict (values()) or an object (a NamedTuple or dataclass)."""
+    if type(row) is dict:  # the common case, without the cost of an isinstance check against an ABC
+        return row.get(name, default)
     if isinstance(row, Mapping):
         return row.get(name, default)
     return getattr(row, name, default)
@@ -248,6 +251,17 @@ class Cohort:
         if population is not None and (isinstance(population, bool) or not isinstance(population, Real)
                                        or population < 0 or population != population):
             raise ValueError(f"population_under_18: expected a number of children of 0 or more, got {population!r}")
+
+    @functools.cached_property
+    def memo(self) -> dict:
+        """Indexes the indicators build once per cohort (rows sorted by date, grouped by child) and reuse for every
+        period and indicator; a cohort is never changed, so they cannot go stale."""
+        return {}
+
+    def remembered(self, key: Any, build: Callable[[], Any]) -> Any:
+        if key not in self.memo:
+            self.memo[key] = build()
+        return self.memo[key]
 
     @classmethod
     def from_annex_a(cls, record: Any, **more: Any) -> Cohort:

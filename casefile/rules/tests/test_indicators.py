@@ -238,7 +238,8 @@ def test_children_on_a_plan_per_10000_at_the_end_of_the_period():
              plan(2, 2, date(2026, 3, 31)),                      # started on the day: counted
              plan(3, 3, date(2025, 6, 1), date(2026, 3, 31)),    # ended on the day: not counted
              plan(4, 4, date(2025, 6, 1), date(2026, 4, 2)),     # ended after the day: counted
-             plan(5, 5, date(2025, 6, 1), kind="cin")]           # a child in need plan: not counted
+             plan(5, 5, date(2025, 6, 1), kind="cin"),           # a child in need plan: not counted
+             plan(6, 1, date(2025, 2, 1))]                       # child 1 again (against the census): once
     # 3 plans among 20,000 children: 3 / 20,000 x 10,000 = 1.5.
     result = run("cpp_per_10000", Cohort(plans=plans, population_under_18=20_000))
     assert result.value == pytest.approx(1.5) and ids(result.numerator_items) == [1, 2, 4]
@@ -335,7 +336,8 @@ def workforce_cohort() -> Cohort:
                   episode(2, 2, date(2025, 5, 1)),                      # open, but allocation ended 1 March
                   episode(3, 3, date(2025, 1, 1), date(2026, 2, 1)),    # closed before the end
                   episode(4, 4, date(2025, 1, 1)),                      # open, four workers
-                  episode(5, 5, date(2025, 10, 1))],                    # open
+                  episode(5, 5, date(2025, 10, 1)),                     # open
+                  episode(6, 7, date(2025, 6, 1), nfa=True)],           # no further action, never closed: not open
         allocations=[allocation(1, 1, 10, "North", date(2025, 2, 1)),
                      allocation(2, 2, 10, "North", date(2025, 5, 1), date(2026, 3, 1)),
                      allocation(3, 3, 11, "South", date(2025, 1, 1), date(2026, 2, 1)),
