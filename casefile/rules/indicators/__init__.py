@@ -9,11 +9,13 @@ function that returns the figure and the records (and children) behind its numer
 from casefile.rules.indicators.catalogue import INDICATOR_LIST, INDICATORS
 from casefile.rules.indicators.core import (
     DEFAULT_SETTINGS,
+    ROWS,
     Body,
     Cohort,
     Indicator,
     Item,
     Period,
+    Records,
     Result,
     Settings,
     Source,
@@ -25,4 +27,5 @@ from casefile.rules.indicators.core import (
 )
 
 __all__ = ["DEFAULT_SETTINGS", "INDICATORS", "INDICATOR_LIST", "Body", "Cohort", "Indicator", "Item", "Period",
-           "Result", "Settings", "Source", "Unit", "by_group", "census_years", "months", "over_periods"]
+           "ROWS", "Records", "Result", "Settings", "Source", "Unit", "by_group", "census_years", "months",
+           "over_periods"]

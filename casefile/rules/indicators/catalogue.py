@@ -22,17 +22,18 @@ from casefile.rules.census_projection import previous_plans
 from casefile.rules.clocks import add_calendar_months
 from casefile.rules.front_door import Outcome
 from casefile.rules.indicators.core import (
+    TABLE_FIELDS,
     Body,
     Cohort,
     Indicator,
     Item,
     Period,
+    Records,
     Result,
     Settings,
     Source,
     Unit,
     count,
-    field,
     open_on,
     rate_per_10000,
     ratio,
@@ -80,10 +81,6 @@ CP_VISITS_LOCAL = Source(Body.LOCAL, "Visits to a child on a child protection pl
                          "visits-and-engagement-with-families", "LOCAL")
 
 
-def _item(kind: str, row) -> Item:
-    return Item(kind, field(row, "id"), field(row, "child"))
-
-
 # Indexes built once per cohort (Cohort.remembered) and read for every period -------------------------------
 
 
@@ -91,9 +88,10 @@ def _dated(cohort: Cohort, table: str, key: str) -> tuple[list, list]:
     """A table's rows with a date in `key`, sorted by it (then id), and the dates: a period is then two bisects."""
 
     def build():
-        rows = sorted((row for row in getattr(cohort, table) if field(row, key) is not None),
-                      key=lambda row: (field(row, key), field(row, "id") or 0))
-        return [field(row, key) for row in rows], rows
+        at = TABLE_FIELDS[table].index(key)
+        rows = sorted((row for row in cohort.table(table) if row[at] is not None),
+                      key=lambda row: (row[at], row.id or 0))
+        return [row[at] for row in rows], rows
 
     return cohort.remembered(("dated", table, key), build)
 
@@ -112,7 +110,7 @@ def _started_by(dated: tuple[list, list], day: datetime.date) -> list:
 
 
 def _contacts(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    return count("contacts", period, (_item("contact", row) for row in _in(period, _dated(cohort, "contacts", "date"))))
+    return count("contacts", period, Records("contact", _in(period, _dated(cohort, "contacts", "date"))))
 
 
 def _referrals_sorted(cohort: Cohort) -> tuple[list, list]:
@@ -122,7 +120,7 @@ def _referrals_sorted(cohort: Cohort) -> tuple[list, list]:
     def build():
         seen, dates, rows = set(), [], []
         for day, row in zip(*_dated(cohort, "episodes", "referral_date"), strict=True):
-            key = (field(row, "child"), day)
+            key = (row.child, day)
             if key not in seen:
                 seen.add(key)
                 dates.append(day)
@@ -133,22 +131,22 @@ def _referrals_sorted(cohort: Cohort) -> tuple[list, list]:
 
 
 def _referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    return count("referrals", period, (_item("episode", row) for row in _in(period, _referrals_sorted(cohort))))
+    return count("referrals", period, Records("episode", _in(period, _referrals_sorted(cohort))))
 
 
 def _outcome(row) -> Outcome:
     try:
-        return Outcome(field(row, "outcome"))
+        return Outcome(row.outcome)
     except ValueError:
         known = ", ".join(outcome.value for outcome in Outcome)
-        raise ValueError(f"contacts.outcome: expected one of {known}, got {field(row, 'outcome')!r}") from None
+        raise ValueError(f"contacts.outcome: expected one of {known}, got {row.outcome!r}") from None
 
 
 def _conversion(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    decided = [row for row in _in(period, _dated(cohort, "contacts", "date")) if field(row, "outcome")]
+    decided = [row for row in _in(period, _dated(cohort, "contacts", "date")) if row.outcome]
     referred = [row for row in decided if _outcome(row).is_referral]
-    return ratio("contact_conversion", period, (_item("contact", r) for r in referred),
-                 (_item("contact", r) for r in decided), percent=True,
+    return ratio("contact_conversion", period, Records("contact", referred),
+                 Records("contact", decided), percent=True,
                  empty="no figure: no contacts in the period had a decision")
 
 
@@ -159,7 +157,7 @@ def _re_referred(cohort: Cohort, settings: Settings) -> set:
         last: dict = {}
         found = set()
         for position, (day, row) in enumerate(zip(*_referrals_sorted(cohort), strict=True)):
-            child = field(row, "child")
+            child = row.child
             previous = last.get(child)
             if previous is not None:
                 earliest = add_calendar_months(day, -settings.re_referral_months)
@@ -176,8 +174,8 @@ def _re_referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
     dates, rows = _referrals_sorted(cohort)
     first, last = bisect_left(dates, period.start), bisect_right(dates, period.end)
     again = _re_referred(cohort, settings)
-    return ratio("re_referrals", period, (_item("episode", rows[i]) for i in range(first, last) if i in again),
-                 (_item("episode", rows[i]) for i in range(first, last)), percent=True,
+    return ratio("re_referrals", period, Records("episode", [rows[i] for i in range(first, last) if i in again]),
+                 Records("episode", rows[first:last]), percent=True,
                  empty="no figure: no referrals in the period")
 
 
@@ -186,29 +184,29 @@ def _re_referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
 
 def _completed(cohort: Cohort, period: Period) -> list:
     return [row for row in _in(period, _dated(cohort, "assessments", "authorised_on"))
-            if field(row, "start_date") is not None and field(row, "start_date") <= field(row, "authorised_on")]
+            if row.start_date is not None and row.start_date <= row.authorised_on]
 
 
 def _assessments_45(cohort: Cohort, period: Period, settings: Settings) -> Result:
     done = _completed(cohort, period)
-    in_time = [row for row in done if working_days_between(field(row, "start_date"), field(row, "authorised_on"),
+    in_time = [row for row in done if working_days_between(row.start_date, row.authorised_on,
                                                            settings.calendar, settings.convention) <= 45]
-    return ratio("assessments_within_45_working_days", period, (_item("assessment", r) for r in in_time),
-                 (_item("assessment", r) for r in done), percent=True,
+    return ratio("assessments_within_45_working_days", period, Records("assessment", in_time),
+                 Records("assessment", done), percent=True,
                  empty="no figure: no assessments were completed in the period")
 
 
 def _assessments_45_referral(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    referred = cohort.remembered("referral_dates", lambda: {field(row, "id"): field(row, "referral_date")
-                                                           for row in cohort.episodes})
+    referred = cohort.remembered("referral_dates", lambda: {row.id: row.referral_date
+                                                           for row in cohort.table("episodes")})
     done = [row for row in _completed(cohort, period)
-            if referred.get(field(row, "episode")) is not None
-            and referred[field(row, "episode")] <= field(row, "authorised_on")]
+            if referred.get(row.episode) is not None
+            and referred[row.episode] <= row.authorised_on]
     in_time = [row for row in done
-               if field(row, "authorised_on") <= add_working_days(referred[field(row, "episode")], 45,
+               if row.authorised_on <= add_working_days(referred[row.episode], 45,
                                                                   settings.calendar, settings.convention)]
     return ratio("assessments_within_45_working_days_of_referral", period,
-                 (_item("assessment", r) for r in in_time), (_item("assessment", r) for r in done), percent=True,
+                 Records("assessment", in_time), Records("assessment", done), percent=True,
                  empty="no figure: no assessments linked to a referral were completed in the period")
 
 
@@ -216,31 +214,31 @@ def _assessments_45_referral(cohort: Cohort, period: Period, settings: Settings)
 
 
 def _s47_rate(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    return rate_per_10000("s47_per_10000", period, (_item("enquiry", row) for row in
-                                                    _in(period, _dated(cohort, "enquiries", "start_date"))),
+    return rate_per_10000("s47_per_10000", period,
+                          Records("enquiry", _in(period, _dated(cohort, "enquiries", "start_date"))),
                           cohort.population_under_18)
 
 
 def _strategy_to_icpc(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    conferenced = cohort.remembered("conferenced", lambda: {field(row, "enquiry") for row in cohort.initial_conferences
-                                                           if field(row, "enquiry") is not None})
+    conferenced = cohort.remembered("conferenced", lambda: {row.enquiry for row in cohort.table("initial_conferences")
+                                                           if row.enquiry is not None})
     held = _in(period, _dated(cohort, "strategy_discussions", "date"))
-    led = [row for row in held if field(row, "enquiry") is not None and field(row, "enquiry") in conferenced]
-    return ratio("strategy_discussions_to_icpc", period, (_item("strategy_discussion", r) for r in led),
-                 (_item("strategy_discussion", r) for r in held), percent=True,
+    led = [row for row in held if row.enquiry is not None and row.enquiry in conferenced]
+    return ratio("strategy_discussions_to_icpc", period, Records("strategy_discussion", led),
+                 Records("strategy_discussion", held), percent=True,
                  empty="no figure: no strategy discussions were held in the period")
 
 
 def _icpc_15(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    started = cohort.remembered("enquiry_starts", lambda: {field(row, "id"): field(row, "start_date")
-                                                          for row in cohort.enquiries})
+    started = cohort.remembered("enquiry_starts", lambda: {row.id: row.start_date
+                                                          for row in cohort.table("enquiries")})
     # C4 excludes conferences dated before the enquiry started (and those with no enquiry) from the durations.
     held = [row for row in _in(period, _dated(cohort, "initial_conferences", "date"))
-            if started.get(field(row, "enquiry")) is not None and started[field(row, "enquiry")] <= field(row, "date")]
-    in_time = [row for row in held if working_days_between(started[field(row, "enquiry")], field(row, "date"),
+            if started.get(row.enquiry) is not None and started[row.enquiry] <= row.date]
+    in_time = [row for row in held if working_days_between(started[row.enquiry], row.date,
                                                            settings.calendar, settings.convention) <= 15]
-    return ratio("icpc_within_15_working_days", period, (_item("conference", r) for r in in_time),
-                 (_item("conference", r) for r in held), percent=True,
+    return ratio("icpc_within_15_working_days", period, Records("conference", in_time),
+                 Records("conference", held), percent=True,
                  empty="no figure: no initial conferences in the period followed a section 47 enquiry")
 
 
@@ -251,23 +249,23 @@ def _cp_plans(cohort: Cohort) -> tuple[list, list]:
     """Child protection plans by start date (then id)."""
 
     def build():
-        plans = [row for row in _dated(cohort, "plans", "start_date")[1] if field(row, "kind") == CP]
-        return [field(row, "start_date") for row in plans], plans
+        plans = [row for row in _dated(cohort, "plans", "start_date")[1] if row.kind == CP]
+        return [row.start_date for row in plans], plans
 
     return cohort.remembered("cp_plans", build)
 
 
 def _open_cp_plans(cohort: Cohort, day: datetime.date) -> list:
     return [row for row in _started_by(_cp_plans(cohort), day)
-            if field(row, "end_date") is None or field(row, "end_date") > day]
+            if row.end_date is None or row.end_date > day]
 
 
 def _cpp_rate(cohort: Cohort, period: Period, settings: Settings) -> Result:
     # Children, once each (the census allows one open plan per child; a record that breaks that still counts once).
     subject: dict = {}
     for row in _open_cp_plans(cohort, period.end):
-        subject.setdefault(field(row, "child"), row)
-    return rate_per_10000("cpp_per_10000", period, (_item("plan", row) for row in subject.values()),
+        subject.setdefault(row.child, row)
+    return rate_per_10000("cpp_per_10000", period, Records("plan", subject.values()),
                           cohort.population_under_18)
 
 
@@ -275,7 +273,7 @@ def _repeat_plans(cohort: Cohort, period: Period, settings: Settings) -> Result:
     def build():
         starts: dict = defaultdict(list)
         for plan in _cp_plans(cohort)[1]:
-            starts[field(plan, "child")].append(field(plan, "start_date"))
+            starts[plan.child].append(plan.start_date)
         return starts
 
     starts = cohort.remembered("cp_starts", build)
@@ -284,21 +282,21 @@ def _repeat_plans(cohort: Cohort, period: Period, settings: Settings) -> Result:
     first_start: dict = {}
     repeat: dict = {}
     for plan in _in(period, _cp_plans(cohort)):
-        child = field(plan, "child")
+        child = plan.child
         first_start.setdefault(child, plan)
-        earlier = previous_plans(starts[child], field(plan, "start_date")) + (field(plan, "previous_plans") or 0)
+        earlier = previous_plans(starts[child], plan.start_date) + (plan.previous_plans or 0)
         if earlier and child not in repeat:
             repeat[child] = plan
-    return ratio("second_or_subsequent_plans", period, (_item("plan", p) for p in repeat.values()),
-                 (_item("plan", p) for p in first_start.values()), percent=True,
+    return ratio("second_or_subsequent_plans", period, Records("plan", repeat.values()),
+                 Records("plan", first_start.values()), percent=True,
                  empty="no figure: no child became the subject of a child protection plan in the period")
 
 
 def _two_years(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    ended = [row for row in _in(period, _dated(cohort, "plans", "end_date")) if field(row, "kind") == CP]
-    long = [row for row in ended if field(row, "end_date") >= add_calendar_months(field(row, "start_date"), 24)]
-    return ratio("plans_ending_after_2_years", period, (_item("plan", r) for r in long),
-                 (_item("plan", r) for r in ended), percent=True,
+    ended = [row for row in _in(period, _dated(cohort, "plans", "end_date")) if row.kind == CP]
+    long = [row for row in ended if row.end_date >= add_calendar_months(row.start_date, 24)]
+    return ratio("plans_ending_after_2_years", period, Records("plan", long),
+                 Records("plan", ended), percent=True,
                  empty="no figure: no child protection plans ended in the period")
 
 
@@ -308,14 +306,14 @@ def _last_visit(cohort: Cohort, plan, day: datetime.date):
     def build():
         by_plan: dict = defaultdict(lambda: ([], []))
         for visit_day, visit in zip(*_dated(cohort, "cp_visits", "date"), strict=True):
-            dates, rows = by_plan[field(visit, "plan")]
+            dates, rows = by_plan[visit.plan]
             dates.append(visit_day)
             rows.append(visit)
         return dict(by_plan)
 
-    dates, rows = cohort.remembered("visits_by_plan", build).get(field(plan, "id"), ((), ()))
+    dates, rows = cohort.remembered("visits_by_plan", build).get(plan.id, ((), ()))
     position = bisect_right(dates, day)
-    if position and dates[position - 1] >= field(plan, "start_date"):
+    if position and dates[position - 1] >= plan.start_date:
         return rows[position - 1]
     return None
 
@@ -326,12 +324,12 @@ def _cp_visits_in_time(cohort: Cohort, period: Period, settings: Settings) -> Re
     in_time = []
     for plan in plans:
         last = _last_visit(cohort, plan, day)
-        anchor = field(last, "date") if last else field(plan, "start_date")
-        limit = field(plan, "visit_interval_working_days") or settings.cp_visit_working_days
+        anchor = last.date if last else plan.start_date
+        limit = plan.visit_interval_working_days or settings.cp_visit_working_days
         if add_working_days(anchor, limit, settings.calendar, settings.convention) >= day:
             in_time.append(plan)
-    return ratio("cp_visits_in_time", period, (_item("plan", p) for p in in_time),
-                 (_item("plan", p) for p in plans), percent=True,
+    return ratio("cp_visits_in_time", period, Records("plan", in_time),
+                 Records("plan", plans), percent=True,
                  empty="no figure: no child was on a child protection plan at the end of the period")
 
 
@@ -343,10 +341,10 @@ def _seen_alone(cohort: Cohort, period: Period, settings: Settings) -> Result:
         if last is None:
             continue  # Annex A leaves "seen alone" blank when there has been no visit: not in the denominator
         visited.append(plan)
-        if field(last, "seen_alone"):
+        if last.seen_alone:
             alone.append(plan)
-    return ratio("children_seen_alone", period, (_item("plan", p) for p in alone),
-                 (_item("plan", p) for p in visited), percent=True,
+    return ratio("children_seen_alone", period, Records("plan", alone),
+                 Records("plan", visited), percent=True,
                  empty="no figure: no child on a child protection plan at the end of the period had been visited")
 
 
@@ -354,8 +352,8 @@ def _seen_alone(cohort: Cohort, period: Period, settings: Settings) -> Result:
 
 
 def _step_downs(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    return count("step_downs_to_early_help", period, (_item("early_help", row) for row in
-                                                      _in(period, _dated(cohort, "early_help", "date"))))
+    return count("step_downs_to_early_help", period,
+                 Records("early_help", _in(period, _dated(cohort, "early_help", "date"))))
 
 
 def _open_children(cohort: Cohort, day: datetime.date) -> dict:
@@ -363,9 +361,9 @@ def _open_children(cohort: Cohort, day: datetime.date) -> dict:
     A referral that led to no further action is never an open case, even if no closure date was recorded."""
 
     def build():
-        rows = [row for row in _dated(cohort, "episodes", "referral_date")[1] if not field(row, "referral_nfa")]
-        return ([field(row, "referral_date") for row in rows],
-                [(field(row, "child"), field(row, "closure_date"), row) for row in rows])
+        rows = [row for row in _dated(cohort, "episodes", "referral_date")[1] if not row.referral_nfa]
+        return ([row.referral_date for row in rows],
+                [(row.child, row.closure_date, row) for row in rows])
 
     def find():
         dates, episodes = cohort.remembered("episodes_not_nfa", build)
@@ -384,8 +382,8 @@ def _allocated_to(cohort: Cohort, day: datetime.date) -> dict:
     def find():
         found: dict = {}
         for row in _started_by(_dated(cohort, "allocations", "start_date"), day):
-            if (field(row, "end_date") is None or field(row, "end_date") > day) and field(row, "worker") is not None:
-                found[field(row, "child")] = row
+            if (row.end_date is None or row.end_date > day) and row.worker is not None:
+                found[row.child] = row
         return found
 
     return cohort.remembered(("allocated_to", day), find)
@@ -394,41 +392,37 @@ def _allocated_to(cohort: Cohort, day: datetime.date) -> dict:
 def _unallocated(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
     allocated = _allocated_to(cohort, day)
-    return count("unallocated_children", period, (_item("episode", row)
-                                                  for child, row in _open_children(cohort, day).items()
-                                                  if child not in allocated))
+    return count("unallocated_children", period,
+                 Records("episode", [row for child, row in _open_children(cohort, day).items()
+                                     if child not in allocated]))
 
 
 def _caseloads(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    return count("open_cases", period, (_item("episode", row) for row in _open_children(cohort, period.end).values()))
+    return count("open_cases", period, Records("episode", _open_children(cohort, period.end).values()))
 
 
 # Workforce -------------------------------------------------------------------------------------------------
 
 
 def _fte(row) -> float:
-    value = field(row, "fte")
+    value = row.fte
     return 1.0 if value is None else float(value)
 
 
 def _in_post(cohort: Cohort, day: datetime.date, kind: str | None = None) -> list:
-    return [row for row in cohort.workers if open_on(field(row, "start_date"), field(row, "leave_date"), day)
-            and (kind is None or field(row, "employment_type") == kind)]
-
-
-def _worker(row) -> Item:
-    return Item("worker", field(row, "id"))
+    return [row for row in cohort.table("workers") if open_on(row.start_date, row.leave_date, day)
+            and (kind is None or row.employment_type == kind)]
 
 
 def _caseload_per_worker(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
-    holders = [row for row in _in_post(cohort, day) if field(row, "case_holding", True)]
-    ids = {field(row, "id") for row in holders}
+    holders = [row for row in _in_post(cohort, day) if row.case_holding is not False]
+    ids = {row.id for row in holders}
     open_now = _open_children(cohort, day)
     cases = [row for child, row in _allocated_to(cohort, day).items()
-             if child in open_now and field(row, "worker") in ids]
-    return ratio("caseload_per_worker", period, (Item("allocation", field(r, "id"), field(r, "child")) for r in cases),
-                 (_worker(r) for r in holders), percent=False, denominator=sum(_fte(r) for r in holders),
+             if child in open_now and row.worker in ids]
+    return ratio("caseload_per_worker", period, Records("allocation", cases),
+                 Records("worker", holders), percent=False, denominator=sum(_fte(r) for r in holders),
                  empty="no figure: no case-holding workers in post at the end of the period")
 
 
@@ -438,46 +432,46 @@ def _worker_changes(cohort: Cohort, period: Period, settings: Settings) -> Resul
     def build():
         by_child: dict = defaultdict(list)
         for row in _dated(cohort, "allocations", "start_date")[1]:
-            by_child[field(row, "child")].append(row)
+            by_child[row.child].append(row)
         return dict(by_child)
 
     by_child = cohort.remembered("allocations_by_child", build)
     changes = []
     for child in open_now:
-        rows = [r for r in by_child.get(child, ()) if field(r, "start_date") <= day]
+        rows = [r for r in by_child.get(child, ()) if r.start_date <= day]
         for previous, row in zip(rows, rows[1:], strict=False):
-            if period.within(field(row, "start_date")) and field(row, "worker") != field(previous, "worker"):
-                changes.append(Item("allocation", field(row, "id"), child))
+            if period.within(row.start_date) and row.worker != previous.worker:
+                changes.append(Item("allocation", row.id, child))
     return ratio("worker_changes_per_child", period, changes,
-                 (_item("episode", row) for row in open_now.values()), percent=False,
+                 Records("episode", open_now.values()), percent=False,
                  empty="no figure: no children were open at the end of the period")
 
 
 def _agency_share(cohort: Cohort, period: Period, settings: Settings) -> Result:
     everyone = [row for row in _in_post(cohort, period.end)
-                if field(row, "employment_type") in (PERMANENT, AGENCY)]
-    agency = [row for row in everyone if field(row, "employment_type") == AGENCY]
-    return ratio("agency_share", period, (_worker(r) for r in agency), (_worker(r) for r in everyone), percent=True,
+                if row.employment_type in (PERMANENT, AGENCY)]
+    agency = [row for row in everyone if row.employment_type == AGENCY]
+    return ratio("agency_share", period, Records("worker", agency), Records("worker", everyone), percent=True,
                  numerator=sum(_fte(r) for r in agency), denominator=sum(_fte(r) for r in everyone),
                  empty="no figure: no workers in post at the end of the period")
 
 
 def _vacancies(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
-    permanent = {field(row, "id") for row in _in_post(cohort, day, PERMANENT)}
-    posts = [row for row in cohort.posts if open_on(field(row, "start_date"), field(row, "end_date"), day)]
-    vacant = [row for row in posts if field(row, "holder") not in permanent]
-    return ratio("vacancy_rate", period, (Item("post", field(r, "id")) for r in vacant),
-                 (Item("post", field(r, "id")) for r in posts), percent=True,
+    permanent = {row.id for row in _in_post(cohort, day, PERMANENT)}
+    posts = [row for row in cohort.table("posts") if open_on(row.start_date, row.end_date, day)]
+    vacant = [row for row in posts if row.holder not in permanent]
+    return ratio("vacancy_rate", period, Records("post", vacant),
+                 Records("post", posts), percent=True,
                  numerator=sum(_fte(r) for r in vacant), denominator=sum(_fte(r) for r in posts),
                  empty="no figure: no posts in the establishment at the end of the period")
 
 
 def _turnover(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    leavers = [row for row in cohort.workers if field(row, "employment_type") == PERMANENT
-               and period.within(field(row, "leave_date"))]
+    leavers = [row for row in cohort.table("workers") if row.employment_type == PERMANENT
+               and period.within(row.leave_date)]
     staying = _in_post(cohort, period.end, PERMANENT)
-    return ratio("turnover_rate", period, (_worker(r) for r in leavers), (_worker(r) for r in staying), percent=True,
+    return ratio("turnover_rate", period, Records("worker", leavers), Records("worker", staying), percent=True,
                  numerator=sum(_fte(r) for r in leavers), denominator=sum(_fte(r) for r in staying),
                  empty="no figure: no permanent workers in post at the end of the period")
 

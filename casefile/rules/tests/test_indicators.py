@@ -14,6 +14,7 @@ import pytest
 
 from casefile.rules.indicators import (
     INDICATORS,
+    ROWS,
     Body,
     Cohort,
     Period,
@@ -456,3 +457,16 @@ def test_rows_can_be_objects_as_well_as_dicts():
 
     cohort = Cohort(episodes=[Referral(1, 1, date(2025, 1, 1)), Referral(2, 1, date(2025, 12, 1))])
     assert run("re_referrals", cohort).value == 100.0
+
+
+def test_rows_already_in_the_tables_shape_are_used_as_they_are():
+    Episode = ROWS["episodes"]
+    row = Episode(id=1, child=1, referral_date=date(2025, 5, 1), referral_nfa=False, closure_date=None,
+                  closure_reason=None)
+    cohort = Cohort(episodes=[row, {"id": 2, "child": 2, "referral_date": date(2025, 6, 1)}])
+    assert cohort.table("episodes")[0] is row
+    assert cohort.table("episodes")[1] == Episode(2, 2, date(2025, 6, 1), None, None, None)  # missing keys: None
+    result = run("referrals", cohort)
+    # The records behind a figure are made into items only when read, and read the same however often.
+    assert list(result.numerator_items) == [("episode", 1, 1), ("episode", 2, 2)] == list(result.numerator_items)
+    assert result.numerator_items[1].child == 2 and len(result.numerator_items) == 2
