@@ -48,3 +48,10 @@ def test_latest_gives_the_most_recent_figure_or_none():
 
 def test_the_neighbour_note_says_no_neighbour_figures_are_shipped():
     assert "no neighbour figures" in NEIGHBOUR_NOTE
+
+
+def test_docs_list_every_indicator_with_its_code():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "indicators.md").read_text()
+    assert [code for code in INDICATORS if f"| `{code}` |" not in text] == []
