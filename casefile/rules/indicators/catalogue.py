@@ -500,7 +500,8 @@ INDICATOR_LIST = (
     Indicator("assessments_within_45_working_days", "Assessments completed within 45 working days",
               "Assessments authorised within 45 working days of their start (the start day is day 0)",
               "assessments completed (authorised)", "completed in the period", Unit.PERCENT, True, C2,
-              _assessments_45, note="The DfE clock: assessment start to authorisation, as in table C2."),
+              _assessments_45, note="The DfE clock: assessment start to authorisation, as in table C2.",
+              also=(WT_ASSESSMENT,)),
     Indicator("assessments_within_45_working_days_of_referral", "Assessments completed within 45 working days of "
               "the referral", "Assessments authorised within 45 working days of the referral (the referral day is "
               "day 0)", "assessments completed (authorised) that belong to a referral", "completed in the period",
@@ -518,7 +519,7 @@ INDICATOR_LIST = (
               "enquiry (the strategy discussion's day is day 0)", "initial conferences held (those dated before the "
               "enquiry started, or with no enquiry, are left out, as in table C4)", IN_YEAR, Unit.PERCENT, True, C4,
               _icpc_15, note="Working Together sets the 15 working days; the DfE measures it in table C4 (bands "
-              "0-10 and 11-15 days)."),
+              "0-10 and 11-15 days).", also=(WT_ICPC,)),
     Indicator("cpp_per_10000", "Children on a child protection plan per 10,000 children", "Children subject to a "
               "child protection plan (a plan ending on the last day is not counted)",
               "children aged under 18 in the area", AT_END, Unit.RATE_PER_10000, None, D1, _cpp_rate),

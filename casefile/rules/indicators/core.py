@@ -225,6 +225,7 @@ class Indicator:
     source: Source
     compute: Callable[[Cohort, Period, Settings], Result] = dataclasses.field(repr=False, compare=False)
     note: str = ""
+    also: tuple[Source, ...] = ()  # where the standard itself is set, when the measure's source is another
 
     @property
     def definition(self) -> str:

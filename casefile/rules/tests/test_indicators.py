@@ -45,6 +45,21 @@ def test_the_census_year_runs_from_1_april_to_31_march():
     assert (YEAR.start, YEAR.end) == (date(2025, 4, 1), date(2026, 3, 31))
 
 
+def test_the_workforce_year_and_monthly_periods():
+    assert Period.year_to(date(2024, 9, 30)) == Period(date(2023, 10, 1), date(2024, 9, 30))
+    assert [(p.start, p.end) for p in months(date(2024, 1, 31), date(2024, 2, 1))] == [
+        (date(2024, 1, 1), date(2024, 1, 31)), (date(2024, 2, 1), date(2024, 2, 29))]
+    with pytest.raises(ValueError, match="^last: "):
+        months(date(2024, 2, 1), date(2024, 1, 1))
+    with pytest.raises(ValueError, match="^last: "):
+        census_years("2025-26", "2024-25")
+
+
+def test_the_icpc_measure_names_working_together_as_where_the_15_days_are_set():
+    indicator = INDICATORS["icpc_within_15_working_days"]
+    assert indicator.source.body is Body.DFE and [s.body for s in indicator.also] == [Body.WORKING_TOGETHER]
+
+
 def test_a_period_that_ends_before_it_starts_is_refused_naming_the_field():
     with pytest.raises(ValueError, match="^end: the period ends"):
         Period(date(2026, 3, 31), date(2025, 4, 1))
