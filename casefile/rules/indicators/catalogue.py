@@ -409,8 +409,28 @@ def _fte(row) -> float:
     return 1.0 if value is None else float(value)
 
 
+def _workers(cohort: Cohort) -> list:
+    """The workers, checked once: a worker's employment type and FTE decide every workforce figure."""
+
+    def build():
+        rows = cohort.table("workers")
+        for row in rows:
+            if row.employment_type not in (PERMANENT, AGENCY):
+                raise ValueError(f"workers.employment_type: expected {PERMANENT!r} or {AGENCY!r}, got "
+                                 f"{row.employment_type!r} (worker {row.id})")
+            if row.start_date is None:
+                raise ValueError(f"workers.start_date: worker {row.id} has no start date")
+            if row.fte is not None and (isinstance(row.fte, bool) or not isinstance(row.fte, int | float)
+                                        or not 0 < row.fte <= 1):
+                raise ValueError(f"workers.fte: expected a number above 0 and at most 1, got {row.fte!r} "
+                                 f"(worker {row.id})")
+        return rows
+
+    return cohort.remembered("workers_checked", build)
+
+
 def _in_post(cohort: Cohort, day: datetime.date, kind: str | None = None) -> list:
-    return [row for row in cohort.table("workers") if open_on(row.start_date, row.leave_date, day)
+    return [row for row in _workers(cohort) if open_on(row.start_date, row.leave_date, day)
             and (kind is None or row.employment_type == kind)]
 
 
@@ -429,6 +449,7 @@ def _caseload_per_worker(cohort: Cohort, period: Period, settings: Settings) -> 
 def _worker_changes(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
     open_now = _open_children(cohort, day)
+
     def build():
         by_child: dict = defaultdict(list)
         for row in _dated(cohort, "allocations", "start_date")[1]:
@@ -448,8 +469,7 @@ def _worker_changes(cohort: Cohort, period: Period, settings: Settings) -> Resul
 
 
 def _agency_share(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    everyone = [row for row in _in_post(cohort, period.end)
-                if row.employment_type in (PERMANENT, AGENCY)]
+    everyone = _in_post(cohort, period.end)
     agency = [row for row in everyone if row.employment_type == AGENCY]
     return ratio("agency_share", period, Records("worker", agency), Records("worker", everyone), percent=True,
                  numerator=sum(_fte(r) for r in agency), denominator=sum(_fte(r) for r in everyone),
@@ -459,7 +479,8 @@ def _agency_share(cohort: Cohort, period: Period, settings: Settings) -> Result:
 def _vacancies(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
     permanent = {row.id for row in _in_post(cohort, day, PERMANENT)}
-    posts = [row for row in cohort.table("posts") if open_on(row.start_date, row.end_date, day)]
+    # A post with no start date has always been in the establishment.
+    posts = [row for row in cohort.table("posts") if open_on(row.start_date or datetime.date.min, row.end_date, day)]
     vacant = [row for row in posts if row.holder not in permanent]
     return ratio("vacancy_rate", period, Records("post", vacant),
                  Records("post", posts), percent=True,
@@ -468,7 +489,7 @@ def _vacancies(cohort: Cohort, period: Period, settings: Settings) -> Result:
 
 
 def _turnover(cohort: Cohort, period: Period, settings: Settings) -> Result:
-    leavers = [row for row in cohort.table("workers") if row.employment_type == PERMANENT
+    leavers = [row for row in _workers(cohort) if row.employment_type == PERMANENT
                and period.within(row.leave_date)]
     staying = _in_post(cohort, period.end, PERMANENT)
     return ratio("turnover_rate", period, Records("worker", leavers), Records("worker", staying), percent=True,

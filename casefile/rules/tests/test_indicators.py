@@ -404,6 +404,23 @@ def test_agency_share_vacancies_and_turnover():
     assert (turnover.value, turnover.numerator, turnover.denominator) == (25.0, 0.5, 2.0)
 
 
+@pytest.mark.parametrize(("change", "message"), [
+    ({"employment_type": "Agency"}, "^workers.employment_type: expected 'permanent' or 'agency', got 'Agency'"),
+    ({"fte": 1.5}, "^workers.fte: expected a number above 0 and at most 1, got 1.5"),
+    ({"fte": "full"}, "^workers.fte: "),
+    ({"start_date": None}, "^workers.start_date: worker 10 has no start date"),
+])
+def test_a_worker_recorded_wrongly_is_refused_naming_the_field(change, message):
+    cohort = Cohort(workers=[{**worker(10, "North", "permanent", date(2020, 1, 1)), **change}])
+    with pytest.raises(ValueError, match=message):
+        run("agency_share", cohort)
+
+
+def test_a_post_with_no_start_date_has_always_been_there():
+    cohort = Cohort(posts=[{"id": 1, "team": "North", "holder": None}])
+    assert run("vacancy_rate", cohort).value == 100.0
+
+
 def test_by_team():
     results = by_group(INDICATORS["caseload_per_worker"], workforce_cohort(), YEAR, key="team")
     # By their latest allocation by 31 March, North has children 1, 2 and 5; South has 3 and 4.
