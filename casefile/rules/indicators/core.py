@@ -246,7 +246,7 @@ class Indicator:
 # The rows --------------------------------------------------------------------------------------------------
 
 
-TABLE_FIELDS: Mapping[str, tuple[str, ...]] = {
+TABLE_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "contacts": ("id", "child", "date", "outcome"),
     "episodes": ("id", "child", "referral_date", "referral_nfa", "closure_date", "closure_reason"),
     "assessments": ("id", "child", "episode", "start_date", "authorised_on"),
@@ -259,8 +259,8 @@ TABLE_FIELDS: Mapping[str, tuple[str, ...]] = {
     "allocations": ("id", "child", "start_date", "end_date", "team", "worker"),
     "workers": ("id", "team", "employment_type", "start_date", "leave_date", "fte", "case_holding"),
     "posts": ("id", "team", "fte", "start_date", "end_date", "holder"),
-}
-_SHAPES = {name: namedtuple(name.title().replace("_", ""), keys) for name, keys in TABLE_FIELDS.items()}  # noqa: PYI024
+})
+_SHAPES = {name: namedtuple(name.title().replace("_", ""), keys) for name, keys in TABLE_FIELDS.items()}
 # The named tuple for each table: rows made in it (say, straight from a query's values_list) are used as they are,
 # without the copy every other row gets.
 ROWS: Mapping[str, type] = MappingProxyType(_SHAPES)
