@@ -170,7 +170,7 @@ def test_a_real_worker_makes_the_file_and_the_download_is_audited(client, org, r
     # The file was checked against the year's rules as it was made: the results page offers it.
     page = client.get(results).content.decode()
     download = reverse("returns:census_download", args=[job.pk])
-    assert download in page and "Download the census file" in page
+    assert download in page and "Download the census file" in page and "Back to the census export" in page
     before = AuditEvent.objects.filter(action=Action.EXPORT).count()
     file = client.get(download)
     assert file.status_code == 200 and file["Content-Type"] == "application/xml"
