@@ -1,0 +1,147 @@
+"""Who is at each stage, by ethnicity, religion, disability and sex, against the authority's child population
+(issue 12, item 5), with how often each is not recorded. Plain rows in, plain numbers out: no Django.
+
+The children are a mapping of child id to their recorded characteristics (`ethnicity`: a CIN census code;
+`religion`: as typed; `disabled`: True, False or None for not recorded; `sex`: M, F or U). A stage is the set of
+children at it (from a journey's stages, a list of children on plans, ...). The population is entered as data:
+for each characteristic, the number of the authority's children in each category; none is shipped, since no
+figure has been read from a published source yet (the ONS Census 2021 tables by local authority are the source
+to load).
+
+Shares are of the children whose characteristic is recorded; the missing count and rate sit beside them, so a
+share never hides how much of the stage it speaks for. The ratio is the stage's share over the population's:
+above 1, a group is over-represented at that stage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from numbers import Real
+
+from casefile.rules import codes
+
+CHARACTERISTICS = ("ethnic_group", "ethnicity", "religion", "disability", "sex")
+LABELS = {"ethnic_group": "Ethnic group", "ethnicity": "Ethnicity", "religion": "Religion",
+          "disability": "Disability", "sex": "Sex"}
+
+# The CIN census codes by broad group (the first letter of the code: White, Mixed, Asian, Black), with Chinese,
+# any other group and refusals as their own. Not yet obtained is not recorded.
+ETHNIC_GROUPS = {"W": "White", "M": "Mixed or multiple ethnic groups", "A": "Asian or Asian British",
+                 "B": "Black or Black British"}
+ETHNICITY_NOT_RECORDED = {"NOBT", ""}
+
+
+def _ethnic_group(code: str) -> str | None:
+    if code in ETHNICITY_NOT_RECORDED:
+        return None
+    if code == "CHNE":
+        return "Chinese"
+    if code == "OOTH":
+        return "Any other ethnic group"
+    if code == "REFU":
+        return "Refused"
+    return ETHNIC_GROUPS.get(code[:1])
+
+
+def category(characteristic: str, child: Mapping) -> str | None:
+    """The child's category for a characteristic, or None when it is not recorded."""
+    if characteristic in ("ethnic_group", "ethnicity"):
+        code = (child.get("ethnicity") or "").strip().upper()
+        if characteristic == "ethnic_group":
+            return _ethnic_group(code)
+        return None if code in ETHNICITY_NOT_RECORDED else codes.ETHNICITY.get(code, code)
+    if characteristic == "religion":
+        religion = " ".join((child.get("religion") or "").split())
+        return religion.capitalize() if religion else None
+    if characteristic == "disability":
+        disabled = child.get("disabled")
+        return None if disabled is None else ("Disabled" if disabled else "Not disabled")
+    if characteristic == "sex":
+        sex = child.get("sex")
+        return {codes.SEX_MALE: "Male", codes.SEX_FEMALE: "Female"}.get(sex)
+    raise ValueError(f"characteristic: expected one of {', '.join(CHARACTERISTICS)}, got {characteristic!r}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Share:
+    category: str
+    count: int
+    share: float | None  # percent of the stage's children with the characteristic recorded
+    population: int | None
+    population_share: float | None  # percent of the population given for the characteristic
+    children: frozenset
+
+    @property
+    def ratio(self) -> float | None:
+        """The stage's share over the population's: above 1, over-represented at this stage."""
+        if self.share is None or not self.population_share:
+            return None
+        return self.share / self.population_share
+
+
+@dataclasses.dataclass(frozen=True)
+class Breakdown:
+    characteristic: str
+    stage: str
+    total: int
+    missing: frozenset  # the children whose characteristic is not recorded
+    shares: tuple[Share, ...]  # the stage's categories, then any others in the population, largest first
+
+    @property
+    def missing_rate(self) -> float | None:
+        return 100 * len(self.missing) / self.total if self.total else None
+
+
+def check_population(population: Mapping[str, Mapping[str, object]]) -> None:
+    """Refuse a population figure that is not a whole number of children of 0 or more, naming it."""
+    for characteristic, counts in population.items():
+        if characteristic not in CHARACTERISTICS:
+            raise ValueError(f"population: {characteristic!r} is not a characteristic "
+                             f"({', '.join(CHARACTERISTICS)})")
+        for name, value in counts.items():
+            if isinstance(value, bool) or not isinstance(value, Real) or value != value or value < 0 \
+                    or int(value) != value:
+                raise ValueError(f"population, {LABELS[characteristic].lower()}, {name}: expected a number of "
+                                 f"children of 0 or more, got {value!r}")
+
+
+def breakdown(children: Mapping, stage: str, at_stage: Iterable, characteristic: str,
+              population: Mapping[str, Mapping[str, int]] | None = None) -> Breakdown:
+    """One characteristic at one stage. A child at the stage with no row in `children` counts as not recorded."""
+    population = population or {}
+    check_population(population)
+    counted: dict[str, set] = {}
+    missing = set()
+    everyone = set(at_stage)
+    for child in everyone:
+        found = category(characteristic, children.get(child, {}))
+        if found is None:
+            missing.add(child)
+        else:
+            counted.setdefault(found, set()).add(child)
+    recorded = len(everyone) - len(missing)
+    in_population = Counter({name: int(value) for name, value in population.get(characteristic, {}).items()})
+    population_total = sum(in_population.values())
+    names = sorted(counted, key=lambda name: (-len(counted[name]), name)) + sorted(
+        name for name in in_population if name not in counted)
+    shares = tuple(Share(
+        category=name, count=len(counted.get(name, ())),
+        share=100 * len(counted.get(name, ())) / recorded if recorded else None,
+        population=in_population[name] if name in in_population else None,
+        population_share=100 * in_population[name] / population_total if population_total and name in in_population
+        else None,
+        children=frozenset(counted.get(name, ())),
+    ) for name in names)
+    return Breakdown(characteristic, stage, len(everyone), frozenset(missing), shares)
+
+
+def representation(children: Mapping, stages: Mapping[str, Iterable],
+                   population: Mapping[str, Mapping[str, int]] | None = None,
+                   characteristics: Iterable[str] = CHARACTERISTICS) -> list[Breakdown]:
+    """Every characteristic at every stage, in the stages' order."""
+    population = population or {}
+    check_population(population)
+    return [breakdown(children, stage, at_stage, characteristic, population)
+            for characteristic in characteristics for stage, at_stage in stages.items()]
