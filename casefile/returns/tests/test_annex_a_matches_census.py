@@ -65,7 +65,7 @@ def counted(django_db_setup, django_db_blocker) -> dict:
             "s47_started": s47_started.count(), "s47_listed": s47_listed.count(),
             "on_plans": _references(cp_open.values_list("child_id", flat=True)),
             "in_need": _references(cin_open.values_list("child_id", flat=True)),
-            "census": parse(census_return.export(YEAR)),
+            "census": parse(census_return.export_and_validate(YEAR).xml),
         }
         transaction.set_rollback(True)
     return result
