@@ -1,4 +1,11 @@
-"""Quality assurance. For now: the sample of cases a QA officer is auditing (which gives them access)."""
+"""Quality assurance: case samples (which give a QA officer access to a sampled child's record) and case file
+audits (`CaseFileAudit`, never `Audit`: the audit trail is casefile/audit's append-only log).
+
+An audit tool is an `AuditTemplate` kept in the database: its sections are practice areas, each with questions.
+An audit of one child with one template grades each section on Ofsted's four-point scale with a comment, answers
+each question, gives an overall grade, and keeps the child's and the family's feedback. Actions from an audit go to
+the worker or the manager, with a due date, and are tracked to completion.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+USER = settings.AUTH_USER_MODEL
 
 
 class CaseSample(models.Model):
@@ -18,3 +27,66 @@ class CaseSample(models.Model):
 
     def __str__(self) -> str:
         return f"Case {self.child_id} sampled for {self.officer} on {self.sampled_on}"
+
+
+class PracticeArea(models.TextChoices):
+    """The practice areas an audit tool groups its questions by."""
+
+    BASIC_INFORMATION = "basic_information", "Basic information"
+    EFFECTIVENESS_OF_HELP = "effectiveness_of_help", "Effectiveness of current and previous help"
+    NEED_AND_RISK = "need_and_risk", "Assessment of need and risk"
+    SERVICE_RESPONSE = "service_response", "Service response"
+    PLANNING_AND_REVIEW = "planning_and_review", "Planning and review"
+    RELATIONSHIP_WITH_CHILD = "relationship_with_child", "The relationship with the child"
+    CHILD_CENTRED = "child_centred", "A child-centred approach, including identity, equality and diversity"
+    MULTI_AGENCY = "multi_agency", "Multi-agency working"
+    OVERSIGHT_AND_SUPERVISION = "oversight_and_supervision", "Management oversight and supervision"
+    RECORDING = "recording", "Recording"
+    OUTCOMES = "outcomes", "Outcomes for the child"
+
+
+class AuditTemplate(models.Model):
+    class Kind(models.TextChoices):
+        WHOLE_FILE = "whole_file", "Whole-file audit"
+        THEMED = "themed", "Themed audit"
+        SUPERVISION = "supervision", "Supervision audit"
+        MONTHLY = "monthly", "Team manager’s monthly audit"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    in_use = models.BooleanField(default=True, help_text="Offered when an audit is started")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditSection(models.Model):
+    template = models.ForeignKey(AuditTemplate, on_delete=models.CASCADE, related_name="sections")
+    area = models.CharField(max_length=40, choices=PracticeArea.choices)
+    position = models.PositiveSmallIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["template", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["template", "area"], name="one_section_per_area")]
+
+    def __str__(self) -> str:
+        return self.get_area_display()
+
+
+class AuditQuestion(models.Model):
+    section = models.ForeignKey(AuditSection, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(max_length=500)
+    position = models.PositiveSmallIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
