@@ -368,3 +368,48 @@ def may_make_returns(user) -> bool:
     """Export a statutory return or inspection list, download one, or validate a census file: analysts and
     administrators (issue 11, item 7)."""
     return _has_role(user, RETURNS_ROLES)
+
+
+# Case file audits ----------------------------------------------------------------------------------------
+
+# Who audits case files: quality-assurance officers, managers (team, service, head of service) and administrators.
+AUDITOR_ROLES = frozenset({Role.QA_OFFICER, *MANAGER_ROLES, Role.ADMINISTRATOR})
+
+
+def may_conduct_case_file_audits(user) -> bool:
+    """Start and grade case file audits, and see the quality page of audits and their actions: QA officers,
+    managers and administrators."""
+    return _has_role(user, AUDITOR_ROLES)
+
+
+def may_audit_child(user, child: Person) -> bool:
+    """A QA officer audits any child's file (starting the audit samples the child, which opens the record to them
+    while the sample is open: policy.py's "qa_sample" rule); a manager or administrator audits a child whose record
+    they may already see. Never an adult's record, nor one merged into another."""
+    if not may_conduct_case_file_audits(user) or child.kind != Person.Kind.CHILD or child.merged_into_id:
+        return False
+    return user.role == Role.QA_OFFICER or policy.can_view(user, child)
+
+
+def audits_through_a_sample(user) -> bool:
+    """A QA officer opens a child's record to audit it only through a sample (quality.CaseSample), which starting
+    the audit makes; a manager or administrator audits what they may open already."""
+    return _has_role(user, {Role.QA_OFFICER})
+
+
+def may_change_case_file_audit(user, audit) -> bool:
+    """Only the auditor grades the audit, and only while it is in progress."""
+    return _signed_in(user) and audit.auditor_id == user.pk and not audit.is_completed
+
+
+def may_see_case_file_audit(user, audit) -> bool:
+    """A completed audit is shown to whoever may open the child's record (the worker and the manager act on it);
+    one in progress only to its auditor and to others who conduct audits."""
+    return _signed_in(user) and (audit.is_completed or audit.auditor_id == user.pk
+                                 or may_conduct_case_file_audits(user))
+
+
+def may_add_audit_action(user, audit) -> bool:
+    """The auditor sets actions from a completed audit."""
+    return _signed_in(user) and audit.auditor_id == user.pk and audit.is_completed
+

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from casefile.rules.audit_grades import ANSWERS, GRADES
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -90,3 +92,65 @@ class AuditQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CaseFileAudit(models.Model):
+    """One audit of one child's file with one audit tool, by one auditor."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="case_file_audits")
+    template = models.ForeignKey(AuditTemplate, on_delete=models.PROTECT, related_name="audits")
+    auditor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="case_file_audits")
+    # The sample that opens the child's record to a QA officer while they audit it (none for a manager, who may
+    # open it already).
+    sample = models.ForeignKey(CaseSample, null=True, blank=True, on_delete=models.PROTECT, related_name="audits")
+    started_on = models.DateField(default=timezone.localdate)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    completed_on = models.DateField(null=True, blank=True)
+    overall_grade = models.CharField(max_length=30, choices=GRADES, blank=True)
+    summary = models.TextField(blank=True, help_text="What the auditor found, in a few sentences")
+    childs_feedback = models.TextField(blank=True, help_text="What the child said about the help they get")
+    family_feedback = models.TextField(blank=True, help_text="What the family said about the help they get")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.template} of case {self.child_id} started on {self.started_on}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+
+class SectionGrade(models.Model):
+    """A section of the audit, graded on Ofsted's four-point scale, with the auditor's comment."""
+
+    audit = models.ForeignKey(CaseFileAudit, on_delete=models.CASCADE, related_name="grades")
+    section = models.ForeignKey(AuditSection, on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField(max_length=30, choices=GRADES, blank=True)
+    comment = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["audit", "section"], name="one_grade_per_section")]
+
+    def __str__(self) -> str:
+        return f"{self.grade or 'Not graded'} for section {self.section_id} of audit {self.audit_id}"
+
+
+class QuestionAnswer(models.Model):
+    audit = models.ForeignKey(CaseFileAudit, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(AuditQuestion, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=20, choices=ANSWERS, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["audit", "question"], name="one_answer_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.answer or 'Not answered'} to question {self.question_id} of audit {self.audit_id}"

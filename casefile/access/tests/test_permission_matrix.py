@@ -18,6 +18,7 @@ from casefile.access import permissions
 from casefile.casework.models import Conference, EarlyHelpTransfer, Episode, Plan
 from casefile.frontdoor.models import ThresholdDecision
 from casefile.oversight.models import CaseSupervision, Escalation, ManagementDecision
+from casefile.quality.models import CaseFileAudit
 from casefile.testing import allocate, make_child
 
 EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
@@ -68,6 +69,9 @@ EXPECTED = {
     # Whose records would fail the census now: case holders and managers (the children they may see), quality
     # assurance, analysts and administrators; never partners or chairs.
     "may_see_census_data_quality": EVERYONE - {"petra", "chris"},
+    # Case file audits: quality assurance, managers and administrators; a QA officer only through a sample.
+    "may_conduct_case_file_audits": MANAGERS | {"quinn", "ada"},
+    "audits_through_a_sample": {"quinn"},
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {
@@ -107,6 +111,13 @@ EXPECTED_FOR_OBJECT = {
     "may_complete_supervision_action": {"sam", "tess", "simon", "hana"},
     # Sam's own supervision: recorded by the managers above Sam, never by Sam.
     "may_record_staff_supervision": {"tess", "simon", "hana"},
+    # Lily: a QA officer audits any child (through a sample); a manager or administrator one they may see.
+    "may_audit_child": {"quinn", "tess", "simon", "hana", "mel", "ada"},
+    # An audit of Lily quinn has in progress: only quinn grades it; those who conduct audits see it.
+    "may_change_case_file_audit": {"quinn"},
+    "may_see_case_file_audit": MANAGERS | {"quinn", "ada"},
+    # An audit of Lily quinn completed: quinn sets its actions.
+    "may_add_audit_action": {"quinn"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
@@ -129,6 +140,8 @@ def objects(org):
                                            chair=org.chris, recorded_by=org.chris)
     concern = Escalation(child=lily, raised_by=org.chris, stage="team_manager")
     supervision = CaseSupervision(child=lily, worker=org.sam, supervisor=org.tess)
+    in_progress = CaseFileAudit(child=lily, auditor=org.quinn)
+    completed = CaseFileAudit(child=lily, auditor=org.quinn, status=CaseFileAudit.Status.COMPLETED)
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
             "may_authorise_plan": Plan(child=lily, submitted_by=org.tess),
             "may_sign_off_step_down": EarlyHelpTransfer(child=lily, proposed_by=org.tess),
@@ -139,7 +152,9 @@ def objects(org):
             "may_escalate_concern": concern, "may_resolve_concern": concern, "may_respond_to_concern": concern,
             "may_record_supervision": lily, "may_change_supervision": supervision,
             "may_sign_off_supervision": supervision, "may_complete_supervision_action": supervision,
-            "may_record_staff_supervision": org.sam}
+            "may_record_staff_supervision": org.sam, "may_audit_child": lily,
+            "may_change_case_file_audit": in_progress, "may_see_case_file_audit": in_progress,
+            "may_add_audit_action": completed}
 
 
 def _public_functions() -> set[str]:

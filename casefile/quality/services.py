@@ -1,0 +1,162 @@
+"""Writes for case file audits: starting an audit of a child's file with an audit tool, grading it section by
+section, completing it, and the actions that follow from it.
+
+Each function takes keyword-only arguments with `actor` (and optional `request`), asks access/permissions.py
+first (PermissionDenied names what the actor may not do), checks everything and raises a ValidationError keyed by
+field, then writes inside one transaction, tells django-simple-history who made the change and adds an audit
+event. Starting an audit by a QA officer samples the child (quality.CaseSample): the one way a QA officer's access
+to a child's record is opened (access/policy.py, "qa_sample").
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casefile.access import permissions
+from casefile.accounts.models import User
+from casefile.audit.models import Action as AuditAction
+from casefile.audit.services import record
+from casefile.core.services import Errors, save_with_history
+from casefile.people.models import Person
+from casefile.quality.models import (
+    AuditTemplate,
+    CaseFileAudit,
+    CaseSample,
+    QuestionAnswer,
+    SectionGrade,
+)
+from casefile.rules import text_limits
+from casefile.rules.audit_grades import ANSWER_LABELS, GRADE_LABELS
+
+TEXT_LABELS = {"summary": "What you found", "childs_feedback": "The child’s feedback",
+               "family_feedback": "The family’s feedback"}
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _text(value) -> str:
+    return (value or "").strip()
+
+
+def grade_field(section_id: int) -> str:
+    """The field a section's grade is known by, in the service's errors and on the audit's form."""
+    return f"grade_{section_id}"
+
+
+def comment_field(section_id: int) -> str:
+    return f"comment_{section_id}"
+
+
+def answer_field(question_id: int) -> str:
+    return f"answer_{question_id}"
+
+
+def _sample_for(actor: User, child: Person, request=None) -> CaseSample | None:
+    """A QA officer's open sample of the child, or a new one; a manager or administrator needs none."""
+    if not permissions.audits_through_a_sample(actor):
+        return None
+    sample = CaseSample.objects.filter(child=child, officer=actor, closed_on__isnull=True).order_by("pk").first()
+    if sample is None:
+        sample = save_with_history(CaseSample(child=child, officer=actor, sampled_on=_today()), actor)
+        record(AuditAction.CREATE, actor=actor, request=request, subject=sample, child=child,
+               details={"sampled_for": "case file audit"})
+    return sample
+
+
+def start_case_file_audit(*, actor: User, request=None, child: Person | None,
+                          template: AuditTemplate | None) -> CaseFileAudit:
+    """Start an audit of the child's file with the audit tool. A QA officer's audit samples the child."""
+    if not permissions.may_conduct_case_file_audits(actor):
+        raise PermissionDenied("Case file audits are made by quality-assurance officers, managers and administrators")
+    errors = Errors()
+    if child is None:
+        errors.add("child", "Enter the child’s Casefile number, for example CF00000123")
+    elif not permissions.may_audit_child(actor, child):
+        errors.add("child", "Enter the Casefile number of a child whose file you may audit: you may audit only "
+                            "children’s records you may open")
+    if template is None or not template.in_use:
+        errors.add("template", "Select the audit tool")
+    errors.raise_if_any()
+    with transaction.atomic():
+        sample = _sample_for(actor, child, request)
+        audit = save_with_history(CaseFileAudit(child=child, template=template, auditor=actor, sample=sample,
+                                                started_on=_today()), actor)
+        record(AuditAction.CREATE, actor=actor, request=request, subject=audit, child=child,
+               details={"template": template.pk, "sample": sample.pk if sample else None})
+    return audit
+
+
+def save_case_file_audit(*, actor: User, request=None, audit: CaseFileAudit, grades: Mapping[int, str],
+                         comments: Mapping[int, str], answers: Mapping[int, str], overall_grade: str = "",
+                         summary: str = "", childs_feedback: str = "", family_feedback: str = "",
+                         complete: bool = False) -> CaseFileAudit:
+    """Save what the auditor has graded so far (`grades`, `comments` by section id, `answers` by question id); with
+    `complete`, also complete the audit, which is refused while any section or the overall grade is missing."""
+    if not permissions.may_change_case_file_audit(actor, audit):
+        if audit.is_completed:
+            raise ValidationError({"__all__": ["This audit is completed: it can no longer be changed"]})
+        raise PermissionDenied("Only the auditor grades the audit")
+    sections = list(audit.template.sections.prefetch_related("questions").order_by("position", "pk"))
+    texts = {"summary": _text(summary), "childs_feedback": _text(childs_feedback),
+             "family_feedback": _text(family_feedback)}
+    errors = Errors()
+    for section in sections:
+        grade, comment = grades.get(section.pk) or "", _text(comments.get(section.pk))
+        if grade and grade not in GRADE_LABELS:
+            errors.add(grade_field(section.pk), f"Select a grade for {section.get_area_display().lower()}")
+        elif complete and not grade:
+            errors.add(grade_field(section.pk), f"Grade {section.get_area_display().lower()} before you complete "
+                                                f"the audit")
+        if text_limits.too_long("The comment", comment, text_limits.LONG_TEXT):
+            errors.add(comment_field(section.pk), text_limits.too_long("The comment", comment, text_limits.LONG_TEXT))
+        for question in section.questions.all():
+            answer = answers.get(question.pk) or ""
+            if answer and answer not in ANSWER_LABELS:
+                errors.add(answer_field(question.pk), "Select yes, partly, no, or that it does not apply")
+    if overall_grade and overall_grade not in GRADE_LABELS:
+        errors.add("overall_grade", "Select the overall grade")
+    elif complete and not overall_grade:
+        errors.add("overall_grade", "Select the overall grade before you complete the audit")
+    if complete and not texts["summary"]:
+        errors.add("summary", "Enter what you found before you complete the audit")
+    for name, value in texts.items():
+        if text_limits.too_long(TEXT_LABELS[name], value, text_limits.LONG_TEXT):
+            errors.add(name, text_limits.too_long(TEXT_LABELS[name], value, text_limits.LONG_TEXT))
+    errors.raise_if_any()
+    with transaction.atomic():
+        _save_parts(actor, audit, sections, grades, comments, answers)
+        audit.overall_grade = overall_grade or ""
+        for name, value in texts.items():
+            setattr(audit, name, value)
+        if complete:
+            audit.status = CaseFileAudit.Status.COMPLETED
+            audit.completed_on = _today()
+        save_with_history(audit, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=audit, child=audit.child,
+               details={"completed": complete, "graded": sum(1 for section in sections if grades.get(section.pk))})
+    return audit
+
+
+def _save_parts(actor: User, audit: CaseFileAudit, sections, grades, comments, answers) -> None:
+    """Each section's grade and comment, and each answer, where it changed: one row each, kept with its history."""
+    saved_grades = {row.section_id: row for row in audit.grades.all()}
+    saved_answers = {row.question_id: row for row in audit.answers.all()}
+    for section in sections:
+        grade, comment = grades.get(section.pk) or "", _text(comments.get(section.pk))
+        row = saved_grades.get(section.pk) or SectionGrade(audit=audit, section=section)
+        if (row.grade, row.comment) != (grade, comment):
+            row.grade, row.comment = grade, comment
+            save_with_history(row, actor)
+        for question in section.questions.all():
+            answer = answers.get(question.pk) or ""
+            saved = saved_answers.get(question.pk) or QuestionAnswer(audit=audit, question=question)
+            if saved.answer != answer and (saved.pk is not None or answer):
+                saved.answer = answer
+                save_with_history(saved, actor)

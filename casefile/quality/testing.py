@@ -1,0 +1,34 @@
+"""Case file audits for tests: an audit started, graded and completed through the services, as a person would."""
+
+from __future__ import annotations
+
+from casefile.accounts.models import User
+from casefile.people.models import Person
+from casefile.quality import services
+from casefile.quality.models import AuditTemplate, CaseFileAudit
+from casefile.rules.audit_grades import GOOD, REQUIRES_IMPROVEMENT, YES
+
+
+def template(kind: str = AuditTemplate.Kind.MONTHLY) -> AuditTemplate:
+    """One of the shipped audit tools (the team manager's monthly audit is the shortest)."""
+    return AuditTemplate.objects.get(kind=kind)
+
+
+def graded(audit: CaseFileAudit, grade: str = GOOD) -> dict:
+    """Every section graded `grade`, with a comment, and every question answered yes: the service's arguments."""
+    sections = list(audit.template.sections.prefetch_related("questions"))
+    return {"grades": {section.pk: grade for section in sections},
+            "comments": {section.pk: f"Comment on {section.get_area_display()}" for section in sections},
+            "answers": {question.pk: YES for section in sections for question in section.questions.all()},
+            "overall_grade": REQUIRES_IMPROVEMENT if grade != GOOD else GOOD,
+            "summary": "Visits are on time; the plan needs sharper actions",
+            "childs_feedback": "Lily says her social worker listens to her",
+            "family_feedback": "Mum would like visits after school"}
+
+
+def make_audit(child: Person, auditor: User, *, kind: str = AuditTemplate.Kind.MONTHLY,
+               completed: bool = False) -> CaseFileAudit:
+    audit = services.start_case_file_audit(actor=auditor, child=child, template=template(kind))
+    if completed:
+        services.save_case_file_audit(actor=auditor, audit=audit, complete=True, **graded(audit))
+    return audit
