@@ -1,0 +1,220 @@
+"""Wording and rows for the case file audit pages: the evidence from the record beside each section, the lists of
+audits and actions, and a completed audit's grades."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from casefile.core.presenters import govuk_date, plural, table_params, with_hint
+from casefile.quality.evidence import RecordEvidence
+from casefile.quality.models import CaseFileAudit, PracticeArea
+from casefile.rules.audit_grades import ANSWER_LABELS, GRADE_LABELS
+from casefile.rules.clocks import State
+from casefile.rules.signals import SIGNALS
+
+RED = '<strong class="govuk-tag govuk-tag--red">{}</strong>'
+GRADE_TAGS = {"outstanding": "govuk-tag--green", "good": "govuk-tag--blue",
+              "requires_improvement": "govuk-tag--yellow", "inadequate": "govuk-tag--red"}
+# Each statutory clock beside the practice area whose quality it is evidence of.
+CLOCK_AREAS = {
+    "referral_decision": PracticeArea.SERVICE_RESPONSE,
+    "assessment": PracticeArea.NEED_AND_RISK,
+    "assessment_census": PracticeArea.NEED_AND_RISK,
+    "initial_conference": PracticeArea.SERVICE_RESPONSE,
+    "first_core_group": PracticeArea.MULTI_AGENCY,
+    "first_review_conference": PracticeArea.PLANNING_AND_REVIEW,
+    "later_review_conference": PracticeArea.PLANNING_AND_REVIEW,
+    "cp_visit": PracticeArea.RELATIONSHIP_WITH_CHILD,
+    "cin_visit": PracticeArea.RELATIONSHIP_WITH_CHILD,
+}
+
+
+def _row(key: str, value) -> dict:
+    return {"key": {"text": key}, "value": {"html" if hasattr(value, "__html__") else "text": value}}
+
+
+def _date_or(day: datetime.date | None, missing: str) -> str:
+    return govuk_date(day) if day else missing
+
+
+def grade_tag(grade: str):
+    """A grade as a coloured tag, or 'Not graded'."""
+    if not grade:
+        return "Not graded"
+    return format_html('<strong class="govuk-tag {}">{}</strong>', GRADE_TAGS[grade], GRADE_LABELS[grade])
+
+
+def _assessment_rows(evidence: RecordEvidence) -> list[dict]:
+    rows = []
+    for clock in evidence.assessment_clocks:
+        key = f"Assessment after the referral of {govuk_date(clock.referral_date)}"
+        if clock.authorised_on is not None:
+            text = (f"Authorised on {govuk_date(clock.authorised_on)}, "
+                    f"{plural(clock.working_days_taken, 'working day')} after the referral (45 allowed)")
+            rows.append(_row(key, format_html(RED, "Late") + format_html(" {}", text)
+                             if clock.status.state is State.COMPLETED_LATE else text))
+        elif clock.status.state is State.OVERDUE:
+            rows.append(_row(key, format_html(RED + " Due by {}: {} late", "Overdue", govuk_date(clock.status.due),
+                                              plural(clock.status.working_days_late, "working day"))))
+        else:
+            rows.append(_row(key, f"Not yet authorised: due by {govuk_date(clock.status.due)}"))
+    return rows
+
+
+def _clock_rows(evidence: RecordEvidence) -> dict[str, list[dict]]:
+    """The clocks running now or missed lately (as the record's Next steps shows them), under their area; the
+    assessment clock is shown with its history above instead."""
+    by_area: dict[str, list[dict]] = defaultdict(list)
+    for deadline in evidence.deadlines:
+        if deadline.code == "assessment":
+            continue
+        value = f"{deadline.state_label}: due by {govuk_date(deadline.due)}, {deadline.timing.lower()}"
+        if deadline.is_overdue:
+            value = format_html(RED + " Due by {}, {}", deadline.state_label, govuk_date(deadline.due),
+                                deadline.timing.lower())
+        by_area[CLOCK_AREAS.get(deadline.code, PracticeArea.SERVICE_RESPONSE)].append(_row(deadline.what, value))
+    return by_area
+
+
+def _basic_rows(evidence: RecordEvidence) -> list[dict]:
+    episodes = evidence.episodes
+    rows = [_row("Referrals", plural(len(episodes), "referral") if episodes else "No referral recorded")]
+    if episodes:
+        latest = episodes[0]
+        rows.append(_row("Latest referral", f"Received on {govuk_date(latest.referral_date)}"
+                         + (f", closed on {govuk_date(latest.closure_date)}" if latest.closure_date else ", open")))
+    allocation = evidence.allocation
+    rows.append(_row("Allocated worker", f"{allocation.worker} ({allocation.team.name}) since "
+                                         f"{govuk_date(allocation.start_date)}" if allocation else "None"))
+    return rows
+
+
+def _service_rows(evidence: RecordEvidence) -> list[dict]:
+    rows = []
+    for episode in evidence.episodes[:3]:
+        decided = episode.referral_decision_date
+        rows.append(_row(f"Referral of {govuk_date(episode.referral_date)}",
+                         f"Decided on {govuk_date(decided)}" if decided else "No decision recorded"))
+    return rows
+
+
+def _relationship_rows(evidence: RecordEvidence) -> list[dict]:
+    seen = evidence.seen
+    return [
+        _row("Last seen", _date_or(seen.last_seen, "Not seen on any visit recorded")),
+        _row("Last seen alone", _date_or(seen.last_seen_alone, "Not seen alone on any visit recorded")),
+        _row("Visits in the last year", f"{plural(seen.visits, 'visit')}, seen on {seen.seen}"),
+        _row("Workers who have held the case", str(evidence.workers)),
+    ]
+
+
+def _planning_rows(evidence: RecordEvidence) -> list[dict]:
+    rows = []
+    for plan in evidence.plans[:4]:
+        ended = f", ended on {govuk_date(plan.end_date)}" if plan.end_date else ", open"
+        reviews = (f"{plural(plan.review_count, 'review')}, the last on {govuk_date(plan.last_review)}"
+                   if plan.review_count else "not reviewed yet")
+        rows.append(_row(f"{plan.get_kind_display()} from {govuk_date(plan.start_date)}", f"{ended[2:].capitalize()}; "
+                                                                                         f"{reviews}"))
+    return rows or [_row("Plans", "No plan recorded")]
+
+
+def _oversight_rows(evidence: RecordEvidence) -> list[dict]:
+    oversight = evidence.oversight
+    rows = [_row("Case supervision", f"{plural(oversight.supervisions, 'record')}, the last on "
+                                     f"{govuk_date(oversight.last_supervision)}" if oversight.supervisions
+                 else "None recorded")]
+    if oversight.overdue_supervision_actions:
+        rows.append(_row("Supervision actions", format_html(
+            RED + " {}", "Overdue", plural(oversight.overdue_supervision_actions, "action"))))
+    decisions = oversight.decisions
+    last = govuk_date(timezone.localtime(decisions[0].decided_at).date()) if decisions else ""
+    rows.append(_row("Management decisions", f"{plural(len(decisions), 'decision')}, the last on {last}"
+                     if decisions else "None recorded"))
+    return rows
+
+
+def signal_rows(evidence: RecordEvidence) -> list[dict]:
+    """The drift and quality signals found for the child, each with what it means."""
+    return [_row(SIGNALS[finding.code].name, finding.explanation) for finding in evidence.findings]
+
+
+def evidence_by_area(evidence: RecordEvidence) -> dict[str, list[dict]]:
+    """Summary-list rows of what the record says, under the practice area each is evidence for."""
+    by_area: dict[str, list[dict]] = defaultdict(list)
+    by_area[PracticeArea.BASIC_INFORMATION] += _basic_rows(evidence)
+    by_area[PracticeArea.SERVICE_RESPONSE] += _service_rows(evidence)
+    by_area[PracticeArea.NEED_AND_RISK] += _assessment_rows(evidence)
+    by_area[PracticeArea.RELATIONSHIP_WITH_CHILD] += _relationship_rows(evidence)
+    by_area[PracticeArea.PLANNING_AND_REVIEW] += _planning_rows(evidence)
+    by_area[PracticeArea.OVERSIGHT_AND_SUPERVISION] += _oversight_rows(evidence) + signal_rows(evidence)
+    for area, rows in _clock_rows(evidence).items():
+        by_area[area] += rows
+    return {str(area): rows for area, rows in by_area.items()}
+
+
+# Audits and their lists ----------------------------------------------------------------------------------
+
+
+def audit_url(audit: CaseFileAudit, name: str = "quality:audit", **extra) -> str:
+    return reverse(name, kwargs={"person_id": audit.child_id, "audit_id": audit.pk, **extra})
+
+
+def _audit_link(audit: CaseFileAudit):
+    return format_html('<a class="govuk-link" href="{}">{}</a>', audit_url(audit), audit.template.name)
+
+
+def audits_table(audits, *, caption: str, with_child: bool = True) -> dict:
+    """Audits (with child, template and auditor loaded): the tool linking to the audit, the child, who, when,
+    and the overall grade or that it is in progress."""
+    head = ["Audit", *(["Child"] if with_child else []), "Auditor", "Started", "Status"]
+    rows = []
+    for audit in audits:
+        status = (with_hint(grade_tag(audit.overall_grade), f"Completed on {govuk_date(audit.completed_on)}")
+                  if audit.is_completed else "In progress")
+        rows.append([_audit_link(audit), *([audit.child.display_name] if with_child else []), str(audit.auditor),
+                     govuk_date(audit.started_on), status])
+    return table_params(caption=caption, head=head, rows=rows)
+
+
+def answer_text(answer: str) -> str:
+    return ANSWER_LABELS.get(answer, "Not answered")
+
+
+def summary_rows(audit: CaseFileAudit) -> list[dict]:
+    rows = [_row("Audit tool", audit.template.name), _row("Auditor", str(audit.auditor)),
+            _row("Started", govuk_date(audit.started_on))]
+    if audit.is_completed:
+        rows += [_row("Completed", govuk_date(audit.completed_on)), _row("Overall grade",
+                                                                           grade_tag(audit.overall_grade))]
+    else:
+        rows.append(_row("Status", "In progress"))
+    return rows
+
+
+def feedback_rows(audit: CaseFileAudit) -> list[dict]:
+    return [_row("What the auditor found", audit.summary or "Not recorded"),
+            _row("The child’s feedback", audit.childs_feedback or "Not recorded"),
+            _row("The family’s feedback", audit.family_feedback or "Not recorded")]
+
+
+def graded_sections(audit: CaseFileAudit, sections, evidence: dict[str, list[dict]]) -> list[dict]:
+    """A completed audit's sections: the grade, comment and answers of each, with the evidence beside it."""
+    grades = {row.section_id: row for row in audit.grades.all()}
+    answers = {row.question_id: row.answer for row in audit.answers.all()}
+    shown = []
+    for section in sections:
+        graded = grades.get(section.pk)
+        shown.append({
+            "title": section.get_area_display(), "grade": grade_tag(graded.grade if graded else ""),
+            "comment": graded.comment if graded and graded.comment else "No comment",
+            "answers": [_row(question.text, answer_text(answers.get(question.pk, "")))
+                        for question in section.questions.all()],
+            "evidence": evidence.get(section.area, []),
+        })
+    return shown
