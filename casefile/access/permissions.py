@@ -413,3 +413,9 @@ def may_add_audit_action(user, audit) -> bool:
     """The auditor sets actions from a completed audit."""
     return _signed_in(user) and audit.auditor_id == user.pk and audit.is_completed
 
+
+
+def may_complete_audit_action(user, action) -> bool:
+    """The person an open action from an audit is for marks it done, with a note; so may the auditor who set it."""
+    return (_signed_in(user) and action.completed_on is None
+            and user.pk in (action.assignee_id, action.audit.auditor_id))

@@ -154,3 +154,26 @@ class QuestionAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer or 'Not answered'} to question {self.question_id} of audit {self.audit_id}"
+
+
+class CaseFileAuditAction(models.Model):
+    """What must happen after an audit, for the child's worker or their manager: due by a date (by default four
+    weeks after the audit was completed), then marked done with a note by the person it is for."""
+
+    audit = models.ForeignKey(CaseFileAudit, on_delete=models.CASCADE, related_name="actions")
+    assignee = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="case_file_audit_actions")
+    description = models.TextField()
+    due_date = models.DateField()
+    set_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField(null=True, blank=True)
+    completion_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"Action for {self.assignee} from audit {self.audit_id}, due {self.due_date}"
+
+    def is_overdue(self, today) -> bool:
+        return self.completed_on is None and self.due_date < today

@@ -218,3 +218,37 @@ def graded_sections(audit: CaseFileAudit, sections, evidence: dict[str, list[dic
             "evidence": evidence.get(section.area, []),
         })
     return shown
+
+
+# Actions from audits --------------------------------------------------------------------------------------
+
+
+def action_url(action, name: str = "quality:complete_action") -> str:
+    return reverse(name, kwargs={"person_id": action.audit.child_id, "audit_id": action.audit_id,
+                                 "action_id": action.pk})
+
+
+def _action_status(action, today: datetime.date):
+    if action.completed_on:
+        return with_hint(f"Done on {govuk_date(action.completed_on)}", action.completion_note)
+    if action.is_overdue(today):
+        return format_html(RED, "Overdue")
+    return "Open"
+
+
+def actions_table(actions, today: datetime.date, *, caption: str, may_complete=None, with_child: bool = False,
+                  caption_classes: str = "govuk-table__caption--m") -> dict:
+    """Actions (with audit, child and assignee loaded): what, for whom, due by when and whether done or overdue;
+    `may_complete(action)` says where a "Mark done" link goes."""
+    head = ["Action", *(["Child"] if with_child else []), "For", "Due", "Status"]
+    rows = []
+    for action in actions:
+        status = _action_status(action, today)
+        if may_complete is not None and may_complete(action):
+            status = format_html('{}<br><a class="govuk-link" href="{}">Mark done<span class="govuk-visually-hidden">'
+                                 ': {}</span></a>', status, action_url(action), action.description[:60])
+        child = format_html('<a class="govuk-link" href="{}">{}</a>', audit_url(action.audit),
+                            action.audit.child.display_name) if with_child else None
+        rows.append([action.description, *([child] if with_child else []), str(action.assignee),
+                     govuk_date(action.due_date), status])
+    return table_params(caption=caption, caption_classes=caption_classes, head=head, rows=rows)

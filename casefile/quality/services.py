@@ -21,11 +21,14 @@ from casefile.access import permissions
 from casefile.accounts.models import User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
+from casefile.core.presenters import govuk_date
 from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person
+from casefile.quality.audits import action_assignees, default_due_date
 from casefile.quality.models import (
     AuditTemplate,
     CaseFileAudit,
+    CaseFileAuditAction,
     CaseSample,
     QuestionAnswer,
     SectionGrade,
@@ -160,3 +163,68 @@ def _save_parts(actor: User, audit: CaseFileAudit, sections, grades, comments, a
             if saved.answer != answer and (saved.pk is not None or answer):
                 saved.answer = answer
                 save_with_history(saved, actor)
+
+
+# Actions from an audit ------------------------------------------------------------------------------------
+
+
+def add_audit_action(*, actor: User, request=None, audit: CaseFileAudit, assignee: User | None, description: str,
+                     due_date: datetime.date | None = None) -> CaseFileAuditAction:
+    """An action for the child's worker or their manager from a completed audit. With no due date, it is due four
+    weeks after the audit was completed."""
+    if not permissions.may_add_audit_action(actor, audit):
+        if not audit.is_completed:
+            raise ValidationError({"__all__": ["Complete the audit before you set its actions"]})
+        raise PermissionDenied("Only the auditor sets the actions from an audit")
+    description = _text(description)
+    errors = Errors()
+    if assignee is None:
+        errors.add("assignee", "Select who the action is for: the child’s worker or their manager")
+    elif assignee.pk not in {person.pk for person in action_assignees(audit.child)}:
+        errors.add("assignee", f"Select the child’s worker or their manager: {assignee} is neither")
+    if not description:
+        errors.add("description", "Enter what must be done, for example ‘Update the chronology and share it with "
+                                  "the core group’")
+    elif text_limits.too_long("What must be done", description, text_limits.LONG_TEXT):
+        errors.add("description", text_limits.too_long("What must be done", description, text_limits.LONG_TEXT))
+    due_date = due_date or default_due_date(audit)
+    if due_date < audit.completed_on:
+        errors.add("due_date", f"The date it is due must be on or after the audit was completed "
+                               f"({govuk_date(audit.completed_on)})")
+    errors.raise_if_any()
+    with transaction.atomic():
+        action = save_with_history(CaseFileAuditAction(audit=audit, assignee=assignee, description=description,
+                                                       due_date=due_date, set_by=actor), actor)
+        record(AuditAction.CREATE, actor=actor, request=request, subject=action, child=audit.child,
+               details={"audit": audit.pk, "assignee": assignee.pk, "due_date": due_date})
+    return action
+
+
+def complete_audit_action(*, actor: User, request=None, action: CaseFileAuditAction,
+                          completed_on: datetime.date | None, note: str) -> CaseFileAuditAction:
+    """Mark an action done on the day it was done, saying what was done."""
+    audit = action.audit
+    if not permissions.may_complete_audit_action(actor, action):
+        if action.completed_on:
+            raise ValidationError({"__all__": [f"This action was marked done on {govuk_date(action.completed_on)}"]})
+        raise PermissionDenied("Only the person the action is for, or the auditor, marks it done")
+    note = _text(note)
+    errors = Errors()
+    if completed_on is None:
+        errors.add("completed_on", "Enter the date it was done")
+    elif completed_on > _today():
+        errors.add("completed_on", "The date it was done must be today or in the past")
+    elif completed_on < audit.completed_on:
+        errors.add("completed_on", f"The date it was done must be on or after the audit was completed "
+                                   f"({govuk_date(audit.completed_on)})")
+    if not note:
+        errors.add("note", "Enter what was done")
+    elif text_limits.too_long("What was done", note, text_limits.LONG_TEXT):
+        errors.add("note", text_limits.too_long("What was done", note, text_limits.LONG_TEXT))
+    errors.raise_if_any()
+    with transaction.atomic():
+        action.completed_on, action.completion_note = completed_on, note
+        save_with_history(action, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=action, child=audit.child,
+               details={"audit": audit.pk, "completed_on": completed_on})
+    return action

@@ -18,7 +18,7 @@ from casefile.access import permissions
 from casefile.casework.models import Conference, EarlyHelpTransfer, Episode, Plan
 from casefile.frontdoor.models import ThresholdDecision
 from casefile.oversight.models import CaseSupervision, Escalation, ManagementDecision
-from casefile.quality.models import CaseFileAudit
+from casefile.quality.models import CaseFileAudit, CaseFileAuditAction
 from casefile.testing import allocate, make_child
 
 EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
@@ -118,6 +118,8 @@ EXPECTED_FOR_OBJECT = {
     "may_see_case_file_audit": MANAGERS | {"quinn", "ada"},
     # An audit of Lily quinn completed: quinn sets its actions.
     "may_add_audit_action": {"quinn"},
+    # An open action from that audit for sam: sam marks it done, or quinn, who set it.
+    "may_complete_audit_action": {"sam", "quinn"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
@@ -154,7 +156,8 @@ def objects(org):
             "may_sign_off_supervision": supervision, "may_complete_supervision_action": supervision,
             "may_record_staff_supervision": org.sam, "may_audit_child": lily,
             "may_change_case_file_audit": in_progress, "may_see_case_file_audit": in_progress,
-            "may_add_audit_action": completed}
+            "may_add_audit_action": completed,
+            "may_complete_audit_action": CaseFileAuditAction(audit=completed, assignee=org.sam)}
 
 
 def _public_functions() -> set[str]:

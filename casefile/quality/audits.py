@@ -1,0 +1,64 @@
+"""Reads of case file audits that several pages share: a child's audits, an auditor's, the people an action may be
+for, and the open actions waiting for someone (their My work, the quality page). Each is a fixed number of
+queries, however many audits there are."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+
+from casefile.accounts.models import User
+from casefile.casework.models import Allocation
+from casefile.people.models import Person
+from casefile.quality.models import CaseFileAudit, CaseFileAuditAction
+
+# An action's due date unless the auditor gives another: four weeks after the audit was completed.
+ACTION_DAYS = 28
+
+
+def default_due_date(audit: CaseFileAudit) -> datetime.date | None:
+    return audit.completed_on + datetime.timedelta(days=ACTION_DAYS) if audit.completed_on else None
+
+
+def audits_of_child(child: Person) -> QuerySet:
+    """The child's audits, newest first, with the tool and the auditor: one query."""
+    return (CaseFileAudit.objects.filter(child=child).select_related("template", "auditor")
+            .order_by("-started_on", "-pk"))
+
+
+def audits_by(auditor: User) -> QuerySet:
+    """An auditor's audits, newest first, with the child, the tool and the auditor: one query."""
+    return (CaseFileAudit.objects.filter(auditor=auditor).select_related("child", "template", "auditor")
+            .order_by("-started_on", "-pk"))
+
+
+def audit_actions(audit: CaseFileAudit) -> QuerySet:
+    return audit.actions.select_related("assignee", "audit").order_by("due_date", "pk")
+
+
+def open_actions_for(user: User) -> QuerySet:
+    """Actions from audits waiting for this person, soonest due first, with the child and the audit: one query."""
+    return (CaseFileAuditAction.objects.filter(assignee=user, completed_on__isnull=True)
+            .select_related("audit__child", "audit__template", "assignee").order_by("due_date", "pk"))
+
+
+def open_actions_set_by(auditor: User) -> QuerySet:
+    """Actions from this auditor's audits not done yet, soonest due first: one query."""
+    return (CaseFileAuditAction.objects.filter(audit__auditor=auditor, completed_on__isnull=True)
+            .select_related("audit__child", "audit__template", "assignee").order_by("due_date", "pk"))
+
+
+def action_assignees(child: Person) -> list[User]:
+    """Whom an action from an audit of the child may be for: the allocated worker, the team's manager and the
+    worker's line manager (one query). Nobody when no worker is allocated."""
+    allocation = (Allocation.objects.filter(child=child, end_date__isnull=True)
+                  .select_related("worker__manager", "team__manager").order_by("pk").first())
+    if allocation is None:
+        return []
+    people = [allocation.worker, allocation.team.manager, allocation.worker.manager]
+    chosen: dict[int, User] = {}
+    for person in people:
+        if person is not None and person.is_active and person.pk not in chosen:
+            chosen[person.pk] = person
+    return list(chosen.values())
