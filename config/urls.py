@@ -9,6 +9,7 @@ urlpatterns = [
     path("front-door/", include("casefile.frontdoor.urls")),
     path("", include("casefile.oversight.urls")),
     path("returns/", include("casefile.returns.urls")),
+    path("", include("casefile.quality.urls")),
     path("", include("casefile.access.urls")),
     path("", include("casefile.audit.urls")),
 ]

@@ -36,6 +36,8 @@ from casefile.oversight import presenters as oversight_presenters
 from casefile.oversight.escalations import open_summary_for
 from casefile.oversight.queue import manager_queue, queue_counts, supervision_for_worker_to_sign
 from casefile.oversight.supervision import supervision_due_counts
+from casefile.quality import presenters as quality_presenters
+from casefile.quality.audits import open_actions_for
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +62,13 @@ def my_work(request):
     shares = paginate(request, current_shares(user)) if permissions.is_partner(user) else None
     returned = returned_to(user) if permissions.may_hold_cases(user) else []
     to_sign = supervision_for_worker_to_sign(user)
+    audit_actions = list(open_actions_for(user))
     context = {
+        "audit_actions_table": quality_presenters.actions_table(
+            audit_actions, timezone.localdate(), caption="Actions from case file audits",
+            may_complete=lambda action: permissions.may_complete_audit_action(user, action), with_child=True)
+        if audit_actions else None,
+        "conducts_audits": permissions.may_conduct_case_file_audits(user),
         "returned_table": casework_presenters.returned_work_table(returned) if returned else None,
         "to_sign_table": oversight_presenters.supervision_to_sign_table(to_sign) if to_sign else None,
         "children": children,
@@ -85,6 +93,7 @@ def my_work(request):
     # Only the children on the page were shown: a manager's list is paged.
     record_shown(request, [row.child for row in children] + [item.child for item in returned]
                  + [record.child for record in to_sign]
+                 + [action.audit.child for action in audit_actions]
                  + [row.child for row in (team_page.object_list if team_page is not None else [])]
                  + [row.child for row in (context["chaired"].object_list if "chaired" in context else [])]
                  + [share.child_id for share in (shares.object_list if shares is not None else [])])

@@ -289,7 +289,7 @@ def _signals_panel(request, person: Person, next_steps) -> dict:
 
 # The pages a child's record links to.
 RECORD_LINKS = ("casework:episode", "casework:episodes", "casework:case_notes", "casework:plans", "people:chronology",
-                "oversight:decisions", "oversight:escalations", "oversight:case_supervisions")
+                "oversight:decisions", "oversight:escalations", "oversight:case_supervisions", "quality:child_audits")
 
 
 # The chronology ------------------------------------------------------------------------------------------

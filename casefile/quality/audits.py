@@ -62,3 +62,11 @@ def action_assignees(child: Person) -> list[User]:
         if person is not None and person.is_active and person.pk not in chosen:
             chosen[person.pk] = person
     return list(chosen.values())
+
+
+def child_for_reference(text: str) -> Person | None:
+    """The child a Casefile number names ("CF00000123", or the number alone), or None (one query)."""
+    text = (text or "").strip().upper().removeprefix("CF")
+    if not text.isdigit():
+        return None
+    return Person.objects.filter(pk=int(text), kind=Person.Kind.CHILD).first()

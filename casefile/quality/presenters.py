@@ -225,7 +225,7 @@ def graded_sections(audit: CaseFileAudit, sections, evidence: dict[str, list[dic
 
 def action_url(action, name: str = "quality:complete_action") -> str:
     return reverse(name, kwargs={"person_id": action.audit.child_id, "audit_id": action.audit_id,
-                                 "action_id": action.pk})
+                                 "audit_action_id": action.pk})
 
 
 def _action_status(action, today: datetime.date):

@@ -24,7 +24,7 @@ from casefile.audit.services import record
 from casefile.core.presenters import govuk_date
 from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person
-from casefile.quality.audits import action_assignees, default_due_date
+from casefile.quality.audits import action_assignees, child_for_reference, default_due_date
 from casefile.quality.models import (
     AuditTemplate,
     CaseFileAudit,
@@ -73,15 +73,22 @@ def _sample_for(actor: User, child: Person, request=None) -> CaseSample | None:
     return sample
 
 
-def start_case_file_audit(*, actor: User, request=None, child: Person | None,
+def start_case_file_audit(*, actor: User, request=None, child: Person | None = None, child_reference: str = "",
                           template: AuditTemplate | None) -> CaseFileAudit:
-    """Start an audit of the child's file with the audit tool. A QA officer's audit samples the child."""
+    """Start an audit of the child's file (given, or named by `child_reference`, the Casefile number typed) with
+    the audit tool. A QA officer's audit samples the child. A number that names nobody is refused with the same
+    words as a child the actor may not audit, so the form does not tell who is on the record."""
     if not permissions.may_conduct_case_file_audits(actor):
         raise PermissionDenied("Case file audits are made by quality-assurance officers, managers and administrators")
+    if child is None and _text(child_reference):
+        child = child_for_reference(child_reference)
+        reference_given = True
+    else:
+        reference_given = child is not None
     errors = Errors()
-    if child is None:
+    if not reference_given:
         errors.add("child", "Enter the child’s Casefile number, for example CF00000123")
-    elif not permissions.may_audit_child(actor, child):
+    elif child is None or not permissions.may_audit_child(actor, child):
         errors.add("child", "Enter the Casefile number of a child whose file you may audit: you may audit only "
                             "children’s records you may open")
     if template is None or not template.in_use:

@@ -32,3 +32,12 @@ def make_audit(child: Person, auditor: User, *, kind: str = AuditTemplate.Kind.M
     if completed:
         services.save_case_file_audit(actor=auditor, audit=audit, complete=True, **graded(audit))
     return audit
+
+
+def quality_ids(child: Person, auditor: User, worker: User) -> dict[str, int]:
+    """A completed audit of the child by `auditor` (a manager who may see her: no sample is made) with an open action
+    for `worker`: the URL arguments of the quality pages, for the sweeps."""
+    audit = make_audit(child, auditor, completed=True)
+    action = services.add_audit_action(actor=auditor, audit=audit, assignee=worker,
+                                       description="Update the chronology and share it with the core group")
+    return {"audit_id": audit.pk, "audit_action_id": action.pk}

@@ -21,6 +21,7 @@ from casefile.core.models import Job
 from casefile.frontdoor.testing import front_door_ids
 from casefile.oversight.testing import challenge_ids, make_challenge, oversight_ids, supervision_ids
 from casefile.people.tasks import export_in_background
+from casefile.quality.testing import quality_ids
 from casefile.rules.identifiers import format_nhs_number
 from casefile.testing import make_user
 
@@ -151,6 +152,8 @@ def front_door(org, secret_child, journey):
     ids |= oversight_ids(secret_child, manager=org.tess, threshold_decision_id=ids["decision_id"])
     # Her case supervision (with an action) and her worker's own staff supervision.
     ids.update(supervision_ids(secret_child, worker=org.sam, supervisor=org.tess))
+    # A case file audit of her by her team manager (no sample: nobody outside her team is let in), with an action.
+    ids.update(quality_ids(secret_child, auditor=org.tess, worker=org.sam))
     # Sam's PDF of her chronology, made by a background job: nobody else may follow or download it.
     export_in_background(actor=org.sam, person=secret_child, query="", reason="Court statement",
                          back_url="/")

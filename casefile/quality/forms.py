@@ -1,0 +1,93 @@
+"""Forms for case file audits. They turn what was typed into values; quality/services.py decides what is allowed
+and says why, so no box here is `required` (the service names each missing part, by field)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from casefile.core.forms import GovukDateField
+from casefile.quality.services import answer_field, comment_field, grade_field
+from casefile.rules.audit_grades import ANSWERS, GRADES
+
+
+def _text(label: str, hint: str = "") -> forms.CharField:
+    return forms.CharField(label=label, help_text=hint, required=False, widget=forms.Textarea)
+
+
+def _radios(label: str, choices, hint: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, help_text=hint, choices=choices, required=False, widget=forms.RadioSelect)
+
+
+class StartAuditForm(forms.Form):
+    child = forms.CharField(label="The child’s Casefile number", required=False,
+                            help_text="On the child’s record, under their name: for example, CF00000123")
+    template = forms.TypedChoiceField(label="Audit tool", coerce=int, required=False, empty_value=None,
+                                      widget=forms.RadioSelect)
+    service_fields = {"child_reference": "child"}
+
+    def __init__(self, *args, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(t.pk, t.name) for t in templates]
+        self.descriptions = {t.pk: t.description for t in templates}
+
+
+class AuditForm(forms.Form):
+    """Every section of the tool: its grade, the comment, and an answer to each question; then the overall grade,
+    what was found, and the child's and the family's feedback. Fields are named as the service names them."""
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = []
+        for section in sections:
+            area = section.get_area_display()
+            questions = []
+            for question in section.questions.all():
+                self.fields[answer_field(question.pk)] = _radios(question.text, ANSWERS)
+                questions.append(answer_field(question.pk))
+            self.fields[grade_field(section.pk)] = _radios(f"Grade for {area.lower()}", GRADES)
+            self.fields[comment_field(section.pk)] = _text(
+                f"Comment on {area.lower()}", "What is done well, what is not, and the difference it makes to the "
+                                              "child")
+            self.sections.append({"section": section, "title": area, "questions": questions,
+                                  "grade": grade_field(section.pk), "comment": comment_field(section.pk)})
+        self.fields["overall_grade"] = _radios("Overall grade", GRADES,
+                                               "Your judgement of the work on the whole file")
+        self.fields["summary"] = _text("What you found", "In a few sentences: the strengths, and what must improve")
+        self.fields["childs_feedback"] = _text("The child’s feedback",
+                                               "What the child told you about the help they get, in their words")
+        self.fields["family_feedback"] = _text("The family’s feedback",
+                                               "What the parents or carers told you about the help they get")
+
+    def values(self, cleaned: dict) -> dict:
+        """The service's arguments from what was typed."""
+        grades, comments, answers = {}, {}, {}
+        for part in self.sections:
+            section = part["section"]
+            grades[section.pk] = cleaned.get(part["grade"]) or ""
+            comments[section.pk] = cleaned.get(part["comment"]) or ""
+            for question in section.questions.all():
+                answers[question.pk] = cleaned.get(answer_field(question.pk)) or ""
+        return {"grades": grades, "comments": comments, "answers": answers,
+                "overall_grade": cleaned.get("overall_grade") or "", "summary": cleaned.get("summary", ""),
+                "childs_feedback": cleaned.get("childs_feedback", ""),
+                "family_feedback": cleaned.get("family_feedback", "")}
+
+
+class AuditActionForm(forms.Form):
+    assignee = forms.TypedChoiceField(label="Who is it for?", coerce=int, required=False, empty_value=None,
+                                      widget=forms.RadioSelect)
+    description = _text("What must be done", "Start with what will be done, for example ‘Update the chronology and "
+                                             "share it with the core group’")
+    due_date = GovukDateField(label="Due by", required=False,
+                              help_text="Four weeks after the audit was completed unless you change it. "
+                                        "For example, 27 4 2026")
+
+    def __init__(self, *args, assignees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [(person.pk, person.get_full_name() or person.username)
+                                           for person in assignees]
+
+
+class CompleteActionForm(forms.Form):
+    completed_on = GovukDateField(label="When was it done?", required=False, help_text="For example, 27 4 2026")
+    note = _text("What was done", "What changed for the child, and where on the record it can be seen")
