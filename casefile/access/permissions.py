@@ -385,10 +385,11 @@ def may_conduct_case_file_audits(user) -> bool:
 def may_audit_child(user, child: Person) -> bool:
     """A QA officer audits any child's file (starting the audit samples the child, which opens the record to them
     while the sample is open: policy.py's "qa_sample" rule); a manager or administrator audits a child whose record
-    they may already see. Never an adult's record, nor one merged into another."""
+    they may already see. A restricted record only by those named on it (a sample does not open one). Never an
+    adult's record, nor one merged into another."""
     if not may_conduct_case_file_audits(user) or child.kind != Person.Kind.CHILD or child.merged_into_id:
         return False
-    return user.role == Role.QA_OFFICER or policy.can_view(user, child)
+    return (user.role == Role.QA_OFFICER and not child.is_restricted) or policy.can_view(user, child)
 
 
 def audits_through_a_sample(user) -> bool:

@@ -42,8 +42,10 @@ from casefile.demo.simulate.config import UPN_LA_CODE
 from casefile.frontdoor.models import CheckAgency, Consent
 from casefile.frontdoor.services import checks, contacts, decisions
 from casefile.people.models import Address, Household, HouseholdMember, Person, Relationship
-from casefile.quality.models import CaseSample
-from casefile.rules import codes
+from casefile.quality import services as quality_services
+from casefile.quality.audits import action_assignees
+from casefile.quality.models import AuditTemplate, CaseSample
+from casefile.rules import audit_grades, codes
 from casefile.rules.front_door import Outcome
 from casefile.rules.identifiers import nhs_check_digit, upn_check_letter
 from casefile.rules.names import phonetic_key
@@ -391,11 +393,33 @@ class _Builder:
             if case is not None:
                 CaseSample.objects.create(child_id=case.child_id, officer=self.staff[QA_OFFICER],
                                           sampled_on=self.today - datetime.timedelta(days=7))
+        self._audit(next((case for case in cases if case.stage == CP_PLAN), None))
         if protected:
             AgencyShare.objects.create(
                 child_id=protected[0], agency=Agency.POLICE, purpose="Joint section 47 enquiry with the police",
                 shared_by=self.staff["tm.clarke"], expires_on=self.today + datetime.timedelta(days=90),
                 items=[SharedItem.EPISODES, SharedItem.CONFERENCES, SharedItem.PLANS])
+
+    def _audit(self, case: Case | None) -> None:
+        """A monthly audit the QA officer completed of a sampled child, with an action open for the child's worker,
+        so the quality page and the worker's My work have something on them."""
+        if case is None:
+            return
+        officer = self.staff[QA_OFFICER]
+        child = Person.objects.get(pk=case.child_id)
+        audit = quality_services.start_case_file_audit(
+            actor=officer, child=child, template=AuditTemplate.objects.get(kind=AuditTemplate.Kind.MONTHLY))
+        sections = list(audit.template.sections.all())
+        quality_services.save_case_file_audit(
+            actor=officer, audit=audit, complete=True, grades={section.pk: audit_grades.GOOD for section in sections},
+            comments={section.pk: "Seen regularly and alone; the plan's actions are specific" for section in sections},
+            answers={}, overall_grade=audit_grades.REQUIRES_IMPROVEMENT,
+            summary="Visits are on time, but the chronology has not been updated since the conference",
+            childs_feedback="Likes that her social worker comes to school", family_feedback="")
+        worker = next((person for person in action_assignees(child)), None)
+        if worker is not None:
+            quality_services.add_audit_action(actor=officer, audit=audit, assignee=worker,
+                                              description="Update the chronology and share it with the core group")
 
     def _restricted_adoption_record(self) -> None:
         """An adopted child: only the named worker may open the record, and must say why each time. The referral,

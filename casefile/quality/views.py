@@ -127,9 +127,10 @@ def grade_audit(request, person: Person, audit_id: int):
     "Save and come back later" keeps what is done; "Complete the audit" also completes it, if everything is
     graded."""
     audit = _audit(request, person, audit_id)
-    if audit.is_completed:
-        return redirect(presenters.audit_url(audit))
-    _refuse_unless(permissions.may_change_case_file_audit(request.user, audit), "Only the auditor grades the audit")
+    if audit.is_completed and audit.auditor_id == request.user.pk:
+        return redirect(presenters.audit_url(audit))  # the auditor's own link, once it is done
+    _refuse_unless(permissions.may_change_case_file_audit(request.user, audit),
+                   "Only the auditor grades the audit, while it is in progress")
     sections = _sections(audit)
     saved_grades = {row.section_id: row for row in audit.grades.all()}
     saved_answers = {row.question_id: row.answer for row in audit.answers.all()}

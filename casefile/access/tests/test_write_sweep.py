@@ -62,6 +62,10 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     "returns:validate_export": lambda user, child: permissions.may_make_returns(user),
     # Checking the whole record against the census rules reads it; it changes no one's record.
     "returns:data_quality": lambda user, child: permissions.may_see_census_data_quality(user),
+    # Starting a case file audit is its own act (permissions.may_conduct_case_file_audits): it writes a quality
+    # record about the child, never a change to her record, and the service refuses a child the auditor may not
+    # audit (permissions.may_audit_child), which the quality tests cover.
+    "quality:start_audit": lambda user, child: permissions.may_conduct_case_file_audits(user),
 }
 
 

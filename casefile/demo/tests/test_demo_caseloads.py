@@ -20,7 +20,7 @@ from casefile.casework.deadlines import deadlines_for_children
 from casefile.demo import seed as demo
 from casefile.frontdoor.models import Contact
 from casefile.people.models import Person
-from casefile.quality.models import CaseSample
+from casefile.quality.models import CaseFileAudit, CaseSample
 from casefile.rules.clocks import State
 
 MOMENT = datetime.datetime(2026, 5, 26, 7, 45, tzinfo=ZoneInfo("Europe/London"))
@@ -147,3 +147,11 @@ def test_the_simulated_staff_keep_the_rest_of_the_authority_and_one_is_printed(p
     assert cw.Allocation.objects.filter(worker__in=simulated, end_date__isnull=True).count() > 50
     example = next(line for line in printed.splitlines() if "own staff sign in" in line)
     assert User.objects.filter(username=example.split("example ")[1].split(" ")[0]).exists()
+
+
+def test_the_qa_officer_has_a_completed_audit_of_a_sampled_child_with_an_action_open_for_her_worker(printed):
+    audit = CaseFileAudit.objects.get(auditor__username=demo.QA_OFFICER)
+    assert audit.is_completed and audit.completed_on == TODAY and audit.sample.officer == audit.auditor
+    action = audit.actions.get()
+    assert action.completed_on is None and action.due_date == TODAY + datetime.timedelta(days=28)
+    assert cw.Allocation.objects.filter(child=audit.child, end_date__isnull=True, worker=action.assignee).exists()

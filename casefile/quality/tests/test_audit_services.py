@@ -114,3 +114,23 @@ def test_a_grade_that_is_not_on_the_scale_is_refused_on_its_section(org, child):
     with pytest.raises(ValidationError) as refused:
         services.save_case_file_audit(actor=org.quinn, audit=audit, **values)
     assert list(refused.value.message_dict) == [services.grade_field(first)]
+
+
+def test_a_sample_does_not_open_a_restricted_record_so_a_qa_officer_may_not_audit_one(org):
+    from casefile.people.models import Person
+    from casefile.testing import make_child
+
+    ruby = make_child("Ruby", "Restricted", restriction=Person.Restriction.ADOPTION)
+    with pytest.raises(ValidationError) as refused:
+        services.start_case_file_audit(actor=org.quinn, child=ruby, template=template())
+    assert list(refused.value.message_dict) == ["child"]
+    assert not CaseSample.objects.exists()
+
+
+def test_a_casefile_number_typed_with_or_without_its_letters_finds_the_child(org, child):
+    for typed in (child.reference, str(child.pk), f" cf{child.pk:08d} "):
+        audit = services.start_case_file_audit(actor=org.quinn, child_reference=typed, template=template())
+        assert audit.child == child
+    with pytest.raises(ValidationError) as refused:
+        services.start_case_file_audit(actor=org.quinn, child_reference="CF99999999", template=template())
+    assert "whose file you may audit" in refused.value.message_dict["child"][0]
