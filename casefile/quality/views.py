@@ -65,9 +65,8 @@ def home(request):
     user = request.user
     _refuse_unless(permissions.may_conduct_case_file_audits(user),
                    "Case file audits are for quality-assurance officers, managers and administrators")
-    audits = list(audits_by(user))
-    in_progress = [audit for audit in audits if not audit.is_completed]
-    completed = paginate(request, [audit for audit in audits if audit.is_completed])
+    in_progress = list(audits_by(user).filter(status=CaseFileAudit.Status.IN_PROGRESS))
+    completed = paginate(request, audits_by(user).filter(status=CaseFileAudit.Status.COMPLETED))
     actions = list(open_actions_set_by(user))
     today = timezone.localdate()
     overdue = sum(1 for action in actions if action.is_overdue(today))
