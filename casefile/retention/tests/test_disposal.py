@@ -26,6 +26,8 @@ from casefile.frontdoor.models import Contact, ContactChild
 from casefile.frontdoor.testing import front_door_ids
 from casefile.people.models import Address, Alias, Household, HouseholdMember, Person, Relationship
 from casefile.quality.models import CaseSample
+from casefile.quality.services import add_audit_action
+from casefile.quality.testing import make_audit
 from casefile.retention import schedule
 from casefile.retention.models import DisposalRun, DisposedRecord
 from casefile.retention.services import LIST_CHANGED, dispose_due_records
@@ -65,6 +67,8 @@ def family(org):
     AgencyShare.objects.create(child=child, agency="police", purpose="Joint enquiry", shared_by=org.tess,
                                expires_on=datetime.date(2025, 1, 1))
     CaseSample.objects.create(child=child, officer=org.quinn)
+    audit = make_audit(child, org.quinn, completed=True)  # a case file audit (through that sample), with an action
+    add_audit_action(actor=org.quinn, audit=audit, assignee=org.sam, description="Update the chronology")
     ChronologyNote.objects.create(child=child, event_key="visit:1", analysis=f"{NAME} was settled", updated_by=org.sam)
     child.first_name = NAME  # a change, so her history holds two versions
     child.save()
