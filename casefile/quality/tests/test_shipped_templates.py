@@ -1,6 +1,7 @@
 """The data migration ships four audit tools, each grouped by the practice areas with questions in every section."""
 
 import pytest
+from django.core.management import call_command
 
 from casefile.quality.models import AuditQuestion, AuditTemplate, PracticeArea
 
@@ -34,3 +35,13 @@ def test_the_themed_tool_is_about_neglect_and_the_supervision_tool_about_oversig
     supervision = AuditTemplate.objects.get(kind=AuditTemplate.Kind.SUPERVISION)
     assert supervision.sections.order_by("position").first().area == PracticeArea.OVERSIGHT_AND_SUPERVISION
     assert AuditQuestion.objects.filter(section__template=supervision, text__icontains="supervision").count() >= 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emptying_the_database_brings_the_tools_back_but_a_choice_to_remove_some_is_kept():
+    # `flush` (run after every transactional test) empties every table, then signals post_migrate.
+    call_command("flush", interactive=False, verbosity=0)
+    assert AuditTemplate.objects.count() == 4 and AuditQuestion.objects.exists()
+    AuditTemplate.objects.exclude(kind=AuditTemplate.Kind.WHOLE_FILE).delete()
+    call_command("migrate", verbosity=0)
+    assert list(AuditTemplate.objects.values_list("kind", flat=True)) == [AuditTemplate.Kind.WHOLE_FILE]
