@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "casefile.quality",
     "casefile.oversight",
     "casefile.returns",
+    "casefile.insight",
     "casefile.access",
     "casefile.retention",
     "casefile.demo",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("casefile.oversight.urls")),
     path("returns/", include("casefile.returns.urls")),
     path("", include("casefile.quality.urls")),
+    path("insight/", include("casefile.insight.urls")),
     path("", include("casefile.access.urls")),
     path("", include("casefile.audit.urls")),
 ]

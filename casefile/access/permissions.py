@@ -415,8 +415,22 @@ def may_add_audit_action(user, audit) -> bool:
     return _signed_in(user) and audit.auditor_id == user.pk and audit.is_completed
 
 
-
 def may_complete_audit_action(user, action) -> bool:
     """The person an open action from an audit is for marks it done, with a note; so may the auditor who set it."""
     return (_signed_in(user) and action.completed_on is None
             and user.pk in (action.assignee_id, action.audit.auditor_id))
+
+
+# Performance --------------------------------------------------------------------------------------------
+
+
+def may_see_performance(user) -> bool:
+    """Performance clinics (insight): the indicators for a team or worker and the children behind each number.
+    Managers, for the teams they oversee; quality assurance, analysts and administrators, for every team. The
+    children listed are only those the access policy lets the user see."""
+    return is_manager(user) or may_see_performance_of_every_team(user)
+
+
+def may_see_performance_of_every_team(user) -> bool:
+    """Quality assurance, performance analysts and administrators see the whole authority and every team."""
+    return _has_role(user, {Role.QA_OFFICER, Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})

@@ -113,6 +113,7 @@ def _oversight_summaries(request) -> dict:
         context["escalations"] = open_summary_for(user, request)
     context["sees_practice_quality"] = permissions.may_see_practice_quality(user)
     context["makes_returns"] = permissions.may_make_returns(user)
+    context["sees_performance"] = permissions.may_see_performance(user)
     context["sees_census_data_quality"] = permissions.may_see_census_data_quality(user)
     if permissions.may_chair_conference(user):
         # A chair is never a manager, so this list's ?page= is its own.

@@ -72,6 +72,9 @@ EXPECTED = {
     # Case file audits: quality assurance, managers and administrators; a QA officer only through a sample.
     "may_conduct_case_file_audits": MANAGERS | {"quinn", "ada"},
     "audits_through_a_sample": {"quinn"},
+    # Performance clinics: managers for their own teams; quality assurance, analysts and administrators for all.
+    "may_see_performance": MANAGERS | {"quinn", "pat", "ada"},
+    "may_see_performance_of_every_team": {"quinn", "pat", "ada"},
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {

@@ -1,0 +1,97 @@
+"""A performance clinic: the indicators (casefile/rules/indicators) for the whole authority, some teams or one
+worker, for a period and the periods before it (the trend), over one read of the record (`cohort.load`).
+
+A child belongs to the team or worker they were allocated to at the end of each period (the latest allocation
+started by then), as `rules.indicators.by_group` reads it; so a team's figure here equals
+`by_group(indicator, cohort, period, "team")[team]`. The workforce indicators (caseload per worker, agency share,
+vacancies, turnover) need a worker's employment type and start and leave dates, which the record does not yet
+hold: they are left out of the clinic until it does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Sequence
+
+from casefile.rules.census_projection import latest_complete_year
+from casefile.rules.clocks import add_calendar_months
+from casefile.rules.indicators import INDICATOR_LIST, Cohort, Indicator, Period, Result, census_years
+from casefile.rules.indicators.core import allocated_on, field, restrict
+
+TREND_PERIODS = 4
+WORKFORCE = frozenset({"caseload_per_worker", "agency_share", "vacancy_rate", "turnover_rate"})
+CLINIC_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATOR_LIST if i.code not in WORKFORCE)
+CENSUS_YEARS_OFFERED = 6
+
+
+def census_year_choices(today: datetime.date) -> list[str]:
+    """The census years a clinic may be for, newest first: the latest complete one and the five before it."""
+    last = latest_complete_year(today)
+    first = int(last[:4])
+    return [f"{year}-{(year + 1) % 100:02d}" for year in range(first, first - CENSUS_YEARS_OFFERED, -1)]
+
+
+def census_year_trend(year: str) -> list[Period]:
+    """The census year and the three before it, oldest first."""
+    start = int(year[:4])
+    first = f"{start - TREND_PERIODS + 1}-{(start - TREND_PERIODS + 2) % 100:02d}"
+    return census_years(first, year)
+
+
+def twelve_months_trend(end: datetime.date) -> list[Period]:
+    """The 12 months to `end` and the three 12 months before, oldest first."""
+    return [Period.year_to(add_calendar_months(end, -12 * back)) for back in range(TREND_PERIODS - 1, -1, -1)]
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Whose children: the whole authority (no teams, no worker), the children of some teams, or of one worker."""
+
+    team_ids: frozenset | None = None
+    worker_id: int | None = None
+
+    def children(self, cohort: Cohort, period: Period) -> set | None:
+        """The children in scope at the end of the period; None for the whole authority (every row counts)."""
+        if self.worker_id is not None:
+            owner = allocated_on(cohort.allocations, period.end, "worker")
+            return {child for child, worker in owner.items() if worker == self.worker_id}
+        if self.team_ids is not None:
+            owner = allocated_on(cohort.allocations, period.end, "team")
+            return {child for child, team in owner.items() if team in self.team_ids}
+        return None
+
+    def part(self, cohort: Cohort, period: Period) -> Cohort:
+        children = self.children(cohort, period)
+        if children is None:
+            return cohort
+        if self.worker_id is not None:
+            return restrict(cohort, children, workers=lambda row: field(row, "id") == self.worker_id,
+                            posts=lambda row: False)
+        return restrict(cohort, children, workers=lambda row: field(row, "team") in self.team_ids,
+                        posts=lambda row: field(row, "team") in self.team_ids)
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    """One indicator in a clinic: its result in each period of the trend, oldest first; the last is the period
+    chosen."""
+
+    indicator: Indicator
+    trend: Sequence[Result]
+
+    @property
+    def result(self) -> Result:
+        return self.trend[-1]
+
+
+def figures(cohort: Cohort, periods: Sequence[Period], scope: Scope,
+            indicators: Sequence[Indicator] = CLINIC_INDICATORS) -> list[Figure]:
+    """Every indicator over every period, each period's part of the cohort made once."""
+    parts = [scope.part(cohort, period) for period in periods]
+    return [Figure(indicator, [indicator(part, period) for part, period in zip(parts, periods, strict=True)])
+            for indicator in indicators]
+
+
+def result(cohort: Cohort, period: Period, scope: Scope, indicator: Indicator) -> Result:
+    return indicator(scope.part(cohort, period), period)

@@ -1,0 +1,211 @@
+"""Wording, tables and charts for the performance clinic: each figure with its unit, the England figure with its
+year and source, the definition, and a small bar chart of the trend drawn as SVG on the server (no JavaScript),
+its geometry worked out here so the template only places it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.html import format_html
+
+from casefile.core.presenters import govuk_date, plural, table_params
+from casefile.rules.indicators import Indicator, Period, Result, Unit
+from casefile.rules.indicators.published import latest
+
+NO_FIGURE = "No figure"
+SIDES = ("numerator", "denominator")
+
+
+def number(value: float, places: int = 1) -> str:
+    """1,234 for a whole number, else to one decimal place (as the DfE publishes rates and percentages)."""
+    rounded = round(value, places)
+    return f"{rounded:,.0f}" if rounded == int(rounded) else f"{rounded:,.{places}f}"
+
+
+def value_text(unit: Unit, value: float | None) -> str:
+    """A figure with its unit: "85.7%", "191.6 per 10,000 children", "12", "2.5 on average"."""
+    if value is None:
+        return NO_FIGURE
+    if unit is Unit.PERCENT:
+        return f"{number(value)}%"
+    if unit is Unit.RATE_PER_10000:
+        return f"{number(value)} per 10,000 children"
+    return number(value)
+
+
+def short_value(unit: Unit, value: float | None) -> str:
+    """The figure over a chart's bar: the unit is in the chart's title and table."""
+    if value is None:
+        return "None"
+    return f"{number(value)}%" if unit is Unit.PERCENT else number(value)
+
+
+def period_text(period: Period) -> str:
+    return f"{govuk_date(period.start)} to {govuk_date(period.end)}"
+
+
+def period_label(period: Period) -> str:
+    """A short label for a chart's axis: the census year "2024-25" when the period is one, else the end date."""
+    if (period.start.month, period.start.day, period.end.month, period.end.day) == (4, 1, 3, 31) \
+            and period.end.year == period.start.year + 1:
+        return f"{period.start.year}-{period.end.year % 100:02d}"
+    return f"to {govuk_date(period.end)}"
+
+
+def direction(indicator: Indicator) -> str:
+    if indicator.higher_is_better is None:
+        return "Neither higher nor lower is better in itself"
+    return "Higher is better" if indicator.higher_is_better else "Lower is better"
+
+
+def england(indicator: Indicator) -> str:
+    """The latest published England figure, with its year and source link, or why there is none."""
+    figure = latest(indicator.code)
+    if figure is None:
+        return "No published England figure is shipped for this indicator."
+    how = " (worked out from the published counts)" if figure.derived else ""
+    return format_html('England {}: {}{}. Source: <a class="govuk-link" href="{}">{}</a>.', figure.year,
+                       value_text(indicator.unit, figure.value), how, figure.url, figure.table)
+
+
+def source(indicator: Indicator):
+    """The body and measure of the definition (linked where it has an address), and where the standard is set."""
+    parts = [indicator.source, *indicator.also]
+    return format_html(" ".join(["{}"] * len(parts)), *[
+        format_html('<a class="govuk-link" href="{}">{}: {}</a>.', part.url, part.body, part.measure) if part.url
+        else format_html("{}: {}.", part.body, part.measure) for part in parts])
+
+
+def query(**params) -> str:
+    return urlencode({name: value for name, value in params.items() if value not in (None, "")})
+
+
+def children_href(params: dict, code: str, side: str, at: int | None = None) -> str:
+    return f"{reverse('insight:children')}?{query(**params, indicator=code, side=side, at=at)}"
+
+
+def counted_link(count: float, href: str, items: int):
+    """A count linking to the children behind it (plain when there are none to list)."""
+    text = number(count)
+    return format_html('<a class="govuk-link" href="{}">{}</a>', href, text) if items else text
+
+
+def workings(result: Result, params: dict, at: int | None = None):
+    """"12 of 40", each number linking to the children behind it; a count alone when there is no denominator."""
+    top = counted_link(result.numerator, children_href(params, result.code, "numerator", at),
+                       len(result.numerator_items))
+    if result.denominator is None or not result.denominator_items:
+        return top if result.denominator is None else format_html("{} of {}", top, number(result.denominator))
+    bottom = counted_link(result.denominator, children_href(params, result.code, "denominator", at),
+                          len(result.denominator_items))
+    return format_html("{} of {}", top, bottom)
+
+
+def trend_table(indicator: Indicator, trend: Sequence[Result], params: dict, id: str) -> dict:
+    """The chart's data as a table: each period, its figure, and the counts behind it (linking to the children)."""
+    rows = [[period_label(result.period), value_text(indicator.unit, result.value) if result.value is not None
+             else f"{NO_FIGURE}: {result.no_figure.removeprefix('no figure: ')}",
+             workings(result, params, at)] for at, result in enumerate(trend)]
+    return table_params(caption=f"{indicator.title}: the last {plural(len(trend), 'period')}",
+                        caption_classes="govuk-table__caption--s", head=["Period", "Figure", "Counted"], rows=rows,
+                        numeric=(1, 2), id=id)
+
+
+# Charts ----------------------------------------------------------------------------------------------------
+
+# GOV.UK colours on white: blue bars (#1d70b8, 5.2:1) and near-black text (#0b0c0c); both pass WCAG's 3:1 for
+# graphics and 4.5:1 for text.
+BAR_COLOUR = "#1d70b8"
+TEXT_COLOUR = "#0b0c0c"
+AXIS_COLOUR = "#505a5f"
+
+
+@dataclasses.dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    value: str
+    label_x: float
+    value_y: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    baseline: float
+    bars: tuple[Bar, ...]
+    label_y: float
+    bar_colour: str = BAR_COLOUR
+    text_colour: str = TEXT_COLOUR
+    axis_colour: str = AXIS_COLOUR
+
+
+def bar_chart(id: str, title: str, points: Sequence[tuple[str, float | None, str, str]], *, width: int = 320,
+              height: int = 160) -> Chart:
+    """A bar for each (label, value, short text over the bar, text in full), scaled to the largest value; a missing
+    value has no bar and says so. The description reads the figures out in full, so the chart says in words what
+    it shows."""
+    top, bottom, gap = 22.0, 24.0, 8.0
+    plot = height - top - bottom
+    baseline = top + plot
+    slot = width / max(len(points), 1)
+    largest = max((value for _, value, _, _ in points if value is not None and value > 0), default=0)
+    bars = []
+    for index, (label, value, text, _) in enumerate(points):
+        size = 0.0 if value is None or largest == 0 or value <= 0 else plot * value / largest
+        x = index * slot + gap / 2
+        bars.append(Bar(x=round(x, 1), y=round(baseline - size, 1), width=round(slot - gap, 1),
+                        height=round(size, 1), label=label, value=text, label_x=round(x + (slot - gap) / 2, 1),
+                        value_y=round(baseline - size - 6, 1)))
+    description = "; ".join(f"{label}: {text}" for label, _, _, text in points)
+    return Chart(id=id, title=title, description=f"Bar chart. {description}.", width=width, height=height,
+                 baseline=baseline, bars=tuple(bars), label_y=height - 6)
+
+
+def trend_chart(indicator: Indicator, trend: Sequence[Result]) -> Chart:
+    points = [(period_label(result.period), result.value, short_value(indicator.unit, result.value),
+               value_text(indicator.unit, result.value)) for result in trend]
+    return bar_chart(f"chart-{indicator.code}", f"{indicator.title}, by period", points)
+
+
+# The clinic ------------------------------------------------------------------------------------------------
+
+
+def figure_context(figure, params: dict) -> dict:
+    """What the page shows of one indicator."""
+    indicator, result = figure.indicator, figure.result
+    return {
+        "code": indicator.code, "title": indicator.title,
+        "value": value_text(indicator.unit, result.value),
+        "no_figure": result.no_figure.removeprefix("no figure: ") if result.value is None else "",
+        "workings": workings(result, params),
+        "england": england(indicator), "direction": direction(indicator),
+        "details": details(indicator),
+        "chart": trend_chart(indicator, figure.trend),
+        "table": trend_table(indicator, figure.trend, params, f"table-{indicator.code}"),
+    }
+
+
+def details(indicator: Indicator):
+    """The definition, any note, the unit and the source, for the page's "How this is counted" details."""
+    note = format_html('<p class="govuk-body">{}</p>', indicator.note) if indicator.note else ""
+    return format_html('<p class="govuk-body">{}</p>{}<p class="govuk-body">Unit: {}.</p>'
+                       '<p class="govuk-body">Source: {}</p>', indicator.definition, note, indicator.unit.value,
+                       source(indicator))
+
+
+def children_table(people) -> dict:
+    return table_params(caption="Children", caption_classes="govuk-visually-hidden", head=["Child", "Reference"],
+                        rows=[[format_html('<a class="govuk-link" href="{}">{}</a>',
+                                           reverse("people:record", kwargs={"person_id": person.pk}),
+                                           person.display_name), person.reference] for person in people])

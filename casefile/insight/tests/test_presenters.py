@@ -1,0 +1,47 @@
+"""The clinic's wording and its SVG chart geometry."""
+
+from __future__ import annotations
+
+import datetime
+
+from casefile.insight import presenters as present
+from casefile.rules.indicators import INDICATORS, Period, Unit
+
+
+def test_bars_are_scaled_to_the_largest_and_a_missing_figure_has_no_bar():
+    chart = present.bar_chart("c", "Referrals", [("2022-23", 10.0, "10", "10"), ("2023-24", 20.0, "20", "20"),
+                                                 ("2024-25", None, "None", "No figure")], width=300, height=160)
+    first, second, missing = chart.bars
+    assert second.height == chart.baseline - 22 and first.height == second.height / 2
+    assert first.y + first.height == chart.baseline == second.y + second.height
+    assert missing.height == 0 and missing.value == "None"
+    assert [bar.x for bar in chart.bars] == [4.0, 104.0, 204.0] and first.width == 92.0
+    assert chart.description == "Bar chart. 2022-23: 10; 2023-24: 20; 2024-25: No figure."
+    assert chart.label_y == 154
+
+
+def test_a_chart_of_nothing_but_zeros_draws_no_bars():
+    chart = present.bar_chart("c", "Zeros", [("a", 0.0, "0", "0"), ("b", 0.0, "0", "0")])
+    assert all(bar.height == 0 for bar in chart.bars)
+
+
+def test_values_carry_their_unit():
+    assert present.value_text(Unit.PERCENT, 85.66) == "85.7%"
+    assert present.value_text(Unit.PERCENT, 50.0) == "50%"
+    assert present.value_text(Unit.RATE_PER_10000, 191.64) == "191.6 per 10,000 children"
+    assert present.value_text(Unit.COUNT, 1234.0) == "1,234"
+    assert present.value_text(Unit.AVERAGE, None) == "No figure"
+
+
+def test_periods_are_named_as_census_years_or_by_their_dates():
+    assert present.period_label(Period.census_year("2023-24")) == "2023-24"
+    assert present.period_label(Period.year_to(datetime.date(2024, 1, 31))) == "to 31 January 2024"
+    assert present.period_text(Period.census_year("2023-24")) == "1 April 2023 to 31 March 2024"
+
+
+def test_the_england_figure_names_its_year_and_source_or_says_there_is_none():
+    text = str(present.england(INDICATORS["re_referrals"]))
+    assert "England 2025: 22.6%" in text and "C1 Referrals and re-referrals" in text and 'href="https://' in text
+    assert present.england(INDICATORS["contacts"]) == "No published England figure is shipped for this indicator."
+    assert present.direction(INDICATORS["re_referrals"]) == "Lower is better"
+    assert present.direction(INDICATORS["referrals"]) == "Neither higher nor lower is better in itself"

@@ -1,0 +1,11 @@
+"""Performance clinics, under /insight/."""
+from django.urls import path
+
+from casefile.insight import views
+
+app_name = "insight"
+
+urlpatterns: list = [
+    path("", views.clinic_page, name="clinic"),
+    path("children/", views.children_page, name="children"),
+]

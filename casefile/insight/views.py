@@ -1,0 +1,134 @@
+"""Performance clinics: the indicators for the whole authority, a team or a worker, for a period, with their trend
+and the England figure; and the children behind each number.
+
+Managers see the teams they oversee (casework/caseloads.py `teams_overseen_by`); quality assurance, analysts and
+administrators see every team and the whole authority (access/permissions.py `may_see_performance`). Figures count
+every child in scope; the children listed are only those the access policy lets the user see (the rest are counted,
+never named), and each list names them in one audit event (`record_shown`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from casefile.access import permissions, policy
+from casefile.access.records import record_shown
+from casefile.accounts.models import Team, User
+from casefile.casework.caseloads import teams_overseen_by
+from casefile.core.batches import in_batches
+from casefile.core.methods import allow_methods
+from casefile.core.pagination import paginate
+from casefile.core.presenters import plural
+from casefile.insight import clinic, cohort
+from casefile.insight import presenters as present
+from casefile.insight.forms import TWELVE_MONTHS, ClinicForm
+from casefile.people.models import Person
+from casefile.rules.indicators.published import NEIGHBOUR_NOTE
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    """What the reader chose: whose children, the periods of the trend (the last is the one chosen), and the query
+    string that chooses them again (for links)."""
+
+    form: ClinicForm
+    scope: clinic.Scope | None
+    title: str
+    periods: list | None
+    params: dict
+
+
+def _choice(request) -> Choice:
+    user = request.user
+    if not permissions.may_see_performance(user):
+        raise PermissionDenied("Only managers, quality assurance, performance analysts and administrators see "
+                               "performance clinics")
+    every_team = permissions.may_see_performance_of_every_team(user)
+    teams = list(Team.objects.order_by("name", "pk") if every_team else teams_overseen_by(user).order_by("name", "pk"))
+    workers = list(User.objects.filter(team__in=teams, is_active=True).order_by("first_name", "last_name", "pk"))
+    years = clinic.census_year_choices(timezone.localdate())
+    form = ClinicForm(request.GET, teams=teams, workers=workers, years=years, every_team=every_team)
+    form.is_valid()
+    if form.errors.keys() & {"team", "worker", "year"}:
+        raise Http404("No such team, worker or year")  # one not offered: not the reader's to see
+    data = form.cleaned_data
+    worker = next((w for w in workers if w.pk == data.get("worker")), None)
+    team = next((t for t in teams if t.pk == data.get("team")), None)
+    if worker is not None:
+        scope, title = clinic.Scope(worker_id=worker.pk), str(worker)
+    elif team is not None:
+        scope, title = clinic.Scope(team_ids=frozenset({team.pk})), team.name
+    elif every_team:
+        scope, title = clinic.Scope(), "The whole authority"
+    else:
+        scope, title = clinic.Scope(team_ids=frozenset(t.pk for t in teams)), "All your teams"
+    params = {"team": team.pk if team else None, "worker": worker.pk if worker else None}
+    if form.errors:
+        return Choice(form, scope, title, None, params)
+    if data.get("period") == TWELVE_MONTHS:
+        end = data["end"]
+        periods = clinic.twelve_months_trend(end)
+        params |= {"period": TWELVE_MONTHS, "end_day": end.day, "end_month": end.month, "end_year": end.year}
+    else:
+        year = data.get("year") or years[0]
+        periods = clinic.census_year_trend(year)
+        params |= {"year": year}
+    return Choice(form, scope, title, periods, params)
+
+
+@allow_methods("GET")
+def clinic_page(request):
+    """Each indicator's figure for the period chosen, its trend, the England figure and the definition."""
+    choice = _choice(request)
+    context = {"form": choice.form, "title": choice.title, "page_title": f"Performance clinic: {choice.title}",
+               "neighbour_note": NEIGHBOUR_NOTE, "left_out": [i.title for i in clinic.INDICATOR_LIST
+                                                              if i.code in clinic.WORKFORCE]}
+    if choice.periods:
+        record = cohort.load(choice.periods[-1].end)
+        found = clinic.figures(record, choice.periods, choice.scope)
+        context |= {"period": present.period_text(choice.periods[-1]),
+                    "figures": [present.figure_context(figure, choice.params) for figure in found]}
+    return render(request, "insight/clinic.html", context)
+
+
+@allow_methods("GET")
+def children_page(request):
+    """The children behind one number (an indicator's numerator or denominator, in one period of its trend): those
+    the reader may open, a page at a time, linking to each record; the others counted, never named."""
+    choice = _choice(request)
+    indicator = next((i for i in clinic.CLINIC_INDICATORS if i.code == request.GET.get("indicator")), None)
+    side = request.GET.get("side", "")
+    at = request.GET.get("at", "")
+    if indicator is None or side not in present.SIDES or not choice.periods:
+        raise Http404("No such figure")
+    at = int(at) if at.isdigit() else len(choice.periods) - 1
+    if at >= len(choice.periods):
+        raise Http404("No such period")
+    period = choice.periods[at]
+    result = clinic.result(cohort.load(choice.periods[-1].end), period, choice.scope, indicator)
+    items = result.numerator_items if side == "numerator" else result.denominator_items
+    behind = sorted({item.child for item in items if item.child is not None})
+    visible = []
+    for batch in in_batches(behind):
+        visible += policy.viewable_people(request.user, Person.objects.filter(pk__in=batch)).values_list(
+            "last_name", "first_name", "pk")
+    page = paginate(request, [pk for *_, pk in sorted(visible)])
+    people = {person.pk: person for person in Person.objects.filter(pk__in=list(page.object_list))}
+    shown = [people[pk] for pk in page.object_list if pk in people]
+    record_shown(request, shown)
+    words = indicator.numerator if side == "numerator" else indicator.denominator
+    return render(request, "insight/children.html", {
+        "title": choice.title, "indicator": indicator, "side": side, "words": words, "page": page,
+        "period": present.period_text(period), "records": plural(len(items), "record"),
+        "children_behind": plural(len(behind), "child", "children"),
+        "hidden": plural(len(behind) - len(visible), "child", "children") if len(behind) > len(visible) else "",
+        "children_table": present.children_table(shown),
+        "back_href": f"{reverse('insight:clinic')}?{present.query(**choice.params)}",
+        "page_title": f"{indicator.title}: the children behind the {side}",
+    })
