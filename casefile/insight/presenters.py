@@ -17,6 +17,7 @@ from casefile.rules.indicators.published import latest
 
 NO_FIGURE = "No figure"
 SIDES = ("numerator", "denominator")
+SIDE_NAMES = {"numerator": "count", "denominator": "total it is out of"}
 
 
 def number(value: float, places: int = 1) -> str:

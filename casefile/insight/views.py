@@ -27,7 +27,7 @@ from casefile.core.pagination import paginate
 from casefile.core.presenters import plural
 from casefile.insight import clinic, cohort
 from casefile.insight import presenters as present
-from casefile.insight.forms import TWELVE_MONTHS, ClinicForm
+from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm
 from casefile.people.models import Person
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE
 
@@ -53,7 +53,10 @@ def _choice(request) -> Choice:
     teams = list(Team.objects.order_by("name", "pk") if every_team else teams_overseen_by(user).order_by("name", "pk"))
     workers = list(User.objects.filter(team__in=teams, is_active=True).order_by("first_name", "last_name", "pk"))
     years = clinic.census_year_choices(timezone.localdate())
-    form = ClinicForm(request.GET, teams=teams, workers=workers, years=years, every_team=every_team)
+    data = request.GET.copy()
+    data.setdefault("period", CENSUS_YEAR)
+    data.setdefault("year", years[0])  # the latest complete census year
+    form = ClinicForm(data, teams=teams, workers=workers, years=years, every_team=every_team)
     form.is_valid()
     if form.errors.keys() & {"team", "worker", "year"}:
         raise Http404("No such team, worker or year")  # one not offered: not the reader's to see
@@ -76,7 +79,7 @@ def _choice(request) -> Choice:
         periods = clinic.twelve_months_trend(end)
         params |= {"period": TWELVE_MONTHS, "end_day": end.day, "end_month": end.month, "end_year": end.year}
     else:
-        year = data.get("year") or years[0]
+        year = data["year"]
         periods = clinic.census_year_trend(year)
         params |= {"year": year}
     return Choice(form, scope, title, periods, params)
@@ -124,11 +127,11 @@ def children_page(request):
     record_shown(request, shown)
     words = indicator.numerator if side == "numerator" else indicator.denominator
     return render(request, "insight/children.html", {
-        "title": choice.title, "indicator": indicator, "side": side, "words": words, "page": page,
+        "title": choice.title, "indicator": indicator, "side": present.SIDE_NAMES[side], "words": words, "page": page,
         "period": present.period_text(period), "records": plural(len(items), "record"),
         "children_behind": plural(len(behind), "child", "children"),
         "hidden": plural(len(behind) - len(visible), "child", "children") if len(behind) > len(visible) else "",
         "children_table": present.children_table(shown),
         "back_href": f"{reverse('insight:clinic')}?{present.query(**choice.params)}",
-        "page_title": f"{indicator.title}: the children behind the {side}",
+        "page_title": f"{indicator.title}: the children behind the {present.SIDE_NAMES[side]}",
     })
