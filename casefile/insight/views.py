@@ -108,8 +108,9 @@ def children_page(request):
     indicator = next((i for i in clinic.CLINIC_INDICATORS if i.code == request.GET.get("indicator")), None)
     side = request.GET.get("side", "")
     at = request.GET.get("at", "")
-    if indicator is None or side not in present.SIDES or not choice.periods:
-        raise Http404("No such figure")
+    if indicator is None or side not in present.SIDES or not choice.periods or (
+            side == "denominator" and not indicator.denominator):
+        raise Http404("No such figure")  # a count has no denominator
     at = int(at) if at.isdigit() else len(choice.periods) - 1
     if at >= len(choice.periods):
         raise Http404("No such period")

@@ -132,6 +132,7 @@ def test_an_unknown_year_team_or_figure_is_not_found(client, org, june):
     assert get(client, org.ada, CLINIC, year="1999-00").status_code == 404
     assert get(client, org.ada, CHILDREN, indicator="vacancy_rate", side="numerator").status_code == 404
     assert get(client, org.ada, CHILDREN, indicator="referrals", side="sideways").status_code == 404
+    assert get(client, org.ada, CHILDREN, indicator="referrals", side="denominator").status_code == 404
     assert get(client, org.ada, CHILDREN, indicator="referrals", side="numerator", at="9").status_code == 404
 
 
