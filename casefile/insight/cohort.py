@@ -2,10 +2,10 @@
 of the authority: one values_list() over each table, everything started by the last day of the latest period.
 
 Annex A's `returns/annex_a.load()` reads the same tables for an inspection's look-back (six and twelve months, without
-the contact's decision or the records' ids), so a trend over four years cannot be read from it; its helpers are
-shared: `children()` and `kept()` (a merged record's rows count under the record it was merged into). Rows are made
-straight in the indicators' own shapes (`ROWS`), so the rules use them without a copy. No names and no free text
-are read: only ids, dates and codes.
+the contact's decision or the records' ids), so a trend over four years cannot be read from it. A merged record's rows
+count under the record it was merged into, as there (`annex_a.kept`), read from the merged records alone rather than
+every child's characteristics. Rows are made straight in the indicators' own shapes (`ROWS`), so the rules use them
+without a copy. No names and no free text are read: only ids, dates and codes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from casefile.casework import models as cw
 from casefile.frontdoor.models import ContactChild
-from casefile.returns.annex_a import children, kept
+from casefile.people.models import Person
 from casefile.rules.indicators import ROWS, Cohort
 
 # Queries load() runs, whatever the number of children (a test holds it to this).
@@ -25,35 +25,38 @@ QUERIES = 11
 
 def load(end: datetime.date) -> Cohort:
     """Every row the indicators read that started by `end` (later rows cannot count in any period up to it)."""
-    people = children()
+    merged = dict(Person.objects.filter(merged_into__isnull=False).order_by().values_list("id", "merged_into_id"))
 
     def child(pk: int) -> int:
-        return kept(pk, people)
+        return merged.get(pk, pk)
 
-    contacts = ContactChild.objects.filter(contact__received_at__date__lte=end).values_list(
+    # Received by the end of the day `end`, local time, compared as a moment (no date function run on every row).
+    zone = timezone.get_current_timezone()
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+    contacts = ContactChild.objects.filter(contact__received_at__lt=until).order_by().values_list(
         "id", "child_id", "contact__received_at", "decision__outcome")
-    episodes = cw.Episode.objects.filter(referral_date__lte=end).values_list(
+    episodes = cw.Episode.objects.filter(referral_date__lte=end).order_by().values_list(
         "id", "child_id", "referral_date", "referral_nfa", "closure_date", "closure_reason")
-    assessments = cw.Assessment.objects.filter(start_date__lte=end).values_list(
+    assessments = cw.Assessment.objects.filter(start_date__lte=end).order_by().values_list(
         "id", "episode__child_id", "episode_id", "start_date", "authorised_on")
-    discussions = cw.StrategyDiscussion.objects.filter(date__lte=end).values_list(
+    discussions = cw.StrategyDiscussion.objects.filter(date__lte=end).order_by().values_list(
         "id", "episode__child_id", "date", "enquiry__id")
-    enquiries = cw.Section47Enquiry.objects.filter(strategy_discussion__date__lte=end).values_list(
+    enquiries = cw.Section47Enquiry.objects.filter(strategy_discussion__date__lte=end).order_by().values_list(
         "id", "episode__child_id", "strategy_discussion__date", "icpc_not_required")
-    conferences = cw.Conference.objects.filter(kind=cw.Conference.Kind.INITIAL, date__lte=end).values_list(
+    conferences = cw.Conference.objects.filter(kind=cw.Conference.Kind.INITIAL, date__lte=end).order_by().values_list(
         "id", "child_id", "enquiry_id", "date", "decision")
-    plans = cw.Plan.objects.filter(start_date__lte=end).values_list(
+    plans = cw.Plan.objects.filter(start_date__lte=end).order_by().values_list(
         "id", "child_id", "kind", "start_date", "end_date", "visit_interval_working_days")
     visits = cw.Visit.objects.filter(child_seen=True, kind=cw.Visit.Kind.CHILD_PROTECTION, plan__isnull=False,
-                                     date__lte=end).values_list("id", "plan_id", "date", "seen_alone")
+                                     date__lte=end).order_by().values_list("id", "plan_id", "date", "seen_alone")
     # A step-down a worker proposed counts once a manager has signed it off (as Annex A list 2 reads it).
     step_downs = cw.EarlyHelpTransfer.objects.filter(
         direction=cw.EarlyHelpTransfer.Direction.STEP_DOWN, date__lte=end).exclude(
-        proposed_on__isnull=False, signed_off_on__isnull=True).values_list("id", "child_id", "date")
-    allocations = cw.Allocation.objects.filter(start_date__lte=end).values_list(
+        proposed_on__isnull=False, signed_off_on__isnull=True).order_by().values_list("id", "child_id", "date")
+    allocations = cw.Allocation.objects.filter(start_date__lte=end).order_by().values_list(
         "id", "child_id", "start_date", "end_date", "team_id", "worker_id")
     return Cohort(
-        contacts=[ROWS["contacts"](pk, child(person), timezone.localtime(received).date(), outcome or "")
+        contacts=[ROWS["contacts"](pk, child(person), received.astimezone(zone).date(), outcome or "")
                   for pk, person, received, outcome in contacts],
         episodes=[ROWS["episodes"](pk, child(person), *rest) for pk, person, *rest in episodes],
         assessments=[ROWS["assessments"](pk, child(person), *rest) for pk, person, *rest in assessments],

@@ -44,6 +44,11 @@ def short_value(unit: Unit, value: float | None) -> str:
     return f"{number(value)}%" if unit is Unit.PERCENT else number(value)
 
 
+def sentence(text: str) -> str:
+    """Why there is no figure, as a sentence: "No referrals in the period."."""
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
 def period_text(period: Period) -> str:
     return f"{govuk_date(period.start)} to {govuk_date(period.end)}"
 
@@ -188,7 +193,7 @@ def figure_context(figure, params: dict) -> dict:
     return {
         "code": indicator.code, "title": indicator.title,
         "value": value_text(indicator.unit, result.value),
-        "no_figure": result.no_figure.removeprefix("no figure: ") if result.value is None else "",
+        "no_figure": sentence(result.no_figure.removeprefix("no figure: ")) if result.value is None else "",
         "workings": workings(result, params),
         "england": england(indicator), "direction": direction(indicator),
         "details": details(indicator),

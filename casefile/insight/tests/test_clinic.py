@@ -101,7 +101,7 @@ def test_figures_equal_the_rules_on_the_same_cohort(client, org, june):
     # The control: the figures are not all empty, and differ between the authority and the team.
     assert shown_value(whole, "referrals") == "3" and shown_value(team, "referrals") == "2"
     assert shown_value(team, "re_referrals") == "0%"
-    assert "There is no figure because the number of children aged under 18 in the area was not given" in whole
+    assert "The number of children aged under 18 in the area was not given." in whole
 
 
 def test_the_trend_covers_four_census_years_and_the_last_12_months_to_a_date(client, org, june):
@@ -206,3 +206,12 @@ def test_each_chart_is_an_image_with_a_title_a_description_and_its_table(client,
 def test_my_work_points_to_the_clinic(client, org, who, sees):
     html = get(client, getattr(org, who), reverse("core:my_work")).content.decode()
     assert (CLINIC in html) is sees
+
+
+def test_a_merged_record_counts_under_the_record_kept(org, june):
+    kept = with_journey(org, org.sam, "Lily", "Hartley")
+    merged = make_child("Lilly", "Hartley", merged_into=kept)
+    cw.Episode.objects.create(child=merged, referral_date=datetime.date(2023, 6, 1), referral_source="2A",
+                              referral_nfa=True, recorded_by=org.sam)
+    result = INDICATORS["referrals"](cohort.load(PERIOD.end), PERIOD)
+    assert result.value == 2 and result.numerator_children == {kept.pk}

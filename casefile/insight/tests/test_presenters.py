@@ -45,3 +45,8 @@ def test_the_england_figure_names_its_year_and_source_or_says_there_is_none():
     assert present.england(INDICATORS["contacts"]) == "No published England figure is shipped for this indicator."
     assert present.direction(INDICATORS["re_referrals"]) == "Lower is better"
     assert present.direction(INDICATORS["referrals"]) == "Neither higher nor lower is better in itself"
+
+
+def test_the_reason_for_no_figure_is_a_sentence():
+    assert present.sentence("no referrals in the period") == "No referrals in the period."
+    assert present.sentence("") == ""
