@@ -37,7 +37,9 @@ from casefile.oversight.escalations import open_summary_for
 from casefile.oversight.queue import manager_queue, queue_counts, supervision_for_worker_to_sign
 from casefile.oversight.supervision import supervision_due_counts
 from casefile.quality import presenters as quality_presenters
-from casefile.quality.audits import open_actions_for
+from casefile.quality.audits import auditor_summary, open_actions_for
+from casefile.returns.presenters_jobs import recent_returns_table
+from casefile.returns.tasks import recent_returns
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,8 @@ def my_work(request):
             may_complete=lambda action: permissions.may_complete_audit_action(user, action), with_child=True)
         if audit_actions else None,
         "conducts_audits": permissions.may_conduct_case_file_audits(user),
+        "auditor_summary": quality_presenters.auditor_summary_text(auditor_summary(user, timezone.localdate()))
+        if permissions.may_conduct_case_file_audits(user) else "",
         "returned_table": casework_presenters.returned_work_table(returned) if returned else None,
         "to_sign_table": oversight_presenters.supervision_to_sign_table(to_sign) if to_sign else None,
         "children": children,
@@ -113,6 +117,8 @@ def _oversight_summaries(request) -> dict:
         context["escalations"] = open_summary_for(user, request)
     context["sees_practice_quality"] = permissions.may_see_practice_quality(user)
     context["makes_returns"] = permissions.may_make_returns(user)
+    if context["makes_returns"]:
+        context["recent_returns_table"] = recent_returns_table(recent_returns(user))
     context["sees_performance"] = permissions.may_see_performance(user)
     context["sees_census_data_quality"] = permissions.may_see_census_data_quality(user)
     if permissions.may_chair_conference(user):

@@ -252,3 +252,9 @@ def actions_table(actions, today: datetime.date, *, caption: str, may_complete=N
         rows.append([action.description, *([child] if with_child else []), str(action.assignee),
                      govuk_date(action.due_date), status])
     return table_params(caption=caption, caption_classes=caption_classes, head=head, rows=rows)
+
+
+def auditor_summary_text(summary) -> str:
+    """"1 audit in progress; 2 open actions from your audits, 1 overdue", for the auditor's My work."""
+    return (f"{plural(summary.in_progress, 'audit')} in progress; "
+            f"{plural(summary.open_actions, 'open action')} from your audits, {summary.overdue_actions} overdue")

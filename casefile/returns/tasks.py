@@ -18,7 +18,7 @@ from casefile.audit.services import record
 from casefile.core import jobs
 from casefile.core.models import Job
 from casefile.core.presenters import govuk_date
-from casefile.returns import annex_a, ssd
+from casefile.returns import annex_a, census_tasks, data_quality, ssd, validation
 from casefile.rules import annex_a as rules
 
 ANNEX_A = "annex_a"
@@ -53,6 +53,16 @@ def finished(user: User, job_id, kind: str) -> Job | None:
 def recent(user: User, kind: str, limit: int = 5) -> list[Job]:
     """The person's latest jobs of this kind, newest first: one query, without the files themselves."""
     return list(Job.objects.filter(started_by=user, kind=kind).defer("result_file").order_by("-created_at")[:limit])
+
+
+# Every kind of job a return or a census check runs.
+RETURN_KINDS = (ANNEX_A, SSD, census_tasks.KIND, validation.KIND, data_quality.KIND)
+
+
+def recent_returns(user: User, limit: int = 5) -> list[Job]:
+    """The person's latest returns, validations and census checks of every kind, newest first: one query."""
+    return list(Job.objects.filter(started_by=user, kind__in=RETURN_KINDS).defer("result_file")
+                .order_by("-created_at")[:limit])
 
 
 def audit_download(request, job: Job) -> None:

@@ -2,6 +2,8 @@
 evidence beside each section, completing it (refused, section by section, while any is ungraded), the completed
 audit, its actions on the worker's My work, and the link from the child's record."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -171,3 +173,15 @@ def test_the_quality_page_lists_audits_and_open_and_overdue_actions(client, org,
     assert "Audits in progress" in page and "Completed audits" in page
     assert "1 open action from your audits, 1 overdue" in page
     assert "Overdue" in page
+
+
+def test_the_auditors_my_work_says_what_waits_for_them(client, org, child):
+    audit = make_audit(child, org.quinn, completed=True)
+    action = add_audit_action(actor=org.quinn, audit=audit, assignee=org.sam, description="Record Lily’s views")
+    add_audit_action(actor=org.quinn, audit=audit, assignee=org.sam, description="Share the plan")
+    # One action's day has passed (set directly: the service refuses a day before the audit).
+    type(action).objects.filter(pk=action.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
+    make_audit(child, org.quinn)  # a second audit, in progress
+    client.force_login(org.quinn)
+    page = client.get(reverse("core:my_work")).content.decode()
+    assert "1 audit in progress; 2 open actions from your audits, 1 overdue." in page

@@ -253,3 +253,13 @@ def test_a_file_that_fails_the_schema_is_not_written(record, tmp_path, monkeypat
     with pytest.raises(CommandError, match="does not match the 2025-26 census schema.*No file was written"):
         call_command("export_cin", "--year", "2025-26", "--output", str(tmp_path / "cin.xml"))
     assert not (tmp_path / "cin.xml").exists()
+
+
+def test_an_analysts_my_work_lists_their_recent_returns_each_leading_to_its_job(client, org, record):
+    job = census_tasks.export_in_background(actor=org.pat, year="2025-26")
+    census_tasks.export_in_background(actor=org.ada, year="2025-26")  # someone else's: not listed
+    client.force_login(org.pat)
+    page = client.get(reverse("core:my_work")).content.decode()
+    assert "Your recent returns and checks" in page and "CIN census 2025-26" in page
+    assert page.count(reverse("core:job", args=[job.pk])) == 1
+    assert page.count("CIN census 2025-26") == 2  # the description, and the link's hidden words
