@@ -215,3 +215,59 @@ def children_table(people) -> dict:
                         rows=[[format_html('<a class="govuk-link" href="{}">{}</a>',
                                            reverse("people:record", kwargs={"person_id": person.pk}),
                                            person.display_name), person.reference] for person in people])
+
+
+# Journeys ----------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class OutcomeBar:
+    label: str
+    count: str
+    y: float
+    width: float
+
+
+@dataclasses.dataclass(frozen=True)
+class OutcomeChart:
+    """One stage of a journey drawn as a bar for each outcome, the label and the count written beside it."""
+
+    id: str
+    title: str
+    description: str
+    bars: tuple[OutcomeBar, ...]
+    width: int = 640
+    height: int = 0
+    label_width: int = 300
+    bar_height: int = 20
+    bar_colour: str = BAR_COLOUR
+    text_colour: str = TEXT_COLOUR
+
+
+def outcome_chart(stage, *, width: int = 640, label_width: int = 300, row: int = 28) -> OutcomeChart:
+    """Bars scaled to the stage's largest outcome, leaving room for the count after the longest."""
+    room = width - label_width - 60
+    largest = max((branch.count for branch in stage.branches), default=0)
+    bars = tuple(OutcomeBar(label=branch.label, count=f"{branch.count:,}", y=index * row + 4,
+                            width=round(room * branch.count / largest, 1) if largest else 0.0)
+                 for index, branch in enumerate(stage.branches))
+    description = "; ".join(f"{branch.label}: {branch.count:,}" for branch in stage.branches)
+    return OutcomeChart(id=f"journey-{stage.code}", title=f"{stage.label}: where they led",
+                        description=f"Bar chart. {description}.", bars=bars, width=width,
+                        height=row * len(stage.branches) + 8, label_width=label_width)
+
+
+def _share(count: int, total: int) -> str:
+    return f"{100 * count / total:.1f}%" if total else "–"
+
+
+def stage_context(stage) -> dict:
+    """A journey's stage: its total, a table of its outcomes with each one's share, and the chart beside it."""
+    return {
+        "code": stage.code, "label": stage.label, "total": f"{stage.total:,}",
+        "chart": outcome_chart(stage),
+        "table": table_params(
+            caption=f"{stage.label}: where they led", id=f"journey-table-{stage.code}",
+            head=["Outcome", "Number", "Share"], numeric=(1, 2),
+            rows=[[branch.label, f"{branch.count:,}", _share(branch.count, stage.total)] for branch in stage.branches]),
+    }

@@ -8,4 +8,5 @@ app_name = "insight"
 urlpatterns: list = [
     path("", views.clinic_page, name="clinic"),
     path("children/", views.children_page, name="children"),
+    path("journeys/", views.journeys_page, name="journeys"),
 ]

@@ -30,6 +30,7 @@ from casefile.insight import presenters as present
 from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm
 from casefile.people.models import Person
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE
+from casefile.rules.journeys import journey
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +92,8 @@ def clinic_page(request):
     choice = _choice(request)
     context = {"form": choice.form, "title": choice.title, "page_title": f"Performance clinic: {choice.title}",
                "neighbour_note": NEIGHBOUR_NOTE, "left_out": [i.title for i in clinic.INDICATOR_LIST
-                                                              if i.code in clinic.WORKFORCE]}
+                                                              if i.code in clinic.WORKFORCE],
+               "journeys_href": f"{reverse('insight:journeys')}?{present.query(**choice.params)}"}
     if choice.periods:
         record = cohort.load(choice.periods[-1].end)
         found = clinic.figures(record, choice.periods, choice.scope)
@@ -136,3 +138,18 @@ def children_page(request):
         "back_href": f"{reverse('insight:clinic')}?{present.query(**choice.params)}",
         "page_title": f"{indicator.title}: the children behind the {present.SIDE_NAMES[side]}",
     })
+
+
+@allow_methods("GET")
+def journeys_page(request):
+    """Where the period's contacts, referrals, assessments, enquiries and closures led, as the record showed it at
+    the period's end: counts only, no child named."""
+    choice = _choice(request)
+    context = {"form": choice.form, "title": choice.title, "page_title": f"Journeys: {choice.title}",
+               "clinic_href": f"{reverse('insight:clinic')}?{present.query(**choice.params)}"}
+    if choice.periods:
+        period = choice.periods[-1]
+        found = journey(choice.scope.part(cohort.load(period.end), period), period)
+        context |= {"period": present.period_text(period), "as_at": found.as_at,
+                    "stages": [present.stage_context(stage) for stage in found.stages]}
+    return render(request, "insight/journeys.html", context)

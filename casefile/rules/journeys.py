@@ -137,7 +137,7 @@ def _branches(kind_labels: Iterable[tuple[str, str]], sorted_into: dict[str, lis
 
 # The stages ------------------------------------------------------------------------------------------------
 
-CONTACT_OUTCOMES = (("referral", "Referred to children's social care"), ("early_help", "Early help"),
+CONTACT_OUTCOMES = (("referral", "Referred to children’s social care"), ("early_help", "Early help"),
                     ("no_further_action", "No further action, or advice and information"),
                     ("awaiting", "Awaiting a decision"))
 

@@ -1,5 +1,5 @@
-"""The performance clinic and the children behind a number meet WCAG 2.2 AA according to axe-core, as a team
-manager sees them, with a form's errors shown too."""
+"""The performance clinic, the journeys and the children behind a number meet WCAG 2.2 AA according to axe-core,
+as a team manager sees them, with a form's errors shown too."""
 
 import datetime
 
@@ -33,6 +33,8 @@ def test_the_clinic_pages_meet_wcag_22_aa(page, live_server, org, child):
         ("Clinic: a team", f"{clinic}?team={org.assessment.pk}"),
         ("Clinic: a worker", f"{clinic}?worker={org.sam.pk}"),
         ("Clinic: a period refused", f"{clinic}?period=twelve_months"),
+        ("Journeys", reverse("insight:journeys")),
+        ("Journeys: a period refused", f"{reverse('insight:journeys')}?period=twelve_months"),
         ("Children behind a number", f"{children}?indicator=referrals&side=numerator"),
     ]:
         response = page.goto(url)
