@@ -271,3 +271,94 @@ def stage_context(stage) -> dict:
             head=["Outcome", "Number", "Share"], numeric=(1, 2),
             rows=[[branch.label, f"{branch.count:,}", _share(branch.count, stage.total)] for branch in stage.branches]),
     }
+
+
+# The journey as one flow diagram -------------------------------------------------------------------------------
+
+# Where an outcome of one stage is counted again as a later stage: (stage, outcome) -> the stage it leads to.
+CONTINUES_AS = {("contacts", "referral"): "referrals", ("referrals", "assessment"): "assessments",
+                ("assessments", "section_47"): "enquiries"}
+FLOW_WIDTH, STAGE_WIDTH, OUTCOME_X, BOX_HEIGHT, GAP, STAGE_GAP = 780, 240, 350, 30, 8, 36
+LINK_COLOUR = "#505a5f"  # GOV.UK dark grey on white: 7:1
+
+
+@dataclasses.dataclass(frozen=True)
+class FlowBox:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    count: str
+    stage: bool  # a stage's total (filled) rather than one of its outcomes
+
+    @property
+    def text_y(self) -> float:
+        return self.y + self.height / 2 + 5
+
+
+@dataclasses.dataclass(frozen=True)
+class FlowLink:
+    path: str
+    width: float
+    dashed: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class FlowDiagram:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    boxes: tuple[FlowBox, ...]
+    links: tuple[FlowLink, ...]
+    bar_colour: str = BAR_COLOUR
+    text_colour: str = TEXT_COLOUR
+    link_colour: str = LINK_COLOUR
+
+
+def _elbow(x1: float, y1: float, x2: float, y2: float) -> str:
+    middle = round((x1 + x2) / 2, 1)
+    return f"M{x1},{y1} C{middle},{y1} {middle},{y2} {x2},{y2}"
+
+
+def flow_diagram(found) -> FlowDiagram:
+    """Each stage of a journey as a box with its total, an arrow to each outcome as thick as its share, and a dashed
+    line from an outcome to the later stage that counts it again (contacts referred, to referrals; referrals
+    assessed, to assessments; assessments that led to an enquiry, to enquiries)."""
+    boxes, links, placed, described = [], [], {}, []
+    y = 0.0
+    for stage in found.stages:
+        rows = max(len(stage.branches), 1)
+        block = rows * BOX_HEIGHT + (rows - 1) * GAP
+        stage_box = FlowBox(0, round(y + (block - BOX_HEIGHT * 1.5) / 2, 1), STAGE_WIDTH, BOX_HEIGHT * 1.5,
+                            stage.label, f"{stage.total:,}", True)
+        boxes.append(stage_box)
+        placed[stage.code] = stage_box
+        parts = []
+        for index, branch in enumerate(stage.branches):
+            box = FlowBox(OUTCOME_X, round(y + index * (BOX_HEIGHT + GAP), 1), FLOW_WIDTH - OUTCOME_X, BOX_HEIGHT,
+                          branch.label, f"{branch.count:,}", False)
+            boxes.append(box)
+            share = branch.count / stage.total if stage.total else 0
+            links.append(FlowLink(_elbow(STAGE_WIDTH, round(stage_box.y + stage_box.height / 2, 1), OUTCOME_X,
+                                         round(box.y + BOX_HEIGHT / 2, 1)), round(1 + 11 * share, 1), False))
+            placed[(stage.code, branch.code)] = box
+            parts.append(f"{branch.label} {branch.count:,}")
+        described.append(f"{stage.label} {stage.total:,}: " + ", ".join(parts))
+        y += block + STAGE_GAP
+    for (stage_code, branch_code), later in CONTINUES_AS.items():
+        source, target = placed.get((stage_code, branch_code)), placed.get(later)
+        if source is None or target is None:
+            continue
+        # From the outcome's left edge, back across the gap and down to the top of the later stage's box.
+        start_y, end_x, end_y = round(source.y + source.height / 2, 1), STAGE_WIDTH - 40, round(target.y - 2, 1)
+        links.append(FlowLink(f"M{OUTCOME_X},{start_y} C{STAGE_WIDTH - 10},{start_y} {end_x},{end_y - 40} "
+                              f"{end_x},{end_y}", 1.5, True))
+    description = ("Flow diagram. " + ". ".join(described) + ". Dashed lines: contacts referred are counted again "
+                   "among referrals, referrals assessed among assessments, and assessments that led to an "
+                   "enquiry among enquiries.")
+    return FlowDiagram(id="journey-flow", title="The journey from the front door, as a flow diagram",
+                       description=description, width=FLOW_WIDTH, height=int(y - STAGE_GAP + 4),
+                       boxes=tuple(boxes), links=tuple(links))

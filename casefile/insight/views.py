@@ -151,5 +151,6 @@ def journeys_page(request):
         period = choice.periods[-1]
         found = journey(choice.scope.part(cohort.load(period.end), period), period)
         context |= {"period": present.period_text(period), "as_at": found.as_at,
-                    "stages": [present.stage_context(stage) for stage in found.stages]}
+                    "stages": [present.stage_context(stage) for stage in found.stages],
+                    "flow": present.flow_diagram(found)}
     return render(request, "insight/journeys.html", context)

@@ -66,7 +66,21 @@ def test_queries_do_not_grow_with_the_number_of_children(client, org, june):  # 
 def test_each_stage_is_a_chart_with_a_title_a_description_and_its_table(client, org, june):  # noqa: F811
     with_journey(org, org.sam, "Lily", "Hartley")
     html = get(client, org.ada, JOURNEYS, year=YEAR).content.decode()
-    assert html.count('role="img"') == 5
+    assert html.count('role="img"') == 6  # the flow diagram and a chart for each of the five stages
     assert '<title id="journey-referrals-title">Referrals received: where they led</title>' in html
     assert 'id="journey-table-referrals"' in html
     assert JOURNEYS in get(client, org.ada, reverse("insight:clinic"), year=YEAR).content.decode()
+
+
+def test_the_flow_diagram_carries_every_stages_numbers(client, org, june):  # noqa: F811
+    with_journey(org, org.sam, "Lily", "Hartley")
+    html = get(client, org.ada, JOURNEYS, year=YEAR).content.decode()
+    flow = re.search(r'<svg[^>]*aria-labelledby="journey-flow-title journey-flow-desc".*?</svg>', html, re.S).group(0)
+    found = journey(cohort.load(PERIOD.end), PERIOD)
+    description = unescape(re.search(r'<desc id="journey-flow-desc">([^<]*)</desc>', flow).group(1))
+    for stage in found.stages:
+        assert f"{stage.label} {stage.total:,}: " in description
+        for branch in stage.branches:
+            assert f"{branch.label} {branch.count:,}" in description
+            assert f'<tspan font-weight="bold">{branch.count:,}</tspan> {branch.label}' in unescape(flow)
+    assert flow.count('stroke-dasharray') == 3  # contacts to referrals, referrals to assessments, to enquiries

@@ -50,3 +50,24 @@ def test_the_england_figure_names_its_year_and_source_or_says_there_is_none():
 def test_the_reason_for_no_figure_is_a_sentence():
     assert present.sentence("no referrals in the period") == "No referrals in the period."
     assert present.sentence("") == ""
+
+
+def test_the_flow_diagram_draws_each_outcome_as_thick_as_its_share_without_overlap():
+    from casefile.rules.journeys import Branch, Journey, Stage
+
+    def stage(code, label, counts):
+        return Stage(code, label, "x", tuple(Branch(name, name.title(), tuple(range(n)), frozenset())
+                                              for name, n in counts))
+
+    found = Journey(Period(datetime.date(2025, 4, 1), datetime.date(2026, 3, 31)), datetime.date(2026, 3, 31), (
+        stage("contacts", "Contacts received", [("referral", 3), ("early_help", 1), ("no_further_action", 0)]),
+        stage("referrals", "Referrals received", [("assessment", 2), ("section_47", 2)]),
+    ))
+    flow = present.flow_diagram(found)
+    solid = [link for link in flow.links if not link.dashed]
+    assert [link.width for link in solid] == [round(1 + 11 * share, 1) for share in (3 / 4, 1 / 4, 0, 1 / 2, 1 / 2)]
+    assert len([link for link in flow.links if link.dashed]) == 1  # only contacts referred to referrals is drawn
+    outcomes = sorted((box.y, box.y + box.height) for box in flow.boxes if not box.stage)
+    assert all(top >= bottom for (_, bottom), (top, _) in zip(outcomes, outcomes[1:], strict=False))
+    assert max(box.y + box.height for box in flow.boxes) <= flow.height
+    assert "Contacts received 4: Referral 3, Early_Help 1, No_Further_Action 0" in flow.description
