@@ -7,7 +7,7 @@ DEMO_DB ?= casefile-demo.sqlite3
 DEMO_PORT ?= 8000
 DEMO_ENV = CASEFILE_DEMO=1 DATABASE_URL=sqlite:///$(abspath $(DEMO_DB))
 
-.PHONY: demo demo-data demo-smoke test test-sqlite test-postgres test-hostile-clock test-system lint assets bench bench-load bench-oversight bench-cin clean
+.PHONY: demo demo-data demo-smoke test test-sqlite test-postgres test-hostile-clock test-system lint assets bench bench-load bench-oversight bench-insight bench-cin clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,13 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/front_door.py
 	$(PY) bench/signals.py --size large
 	$(PY) bench/oversight_pages.py
+	$(PY) bench/insight_pages.py
+
+# Quality and performance on `large` (after bench/simulate_large.py): the clinic, the children behind a figure,
+# the journeys and the QA home page, and ten years of indicators; BENCH_POSTGRES=URL repeats it on PostgreSQL.
+bench-insight: $(VENV)/.dev-installed
+	$(PY) bench/insight_pages.py
+	if [ -n "$(BENCH_POSTGRES)" ]; then $(PY) bench/insight_pages.py --postgres $(BENCH_POSTGRES); fi
 
 # Oversight on `large` (after bench/simulate_large.py): every signal for the whole authority, then the manager's
 # queue, team and practice-quality pages; with BENCH_POSTGRES=postgres://... the same on PostgreSQL too.

@@ -86,6 +86,45 @@ def write_section(name: str, body: str) -> None:
     RESULTS.write_text(text)
 
 
+def setup_large(options) -> str:
+    """Django pointed at the large authority: PostgreSQL at --postgres, else the SQLite file simulate_large left."""
+    if options.postgres:
+        setup_postgres(options.postgres)
+        return "PostgreSQL"
+    if not options.database.exists():
+        raise SystemExit(f"{options.database} does not exist: run bench/simulate_large.py first")
+    setup_django(options.database, fresh=False)
+    return "SQLite"
+
+
+def measure_page(label: str, url: str, user, runs: int) -> dict:
+    """A page through the Django test client as `user`: once to warm up, then medians of `runs` fetches."""
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code} for {user}: expected 200")
+    walls, cpus, queries = [], [], set()
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            wall, cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+        queries.add(len(captured.captured_queries))
+    print(f"{label}: median {statistics.median(walls):.0f} ms wall, {statistics.median(cpus):.0f} ms CPU", flush=True)
+    return {"label": label, "wall": statistics.median(walls), "low": min(walls), "high": max(walls),
+            "cpu": statistics.median(cpus), "queries": "/".join(str(n) for n in sorted(queries)),
+            "kb": len(response.content) / 1024, "runs": runs}
+
+
 HEADER = """# Benchmark results
 
 Written by the scripts in this folder; each rewrites its own section. Run them with `make bench` (suggested

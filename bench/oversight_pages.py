@@ -19,24 +19,12 @@ database's work; on PostgreSQL the server's is not counted).
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from pathlib import Path
 
 import _common
 
 TARGET_MS = 500
 TEAM_SIZE = 10
-
-
-def setup(options) -> str:
-    if options.postgres:
-        _common.setup_postgres(options.postgres)
-        return "PostgreSQL"
-    if not options.database.exists():
-        raise SystemExit(f"{options.database} does not exist: run bench/simulate_large.py first")
-    _common.setup_django(options.database, fresh=False)
-    return "SQLite"
 
 
 def pick_team():
@@ -70,30 +58,6 @@ def pick_qa_officer():
     return User.objects.filter(role=Role.QA_OFFICER, is_active=True).order_by("pk").first()
 
 
-def measure(label: str, url: str, user, runs: int) -> dict:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code} for {user}: expected 200")
-    walls, cpus, queries = [], [], set()
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            wall, cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            walls.append((time.perf_counter() - wall) * 1000)
-            cpus.append((time.process_time() - cpu) * 1000)
-        queries.add(len(captured.captured_queries))
-    print(f"{label}: median {statistics.median(walls):.0f} ms wall, {statistics.median(cpus):.0f} ms CPU", flush=True)
-    return {"label": label, "wall": statistics.median(walls), "low": min(walls), "high": max(walls),
-            "cpu": statistics.median(cpus), "queries": "/".join(str(n) for n in sorted(queries)),
-            "kb": len(response.content) / 1024}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", type=Path, default=_common.DEFAULT_DATABASE)
@@ -101,7 +65,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--every-team-runs", type=int, default=3)
     options = parser.parse_args()
-    engine = setup(options)
+    engine = _common.setup_large(options)
     environment = _common.environment()
 
     from django.test.utils import setup_test_environment
@@ -126,7 +90,7 @@ def main() -> None:
     qa = pick_qa_officer()
     if qa is not None:
         pages.append(("Practice quality: every team (QA officer)", practice, qa, options.every_team_runs, False))
-    rows = [{**measure(label, url, user, runs), "targeted": targeted, "runs": runs}
+    rows = [{**_common.measure_page(label, url, user, runs), "targeted": targeted, "runs": runs}
             for label, url, user, runs, targeted in pages]
     table = "\n".join(
         f"| {row['label']} | **{row['wall']:.0f} ms**"

@@ -434,3 +434,9 @@ def may_see_performance(user) -> bool:
 def may_see_performance_of_every_team(user) -> bool:
     """Quality assurance, performance analysts and administrators see the whole authority and every team."""
     return _has_role(user, {Role.QA_OFFICER, Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
+
+
+def may_refresh_performance_figures(user) -> bool:
+    """Having the kept performance figures computed again from the record now (insight/figures.py), rather than
+    waiting for the nightly run: performance analysts and administrators."""
+    return _has_role(user, {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})

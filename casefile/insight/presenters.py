@@ -323,13 +323,13 @@ def _elbow(x1: float, y1: float, x2: float, y2: float) -> str:
     return f"M{x1},{y1} C{middle},{y1} {middle},{y2} {x2},{y2}"
 
 
-def flow_diagram(found) -> FlowDiagram:
+def flow_diagram(stages) -> FlowDiagram:
     """Each stage of a journey as a box with its total, an arrow to each outcome as thick as its share, and a dashed
     line from an outcome to the later stage that counts it again (contacts referred, to referrals; referrals
     assessed, to assessments; assessments that led to an enquiry, to enquiries)."""
     boxes, links, placed, described = [], [], {}, []
     y = 0.0
-    for stage in found.stages:
+    for stage in stages:
         rows = max(len(stage.branches), 1)
         block = rows * BOX_HEIGHT + (rows - 1) * GAP
         stage_box = FlowBox(0, round(y + (block - BOX_HEIGHT * 1.5) / 2, 1), STAGE_WIDTH, BOX_HEIGHT * 1.5,

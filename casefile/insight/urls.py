@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("", views.clinic_page, name="clinic"),
     path("children/", views.children_page, name="children"),
     path("journeys/", views.journeys_page, name="journeys"),
+    path("figures/refresh/", views.refresh_page, name="refresh"),
 ]

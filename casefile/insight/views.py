@@ -13,9 +13,10 @@ import dataclasses
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from casefile.access import permissions, policy
 from casefile.access.records import record_shown
@@ -25,7 +26,7 @@ from casefile.core.batches import in_batches
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
 from casefile.core.presenters import plural
-from casefile.insight import clinic, cohort
+from casefile.insight import clinic, cohort, figures, tasks
 from casefile.insight import presenters as present
 from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm
 from casefile.people.models import Person
@@ -95,11 +96,33 @@ def clinic_page(request):
                                                               if i.code in clinic.WORKFORCE],
                "journeys_href": f"{reverse('insight:journeys')}?{present.query(**choice.params)}"}
     if choice.periods:
-        record = cohort.load(choice.periods[-1].end)
-        found = clinic.figures(record, choice.periods, choice.scope)
+        kept = figures.kept_for(choice.scope, choice.periods)
+        found = kept.clinic_figures() if kept else None
+        if found is None:
+            found = clinic.figures(cohort.load(choice.periods[-1].end), choice.periods, choice.scope)
         context |= {"period": present.period_text(choice.periods[-1]),
-                    "figures": [present.figure_context(figure, choice.params) for figure in found]}
+                    "figures": [present.figure_context(figure, choice.params) for figure in found],
+                    **_computed(request, kept if found is not None and kept else None)}
     return render(request, "insight/clinic.html", context)
+
+
+def _computed(request, kept: figures.Kept | None) -> dict:
+    """When the figures shown were computed, and whether the reader may have them computed again."""
+    return {"computed_at": kept.computed_at if kept else None,
+            "may_refresh": permissions.may_refresh_performance_figures(request.user),
+            "refresh_href": reverse("insight:refresh"), "back": request.get_full_path()}
+
+
+@allow_methods("POST")
+def refresh_page(request):
+    """Compute the kept figures again, in the background; the progress page comes back to the page asked from."""
+    if not permissions.may_refresh_performance_figures(request.user):
+        raise PermissionDenied("Only performance analysts and administrators have the figures computed again")
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
+        back = reverse("insight:clinic")
+    job = tasks.refresh_in_background(actor=request.user, back_url=back)
+    return redirect("core:job", job_id=job.pk)
 
 
 @allow_methods("GET")
@@ -149,8 +172,12 @@ def journeys_page(request):
                "clinic_href": f"{reverse('insight:clinic')}?{present.query(**choice.params)}"}
     if choice.periods:
         period = choice.periods[-1]
-        found = journey(choice.scope.part(cohort.load(period.end), period), period)
-        context |= {"period": present.period_text(period), "as_at": found.as_at,
-                    "stages": [present.stage_context(stage) for stage in found.stages],
-                    "flow": present.flow_diagram(found)}
+        kept = figures.kept_for(choice.scope, [period])
+        if kept is not None:
+            stages = kept.journey_stages()
+        else:
+            stages = journey(choice.scope.part(cohort.load(period.end), period), period).stages
+        context |= {"period": present.period_text(period), "as_at": period.end,
+                    "stages": [present.stage_context(stage) for stage in stages],
+                    "flow": present.flow_diagram(stages), **_computed(request, kept)}
     return render(request, "insight/journeys.html", context)

@@ -75,6 +75,7 @@ EXPECTED = {
     # Performance clinics: managers for their own teams; quality assurance, analysts and administrators for all.
     "may_see_performance": MANAGERS | {"quinn", "pat", "ada"},
     "may_see_performance_of_every_team": {"quinn", "pat", "ada"},
+    "may_refresh_performance_figures": {"pat", "ada"},
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {

@@ -55,6 +55,8 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     "casework:non_working_days": lambda user, child: permissions.may_change_calendar(user),
     # Asking for a statutory return or inspection list is a read, audited as an export (permissions.may_make_returns).
     "returns:annex_a": lambda user, child: permissions.may_make_returns(user),
+    # Computing the performance figures again derives them from the record; it changes no record.
+    "insight:refresh": lambda user, child: permissions.may_refresh_performance_figures(user),
     "returns:ssd": lambda user, child: permissions.may_make_returns(user),
     "returns:census": lambda user, child: permissions.may_make_returns(user),
     # Checking a census file, uploaded or exported, changes no child's record.

@@ -101,6 +101,7 @@ UNGUARDED_TEMPLATES = {
     "accounts/jinja2/accounts/sign_in_pauses.html": "lifting a pause: the same again lifts nothing more",
     "access/jinja2/access/restricted_reason.html": "the reason for opening a restricted record, kept each time",
     "people/jinja2/people/matches.html": "carries the first form's fields, its token among them",
+    "insight/jinja2/insight/_computed.html": "computing the figures again: a repeat changes no record",
 }
 POST_FORM_TAG = re.compile(r"<form\b([^>]*method=\"post\"[^>]*)>", re.I)
 POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)

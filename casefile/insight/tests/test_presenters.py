@@ -63,7 +63,7 @@ def test_the_flow_diagram_draws_each_outcome_as_thick_as_its_share_without_overl
         stage("contacts", "Contacts received", [("referral", 3), ("early_help", 1), ("no_further_action", 0)]),
         stage("referrals", "Referrals received", [("assessment", 2), ("section_47", 2)]),
     ))
-    flow = present.flow_diagram(found)
+    flow = present.flow_diagram(found.stages)
     solid = [link for link in flow.links if not link.dashed]
     assert [link.width for link in solid] == [round(1 + 11 * share, 1) for share in (3 / 4, 1 / 4, 0, 1 / 2, 1 / 2)]
     assert len([link for link in flow.links if link.dashed]) == 1  # only contacts referred to referrals is drawn

@@ -418,35 +418,48 @@ def restrict(cohort: Cohort, children: set, *, workers: Callable[[Row], bool] = 
         population_under_18=population)
 
 
-def by_group(indicator: Indicator, cohort: Cohort, period: Period, key: str = "team",
-             settings: Settings = DEFAULT_SETTINGS,
-             populations: Mapping[Any, int] | None = None) -> dict[Any, Result]:
-    """The indicator for each team (key="team") or worker (key="worker").
+def partition(cohort: Cohort, day: datetime.date, key: str = "team",
+              populations: Mapping[Any, int] | None = None) -> dict[Any, Cohort]:
+    """The cohort split by team (key="team") or worker (key="worker") as at `day`, in one pass over each table.
 
-    A child belongs to the team or worker they were allocated to at the end of the period (the latest allocation
-    started by then); children never allocated by then are under None. Workers and posts belong to their own
-    team; for key="worker" a worker is their own group and posts are left out (vacancies are a team's). Rates per
-    10,000 need the group's population (`populations`), else they have no figure.
+    A child belongs to the team or worker they were allocated to at the end of `day` (the latest allocation started
+    by then); children never allocated by then are under None. Workers and posts belong to their own team; for
+    key="worker" a worker is their own group and posts are left out (vacancies are a team's). Each part equals
+    `restrict(cohort, its children, ...)`, without reading every row once for every group.
     """
     if key not in GROUP_KEYS:
         raise ValueError(f"key: expected one of {', '.join(GROUP_KEYS)}, got {key!r}")
-    owner = allocated_on(cohort.allocations, period.end, key)
-    children: dict[Any, set] = defaultdict(set)
+    owner = allocated_on(cohort.allocations, day, key)
+    rows: dict[Any, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    plan_group: dict[Any, Any] = {}
     for name in CHILD_ROWS:
         for row in getattr(cohort, name):
-            child = field(row, "child")
-            children[owner.get(child)].add(child)
+            group = owner.get(field(row, "child"))
+            rows[group][name].append(row)
+            if name == "plans":
+                plan_group[field(row, "id")] = group
+    for visit in cohort.cp_visits:
+        plan = field(visit, "plan")
+        if plan in plan_group:
+            rows[plan_group[plan]]["cp_visits"].append(visit)
     worker_key = "team" if key == "team" else "id"
-    groups = set(children) | {field(row, worker_key) for row in cohort.workers}
+    for worker in cohort.workers:
+        rows[field(worker, worker_key)]["workers"].append(worker)
     if key == "team":
-        groups |= {field(row, "team") for row in cohort.posts}
+        for post in cohort.posts:
+            rows[field(post, "team")]["posts"].append(post)
     populations = populations or {}
-    results = {}
-    for group in sorted(groups, key=lambda value: (value is None, str(value))):
-        part = restrict(cohort, children.get(group, set()),
-                        workers=lambda row, group=group: field(row, worker_key) == group,
-                        posts=(lambda row, group=group: field(row, "team") == group) if key == "team"
-                        else (lambda row: False),
-                        population=populations.get(group))
-        results[group] = indicator(part, period, settings)
-    return results
+    empty = dataclasses.replace(cohort, **{name: () for name in (*CHILD_ROWS, "cp_visits", "workers", "posts")})
+    return {group: dataclasses.replace(empty, **{name: tuple(found) for name, found in tables.items()},
+                                       population_under_18=populations.get(group))
+            for group, tables in rows.items()}
+
+
+def by_group(indicator: Indicator, cohort: Cohort, period: Period, key: str = "team",
+             settings: Settings = DEFAULT_SETTINGS,
+             populations: Mapping[Any, int] | None = None) -> dict[Any, Result]:
+    """The indicator for each team (key="team") or worker (key="worker"), as `partition` splits the cohort at the
+    end of the period. Rates per 10,000 need the group's population (`populations`), else they have no figure."""
+    parts = partition(cohort, period.end, key, populations)
+    return {group: indicator(parts[group], period, settings)
+            for group in sorted(parts, key=lambda value: (value is None, str(value)))}

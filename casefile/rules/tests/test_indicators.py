@@ -502,3 +502,23 @@ def test_rows_already_in_the_tables_shape_are_used_as_they_are():
     # The records behind a figure are made into items only when read, and read the same however often.
     assert list(result.numerator_items) == [("episode", 1, 1), ("episode", 2, 2)] == list(result.numerator_items)
     assert result.numerator_items[1].child == 2 and len(result.numerator_items) == 2
+
+
+@pytest.mark.parametrize("key", ["team", "worker"])
+def test_a_partition_holds_the_same_rows_as_restricting_to_each_groups_children(key):
+    from casefile.rules.indicators.core import CHILD_ROWS, allocated_on, partition, restrict
+
+    cohort = workforce_cohort()
+    parts = partition(cohort, YEAR.end, key)
+    owner = allocated_on(cohort.allocations, YEAR.end, key)
+    assert len(parts) > 2  # more than one group, and the unallocated
+    worker_key = "team" if key == "team" else "id"
+    for group, part in parts.items():
+        children = {child for child, owned_by in owner.items() if owned_by == group}
+        if group is None:
+            children |= {row["child"] if isinstance(row, dict) else row.child for name in CHILD_ROWS
+                         for row in getattr(cohort, name)} - set(owner)
+        expected = restrict(cohort, children, workers=lambda row, g=group: row[worker_key] == g,
+                            posts=(lambda row, g=group: row["team"] == g) if key == "team" else (lambda row: False))
+        for name in (*CHILD_ROWS, "cp_visits", "workers", "posts"):
+            assert sorted(map(repr, getattr(part, name))) == sorted(map(repr, getattr(expected, name))), (group, name)

@@ -1,0 +1,149 @@
+"""Median time and query count of the quality and performance pages (issue 12) on the large authority, and the
+time to compute ten years of indicators for the whole authority; figures to bench/results.md.
+
+    .venv/bin/python bench/insight_pages.py [--database PATH] [--postgres URL] [--runs 5]
+
+Uses the database bench/simulate_large.py leaves behind (or, with --postgres, a database where `simulate_la --size
+large --seed 1 --end-date 2026-03-31` has been run: bench/signals.py --postgres builds one). Each page is fetched
+through the Django test client, once to warm up and then `--runs` times: the clinic, the children behind a figure
+and the journeys for the whole authority as a performance analyst, a team's clinic as its manager, and the
+quality-assurance home page as a QA officer.
+
+"Ten years of indicators" is every indicator of the catalogue for each of the ten census years to the end of the
+simulated record, and for each of its 120 months, from one read of the record (`insight.cohort.load`), in this
+process: the read and the computing are timed apart.
+
+Targets (issue 12): every page under 1 s; ten years of indicators in under 5 s. Wall time is noisy on a shared
+machine, so the CPU time of this process is given too (on SQLite it includes the database's work; on PostgreSQL
+the server's is not counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import statistics
+import time
+from pathlib import Path
+
+import _common
+
+PAGE_TARGET_MS = 1000
+INDICATORS_TARGET_S = 5
+YEARS = 10
+
+
+def first_active(role):
+    from casefile.accounts.models import User
+
+    user = User.objects.filter(role=role, is_active=True).order_by("pk").first()
+    if user is None:
+        raise SystemExit(f"No active user with the role {role}")
+    return user
+
+
+def busiest_team():
+    """The team holding the most children now, with its manager."""
+    from django.db.models import Count, Q
+
+    from casefile.accounts.models import Team
+
+    return (Team.objects.filter(manager__is_active=True)
+            .annotate(held=Count("allocations", filter=Q(allocations__end_date__isnull=True)))
+            .select_related("manager").order_by("-held", "pk").first())
+
+
+def ten_years(end: datetime.date, runs: int) -> dict:
+    """Read the record once, then every indicator for each census year and each month of the ten years to `end`."""
+    from casefile.insight import cohort
+    from casefile.rules.indicators import INDICATOR_LIST, census_years, months
+
+    last = f"{end.year - 1}-{end.year % 100:02d}" if end.month < 4 else f"{end.year}-{(end.year + 1) % 100:02d}"
+    first_start = int(last[:4]) - YEARS + 1
+    years = census_years(f"{first_start}-{(first_start + 1) % 100:02d}", last)
+    monthly = months(years[0].start, years[-1].end)
+    loads, computes, cpus = [], [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        record = cohort.load(years[-1].end)
+        loaded = time.perf_counter()
+        figures = [indicator(record, period) for indicator in INDICATOR_LIST for period in years + monthly]
+        done = time.perf_counter()
+        loads.append(loaded - wall)
+        computes.append(done - loaded)
+        cpus.append(time.process_time() - cpu)
+    totals = [load + compute for load, compute in zip(loads, computes, strict=True)]
+    print(f"Ten years of indicators: median {statistics.median(totals):.2f} s "
+          f"(read {statistics.median(loads):.2f} s, compute {statistics.median(computes):.2f} s)", flush=True)
+    return {"figures": len(figures), "indicators": len(INDICATOR_LIST), "years": len(years), "months": len(monthly),
+            "first": years[0].start, "last": years[-1].end, "total": statistics.median(totals),
+            "load": statistics.median(loads), "compute": statistics.median(computes), "cpu": statistics.median(cpus),
+            "rows": sum(len(getattr(record, name)) for name in ("contacts", "episodes", "assessments", "plans",
+                                                                 "allocations", "cp_visits")),
+            "runs": runs}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", type=Path, default=_common.DEFAULT_DATABASE)
+    parser.add_argument("--postgres", help="a PostgreSQL DATABASE_URL holding the large authority")
+    parser.add_argument("--runs", type=int, default=5)
+    options = parser.parse_args()
+    engine = _common.setup_large(options)
+    environment = _common.environment()
+
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from casefile.accounts.models import Role
+
+    setup_test_environment()  # lets the test client's "testserver" host in
+    end = datetime.date.fromisoformat(_common.END_DATE)
+    year = f"{end.year - 1}-{end.year % 100:02d}" if end.month < 4 else f"{end.year}-{(end.year + 1) % 100:02d}"
+    analyst, qa = first_active(Role.PERFORMANCE_ANALYST), first_active(Role.QA_OFFICER)
+    team = busiest_team()
+    whole = urlencode({"year": year})
+    pages = [
+        ("Clinic: the whole authority (analyst)", f"{reverse('insight:clinic')}?{whole}", analyst),
+        ("Clinic: the busiest team (its manager)",
+         f"{reverse('insight:clinic')}?{urlencode({'year': year, 'team': team.pk})}", team.manager),
+        ("Children behind a figure: re-referrals, whole authority (analyst)",
+         f"{reverse('insight:children')}?{urlencode({'year': year, 'indicator': 're_referrals', 'side': 'numerator'})}",
+         analyst),
+        ("Journeys: the whole authority (analyst)", f"{reverse('insight:journeys')}?{whole}", analyst),
+        ("Quality assurance home (QA officer)", reverse("quality:home"), qa),
+    ]
+    rows = [_common.measure_page(label, url, user, options.runs) for label, url, user in pages]
+    indicators = ten_years(end, max(1, options.runs // 2))
+    table = "\n".join(
+        f"| {row['label']} | **{row['wall']:.0f} ms**"
+        f"{' (under target)' if row['wall'] < PAGE_TARGET_MS else ' (OVER target)'} | {row['cpu']:.0f} ms "
+        f"| {row['low']:.0f} to {row['high']:.0f} ms | {row['runs']} | {row['queries']} | {row['kb']:.0f} KB |"
+        for row in rows)
+    verdict = "under target" if indicators["total"] < INDICATORS_TARGET_S else "OVER target"
+    _common.write_section(f"insight_pages_{engine.lower()}", f"""
+## Quality and performance pages, and ten years of indicators, on `large` ({engine})
+
+Pages through the Django test client (access checks, template rendering and audit events included), medians after
+one warm-up; census year {year}; the busiest team is "{team.name}". Target (issue 12): every page under
+{PAGE_TARGET_MS} ms.
+
+| Page | Median wall | Median CPU | Range (wall) | Runs | Queries | Size |
+|---|---|---|---|---|---|---|
+{table}
+
+Ten years of indicators for the whole authority: all {indicators['indicators']} indicators for each of
+{indicators['years']} census years and {indicators['months']} months ({indicators['first']} to
+{indicators['last']}; {indicators['figures']:,} figures, from {indicators['rows']:,} rows of the record):
+**{indicators['total']:.2f} s** ({verdict}: {INDICATORS_TARGET_S} s), of which reading the record
+{indicators['load']:.2f} s and computing {indicators['compute']:.2f} s; {indicators['cpu']:.2f} s CPU (medians of
+{indicators['runs']}).
+
+Environment: {environment}. Reproduce: `.venv/bin/python bench/insight_pages.py`
+{'--postgres URL ' if engine == 'PostgreSQL' else ''}(`make bench-insight`).
+""")
+
+
+if __name__ == "__main__":
+    main()

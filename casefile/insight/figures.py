@@ -1,0 +1,171 @@
+"""Kept figures (insight.StoredFigures): every indicator and the journeys, for the whole authority, each team,
+each worker and each manager's set of teams, over the census years the clinic offers, computed from one read of
+the record and read back by the clinic and the journeys in one query.
+
+On a large authority one read of the record takes seconds (a million contacts over ten years), far too long for a
+page, so the figures are computed in the background: nightly (`manage.py refresh_performance_figures`, or the
+task) and whenever an analyst asks. A page uses the kept figures when every period it shows is kept and computes
+from the record otherwise (a 12 months to a chosen date; a small authority before the first run), and says which.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from django.db import transaction
+from django.utils import timezone
+
+from casefile.access import permissions
+from casefile.accounts.models import Team, User
+from casefile.casework.caseloads import teams_overseen_by
+from casefile.insight import clinic, cohort
+from casefile.insight.models import StoredFigures
+from casefile.rules.indicators import INDICATOR_LIST, Cohort, Period, Result
+from casefile.rules.indicators.core import CHILD_ROWS, partition
+from casefile.rules.journeys import journey
+
+AUTHORITY = "authority"
+
+
+def scope_key(scope: clinic.Scope) -> str:
+    if scope.worker_id is not None:
+        return f"worker:{scope.worker_id}"
+    if scope.team_ids is None:
+        return AUTHORITY
+    ids = sorted(scope.team_ids)
+    return f"team:{ids[0]}" if len(ids) == 1 else "teams:" + ",".join(map(str, ids))
+
+
+def periods_kept(today: datetime.date) -> list[Period]:
+    """Every census year a clinic offered today can show: the years offered and the trend years before them."""
+    years = clinic.census_year_choices(today)
+    periods = {period for year in years for period in clinic.census_year_trend(year)}
+    return sorted(periods, key=lambda period: period.start)
+
+
+# Computing -----------------------------------------------------------------------------------------------------
+
+
+def _result(result: Result) -> list:
+    return [result.value, result.numerator, result.denominator, len(result.numerator_items),
+            len(result.denominator_items), result.no_figure]
+
+
+def compute(part: Cohort, period: Period) -> dict:
+    """What is kept of one scope's part of the record for one period."""
+    found = journey(part, period)
+    return {"indicators": {indicator.code: _result(indicator(part, period)) for indicator in INDICATOR_LIST},
+            "journey": [[stage.code, stage.label, [[b.code, b.label, b.count] for b in stage.branches]]
+                        for stage in found.stages]}
+
+
+def _manager_team_sets() -> dict[str, frozenset]:
+    """The sets of teams a manager who oversees more than one sees as "All your teams"."""
+    sets = {}
+    for manager in User.objects.filter(is_active=True).order_by("pk"):
+        if not permissions.is_manager(manager):
+            continue
+        ids = frozenset(teams_overseen_by(manager).values_list("pk", flat=True))
+        if len(ids) > 1:
+            sets[scope_key(clinic.Scope(team_ids=ids))] = ids
+    return sets
+
+
+def refresh(today: datetime.date, progress: Callable[[int, int, str], None] = lambda *_: None) -> int:
+    """Compute every scope's figures for every period kept and replace the kept figures with them in one
+    transaction (a page reads either the old set or the new, never half of each). Returns the rows kept."""
+    periods = periods_kept(today)
+    progress(0, len(periods) + 1, "Reading the record")
+    record = cohort.load(periods[-1].end)
+    teams = list(Team.objects.order_by("pk").values_list("pk", flat=True))
+    workers = list(User.objects.filter(team__isnull=False, is_active=True).order_by("pk").values_list("pk", flat=True))
+    team_sets = _manager_team_sets()
+    empty = dataclasses.replace(record, **{name: () for name in (*CHILD_ROWS, "cp_visits", "workers", "posts")})
+    computed_at, rows = timezone.now(), []
+    for done, period in enumerate(periods, start=1):
+        by_team, by_worker = partition(record, period.end, "team"), partition(record, period.end, "worker")
+        parts = {AUTHORITY: record,
+                 **{f"team:{pk}": by_team.get(pk, empty) for pk in teams},
+                 **{f"worker:{pk}": by_worker.get(pk, empty) for pk in workers},
+                 **{key: clinic.Scope(team_ids=ids).part(record, period) for key, ids in team_sets.items()}}
+        rows += [StoredFigures(scope=key, start=period.start, end=period.end, computed_at=computed_at,
+                               figures=compute(part, period)) for key, part in parts.items()]
+        progress(done, len(periods) + 1, f"Computed {period.name}")
+    with transaction.atomic():
+        StoredFigures.objects.all().delete()
+        StoredFigures.objects.bulk_create(rows, batch_size=500)
+    progress(len(periods) + 1, len(periods) + 1, "Kept")
+    return len(rows)
+
+
+# Reading -------------------------------------------------------------------------------------------------------
+
+
+class Counted(Sequence):
+    """The records behind a kept figure: only how many (a page links to them; listing them reads the record)."""
+
+    def __init__(self, size: int):
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index):
+        raise IndexError("a kept figure keeps how many records it counts, not which")
+
+
+class Branch(NamedTuple):
+    code: str
+    label: str
+    count: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Stage:
+    code: str
+    label: str
+    branches: tuple[Branch, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(branch.count for branch in self.branches)
+
+
+@dataclasses.dataclass(frozen=True)
+class Kept:
+    """The kept figures for the periods asked for (oldest first), and when they were computed."""
+
+    computed_at: datetime.datetime
+    rows: list[StoredFigures]
+
+    def clinic_figures(self, indicators=clinic.CLINIC_INDICATORS) -> list[clinic.Figure] | None:
+        """The clinic's figures, or None if an indicator was added since they were computed."""
+        found = []
+        for indicator in indicators:
+            trend = []
+            for row in self.rows:
+                kept = row.figures["indicators"].get(indicator.code)
+                if kept is None:
+                    return None
+                value, numerator, denominator, top, bottom, why = kept
+                trend.append(Result(indicator.code, Period(row.start, row.end), value, numerator, denominator,
+                                    Counted(top), Counted(bottom), why))
+            found.append(clinic.Figure(indicator, trend))
+        return found
+
+    def journey_stages(self) -> list[Stage]:
+        return [Stage(code, label, tuple(Branch(*branch) for branch in branches))
+                for code, label, branches in self.rows[-1].figures["journey"]]
+
+
+def kept_for(scope: clinic.Scope, periods: Sequence[Period]) -> Kept | None:
+    """The kept figures of the scope for every one of the periods, in one query; None unless all are kept."""
+    found = {(row.start, row.end): row for row in StoredFigures.objects.filter(
+        scope=scope_key(scope), start__in={p.start for p in periods}, end__in={p.end for p in periods})}
+    rows = [found.get((period.start, period.end)) for period in periods]
+    if not rows or None in rows:
+        return None
+    return Kept(min(row.computed_at for row in rows), rows)

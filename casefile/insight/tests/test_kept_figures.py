@@ -1,0 +1,93 @@
+"""Kept figures (insight/figures.py): once computed, the clinic and the journeys read them in one query instead of
+the record, and show the same numbers as computing from the record; only analysts and administrators have them
+computed again, through a background job."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from casefile.access.tests.test_permission_matrix import EVERYONE
+from casefile.core.models import Job
+from casefile.insight import figures
+from casefile.insight.models import StoredFigures
+from casefile.insight.tests.test_clinic import YEAR, get, june, with_journey  # noqa: F401
+
+CLINIC, JOURNEYS, REFRESH = reverse("insight:clinic"), reverse("insight:journeys"), reverse("insight:refresh")
+pytestmark = pytest.mark.django_db
+
+
+def _figures_part(html: str) -> str:
+    """The page from its first figure on, without the line that says when the figures were computed."""
+    body = html[html.index('id="clinic-period"' if 'id="clinic-period"' in html else 'id="journeys-period"'):]
+    body = re.sub(r'<p class="govuk-body" id="figures-computed">.*?</p>', "", body, flags=re.S)
+    return re.sub(r'(nonce|name="csrfmiddlewaretoken" value)="[^"]*"', "", body)  # different on every response
+
+
+@pytest.fixture
+def record(org, june):  # noqa: F811
+    with_journey(org, org.sam, "Lily", "Hartley")
+    with_journey(org, org.ola, "Noah", "Elsewhere")
+
+
+@pytest.mark.parametrize("page", [CLINIC, JOURNEYS])
+@pytest.mark.parametrize("whose", ["authority", "team", "worker"])
+def test_kept_figures_show_what_the_record_shows(client, org, record, page, whose):
+    params = {"year": YEAR, **({"team": org.sam.team_id} if whose == "team" else {}),
+              **({"worker": org.sam.pk} if whose == "worker" else {})}
+    live = get(client, org.ada, page, **params).content.decode()
+    assert "Figures computed from the record just now" in live
+    assert figures.refresh(timezone.localdate()) > 0
+    kept = get(client, org.ada, page, **params).content.decode()
+    assert "Figures computed from the record at " in kept
+    assert _figures_part(kept) == _figures_part(live)
+
+
+def test_a_kept_page_reads_no_table_of_the_record(client, org, record):
+    figures.refresh(timezone.localdate())
+    client.force_login(org.ada)
+    client.get(CLINIC, {"year": YEAR})
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(CLINIC, {"year": YEAR}).status_code == 200
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "insight_storedfigures" in read
+    for table in ("frontdoor_contactchild", "casework_episode", "casework_plan", "casework_allocation"):
+        assert table not in read, table
+
+
+def test_a_change_to_the_record_shows_once_the_figures_are_computed_again(client, org, record):
+    figures.refresh(timezone.localdate())
+    before = get(client, org.ada, JOURNEYS, year=YEAR).content.decode()
+    with_journey(org, org.sam, "Ava", "Third")
+    after = get(client, org.ada, JOURNEYS, year=YEAR).content.decode()
+    assert _figures_part(after) == _figures_part(before)  # kept until computed again
+    figures.refresh(timezone.localdate())
+    assert "Referrals received: 3" in get(client, org.ada, JOURNEYS, year=YEAR).content.decode()
+
+
+@pytest.mark.parametrize("who", sorted(EVERYONE))
+def test_only_analysts_and_administrators_have_the_figures_computed_again(client, org, record, who):
+    user = getattr(org, who)
+    client.force_login(user)
+    response = client.post(REFRESH, {"back": f"{CLINIC}?year={YEAR}"})
+    if who in {"pat", "ada"}:
+        job = Job.objects.get(started_by=user)
+        assert response.status_code == 302 and response["Location"] == reverse("core:job", kwargs={"job_id": job.pk})
+        assert job.status == Job.Status.DONE and job.result_url == f"{CLINIC}?year={YEAR}"
+        assert StoredFigures.objects.filter(scope="authority").exists()
+        assert f'action="{REFRESH}"' in client.get(CLINIC, {"year": YEAR}).content.decode()
+    else:
+        assert response.status_code == 403 and not StoredFigures.objects.exists()
+        if who in {"tess", "quinn"}:
+            assert f'action="{REFRESH}"' not in client.get(CLINIC, {"year": YEAR}).content.decode()
+
+
+def test_going_back_leaves_the_service_only_for_its_own_pages(client, org, record):
+    client.force_login(org.pat)
+    client.post(REFRESH, {"back": "https://elsewhere.example/"})
+    assert Job.objects.get(started_by=org.pat).result_url == CLINIC
