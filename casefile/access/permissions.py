@@ -405,14 +405,63 @@ def may_change_case_file_audit(user, audit) -> bool:
 
 def may_see_case_file_audit(user, audit) -> bool:
     """A completed audit is shown to whoever may open the child's record (the worker and the manager act on it);
-    one in progress only to its auditor and to others who conduct audits."""
+    one in progress only to its auditor and to others who conduct audits. A partner auditor sees only their own."""
+    if is_partner(user):
+        return audit.auditor_id == user.pk
     return _signed_in(user) and (audit.is_completed or audit.auditor_id == user.pk
                                  or may_conduct_case_file_audits(user))
 
 
 def may_add_audit_action(user, audit) -> bool:
-    """The auditor sets actions from a completed audit."""
-    return _signed_in(user) and audit.auditor_id == user.pk and audit.is_completed
+    """The auditor sets actions from a completed audit for the authority's worker or manager; a partner auditor
+    grades the audit and leaves the actions to the authority."""
+    return _signed_in(user) and audit.auditor_id == user.pk and audit.is_completed and not is_partner(user)
+
+
+# Sampling for case file audits -----------------------------------------------------------------------------
+
+# Who draws a sample of children's files, sees the rounds and assigns auditors: quality assurance and
+# administrators (the sample is drawn across every team, so not a team's own manager).
+SAMPLING_ROLES = frozenset({Role.QA_OFFICER, Role.ADMINISTRATOR})
+
+
+def may_draw_audit_sample(user) -> bool:
+    """Draw a round of case file audits, see its page and the children drawn: quality assurance and
+    administrators."""
+    return _has_role(user, SAMPLING_ROLES)
+
+
+def may_manage_audit_round(user, audit_round) -> bool:
+    """Assign the auditors of a round's children, and close the round: those who draw samples, while it is open."""
+    return may_draw_audit_sample(user) and not audit_round.is_closed
+
+
+def may_audit_in_round(user, audit_round) -> bool:
+    """Who may be assigned a child of the round to audit: those who conduct case file audits, and for a
+    multi-agency round a partner agency viewer of the agency the round names (a partner auditor, who sees only the
+    children sampled to them)."""
+    if may_conduct_case_file_audits(user):
+        return True
+    return (is_partner(user) and bool(audit_round.partner_agency)
+            and user.agency == audit_round.partner_agency)
+
+
+def may_start_sampled_audit(user, sampled) -> bool:
+    """The auditor assigned a sampled child starts the audit of their file, once, while the round is open."""
+    return (_signed_in(user) and sampled.auditor_id == user.pk and sampled.audit_id is None
+            and not sampled.round.is_closed)
+
+
+def may_see_audit_coverage(user) -> bool:
+    """Audit coverage per team and worker (counts, no child named): quality assurance, performance analysts and
+    administrators."""
+    return _has_role(user, {Role.QA_OFFICER, Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
+
+
+def may_see_sampled_to_them(user) -> bool:
+    """The page of the children sampled to a user for audit: anyone who may be assigned one (auditors, and partner
+    agency viewers, who are assigned only in a multi-agency round)."""
+    return may_conduct_case_file_audits(user) or is_partner(user)
 
 
 def may_complete_audit_action(user, action) -> bool:

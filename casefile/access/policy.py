@@ -200,6 +200,20 @@ def _sampled_people(user: User) -> Q:
     return Q(pk__in=CaseSample.objects.filter(officer=user, closed_on__isnull=True).values("child_id"))
 
 
+def _audits_as_partner(user: User, person: Person) -> bool:
+    """A partner auditor of a multi-agency case file audit, while the child sampled to them is (quality.SampledChild
+    opens it with a CaseSample, closed when the round closes)."""
+    return user.role == Role.PARTNER_VIEWER and any(
+        s.officer_id == user.pk and s.closed_on is None for s in person.qa_samples.all()
+    )
+
+
+def _people_audited_as_partner(user: User) -> Q:
+    if user.role != Role.PARTNER_VIEWER:
+        return NOBODY
+    return Q(pk__in=CaseSample.objects.filter(officer=user, closed_on__isnull=True).values("child_id"))
+
+
 def _shared_with_agency(user: User, person: Person) -> bool:
     today = _today()
     return (
@@ -245,6 +259,8 @@ RULES: tuple[Rule, ...] = (
          _samples, _sampled_people),
     Rule("partner_agency", "A partner agency the record is shared with, read-only", frozenset({VIEW}),
          _shared_with_agency, _agency_people),
+    Rule("partner_audit_sample", "A partner agency's auditor, for a child sampled to them in a multi-agency audit",
+         frozenset({VIEW}), _audits_as_partner, _people_audited_as_partner),
     # Whoever recorded someone may open what they typed, until a worker is allocated (they got a 404 before).
     Rule("recorded_by", "Recorded this person, who has no allocated worker yet", frozenset({VIEW, EDIT}),
          _recorded_it, _recorded_people),
@@ -392,9 +408,24 @@ PARTNER_PAGES: dict[str, str | None] = {
 }
 
 
+# The pages of a case file audit a partner auditor opens, for a child sampled to them: grading it, and seeing it.
+# Never the list of the child's other audits, nor setting actions (the authority's own).
+AUDIT = "case_file_audit"
+PARTNER_AUDIT_PAGES: dict[str, str | None] = {
+    "quality:grade_audit": AUDIT,
+    "quality:audit": AUDIT,
+}
+
+
 def shared_items(user: User, person: Person) -> frozenset[str]:
-    """The items of this record shared with the user's agency now, across its current shares."""
-    if user.role != Role.PARTNER_VIEWER or not user.agency:
+    """The items of this record shared with the user's agency now, across its current shares. A partner auditing
+    the child in a multi-agency case file audit reads the whole record, as a QA officer sampling it does, and opens
+    the audit's pages."""
+    if user.role != Role.PARTNER_VIEWER:
+        return frozenset()
+    if _audits_as_partner(user, person):
+        return frozenset({*SharedItem.values, AUDIT})
+    if not user.agency:
         return frozenset()
     today = _today()
     return frozenset(item for share in person.agency_shares.all()
@@ -452,9 +483,10 @@ def can_open_page(user: User, person: Person, page: str) -> bool:
     of a record they may see."""
     if user.role != Role.PARTNER_VIEWER:
         return True
-    if page not in PARTNER_PAGES:
+    pages = {**PARTNER_PAGES, **PARTNER_AUDIT_PAGES}
+    if page not in pages:
         return False
-    needed = PARTNER_PAGES[page]
+    needed = pages[page]
     return needed is None or needed in shared_items(user, person)
 
 

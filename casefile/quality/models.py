@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from casefile.accounts.models import Agency
 from casefile.rules.audit_grades import ANSWERS, GRADES
 
 USER = settings.AUTH_USER_MODEL
@@ -177,3 +178,68 @@ class CaseFileAuditAction(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.completed_on is None and self.due_date < today
+
+
+class AuditRound(models.Model):
+    """A round of case file audits: children drawn as a sample (rules/sampling.py: random, thematic or risk-based),
+    each with the reason they were chosen, audited with one audit tool by a date. A multi-agency round names the
+    partner agency whose auditors audit some of the children: they see only the children sampled to them."""
+
+    class Method(models.TextChoices):
+        RANDOM = "random", "Random"
+        THEMATIC = "thematic", "Thematic"
+        RISK = "risk", "Risk-based"
+
+    name = models.CharField(max_length=200)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    # The cohort filters the children were drawn from (team, worker, plan type, age band), as chosen, and in words.
+    filters = models.JSONField(default=dict, blank=True)
+    filters_text = models.CharField(max_length=500, blank=True)
+    seed = models.PositiveIntegerField(help_text="Draws the same children again from the same candidates")
+    size = models.PositiveSmallIntegerField()
+    candidates = models.PositiveIntegerField(default=0, help_text="How many children the sample was drawn from")
+    template = models.ForeignKey(AuditTemplate, on_delete=models.PROTECT, related_name="rounds")
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="audit_rounds")
+    created_on = models.DateField(default=timezone.localdate)
+    due_by = models.DateField()
+    partner_agency = models.CharField(max_length=20, blank=True, choices=Agency.choices,
+                                      help_text="For a multi-agency audit: the agency whose auditors take part")
+    closed_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    @property
+    def is_multi_agency(self) -> bool:
+        return bool(self.partner_agency)
+
+
+class SampledChild(models.Model):
+    """A child drawn in a round, why, who audits their file, and the audit once started. Assigning an auditor who
+    opens records only through a sample (a QA officer, a partner auditor) opens the child's record to them with a
+    CaseSample, closed when the round closes."""
+
+    round = models.ForeignKey(AuditRound, on_delete=models.CASCADE, related_name="children")
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="audit_rounds")
+    position = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=500)
+    score = models.PositiveSmallIntegerField(default=0)
+    auditor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="sampled_children")
+    sample = models.ForeignKey(CaseSample, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    audit = models.ForeignKey(CaseFileAudit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "child"], name="one_child_once_per_round")]
+
+    def __str__(self) -> str:
+        return f"Case {self.child_id} in audit round {self.round_id}"

@@ -18,21 +18,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from casefile.access import permissions
-from casefile.accounts.models import User
+from casefile.accounts.models import Agency, User
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.core.presenters import govuk_date
 from casefile.core.services import Errors, save_with_history
 from casefile.people.models import Person
+from casefile.quality import sampling
 from casefile.quality.audits import action_assignees, child_for_reference, default_due_date
 from casefile.quality.models import (
+    AuditRound,
     AuditTemplate,
     CaseFileAudit,
     CaseFileAuditAction,
     CaseSample,
     QuestionAnswer,
+    SampledChild,
     SectionGrade,
 )
+from casefile.rules import sampling as sampling_rules
 from casefile.rules import text_limits
 from casefile.rules.audit_grades import ANSWER_LABELS, GRADE_LABELS
 
@@ -235,3 +239,148 @@ def complete_audit_action(*, actor: User, request=None, action: CaseFileAuditAct
         record(AuditAction.UPDATE, actor=actor, request=request, subject=action, child=audit.child,
                details={"audit": audit.pk, "completed_on": completed_on})
     return action
+
+
+# Sampling: rounds of audits ------------------------------------------------------------------------------
+
+
+def draw_round(*, actor: User, request=None, name: str, method: str, filters: sampling.Filters, size: int | None,
+               template: AuditTemplate | None, due_by: datetime.date | None, seed: int | None = None,
+               partner_agency: str = "") -> AuditRound:
+    """Draw a round of case file audits: `size` children from the open cases matching `filters`, by `method`
+    (rules/sampling.py), each kept with the reason they were chosen. With no seed one is made, and kept, so the
+    same candidates draw the same children again."""
+    if not permissions.may_draw_audit_sample(actor):
+        raise PermissionDenied("Samples for case file audits are drawn by quality-assurance officers and "
+                               "administrators")
+    name = _text(name)
+    errors = Errors()
+    if not name:
+        errors.add("name", "Enter a name for the round, for example ‘Child protection plans, spring’")
+    elif len(name) > AuditRound._meta.get_field("name").max_length:
+        errors.add("name", "The name must be 200 characters or fewer")
+    if method not in sampling_rules.METHOD_LABELS:
+        errors.add("method", "Select how to choose the children: random, thematic or risk-based")
+    elif method == sampling_rules.THEMATIC and not filters.text():
+        errors.add("filters", "Choose at least one filter for a thematic sample: a team, a worker, a plan type or "
+                              "an age band")
+    if size is None:
+        errors.add("size", "Enter how many children to sample, for example 10")
+    if template is None or not template.in_use:
+        errors.add("template", "Select the audit tool")
+    today = _today()
+    if due_by is None:
+        errors.add("due_by", "Enter the date the audits are due by")
+    elif due_by < today:
+        errors.add("due_by", "The date the audits are due by must be today or in the future")
+    if seed is not None and not 0 <= seed < sampling_rules.SEED_LIMIT:
+        errors.add("seed", f"Enter the seed as a whole number from 0 to {sampling_rules.SEED_LIMIT - 1:,}, "
+                           f"for example 4711")
+    if partner_agency and partner_agency not in Agency.values:
+        errors.add("partner_agency", "Select the partner agency, or none")
+    errors.raise_if_any()
+    seed = sampling_rules.new_seed() if seed is None else seed
+    child_ids = sampling.open_cases(filters, today)
+    try:
+        chosen = sampling_rules.draw(sampling.candidates(child_ids, method, today), method=method, size=size,
+                                     seed=seed, theme=filters.text())
+    except sampling_rules.SampleError as refused:
+        raise ValidationError({refused.field: [refused.message]}) from None
+    with transaction.atomic():
+        audit_round = save_with_history(AuditRound(
+            name=name, method=method, filters=filters.as_dict(), filters_text=filters.text(), seed=seed, size=size,
+            candidates=len(child_ids), template=template, created_by=actor, created_on=today, due_by=due_by,
+            partner_agency=partner_agency), actor)
+        for position, row in enumerate(chosen, start=1):
+            save_with_history(SampledChild(round=audit_round, child_id=row.child_id, position=position,
+                                           reason=row.reason[:500], score=row.score), actor)
+        record(AuditAction.CREATE, actor=actor, request=request, subject=audit_round,
+               details={"method": method, "filters": filters.as_dict(), "seed": seed, "size": size,
+                        "candidates": len(child_ids), "children": [row.child_id for row in chosen]})
+    return audit_round
+
+
+def assign_auditor(*, actor: User, request=None, sampled: SampledChild, auditor: User | None) -> SampledChild:
+    """Assign who audits a sampled child's file. An auditor who opens records only through a sample (a QA officer,
+    a partner auditor) is given one (quality.CaseSample), which opens the child's record to them until the round
+    closes; the previous auditor's sample from the round is closed, unless their audit is under way."""
+    audit_round = sampled.round
+    if not permissions.may_manage_audit_round(actor, audit_round):
+        if audit_round.is_closed:
+            raise ValidationError({"__all__": [f"This round was closed on {govuk_date(audit_round.closed_on)}"]})
+        raise PermissionDenied("Auditors are assigned by quality-assurance officers and administrators")
+    errors = Errors()
+    if sampled.audit_id is not None:
+        errors.add("auditor", "The audit of this child has started: its auditor can no longer be changed")
+    elif auditor is None:
+        errors.add("auditor", "Select who audits this child’s file")
+    elif not permissions.may_audit_in_round(auditor, audit_round):
+        errors.add("auditor", f"Select a quality-assurance officer, a manager, an administrator"
+                              f"{' or a partner auditor of the round’s agency' if audit_round.partner_agency else ''}:"
+                              f" {auditor} may not audit in this round")
+    elif not permissions.is_partner(auditor) and not permissions.may_audit_child(auditor, sampled.child):
+        errors.add("auditor", f"Select someone who may audit this child’s file: {auditor} may not open it")
+    errors.raise_if_any()
+    if sampled.auditor_id == auditor.pk:
+        return sampled
+    with transaction.atomic():
+        if sampled.sample_id is not None:
+            _close_sample(actor, sampled.sample)
+        sample = None
+        if permissions.audits_through_a_sample(auditor) or permissions.is_partner(auditor):
+            sample = save_with_history(CaseSample(child=sampled.child, officer=auditor, sampled_on=_today()), actor)
+            record(AuditAction.CREATE, actor=actor, request=request, subject=sample, child=sampled.child,
+                   details={"sampled_for": "case file audit", "round": audit_round.pk})
+        previous = sampled.auditor_id
+        sampled.auditor, sampled.sample = auditor, sample
+        save_with_history(sampled, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=sampled, child=sampled.child,
+               details={"round": audit_round.pk, "auditor": auditor.pk, "previous_auditor": previous})
+    return sampled
+
+
+def _close_sample(actor: User, sample: CaseSample) -> None:
+    if sample.closed_on is None:
+        sample.closed_on = _today()
+        save_with_history(sample, actor)
+
+
+def start_sampled_audit(*, actor: User, request=None, sampled: SampledChild) -> CaseFileAudit:
+    """The assigned auditor starts the audit of a sampled child's file with the round's audit tool; the round's
+    sample keeps the record open to them while they audit it."""
+    if not permissions.may_start_sampled_audit(actor, sampled):
+        if sampled.audit_id is not None:
+            raise ValidationError({"__all__": ["The audit of this child has started already"]})
+        raise PermissionDenied("Only the auditor assigned this child starts the audit, while the round is open")
+    template = sampled.round.template
+    with transaction.atomic():
+        audit = save_with_history(CaseFileAudit(child=sampled.child, template=template, auditor=actor,
+                                                sample=sampled.sample, started_on=_today()), actor)
+        sampled.audit = audit
+        save_with_history(sampled, actor)
+        record(AuditAction.CREATE, actor=actor, request=request, subject=audit, child=sampled.child,
+               details={"template": template.pk, "round": sampled.round_id,
+                        "sample": sampled.sample_id})
+    return audit
+
+
+def close_round(*, actor: User, request=None, audit_round: AuditRound) -> AuditRound:
+    """Close a round: every sample it opened is closed, so its auditors no longer see the children's records.
+    Audits still in progress stay with their auditors, who can no longer open the record to finish them."""
+    if not permissions.may_manage_audit_round(actor, audit_round):
+        if audit_round.is_closed:
+            raise ValidationError({"__all__": [f"This round was closed on {govuk_date(audit_round.closed_on)}"]})
+        raise PermissionDenied("Rounds are closed by quality-assurance officers and administrators")
+    with transaction.atomic():
+        samples = CaseSample.objects.filter(
+            pk__in=SampledChild.objects.filter(round=audit_round, sample__isnull=False).values("sample_id"),
+            closed_on__isnull=True)
+        closed = []
+        for sample in samples:
+            _close_sample(actor, sample)
+            closed.append(sample.pk)
+        audit_round.closed_on = _today()
+        save_with_history(audit_round, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=audit_round,
+               details={"closed": True, "samples_closed": closed})
+    return audit_round

@@ -15,10 +15,11 @@ import pytest
 from django.utils import timezone
 
 from casefile.access import permissions
+from casefile.accounts.models import Agency
 from casefile.casework.models import Conference, EarlyHelpTransfer, Episode, Plan
 from casefile.frontdoor.models import ThresholdDecision
 from casefile.oversight.models import CaseSupervision, Escalation, ManagementDecision
-from casefile.quality.models import CaseFileAudit, CaseFileAuditAction
+from casefile.quality.models import AuditRound, CaseFileAudit, CaseFileAuditAction, SampledChild
 from casefile.testing import allocate, make_child
 
 EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
@@ -73,6 +74,11 @@ EXPECTED = {
     "may_conduct_case_file_audits": MANAGERS | {"quinn", "ada"},
     "audits_through_a_sample": {"quinn"},
     # Performance clinics: managers for their own teams; quality assurance, analysts and administrators for all.
+    # Sampling for case file audits: quality assurance and administrators draw rounds across every team.
+    "may_draw_audit_sample": {"quinn", "ada"},
+    "may_see_audit_coverage": {"quinn", "pat", "ada"},
+    # Who may be assigned a sampled child, so has a page of them: auditors, and partner auditors.
+    "may_see_sampled_to_them": MANAGERS | {"quinn", "ada", "petra"},
     "may_see_performance": MANAGERS | {"quinn", "pat", "ada"},
     "may_see_performance_of_every_team": {"quinn", "pat", "ada"},
     "may_refresh_performance_figures": {"pat", "ada"},
@@ -124,6 +130,11 @@ EXPECTED_FOR_OBJECT = {
     "may_add_audit_action": {"quinn"},
     # An open action from that audit for sam: sam marks it done, or quinn, who set it.
     "may_complete_audit_action": {"sam", "quinn"},
+    # An open multi-agency round with the police: those who draw samples manage it; auditors and the police's
+    # partner viewer may be assigned its children; the child sampled to petra, only petra starts the audit of.
+    "may_manage_audit_round": {"quinn", "ada"},
+    "may_audit_in_round": MANAGERS | {"quinn", "ada", "petra"},
+    "may_start_sampled_audit": {"petra"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
@@ -148,6 +159,7 @@ def objects(org):
     supervision = CaseSupervision(child=lily, worker=org.sam, supervisor=org.tess)
     in_progress = CaseFileAudit(child=lily, auditor=org.quinn)
     completed = CaseFileAudit(child=lily, auditor=org.quinn, status=CaseFileAudit.Status.COMPLETED)
+    multi_agency = AuditRound(name="Joint audit", partner_agency=Agency.POLICE)
     return {"may_see_team": org.assessment, "may_authorise_decision": decision, "may_sign_off_closure": episode,
             "may_authorise_plan": Plan(child=lily, submitted_by=org.tess),
             "may_sign_off_step_down": EarlyHelpTransfer(child=lily, proposed_by=org.tess),
@@ -161,7 +173,9 @@ def objects(org):
             "may_record_staff_supervision": org.sam, "may_audit_child": lily,
             "may_change_case_file_audit": in_progress, "may_see_case_file_audit": in_progress,
             "may_add_audit_action": completed,
-            "may_complete_audit_action": CaseFileAuditAction(audit=completed, assignee=org.sam)}
+            "may_complete_audit_action": CaseFileAuditAction(audit=completed, assignee=org.sam),
+            "may_manage_audit_round": multi_agency, "may_audit_in_round": multi_agency,
+            "may_start_sampled_audit": SampledChild(round=multi_agency, child=lily, auditor=org.petra)}
 
 
 def _public_functions() -> set[str]:

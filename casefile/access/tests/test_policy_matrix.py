@@ -42,6 +42,11 @@ def records(org):
     CaseSample.objects.create(child=leo, officer=org.quinn)
     closed_sample = make_child("Cara", "Closedsample")
     CaseSample.objects.create(child=closed_sample, officer=org.quinn, closed_on=today)
+    # Pia is sampled to petra, the police's partner auditor in a multi-agency case file audit; Pip's sample closed.
+    pia = make_child("Pia", "Partnersampled")
+    CaseSample.objects.create(child=pia, officer=org.petra)
+    pip = make_child("Pip", "Partnersampleclosed")
+    CaseSample.objects.create(child=pip, officer=org.petra, closed_on=today)
     ava = make_child("Ava", "Shared")
     AgencyShare.objects.create(child=ava, agency=Agency.POLICE, purpose="Joint s47", shared_by=org.tess,
                                expires_on=today + datetime.timedelta(days=30))
@@ -79,7 +84,7 @@ def records(org):
 
 # Rita is the birth mother of restricted Ruby; her own record is not restricted unless someone restricts it.
 EVERYONE_UNRESTRICTED = {"lily", "dawn", "noah", "mia", "leo", "cara", "ava", "eli", "hal", "stan", "finn", "rita",
-                         "wendy", "cleo", "nia", "otto", "tia", "amos", "cal"}
+                         "wendy", "cleo", "nia", "otto", "tia", "amos", "cal", "pia", "pip"}
 WAITING = {"wendy"}
 FAMILY_OF_LILY = {"lily", "dawn"}
 
@@ -95,7 +100,7 @@ EXPECTED_VIEW = {
     "chris": {"mia"},
     "quinn": {"leo"},
     "pat": set(),
-    "petra": {"ava"},
+    "petra": {"ava", "pia"},
     "ada": EVERYONE_UNRESTRICTED,
 }
 # The front door reads everyone's history but changes only the people on the contacts it holds now.
