@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import forms
 
 from casefile.core.forms import GovukDateField
-from casefile.quality.services import answer_field, comment_field, grade_field
+from casefile.quality import sampling
+from casefile.quality.services import answer_field, auditor_field, comment_field, grade_field
+from casefile.rules import sampling as sampling_rules
 from casefile.rules.audit_grades import ANSWERS, GRADES
 
 
@@ -91,3 +93,62 @@ class AuditActionForm(forms.Form):
 class CompleteActionForm(forms.Form):
     completed_on = GovukDateField(label="When was it done?", required=False, help_text="For example, 27 4 2026")
     note = _text("What was done", "What changed for the child, and where on the record it can be seen")
+
+
+def _choices(rows, blank: str) -> list[tuple]:
+    return [("", blank), *rows]
+
+
+class DrawRoundForm(forms.Form):
+    """A round of case file audits: its name, how the children are chosen and from which open cases, how many, the
+    audit tool, when the audits are due, an optional seed and, for a multi-agency audit, the partner agency."""
+
+    name = forms.CharField(label="Name of the round", required=False,
+                           help_text="For example, ‘Child protection plans, spring’")
+    method = forms.ChoiceField(label="How to choose the children", choices=sampling_rules.METHODS, required=False,
+                               widget=forms.RadioSelect)
+    team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
+    worker = forms.TypedChoiceField(label="Worker", coerce=int, required=False, empty_value=None)
+    plan_type = forms.ChoiceField(label="Plan type", required=False,
+                                  choices=_choices(sampling.PLAN_TYPES, "Any plan, or none"))
+    age_band = forms.ChoiceField(label="Age band", required=False,
+                                 choices=_choices([(code, label) for code, label, _, _ in sampling.AGE_BANDS],
+                                                  "Any age"))
+    size = forms.IntegerField(label="How many children", required=False,
+                              error_messages={"invalid": "Enter how many children to sample as a whole number, "
+                                                         "for example 10"})
+    template = forms.TypedChoiceField(label="Audit tool", coerce=int, required=False, empty_value=None,
+                                      widget=forms.RadioSelect)
+    due_by = GovukDateField(label="Audits due by", required=False)
+    seed = forms.IntegerField(label="Seed (optional)", required=False,
+                              help_text="A whole number. The same seed draws the same children again from the same "
+                                        "open cases; leave it empty and one is chosen and kept with the round",
+                              error_messages={"invalid": "Enter the seed as a whole number, for example 4711"})
+    partner_agency = forms.ChoiceField(label="Partner agency (for a multi-agency audit)", required=False)
+
+    def __init__(self, *args, teams, workers, templates, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = _choices([(team.pk, team.name) for team in teams], "Any team")
+        self.fields["worker"].choices = _choices(
+            [(worker.pk, worker.get_full_name() or worker.username) for worker in workers], "Any worker")
+        self.fields["template"].choices = [(template.pk, template.name) for template in templates]
+        self.fields["partner_agency"].choices = _choices(agencies, "None: the authority’s auditors only")
+
+
+class AssignAuditorsForm(forms.Form):
+    """An auditor for each child of the round, named as the service names them (auditor_<sampled child id>)."""
+
+    def __init__(self, *args, children, auditors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        options = _choices([(user.pk, user.get_full_name() or user.username) for user in auditors],
+                           "Not assigned yet")
+        for sampled in children:
+            name = auditor_field(sampled.pk)
+            self.fields[name] = forms.TypedChoiceField(label=f"Auditor for {sampled.child.full_name}", coerce=int,
+                                                       required=False, empty_value=None, choices=options)
+            self.rows.append(name)
+
+
+class ConfirmForm(forms.Form):
+    """A button and its guard, nothing to fill in: starting a sampled child's audit, closing a round."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from casefile.core.presenters import govuk_date, plural, table_params, with_hint
+from casefile.insight.presenters import OutcomeBar, OutcomeChart
 from casefile.quality.evidence import RecordEvidence
 from casefile.quality.models import CaseFileAudit, PracticeArea
 from casefile.rules.audit_grades import ANSWER_LABELS, GRADE_LABELS
@@ -258,3 +259,97 @@ def auditor_summary_text(summary) -> str:
     """"1 audit in progress; 2 open actions from your audits, 1 overdue", for the auditor's My work."""
     return (f"{plural(summary.in_progress, 'audit')} in progress; "
             f"{plural(summary.open_actions, 'open action')} from your audits, {summary.overdue_actions} overdue")
+
+
+# Sampling ---------------------------------------------------------------------------------------------------
+
+
+def round_url(audit_round, name: str = "quality:round") -> str:
+    return reverse(name, kwargs={"round_id": audit_round.pk})
+
+
+def start_url(sampled) -> str:
+    return reverse("quality:start_sampled", kwargs={"round_id": sampled.round_id, "sampled_id": sampled.pk})
+
+
+def method_text(audit_round) -> str:
+    """'Risk-based, from 42 open cases', 'Random (seed 4711), from 42 open cases: team North'."""
+    seed = "" if audit_round.method == "risk" else f" (seed {audit_round.seed})"
+    text = f"{audit_round.get_method_display()}{seed}, from {plural(audit_round.candidates, 'open case')}"
+    return f"{text}: {audit_round.filters_text}" if audit_round.filters_text else text
+
+
+def round_status(audit_round) -> str:
+    return f"Closed on {govuk_date(audit_round.closed_on)}" if audit_round.is_closed else \
+        f"Open: audits due by {govuk_date(audit_round.due_by)}"
+
+
+def rounds_table(rounds) -> dict:
+    """Rounds (with their tool), newest first: the name linking to the round, how drawn, the tool, the status."""
+    rows = [[format_html('<a class="govuk-link" href="{}">{}</a>', round_url(item), item.name),
+             method_text(item), plural(item.size, "child"), item.template.name,
+             item.get_partner_agency_display() if item.partner_agency else "No",
+             round_status(item)] for item in rounds]
+    return table_params(caption="Rounds of case file audits", id="rounds",
+                        head=["Round", "How the children were chosen", "Sample", "Audit tool", "Partner agency",
+                              "Status"], rows=rows)
+
+
+def sampled_status(sampled, user) -> object:
+    """Where the child's audit is: not started (with a link to start it for its auditor), in progress or completed
+    (linking to the audit)."""
+    audit = sampled.audit
+    if audit is None:
+        if sampled.auditor_id == user.pk and not sampled.round.is_closed:
+            return format_html('<a class="govuk-link" href="{}">Start the audit<span class="govuk-visually-hidden">'
+                               ' of {}</span></a>', start_url(sampled), sampled.child.full_name)
+        return "Not started"
+    if audit.is_completed:
+        return format_html('<a class="govuk-link" href="{}">Completed on {}</a>', audit_url(audit),
+                           govuk_date(audit.completed_on))
+    if audit.auditor_id == user.pk:
+        return format_html('<a class="govuk-link" href="{}">Continue the audit<span class="govuk-visually-hidden">'
+                           ' of {}</span></a>', audit_url(audit, "quality:grade_audit"), sampled.child.full_name)
+    return format_html('<a class="govuk-link" href="{}">In progress</a>', audit_url(audit))
+
+
+def round_children_table(children, user, *, caption: str) -> dict:
+    """A round's children (with child, auditor and audit loaded): who, why chosen, the auditor, the audit."""
+    rows = [[with_hint(sampled.child.display_name, sampled.child.reference), sampled.reason,
+             str(sampled.auditor) if sampled.auditor else "Not assigned yet", sampled_status(sampled, user)]
+            for sampled in children]
+    return table_params(caption=caption, id="sampled-children",
+                        head=["Child", "Why chosen", "Auditor", "Audit"], rows=rows)
+
+
+def sampled_to_me_table(children, user) -> dict:
+    """The children sampled to the user, with the round, its tool and due date, and their audit."""
+    rows = [[with_hint(sampled.child.display_name, sampled.child.reference), sampled.round.name,
+             sampled.round.template.name, govuk_date(sampled.round.due_by), sampled_status(sampled, user)]
+            for sampled in children]
+    return table_params(caption="Children sampled to you", id="sampled-to-you",
+                        head=["Child", "Round", "Audit tool", "Due by", "Audit"], rows=rows)
+
+
+def percentage_text(value: float | None) -> str:
+    return "No open cases" if value is None else f"{value:.0f}%"
+
+
+def coverage_table(rows, *, caption: str, id: str, first: str) -> dict:
+    return table_params(caption=caption, id=id, head=[first, "Open cases", "Audited in the last 12 months",
+                                                      "Coverage"], numeric=(1, 2, 3),
+                        rows=[[row.name, f"{row.open:,}", f"{row.audited:,}", percentage_text(row.percentage)]
+                              for row in rows])
+
+
+def coverage_chart(rows, *, width: int = 640, label_width: int = 260, row: int = 28):
+    """Each team's coverage as a bar out of 100%, the percentage written after it (insight's outcome chart)."""
+    room = width - label_width - 60
+    bars = tuple(OutcomeBar(label=item.name, count=percentage_text(item.percentage), y=index * row + 4,
+                            width=round(room * (item.percentage or 0) / 100, 1))
+                 for index, item in enumerate(rows))
+    description = "; ".join(f"{item.name}: {percentage_text(item.percentage)} "
+                            f"({item.audited} of {plural(item.open, 'open case')})" for item in rows)
+    return OutcomeChart(id="coverage-by-team", title="Audit coverage by team, last 12 months",
+                        description=f"Bar chart. {description}." if rows else "Bar chart. No open cases.",
+                        bars=bars, width=width, height=row * max(len(rows), 1) + 8, label_width=label_width)

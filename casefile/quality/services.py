@@ -300,43 +300,65 @@ def draw_round(*, actor: User, request=None, name: str, method: str, filters: sa
     return audit_round
 
 
-def assign_auditor(*, actor: User, request=None, sampled: SampledChild, auditor: User | None) -> SampledChild:
-    """Assign who audits a sampled child's file. An auditor who opens records only through a sample (a QA officer,
-    a partner auditor) is given one (quality.CaseSample), which opens the child's record to them until the round
-    closes; the previous auditor's sample from the round is closed, unless their audit is under way."""
-    audit_round = sampled.round
+def auditor_field(sampled_id: int) -> str:
+    """The field a sampled child's auditor is known by, in the service's errors and on the form."""
+    return f"auditor_{sampled_id}"
+
+
+def assign_auditors(*, actor: User, request=None, audit_round: AuditRound,
+                    auditors: Mapping[int, User | None]) -> AuditRound:
+    """Assign who audits each sampled child's file (`auditors` by SampledChild id; a child left out, or given
+    nobody, keeps the auditor they have). An auditor who opens records only through a sample (a QA officer, a
+    partner auditor) is given one (quality.CaseSample), which opens the child's record to them until the round
+    closes; the previous auditor's sample from the round is closed. Every choice is checked before any is saved."""
     if not permissions.may_manage_audit_round(actor, audit_round):
         if audit_round.is_closed:
             raise ValidationError({"__all__": [f"This round was closed on {govuk_date(audit_round.closed_on)}"]})
         raise PermissionDenied("Auditors are assigned by quality-assurance officers and administrators")
+    children = {sampled.pk: sampled for sampled in
+                SampledChild.objects.filter(round=audit_round).select_related("child", "sample")}
     errors = Errors()
-    if sampled.audit_id is not None:
-        errors.add("auditor", "The audit of this child has started: its auditor can no longer be changed")
-    elif auditor is None:
-        errors.add("auditor", "Select who audits this child’s file")
-    elif not permissions.may_audit_in_round(auditor, audit_round):
-        errors.add("auditor", f"Select a quality-assurance officer, a manager, an administrator"
-                              f"{' or a partner auditor of the round’s agency' if audit_round.partner_agency else ''}:"
-                              f" {auditor} may not audit in this round")
-    elif not permissions.is_partner(auditor) and not permissions.may_audit_child(auditor, sampled.child):
-        errors.add("auditor", f"Select someone who may audit this child’s file: {auditor} may not open it")
+    changes = []
+    for sampled_id, auditor in auditors.items():
+        sampled = children.get(sampled_id)
+        field = auditor_field(sampled_id)
+        if sampled is None:
+            errors.add("__all__", "A child on the form is not in this round: open the round again")
+            continue
+        if auditor is None or sampled.auditor_id == auditor.pk:
+            continue
+        name = sampled.child.full_name
+        if sampled.audit_id is not None:
+            errors.add(field, f"The audit of {name} has started: its auditor can no longer be changed")
+        elif not permissions.may_audit_in_round(auditor, audit_round):
+            partner = " or a partner auditor of the round’s agency" if audit_round.partner_agency else ""
+            errors.add(field, f"Select a quality-assurance officer, a manager, an administrator{partner} to audit "
+                              f"{name}: {auditor} may not audit in this round")
+        elif not permissions.is_partner(auditor) and not permissions.may_audit_child(auditor, sampled.child):
+            errors.add(field, f"Select someone who may audit {name}’s file: {auditor} may not open it")
+        else:
+            changes.append((sampled, auditor))
     errors.raise_if_any()
-    if sampled.auditor_id == auditor.pk:
-        return sampled
     with transaction.atomic():
-        if sampled.sample_id is not None:
-            _close_sample(actor, sampled.sample)
-        sample = None
-        if permissions.audits_through_a_sample(auditor) or permissions.is_partner(auditor):
-            sample = save_with_history(CaseSample(child=sampled.child, officer=auditor, sampled_on=_today()), actor)
-            record(AuditAction.CREATE, actor=actor, request=request, subject=sample, child=sampled.child,
-                   details={"sampled_for": "case file audit", "round": audit_round.pk})
-        previous = sampled.auditor_id
-        sampled.auditor, sampled.sample = auditor, sample
-        save_with_history(sampled, actor)
-        record(AuditAction.UPDATE, actor=actor, request=request, subject=sampled, child=sampled.child,
-               details={"round": audit_round.pk, "auditor": auditor.pk, "previous_auditor": previous})
-    return sampled
+        for sampled, auditor in changes:
+            sampled.round = audit_round
+            _assign(actor, request, sampled, auditor)
+    return audit_round
+
+
+def _assign(actor: User, request, sampled: SampledChild, auditor: User) -> None:
+    if sampled.sample_id is not None:
+        _close_sample(actor, sampled.sample)
+    sample = None
+    if permissions.audits_through_a_sample(auditor) or permissions.is_partner(auditor):
+        sample = save_with_history(CaseSample(child=sampled.child, officer=auditor, sampled_on=_today()), actor)
+        record(AuditAction.CREATE, actor=actor, request=request, subject=sample, child=sampled.child,
+               details={"sampled_for": "case file audit", "round": sampled.round_id})
+    previous = sampled.auditor_id
+    sampled.auditor, sampled.sample = auditor, sample
+    save_with_history(sampled, actor)
+    record(AuditAction.UPDATE, actor=actor, request=request, subject=sampled, child=sampled.child,
+           details={"round": sampled.round_id, "auditor": auditor.pk, "previous_auditor": previous})
 
 
 def _close_sample(actor: User, sample: CaseSample) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
+
 from casefile.accounts.models import User
 from casefile.people.models import Person
 from casefile.quality import services
-from casefile.quality.models import AuditTemplate, CaseFileAudit
+from casefile.quality.models import AuditRound, AuditTemplate, CaseFileAudit, SampledChild
 from casefile.rules.audit_grades import GOOD, REQUIRES_IMPROVEMENT, YES
+from casefile.testing import make_child
 
 
 def template(kind: str = AuditTemplate.Kind.MONTHLY) -> AuditTemplate:
@@ -40,4 +45,17 @@ def quality_ids(child: Person, auditor: User, worker: User) -> dict[str, int]:
     audit = make_audit(child, auditor, completed=True)
     action = services.add_audit_action(actor=auditor, audit=audit, assignee=worker,
                                        description="Update the chronology and share it with the core group")
-    return {"audit_id": audit.pk, "audit_action_id": action.pk}
+    return {"audit_id": audit.pk, "audit_action_id": action.pk, **round_ids(auditor)}
+
+
+def round_ids(created_by: User) -> dict[str, int]:
+    """A round of audits of another child (its auditor not yet assigned), for the sweeps' round addresses. A round
+    shows its children to whoever draws samples, so the sweeps' child is never in it: who sees a sampled child is
+    tested in quality/tests/test_sampling_pages.py."""
+    other = make_child("Robin", "Roundsample")
+    audit_round = AuditRound.objects.create(
+        name="Sweep round", method=AuditRound.Method.RANDOM, seed=4711, size=1, candidates=1, template=template(),
+        created_by=created_by, due_by=timezone.localdate() + datetime.timedelta(days=28))
+    sampled = SampledChild.objects.create(round=audit_round, child=other, position=1,
+                                          reason="Chosen at random (seed 4711).")
+    return {"round_id": audit_round.pk, "sampled_id": sampled.pk}

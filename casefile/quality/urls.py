@@ -1,4 +1,7 @@
-"""Case file audits: the quality page, a child's audits, an audit and its actions."""
-from casefile.quality.views import urlpatterns  # noqa: F401
+"""Case file audits: the quality page, a child's audits, an audit and its actions; sampling: rounds, their
+children and auditors, the children sampled to an auditor, and audit coverage."""
+from casefile.quality import views, views_sampling
+
+urlpatterns = views.urlpatterns + views_sampling.urlpatterns
 
 app_name = "quality"

@@ -81,6 +81,8 @@ def home(request):
         "actions_table": presenters.actions_table(actions, today, caption="Open actions from your audits",
                                                   with_child=True) if actions else None,
         "open_actions": len(actions), "overdue_actions": overdue,
+        "may_draw_sample": permissions.may_draw_audit_sample(user),
+        "may_see_coverage": permissions.may_see_audit_coverage(user),
         "page_title": "Case file audits",
     })
 

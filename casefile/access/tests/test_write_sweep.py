@@ -68,6 +68,12 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     # record about the child, never a change to her record, and the service refuses a child the auditor may not
     # audit (permissions.may_audit_child), which the quality tests cover.
     "quality:start_audit": lambda user, child: permissions.may_conduct_case_file_audits(user),
+    # Drawing a sample, assigning its auditors and closing a round are their own acts
+    # (permissions.may_draw_audit_sample): they write quality records, never a change to the child's record, and
+    # the sweep's round holds another child (quality/testing.py round_ids); quality/tests cover who may.
+    "quality:draw_round": lambda user, child: permissions.may_draw_audit_sample(user),
+    "quality:assign_auditors": lambda user, child: permissions.may_draw_audit_sample(user),
+    "quality:close_round": lambda user, child: permissions.may_draw_audit_sample(user),
 }
 
 
