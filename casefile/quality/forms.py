@@ -145,8 +145,9 @@ class AssignAuditorsForm(forms.Form):
                            "Not assigned yet")
         for sampled in children:
             name = auditor_field(sampled.pk)
-            self.fields[name] = forms.TypedChoiceField(label=f"Auditor for {sampled.child.full_name}", coerce=int,
-                                                       required=False, empty_value=None, choices=options)
+            label = f"Auditor for {sampled.child.full_name} ({sampled.child.reference})"
+            self.fields[name] = forms.TypedChoiceField(label=label, coerce=int, required=False, empty_value=None,
+                                                       choices=options)
             self.rows.append(name)
 
 

@@ -46,7 +46,7 @@ def rounds(request):
                    "Rounds of case file audits are for quality-assurance officers and administrators")
     page = paginate(request, sampling.rounds())
     return render(request, "quality/rounds.html", {
-        "page": page, "table": presenters.rounds_table(page.object_list) if page.object_list else None,
+        "page": page, "rounds_table": presenters.rounds_table(page.object_list) if page.object_list else None,
         "page_title": "Rounds of case file audits"})
 
 
@@ -84,7 +84,7 @@ def round_page(request, round_id: int):
     return render(request, "quality/round.html", {
         "round": audit_round, "page": page, "method": presenters.method_text(audit_round),
         "status": presenters.round_status(audit_round),
-        "table": presenters.round_children_table(page.object_list, request.user,
+        "children_table": presenters.round_children_table(page.object_list, request.user,
                                                  caption="Children in the sample"),
         "may_manage": permissions.may_manage_audit_round(request.user, audit_round),
         "page_title": audit_round.name})
@@ -158,7 +158,7 @@ def sampled_to_me(request):
     page = paginate(request, sampling.sampled_to(request.user))
     record_shown(request, [sampled.child for sampled in page.object_list])
     return render(request, "quality/sampled_to_me.html", {
-        "page": page, "table": presenters.sampled_to_me_table(page.object_list, request.user)
+        "page": page, "children_table": presenters.sampled_to_me_table(page.object_list, request.user)
         if page.object_list else None, "page_title": "Children sampled to you"})
 
 
