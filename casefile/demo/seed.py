@@ -42,6 +42,7 @@ from casefile.demo.simulate.config import UPN_LA_CODE
 from casefile.frontdoor.models import CheckAgency, Consent
 from casefile.frontdoor.services import checks, contacts, decisions
 from casefile.people.models import Address, Household, HouseholdMember, Person, Relationship
+from casefile.quality import sampling
 from casefile.quality import services as quality_services
 from casefile.quality.audits import action_assignees
 from casefile.quality.models import AuditTemplate, CaseSample
@@ -394,11 +395,23 @@ class _Builder:
                 CaseSample.objects.create(child_id=case.child_id, officer=self.staff[QA_OFFICER],
                                           sampled_on=self.today - datetime.timedelta(days=7))
         self._audit(next((case for case in cases if case.stage == CP_PLAN), None))
+        self._audit_round()
         if protected:
             AgencyShare.objects.create(
                 child_id=protected[0], agency=Agency.POLICE, purpose="Joint section 47 enquiry with the police",
                 shared_by=self.staff["tm.clarke"], expires_on=self.today + datetime.timedelta(days=90),
                 items=[SharedItem.EPISODES, SharedItem.CONFERENCES, SharedItem.PLANS])
+
+    def _audit_round(self) -> None:
+        """A round of case file audits the QA officer drew at random from the open child protection cases, its
+        auditors still to be assigned, so the rounds page and the round's page have something on them."""
+        cohort = sampling.Filters(plan_type="cp")
+        size = min(5, len(sampling.open_cases(cohort, self.today)))
+        if size:
+            quality_services.draw_round(
+                actor=self.staff[QA_OFFICER], name="Child protection plans: monthly sample", method="thematic",
+                filters=cohort, size=size, template=AuditTemplate.objects.get(kind=AuditTemplate.Kind.MONTHLY),
+                due_by=self.today + datetime.timedelta(days=28), seed=4711)
 
     def _audit(self, case: Case | None) -> None:
         """A monthly audit the QA officer completed of a sampled child, with an action open for the child's worker,

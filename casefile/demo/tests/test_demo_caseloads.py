@@ -20,7 +20,7 @@ from casefile.casework.deadlines import deadlines_for_children
 from casefile.demo import seed as demo
 from casefile.frontdoor.models import Contact
 from casefile.people.models import Person
-from casefile.quality.models import CaseFileAudit, CaseSample
+from casefile.quality.models import AuditRound, CaseFileAudit, CaseSample
 from casefile.rules.clocks import State
 
 MOMENT = datetime.datetime(2026, 5, 26, 7, 45, tzinfo=ZoneInfo("Europe/London"))
@@ -155,3 +155,12 @@ def test_the_qa_officer_has_a_completed_audit_of_a_sampled_child_with_an_action_
     action = audit.actions.get()
     assert action.completed_on is None and action.due_date == TODAY + datetime.timedelta(days=28)
     assert cw.Allocation.objects.filter(child=audit.child, end_date__isnull=True, worker=action.assignee).exists()
+
+
+def test_the_qa_officer_has_a_round_drawn_from_the_open_child_protection_cases(printed):
+    drawn = AuditRound.objects.get(created_by__username=demo.QA_OFFICER)
+    children = list(drawn.children.all())
+    assert drawn.seed == 4711 and drawn.method == "thematic" and 1 <= len(children) <= 5
+    assert all(cw.Plan.objects.filter(child=sampled.child, kind="cp", end_date__isnull=True).exists()
+               for sampled in children)
+    assert all(sampled.reason.endswith("from children matching: child protection plan.") for sampled in children)
