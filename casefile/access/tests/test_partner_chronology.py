@@ -97,15 +97,16 @@ def test_without_the_chronology_shared_no_entry_is_shown(org, child, record):
     assert entries_shown_to(org.petra, child) == []
 
 
-def test_the_chronology_costs_a_partner_one_query_more_than_staff(org, child, record, django_assert_num_queries):
-    """The share is read once, whatever the number of events."""
+def test_the_chronology_costs_a_partner_two_queries_more_than_staff(org, child, record, django_assert_num_queries):
+    """The shares are read once, and whether the child is sampled to the partner for a multi-agency case file audit
+    once, whatever the number of events."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     _share(org, child, EVERY_ITEM)
     with CaptureQueriesContext(connection) as staff:
         entries_shown_to(org.sam, child)
-    with django_assert_num_queries(len(staff) + 1):
+    with django_assert_num_queries(len(staff) + 2):
         entries_shown_to(org.petra, child)
 
 
