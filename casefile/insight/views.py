@@ -98,11 +98,12 @@ def clinic_page(request):
     if choice.periods:
         kept = figures.kept_for(choice.scope, choice.periods)
         found = kept.clinic_figures() if kept else None
-        if found is None:
+        if found is None:  # none kept, or an indicator added since: from the record, and the page says so
+            kept = None
             found = clinic.figures(cohort.load(choice.periods[-1].end), choice.periods, choice.scope)
         context |= {"period": present.period_text(choice.periods[-1]),
                     "figures": [present.figure_context(figure, choice.params) for figure in found],
-                    **_computed(request, kept if found is not None and kept else None)}
+                    **_computed(request, kept)}
     return render(request, "insight/clinic.html", context)
 
 
