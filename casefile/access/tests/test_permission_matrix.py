@@ -18,7 +18,7 @@ from casefile.access import permissions
 from casefile.casework.models import Conference, EarlyHelpTransfer, Episode, Plan
 from casefile.frontdoor.models import ThresholdDecision
 from casefile.oversight.models import CaseSupervision, Escalation, ManagementDecision
-from casefile.quality.models import CaseFileAudit, CaseFileAuditAction
+from casefile.quality.models import CaseFileAudit, CaseFileAuditAction, Moderation
 from casefile.testing import allocate, make_child
 
 EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
@@ -66,6 +66,9 @@ EXPECTED = {
     "may_see_supervision_due": OVERSIGHT,
     # Statutory returns hold whole cohorts: analysts and administrators only.
     "may_make_returns": {"pat", "ada"},
+    # Moderation's agreement, impact, the theme report and the audit of audits: those who audit; never
+    # practitioners, chairs, analysts or partners.
+    "may_see_quality_reports": MANAGERS | {"quinn", "ada"},
     # Whose records would fail the census now: case holders and managers (the children they may see), quality
     # assurance, analysts and administrators; never partners or chairs.
     "may_see_census_data_quality": EVERYONE - {"petra", "chris"},
@@ -123,6 +126,14 @@ EXPECTED_FOR_OBJECT = {
     "may_add_audit_action": {"quinn"},
     # An open action from that audit for sam: sam marks it done, or quinn, who set it.
     "may_complete_audit_action": {"sam", "quinn"},
+    # That completed audit by quinn: a second auditor moderates it (managers who may open Lily's record), never
+    # quinn, who made it, nor an administrator.
+    "may_moderate_case_file_audit": MANAGERS,
+    # A moderation by tess in progress: only tess grades it; submitted, only tess records the outcome.
+    "may_change_moderation": {"tess"},
+    "may_record_moderation_outcome": {"tess"},
+    # The completed audit's child re-audited: whoever may audit Lily.
+    "may_start_re_audit": {"quinn", "tess", "simon", "hana", "mel", "ada"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
@@ -160,7 +171,11 @@ def objects(org):
             "may_record_staff_supervision": org.sam, "may_audit_child": lily,
             "may_change_case_file_audit": in_progress, "may_see_case_file_audit": in_progress,
             "may_add_audit_action": completed,
-            "may_complete_audit_action": CaseFileAuditAction(audit=completed, assignee=org.sam)}
+            "may_complete_audit_action": CaseFileAuditAction(audit=completed, assignee=org.sam),
+            "may_moderate_case_file_audit": completed, "may_start_re_audit": completed,
+            "may_change_moderation": Moderation(audit=completed, moderator=org.tess),
+            "may_record_moderation_outcome": Moderation(audit=completed, moderator=org.tess,
+                                                        status=Moderation.Status.SUBMITTED)}
 
 
 def _public_functions() -> set[str]:
