@@ -197,6 +197,15 @@ def summary_rows(audit: CaseFileAudit) -> list[dict]:
     return rows
 
 
+def re_audit_of_text(audit: CaseFileAudit):
+    """For a re-audit, a link to the audit it follows (None for a first audit)."""
+    if audit.re_audit_of_id is None:
+        return None
+    earlier = audit.re_audit_of
+    return format_html('A re-audit of <a class="govuk-link" href="{}">the audit completed on {}</a>, made once its '
+                       'actions were done.', audit_url(earlier), govuk_date(earlier.completed_on))
+
+
 def feedback_rows(audit: CaseFileAudit) -> list[dict]:
     return [_row("What the auditor found", audit.summary or "Not recorded"),
             _row("The child’s feedback", audit.childs_feedback or "Not recorded"),

@@ -1,4 +1,7 @@
-"""Case file audits: the quality page, a child's audits, an audit and its actions."""
-from casefile.quality.views import urlpatterns  # noqa: F401
+"""Case file audits: the quality page, a child's audits, an audit and its actions; moderation, re-audit and the
+quality reports."""
+from casefile.quality import views, views_moderation
+
+urlpatterns = views.urlpatterns + views_moderation.urlpatterns
 
 app_name = "quality"

@@ -81,6 +81,7 @@ def home(request):
         "actions_table": presenters.actions_table(actions, today, caption="Open actions from your audits",
                                                   with_child=True) if actions else None,
         "open_actions": len(actions), "overdue_actions": overdue,
+        "may_see_reports": permissions.may_see_quality_reports(user),
         "page_title": "Case file audits",
     })
 
@@ -166,6 +167,10 @@ def audit_page(request, person: Person, audit_id: int):
     user = request.user
     if not audit.is_completed and permissions.may_change_case_file_audit(user, audit):
         return redirect(presenters.audit_url(audit, "quality:grade_audit"))
+    moderations = list(audit.moderations.all())
+    if any(each.moderator_id == user.pk and not each.is_submitted for each in moderations):
+        # Moderation is blind: the moderator sees the auditor's grades only once they submit their own.
+        return redirect(presenters.audit_url(audit, "quality:moderation"))
     evidence = presenters.evidence_by_area(record_evidence(person, request=request))
     actions = list(audit_actions(audit))
     return render(request, "quality/audit.html", {
@@ -176,6 +181,11 @@ def audit_page(request, person: Person, audit_id: int):
             actions, timezone.localdate(), caption="Actions from this audit",
             may_complete=lambda action: permissions.may_complete_audit_action(user, action)) if actions else None,
         "may_add_action": permissions.may_add_audit_action(user, audit),
+        "may_moderate": permissions.may_moderate_case_file_audit(user, audit)
+        and not any(each.moderator_id == user.pk for each in moderations),
+        "moderations": len([each for each in moderations if each.is_submitted]),
+        "may_re_audit": permissions.may_start_re_audit(user, audit),
+        "re_audit_of": presenters.re_audit_of_text(audit),
         "page_title": f"{audit.template.name}: {person.full_name}",
     })
 
