@@ -182,16 +182,26 @@ def audits_table(audits, *, caption: str, with_child: bool = True) -> dict:
     return table_params(caption=caption, head=head, rows=rows)
 
 
+def to_moderate_rows(audits) -> list[dict]:
+    """Completed audits the reader may moderate: the tool, the child by Casefile number (the name is shown once the
+    moderation opens the record), the auditor, when completed, and where the button to start, blind, posts."""
+    return [{"tool": audit.template.name, "reference": audit.child.reference, "auditor": str(audit.auditor),
+             "completed": govuk_date(audit.completed_on),
+             "action": reverse("quality:start_moderation", kwargs={"audit_id": audit.pk})} for audit in audits]
+
+
 def answer_text(answer: str) -> str:
     return ANSWER_LABELS.get(answer, "Not answered")
 
 
-def summary_rows(audit: CaseFileAudit) -> list[dict]:
+def summary_rows(audit: CaseFileAudit, *, blind: bool = False) -> list[dict]:
+    """The audit's tool, auditor and dates, and its overall grade (left out for a moderator, who grades blind)."""
     rows = [_row("Audit tool", audit.template.name), _row("Auditor", str(audit.auditor)),
             _row("Started", govuk_date(audit.started_on))]
     if audit.is_completed:
-        rows += [_row("Completed", govuk_date(audit.completed_on)), _row("Overall grade",
-                                                                           grade_tag(audit.overall_grade))]
+        rows.append(_row("Completed", govuk_date(audit.completed_on)))
+        if not blind:
+            rows.append(_row("Overall grade", grade_tag(audit.overall_grade)))
     else:
         rows.append(_row("Status", "In progress"))
     return rows

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count, F, Q
 
+from casefile.access import permissions, policy
 from casefile.accounts.models import User
 from casefile.casework.models import Allocation
 from casefile.quality.models import (
@@ -90,6 +91,20 @@ def agreement_report() -> AgreementReport:
         by_template=[TemplateAgreement(name, len(audits_by_template[name]), agreement(by_template_overall[name]),
                                        agreement(by_template_sections[name]))
                      for name in sorted(audits_by_template)])
+
+
+def audits_to_moderate(user: User):
+    """Completed audits by others that this user has not moderated and may (permissions.
+    may_moderate_case_file_audit, as a filter): a QA officer any unrestricted child's (starting samples the child),
+    a manager those of children they may open. Newest first, with the tool and the child: one query."""
+    audits = (CaseFileAudit.objects.filter(status=CaseFileAudit.Status.COMPLETED).exclude(auditor=user)
+              .exclude(moderations__moderator=user).select_related("template", "child", "auditor")
+              .order_by("-completed_on", "-pk"))
+    if not permissions.may_conduct_case_file_audits(user) or permissions.is_administrator(user):
+        return audits.none()
+    if permissions.audits_through_a_sample(user):
+        return audits.filter(child__restriction="", child__merged_into__isnull=True)
+    return audits.filter(child__in=policy.viewable_children(user))
 
 
 def moderations_of(audit: CaseFileAudit):

@@ -36,6 +36,10 @@ from casefile.quality.audits import (
 from casefile.quality.evidence import record_evidence
 from casefile.quality.forms import AuditActionForm, AuditForm, CompleteActionForm, StartAuditForm
 from casefile.quality.models import AuditTemplate, CaseFileAudit
+from casefile.quality.reports import audits_to_moderate
+
+# How many completed audits the quality page offers to moderate, newest first.
+MODERATION_LIST = 10
 
 
 def _refuse_unless(allowed: bool, why: str) -> None:
@@ -68,6 +72,7 @@ def home(request):
     in_progress = list(audits_by(user).filter(status=CaseFileAudit.Status.IN_PROGRESS))
     completed = paginate(request, audits_by(user).filter(status=CaseFileAudit.Status.COMPLETED))
     actions = list(open_actions_set_by(user))
+    to_moderate = list(audits_to_moderate(user)[:MODERATION_LIST])
     today = timezone.localdate()
     overdue = sum(1 for action in actions if action.is_overdue(today))
     record_shown(request, [audit.child for audit in in_progress + list(completed.object_list)]
@@ -82,6 +87,7 @@ def home(request):
                                                   with_child=True) if actions else None,
         "open_actions": len(actions), "overdue_actions": overdue,
         "may_see_reports": permissions.may_see_quality_reports(user),
+        "to_moderate": presenters.to_moderate_rows(to_moderate),
         "page_title": "Case file audits",
     })
 

@@ -79,7 +79,10 @@ def moderation(request, person: Person, audit_id: int):
         each.audit = audit
     mine = next((each for each in moderations if each.moderator_id == user.pk), None)
     sections = _sections(audit)
-    context = {"person": person, "audit": audit, "summary_rows": presenters.summary_rows(audit),
+    # Blind: whoever may still moderate, or is moderating, is not shown the auditor's overall grade.
+    blind = mine is None and permissions.may_moderate_case_file_audit(user, audit) or (
+        mine is not None and not mine.is_submitted)
+    context = {"person": person, "audit": audit, "summary_rows": presenters.summary_rows(audit, blind=blind),
                "page_title": f"Moderation: {audit.template.name}: {person.full_name}"}
     if mine is not None and permissions.may_change_moderation(user, mine):
         saved = {row.section_id: row for row in mine.grades.all()}
@@ -116,6 +119,21 @@ def moderation(request, person: Person, audit_id: int):
                         for each in shown if each.is_submitted],
         "is_auditor": audit.auditor_id == user.pk,
     })
+
+
+@allow_methods("POST")
+def start_moderation(request, audit_id: int):
+    """Start moderating an audit chosen from the quality page's list: a QA officer's start samples the child,
+    which opens her record to them, so this is reached by the audit alone; then the blind form."""
+    audit = get_object_or_404(CaseFileAudit.objects.select_related("child", "template", "auditor"), pk=audit_id)
+    _refuse_unless(permissions.may_moderate_case_file_audit(request.user, audit),
+                   "Audits are moderated by a second auditor: a quality-assurance officer or a manager who may open "
+                   "the child’s record, never the auditor")
+    form = ReAuditForm(request.POST)
+    if _start_moderation(request, audit, form):
+        return redirect(presenters.audit_url(audit, "quality:moderation"))
+    messages.error(request, " ".join(form.non_field_errors()) or "The moderation could not be started")
+    return redirect("quality:home")
 
 
 # Re-audit ------------------------------------------------------------------------------------------------
@@ -170,7 +188,7 @@ def impact(request):
     report = reports.impact_report()
     children = {each.re_audit.child_id: each.re_audit.child for each in report.re_audits}
     shown = set(policy.viewable_people(request.user, Person.objects.filter(pk__in=list(children)))
-                .values_list("pk", flat=True)) if children else set()
+                .values_list("pk", flat=True))
     record_shown(request, sorted(shown))
     return render(request, "quality/impact.html", {
         "report": report, "tables": present.impact_tables(report, shown),
@@ -211,6 +229,7 @@ def auditors(request):
 
 
 urlpatterns = [
+    path("quality/audits/<int:audit_id>/moderate/", start_moderation, name="start_moderation"),
     path("people/<int:person_id>/audits/<int:audit_id>/moderation/", moderation, name="moderation"),
     path("people/<int:person_id>/audits/<int:audit_id>/re-audit/", re_audit, name="re_audit"),
     path("quality/agreement/", agreement, name="agreement"),
