@@ -183,10 +183,9 @@ def audits_table(audits, *, caption: str, with_child: bool = True) -> dict:
 
 
 def to_moderate_rows(audits) -> list[dict]:
-    """Completed audits the reader may moderate: the tool, the child by Casefile number (the name is shown once the
-    moderation opens the record), the auditor, when completed, and where the button to start, blind, posts."""
-    return [{"tool": audit.template.name, "reference": audit.child.reference, "auditor": str(audit.auditor),
-             "completed": govuk_date(audit.completed_on),
+    """Completed audits the reader may moderate: the tool, the auditor, when completed, and where the button to
+    start, blind, posts. The child is not named: a QA officer may open her record only once starting samples her."""
+    return [{"tool": audit.template.name, "auditor": str(audit.auditor), "completed": govuk_date(audit.completed_on),
              "action": reverse("quality:start_moderation", kwargs={"audit_id": audit.pk})} for audit in audits]
 
 

@@ -47,11 +47,11 @@ def test_a_manager_is_offered_moderation_on_the_page_before_any_form(client, org
 
 def test_moderation_is_blind_until_submitted_then_side_by_side(client, org, audit):
     client.force_login(org.quinn)
-    # A QA officer may not open Lily's record yet: the quality page offers the audit by Casefile number only.
+    # A QA officer may not open Lily's record yet: the quality page offers the audit without naming her.
     assert client.get(_url(audit)).status_code == 404
     home = client.get(reverse("quality:home")).content.decode()
     start = reverse("quality:start_moderation", kwargs={"audit_id": audit.pk})
-    assert start in home and audit.child.reference in home and "Lily" not in home
+    assert start in home and audit.child.reference not in home and "Hartley" not in home
     assert client.post(start)["Location"] == _url(audit)
     moderation = Moderation.objects.get(audit=audit, moderator=org.quinn)
     assert moderation.sample is not None
