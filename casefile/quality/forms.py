@@ -129,6 +129,12 @@ class ReAuditForm(forms.Form):
     """Nothing to type: the re-audit uses the same tool for the same child."""
 
 
+class StartModerationForm(forms.Form):
+    """Nothing to type: the start button sends `blind`, saying the moderator grades before seeing the auditor's."""
+
+    blind = forms.BooleanField(required=False)
+
+
 class ThemePeriodForm(forms.Form):
     start = GovukDateField(label="From", required=False, help_text="For example, 1 4 2026")
     end = GovukDateField(label="To", required=False, help_text="For example, 31 3 2027")

@@ -242,8 +242,9 @@ def complete_audit_action(*, actor: User, request=None, action: CaseFileAuditAct
 # Moderation -----------------------------------------------------------------------------------------------
 
 
-def start_moderation(*, actor: User, request=None, audit: CaseFileAudit) -> Moderation:
-    """A second auditor starts grading a completed audit again, blind. A QA officer's moderation samples the child,
+def start_moderation(*, actor: User, request=None, audit: CaseFileAudit, blind: bool = False) -> Moderation:
+    """A second auditor starts grading a completed audit again, `blind`: they say they will grade every section
+    before they see the auditor's grades (the start button says so). A QA officer's moderation samples the child,
     as an audit does. One moderation in progress per moderator and audit: starting again returns it."""
     if audit.auditor_id == getattr(actor, "pk", None):
         raise PermissionDenied("Moderation is by a second auditor: you made this audit, so you may not moderate it")
@@ -252,6 +253,9 @@ def start_moderation(*, actor: User, request=None, audit: CaseFileAudit) -> Mode
     if not permissions.may_moderate_case_file_audit(actor, audit):
         raise PermissionDenied("Audits are moderated by quality-assurance officers and managers who may open the "
                                "child’s record")
+    if not blind:
+        raise ValidationError({"blind": ["Start the moderation with its button, which says you will grade each "
+                                         "section before you see the auditor’s grades"]})
     existing = audit.moderations.filter(moderator=actor, status=Moderation.Status.IN_PROGRESS).first()
     if existing is not None:
         return existing

@@ -57,7 +57,7 @@ def moderated(audit: CaseFileAudit, grades: dict[str, str] | None = None, overal
 def make_moderation(audit: CaseFileAudit, moderator: User, *, outcome: str = "", final_grade: str = "",
                     **grades):
     """A moderation of the audit by `moderator`, submitted (and its outcome recorded when `outcome` is given)."""
-    moderation = services.start_moderation(actor=moderator, audit=audit)
+    moderation = services.start_moderation(actor=moderator, audit=audit, blind=True)
     services.submit_moderation(actor=moderator, moderation=moderation, **moderated(audit, **grades))
     if outcome:
         services.record_moderation_outcome(actor=moderator, moderation=moderation, outcome=outcome,

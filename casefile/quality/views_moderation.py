@@ -26,7 +26,13 @@ from casefile.people.models import Person
 from casefile.quality import presenters, reports, services
 from casefile.quality import report_presenters as present
 from casefile.quality.evidence import record_evidence
-from casefile.quality.forms import ModerationForm, ModerationOutcomeForm, ReAuditForm, ThemePeriodForm
+from casefile.quality.forms import (
+    ModerationForm,
+    ModerationOutcomeForm,
+    ReAuditForm,
+    StartModerationForm,
+    ThemePeriodForm,
+)
 from casefile.quality.models import CaseFileAudit, Moderation
 
 
@@ -52,7 +58,7 @@ def _sections(audit: CaseFileAudit) -> list:
 
 def _start_moderation(request, audit: CaseFileAudit, form):
     return save_or_show(request, form, lambda data: services.start_moderation(
-        actor=request.user, request=request, audit=audit))
+        actor=request.user, request=request, audit=audit, blind=data["blind"]))
 
 
 def _submit_moderation(request, moderation: Moderation, form):
@@ -104,7 +110,7 @@ def moderation(request, person: Person, audit_id: int):
             return redirect(presenters.audit_url(audit, "quality:moderation"))
     start_form = None
     if mine is None and permissions.may_moderate_case_file_audit(user, audit):
-        start_form = ReAuditForm(posted(request))
+        start_form = StartModerationForm(posted(request))
         if _start_moderation(request, audit, start_form):
             return redirect(presenters.audit_url(audit, "quality:moderation"))
     elif request.method == "POST" and outcome_form is None:
@@ -129,10 +135,10 @@ def start_moderation(request, audit_id: int):
     _refuse_unless(permissions.may_moderate_case_file_audit(request.user, audit),
                    "Audits are moderated by a second auditor: a quality-assurance officer or a manager who may open "
                    "the child’s record, never the auditor")
-    form = ReAuditForm(request.POST)
+    form = StartModerationForm(request.POST)
     if _start_moderation(request, audit, form):
         return redirect(presenters.audit_url(audit, "quality:moderation"))
-    messages.error(request, " ".join(form.non_field_errors()) or "The moderation could not be started")
+    messages.error(request, " ".join(message for messages_ in form.errors.values() for message in messages_))
     return redirect("quality:home")
 
 

@@ -41,7 +41,9 @@ def test_a_manager_is_offered_moderation_on_the_page_before_any_form(client, org
     offer = client.get(_url(audit)).content.decode()
     assert "Start moderating" in offer and "will not see the auditor’s grades" in offer
     assert "govuk-tag--blue" not in offer
-    assert client.post(_url(audit)).status_code == 302
+    assert client.post(_url(audit)).status_code == 200  # not without the button's word that it is blind
+    assert not Moderation.objects.exists()
+    assert client.post(_url(audit), {"blind": "yes"}).status_code == 302
     assert Moderation.objects.get(audit=audit).moderator == org.simon
 
 
@@ -52,7 +54,9 @@ def test_moderation_is_blind_until_submitted_then_side_by_side(client, org, audi
     home = client.get(reverse("quality:home")).content.decode()
     start = reverse("quality:start_moderation", kwargs={"audit_id": audit.pk})
     assert start in home and audit.child.reference not in home and "Hartley" not in home
-    assert client.post(start)["Location"] == _url(audit)
+    assert client.post(start)["Location"] == reverse("quality:home")
+    assert not Moderation.objects.exists()
+    assert client.post(start, {"blind": "yes"})["Location"] == _url(audit)
     moderation = Moderation.objects.get(audit=audit, moderator=org.quinn)
     assert moderation.sample is not None
     blind = client.get(_url(audit)).content.decode()

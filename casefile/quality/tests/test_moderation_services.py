@@ -23,7 +23,7 @@ def audit(org, child):
 
 
 def test_a_qa_officer_moderates_blind_and_records_the_outcome(org, audit):
-    moderation = services.start_moderation(actor=org.quinn, audit=audit)
+    moderation = services.start_moderation(actor=org.quinn, audit=audit, blind=True)
     assert moderation.status == Moderation.Status.IN_PROGRESS and moderation.sample is not None
     assert policy.can_view(org.quinn, audit.child)
     services.submit_moderation(actor=org.quinn, moderation=moderation,
@@ -46,26 +46,33 @@ def test_an_agreed_outcome_keeps_the_auditors_grade(org, audit):
 
 def test_moderation_cannot_be_done_by_the_first_auditor(org, audit):
     with pytest.raises(PermissionDenied, match="you made this audit"):
-        services.start_moderation(actor=org.tess, audit=audit)
+        services.start_moderation(actor=org.tess, audit=audit, blind=True)
     assert not Moderation.objects.exists()
 
 
 def test_an_audit_in_progress_is_not_moderated(org, child):
     in_progress = make_audit(child, org.tess)
     with pytest.raises(ValidationError, match="still in progress"):
-        services.start_moderation(actor=org.quinn, audit=in_progress)
+        services.start_moderation(actor=org.quinn, audit=in_progress, blind=True)
     assert not Moderation.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["sam", "pat", "petra", "chris", "ada"])
 def test_roles_that_do_not_moderate_are_refused(org, audit, who):
     with pytest.raises(PermissionDenied):
-        services.start_moderation(actor=getattr(org, who), audit=audit)
+        services.start_moderation(actor=getattr(org, who), audit=audit, blind=True)
     assert not Moderation.objects.exists()
 
 
+def test_a_moderation_is_started_only_blind(org, audit):
+    with pytest.raises(ValidationError) as refused:
+        services.start_moderation(actor=org.quinn, audit=audit)
+    assert "blind" in refused.value.message_dict
+    assert not Moderation.objects.exists() and not CaseSample.objects.exists()
+
+
 def test_a_section_left_ungraded_is_named_and_nothing_is_saved(org, audit):
-    moderation = services.start_moderation(actor=org.quinn, audit=audit)
+    moderation = services.start_moderation(actor=org.quinn, audit=audit, blind=True)
     values = moderated(audit)
     first, *rest = audit.template.sections.order_by("position", "pk")
     values["grades"][first.pk] = ""
@@ -80,7 +87,7 @@ def test_a_section_left_ungraded_is_named_and_nothing_is_saved(org, audit):
 
 
 def test_only_the_moderator_submits_and_only_once(org, audit):
-    moderation = services.start_moderation(actor=org.quinn, audit=audit)
+    moderation = services.start_moderation(actor=org.quinn, audit=audit, blind=True)
     with pytest.raises(PermissionDenied):
         services.submit_moderation(actor=org.simon, moderation=moderation, **moderated(audit))
     services.submit_moderation(actor=org.quinn, moderation=moderation, **moderated(audit))
@@ -90,7 +97,7 @@ def test_only_the_moderator_submits_and_only_once(org, audit):
 
 
 def test_the_outcome_waits_for_the_grades_and_a_changed_grade_must_differ(org, audit):
-    moderation = services.start_moderation(actor=org.quinn, audit=audit)
+    moderation = services.start_moderation(actor=org.quinn, audit=audit, blind=True)
     with pytest.raises(ValidationError, match="Submit your grades"):
         services.record_moderation_outcome(actor=org.quinn, moderation=moderation, outcome="agreed")
     services.submit_moderation(actor=org.quinn, moderation=moderation, **moderated(audit))
@@ -108,7 +115,7 @@ def test_the_outcome_waits_for_the_grades_and_a_changed_grade_must_differ(org, a
 def test_a_manager_who_may_not_see_the_child_may_not_moderate(org, audit):
     elsewhere = make_user("morgan", Role.TEAM_MANAGER, team=org.other_team, name="Morgan Elsewhere")
     with pytest.raises(PermissionDenied):
-        services.start_moderation(actor=elsewhere, audit=audit)
+        services.start_moderation(actor=elsewhere, audit=audit, blind=True)
 
 
 # Re-audit -------------------------------------------------------------------------------------------------
