@@ -34,7 +34,8 @@ def test_moderation_and_the_quality_reports_meet_wcag_22_aa(page, live_server, o
 
     signed_in_as(page, "quinn")
     pages.visit("The quality page with audits to moderate", reverse("quality:home"))
-    page.locator("#to-moderate").get_by_role("button").first.click()
+    start = reverse("quality:start_moderation", kwargs={"audit_id": audit.pk})
+    page.locator(f'#to-moderate form[action="{start}"] button').click()
     page.wait_for_url(f"**{moderation_url}")
     pages.check("The blind moderation form")
     main = page.locator("main").inner_text()
