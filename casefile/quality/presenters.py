@@ -169,14 +169,17 @@ def _audit_link(audit: CaseFileAudit):
     return format_html('<a class="govuk-link" href="{}">{}</a>', audit_url(audit), audit.template.name)
 
 
-def audits_table(audits, *, caption: str, with_child: bool = True) -> dict:
+def audits_table(audits, *, caption: str, with_child: bool = True, blind: frozenset[int] = frozenset()) -> dict:
     """Audits (with child, template and auditor loaded): the tool linking to the audit, the child, who, when,
-    and the overall grade or that it is in progress."""
+    and the overall grade or that it is in progress; for an audit the reader is moderating (`blind`), not its
+    grade."""
     head = ["Audit", *(["Child"] if with_child else []), "Auditor", "Started", "Status"]
     rows = []
     for audit in audits:
         status = (with_hint(grade_tag(audit.overall_grade), f"Completed on {govuk_date(audit.completed_on)}")
                   if audit.is_completed else "In progress")
+        if audit.pk in blind:
+            status = "Completed: you are moderating it"
         rows.append([_audit_link(audit), *([audit.child.display_name] if with_child else []), str(audit.auditor),
                      govuk_date(audit.started_on), status])
     return table_params(caption=caption, head=head, rows=rows)

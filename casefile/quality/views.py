@@ -35,7 +35,7 @@ from casefile.quality.audits import (
 )
 from casefile.quality.evidence import record_evidence
 from casefile.quality.forms import AuditActionForm, AuditForm, CompleteActionForm, StartAuditForm
-from casefile.quality.models import AuditTemplate, CaseFileAudit
+from casefile.quality.models import AuditTemplate, CaseFileAudit, Moderation
 from casefile.quality.reports import audits_to_moderate
 
 # How many completed audits the quality page offers to moderate, newest first.
@@ -119,9 +119,13 @@ def child_audits(request, person: Person):
     audits = [audit for audit in audits_of_child(person) if permissions.may_see_case_file_audit(user, audit)]
     for audit in audits:
         audit.child = person
+    # Moderation is blind: an audit this user is moderating is listed without its grade.
+    blind = frozenset(Moderation.objects.filter(moderator=user, status=Moderation.Status.IN_PROGRESS,
+                                                audit__child=person).values_list("audit_id", flat=True))
     return render(request, "quality/child_audits.html", {
         "person": person, "count": len(audits),
-        "table": presenters.audits_table(audits, caption="Case file audits, newest first", with_child=False),
+        "table": presenters.audits_table(audits, caption="Case file audits, newest first", with_child=False,
+                                         blind=blind),
         "may_audit": permissions.may_audit_child(user, person),
         "page_title": f"Case file audits: {person.full_name}",
     })

@@ -62,8 +62,10 @@ def test_moderation_is_blind_until_submitted_then_side_by_side(client, org, audi
     blind = client.get(_url(audit)).content.decode()
     assert "Your grade for basic information" in blind
     assert "govuk-tag--blue" not in blind  # no grade of the auditor's on the page
-    # The audit's own page sends the moderator back to their blind form.
+    # The audit's own page sends the moderator back to their blind form; the child's audits list it ungraded.
     assert client.get(_url(audit, "quality:audit"))["Location"] == _url(audit)
+    listed = client.get(reverse("quality:child_audits", kwargs={"person_id": audit.child_id})).content.decode()
+    assert "you are moderating it" in listed and "govuk-tag--blue" not in listed
     # A section left ungraded is named on the form; nothing is submitted.
     values = moderated(audit, grade=REQUIRES_IMPROVEMENT, overall=REQUIRES_IMPROVEMENT)
     first = audit.template.sections.order_by("position", "pk").first()
