@@ -470,6 +470,45 @@ def may_complete_audit_action(user, action) -> bool:
             and user.pk in (action.assignee_id, action.audit.auditor_id))
 
 
+# Moderation, re-audit and the quality reports ------------------------------------------------------------
+
+# Who moderates a completed audit: quality-assurance officers and managers; never the audit's own auditor.
+MODERATOR_ROLES = frozenset({Role.QA_OFFICER, *MANAGER_ROLES})
+
+
+def may_moderate_case_file_audit(user, audit) -> bool:
+    """Grade a completed audit again, blind, as a second auditor: a QA officer (starting it samples the child) or a
+    manager who may open the child's record; never the first auditor, and never an audit still in progress."""
+    if not _has_role(user, MODERATOR_ROLES) or not audit.is_completed or audit.auditor_id == user.pk:
+        return False
+    return may_audit_child(user, audit.child)
+
+
+def may_change_moderation(user, moderation) -> bool:
+    """Only the moderator grades their moderation, and only until they submit it."""
+    return _signed_in(user) and moderation.moderator_id == user.pk and not moderation.is_submitted
+
+
+def may_record_moderation_outcome(user, moderation) -> bool:
+    """Once the moderator has submitted their grades and seen the first auditor's beside them, they record the
+    outcome they agreed with the auditor: the grade agreed, or changed to a final grade."""
+    return (_signed_in(user) and moderation.moderator_id == user.pk
+            and moderation.status == moderation.Status.SUBMITTED)
+
+
+def may_start_re_audit(user, audit) -> bool:
+    """Re-audit a completed audit's child with the same tool, once its actions are done (the service checks them):
+    whoever may audit the child."""
+    return may_conduct_case_file_audits(user) and audit.is_completed and may_audit_child(user, audit.child)
+
+
+def may_see_quality_reports(user) -> bool:
+    """Moderation's agreement, the impact measured at re-audit, the theme report for the leadership team and the
+    audit of audits: quality assurance, managers (the leadership team among them) and administrators. Figures
+    across every team; a child is named only where the reader may open their record."""
+    return _has_role(user, AUDITOR_ROLES)
+
+
 # Performance --------------------------------------------------------------------------------------------
 
 

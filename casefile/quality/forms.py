@@ -153,3 +153,48 @@ class AssignAuditorsForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A button and its guard, nothing to fill in: starting a sampled child's audit, closing a round."""
+class ModerationForm(forms.Form):
+    """The moderator's blind grades: every section's grade and comment, with no sight of the first auditor's, then
+    their overall grade and what they found. Fields are named as the service names them."""
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = []
+        for section in sections:
+            area = section.get_area_display()
+            self.fields[grade_field(section.pk)] = _radios(f"Your grade for {area.lower()}", GRADES)
+            self.fields[comment_field(section.pk)] = _text(f"Your comment on {area.lower()}",
+                                                           "What you found on the file for this area")
+            self.sections.append({"section": section, "title": area, "grade": grade_field(section.pk),
+                                  "comment": comment_field(section.pk)})
+        self.fields["overall_grade"] = _radios("Your overall grade", GRADES,
+                                               "Your own judgement of the work on the whole file")
+        self.fields["comment"] = _text("What you found", "In a few sentences: where you agree with the audit, and "
+                                                         "where you do not")
+
+    def values(self, cleaned: dict) -> dict:
+        return {"grades": {part["section"].pk: cleaned.get(part["grade"]) or "" for part in self.sections},
+                "comments": {part["section"].pk: cleaned.get(part["comment"]) or "" for part in self.sections},
+                "overall_grade": cleaned.get("overall_grade") or "", "comment": cleaned.get("comment") or ""}
+
+
+class ModerationOutcomeForm(forms.Form):
+    OUTCOMES = (("agreed", "Grade agreed: the auditor’s overall grade stands"),
+                ("grade_changed", "Grade changed: the auditor and I agreed another grade"))
+    outcome = _radios("What was agreed with the auditor?", OUTCOMES)
+    final_grade = _radios("The final grade agreed", GRADES, "Only when the grade changed")
+
+
+class ReAuditForm(forms.Form):
+    """Nothing to type: the re-audit uses the same tool for the same child."""
+
+
+class StartModerationForm(forms.Form):
+    """Nothing to type: the start button sends `blind`, saying the moderator grades before seeing the auditor's."""
+
+    blind = forms.BooleanField(required=False)
+
+
+class ThemePeriodForm(forms.Form):
+    start = GovukDateField(label="From", required=False, help_text="For example, 1 4 2026")
+    end = GovukDateField(label="To", required=False, help_text="For example, 31 3 2027")

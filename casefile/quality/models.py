@@ -115,6 +115,10 @@ class CaseFileAudit(models.Model):
     summary = models.TextField(blank=True, help_text="What the auditor found, in a few sentences")
     childs_feedback = models.TextField(blank=True, help_text="What the child said about the help they get")
     family_feedback = models.TextField(blank=True, help_text="What the family said about the help they get")
+    # A re-audit of the same child with the same tool, made once the earlier audit's actions were all completed:
+    # the change in grade between the two is the audit's measured impact (rules/audit_impact.py).
+    re_audit_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="re_audits")
     history = HistoricalRecords()
 
     class Meta:
@@ -243,3 +247,58 @@ class SampledChild(models.Model):
 
     def __str__(self) -> str:
         return f"Case {self.child_id} in audit round {self.round_id}"
+class Moderation(models.Model):
+    """A completed audit graded again by a second auditor (never the first), section by section, blind: the
+    moderator does not see the first auditor's grades until they submit their own. Then the two are laid side by
+    side and the outcome is recorded: the grade agreed, or changed to the final grade agreed."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        CONCLUDED = "concluded", "Outcome recorded"
+
+    class Outcome(models.TextChoices):
+        AGREED = "agreed", "Grade agreed"
+        GRADE_CHANGED = "grade_changed", "Grade changed"
+
+    audit = models.ForeignKey(CaseFileAudit, on_delete=models.PROTECT, related_name="moderations")
+    moderator = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="moderations")
+    # The sample that opens the child's record to a QA officer while they moderate (none for a manager).
+    sample = models.ForeignKey(CaseSample, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_on = models.DateField(default=timezone.localdate)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    submitted_on = models.DateField(null=True, blank=True)
+    overall_grade = models.CharField(max_length=30, choices=GRADES, blank=True)
+    comment = models.TextField(blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    final_grade = models.CharField(max_length=30, choices=GRADES, blank=True,
+                                   help_text="The overall grade agreed after moderation")
+    concluded_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Moderation of audit {self.audit_id} by {self.moderator}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status != self.Status.IN_PROGRESS
+
+
+class ModerationGrade(models.Model):
+    """The moderator's grade of one section, with their comment."""
+
+    moderation = models.ForeignKey(Moderation, on_delete=models.CASCADE, related_name="grades")
+    section = models.ForeignKey(AuditSection, on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField(max_length=30, choices=GRADES, blank=True)
+    comment = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["moderation", "section"],
+                                               name="one_moderated_grade_per_section")]
+
+    def __str__(self) -> str:
+        return f"{self.grade or 'Not graded'} for section {self.section_id} of moderation {self.moderation_id}"

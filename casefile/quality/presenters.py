@@ -170,32 +170,53 @@ def _audit_link(audit: CaseFileAudit):
     return format_html('<a class="govuk-link" href="{}">{}</a>', audit_url(audit), audit.template.name)
 
 
-def audits_table(audits, *, caption: str, with_child: bool = True) -> dict:
+def audits_table(audits, *, caption: str, with_child: bool = True, blind: frozenset[int] = frozenset()) -> dict:
     """Audits (with child, template and auditor loaded): the tool linking to the audit, the child, who, when,
-    and the overall grade or that it is in progress."""
+    and the overall grade or that it is in progress; for an audit the reader is moderating (`blind`), not its
+    grade."""
     head = ["Audit", *(["Child"] if with_child else []), "Auditor", "Started", "Status"]
     rows = []
     for audit in audits:
         status = (with_hint(grade_tag(audit.overall_grade), f"Completed on {govuk_date(audit.completed_on)}")
                   if audit.is_completed else "In progress")
+        if audit.pk in blind:
+            status = "Completed: you are moderating it"
         rows.append([_audit_link(audit), *([audit.child.display_name] if with_child else []), str(audit.auditor),
                      govuk_date(audit.started_on), status])
     return table_params(caption=caption, head=head, rows=rows)
+
+
+def to_moderate_rows(audits) -> list[dict]:
+    """Completed audits the reader may moderate: the tool, the auditor, when completed, and where the button to
+    start, blind, posts. The child is not named: a QA officer may open her record only once starting samples her."""
+    return [{"tool": audit.template.name, "auditor": str(audit.auditor), "completed": govuk_date(audit.completed_on),
+             "action": reverse("quality:start_moderation", kwargs={"audit_id": audit.pk})} for audit in audits]
 
 
 def answer_text(answer: str) -> str:
     return ANSWER_LABELS.get(answer, "Not answered")
 
 
-def summary_rows(audit: CaseFileAudit) -> list[dict]:
+def summary_rows(audit: CaseFileAudit, *, blind: bool = False) -> list[dict]:
+    """The audit's tool, auditor and dates, and its overall grade (left out for a moderator, who grades blind)."""
     rows = [_row("Audit tool", audit.template.name), _row("Auditor", str(audit.auditor)),
             _row("Started", govuk_date(audit.started_on))]
     if audit.is_completed:
-        rows += [_row("Completed", govuk_date(audit.completed_on)), _row("Overall grade",
-                                                                           grade_tag(audit.overall_grade))]
+        rows.append(_row("Completed", govuk_date(audit.completed_on)))
+        if not blind:
+            rows.append(_row("Overall grade", grade_tag(audit.overall_grade)))
     else:
         rows.append(_row("Status", "In progress"))
     return rows
+
+
+def re_audit_of_text(audit: CaseFileAudit):
+    """For a re-audit, a link to the audit it follows (None for a first audit)."""
+    if audit.re_audit_of_id is None:
+        return None
+    earlier = audit.re_audit_of
+    return format_html('A re-audit of <a class="govuk-link" href="{}">the audit completed on {}</a>, made once its '
+                       'actions were done.', audit_url(earlier), govuk_date(earlier.completed_on))
 
 
 def feedback_rows(audit: CaseFileAudit) -> list[dict]:

@@ -32,6 +32,8 @@ from casefile.quality.models import (
     CaseFileAudit,
     CaseFileAuditAction,
     CaseSample,
+    Moderation,
+    ModerationGrade,
     QuestionAnswer,
     SampledChild,
     SectionGrade,
@@ -406,3 +408,136 @@ def close_round(*, actor: User, request=None, audit_round: AuditRound) -> AuditR
         record(AuditAction.UPDATE, actor=actor, request=request, subject=audit_round,
                details={"closed": True, "samples_closed": closed})
     return audit_round
+# Moderation -----------------------------------------------------------------------------------------------
+
+
+def start_moderation(*, actor: User, request=None, audit: CaseFileAudit, blind: bool = False) -> Moderation:
+    """A second auditor starts grading a completed audit again, `blind`: they say they will grade every section
+    before they see the auditor's grades (the start button says so). A QA officer's moderation samples the child,
+    as an audit does. One moderation in progress per moderator and audit: starting again returns it."""
+    if audit.auditor_id == getattr(actor, "pk", None):
+        raise PermissionDenied("Moderation is by a second auditor: you made this audit, so you may not moderate it")
+    if not audit.is_completed:
+        raise ValidationError({"__all__": ["Only a completed audit is moderated: this one is still in progress"]})
+    if not permissions.may_moderate_case_file_audit(actor, audit):
+        raise PermissionDenied("Audits are moderated by quality-assurance officers and managers who may open the "
+                               "child’s record")
+    if not blind:
+        raise ValidationError({"blind": ["Start the moderation with its button, which says you will grade each "
+                                         "section before you see the auditor’s grades"]})
+    existing = audit.moderations.filter(moderator=actor, status=Moderation.Status.IN_PROGRESS).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        sample = _sample_for(actor, audit.child, request)
+        moderation = save_with_history(Moderation(audit=audit, moderator=actor, sample=sample, started_on=_today()),
+                                       actor)
+        record(AuditAction.CREATE, actor=actor, request=request, subject=moderation, child=audit.child,
+               details={"audit": audit.pk, "sample": sample.pk if sample else None})
+    return moderation
+
+
+def submit_moderation(*, actor: User, request=None, moderation: Moderation, grades: Mapping[int, str],
+                      comments: Mapping[int, str], overall_grade: str = "", comment: str = "") -> Moderation:
+    """The moderator's own grade for every section of the tool, with a comment, their overall grade and what they
+    found. Every section must be graded, each one left ungraded is named; nothing is saved until all are."""
+    audit = moderation.audit
+    if not permissions.may_change_moderation(actor, moderation):
+        if moderation.is_submitted:
+            raise ValidationError({"__all__": ["This moderation is submitted: its grades can no longer be changed"]})
+        raise PermissionDenied("Only the moderator grades their moderation")
+    sections = list(audit.template.sections.order_by("position", "pk"))
+    comment = _text(comment)
+    errors = Errors()
+    for section in sections:
+        grade, section_comment = grades.get(section.pk) or "", _text(comments.get(section.pk))
+        area = section.get_area_display().lower()
+        if not grade:
+            errors.add(grade_field(section.pk), f"Grade {area}: every section is graded before you submit")
+        elif grade not in GRADE_LABELS:
+            errors.add(grade_field(section.pk), f"Select a grade for {area}")
+        if text_limits.too_long("The comment", section_comment, text_limits.LONG_TEXT):
+            errors.add(comment_field(section.pk),
+                       text_limits.too_long("The comment", section_comment, text_limits.LONG_TEXT))
+    if not overall_grade:
+        errors.add("overall_grade", "Select your overall grade before you submit")
+    elif overall_grade not in GRADE_LABELS:
+        errors.add("overall_grade", "Select your overall grade")
+    if not comment:
+        errors.add("comment", "Enter what you found, in a few sentences, before you submit")
+    elif text_limits.too_long("What you found", comment, text_limits.LONG_TEXT):
+        errors.add("comment", text_limits.too_long("What you found", comment, text_limits.LONG_TEXT))
+    errors.raise_if_any()
+    with transaction.atomic():
+        saved = {row.section_id: row for row in moderation.grades.all()}
+        for section in sections:
+            row = saved.get(section.pk) or ModerationGrade(moderation=moderation, section=section)
+            row.grade, row.comment = grades[section.pk], _text(comments.get(section.pk))
+            save_with_history(row, actor)
+        moderation.overall_grade, moderation.comment = overall_grade, comment
+        moderation.status, moderation.submitted_on = Moderation.Status.SUBMITTED, _today()
+        save_with_history(moderation, actor)
+        agreed = sum(1 for row in audit.grades.all() if row.grade == grades.get(row.section_id))
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=moderation, child=audit.child,
+               details={"audit": audit.pk, "submitted": True, "sections_agreed": agreed,
+                        "sections": len(sections)})
+    return moderation
+
+
+def record_moderation_outcome(*, actor: User, request=None, moderation: Moderation, outcome: str,
+                              final_grade: str = "") -> Moderation:
+    """After seeing the two sets of grades side by side: the first auditor's overall grade agreed, or changed to
+    the final grade agreed with them (which must then differ from the first auditor's)."""
+    audit = moderation.audit
+    if not permissions.may_record_moderation_outcome(actor, moderation):
+        if moderation.status == Moderation.Status.CONCLUDED:
+            raise ValidationError({"__all__": ["The outcome of this moderation is already recorded"]})
+        if moderation.status == Moderation.Status.IN_PROGRESS:
+            raise ValidationError({"__all__": ["Submit your grades before you record the outcome"]})
+        raise PermissionDenied("Only the moderator records the outcome of their moderation")
+    errors = Errors()
+    if outcome not in Moderation.Outcome.values:
+        errors.add("outcome", "Select whether the grade is agreed or changed")
+    elif outcome == Moderation.Outcome.AGREED:
+        final_grade = audit.overall_grade
+    elif not final_grade or final_grade not in GRADE_LABELS:
+        errors.add("final_grade", "Select the final grade agreed with the auditor")
+    elif final_grade == audit.overall_grade:
+        errors.add("final_grade", f"The final grade is the auditor’s ({GRADE_LABELS[final_grade].lower()}): "
+                                  f"select ‘Grade agreed’ instead, or another grade")
+    errors.raise_if_any()
+    with transaction.atomic():
+        moderation.outcome, moderation.final_grade = outcome, final_grade
+        moderation.status, moderation.concluded_on = Moderation.Status.CONCLUDED, _today()
+        save_with_history(moderation, actor)
+        record(AuditAction.UPDATE, actor=actor, request=request, subject=moderation, child=audit.child,
+               details={"audit": audit.pk, "outcome": outcome, "final_grade": final_grade})
+    return moderation
+
+
+# Re-audit -------------------------------------------------------------------------------------------------
+
+
+def start_re_audit(*, actor: User, request=None, audit: CaseFileAudit) -> CaseFileAudit:
+    """Audit the child's file again with the same tool, once every action from the audit is done; the change in
+    grade between them is the audit's measured impact. While any action is open, it is refused naming each."""
+    if not audit.is_completed:
+        raise ValidationError({"__all__": ["Only a completed audit is re-audited: this one is still in progress"]})
+    if not permissions.may_start_re_audit(actor, audit):
+        raise PermissionDenied("Re-audits are made by quality-assurance officers, managers and administrators who "
+                               "may audit the child’s file")
+    open_actions = list(audit.actions.filter(completed_on__isnull=True).select_related("assignee")
+                        .order_by("due_date", "pk"))
+    if open_actions:
+        named = "; ".join(f"‘{action.description}’ for {action.assignee.get_full_name() or action.assignee}, due "
+                          f"{govuk_date(action.due_date)}" for action in open_actions)
+        raise ValidationError({"__all__": [
+            f"Re-audit once every action from the audit is done. Still open: {named}"]})
+    with transaction.atomic():
+        sample = _sample_for(actor, audit.child, request)
+        re_audit = save_with_history(CaseFileAudit(child=audit.child, template=audit.template, auditor=actor,
+                                                   sample=sample, started_on=_today(), re_audit_of=audit), actor)
+        record(AuditAction.CREATE, actor=actor, request=request, subject=re_audit, child=audit.child,
+               details={"template": audit.template_id, "re_audit_of": audit.pk,
+                        "sample": sample.pk if sample else None})
+    return re_audit

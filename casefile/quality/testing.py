@@ -59,3 +59,32 @@ def round_ids(created_by: User) -> dict[str, int]:
     sampled = SampledChild.objects.create(round=audit_round, child=other, position=1,
                                           reason="Chosen at random (seed 4711).")
     return {"round_id": audit_round.pk, "sampled_id": sampled.pk}
+
+
+def moderated(audit: CaseFileAudit, grades: dict[str, str] | None = None, overall: str = GOOD,
+              grade: str = GOOD) -> dict:
+    """Every section of the audit's tool graded `grade` (or, by practice area, as `grades` says), with a comment, and
+    the moderator's overall grade and comment: the arguments of services.submit_moderation."""
+    sections = list(audit.template.sections.all())
+    grades = grades or {}
+    return {"grades": {section.pk: grades.get(section.area, grade) for section in sections},
+            "comments": {section.pk: "Seen on the file" for section in sections},
+            "overall_grade": overall, "comment": "The plan is clearer than the audit says"}
+
+
+def make_moderation(audit: CaseFileAudit, moderator: User, *, outcome: str = "", final_grade: str = "",
+                    **grades):
+    """A moderation of the audit by `moderator`, submitted (and its outcome recorded when `outcome` is given)."""
+    moderation = services.start_moderation(actor=moderator, audit=audit, blind=True)
+    services.submit_moderation(actor=moderator, moderation=moderation, **moderated(audit, **grades))
+    if outcome:
+        services.record_moderation_outcome(actor=moderator, moderation=moderation, outcome=outcome,
+                                           final_grade=final_grade)
+    return moderation
+
+
+def complete_every_action(audit: CaseFileAudit) -> None:
+    """Mark every open action from the audit done, on the day the audit was completed, by its auditor."""
+    for action in audit.actions.filter(completed_on__isnull=True):
+        services.complete_audit_action(actor=audit.auditor, action=action, completed_on=audit.completed_on,
+                                       note="Done and recorded on the file")

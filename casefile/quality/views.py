@@ -35,7 +35,11 @@ from casefile.quality.audits import (
 )
 from casefile.quality.evidence import record_evidence
 from casefile.quality.forms import AuditActionForm, AuditForm, CompleteActionForm, StartAuditForm
-from casefile.quality.models import AuditTemplate, CaseFileAudit
+from casefile.quality.models import AuditTemplate, CaseFileAudit, Moderation
+from casefile.quality.reports import audits_to_moderate
+
+# How many completed audits the quality page offers to moderate, newest first.
+MODERATION_LIST = 10
 
 
 def _refuse_unless(allowed: bool, why: str) -> None:
@@ -68,6 +72,7 @@ def home(request):
     in_progress = list(audits_by(user).filter(status=CaseFileAudit.Status.IN_PROGRESS))
     completed = paginate(request, audits_by(user).filter(status=CaseFileAudit.Status.COMPLETED))
     actions = list(open_actions_set_by(user))
+    to_moderate = list(audits_to_moderate(user)[:MODERATION_LIST])
     today = timezone.localdate()
     overdue = sum(1 for action in actions if action.is_overdue(today))
     record_shown(request, [audit.child for audit in in_progress + list(completed.object_list)]
@@ -83,6 +88,8 @@ def home(request):
         "open_actions": len(actions), "overdue_actions": overdue,
         "may_draw_sample": permissions.may_draw_audit_sample(user),
         "may_see_coverage": permissions.may_see_audit_coverage(user),
+        "may_see_reports": permissions.may_see_quality_reports(user),
+        "to_moderate": presenters.to_moderate_rows(to_moderate),
         "page_title": "Case file audits",
     })
 
@@ -114,9 +121,13 @@ def child_audits(request, person: Person):
     audits = [audit for audit in audits_of_child(person) if permissions.may_see_case_file_audit(user, audit)]
     for audit in audits:
         audit.child = person
+    # Moderation is blind: an audit this user is moderating is listed without its grade.
+    blind = frozenset(Moderation.objects.filter(moderator=user, status=Moderation.Status.IN_PROGRESS,
+                                                audit__child=person).values_list("audit_id", flat=True))
     return render(request, "quality/child_audits.html", {
         "person": person, "count": len(audits),
-        "table": presenters.audits_table(audits, caption="Case file audits, newest first", with_child=False),
+        "table": presenters.audits_table(audits, caption="Case file audits, newest first", with_child=False,
+                                         blind=blind),
         "may_audit": permissions.may_audit_child(user, person),
         "page_title": f"Case file audits: {person.full_name}",
     })
@@ -168,6 +179,10 @@ def audit_page(request, person: Person, audit_id: int):
     user = request.user
     if not audit.is_completed and permissions.may_change_case_file_audit(user, audit):
         return redirect(presenters.audit_url(audit, "quality:grade_audit"))
+    moderations = list(audit.moderations.all())
+    if any(each.moderator_id == user.pk and not each.is_submitted for each in moderations):
+        # Moderation is blind: the moderator sees the auditor's grades only once they submit their own.
+        return redirect(presenters.audit_url(audit, "quality:moderation"))
     evidence = presenters.evidence_by_area(record_evidence(person, request=request))
     actions = list(audit_actions(audit))
     return render(request, "quality/audit.html", {
@@ -178,6 +193,11 @@ def audit_page(request, person: Person, audit_id: int):
             actions, timezone.localdate(), caption="Actions from this audit",
             may_complete=lambda action: permissions.may_complete_audit_action(user, action)) if actions else None,
         "may_add_action": permissions.may_add_audit_action(user, audit),
+        "may_moderate": permissions.may_moderate_case_file_audit(user, audit)
+        and not any(each.moderator_id == user.pk for each in moderations),
+        "moderations": len([each for each in moderations if each.is_submitted]),
+        "may_re_audit": permissions.may_start_re_audit(user, audit),
+        "re_audit_of": presenters.re_audit_of_text(audit),
         "page_title": f"{audit.template.name}: {person.full_name}",
     })
 

@@ -19,7 +19,7 @@ from casefile.accounts.models import Agency
 from casefile.casework.models import Conference, EarlyHelpTransfer, Episode, Plan
 from casefile.frontdoor.models import ThresholdDecision
 from casefile.oversight.models import CaseSupervision, Escalation, ManagementDecision
-from casefile.quality.models import AuditRound, CaseFileAudit, CaseFileAuditAction, SampledChild
+from casefile.quality.models import AuditRound, CaseFileAudit, CaseFileAuditAction, Moderation, SampledChild
 from casefile.testing import allocate, make_child
 
 EVERYONE = {"sam", "tess", "simon", "hana", "ola", "fran", "mo", "mel", "chris", "quinn", "pat", "petra", "ada"}
@@ -67,6 +67,9 @@ EXPECTED = {
     "may_see_supervision_due": OVERSIGHT,
     # Statutory returns hold whole cohorts: analysts and administrators only.
     "may_make_returns": {"pat", "ada"},
+    # Moderation's agreement, impact, the theme report and the audit of audits: those who audit; never
+    # practitioners, chairs, analysts or partners.
+    "may_see_quality_reports": MANAGERS | {"quinn", "ada"},
     # Whose records would fail the census now: case holders and managers (the children they may see), quality
     # assurance, analysts and administrators; never partners or chairs.
     "may_see_census_data_quality": EVERYONE - {"petra", "chris"},
@@ -135,6 +138,14 @@ EXPECTED_FOR_OBJECT = {
     "may_manage_audit_round": {"quinn", "ada"},
     "may_audit_in_round": MANAGERS | {"quinn", "ada", "petra"},
     "may_start_sampled_audit": {"petra"},
+    # That completed audit by quinn: a second auditor moderates it (managers who may open Lily's record), never
+    # quinn, who made it, nor an administrator.
+    "may_moderate_case_file_audit": MANAGERS,
+    # A moderation by tess in progress: only tess grades it; submitted, only tess records the outcome.
+    "may_change_moderation": {"tess"},
+    "may_record_moderation_outcome": {"tess"},
+    # The completed audit's child re-audited: whoever may audit Lily.
+    "may_start_re_audit": {"quinn", "tess", "simon", "hana", "mel", "ada"},
 }
 # Who may be chosen from a list agrees with who may do the act.
 CHOOSABLE = {
@@ -175,7 +186,11 @@ def objects(org):
             "may_add_audit_action": completed,
             "may_complete_audit_action": CaseFileAuditAction(audit=completed, assignee=org.sam),
             "may_manage_audit_round": multi_agency, "may_audit_in_round": multi_agency,
-            "may_start_sampled_audit": SampledChild(round=multi_agency, child=lily, auditor=org.petra)}
+            "may_start_sampled_audit": SampledChild(round=multi_agency, child=lily, auditor=org.petra),
+            "may_moderate_case_file_audit": completed, "may_start_re_audit": completed,
+            "may_change_moderation": Moderation(audit=completed, moderator=org.tess),
+            "may_record_moderation_outcome": Moderation(audit=completed, moderator=org.tess,
+                                                        status=Moderation.Status.SUBMITTED)}
 
 
 def _public_functions() -> set[str]:

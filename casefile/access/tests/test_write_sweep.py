@@ -74,6 +74,15 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     "quality:draw_round": lambda user, child: permissions.may_draw_audit_sample(user),
     "quality:assign_auditors": lambda user, child: permissions.may_draw_audit_sample(user),
     "quality:close_round": lambda user, child: permissions.may_draw_audit_sample(user),
+    # Moderating a completed audit and re-auditing the file are acts of their own (permissions.
+    # may_moderate_case_file_audit, may_start_re_audit): a quality record about the child, never a change to her
+    # record; the quality tests cover who is refused.
+    "quality:start_moderation": lambda user, child: any(permissions.may_moderate_case_file_audit(user, audit)
+                                                        for audit in child.case_file_audits.all()),
+    "quality:moderation": lambda user, child: any(permissions.may_moderate_case_file_audit(user, audit)
+                                                  for audit in child.case_file_audits.all()),
+    "quality:re_audit": lambda user, child: any(permissions.may_start_re_audit(user, audit)
+                                                for audit in child.case_file_audits.all()),
 }
 
 

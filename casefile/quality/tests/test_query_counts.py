@@ -11,7 +11,7 @@ from casefile.access.tests.test_url_sweep import _path_for, all_patterns
 from casefile.casework.testing import make_journey
 from casefile.quality import services, views_sampling
 from casefile.quality.models import AuditTemplate
-from casefile.quality.testing import make_audit
+from casefile.quality.testing import complete_every_action, graded, make_audit, make_moderation
 from casefile.testing import allocate, make_child
 
 # Sampling's pages are counted as those who draw samples see them (test_sampling_pages.py).
@@ -45,8 +45,17 @@ def _more_audits(org, child, times: int = 3) -> None:
                 services.add_audit_action(actor=org.tess, audit=audit, assignee=assignee, description="Visit")
         other = make_child("Noah", "Fenwick")
         allocate(other, org.sam, allocated_by=org.tess)
-        make_audit(other, org.tess, completed=True)
+        earlier = make_audit(other, org.tess, completed=True)
         make_audit(other, org.tess)
+        # Moderated, by a QA officer and by a manager, and re-audited once its actions were done.
+        make_moderation(earlier, org.quinn, outcome="agreed")
+        make_moderation(earlier, org.simon)
+        services.add_audit_action(actor=org.tess, audit=earlier, assignee=org.sam, description="Visit")
+        complete_every_action(earlier)
+        re_audit = services.start_re_audit(actor=org.tess, audit=earlier)
+        services.save_case_file_audit(actor=org.tess, audit=re_audit, complete=True, **graded(re_audit))
+        # Audits by others, which the quality page offers tess to moderate.
+        make_moderation(make_audit(other, org.simon, completed=True), org.hana)
 
 
 def test_every_quality_page_costs_the_same_queries_however_many_audits(client, org, child):
@@ -56,7 +65,14 @@ def test_every_quality_page_costs_the_same_queries_however_many_audits(client, o
     in_progress = make_audit(child, org.tess, kind=AuditTemplate.Kind.WHOLE_FILE)
     values = {"person_id": child.pk, "audit_id": audit.pk, "audit_action_id": action.pk}
     pages = _pages(values, in_progress.pk)
-    assert {"quality:home", "quality:audit", "quality:grade_audit", "quality:child_audits"} <= set(pages)
+    assert {"quality:home", "quality:audit", "quality:grade_audit", "quality:child_audits", "quality:moderation",
+            "quality:re_audit", "quality:agreement", "quality:impact", "quality:themes",
+            "quality:auditors"} <= set(pages)
+    make_moderation(audit, org.quinn)
+    # One tess may moderate, re-audited once done: each page shows at least one of each before more are added.
+    by_simon = make_audit(child, org.simon, completed=True)
+    re_audit = services.start_re_audit(actor=org.simon, audit=by_simon)
+    services.save_case_file_audit(actor=org.simon, audit=re_audit, complete=True, **graded(re_audit))
     client.force_login(org.tess)
     before = {name: _count(client, path) for name, path in pages.items()}
     _more_audits(org, child)
