@@ -434,3 +434,17 @@ def may_see_performance(user) -> bool:
 def may_see_performance_of_every_team(user) -> bool:
     """Quality assurance, performance analysts and administrators see the whole authority and every team."""
     return _has_role(user, {Role.QA_OFFICER, Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
+
+
+# The workforce and the child population ---------------------------------------------------------------------
+
+def may_keep_workforce_records(user) -> bool:
+    """Each worker's employment (type, full-time equivalent, start and leave dates) and the establishment's posts,
+    which the workforce figures count: administrators, who keep the staff list."""
+    return is_administrator(user)
+
+
+def may_enter_child_population(user) -> bool:
+    """The authority's child population by ethnicity, religion, disability and sex, which the diversity page
+    compares each stage with: performance analysts and administrators, who make the returns."""
+    return _has_role(user, RETURNS_ROLES)

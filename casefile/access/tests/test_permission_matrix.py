@@ -75,6 +75,10 @@ EXPECTED = {
     # Performance clinics: managers for their own teams; quality assurance, analysts and administrators for all.
     "may_see_performance": MANAGERS | {"quinn", "pat", "ada"},
     "may_see_performance_of_every_team": {"quinn", "pat", "ada"},
+    # Workers' employment and the establishment's posts: administrators, who keep the staff list.
+    "may_keep_workforce_records": {"ada"},
+    # The child population the diversity page compares with: analysts and administrators, who make the returns.
+    "may_enter_child_population": {"pat", "ada"},
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {
