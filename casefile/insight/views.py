@@ -91,8 +91,7 @@ def clinic_page(request):
     """Each indicator's figure for the period chosen, its trend, the England figure and the definition."""
     choice = _choice(request)
     context = {"form": choice.form, "title": choice.title, "page_title": f"Performance clinic: {choice.title}",
-               "neighbour_note": NEIGHBOUR_NOTE, "left_out": [i.title for i in clinic.INDICATOR_LIST
-                                                              if i.code in clinic.WORKFORCE],
+               "neighbour_note": NEIGHBOUR_NOTE,
                "journeys_href": f"{reverse('insight:journeys')}?{present.query(**choice.params)}"}
     if choice.periods:
         record = cohort.load(choice.periods[-1].end)
@@ -111,8 +110,8 @@ def children_page(request):
     side = request.GET.get("side", "")
     at = request.GET.get("at", "")
     if indicator is None or side not in present.SIDES or not choice.periods or (
-            side == "denominator" and not indicator.denominator):
-        raise Http404("No such figure")  # a count has no denominator
+            side == "denominator" and not indicator.denominator) or (indicator.code, side) in clinic.NO_CHILDREN:
+        raise Http404("No such figure")  # a count has no denominator; workers and posts are not children
     at = int(at) if at.isdigit() else len(choice.periods) - 1
     if at >= len(choice.periods):
         raise Http404("No such period")
