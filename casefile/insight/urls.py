@@ -1,7 +1,7 @@
 """Performance clinics, under /insight/."""
 from django.urls import path
 
-from casefile.insight import views
+from casefile.insight import views, views_diversity
 
 app_name = "insight"
 
@@ -9,4 +9,8 @@ urlpatterns: list = [
     path("", views.clinic_page, name="clinic"),
     path("children/", views.children_page, name="children"),
     path("journeys/", views.journeys_page, name="journeys"),
+    path("diversity/", views_diversity.diversity_page, name="diversity"),
+    path("diversity/children/", views_diversity.diversity_children, name="diversity_children"),
+    path("population/", views_diversity.population_page, name="population"),
+    path("population/upload/", views_diversity.population_upload, name="population_upload"),
 ]
