@@ -53,7 +53,7 @@ class PopulationFigureForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["characteristic"].choices = [("", "Select"), *ChildPopulation.Characteristic.choices]
+        self.fields["characteristic"].choices = [("", "Select"), *ChildPopulation.CHARACTERISTICS]
 
 
 class PopulationFileForm(forms.Form):

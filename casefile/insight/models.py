@@ -15,9 +15,9 @@ class ChildPopulation(models.Model):
     religion, disability or sex), for a year, with where the figure comes from (an ONS Census 2021 table, a
     mid-year estimate). Entered by analysts, one figure at a time or as a CSV file (rules/population.py)."""
 
-    Characteristic = models.TextChoices("Characteristic", [(key, LABELS[key]) for key in CHARACTERISTICS])
+    CHARACTERISTICS = [(key, LABELS[key]) for key in CHARACTERISTICS]
 
-    characteristic = models.CharField(max_length=20, choices=Characteristic.choices)
+    characteristic = models.CharField(max_length=20, choices=CHARACTERISTICS)
     category = models.CharField(max_length=100)
     count = models.PositiveIntegerField()
     year = models.PositiveSmallIntegerField()
