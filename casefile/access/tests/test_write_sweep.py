@@ -66,6 +66,9 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     # record about the child, never a change to her record, and the service refuses a child the auditor may not
     # audit (permissions.may_audit_child), which the quality tests cover.
     "quality:start_audit": lambda user, child: permissions.may_conduct_case_file_audits(user),
+    # The authority's child population is nobody's record (permissions.may_enter_child_population).
+    "insight:population": lambda user, child: permissions.may_enter_child_population(user),
+    "insight:population_upload": lambda user, child: permissions.may_enter_child_population(user),
 }
 
 
