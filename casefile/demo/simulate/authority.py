@@ -242,7 +242,8 @@ class Simulation:
                 first, last = rng.choice(self.women + self.men), rng.choice(self.surnames)
                 username = self._username(first, last)
                 leaver = User.objects.create(username=username, first_name=first, last_name=last,
-                                             role=Role.SOCIAL_WORKER, team=team.team, is_active=False,
+                                             role=Role.SOCIAL_WORKER, team=team.team, manager=team.manager,
+                                             is_active=False,
                                              email=f"{username}@simulated.invalid", job_title="Social worker",
                                              password=make_password(None))
                 left = self.end - datetime.timedelta(days=rng.randint(20, 450))
