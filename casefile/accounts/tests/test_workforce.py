@@ -110,3 +110,9 @@ def test_the_pages_list_edit_and_refuse_naming_the_field(client, org):
         "team": org.assessment.pk, "title": "Social worker", "fte": "1.5", "starts_on_day": "1",
         "starts_on_month": "4", "starts_on_year": "2023"})
     assert 'href="#id_fte"' in bad.content.decode() and Post.objects.get().fte == 1
+
+
+@pytest.mark.parametrize(("who", "sees"), [("ada", True), ("pat", False), ("tess", False)])
+def test_my_work_points_administrators_to_the_workforce(client, org, who, sees):
+    client.force_login(getattr(org, who))
+    assert (WORKERS in client.get(reverse("core:my_work")).content.decode()) is sees
