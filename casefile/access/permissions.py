@@ -154,6 +154,12 @@ def may_hold_cases(user) -> bool:
     return _has_role(user, CASE_HOLDING_ROLES)
 
 
+def role_holds_cases(role: str) -> bool:
+    """Whether someone in this role may hold cases, for figures that read roles by the thousand (insight/cohort.py's
+    workforce rows) rather than one user at a time."""
+    return role in CASE_HOLDING_ROLES
+
+
 # Allocation and oversight --------------------------------------------------------------------------------
 
 def may_allocate(user) -> bool:
@@ -528,3 +534,17 @@ def may_refresh_performance_figures(user) -> bool:
     """Having the kept performance figures computed again from the record now (insight/figures.py), rather than
     waiting for the nightly run: performance analysts and administrators."""
     return _has_role(user, {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
+
+
+# The workforce and the child population ---------------------------------------------------------------------
+
+def may_keep_workforce_records(user) -> bool:
+    """Each worker's employment (type, full-time equivalent, start and leave dates) and the establishment's posts,
+    which the workforce figures count: administrators, who keep the staff list."""
+    return is_administrator(user)
+
+
+def may_enter_child_population(user) -> bool:
+    """The authority's child population by ethnicity, religion, disability and sex, which the diversity page
+    compares each stage with: performance analysts and administrators, who make the returns."""
+    return _has_role(user, RETURNS_ROLES)

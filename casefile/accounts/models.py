@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -111,3 +112,51 @@ class TwoFactorEnrolment(models.Model):
 
     def __str__(self) -> str:
         return f"Authenticator set-up link for {self.user}"
+
+
+# The workforce -----------------------------------------------------------------------------------------------
+
+
+class EmploymentType(models.TextChoices):
+    """How a worker is employed, as the DfE children's social work workforce census counts them: employed by the
+    authority (permanent, fixed-term included) or through an agency. Anyone else (a student, a seconded or
+    sessional worker) is "other" and counts in neither."""
+
+    PERMANENT = "permanent", "Permanent (employed by the authority)"
+    AGENCY = "agency", "Agency"
+    OTHER = "other", "Other (not counted in the workforce figures)"
+
+
+class WorkerRecord(models.Model):
+    """A member of staff's employment, for the workforce figures (rules/indicators: agency share, vacancies,
+    turnover, caseload per worker). One per person, kept by administrators; no record means not recorded."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="worker_record")
+    employment_type = models.CharField(max_length=20, choices=EmploymentType.choices)
+    fte = models.DecimalField("Full-time equivalent", max_digits=3, decimal_places=2)
+    started_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Employment of {self.user}"
+
+
+class Post(models.Model):
+    """A post in a team's establishment: funded from `starts_on` until `ends_on` (none: still funded). It is
+    vacant on a day unless its holder is a permanent worker in post that day (an agency worker covering it
+    leaves it vacant, as the DfE counts vacancies)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(max_length=120)
+    fte = models.DecimalField("Full-time equivalent", max_digits=3, decimal_places=2, default=1)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    holder = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["team__name", "title", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.team}"

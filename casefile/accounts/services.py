@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from decimal import Decimal
 
 from axes.models import AccessAttempt
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,9 +17,11 @@ from django.utils import timezone
 
 from casefile.access import permissions
 from casefile.accounts import lockout
-from casefile.accounts.models import TwoFactorEnrolment, User
+from casefile.accounts.models import EmploymentType, Post, Team, TwoFactorEnrolment, User, WorkerRecord
 from casefile.audit.models import Action
 from casefile.audit.services import record
+from casefile.core.presenters import govuk_date
+from casefile.core.services import Errors, save_with_history
 
 # Long enough to pass a link on the same working day; short enough that an unused one soon stops working.
 ENROLMENT_LINK_LIFETIME = datetime.timedelta(hours=24)
@@ -103,3 +106,73 @@ def lift_pause(actor, *, address: str, username: str = "", request=None) -> int:
             "sign_in_pause_lifted": {"address": address, "username": username}, "failures_cleared": cleared,
             "pause_minutes": lockout.pause().seconds // 60})
     return cleared
+
+
+# The workforce ------------------------------------------------------------------------------------------------
+
+def _require_workforce_keeper(actor, what: str) -> None:
+    if not permissions.may_keep_workforce_records(actor):
+        raise PermissionDenied(f"Only an administrator can {what}")
+
+
+def _check_fte(errors: Errors, fte) -> None:
+    if fte is None:
+        errors.add("fte", "Enter the full-time equivalent, for example 1 or 0.6")
+    elif not Decimal(0) < Decimal(str(fte)) <= Decimal(1):
+        errors.add("fte", f"The full-time equivalent must be more than 0 and no more than 1 (1 is full time), "
+                          f"not {fte}")
+
+
+def record_employment(actor, worker: User, *, employment_type: str, fte, started_on: datetime.date | None,
+                      left_on: datetime.date | None = None, request=None) -> WorkerRecord:
+    """Record or change how `worker` is employed: type, full-time equivalent, start and leave dates."""
+    _require_workforce_keeper(actor, "record a worker's employment")
+    errors = Errors()
+    if employment_type not in EmploymentType.values:
+        errors.add("employment_type", "Select how they are employed: permanent, agency or other")
+    _check_fte(errors, fte)
+    if started_on is None:
+        errors.add("started_on", "Enter the date they started")
+    elif left_on is not None and left_on < started_on:
+        errors.add("left_on", f"The leave date must be on or after the start date ({govuk_date(started_on)})")
+    errors.raise_if_any()
+    with transaction.atomic():
+        found = WorkerRecord.objects.select_for_update().filter(user=worker).first()
+        created = found is None
+        employment = found or WorkerRecord(user=worker)
+        employment.employment_type, employment.fte = employment_type, Decimal(str(fte))
+        employment.started_on, employment.left_on = started_on, left_on
+        save_with_history(employment, actor)
+        record(Action.CREATE if created else Action.UPDATE, actor=actor, request=request, subject=employment,
+               details={"employment_of": worker.username, "employment_type": employment_type,
+                        "fte": str(employment.fte), "started_on": started_on, "left_on": left_on})
+    return employment
+
+
+def save_post(actor, post: Post | None = None, *, team: Team | None, title: str, fte, starts_on: datetime.date | None,
+              ends_on: datetime.date | None = None, holder: User | None = None, request=None) -> Post:
+    """Add a post to the establishment (`post` None) or change one."""
+    _require_workforce_keeper(actor, "change the establishment's posts")
+    errors = Errors()
+    title = " ".join((title or "").split())
+    if team is None:
+        errors.add("team", "Select the team the post is in")
+    if not title:
+        errors.add("title", "Enter the post's title, for example Social worker")
+    _check_fte(errors, fte)
+    if starts_on is None:
+        errors.add("starts_on", "Enter the date the post is funded from")
+    elif ends_on is not None and ends_on < starts_on:
+        errors.add("ends_on", f"The date the post ends must be on or after the date it starts "
+                              f"({govuk_date(starts_on)})")
+    errors.raise_if_any()
+    with transaction.atomic():
+        created = post is None
+        post = post or Post()
+        post.team, post.title, post.fte = team, title, Decimal(str(fte))
+        post.starts_on, post.ends_on, post.holder = starts_on, ends_on, holder
+        save_with_history(post, actor)
+        record(Action.CREATE if created else Action.UPDATE, actor=actor, request=request, subject=post,
+               details={"post": title, "team": team.name, "fte": str(post.fte), "starts_on": starts_on,
+                        "ends_on": ends_on, "holder": holder.username if holder else None})
+    return post

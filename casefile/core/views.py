@@ -120,6 +120,7 @@ def _oversight_summaries(request) -> dict:
     if context["makes_returns"]:
         context["recent_returns_table"] = recent_returns_table(recent_returns(user))
     context["sees_performance"] = permissions.may_see_performance(user)
+    context["keeps_workforce"] = permissions.may_keep_workforce_records(user)
     context["sees_census_data_quality"] = permissions.may_see_census_data_quality(user)
     if permissions.may_chair_conference(user):
         # A chair is never a manager, so this list's ?page= is its own.

@@ -4,8 +4,9 @@ worker, for a period and the periods before it (the trend), over one read of the
 A child belongs to the team or worker they were allocated to at the end of each period (the latest allocation
 started by then), as `rules.indicators.by_group` reads it; so a team's figure here equals
 `by_group(indicator, cohort, period, "team")[team]`. The workforce indicators (caseload per worker, agency share,
-vacancies, turnover) need a worker's employment type and start and leave dates, which the record does not yet
-hold: they are left out of the clinic until it does.
+vacancies, turnover) read each worker's employment and the establishment's posts as administrators keep them
+(accounts.WorkerRecord, accounts.Post); a worker and a post count in their own team, and a worker's own figures
+leave posts out (vacancies are a team's).
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from casefile.rules.indicators.core import allocated_on, field, restrict
 
 TREND_PERIODS = 4
 WORKFORCE = frozenset({"caseload_per_worker", "agency_share", "vacancy_rate", "turnover_rate"})
-CLINIC_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATOR_LIST if i.code not in WORKFORCE)
+CLINIC_INDICATORS: tuple[Indicator, ...] = tuple(INDICATOR_LIST)
+# The sides of a figure that count workers or posts, not children: nothing to list on the children's page.
+NO_CHILDREN = frozenset({("caseload_per_worker", "denominator"), *((code, side) for code in WORKFORCE - {
+    "caseload_per_worker"} for side in ("numerator", "denominator"))})
 CENSUS_YEARS_OFFERED = 6
 
 

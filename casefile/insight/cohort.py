@@ -6,6 +6,9 @@ the contact's decision or the records' ids), so a trend over four years cannot b
 count under the record it was merged into, as there (`annex_a.kept`), read from the merged records alone rather than
 every child's characteristics. Rows are made straight in the indicators' own shapes (`ROWS`), so the rules use them
 without a copy. No names and no free text are read: only ids, dates and codes.
+
+Workers are the staff whose employment is recorded as permanent or agency (accounts.WorkerRecord), each in their
+team as it is now, case-holding when their role may hold cases; posts are the establishment (accounts.Post).
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ import datetime
 
 from django.utils import timezone
 
+from casefile.access.permissions import role_holds_cases
+from casefile.accounts.models import EmploymentType, Post, WorkerRecord
 from casefile.casework import models as cw
 from casefile.frontdoor.models import ContactChild
 from casefile.people.models import Person
 from casefile.rules.indicators import ROWS, Cohort
 
 # Queries load() runs, whatever the number of children (a test holds it to this).
-QUERIES = 11
+QUERIES = 13
 
 
 def load(end: datetime.date) -> Cohort:
@@ -55,6 +60,12 @@ def load(end: datetime.date) -> Cohort:
         proposed_on__isnull=False, signed_off_on__isnull=True).order_by().values_list("id", "child_id", "date")
     allocations = cw.Allocation.objects.filter(start_date__lte=end).order_by().values_list(
         "id", "child_id", "start_date", "end_date", "team_id", "worker_id")
+    # The workforce census counts permanent and agency workers; "other" (students, secondees) counts in neither.
+    workers = WorkerRecord.objects.filter(
+        employment_type__in=[EmploymentType.PERMANENT, EmploymentType.AGENCY], started_on__lte=end).order_by(
+        ).values_list("user_id", "user__team_id", "employment_type", "started_on", "left_on", "fte", "user__role")
+    posts = Post.objects.filter(starts_on__lte=end).order_by().values_list(
+        "id", "team_id", "fte", "starts_on", "ends_on", "holder_id")
     return Cohort(
         contacts=[ROWS["contacts"](pk, child(person), received.astimezone(zone).date(), outcome or "")
                   for pk, person, received, outcome in contacts],
@@ -70,4 +81,8 @@ def load(end: datetime.date) -> Cohort:
         cp_visits=[ROWS["cp_visits"](*row) for row in visits],
         early_help=[ROWS["early_help"](pk, child(person), day) for pk, person, day in step_downs],
         allocations=[ROWS["allocations"](pk, child(person), *rest) for pk, person, *rest in allocations],
+        workers=[ROWS["workers"](pk, team, kind, start, left, float(fte), role_holds_cases(role))
+                 for pk, team, kind, start, left, fte, role in workers],
+        posts=[ROWS["posts"](pk, team, float(fte), start, ended, holder)
+               for pk, team, fte, start, ended, holder in posts],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from casefile.core.forms import GovukDateField
+from casefile.insight.models import ChildPopulation
 
 CENSUS_YEAR, TWELVE_MONTHS = "census_year", "twelve_months"
 
@@ -30,3 +31,36 @@ class ClinicForm(forms.Form):
         if data.get("period") == TWELVE_MONTHS and not data.get("end") and "end" not in self.errors:
             self.add_error("end", "Enter the date the 12 months end on")
         return data
+
+
+class PopulationFigureForm(forms.Form):
+    """One figure of the child population (insight.services.enter_population checks it)."""
+
+    characteristic = forms.ChoiceField(label="Characteristic", error_messages={
+        "required": "Select the characteristic", "invalid_choice": "Select the characteristic"})
+    category = forms.CharField(label="Category", max_length=100, help_text="As the diversity page names it, for "
+                               "example Female, Disabled, White British (or its CIN census code WBRI), or a religion",
+                               error_messages={"required": "Enter the category"})
+    count = forms.CharField(label="Number of children aged 0 to 17", max_length=12,
+                            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                            error_messages={"required": "Enter the number of children"})
+    year = forms.CharField(label="Year of the figure", max_length=4, help_text="For example, 2021",
+                           widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                           error_messages={"required": "Enter the year of the figure"})
+    source = forms.CharField(label="Source", max_length=200,
+                             help_text="For example, ONS Census 2021 table RM032, with its address",
+                             error_messages={"required": "Enter where the figure comes from"})
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["characteristic"].choices = [("", "Select"), *ChildPopulation.CHARACTERISTICS]
+
+
+class PopulationFileForm(forms.Form):
+    file = forms.FileField(label="Upload a CSV file", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            raise forms.ValidationError("Select the CSV file")
+        return upload

@@ -1,14 +1,20 @@
-"""Figures derived from the record and kept, so the performance pages of a large authority open in under a second.
+"""What insight keeps of its own.
 
-The record stays the one source of truth: a `StoredFigures` row is a copy of what the indicators
-(casefile/rules/indicators) and the journeys (casefile/rules/journeys.py) computed from it at `computed_at`, for
-one scope (the whole authority, a team, a worker, or the set of teams one manager oversees) and one period. It is
-never typed in, only made by `insight.figures.refresh` (nightly, or when an analyst asks), and the page says when.
+- `StoredFigures`: figures derived from the record and kept, so the performance pages of a large authority open in
+  under a second. The record stays the one source of truth: a row is a copy of what the indicators
+  (casefile/rules/indicators) and the journeys (casefile/rules/journeys.py) computed from it at `computed_at`, for
+  one scope (the whole authority, a team, a worker, or the set of teams one manager oversees) and one period. It is
+  never typed in, only made by `insight.figures.refresh` (nightly, or when an analyst asks), and the page says when.
+- `ChildPopulation`: the authority's child population, which the diversity page compares each stage with.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
+
+from casefile.rules.diversity import CHARACTERISTICS, LABELS
 
 
 class StoredFigures(models.Model):
@@ -25,3 +31,28 @@ class StoredFigures(models.Model):
 
     def __str__(self) -> str:
         return f"Figures for {self.scope}, {self.start} to {self.end}, computed {self.computed_at}"
+
+
+class ChildPopulation(models.Model):
+    """The number of the authority's children aged 0 to 17 in one category of one characteristic (ethnicity,
+    religion, disability or sex), for a year, with where the figure comes from (an ONS Census 2021 table, a
+    mid-year estimate). Entered by analysts, one figure at a time or as a CSV file (rules/population.py)."""
+
+    CHARACTERISTICS = [(key, LABELS[key]) for key in CHARACTERISTICS]
+
+    characteristic = models.CharField(max_length=20, choices=CHARACTERISTICS)
+    category = models.CharField(max_length=100)
+    count = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=200)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["characteristic", "-year", "category"]
+        constraints = [models.UniqueConstraint(fields=["characteristic", "category", "year"],
+                                               name="one_population_figure_per_category_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.get_characteristic_display()}, {self.year}): {self.count}"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from casefile.core.presenters import govuk_date, plural, table_params
+from casefile.insight.clinic import NO_CHILDREN
 from casefile.rules.indicators import Indicator, Period, Result, Unit
 from casefile.rules.indicators.published import latest
 
@@ -100,13 +101,14 @@ def counted_link(count: float, href: str, items: int):
 
 
 def workings(result: Result, params: dict, at: int | None = None):
-    """"12 of 40", each number linking to the children behind it; a count alone when there is no denominator."""
+    """"12 of 40", each number linking to the children behind it; a count alone when there is no denominator. A
+    count of workers or posts links nowhere (clinic.NO_CHILDREN)."""
     top = counted_link(result.numerator, children_href(params, result.code, "numerator", at),
-                       len(result.numerator_items))
+                       0 if (result.code, "numerator") in NO_CHILDREN else len(result.numerator_items))
     if result.denominator is None or not result.denominator_items:
         return top if result.denominator is None else format_html("{} of {}", top, number(result.denominator))
     bottom = counted_link(result.denominator, children_href(params, result.code, "denominator", at),
-                          len(result.denominator_items))
+                          0 if (result.code, "denominator") in NO_CHILDREN else len(result.denominator_items))
     return format_html("{} of {}", top, bottom)
 
 

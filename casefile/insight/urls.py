@@ -1,7 +1,7 @@
 """Performance clinics, under /insight/."""
 from django.urls import path
 
-from casefile.insight import views
+from casefile.insight import views, views_diversity
 
 app_name = "insight"
 
@@ -10,4 +10,8 @@ urlpatterns: list = [
     path("children/", views.children_page, name="children"),
     path("journeys/", views.journeys_page, name="journeys"),
     path("figures/refresh/", views.refresh_page, name="refresh"),
+    path("diversity/", views_diversity.diversity_page, name="diversity"),
+    path("diversity/children/", views_diversity.diversity_children, name="diversity_children"),
+    path("population/", views_diversity.population_page, name="population"),
+    path("population/upload/", views_diversity.population_upload, name="population_upload"),
 ]

@@ -46,7 +46,7 @@ class Choice:
     params: dict
 
 
-def _choice(request) -> Choice:
+def choice_of(request) -> Choice:
     user = request.user
     if not permissions.may_see_performance(user):
         raise PermissionDenied("Only managers, quality assurance, performance analysts and administrators see "
@@ -90,10 +90,10 @@ def _choice(request) -> Choice:
 @allow_methods("GET")
 def clinic_page(request):
     """Each indicator's figure for the period chosen, its trend, the England figure and the definition."""
-    choice = _choice(request)
+    choice = choice_of(request)
     context = {"form": choice.form, "title": choice.title, "page_title": f"Performance clinic: {choice.title}",
-               "neighbour_note": NEIGHBOUR_NOTE, "left_out": [i.title for i in clinic.INDICATOR_LIST
-                                                              if i.code in clinic.WORKFORCE],
+               "neighbour_note": NEIGHBOUR_NOTE,
+               "diversity_href": f"{reverse('insight:diversity')}?{present.query(**choice.params)}",
                "journeys_href": f"{reverse('insight:journeys')}?{present.query(**choice.params)}"}
     if choice.periods:
         kept = figures.kept_for(choice.scope, choice.periods)
@@ -130,13 +130,13 @@ def refresh_page(request):
 def children_page(request):
     """The children behind one number (an indicator's numerator or denominator, in one period of its trend): those
     the reader may open, a page at a time, linking to each record; the others counted, never named."""
-    choice = _choice(request)
+    choice = choice_of(request)
     indicator = next((i for i in clinic.CLINIC_INDICATORS if i.code == request.GET.get("indicator")), None)
     side = request.GET.get("side", "")
     at = request.GET.get("at", "")
     if indicator is None or side not in present.SIDES or not choice.periods or (
-            side == "denominator" and not indicator.denominator):
-        raise Http404("No such figure")  # a count has no denominator
+            side == "denominator" and not indicator.denominator) or (indicator.code, side) in clinic.NO_CHILDREN:
+        raise Http404("No such figure")  # a count has no denominator; workers and posts are not children
     at = int(at) if at.isdigit() else len(choice.periods) - 1
     if at >= len(choice.periods):
         raise Http404("No such period")
@@ -144,6 +144,18 @@ def children_page(request):
     result = clinic.result(cohort.load(choice.periods[-1].end), period, choice.scope, indicator)
     items = result.numerator_items if side == "numerator" else result.denominator_items
     behind = sorted({item.child for item in items if item.child is not None})
+    words = indicator.numerator if side == "numerator" else indicator.denominator
+    return render(request, "insight/children.html", children_listing(request, behind) | {
+        "title": choice.title, "indicator": indicator, "side": present.SIDE_NAMES[side], "words": words,
+        "period": present.period_text(period), "records": plural(len(items), "record"),
+        "back_href": f"{reverse('insight:clinic')}?{present.query(**choice.params)}",
+        "page_title": f"{indicator.title}: the children behind the {present.SIDE_NAMES[side]}",
+    })
+
+
+def children_listing(request, behind: list) -> dict:
+    """The children behind a number, a page at a time: those the reader may open named (in one audit event), the
+    others counted. The clinic's and the diversity page's numbers both lead here."""
     visible = []
     for batch in in_batches(behind):
         visible += policy.viewable_people(request.user, Person.objects.filter(pk__in=batch)).values_list(
@@ -152,23 +164,16 @@ def children_page(request):
     people = {person.pk: person for person in Person.objects.filter(pk__in=list(page.object_list))}
     shown = [people[pk] for pk in page.object_list if pk in people]
     record_shown(request, shown)
-    words = indicator.numerator if side == "numerator" else indicator.denominator
-    return render(request, "insight/children.html", {
-        "title": choice.title, "indicator": indicator, "side": present.SIDE_NAMES[side], "words": words, "page": page,
-        "period": present.period_text(period), "records": plural(len(items), "record"),
-        "children_behind": plural(len(behind), "child", "children"),
-        "hidden": plural(len(behind) - len(visible), "child", "children") if len(behind) > len(visible) else "",
-        "children_table": present.children_table(shown),
-        "back_href": f"{reverse('insight:clinic')}?{present.query(**choice.params)}",
-        "page_title": f"{indicator.title}: the children behind the {present.SIDE_NAMES[side]}",
-    })
+    return {"page": page, "children_behind": plural(len(behind), "child", "children"),
+            "hidden": plural(len(behind) - len(visible), "child", "children") if len(behind) > len(visible) else "",
+            "children_table": present.children_table(shown)}
 
 
 @allow_methods("GET")
 def journeys_page(request):
     """Where the period's contacts, referrals, assessments, enquiries and closures led, as the record showed it at
     the period's end: counts only, no child named."""
-    choice = _choice(request)
+    choice = choice_of(request)
     context = {"form": choice.form, "title": choice.title, "page_title": f"Journeys: {choice.title}",
                "clinic_href": f"{reverse('insight:clinic')}?{present.query(**choice.params)}"}
     if choice.periods:

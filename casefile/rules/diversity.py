@@ -145,3 +145,33 @@ def representation(children: Mapping, stages: Mapping[str, Iterable],
     check_population(population)
     return [breakdown(children, stage, at_stage, characteristic, population)
             for characteristic in characteristics for stage, at_stage in stages.items()]
+
+
+# The stages of a period, from the indicators' rows ------------------------------------------------------------
+
+STAGES = (
+    ("contacts", "Contacts"),
+    ("referrals", "Referrals"),
+    ("assessments", "Assessments started"),
+    ("enquiries", "Section 47 enquiries started"),
+    ("cp_plans", "Child protection plans started"),
+    ("cin_plans", "Child in need plans started"),
+)
+STAGE_LABELS = dict(STAGES)
+
+
+def stages(cohort, period) -> dict[str, frozenset]:
+    """The children at each stage in the period, from an indicators `Cohort` (rules/indicators/core.py): those with
+    a contact received, a referral, an assessment started, a section 47 enquiry started, or a child protection or
+    child in need plan started, dated in the period. Children looked after are not in the record."""
+    def dated(table: str, day: str, keep=lambda row: True) -> frozenset:
+        return frozenset(row.child for row in cohort.table(table) if period.within(getattr(row, day)) and keep(row))
+
+    return {
+        "contacts": dated("contacts", "date"),
+        "referrals": dated("episodes", "referral_date"),
+        "assessments": dated("assessments", "start_date"),
+        "enquiries": dated("enquiries", "start_date"),
+        "cp_plans": dated("plans", "start_date", lambda row: row.kind == "cp"),
+        "cin_plans": dated("plans", "start_date", lambda row: row.kind == "cin"),
+    }

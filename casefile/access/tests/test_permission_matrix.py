@@ -85,6 +85,10 @@ EXPECTED = {
     "may_see_performance": MANAGERS | {"quinn", "pat", "ada"},
     "may_see_performance_of_every_team": {"quinn", "pat", "ada"},
     "may_refresh_performance_figures": {"pat", "ada"},
+    # Workers' employment and the establishment's posts: administrators, who keep the staff list.
+    "may_keep_workforce_records": {"ada"},
+    # The child population the diversity page compares with: analysts and administrators, who make the returns.
+    "may_enter_child_population": {"pat", "ada"},
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {
@@ -154,6 +158,8 @@ CHOOSABLE = {
     "conference_chairs": "may_chair_conference",
     "case_holders": "may_hold_cases",
 }
+# Functions of a role alone (for figures that read roles by the thousand) agree with the act they stand for.
+BY_ROLE = {"role_holds_cases": "may_hold_cases"}
 
 
 @pytest.fixture
@@ -199,7 +205,13 @@ def _public_functions() -> set[str]:
 
 
 def test_every_permission_has_its_expectations_written_out():
-    assert _public_functions() == set(EXPECTED) | set(EXPECTED_FOR_OBJECT) | set(CHOOSABLE)
+    assert _public_functions() == set(EXPECTED) | set(EXPECTED_FOR_OBJECT) | set(CHOOSABLE) | set(BY_ROLE)
+
+
+@pytest.mark.parametrize("by_role", sorted(BY_ROLE))
+def test_what_a_role_alone_may_do_agrees_with_the_act(org, by_role):
+    act = BY_ROLE[by_role]
+    assert {name for name, user in org.everyone().items() if getattr(permissions, by_role)(user.role)} == EXPECTED[act]
 
 
 @pytest.mark.parametrize("act", sorted(EXPECTED))

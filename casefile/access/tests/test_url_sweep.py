@@ -56,6 +56,8 @@ def _argument_values(child, team, journey=None, front_door=None):
         **(challenge_ids(child) if journey else {}),
         "person_id": child.pk,
         "team_id": team.pk,
+        "staff_id": team.manager_id or 1,  # a worker's employment (accounts.workforce_views)
+        "post_id": 1,
         # A PDF of the child's chronology that someone allowed made in the background (see the job fixture).
         "job_id": Job.objects.filter(kind="chronology_pdf").values_list("pk", flat=True).first(),
         # allauth's own arguments: not about children, any well-formed value will do.

@@ -83,6 +83,9 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
                                                   for audit in child.case_file_audits.all()),
     "quality:re_audit": lambda user, child: any(permissions.may_start_re_audit(user, audit)
                                                 for audit in child.case_file_audits.all()),
+    # The authority's child population is nobody's record (permissions.may_enter_child_population).
+    "insight:population": lambda user, child: permissions.may_enter_child_population(user),
+    "insight:population_upload": lambda user, child: permissions.may_enter_child_population(user),
 }
 
 

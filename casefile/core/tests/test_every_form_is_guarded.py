@@ -51,6 +51,7 @@ NOT_AN_EDIT = {
     "child_census": "one explanation per child and rule, the latest shown; the audit trail keeps each",
     "start_audit": "creates an audit (and a QA officer's sample)", "add_audit_action": "creates",
     "_start_moderation": "creates a moderation (and a QA officer's sample)", "re_audit": "creates a re-audit",
+    "post_new": "creates a post",
 }
 
 
@@ -129,7 +130,7 @@ def test_the_template_scan_sees_post_forms():
 
 
 # Edit pages that may also create: they carry a version only when there is already a record to change.
-VERSION_ONLY_WHEN_THERE_IS_A_RECORD = {"casework:record_assessment_adult", "frontdoor:decide"}
+VERSION_ONLY_WHEN_THERE_IS_A_RECORD = {"casework:record_assessment_adult", "frontdoor:decide", "accounts:worker"}
 
 
 def _view_function(pattern):

@@ -15,7 +15,7 @@ from faker import Faker
 
 from casefile.access.models import RestrictedAccessGrant
 from casefile.accounts.models import Agency as StaffAgency
-from casefile.accounts.models import Role, Team, User
+from casefile.accounts.models import EmploymentType, Post, Role, Team, User, WorkerRecord
 from casefile.audit.models import Action as AuditAction
 from casefile.audit.services import record
 from casefile.casework import models as cw
@@ -146,6 +146,7 @@ class Simulation:
     def run(self) -> Result:
         self.out = Writer()
         self._staff()
+        self._workforce()
         self.front = FrontDoor(self)
         self.front.staff()
         dates = self._referral_dates()
@@ -217,6 +218,45 @@ class Simulation:
         self.professionals = {agency: [f"{self.rng.choice(self.women + self.men)} {self.rng.choice(self.surnames)}"
                                         for _ in range(max(10, round(per_thousand * 8)))]
                               for agency in ("police", "health", "education")}
+
+    def _workforce(self) -> None:
+        """Each case-holding worker's employment and the establishment's posts, for the clinic's workforce figures:
+        about one in six agency workers (each covering a post, which stays vacant in the figures), some part-time,
+        a few permanent workers who left in the last two years (accounts turned off, holding no children), and an
+        unfilled post in about one team in five. From a side stream, so no journey changes."""
+        rng = self.side_stream("workforce").rng
+        employments, posts = [], []
+        for team in (team for teams in self.teams.values() for team in teams):
+            for member in [team.manager, *team.workers]:
+                agency = member is not team.manager and rng.random() < 0.17
+                fte = 1 if agency or rng.random() < 0.8 else rng.choice(("0.5", "0.6", "0.8"))
+                if agency:
+                    started = self.end - datetime.timedelta(days=rng.randint(30, 700))
+                else:
+                    started = self.start - datetime.timedelta(days=rng.randint(30, 4000))
+                employments.append(WorkerRecord(user=member, employment_type=EmploymentType.AGENCY if agency
+                                                else EmploymentType.PERMANENT, fte=fte, started_on=started))
+                posts.append(Post(team=team.team, title=member.job_title, fte=fte,
+                                  starts_on=min(started, self.start), holder=member))
+            for _ in range(rng.choice((0, 1, 1, 2))):  # permanent workers who left: their posts wait to be filled
+                first, last = rng.choice(self.women + self.men), rng.choice(self.surnames)
+                username = self._username(first, last)
+                leaver = User.objects.create(username=username, first_name=first, last_name=last,
+                                             role=Role.SOCIAL_WORKER, team=team.team, manager=team.manager,
+                                             is_active=False,
+                                             email=f"{username}@simulated.invalid", job_title="Social worker",
+                                             password=make_password(None))
+                left = self.end - datetime.timedelta(days=rng.randint(20, 450))
+                employments.append(WorkerRecord(user=leaver, employment_type=EmploymentType.PERMANENT, fte=1,
+                                                started_on=left - datetime.timedelta(days=rng.randint(200, 3000)),
+                                                left_on=left))
+                if rng.random() < 0.5:  # else the post was filled by a worker already counted
+                    posts.append(Post(team=team.team, title="Social worker", starts_on=self.start))
+            if rng.random() < 0.2:
+                posts.append(Post(team=team.team, title="Social worker", starts_on=self.end - datetime.timedelta(
+                    days=rng.randint(30, 300))))
+        WorkerRecord.objects.bulk_create(employments)
+        Post.objects.bulk_create(posts)
 
     def _team(self, name: str, kind: str, above: User, role: str, size: int, password: str) -> StaffTeam:
         team = Team.objects.create(name=name, kind=kind)

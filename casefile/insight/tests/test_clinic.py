@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casefile.access.tests.test_permission_matrix import EVERYONE
+from casefile.accounts.models import Post, WorkerRecord
 from casefile.audit.models import AuditEvent
 from casefile.casework import models as cw
 from casefile.casework.testing import make_journey
@@ -130,7 +131,10 @@ def test_a_period_that_cannot_be_is_refused_naming_the_field(client, org, june, 
 
 def test_an_unknown_year_team_or_figure_is_not_found(client, org, june):
     assert get(client, org.ada, CLINIC, year="1999-00").status_code == 404
+    # Vacancies count posts, and agency share workers: no children to list.
     assert get(client, org.ada, CHILDREN, indicator="vacancy_rate", side="numerator").status_code == 404
+    assert get(client, org.ada, CHILDREN, indicator="agency_share", side="denominator").status_code == 404
+    assert get(client, org.ada, CHILDREN, indicator="caseload_per_worker", side="denominator").status_code == 404
     assert get(client, org.ada, CHILDREN, indicator="referrals", side="sideways").status_code == 404
     assert get(client, org.ada, CHILDREN, indicator="referrals", side="denominator").status_code == 404
     assert get(client, org.ada, CHILDREN, indicator="referrals", side="numerator", at="9").status_code == 404
@@ -181,6 +185,11 @@ def test_queries_do_not_grow_with_the_number_of_children(client, org, june):
     for number in range(4):
         with_journey(org, org.sam, f"Child{number}", f"Family{number}")
         with_journey(org, org.ola, f"Other{number}", f"Elsewhere{number}")
+    # More workers and posts cost no more queries either.
+    for worker in (org.sam, org.ola, org.tess, org.mo):
+        employ(worker, "permanent", 1, datetime.date(2020, 1, 1))
+        Post.objects.create(team=worker.team, title="Social worker", starts_on=datetime.date(2020, 1, 1),
+                            holder=worker)
     assert (_count(client, CLINIC, {"year": YEAR}), _count(client, CHILDREN, drill)) == before
 
 
@@ -190,6 +199,7 @@ def test_the_record_is_read_in_a_fixed_number_of_queries(org, june):
         record = cohort.load(PERIOD.end)
     assert len(queries) == cohort.QUERIES
     assert len(record.episodes) == 1 and len(record.cp_visits) == 1 and len(record.allocations) == 1
+    assert record.workers == [] and record.posts == []
 
 
 def test_each_chart_is_an_image_with_a_title_a_description_and_its_table(client, org, june):
@@ -215,3 +225,55 @@ def test_a_merged_record_counts_under_the_record_kept(org, june):
                               referral_nfa=True, recorded_by=org.sam)
     result = INDICATORS["referrals"](cohort.load(PERIOD.end), PERIOD)
     assert result.value == 2 and result.numerator_children == {kept.pk}
+
+
+# The workforce ----------------------------------------------------------------------------------------------
+
+
+def employ(user, kind, fte, started, left=None):
+    WorkerRecord.objects.create(user=user, employment_type=kind, fte=fte, started_on=started, left_on=left)
+
+
+def open_case(worker, first, last):
+    child = held(worker, first, last)
+    cw.Episode.objects.create(child=child, referral_date=datetime.date(2023, 9, 1), referral_source="2A",
+                              recorded_by=worker)
+
+
+def test_the_workforce_figures_equal_those_worked_by_hand(client, org, june):
+    """At 31 March 2024. In post: Sam (permanent, 1), Tess (permanent, 0.5), both in the assessment team, and Ola
+    (agency, 1, another team). Mo (permanent, 1) left in October 2023 and Fran (agency) in January 2024; Chris's
+    employment is "other" and counts in nothing. Posts in post at the end: Sam's (1), a vacant one (1), Tess's
+    (0.5) and the post Ola covers (1, vacant: an agency worker leaves it so); one ended in December does not count."""
+    employ(org.sam, "permanent", 1, datetime.date(2020, 1, 1))
+    employ(org.tess, "permanent", "0.5", datetime.date(2022, 6, 1))
+    employ(org.ola, "agency", 1, datetime.date(2023, 5, 1))
+    employ(org.mo, "permanent", 1, datetime.date(2021, 1, 1), datetime.date(2023, 10, 31))
+    employ(org.fran, "agency", 1, datetime.date(2021, 1, 1), datetime.date(2024, 1, 31))
+    employ(org.chris, "other", 1, datetime.date(2021, 1, 1))
+    start = datetime.date(2022, 4, 1)
+    Post.objects.create(team=org.assessment, title="Social worker", starts_on=start, holder=org.sam)
+    Post.objects.create(team=org.assessment, title="Social worker", starts_on=start)
+    Post.objects.create(team=org.assessment, title="Team manager", fte="0.5", starts_on=start, holder=org.tess)
+    Post.objects.create(team=org.other_team, title="Social worker", starts_on=start, holder=org.ola)
+    Post.objects.create(team=org.other_team, title="Social worker", starts_on=start,
+                        ends_on=datetime.date(2023, 12, 31))
+    open_case(org.sam, "Amy", "One")
+    open_case(org.sam, "Ben", "Two")
+    open_case(org.ola, "Cal", "Three")
+    whole = unescape(get(client, org.ada, CLINIC, year=YEAR).content.decode())
+    # Agency: 1 of 2.5 FTE in post. Turnover: Mo's 1 FTE left, of 1.5 permanent in post. Vacancies: 2 of 3.5 FTE.
+    # Caseload: 3 open cases held by case-holding workers in post (Sam, Tess, Ola: 2.5 FTE).
+    assert shown_value(whole, "agency_share") == "40%"
+    assert shown_value(whole, "turnover_rate") == "66.7%"
+    assert shown_value(whole, "vacancy_rate") == "57.1%"
+    assert shown_value(whole, "caseload_per_worker") == "1.2"
+    team = unescape(get(client, org.ada, CLINIC, year=YEAR, team=org.assessment.pk).content.decode())
+    # The assessment team: Sam and Tess, both permanent; one of its 2.5 FTE of posts vacant; Sam's 2 cases.
+    assert shown_value(team, "agency_share") == "0%"
+    assert shown_value(team, "vacancy_rate") == "40%"
+    assert shown_value(team, "caseload_per_worker") == "1.3"
+    # Counts of workers and posts link nowhere; cases link to their children.
+    assert "indicator=vacancy_rate" not in whole and "indicator=agency_share" not in whole
+    assert "indicator=caseload_per_worker&side=numerator" in whole
+    assert "indicator=caseload_per_worker&side=denominator" not in whole

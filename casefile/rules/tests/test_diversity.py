@@ -89,3 +89,23 @@ def test_every_characteristic_at_every_stage_in_order():
                            characteristics=("sex", "disability"))
     assert [(b.characteristic, b.stage, b.total) for b in found] == [
         ("sex", "contacts", 6), ("sex", "plans", 2), ("disability", "contacts", 6), ("disability", "plans", 2)]
+
+
+def test_the_stages_of_a_period_are_the_children_with_each_step_dated_in_it():
+    import datetime
+
+    from casefile.rules.diversity import stages
+    from casefile.rules.indicators import Cohort, Period
+
+    day, before = datetime.date(2024, 5, 1), datetime.date(2023, 5, 1)
+    cohort = Cohort(
+        contacts=[{"id": 1, "child": 1, "date": day, "outcome": ""}, {"id": 2, "child": 2, "date": before}],
+        episodes=[{"id": 1, "child": 1, "referral_date": day}],
+        assessments=[{"id": 1, "child": 1, "episode": 1, "start_date": day}],
+        enquiries=[{"id": 1, "child": 3, "start_date": day}],
+        plans=[{"id": 1, "child": 1, "kind": "cp", "start_date": day},
+               {"id": 2, "child": 4, "kind": "cin", "start_date": day},
+               {"id": 3, "child": 5, "kind": "cin", "start_date": before}])
+    found = stages(cohort, Period.census_year("2024-25"))
+    assert found == {"contacts": {1}, "referrals": {1}, "assessments": {1}, "enquiries": {3}, "cp_plans": {1},
+                     "cin_plans": {4}}

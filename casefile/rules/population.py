@@ -1,0 +1,140 @@
+"""The authority's child population (aged 0 to 17) by ethnicity, religion, disability and sex, as entered or read
+from a CSV file, for the diversity page (rules/diversity.py compares each stage with it). No Django.
+
+A file has a header row naming its columns (in any order): characteristic, category, count, year, source. Each
+row is one category's number of children: "sex,Female,24510,2021,ONS Census 2021 table RM032". A characteristic
+is one of diversity.CHARACTERISTICS or its label ("Ethnic group"); a category is one the diversity page counts
+children in (for ethnicity a CIN census code or its name; for religion any name). Every problem is reported, by
+row and column, before anything is kept: a file with one bad row keeps nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+
+from casefile.rules import codes
+from casefile.rules.diversity import CHARACTERISTICS, ETHNIC_GROUPS, LABELS, category
+
+COLUMNS = ("characteristic", "category", "count", "year", "source")
+FIRST_YEAR, LAST_YEAR = 1991, 2100
+MAX_ROWS = 2_000
+FIXED_CATEGORIES = {
+    "ethnic_group": (*ETHNIC_GROUPS.values(), "Chinese", "Any other ethnic group"),
+    "ethnicity": tuple(name for code, name in codes.ETHNICITY.items() if code not in ("NOBT", "REFU")),
+    "disability": ("Disabled", "Not disabled"),
+    "sex": ("Male", "Female"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    characteristic: str
+    category: str
+    count: int
+    year: int
+    source: str
+
+
+class PopulationError(ValueError):
+    """Every problem found, each as (row number or None, column, message)."""
+
+    def __init__(self, problems: list[tuple[int | None, str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(describe(problem) for problem in problems))
+
+
+def describe(problem: tuple[int | None, str, str]) -> str:
+    row, column, message = problem
+    return f"Row {row}, {column}: {message}" if row is not None else f"{column}: {message}"
+
+
+def characteristic_key(text: str) -> str | None:
+    wanted = " ".join((text or "").split()).lower().replace(" ", "_")
+    for key in CHARACTERISTICS:
+        if wanted in (key, LABELS[key].lower().replace(" ", "_")):
+            return key
+    return None
+
+
+def category_name(characteristic: str, text: str) -> str | None:
+    """The category as the diversity page names it, or None if the characteristic has no such category."""
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    if characteristic == "ethnicity" and text.upper() in codes.ETHNICITY:
+        found = category("ethnicity", {"ethnicity": text.upper()})
+        return found if found in FIXED_CATEGORIES["ethnicity"] else None
+    if characteristic == "religion":
+        return category("religion", {"religion": text})
+    return next((name for name in FIXED_CATEGORIES[characteristic] if name.lower() == text.lower()), None)
+
+
+def check(characteristic: str, category_text: str, count, year, source: str) -> tuple[Figure | None, list]:
+    """One figure, or the problems with it as (column, message)."""
+    problems = []
+    key = characteristic_key(characteristic)
+    if key is None:
+        problems.append(("characteristic", f"expected one of {', '.join(LABELS[k] for k in CHARACTERISTICS)}, "
+                                           f"got {characteristic!r}"))
+    name = category_name(key, category_text) if key else None
+    if key and name is None:
+        expected = ("a religion's name" if key == "religion" else
+                    "one of " + ", ".join(FIXED_CATEGORIES[key]) + (" or a CIN census code" if key == "ethnicity"
+                                                                    else ""))
+        problems.append(("category", f"expected {expected}, got {category_text!r}"))
+    text = str(count).strip().replace(",", "") if count is not None else ""
+    number = int(text) if re.fullmatch(r"\d+", text) else None
+    if number is None:
+        problems.append(("count", f"expected a whole number of children of 0 or more, got {str(count or '')!r}"))
+    year_text = str(year).strip() if year is not None else ""
+    year_number = int(year_text) if re.fullmatch(r"\d{4}", year_text) else None
+    if year_number is None or not FIRST_YEAR <= year_number <= LAST_YEAR:
+        problems.append(("year", f"expected the year of the figure, such as 2021, got {year_text!r}"))
+    source = " ".join((source or "").split())
+    if not source:
+        problems.append(("source", "enter where the figure comes from, such as ONS Census 2021 table RM032"))
+    if problems:
+        return None, problems
+    return Figure(key, name, number, year_number, source[:200]), []
+
+
+def parse(text: str) -> list[Figure]:
+    """Every figure in a CSV file, or PopulationError naming each bad row and column."""
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        raise PopulationError([(None, "file", "the file is empty: it needs a header row, then one row a category")])
+    names = [" ".join(name.split()).lower() for name in header]
+    missing = [column for column in COLUMNS if column not in names]
+    if missing:
+        raise PopulationError([(None, "header", f"the header row has no column {', '.join(missing)} "
+                                                f"(it needs {', '.join(COLUMNS)})")])
+    where = {column: names.index(column) for column in COLUMNS}
+    figures, problems, seen = [], [], {}
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if number > MAX_ROWS + 1:
+            problems.append((number, "file", f"a file may hold at most {MAX_ROWS:,} rows"))
+            break
+        values = {column: row[index] if index < len(row) else "" for column, index in where.items()}
+        figure, found = check(**{"category_text" if c == "category" else c: v for c, v in values.items()})
+        problems += [(number, column, message) for column, message in found]
+        if figure is None:
+            continue
+        key = (figure.characteristic, figure.category, figure.year)
+        if key in seen:
+            problems.append((number, "category", f"{figure.category} ({LABELS[figure.characteristic].lower()}, "
+                                                 f"{figure.year}) is already on row {seen[key]}"))
+            continue
+        seen[key] = number
+        figures.append(figure)
+    if problems:
+        raise PopulationError(problems)
+    if not figures:
+        raise PopulationError([(None, "file", "the file has a header row but no figures")])
+    return figures
