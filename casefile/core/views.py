@@ -193,7 +193,8 @@ JOB_WAIT_WARNING = datetime.timedelta(minutes=1)
 RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "Go to the police file",
                  "cin_census": "See the checks and download the file",
                  "annex_a": "Download the workbook", "ssd_export": "Download the zip file",
-                 "cin_validation": "See the results", "census_record_check": "See the children"}
+                 "cin_validation": "See the results", "census_record_check": "See the children",
+                 "clinic_pdf": "Download the PDF", "self_evaluation_pack": "Download the pack"}
 
 
 @allow_methods("GET")

@@ -9,4 +9,6 @@ urlpatterns: list = [
     path("", views.clinic_page, name="clinic"),
     path("children/", views.children_page, name="children"),
     path("journeys/", views.journeys_page, name="journeys"),
+    path("pdf/", views.clinic_pdf, name="clinic_pdf"),
+    path("pdf/<uuid:job_id>/", views.clinic_pdf_download, name="clinic_pdf_download"),
 ]

@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import dataclasses
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from casefile.access import permissions, policy
 from casefile.access.records import record_shown
 from casefile.accounts.models import Team, User
+from casefile.audit.models import Action
+from casefile.audit.services import record
 from casefile.casework.caseloads import teams_overseen_by
 from casefile.core.batches import in_batches
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
+from casefile.core.pdf import pdf_response
 from casefile.core.presenters import plural
-from casefile.insight import clinic, cohort
+from casefile.insight import clinic, cohort, tasks
 from casefile.insight import presenters as present
 from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm
 from casefile.people.models import Person
@@ -95,11 +99,49 @@ def clinic_page(request):
                                                               if i.code in clinic.WORKFORCE],
                "journeys_href": f"{reverse('insight:journeys')}?{present.query(**choice.params)}"}
     if choice.periods:
-        record = cohort.load(choice.periods[-1].end)
-        found = clinic.figures(record, choice.periods, choice.scope)
+        found = clinic.figures(cohort.load(choice.periods[-1].end), choice.periods, choice.scope)
         context |= {"period": present.period_text(choice.periods[-1]),
-                    "figures": [present.figure_context(figure, choice.params) for figure in found]}
+                    "figures": [present.figure_context(figure, choice.params) for figure in found],
+                    "pdf_form": PdfForm(),
+                    "pdf_href": f"{reverse('insight:clinic_pdf')}?{present.query(**choice.params)}"}
     return render(request, "insight/clinic.html", context)
+
+
+class PdfForm(forms.Form):
+    """Nothing to choose beyond the clinic's own choice (in the address): the form carries the one-time token."""
+
+
+@allow_methods("POST")
+def clinic_pdf(request):
+    """The clinic's choice as a tagged PDF. Reading a large authority's record takes seconds, so a background
+    worker makes it while the person follows its progress (insight/tasks.py); the download is the export."""
+    choice = _choice(request)
+    if not choice.periods:
+        return redirect(f"{reverse('insight:clinic')}?{request.GET.urlencode()}")
+    if not PdfForm(request.POST).is_valid():
+        raise Http404("No such form")
+    job = tasks.export_clinic(actor=request.user, title=choice.title, scope=choice.scope, periods=choice.periods,
+                              params=choice.params,
+                              back_url=f"{reverse('insight:clinic')}?{present.query(**choice.params)}")
+    return redirect("core:job", job_id=job.pk)
+
+
+@allow_methods("GET")
+def clinic_pdf_download(request, job_id):
+    """The PDF a background job made, for the person who asked, while they may still see those figures. Each
+    download is the export, audited with whose figures and which periods."""
+    if not permissions.may_see_performance(request.user):
+        raise PermissionDenied("Only managers, quality assurance, performance analysts and administrators see "
+                               "performance clinics")
+    job = tasks.finished_clinic(request.user, job_id)
+    if job is None or not tasks.may_see_scope(request.user, job.details.get("team_ids"),
+                                              job.details.get("worker_id")):
+        raise Http404("No such PDF")
+    record(Action.EXPORT, request=request, subject=job, details={
+        "what": "performance clinic", "format": "pdf", "job": str(job.pk), "title": job.details.get("title"),
+        "team_ids": job.details.get("team_ids"), "worker_id": job.details.get("worker_id"),
+        "periods": job.details.get("periods")})
+    return pdf_response(bytes(job.result_file), job.result_filename)
 
 
 @allow_methods("GET")
