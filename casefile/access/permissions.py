@@ -434,3 +434,14 @@ def may_see_performance(user) -> bool:
 def may_see_performance_of_every_team(user) -> bool:
     """Quality assurance, performance analysts and administrators see the whole authority and every team."""
     return _has_role(user, {Role.QA_OFFICER, Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
+
+
+# The self-evaluation pack holds the whole authority's figures and is what leaders put before Ofsted.
+SELF_EVALUATION_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE,
+                                   Role.ADMINISTRATOR})
+
+
+def may_make_self_evaluation_pack(user) -> bool:
+    """Ask for a self-evaluation pack, see the list of packs and download one: performance analysts, senior managers
+    (service managers and heads of service) and administrators."""
+    return _has_role(user, SELF_EVALUATION_ROLES)

@@ -30,3 +30,10 @@ class ClinicForm(forms.Form):
         if data.get("period") == TWELVE_MONTHS and not data.get("end") and "end" not in self.errors:
             self.add_error("end", "Enter the date the 12 months end on")
         return data
+
+
+class PackForm(forms.Form):
+    """The period a self-evaluation pack covers. The service checks the dates against each other and today."""
+
+    period_start = GovukDateField(label="The period starts on", help_text="For example, 1 4 2025")
+    period_end = GovukDateField(label="The period ends on", help_text="For example, 31 3 2026")

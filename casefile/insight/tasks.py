@@ -5,6 +5,7 @@ pack); each download is audited as the export, and the work checks again that th
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from casefile.access import permissions
@@ -12,7 +13,12 @@ from casefile.accounts.models import User
 from casefile.casework.caseloads import teams_overseen_by
 from casefile.core import jobs
 from casefile.core.models import Job
-from casefile.insight import clinic, clinic_pdf, cohort
+from casefile.core.pdf import render_pdf
+from casefile.insight import clinic, clinic_pdf, cohort, pack_record
+from casefile.insight import pack as pack_rules
+from casefile.insight import pack_presenters as present
+from casefile.insight.models import SelfEvaluationPack
+from casefile.rules.indicators import Period
 
 CLINIC_PDF = "clinic_pdf"
 CLINIC_STEPS = 3
@@ -65,3 +71,82 @@ def _clinic_pdf(job: Job, title: str, team_ids, worker_id, periods) -> jobs.Resu
     pdf = clinic_pdf.render(title, chosen, found, produced_by=job.started_by)
     return jobs.Result(url=reverse("insight:clinic_pdf_download", kwargs={"job_id": job.pk}), file=pdf,
                        filename=clinic_pdf.filename(chosen))
+
+
+# The self-evaluation pack ----------------------------------------------------------------------------------------
+
+PACK = "self_evaluation_pack"
+PACK_STEPS = ("Reading the record for the indicators", "Reading the case file audits", "Counting the quality signals",
+              "Comparing with the last pack", "Laying out the PDF")
+PACK_CSS = """
+h3 { font-size: 11pt; margin: 8pt 0 4pt; }
+h2 { break-before: page; }
+svg.cf-chart { display: block; margin: 6pt 0; }
+"""
+PACK_REFUSED = "You can no longer make self-evaluation packs, so the pack was not made."
+PACK_UNEXPECTED = "It stopped because of an unexpected problem. Ask for the pack again."
+
+
+def start_pack(*, actor: User, pack: SelfEvaluationPack) -> Job:
+    period = present.period_text({"period": {"start": pack.period_start.isoformat(),
+                                             "end": pack.period_end.isoformat()}})
+    return jobs.start(pack_task, actor=actor, kind=PACK, back_url=reverse("insight:packs"),
+                      description=f"Self-evaluation pack for {period}", details={"pack_id": pack.pk},
+                      pack_id=pack.pk)
+
+
+def previous_pack(pack: SelfEvaluationPack) -> SelfEvaluationPack | None:
+    """The latest pack made before this one was asked for: the one it says what has changed since."""
+    return (SelfEvaluationPack.objects.filter(status=SelfEvaluationPack.Status.DONE, created__lte=pack.created)
+            .exclude(pk=pack.pk).defer("pdf").order_by("-created", "-pk").first())
+
+
+@task()
+def pack_task(*, job_id: str, pack_id: int) -> None:
+    jobs.run(job_id, lambda job: _pack(job, pack_id))
+
+
+def _pack(job: Job, pack_id: int) -> jobs.Result:
+    pack = SelfEvaluationPack.objects.get(pk=pack_id)
+    try:
+        return _make_pack(job, pack)
+    except jobs.JobFailed as refusal:
+        _pack_failed(pack, str(refusal))
+        raise
+    except Exception:
+        _pack_failed(pack, PACK_UNEXPECTED)
+        raise
+
+
+def _pack_failed(pack: SelfEvaluationPack, error: str) -> None:
+    SelfEvaluationPack.objects.filter(pk=pack.pk).update(status=SelfEvaluationPack.Status.FAILED, error=error,
+                                                         finished=timezone.now())
+
+
+def _make_pack(job: Job, pack: SelfEvaluationPack) -> jobs.Result:
+    if not permissions.may_make_self_evaluation_pack(job.started_by):
+        raise jobs.JobFailed(PACK_REFUSED)
+    SelfEvaluationPack.objects.filter(pk=pack.pk).update(status=SelfEvaluationPack.Status.RUNNING)
+    period = Period(pack.period_start, pack.period_end)
+    total = len(PACK_STEPS)
+    jobs.job_progress(job, 0, total, PACK_STEPS[0])
+    indicators = pack_record.indicators(period)
+    jobs.job_progress(job, 1, total, PACK_STEPS[1])
+    audits, sections, actions = pack_record.audits(period)
+    jobs.job_progress(job, 2, total, PACK_STEPS[2])
+    signals = pack_record.signals(period)
+    jobs.job_progress(job, 3, total, PACK_STEPS[3])
+    figures = pack_rules.assemble(period, indicators=indicators, audits=audits, sections=sections,
+                                  areas=pack_record.areas(), actions=actions, signals=signals)
+    previous = previous_pack(pack)
+    changes = pack_rules.changes(figures, previous.figures if previous else None)
+    jobs.job_progress(job, 4, total, PACK_STEPS[4])
+    pdf = render_pdf("insight/pack_pdf.html", {
+        **present.pdf_context(figures, changes, previous), "produced_by": job.started_by,
+        "produced_at": timezone.now()}, stylesheets=[PACK_CSS])
+    filename = f"self-evaluation-pack-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.pdf"
+    SelfEvaluationPack.objects.filter(pk=pack.pk).update(
+        status=SelfEvaluationPack.Status.DONE, pdf=pdf, filename=filename, figures=figures, previous=previous,
+        finished=timezone.now())
+    jobs.job_progress(job, total, total, "Ready")
+    return jobs.Result(url=reverse("insight:pack_download", kwargs={"pack_id": pack.pk}))

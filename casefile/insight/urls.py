@@ -11,4 +11,7 @@ urlpatterns: list = [
     path("journeys/", views.journeys_page, name="journeys"),
     path("pdf/", views.clinic_pdf, name="clinic_pdf"),
     path("pdf/<uuid:job_id>/", views.clinic_pdf_download, name="clinic_pdf_download"),
+    path("self-evaluation/", views.packs_page, name="packs"),
+    path("self-evaluation/new/", views.pack_request, name="pack_request"),
+    path("self-evaluation/<int:pack_id>/download/", views.pack_download, name="pack_download"),
 ]

@@ -25,13 +25,15 @@ from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.caseloads import teams_overseen_by
 from casefile.core.batches import in_batches
+from casefile.core.forms import save_or_show
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
 from casefile.core.pdf import pdf_response
 from casefile.core.presenters import plural
-from casefile.insight import clinic, cohort, tasks
+from casefile.insight import clinic, cohort, pack_presenters, services, tasks
 from casefile.insight import presenters as present
-from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm
+from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm, PackForm
+from casefile.insight.models import SelfEvaluationPack
 from casefile.people.models import Person
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE
 from casefile.rules.journeys import journey
@@ -195,3 +197,49 @@ def journeys_page(request):
         context |= {"period": present.period_text(period), "as_at": found.as_at,
                     "stages": [present.stage_context(stage) for stage in found.stages]}
     return render(request, "insight/journeys.html", context)
+
+
+# The self-evaluation pack ------------------------------------------------------------------------------------
+
+
+def _may_make_packs(request) -> None:
+    if not permissions.may_make_self_evaluation_pack(request.user):
+        raise PermissionDenied(services.REFUSED)
+
+
+@allow_methods("GET")
+def packs_page(request):
+    """Every self-evaluation pack asked for, newest first, a page at a time: its period, who asked, and the pack
+    to download once it is ready (or its progress, for the person who asked)."""
+    _may_make_packs(request)
+    packs = SelfEvaluationPack.objects.select_related("requested_by").defer("pdf", "figures")
+    page = paginate(request, packs)
+    return render(request, "insight/packs.html", {
+        "page": page, "packs_table": pack_presenters.packs_table(page.object_list, request.user),
+        "page_title": "Self-evaluation packs"})
+
+
+@allow_methods("GET", "POST")
+def pack_request(request):
+    """Ask for a pack for a period: a background worker makes it while the person follows its progress."""
+    _may_make_packs(request)
+    form = PackForm(request.POST if request.method == "POST" else None)
+    pack = save_or_show(request, form, lambda cleaned: services.request_pack(
+        actor=request.user, request=request, period_start=cleaned.get("period_start"),
+        period_end=cleaned.get("period_end")))
+    if pack:
+        return redirect("core:job", job_id=pack.job_id)
+    return render(request, "insight/pack_request.html", {"form": form, "page_title": "Ask for a self-evaluation pack"})
+
+
+@allow_methods("GET")
+def pack_download(request, pack_id: int):
+    """A ready pack, for anyone who may make packs. Each download is the export, audited."""
+    _may_make_packs(request)
+    pack = SelfEvaluationPack.objects.filter(pk=pack_id, status=SelfEvaluationPack.Status.DONE).first()
+    if pack is None:
+        raise Http404("No such pack")
+    record(Action.EXPORT, request=request, subject=pack, details={
+        "what": "self-evaluation pack", "format": "pdf", "period_start": pack.period_start,
+        "period_end": pack.period_end, "filename": pack.filename})
+    return pdf_response(bytes(pack.pdf), pack.filename)

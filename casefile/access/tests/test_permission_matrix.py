@@ -75,6 +75,8 @@ EXPECTED = {
     # Performance clinics: managers for their own teams; quality assurance, analysts and administrators for all.
     "may_see_performance": MANAGERS | {"quinn", "pat", "ada"},
     "may_see_performance_of_every_team": {"quinn", "pat", "ada"},
+    # The self-evaluation pack (the whole authority): analysts, senior managers and administrators.
+    "may_make_self_evaluation_pack": {"pat", "simon", "hana", "ada"},
 }
 # Acts whose answer depends on the object too: the objects are built in `objects` below.
 EXPECTED_FOR_OBJECT = {

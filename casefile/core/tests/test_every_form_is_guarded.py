@@ -50,6 +50,7 @@ NOT_AN_EDIT = {
     "data_quality_page": "creates a check of the record",
     "child_census": "one explanation per child and rule, the latest shown; the audit trail keeps each",
     "start_audit": "creates an audit (and a QA officer's sample)", "add_audit_action": "creates",
+    "pack_request": "creates a self-evaluation pack",
 }
 
 
