@@ -69,6 +69,7 @@ def _clinic_pdf(job: Job, title: str, team_ids, worker_id, periods) -> jobs.Resu
     found = clinic.figures(record, chosen, scope)
     jobs.job_progress(job, 2, CLINIC_STEPS, "Laying out the PDF")
     pdf = clinic_pdf.render(title, chosen, found, produced_by=job.started_by)
+    jobs.job_progress(job, CLINIC_STEPS, CLINIC_STEPS, "Ready")
     return jobs.Result(url=reverse("insight:clinic_pdf_download", kwargs={"job_id": job.pk}), file=pdf,
                        filename=clinic_pdf.filename(chosen))
 

@@ -38,7 +38,7 @@ def test_the_pdf_holds_every_indicator_with_its_definition_source_england_figure
     response = ask(client, org.pat, team=org.sam.team.pk, year=YEAR)
     job = Job.objects.get(kind="clinic_pdf")
     assert response["Location"] == reverse("core:job", args=[job.pk])
-    assert (job.status, job.done, job.total, job.error) == ("done", 2, 3, "")
+    assert (job.status, job.done, job.total, job.stage, job.error) == ("done", 3, 3, "Ready", "")
     assert job.result_url == reverse("insight:clinic_pdf_download", args=[job.pk])
     assert "Lily" not in job.description and org.sam.team.name in job.description
 
