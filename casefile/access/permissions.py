@@ -548,3 +548,14 @@ def may_enter_child_population(user) -> bool:
     """The authority's child population by ethnicity, religion, disability and sex, which the diversity page
     compares each stage with: performance analysts and administrators, who make the returns."""
     return _has_role(user, RETURNS_ROLES)
+
+
+# The self-evaluation pack holds the whole authority's figures and is what leaders put before Ofsted.
+SELF_EVALUATION_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE,
+                                   Role.ADMINISTRATOR})
+
+
+def may_make_self_evaluation_pack(user) -> bool:
+    """Ask for a self-evaluation pack, see the list of packs and download one: performance analysts, senior managers
+    (service managers and heads of service) and administrators."""
+    return _has_role(user, SELF_EVALUATION_ROLES)

@@ -195,7 +195,8 @@ RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "G
                  "cin_census": "See the checks and download the file",
                  "annex_a": "Download the workbook", "ssd_export": "Download the zip file",
                  "cin_validation": "See the results", "census_record_check": "See the children",
-                 "performance_figures": "Back to the figures"}
+                 "performance_figures": "Back to the figures", "clinic_pdf": "Download the PDF",
+                 "self_evaluation_pack": "Download the pack"}
 
 
 @allow_methods("GET")

@@ -64,3 +64,10 @@ class PopulationFileForm(forms.Form):
         if not upload:
             raise forms.ValidationError("Select the CSV file")
         return upload
+
+
+class PackForm(forms.Form):
+    """The period a self-evaluation pack covers. The service checks the dates against each other and today."""
+
+    period_start = GovukDateField(label="The period starts on", help_text="For example, 1 4 2025")
+    period_end = GovukDateField(label="The period ends on", help_text="For example, 31 3 2026")

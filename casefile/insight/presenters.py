@@ -364,3 +364,54 @@ def flow_diagram(stages) -> FlowDiagram:
     return FlowDiagram(id="journey-flow", title="The journey from the front door, as a flow diagram",
                        description=description, width=FLOW_WIDTH, height=int(y - STAGE_GAP + 4),
                        boxes=tuple(boxes), links=tuple(links))
+
+
+# The clinic as a PDF ---------------------------------------------------------------------------------------
+# A PDF cannot follow the page's links to the children behind each number, so its counts are plain text, and the
+# sources are written out with their addresses.
+
+
+def plain_workings(result: Result) -> str:
+    """"12 of 40", or the count alone when there is no denominator."""
+    if result.denominator is None:
+        return number(result.numerator)
+    return f"{number(result.numerator)} of {number(result.denominator)}"
+
+
+def england_text(indicator: Indicator) -> str:
+    figure = latest(indicator.code)
+    if figure is None:
+        return "No published England figure is shipped for this indicator."
+    how = " (worked out from the published counts)" if figure.derived else ""
+    return (f"England {figure.year}: {value_text(indicator.unit, figure.value)}{how}. "
+            f"Source: {figure.table}, {figure.url}")
+
+
+def source_text(indicator: Indicator) -> str:
+    parts = [indicator.source, *indicator.also]
+    return " ".join(f"{part.body}: {part.measure}" + (f" ({part.url})." if part.url else ".") for part in parts)
+
+
+def plain_trend_table(indicator: Indicator, trend: Sequence[Result], id: str) -> dict:
+    rows = [[period_label(result.period), value_text(indicator.unit, result.value) if result.value is not None
+             else f"{NO_FIGURE}: {result.no_figure.removeprefix('no figure: ')}", plain_workings(result)]
+            for result in trend]
+    return table_params(caption=f"{indicator.title}: the last {plural(len(trend), 'period')}",
+                        caption_classes="govuk-table__caption--s", head=["Period", "Figure", "Counted"], rows=rows,
+                        numeric=(1, 2), id=id, first_cell_is_header=True)
+
+
+def pdf_figure_context(figure) -> dict:
+    """What the clinic's PDF shows of one indicator: the figure, how it was counted, the England figure, the
+    definition and source in full, and the trend as a chart with its table."""
+    indicator, result = figure.indicator, figure.result
+    return {
+        "code": indicator.code, "title": indicator.title,
+        "value": value_text(indicator.unit, result.value),
+        "no_figure": sentence(result.no_figure.removeprefix("no figure: ")) if result.value is None else "",
+        "workings": plain_workings(result), "england": england_text(indicator), "direction": direction(indicator),
+        "definition": indicator.definition, "note": indicator.note, "unit": indicator.unit.value,
+        "source": source_text(indicator),
+        "chart": trend_chart(indicator, figure.trend),
+        "table": plain_trend_table(indicator, figure.trend, f"table-{indicator.code}"),
+    }

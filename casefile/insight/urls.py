@@ -14,4 +14,9 @@ urlpatterns: list = [
     path("diversity/children/", views_diversity.diversity_children, name="diversity_children"),
     path("population/", views_diversity.population_page, name="population"),
     path("population/upload/", views_diversity.population_upload, name="population_upload"),
+    path("pdf/", views.clinic_pdf, name="clinic_pdf"),
+    path("pdf/<uuid:job_id>/", views.clinic_pdf_download, name="clinic_pdf_download"),
+    path("self-evaluation/", views.packs_page, name="packs"),
+    path("self-evaluation/new/", views.pack_request, name="pack_request"),
+    path("self-evaluation/<int:pack_id>/download/", views.pack_download, name="pack_download"),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,14 +22,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from casefile.access import permissions, policy
 from casefile.access.records import record_shown
 from casefile.accounts.models import Team, User
+from casefile.audit.models import Action
+from casefile.audit.services import record
 from casefile.casework.caseloads import teams_overseen_by
 from casefile.core.batches import in_batches
+from casefile.core.forms import save_or_show
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
+from casefile.core.pdf import pdf_response
 from casefile.core.presenters import plural
-from casefile.insight import clinic, cohort, figures, tasks
+from casefile.insight import clinic, cohort, figures, pack_presenters, services, tasks
 from casefile.insight import presenters as present
-from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm
+from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm, PackForm
+from casefile.insight.models import SelfEvaluationPack
 from casefile.people.models import Person
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE
 from casefile.rules.journeys import journey
@@ -103,7 +109,8 @@ def clinic_page(request):
             found = clinic.figures(cohort.load(choice.periods[-1].end), choice.periods, choice.scope)
         context |= {"period": present.period_text(choice.periods[-1]),
                     "figures": [present.figure_context(figure, choice.params) for figure in found],
-                    **_computed(request, kept)}
+                    **_computed(request, kept), "pdf_form": PdfForm(),
+                    "pdf_href": f"{reverse('insight:clinic_pdf')}?{present.query(**choice.params)}"}
     return render(request, "insight/clinic.html", context)
 
 
@@ -124,6 +131,43 @@ def refresh_page(request):
         back = reverse("insight:clinic")
     job = tasks.refresh_in_background(actor=request.user, back_url=back)
     return redirect("core:job", job_id=job.pk)
+
+
+class PdfForm(forms.Form):
+    """Nothing to choose beyond the clinic's own choice (in the address): the form carries the one-time token."""
+
+
+@allow_methods("POST")
+def clinic_pdf(request):
+    """The clinic's choice as a tagged PDF. Reading a large authority's record takes seconds, so a background
+    worker makes it while the person follows its progress (insight/tasks.py); the download is the export."""
+    choice = choice_of(request)
+    if not choice.periods:
+        return redirect(f"{reverse('insight:clinic')}?{request.GET.urlencode()}")
+    if not PdfForm(request.POST).is_valid():
+        raise Http404("No such form")
+    job = tasks.export_clinic(actor=request.user, title=choice.title, scope=choice.scope, periods=choice.periods,
+                              params=choice.params,
+                              back_url=f"{reverse('insight:clinic')}?{present.query(**choice.params)}")
+    return redirect("core:job", job_id=job.pk)
+
+
+@allow_methods("GET")
+def clinic_pdf_download(request, job_id):
+    """The PDF a background job made, for the person who asked, while they may still see those figures. Each
+    download is the export, audited with whose figures and which periods."""
+    if not permissions.may_see_performance(request.user):
+        raise PermissionDenied("Only managers, quality assurance, performance analysts and administrators see "
+                               "performance clinics")
+    job = tasks.finished_clinic(request.user, job_id)
+    if job is None or not tasks.may_see_scope(request.user, job.details.get("team_ids"),
+                                              job.details.get("worker_id")):
+        raise Http404("No such PDF")
+    record(Action.EXPORT, request=request, subject=job, details={
+        "what": "performance clinic", "format": "pdf", "job": str(job.pk), "title": job.details.get("title"),
+        "team_ids": job.details.get("team_ids"), "worker_id": job.details.get("worker_id"),
+        "periods": job.details.get("periods")})
+    return pdf_response(bytes(job.result_file), job.result_filename)
 
 
 @allow_methods("GET")
@@ -187,3 +231,49 @@ def journeys_page(request):
                     "stages": [present.stage_context(stage) for stage in stages],
                     "flow": present.flow_diagram(stages), **_computed(request, kept)}
     return render(request, "insight/journeys.html", context)
+
+
+# The self-evaluation pack ------------------------------------------------------------------------------------
+
+
+def _may_make_packs(request) -> None:
+    if not permissions.may_make_self_evaluation_pack(request.user):
+        raise PermissionDenied(services.REFUSED)
+
+
+@allow_methods("GET")
+def packs_page(request):
+    """Every self-evaluation pack asked for, newest first, a page at a time: its period, who asked, and the pack
+    to download once it is ready (or its progress, for the person who asked)."""
+    _may_make_packs(request)
+    packs = SelfEvaluationPack.objects.select_related("requested_by").defer("pdf", "figures")
+    page = paginate(request, packs)
+    return render(request, "insight/packs.html", {
+        "page": page, "packs_table": pack_presenters.packs_table(page.object_list, request.user),
+        "page_title": "Self-evaluation packs"})
+
+
+@allow_methods("GET", "POST")
+def pack_request(request):
+    """Ask for a pack for a period: a background worker makes it while the person follows its progress."""
+    _may_make_packs(request)
+    form = PackForm(request.POST if request.method == "POST" else None)
+    pack = save_or_show(request, form, lambda cleaned: services.request_pack(
+        actor=request.user, request=request, period_start=cleaned.get("period_start"),
+        period_end=cleaned.get("period_end")))
+    if pack:
+        return redirect("core:job", job_id=pack.job_id)
+    return render(request, "insight/pack_request.html", {"form": form, "page_title": "Ask for a self-evaluation pack"})
+
+
+@allow_methods("GET")
+def pack_download(request, pack_id: int):
+    """A ready pack, for anyone who may make packs. Each download is the export, audited."""
+    _may_make_packs(request)
+    pack = SelfEvaluationPack.objects.filter(pk=pack_id, status=SelfEvaluationPack.Status.DONE).first()
+    if pack is None:
+        raise Http404("No such pack")
+    record(Action.EXPORT, request=request, subject=pack, details={
+        "what": "self-evaluation pack", "format": "pdf", "period_start": pack.period_start,
+        "period_end": pack.period_end, "filename": pack.filename})
+    return pdf_response(bytes(pack.pdf), pack.filename)

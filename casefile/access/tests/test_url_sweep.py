@@ -60,6 +60,8 @@ def _argument_values(child, team, journey=None, front_door=None):
         "post_id": 1,
         # A PDF of the child's chronology that someone allowed made in the background (see the job fixture).
         "job_id": Job.objects.filter(kind="chronology_pdf").values_list("pk", flat=True).first(),
+        # A self-evaluation pack holds the whole authority's counts and names no child: any value will do.
+        "pack_id": 1,
         # allauth's own arguments: not about children, any well-formed value will do.
         "key": "not-a-real-key",
         "token": "not-a-real-token",  # an authenticator set-up link (accounts.security_views.enrol)

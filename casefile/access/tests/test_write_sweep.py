@@ -59,6 +59,9 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     "insight:refresh": lambda user, child: permissions.may_refresh_performance_figures(user),
     "returns:ssd": lambda user, child: permissions.may_make_returns(user),
     "returns:census": lambda user, child: permissions.may_make_returns(user),
+    # A clinic's PDF and a self-evaluation pack are counts with no child named; changes no child's record.
+    "insight:clinic_pdf": lambda user, child: permissions.may_see_performance(user),
+    "insight:pack_request": lambda user, child: permissions.may_make_self_evaluation_pack(user),
     # Checking a census file, uploaded or exported, changes no child's record.
     "returns:validate": lambda user, child: permissions.may_make_returns(user),
     "returns:validate_export": lambda user, child: permissions.may_make_returns(user),

@@ -52,6 +52,7 @@ NOT_AN_EDIT = {
     "start_audit": "creates an audit (and a QA officer's sample)", "add_audit_action": "creates",
     "_start_moderation": "creates a moderation (and a QA officer's sample)", "re_audit": "creates a re-audit",
     "post_new": "creates a post",
+    "pack_request": "creates a self-evaluation pack",
 }
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casefile.access.tests.test_permission_matrix import EVERYONE
+from casefile.core.forms import SUBMISSION_FIELD
 from casefile.core.models import Job
 from casefile.insight import figures
 from casefile.insight.models import StoredFigures
@@ -26,7 +27,8 @@ def _figures_part(html: str) -> str:
     """The page from its first figure on, without the line that says when the figures were computed."""
     body = html[html.index('id="clinic-period"' if 'id="clinic-period"' in html else 'id="journeys-period"'):]
     body = re.sub(r'<p class="govuk-body" id="figures-computed">.*?</p>', "", body, flags=re.S)
-    return re.sub(r'(nonce|name="csrfmiddlewaretoken" value)="[^"]*"', "", body)  # different on every response
+    # Different on every response: the nonce, the CSRF token and the PDF form's one-time token.
+    return re.sub(rf'(nonce|name="(csrfmiddlewaretoken|{SUBMISSION_FIELD})" value)="[^"]*"', "", body)
 
 
 @pytest.fixture
