@@ -15,12 +15,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from casefile.rules.audit_grades import GOOD, GRADES, OUTSTANDING
+from casefile.rules.audit_impact import DECLINED, IMPROVED, SAME, Summary
 from casefile.rules.indicators import Indicator, Period, Result
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE, latest
 
 GOOD_OR_BETTER = frozenset({OUTSTANDING, GOOD})
-RE_AUDIT_NOTE = ("Re-audit impact is not yet recorded: Casefile does not yet link a re-audit to the audit it "
-                 "follows, so impact is measured by the actions the audits set and whether they were done on time.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,7 +142,24 @@ def action_impact(actions: Sequence[ActionRow], end: datetime.date) -> dict:
             not_due += 1
     done = on_time + late
     return {"set": len(actions), "on_time": on_time, "late": late, "overdue": overdue, "not_yet_due": not_due,
-            "on_time_percent": _percent(on_time, done + overdue), "re_audit": None, "re_audit_note": RE_AUDIT_NOTE}
+            "on_time_percent": _percent(on_time, done + overdue)}
+
+
+def _impact(summary: Summary) -> dict:
+    return {"improved": summary.improved, "same": summary.same, "declined": summary.declined,
+            "re_audits": summary.total, "improved_percent": _round(summary.share(IMPROVED)),
+            "same_percent": _round(summary.share(SAME)), "declined_percent": _round(summary.share(DECLINED)),
+            "mean_steps": None if summary.mean_steps is None else round(summary.mean_steps, 2)}
+
+
+def re_audit_impact(overall: Summary, by_area: Sequence[tuple[str, Summary]],
+                    areas: Sequence[tuple[str, str]]) -> dict:
+    """The audits' measured impact: of the re-audits completed in the period, how many gave a better, the same or
+    a worse overall grade than the audit before, and the same for each practice area graded at both."""
+    labels = dict(areas)
+    return {**_impact(overall),
+            "by_area": [{"area": area, "label": labels.get(area, area), **_impact(summary)}
+                        for area, summary in by_area]}
 
 
 # Quality signals ----------------------------------------------------------------------------------------------
@@ -162,13 +178,14 @@ def signal_counts(by_signal: Mapping[str, int], names: Mapping[str, str], childr
 
 def assemble(period: Period, *, indicators: Sequence[tuple[Indicator, Result]], audits: Sequence[AuditRow],
              sections: Sequence[GradeRow], areas: Sequence[tuple[str, str]], actions: Sequence[ActionRow],
-             signals: dict) -> dict:
-    """Every headline figure of the pack, as JSON."""
+             re_audits: tuple[Summary, Sequence[tuple[str, Summary]]], signals: dict) -> dict:
+    """Every headline figure of the pack, as JSON. `re_audits` is the overall summary of the re-audits completed in
+    the period and each practice area's."""
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "indicators": indicator_figures(indicators), "neighbour_note": NEIGHBOUR_NOTE,
         "audits": audit_findings(audits, sections, areas), "actions": action_impact(actions, period.end),
-        "signals": signals,
+        "re_audits": re_audit_impact(*re_audits, areas), "signals": signals,
     }
 
 
@@ -185,6 +202,11 @@ def _measures(figures: Mapping) -> dict[str, tuple[str, float | None, str]]:
     if actions:
         found["actions:set"] = ("Actions set by audits", actions["set"], "count")
         found["actions:on_time"] = ("Audit actions done on time", actions["on_time_percent"], "percent")
+    re_audits = figures.get("re_audits", {})
+    if re_audits:
+        found["re_audits:completed"] = ("Re-audits completed", re_audits["re_audits"], "count")
+        found["re_audits:improved"] = ("Re-audits with a better overall grade", re_audits["improved_percent"],
+                                       "percent")
     if signals:
         found["signals:with_signals"] = ("Children with any quality signal", signals["with_signals"], "count")
         for row in signals.get("by_signal", []):

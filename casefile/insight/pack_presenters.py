@@ -97,6 +97,41 @@ def actions_table(figures: dict) -> dict:
                         rows=[[what, f"{count:,}"] for what, count in rows])
 
 
+RE_AUDIT_HEAD = ["Improved", "The same", "Declined", "Re-audits"]
+
+
+def _re_audit_cells(row: dict) -> list[str]:
+    return [f"{row['improved']:,}", f"{row['same']:,}", f"{row['declined']:,}", f"{row['re_audits']:,}"]
+
+
+def re_audit_tables(figures: dict) -> tuple[dict, dict | None] | None:
+    """The overall grade at re-audit against the audit before, and each practice area's; None when no re-audit was
+    completed in the period."""
+    re_audits = figures["re_audits"]
+    if not re_audits["re_audits"]:
+        return None
+    overall = table_params(caption="Overall grade at re-audit, against the audit before", id="pack-re-audits",
+                           head=RE_AUDIT_HEAD, numeric=(0, 1, 2, 3), caption_classes="govuk-table__caption--s",
+                           rows=[_re_audit_cells(re_audits)])
+    areas = table_params(caption="Section grades at re-audit, by practice area", id="pack-re-audit-areas",
+                         head=["Practice area", *RE_AUDIT_HEAD], numeric=(1, 2, 3, 4), first_cell_is_header=True,
+                         caption_classes="govuk-table__caption--s",
+                         rows=[[row["label"], *_re_audit_cells(row)] for row in re_audits["by_area"]])
+    return overall, areas if re_audits["by_area"] else None
+
+
+def re_audit_text(figures: dict) -> str:
+    re_audits = figures["re_audits"]
+    if not re_audits["re_audits"]:
+        return ("No re-audit was completed in the period, so no change in grade can be measured yet. A re-audit "
+                "grades a child’s file again with the same tool once the audit’s actions are done.")
+    return (f"{plural(re_audits['re_audits'], 're-audit')} completed in the period: "
+            f"{measure_text('percent', re_audits['improved_percent'])} gave a better overall grade than the audit "
+            f"before, {measure_text('percent', re_audits['same_percent'])} the same and "
+            f"{measure_text('percent', re_audits['declined_percent'])} a worse one (a mean change of "
+            f"{re_audits['mean_steps']:+.2f} steps on Ofsted’s four-point scale).")
+
+
 def signals_table(figures: dict) -> dict:
     return table_params(caption="Children with each quality signal", id="pack-signals",
                         head=["Signal", "Children"], numeric=(1,), first_cell_is_header=True,
@@ -123,7 +158,8 @@ def pdf_context(figures: dict, changes: list[dict], previous) -> dict:
         "grades_chart": grades_chart(figures), "grades_table": grades_table(figures),
         "areas_table": areas_table(figures) if audits["by_area"] else None,
         "actions_table": actions_table(figures),
-        "on_time": measure_text("percent", actions["on_time_percent"]), "re_audit_note": actions["re_audit_note"],
+        "on_time": measure_text("percent", actions["on_time_percent"]),
+        "re_audit_text": re_audit_text(figures), "re_audit_tables": re_audit_tables(figures),
         "signal_children": plural(signals["children"], "child", "children"),
         "with_signals": plural(signals["with_signals"], "child", "children"),
         "signals_table": signals_table(figures),

@@ -1,13 +1,14 @@
 """What a self-evaluation pack reads from the record, in a fixed number of queries, as the plain rows insight/pack.py
 works from: the indicators for the whole authority (insight/cohort.py), the case file audits completed in the
-period with their section grades and actions, and the quality signals of the children held at the period's end
-(oversight/signals.py, as the practice-quality page counts them)."""
+period with their section grades and actions, the re-audits completed in it, and the quality signals of the
+children held at the period's end (oversight/signals.py, as the practice-quality page counts them)."""
 
 from __future__ import annotations
 
 from casefile.insight import clinic, cohort
 from casefile.insight import pack as rules
 from casefile.oversight import signals as oversight
+from casefile.quality import reports as quality_reports
 from casefile.quality.models import CaseFileAudit, CaseFileAuditAction, PracticeArea, SectionGrade
 from casefile.rules.indicators import Period
 from casefile.rules.signals import SIGNALS
@@ -30,6 +31,13 @@ def audits(period: Period) -> tuple[list[rules.AuditRow], list[rules.GradeRow], 
     action_rows = [rules.ActionRow(*row) for row in CaseFileAuditAction.objects.filter(audit__in=completed)
                    .order_by().values_list("due_date", "completed_on")]
     return audit_rows, grade_rows, action_rows
+
+
+def re_audits(period: Period) -> tuple:
+    """The re-audits completed in the period, summarised overall and by practice area as the impact page does (the
+    same read, for the period). Two queries."""
+    report = quality_reports.impact_report(period.start, period.end)
+    return report.overall, report.by_section
 
 
 def areas() -> list[tuple[str, str]]:

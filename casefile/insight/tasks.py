@@ -159,11 +159,13 @@ def _make_pack(job: Job, pack: SelfEvaluationPack) -> jobs.Result:
     indicators = pack_record.indicators(period)
     jobs.job_progress(job, 1, total, PACK_STEPS[1])
     audits, sections, actions = pack_record.audits(period)
+    re_audits = pack_record.re_audits(period)
     jobs.job_progress(job, 2, total, PACK_STEPS[2])
     signals = pack_record.signals(period)
     jobs.job_progress(job, 3, total, PACK_STEPS[3])
     figures = pack_rules.assemble(period, indicators=indicators, audits=audits, sections=sections,
-                                  areas=pack_record.areas(), actions=actions, signals=signals)
+                                  areas=pack_record.areas(), actions=actions, re_audits=re_audits,
+                                  signals=signals)
     previous = previous_pack(pack)
     changes = pack_rules.changes(figures, previous.figures if previous else None)
     jobs.job_progress(job, 4, total, PACK_STEPS[4])

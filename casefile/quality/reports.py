@@ -130,17 +130,23 @@ class ImpactReport:
     by_section: list[tuple[str, Summary]]  # (practice area, summary), in the areas' order
 
 
-def impact_report() -> ImpactReport:
-    """Every completed re-audit of a completed audit, with the change in grade: two queries."""
-    re_audits = list(CaseFileAudit.objects.filter(
+def impact_report(start: datetime.date | None = None, end: datetime.date | None = None) -> ImpactReport:
+    """Every completed re-audit of a completed audit (those completed from `start` to `end` when given), with the
+    change in grade: two queries. The impact page shows them all; the self-evaluation pack, a period's."""
+    completed = CaseFileAudit.objects.filter(
         re_audit_of__isnull=False, status=CaseFileAudit.Status.COMPLETED,
         re_audit_of__status=CaseFileAudit.Status.COMPLETED).exclude(overall_grade="").exclude(
-        re_audit_of__overall_grade="").select_related("child", "template", "auditor", "re_audit_of__auditor")
-        .order_by("-completed_on", "-pk"))
+        re_audit_of__overall_grade="")
+    if start is not None:
+        completed = completed.filter(completed_on__gte=start)
+    if end is not None:
+        completed = completed.filter(completed_on__lte=end)
+    re_audits = list(completed.select_related("child", "template", "auditor", "re_audit_of__auditor")
+                     .order_by("-completed_on", "-pk"))
     grades: dict[int, dict[str, str]] = defaultdict(dict)
     for audit_id, area, grade in SectionGrade.objects.filter(
-            Q(audit__re_audit_of__isnull=False) | Q(audit__re_audits__isnull=False)).exclude(grade="").values_list(
-            "audit_id", "section__area", "grade").distinct():
+            Q(audit__in=completed.values("pk")) | Q(audit__in=completed.values("re_audit_of"))).exclude(
+            grade="").values_list("audit_id", "section__area", "grade").distinct():
         grades[audit_id][area] = grade
     measured = [ReAudit(each, each.re_audit_of, impact(each.re_audit_of.overall_grade, each.overall_grade,
                                                        grades[each.re_audit_of_id], grades[each.pk]))

@@ -62,15 +62,26 @@ def action(made: CaseFileAudit, due: datetime.date, done: datetime.date | None) 
                                               completed_on=done, description="Update the plan")
 
 
+def re_audit(earlier: CaseFileAudit, completed_on: datetime.date, grade: str) -> CaseFileAudit:
+    made = audit(earlier.child, earlier.auditor, completed_on, grade)
+    CaseFileAudit.objects.filter(pk=made.pk).update(re_audit_of=earlier)
+    return made
+
+
 @pytest.fixture
 def audited(org, summer):
-    """Two audits completed in the period (one all good, one all requiring improvement), one before it and one in
-    progress, with an action done on time, one overdue and one from the audit before the period."""
+    """Two audits completed in the period (one all good, one all requiring improvement, re-audited good in the
+    period), one before it and one in progress, with an action done on time, one overdue and one from the audit
+    before the period."""
     lily = with_journey(org, org.sam, "Lily", "Hartley")
     good = audit(lily, org.tess, datetime.date(2025, 6, 1), GOOD)
     weak = audit(lily, org.tess, datetime.date(2026, 1, 10), REQUIRES_IMPROVEMENT)
     before = audit(lily, org.tess, datetime.date(2024, 12, 1), GOOD)
     make_audit(lily, org.tess)  # in progress
+    # The audit that required improvement is re-audited good once its action is done; the earlier audit's
+    # re-audit was completed before the period and is not counted.
+    re_audit(weak, datetime.date(2026, 3, 1), GOOD)
+    re_audit(before, datetime.date(2025, 2, 1), GOOD)
     action(good, datetime.date(2025, 7, 1), datetime.date(2025, 6, 20))
     action(weak, datetime.date(2026, 2, 7), None)
     action(before, datetime.date(2025, 1, 1), None)
@@ -88,16 +99,21 @@ def test_a_pack_is_made_in_the_background_and_keeps_its_figures(client, org, aud
     figures = made.figures
     # Audits: the two completed in the period, each section graded once in each.
     audits = figures["audits"]
-    assert (audits["completed"], audits["sections_graded"]) == (2, 2 * audited)
-    assert audits["overall"] == {"outstanding": 0, "good": 1, "requires_improvement": 1, "inadequate": 0}
-    assert audits["sections_good_or_better_percent"] == 50.0
-    assert all(row["graded"] == 2 and row["good_or_better"] == 1 for row in audits["by_area"])
+    assert (audits["completed"], audits["sections_graded"]) == (3, 3 * audited)  # the re-audit is an audit too
+    assert audits["overall"] == {"outstanding": 0, "good": 2, "requires_improvement": 1, "inadequate": 0}
+    assert audits["sections_good_or_better_percent"] == 66.7
+    assert all(row["graded"] == 3 and row["good_or_better"] == 2 for row in audits["by_area"])
     assert len(audits["by_area"]) == audited
     # Actions: the one from the audit before the period is not counted.
     actions = figures["actions"]
     assert (actions["set"], actions["on_time"], actions["late"], actions["overdue"], actions["not_yet_due"]) == (
         2, 1, 0, 1, 0)
     assert actions["on_time_percent"] == 50.0
+    # Re-audits: the one completed in the period, one step better overall and in every section.
+    re_audits = figures["re_audits"]
+    assert (re_audits["re_audits"], re_audits["improved"], re_audits["improved_percent"]) == (1, 1, 100.0)
+    assert re_audits["mean_steps"] == 1.0
+    assert len(re_audits["by_area"]) == audited and all(row["improved"] == 1 for row in re_audits["by_area"])
     # Indicators equal the clinic's for the whole authority; signals equal the practice-quality page's count.
     year = Period(START, END)
     record = cohort.load(END)
@@ -128,14 +144,16 @@ def test_the_pack_downloads_as_a_tagged_pdf_and_each_download_is_audited(client,
     root = read.trailer["/Root"]["/StructTreeRoot"]["/K"]
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Figure"} <= set(structure_tags(root))
     assert figure_alts(root) == ["Overall grades of the case file audits completed. Bar chart. Outstanding: 0; "
-                                 "Good: 1; Requires improvement: 1; Inadequate: 0."]
+                                 "Good: 2; Requires improvement: 1; Inadequate: 0."]
     words = text(file.content)
     for heading in ("Key indicators against England and statistical neighbours",
                     "Case file audit findings by practice area", "The audits’ measured impact", "Quality signals",
                     "What has changed since the last pack", "This is the first pack"):
         assert heading in words
-    assert "2 case file audits completed in the period" in words and "50% were graded good or outstanding" in words
-    assert "Re-audit impact is not yet recorded" in words and "Lily" not in words and "Hartley" not in words
+    assert "3 case file audits completed in the period" in words and "66.7% were graded good or outstanding" in words
+    assert "1 re-audit completed in the period: 100% gave a better overall grade than the audit before" in words
+    assert "Overall grade at re-audit, against the audit before" in words
+    assert "Lily" not in words and "Hartley" not in words
     event = AuditEvent.objects.filter(action=Action.EXPORT).latest("pk")
     assert (event.actor, event.subject_id, event.details["what"]) == (org.ada, str(made.pk), "self-evaluation pack")
 
@@ -149,12 +167,14 @@ def test_the_next_pack_says_what_has_changed_since_the_last(client, org, audited
     ask(client, org.hana, start=datetime.date(2025, 7, 1), end=datetime.date(2026, 6, 30))
     second = SelfEvaluationPack.objects.exclude(pk=first.pk).get()
     assert second.previous == first and second.status == "done"
-    assert second.figures["audits"]["completed"] == 2  # the June 2025 audit is now before the period
-    assert second.figures["audits"]["sections_good_or_better_percent"] == 50.0
+    # The June 2025 audit is now before the period; the re-audit of March 2026 is still in it.
+    assert second.figures["audits"]["completed"] == 3
+    assert second.figures["audits"]["sections_good_or_better_percent"] == 66.7
     client.force_login(org.hana)
     words = text(client.get(reverse("insight:pack_download", args=[second.pk])).content)
     assert "Compared with the pack for 1 April 2025 to 31 March 2026, made on 15 June 2026" in words
-    assert "Case file audits completed 2 2 No change" in words
+    assert "Case file audits completed 3 3 No change" in words
+    assert "Re-audits with a better overall grade 100% 100% No change" in words
     assert "This is the first pack" not in words
 
 

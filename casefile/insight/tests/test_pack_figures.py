@@ -6,6 +6,7 @@ import datetime
 
 from casefile.insight import pack
 from casefile.insight.pack import ActionRow, AuditRow, GradeRow
+from casefile.rules.audit_impact import change, summarise
 from casefile.rules.indicators import INDICATORS, Period, Result
 from casefile.rules.indicators.published import latest
 
@@ -77,7 +78,27 @@ def test_actions_are_counted_done_on_time_late_overdue_or_not_yet_due_at_the_end
     assert {key: found[key] for key in ("set", "on_time", "late", "overdue", "not_yet_due")} == {
         "set": 7, "on_time": 2, "late": 1, "overdue": 2, "not_yet_due": 2}
     assert found["on_time_percent"] == 40.0  # 2 of the 5 done or overdue
-    assert found["re_audit"] is None and "not yet recorded" in found["re_audit_note"]
+
+
+def test_re_audit_impact_counts_better_same_and_worse_grades_overall_and_by_practice_area():
+    # Three re-audits: one step better, two steps better, one step worse (mean +2/3); recording graded at two.
+    overall = summarise([change("requires_improvement", "good"), change("inadequate", "good"),
+                         change("good", "requires_improvement")])
+    recording = summarise([change("good", "good"), change("inadequate", "requires_improvement")])
+    found = pack.re_audit_impact(overall, [("recording", recording)], AREAS)
+    assert {key: found[key] for key in ("re_audits", "improved", "same", "declined")} == {
+        "re_audits": 3, "improved": 2, "same": 0, "declined": 1}
+    assert (found["improved_percent"], found["same_percent"], found["declined_percent"]) == (66.7, 0.0, 33.3)
+    assert found["mean_steps"] == 0.67
+    [area] = found["by_area"]
+    assert (area["area"], area["label"], area["re_audits"], area["improved"], area["same"], area["mean_steps"]) == (
+        "recording", dict(AREAS)["recording"], 2, 1, 1, 0.5)
+
+
+def test_no_re_audits_give_no_shares_rather_than_a_division_by_nothing():
+    found = pack.re_audit_impact(summarise([]), [], AREAS)
+    assert (found["re_audits"], found["improved_percent"], found["mean_steps"], found["by_area"]) == (
+        0, None, None, [])
 
 
 def test_signals_are_listed_in_the_rules_order_with_none_found_as_nought():
@@ -87,18 +108,20 @@ def test_signals_are_listed_in_the_rules_order_with_none_found_as_nought():
         {"code": "no_visit", "name": "No visit", "children": 3}]}
 
 
-def _figures(re_referrals, audits_completed, on_time, with_signals):
+def _figures(re_referrals, audits_completed, on_time, with_signals, improved=0):
     return pack.assemble(
         YEAR, indicators=[result("re_referrals", re_referrals, 1, 4)],
         audits=[AuditRow(n, "good") for n in range(audits_completed)],
         sections=[GradeRow(0, "recording", "good")], areas=AREAS,
         actions=[ActionRow(YEAR.end, YEAR.start)] * on_time + [ActionRow(YEAR.start, None)],
+        re_audits=(summarise([change("requires_improvement", "good")] * improved
+                             + [change("good", "good")] * (2 - improved)), []),
         signals=pack.signal_counts({"no_visit": with_signals}, {"no_visit": "No visit"}, 50, with_signals))
 
 
 def test_what_changed_since_the_last_pack_is_each_headline_figure_now_less_then():
-    before = _figures(25.0, 2, 1, 12)  # 1 of 2 actions on time: 50%
-    now = _figures(20.0, 5, 3, 9)  # 3 of 4: 75%
+    before = _figures(25.0, 2, 1, 12, improved=1)  # 1 of 2 actions on time: 50%; 1 of 2 re-audits better
+    now = _figures(20.0, 5, 3, 9, improved=2)  # 3 of 4: 75%; 2 of 2 re-audits better
     rows = {row["key"]: row for row in pack.changes(now, before)}
     assert rows["indicator:re_referrals"] == {
         "key": "indicator:re_referrals", "measure": "Re-referrals within 12 months", "unit": "percent",
@@ -106,6 +129,8 @@ def test_what_changed_since_the_last_pack_is_each_headline_figure_now_less_then(
     assert (rows["audits:completed"]["before"], rows["audits:completed"]["now"], rows["audits:completed"]["change"]) \
         == (2, 5, 3)
     assert rows["actions:on_time"]["change"] == 25.0
+    assert (rows["re_audits:improved"]["before"], rows["re_audits:improved"]["now"]) == (50.0, 100.0)
+    assert rows["re_audits:improved"]["change"] == 50.0
     assert rows["signals:with_signals"]["change"] == -3 and rows["signal:no_visit"]["change"] == -3
     assert pack.changes(now, None) == [] and pack.changes(now, {}) == []
 
