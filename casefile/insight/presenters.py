@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.html import format_html
 
+from casefile.core.charts import AXIS_COLOUR, BAR_COLOUR, TEXT_COLOUR, counts_chart
 from casefile.core.presenters import govuk_date, plural, table_params
 from casefile.insight.clinic import NO_CHILDREN
 from casefile.rules.indicators import Indicator, Period, Result, Unit
@@ -126,9 +127,6 @@ def trend_table(indicator: Indicator, trend: Sequence[Result], params: dict, id:
 
 # GOV.UK colours on white: blue bars (#1d70b8, 5.2:1) and near-black text (#0b0c0c); both pass WCAG's 3:1 for
 # graphics and 4.5:1 for text.
-BAR_COLOUR = "#1d70b8"
-TEXT_COLOUR = "#0b0c0c"
-AXIS_COLOUR = "#505a5f"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,43 +220,6 @@ def children_table(people) -> dict:
 # Journeys ----------------------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class OutcomeBar:
-    label: str
-    count: str
-    y: float
-    width: float
-
-
-@dataclasses.dataclass(frozen=True)
-class OutcomeChart:
-    """One stage of a journey drawn as a bar for each outcome, the label and the count written beside it."""
-
-    id: str
-    title: str
-    description: str
-    bars: tuple[OutcomeBar, ...]
-    width: int = 640
-    height: int = 0
-    label_width: int = 300
-    bar_height: int = 20
-    bar_colour: str = BAR_COLOUR
-    text_colour: str = TEXT_COLOUR
-
-
-def outcome_chart(stage, *, width: int = 640, label_width: int = 300, row: int = 28) -> OutcomeChart:
-    """Bars scaled to the stage's largest outcome, leaving room for the count after the longest."""
-    room = width - label_width - 60
-    largest = max((branch.count for branch in stage.branches), default=0)
-    bars = tuple(OutcomeBar(label=branch.label, count=f"{branch.count:,}", y=index * row + 4,
-                            width=round(room * branch.count / largest, 1) if largest else 0.0)
-                 for index, branch in enumerate(stage.branches))
-    description = "; ".join(f"{branch.label}: {branch.count:,}" for branch in stage.branches)
-    return OutcomeChart(id=f"journey-{stage.code}", title=f"{stage.label}: where they led",
-                        description=f"Bar chart. {description}.", bars=bars, width=width,
-                        height=row * len(stage.branches) + 8, label_width=label_width)
-
-
 def _share(count: int, total: int) -> str:
     return f"{100 * count / total:.1f}%" if total else "–"
 
@@ -267,7 +228,8 @@ def stage_context(stage) -> dict:
     """A journey's stage: its total, a table of its outcomes with each one's share, and the chart beside it."""
     return {
         "code": stage.code, "label": stage.label, "total": f"{stage.total:,}",
-        "chart": outcome_chart(stage),
+        "chart": counts_chart(f"journey-{stage.code}", f"{stage.label}: where they led",
+                              [(branch.label, branch.count) for branch in stage.branches], label_width=300),
         "table": table_params(
             caption=f"{stage.label}: where they led", id=f"journey-table-{stage.code}",
             head=["Outcome", "Number", "Share"], numeric=(1, 2),

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from casefile.core.charts import percent_chart
 from casefile.core.presenters import govuk_date, plural, table_params, with_hint
-from casefile.insight.presenters import OutcomeBar, OutcomeChart
 from casefile.quality.evidence import RecordEvidence
 from casefile.quality.models import CaseFileAudit, PracticeArea
 from casefile.rules.audit_grades import ANSWER_LABELS, GRADE_LABELS
@@ -363,14 +363,9 @@ def coverage_table(rows, *, caption: str, id: str, first: str) -> dict:
                               for row in rows])
 
 
-def coverage_chart(rows, *, width: int = 640, label_width: int = 260, row: int = 28):
-    """Each team's coverage as a bar out of 100%, the percentage written after it (insight's outcome chart)."""
-    room = width - label_width - 60
-    bars = tuple(OutcomeBar(label=item.name, count=percentage_text(item.percentage), y=index * row + 4,
-                            width=round(room * (item.percentage or 0) / 100, 1))
-                 for index, item in enumerate(rows))
-    description = "; ".join(f"{item.name}: {percentage_text(item.percentage)} "
-                            f"({item.audited} of {plural(item.open, 'open case')})" for item in rows)
-    return OutcomeChart(id="coverage-by-team", title="Audit coverage by team, last 12 months",
-                        description=f"Bar chart. {description}." if rows else "Bar chart. No open cases.",
-                        bars=bars, width=width, height=row * max(len(rows), 1) + 8, label_width=label_width)
+def coverage_chart(rows):
+    """Each team's coverage as a bar out of 100%, with how many of its open cases were audited."""
+    return percent_chart("coverage-by-team", "Audit coverage by team, last 12 months",
+                         [(item.name, item.percentage, f"{percentage_text(item.percentage)} ({item.audited} of "
+                                                       f"{plural(item.open, 'open case')})")
+                          for item in rows], empty="No open cases")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import Counter
 
 from django.utils.html import format_html
 
+from casefile.core.charts import percent_chart
 from casefile.core.presenters import govuk_date, plural, table_params, with_hint
 from casefile.quality.presenters import audit_url, grade_tag
 from casefile.quality.reports import AREA_LABELS, NO_TEAM, ThemeReport
@@ -150,52 +150,6 @@ def impact_tables(report, shown: set[int]) -> dict:
 
 
 # The theme report --------------------------------------------------------------------------------------------
-
-BAR_COLOUR = "#1d70b8"
-TEXT_COLOUR = "#0b0c0c"
-AXIS_COLOUR = "#505a5f"
-
-
-@dataclasses.dataclass(frozen=True)
-class Bar:
-    y: float
-    width: float
-    label: str
-    value: str
-    value_x: float
-
-
-@dataclasses.dataclass(frozen=True)
-class Chart:
-    """A horizontal bar chart drawn on the server: a bar per row, its label to the left and its value to the
-    right, with a title and a description reading the figures out (the same style as the insight charts)."""
-
-    id: str
-    title: str
-    description: str
-    width: int
-    height: int
-    label_width: int
-    bar_height: int
-    bars: tuple[Bar, ...]
-    bar_colour: str = BAR_COLOUR
-    text_colour: str = TEXT_COLOUR
-    axis_colour: str = AXIS_COLOUR
-
-
-def percent_chart(id: str, title: str, points: list[tuple[str, float | None, str]], *, width: int = 640,
-                  label_width: int = 300, row: int = 28) -> Chart:
-    """A bar for each (label, percent or None, text in full), on a scale of 0 to 100."""
-    plot = width - label_width - 120
-    bars = []
-    for index, (label, value, text) in enumerate(points):
-        size = 0.0 if value is None else plot * max(0.0, min(value, 100.0)) / 100
-        bars.append(Bar(y=index * row + 4, width=round(size, 1), label=label, value=text,
-                        value_x=round(label_width + size + 6, 1)))
-    description = "; ".join(f"{label}: {text}" for label, _, text in points)
-    return Chart(id=id, title=title, description=f"Bar chart. {description}.", width=width,
-                 height=max(len(points), 1) * row + 8, label_width=label_width, bar_height=row - 10,
-                 bars=tuple(bars))
 
 
 def _good_text(good: int, total: int) -> str:
