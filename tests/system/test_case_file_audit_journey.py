@@ -5,8 +5,9 @@ she starts the audit from the children sampled to her, tries to complete it with
 refused naming it, grades it, completes it and sets an action for Lily's social worker, Sam, with the default due
 date four weeks on. She is told she may not moderate her own audit, and the re-audit waits for the open action.
 Simon (service manager) moderates it blind and records the outcome agreed; Sam marks the action done; Quinn
-re-audits the file, grades it better, and the re-audit, Lily's list of audits and the impact report show the change
-in grade. Everything is done through the pages; only the people, Lily and her record exist beforehand.
+re-audits the file, grades it better, and the re-audit (overall and by practice area), Lily's list of audits and the
+impact report show the change in grade. Everything is done through the pages; only the people, Lily and her record
+exist beforehand.
 
 The clock is frozen on each day the story happens (time_machine also stops it for the live server's thread), so
 every date shown is the same on every run. axe runs on every distinct page on the way, and on the grading form
@@ -239,7 +240,18 @@ def test_an_audit_goes_from_sampling_to_a_re_audit_showing_the_change_in_grade(p
     assert re_audit.status == CaseFileAudit.Status.COMPLETED and re_audit.overall_grade == "good"
     expect(main).to_contain_text("A re-audit of the audit completed on 3 March 2026")
     expect(main).to_contain_text(f"Overall grade\n{GOOD}")
-    pages.check("A completed re-audit")
+    expect(page.locator("#overall-change")).to_contain_text(f"{RI} → {GOOD} (improved: 1 step better)")
+    change = page.get_by_role("table", name="Change in grade since the audit")
+    for area in AREAS[1:]:
+        expect(change.get_by_role("row", name=area)).to_contain_text("Improved: 1 step better")
+    pages.check("A completed re-audit, with the change in grade")
+
+    # Lily's list of audits shows both, and the change at re-audit.
+    follow(page, "Back to the child’s audits")
+    expect_heading(page, "Case file audits")
+    expect(page.get_by_role("table", name="Case file audits, newest first")).to_contain_text(
+        f"{RI} → {GOOD} (improved: 1 step better)")
+    pages.check("A child's case file audits, with the change at re-audit")
 
     # The impact report, from the quality page.
     go_to(page, reverse("quality:home"))
@@ -252,4 +264,4 @@ def test_an_audit_goes_from_sampling_to_a_re_audit_showing_the_change_in_grade(p
     pages.check("Re-audits: the impact of audits")
 
     assert not pages.failures, "\n\n".join(pages.failures)
-    assert len(pages.checked) == 24, pages.checked
+    assert len(pages.checked) == 25, pages.checked
