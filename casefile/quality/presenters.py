@@ -340,6 +340,16 @@ def auditor_summary_text(summary) -> str:
 # Sampling ---------------------------------------------------------------------------------------------------
 
 
+def sampled_counts_text(counts) -> str:
+    """"2 children, 1 audit not completed yet", for the auditor's My work.
+
+    >>> from casefile.quality.sampling import SampledCounts
+    >>> sampled_counts_text(SampledCounts(children=1, not_completed=0))
+    '1 child, 0 audits not completed yet'
+    """
+    return (f"{plural(counts.children, 'child', 'children')}, "
+            f"{plural(counts.not_completed, 'audit')} not completed yet")
+
 
 def round_url(audit_round, name: str = "quality:round") -> str:
     return reverse(name, kwargs={"round_id": audit_round.pk})

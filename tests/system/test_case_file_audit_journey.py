@@ -1,13 +1,13 @@
 """A case file audit followed through in the browser, from sampling to the impact measured at re-audit.
 
 Quinn (quality assurance) draws a thematic sample of the Assessment Team's open cases and assigns Lily to herself;
-she starts the audit from the children sampled to her, tries to complete it with one practice area ungraded and is
-refused naming it, grades it, completes it and sets an action for Lily's social worker, Sam, with the default due
-date four weeks on. She is told she may not moderate her own audit, and the re-audit waits for the open action.
-Simon (service manager) moderates it blind and records the outcome agreed; Sam marks the action done; Quinn
-re-audits the file, grades it better, and the re-audit (overall and by practice area), Lily's list of audits and the
-impact report show the change in grade. Everything is done through the pages; only the people, Lily and her record
-exist beforehand.
+she starts the audit from the children sampled to her (linked from My work), tries to complete it with one practice
+area ungraded and is refused naming it, grades it, completes it and sets an action for Lily's social worker, Sam,
+with the default due date four weeks on. She is told she may not moderate her own audit, and the re-audit waits
+for the open action. Simon (service manager) moderates it blind and records the outcome agreed; Sam marks the
+action done; Quinn re-audits the file, grades it better, and the re-audit (overall and by practice area), Lily's
+list of audits and the impact report show the change in grade. Everything is done through the pages; only the
+people, Lily and her record exist beforehand.
 
 The clock is frozen on each day the story happens (time_machine also stops it for the live server's thread), so
 every date shown is the same on every run. axe runs on every distinct page on the way, and on the grading form
@@ -119,11 +119,13 @@ def test_an_audit_goes_from_sampling_to_a_re_audit_showing_the_change_in_grade(p
     submit(page, "Save the auditors")
     expect(page.locator("#sampled-children")).to_contain_text("Quinn Quality")
 
-    # Tuesday 3 March: Quinn starts the audit from the children sampled to her. --------------------------------
+    # Tuesday 3 March: Quinn starts the audit from the children sampled to her, linked from My work. ----------
     it_is(time_machine, AUDITED)
     signed_in_as(page, "quinn")
-    follow(page, "Case file audits")
-    follow(page, "Children sampled to you")
+    expect(page.locator("#sampled-to-you-link")).to_have_text(
+        "Children sampled to you for a case file audit: 1 child, 1 audit not completed yet.")
+    pages.check("My work, a QA officer with a child sampled to her")
+    follow(page, "Children sampled to you for a case file audit")
     pages.check("Children sampled to you")
     follow(page, "Start the audit of Lily Hartley")
     pages.check("Starting a sampled audit")
@@ -264,4 +266,4 @@ def test_an_audit_goes_from_sampling_to_a_re_audit_showing_the_change_in_grade(p
     pages.check("Re-audits: the impact of audits")
 
     assert not pages.failures, "\n\n".join(pages.failures)
-    assert len(pages.checked) == 25, pages.checked
+    assert len(pages.checked) == 26, pages.checked
