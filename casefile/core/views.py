@@ -38,6 +38,7 @@ from casefile.oversight.queue import manager_queue, queue_counts, supervision_fo
 from casefile.oversight.supervision import supervision_due_counts
 from casefile.quality import presenters as quality_presenters
 from casefile.quality.audits import auditor_summary, open_actions_for
+from casefile.quality.sampling import sampled_counts
 from casefile.returns.presenters_jobs import recent_returns_table
 from casefile.returns.tasks import recent_returns
 
@@ -73,6 +74,7 @@ def my_work(request):
         "conducts_audits": permissions.may_conduct_case_file_audits(user),
         "auditor_summary": quality_presenters.auditor_summary_text(auditor_summary(user, timezone.localdate()))
         if permissions.may_conduct_case_file_audits(user) else "",
+        "sampled_to_you": _sampled_to_you(user),
         "returned_table": casework_presenters.returned_work_table(returned) if returned else None,
         "to_sign_table": oversight_presenters.supervision_to_sign_table(to_sign) if to_sign else None,
         "children": children,
@@ -102,6 +104,15 @@ def my_work(request):
                  + [row.child for row in (context["chaired"].object_list if "chaired" in context else [])]
                  + [share.child_id for share in (shares.object_list if shares is not None else [])])
     return render(request, "core/my_work.html", context)
+
+
+def _sampled_to_you(user) -> str:
+    """For an auditor (a partner auditor too) with children sampled to them in rounds still open, how many and how
+    many audits wait; '' for anyone else, so My work gives no link."""
+    if not permissions.may_see_sampled_to_them(user):
+        return ""
+    counts = sampled_counts(user)
+    return quality_presenters.sampled_counts_text(counts) if counts.children else ""
 
 
 TEAM_CHILDREN_PAGE_SIZE = 25

@@ -12,7 +12,8 @@ from django.db.models import Count, Q, QuerySet
 from casefile.accounts.models import User
 from casefile.casework.models import Allocation
 from casefile.people.models import Person
-from casefile.quality.models import CaseFileAudit, CaseFileAuditAction
+from casefile.quality.models import CaseFileAudit, CaseFileAuditAction, SectionGrade
+from casefile.rules.audit_impact import Change, Impact, change, impact
 
 # An action's due date unless the auditor gives another: four weeks after the audit was completed.
 ACTION_DAYS = 28
@@ -26,6 +27,33 @@ def audits_of_child(child: Person) -> QuerySet:
     """The child's audits, newest first, with the tool and the auditor: one query."""
     return (CaseFileAudit.objects.filter(child=child).select_related("template", "auditor")
             .order_by("-started_on", "-pk"))
+
+
+def _measurable(re_audit: CaseFileAudit, earlier: CaseFileAudit | None) -> bool:
+    return (earlier is not None and re_audit.is_completed and earlier.is_completed
+            and bool(re_audit.overall_grade) and bool(earlier.overall_grade))
+
+
+def re_audit_impact(re_audit: CaseFileAudit) -> Impact | None:
+    """A completed re-audit's change in grade from the audit it follows, overall and by section (the same tool, so
+    the same sections): the audit's measured impact (rules/audit_impact.py). None for a first audit or while
+    either is not completed. Two queries: the audit it follows, and both audits' section grades."""
+    if re_audit.re_audit_of_id is None or not _measurable(re_audit, re_audit.re_audit_of):
+        return None
+    earlier = re_audit.re_audit_of
+    grades: dict[int, dict[int, str]] = {earlier.pk: {}, re_audit.pk: {}}
+    for audit_id, section_id, grade in SectionGrade.objects.filter(
+            audit_id__in=[earlier.pk, re_audit.pk]).exclude(grade="").values_list("audit_id", "section_id", "grade"):
+        grades[audit_id][section_id] = grade
+    return impact(earlier.overall_grade, re_audit.overall_grade, grades[earlier.pk], grades[re_audit.pk])
+
+
+def overall_changes(audits: list[CaseFileAudit]) -> dict[int, Change]:
+    """Each completed re-audit's change in overall grade from the audit it follows, by re-audit id, read from the
+    audits given (a child's audits are all in her list, so no query)."""
+    by_pk = {audit.pk: audit for audit in audits}
+    return {audit.pk: change(by_pk[audit.re_audit_of_id].overall_grade, audit.overall_grade) for audit in audits
+            if audit.re_audit_of_id is not None and _measurable(audit, by_pk.get(audit.re_audit_of_id))}
 
 
 def audits_by(auditor: User) -> QuerySet:

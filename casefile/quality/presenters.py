@@ -15,6 +15,7 @@ from casefile.core.presenters import govuk_date, plural, table_params, with_hint
 from casefile.quality.evidence import RecordEvidence
 from casefile.quality.models import CaseFileAudit, PracticeArea
 from casefile.rules.audit_grades import ANSWER_LABELS, GRADE_LABELS
+from casefile.rules.audit_impact import DIRECTION_LABELS, Change, Impact
 from casefile.rules.clocks import State
 from casefile.rules.signals import SIGNALS
 
@@ -170,11 +171,24 @@ def _audit_link(audit: CaseFileAudit):
     return format_html('<a class="govuk-link" href="{}">{}</a>', audit_url(audit), audit.template.name)
 
 
-def audits_table(audits, *, caption: str, with_child: bool = True, blind: frozenset[int] = frozenset()) -> dict:
+def _change_cell(audit: CaseFileAudit, changes: dict[int, Change], blind: frozenset[int]) -> str:
+    if audit.re_audit_of_id is None:
+        return "Not a re-audit"
+    if audit.re_audit_of_id in blind:
+        return "Not shown while you moderate the audit it follows"
+    found = changes.get(audit.pk)
+    return change_text(found) if found else "Not measured until both are completed"
+
+
+def audits_table(audits, *, caption: str, with_child: bool = True, blind: frozenset[int] = frozenset(),
+                 changes: dict[int, Change] | None = None) -> dict:
     """Audits (with child, template and auditor loaded): the tool linking to the audit, the child, who, when,
     and the overall grade or that it is in progress; for an audit the reader is moderating (`blind`), not its
-    grade."""
-    head = ["Audit", *(["Child"] if with_child else []), "Auditor", "Started", "Status"]
+    grade. With `changes` (each completed re-audit's change in overall grade, by id), a column of the change at
+    re-audit when any audit listed is a re-audit."""
+    with_change = changes is not None and any(audit.re_audit_of_id for audit in audits)
+    head = ["Audit", *(["Child"] if with_child else []), "Auditor", "Started", "Status",
+            *(["Change in grade at re-audit"] if with_change else [])]
     rows = []
     for audit in audits:
         status = (with_hint(grade_tag(audit.overall_grade), f"Completed on {govuk_date(audit.completed_on)}")
@@ -182,7 +196,8 @@ def audits_table(audits, *, caption: str, with_child: bool = True, blind: frozen
         if audit.pk in blind:
             status = "Completed: you are moderating it"
         rows.append([_audit_link(audit), *([audit.child.display_name] if with_child else []), str(audit.auditor),
-                     govuk_date(audit.started_on), status])
+                     govuk_date(audit.started_on), status,
+                     *([_change_cell(audit, changes, blind)] if with_change else [])])
     return table_params(caption=caption, head=head, rows=rows)
 
 
@@ -217,6 +232,46 @@ def re_audit_of_text(audit: CaseFileAudit):
     earlier = audit.re_audit_of
     return format_html('A re-audit of <a class="govuk-link" href="{}">the audit completed on {}</a>, made once its '
                        'actions were done.', audit_url(earlier), govuk_date(earlier.completed_on))
+
+
+# The change in grade at re-audit (the audit's measured impact) ----------------------------------------------
+
+
+def steps_text(steps: int) -> str:
+    """'No change', '1 step better', '2 steps worse': on Ofsted's four-point scale."""
+    if steps == 0:
+        return "No change"
+    return f"{plural(abs(steps), 'step')} {'better' if steps > 0 else 'worse'}"
+
+
+def direction_text(change: Change) -> str:
+    """'Improved: 1 step better', 'The same', 'Declined: 2 steps worse'."""
+    label = DIRECTION_LABELS[change.direction]
+    return f"{label}: {steps_text(change.steps).lower()}" if change.steps else label
+
+
+def change_text(change: Change) -> str:
+    """The change in one grade, in Ofsted's words.
+
+    >>> change_text(Change("requires_improvement", "good", 1))
+    'Requires improvement to be good → Good (improved: 1 step better)'
+    >>> change_text(Change("good", "good", 0))
+    'Good → Good (the same)'
+    """
+    return f"{GRADE_LABELS[change.before]} → {GRADE_LABELS[change.after]} ({direction_text(change).lower()})"
+
+
+def change_table(impact: Impact, sections) -> dict:
+    """A re-audit's change from the audit it follows: each practice area graded at both (in the tool's order), then
+    the overall grade; the grade at each, and the change in steps."""
+    rows = [[section.get_area_display(), grade_tag(each.before), grade_tag(each.after), direction_text(each)]
+            for section in sections if (each := impact.sections.get(section.pk)) is not None]
+    overall = impact.overall
+    rows.append([format_html("<strong>{}</strong>", "Overall grade"), grade_tag(overall.before),
+                 grade_tag(overall.after), direction_text(overall)])
+    return table_params(caption="Change in grade since the audit", caption_classes="govuk-table__caption--m",
+                        head=["Practice area", "At the audit", "At the re-audit", "Change"], rows=rows,
+                        id="change-in-grade")
 
 
 def feedback_rows(audit: CaseFileAudit) -> list[dict]:
@@ -283,6 +338,17 @@ def auditor_summary_text(summary) -> str:
 
 
 # Sampling ---------------------------------------------------------------------------------------------------
+
+
+def sampled_counts_text(counts) -> str:
+    """"2 children, 1 audit not completed yet", for the auditor's My work.
+
+    >>> from casefile.quality.sampling import SampledCounts
+    >>> sampled_counts_text(SampledCounts(children=1, not_completed=0))
+    '1 child, 0 audits not completed yet'
+    """
+    return (f"{plural(counts.children, 'child', 'children')}, "
+            f"{plural(counts.not_completed, 'audit')} not completed yet")
 
 
 def round_url(audit_round, name: str = "quality:round") -> str:

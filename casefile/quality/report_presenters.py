@@ -9,10 +9,10 @@ from django.utils.html import format_html
 
 from casefile.core.charts import percent_chart
 from casefile.core.presenters import govuk_date, plural, table_params, with_hint
-from casefile.quality.presenters import audit_url, grade_tag
+from casefile.quality.presenters import audit_url, direction_text, grade_tag
 from casefile.quality.reports import AREA_LABELS, NO_TEAM, ThemeReport
 from casefile.rules.audit_grades import GRADE_LABELS, GRADES, Agreement
-from casefile.rules.audit_impact import DIRECTION_LABELS, Summary
+from casefile.rules.audit_impact import Summary
 
 KAPPA_SENTENCE = ("Cohen’s kappa is how far the two auditors agree beyond the agreement chance alone would give: "
                   "1 is full agreement, 0 is no better than chance, and below 0 is worse than chance.")
@@ -103,12 +103,6 @@ def agreement_tables(report) -> dict:
 # The impact page ---------------------------------------------------------------------------------------------
 
 
-def _steps_text(steps: int) -> str:
-    if steps == 0:
-        return "No change"
-    return f"{plural(abs(steps), 'step')} {'better' if steps > 0 else 'worse'}"
-
-
 def summary_cells(summary: Summary) -> list:
     mean = "" if summary.mean_steps is None else f"{summary.mean_steps:+.2f}"
     return [str(summary.improved), str(summary.same), str(summary.declined), str(summary.total), mean]
@@ -137,8 +131,7 @@ def impact_tables(report, shown: set[int]) -> dict:
             each.re_audit.template.name,
             with_hint(grade_tag(overall.before), f"Audited on {govuk_date(each.earlier.completed_on)}"),
             with_hint(grade_tag(overall.after), f"Re-audited on {govuk_date(each.re_audit.completed_on)}"),
-            f"{DIRECTION_LABELS[overall.direction]}: {_steps_text(overall.steps).lower()}"
-            if overall.steps else DIRECTION_LABELS[overall.direction]])
+            direction_text(overall)])
     re_audits = table_params(caption="Each re-audit, newest first",
                              head=["Child", "Audit tool", "Audit", "Re-audit", "Change"], rows=rows,
                              id="impact-re-audits")

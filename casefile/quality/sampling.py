@@ -12,7 +12,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from casefile.accounts.models import Team, User
 from casefile.casework.models import Allocation, Plan
@@ -119,6 +119,22 @@ def sampled_to(user: User) -> list[SampledChild]:
     """The children sampled to this auditor in rounds still open, soonest due first: one query."""
     return list(SampledChild.objects.filter(auditor=user, round__closed_on__isnull=True)
                 .select_related("child", "round__template", "audit").order_by("round__due_by", "round", "position"))
+
+
+@dataclasses.dataclass(frozen=True)
+class SampledCounts:
+    """The children sampled to an auditor in rounds still open, and how many of their audits are not completed."""
+
+    children: int
+    not_completed: int
+
+
+def sampled_counts(user: User) -> SampledCounts:
+    """Counts only (one query), for My work: the children `sampled_to` lists, and those whose audit is not
+    completed (not started, or in progress)."""
+    counts = SampledChild.objects.filter(auditor=user, round__closed_on__isnull=True).aggregate(
+        children=Count("pk"), done=Count("pk", filter=Q(audit__status=CaseFileAudit.Status.COMPLETED)))
+    return SampledCounts(counts["children"], counts["children"] - counts["done"])
 
 
 # Coverage -------------------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ from casefile.quality.audits import (
     audits_of_child,
     default_due_date,
     open_actions_set_by,
+    overall_changes,
+    re_audit_impact,
 )
 from casefile.quality.evidence import record_evidence
 from casefile.quality.forms import AuditActionForm, AuditForm, CompleteActionForm, StartAuditForm
@@ -118,16 +120,18 @@ def start_audit(request):
 @record_view("GET")
 def child_audits(request, person: Person):
     user = request.user
-    audits = [audit for audit in audits_of_child(person) if permissions.may_see_case_file_audit(user, audit)]
+    every = list(audits_of_child(person))
+    audits = [audit for audit in every if permissions.may_see_case_file_audit(user, audit)]
     for audit in audits:
         audit.child = person
-    # Moderation is blind: an audit this user is moderating is listed without its grade.
+    # Moderation is blind: an audit this user is moderating is listed without its grade, and a re-audit of it
+    # without the change in grade.
     blind = frozenset(Moderation.objects.filter(moderator=user, status=Moderation.Status.IN_PROGRESS,
                                                 audit__child=person).values_list("audit_id", flat=True))
     return render(request, "quality/child_audits.html", {
         "person": person, "count": len(audits),
         "table": presenters.audits_table(audits, caption="Case file audits, newest first", with_child=False,
-                                         blind=blind),
+                                         blind=blind, changes=overall_changes(every)),
         "may_audit": permissions.may_audit_child(user, person),
         "page_title": f"Case file audits: {person.full_name}",
     })
@@ -185,10 +189,17 @@ def audit_page(request, person: Person, audit_id: int):
         return redirect(presenters.audit_url(audit, "quality:moderation"))
     evidence = presenters.evidence_by_area(record_evidence(person, request=request))
     actions = list(audit_actions(audit))
+    sections = _sections(audit)
+    measured = re_audit_impact(audit)
+    if measured is not None and Moderation.objects.filter(audit_id=audit.re_audit_of_id, moderator=user,
+                                                          status=Moderation.Status.IN_PROGRESS).exists():
+        measured = None  # blind: the change would show the grades of the audit this user is moderating
     return render(request, "quality/audit.html", {
         "person": person, "audit": audit, "summary_rows": presenters.summary_rows(audit),
         "feedback_rows": presenters.feedback_rows(audit),
-        "sections": presenters.graded_sections(audit, _sections(audit), evidence),
+        "sections": presenters.graded_sections(audit, sections, evidence),
+        "change_table": presenters.change_table(measured, sections) if measured else None,
+        "overall_change": presenters.change_text(measured.overall) if measured else "",
         "actions_table": presenters.actions_table(
             actions, timezone.localdate(), caption="Actions from this audit",
             may_complete=lambda action: permissions.may_complete_audit_action(user, action)) if actions else None,

@@ -9,6 +9,8 @@ from django.utils import timezone
 from casefile import testing
 from casefile.access.models import RestrictedAccessGrant
 from casefile.people.models import Person
+from casefile.quality import sampling, services
+from casefile.quality.testing import template
 
 MY_WORK = "/"
 
@@ -325,3 +327,46 @@ def test_those_who_may_see_practice_quality_are_pointed_to_it(client, org, who, 
                                            ("chris", False), ("petra", False)])
 def test_those_who_may_see_census_data_quality_are_pointed_to_it(client, org, who, sees):
     assert (reverse("returns:data_quality") in page(client, getattr(org, who))) is sees
+
+
+# Case file audits: the children sampled to an auditor -----------------------------------------------------------
+
+
+def sample_to(org, auditor, count: int, partner_agency: str = ""):
+    """`count` children with open cases (Sam's), drawn at random into a round by Quinn and each assigned to
+    `auditor`."""
+    allocate_children(org.sam, count)
+    audit_round = services.draw_round(
+        actor=org.quinn, name="Spring round", method="random", filters=sampling.Filters(), size=count,
+        template=template(), due_by=timezone.localdate() + datetime.timedelta(days=28), seed=4711,
+        partner_agency=partner_agency)
+    services.assign_auditors(actor=org.quinn, audit_round=audit_round,
+                             auditors={sampled.pk: auditor for sampled in audit_round.children.all()})
+    return audit_round
+
+
+@pytest.mark.parametrize(("who", "sees"), [("quinn", True), ("tess", False), ("sam", False), ("pat", False),
+                                           ("petra", False)])
+def test_an_auditor_with_children_sampled_to_them_is_pointed_to_them_with_a_count(client, org, who, sees):
+    sample_to(org, org.quinn, 2)
+    html = page(client, getattr(org, who))
+    assert ('id="sampled-to-you-link"' in html) is sees
+    assert (reverse("quality:sampled_to_me") in html) is sees
+    if sees:
+        assert "Children sampled to you for a case file audit</a>: 2 children, 2 audits not completed yet." in html
+
+
+def test_a_partner_auditor_is_pointed_to_the_children_sampled_to_them(client, org):
+    sample_to(org, org.petra, 1, partner_agency=org.petra.agency)
+    assert "Children sampled to you for a case file audit</a>: 1 child, 1 audit not completed yet." in page(
+        client, org.petra)
+    assert 'id="sampled-to-you-link"' not in page(client, org.quinn)  # who drew the round audits none of it
+
+
+def test_the_sampled_count_costs_the_same_queries_however_many_children(client, org):
+    sample_to(org, org.quinn, 1)
+    few = queries_for(client, org.quinn)
+    sample_to(org, org.quinn, 5)
+    many = queries_for(client, org.quinn)
+    assert "6 children, 6 audits not completed yet" in page(client, org.quinn)
+    assert many == few

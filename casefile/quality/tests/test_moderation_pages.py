@@ -153,6 +153,37 @@ def test_the_impact_page_counts_the_change_at_re_audit(client, org, child, audit
     assert child.pk in event.details["shown"]
 
 
+def test_the_re_audit_and_the_childs_audits_show_the_change_in_grade(client, org, child):
+    earlier = make_audit(child, org.tess)
+    services.save_case_file_audit(actor=org.tess, audit=earlier, complete=True, **graded(earlier, INADEQUATE))
+    re_audit = services.start_re_audit(actor=org.tess, audit=earlier)
+    audits = reverse("quality:child_audits", kwargs={"person_id": child.pk})
+    client.force_login(org.simon)  # a manager who audits sees the re-audit in progress
+    listed = client.get(audits).content.decode()
+    assert "Change in grade at re-audit" in listed and "Not measured until both are completed" in listed
+    services.save_case_file_audit(actor=org.tess, audit=re_audit, complete=True, **graded(re_audit, GOOD))
+
+    # The worker: every section inadequate, then good (2 steps better); overall requires improvement (the tests'
+    # overall grade for inadequate sections), then good (1 step better).
+    overall = "Requires improvement to be good → Good (improved: 1 step better)"
+    client.force_login(org.sam)
+    page = client.get(_url(re_audit, "quality:audit")).content.decode()
+    assert f"Overall grade at re-audit: {overall}." in page and 'id="change-in-grade"' in page
+    sections = re_audit.template.sections.count()
+    assert page.count("Improved: 2 steps better") == sections and page.count("Improved: 1 step better") == 1
+    listed = client.get(audits).content.decode()
+    assert overall in listed and "Not a re-audit" in listed
+    assert "change-in-grade" not in client.get(_url(earlier, "quality:audit")).content.decode()
+
+    # Moderation is blind: while Simon moderates the audit, its re-audit shows him no change (nor its grades).
+    services.start_moderation(actor=org.simon, audit=earlier, blind=True)
+    client.force_login(org.simon)
+    page = client.get(_url(re_audit, "quality:audit")).content.decode()
+    assert "change-in-grade" not in page and "Requires improvement to be good →" not in page
+    listed = client.get(audits).content.decode()
+    assert "Not shown while you moderate the audit it follows" in listed and overall not in listed
+
+
 def test_the_theme_report_shows_grades_by_area_and_team_for_the_period(client, org, child, audit):
     client.force_login(org.simon)
     page = client.get(reverse("quality:themes")).content.decode()
