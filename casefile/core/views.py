@@ -38,7 +38,7 @@ from casefile.oversight.queue import manager_queue, queue_counts, supervision_fo
 from casefile.oversight.supervision import supervision_due_counts
 from casefile.quality import presenters as quality_presenters
 from casefile.quality.audits import auditor_summary, open_actions_for
-from casefile.quality.sampling import sampled_counts
+from casefile.quality.sampling import open_rounds, sampled_counts
 from casefile.returns.presenters_jobs import recent_returns_table
 from casefile.returns.tasks import recent_returns
 
@@ -75,6 +75,8 @@ def my_work(request):
         "auditor_summary": quality_presenters.auditor_summary_text(auditor_summary(user, timezone.localdate()))
         if permissions.may_conduct_case_file_audits(user) else "",
         "sampled_to_you": _sampled_to_you(user),
+        "open_rounds": quality_presenters.open_rounds_text(open_rounds())
+        if permissions.may_draw_audit_sample(user) else "",
         "returned_table": casework_presenters.returned_work_table(returned) if returned else None,
         "to_sign_table": oversight_presenters.supervision_to_sign_table(to_sign) if to_sign else None,
         "children": children,

@@ -403,15 +403,20 @@ class _Builder:
                 items=[SharedItem.EPISODES, SharedItem.CONFERENCES, SharedItem.PLANS])
 
     def _audit_round(self) -> None:
-        """A round of case file audits the QA officer drew at random from the open child protection cases, its
-        auditors still to be assigned, so the rounds page and the round's page have something on them."""
+        """A round of case file audits the QA officer drew from the open child protection cases: the first two
+        children assigned to the QA officer to audit, the rest still waiting for an auditor, so the officer's My
+        work, the rounds page and the round's page each have something to act on."""
         cohort = sampling.Filters(plan_type="cp")
         size = min(5, len(sampling.open_cases(cohort, self.today)))
         if size:
-            quality_services.draw_round(
-                actor=self.staff[QA_OFFICER], name="Child protection plans: monthly sample", method="thematic",
+            officer = self.staff[QA_OFFICER]
+            audit_round = quality_services.draw_round(
+                actor=officer, name="Child protection plans: monthly sample", method="thematic",
                 filters=cohort, size=size, template=AuditTemplate.objects.get(kind=AuditTemplate.Kind.MONTHLY),
                 due_by=self.today + datetime.timedelta(days=28), seed=4711)
+            first = audit_round.children.order_by("position", "pk")[:2]
+            quality_services.assign_auditors(actor=officer, audit_round=audit_round,
+                                             auditors={sampled.pk: officer for sampled in first})
 
     def _audit(self, case: Case | None) -> None:
         """A monthly audit the QA officer completed of a sampled child, with an action open for the child's worker,

@@ -351,6 +351,17 @@ def sampled_counts_text(counts) -> str:
             f"{plural(counts.not_completed, 'audit')} not completed yet")
 
 
+def open_rounds_text(counts) -> str:
+    """"1 open round, 3 children in it without an auditor", for My work of those who draw samples.
+
+    >>> from casefile.quality.sampling import OpenRounds
+    >>> open_rounds_text(OpenRounds(rounds=2, without_auditor=1))
+    '2 open rounds, 1 child in them without an auditor'
+    """
+    return (f"{plural(counts.rounds, 'open round')}, {plural(counts.without_auditor, 'child', 'children')} in "
+            f"{'it' if counts.rounds == 1 else 'them'} without an auditor")
+
+
 def round_url(audit_round, name: str = "quality:round") -> str:
     return reverse(name, kwargs={"round_id": audit_round.pk})
 

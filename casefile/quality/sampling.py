@@ -137,6 +137,21 @@ def sampled_counts(user: User) -> SampledCounts:
     return SampledCounts(counts["children"], counts["children"] - counts["done"])
 
 
+@dataclasses.dataclass(frozen=True)
+class OpenRounds:
+    """Rounds still open, and the children drawn in them still waiting for an auditor."""
+
+    rounds: int
+    without_auditor: int
+
+
+def open_rounds() -> OpenRounds:
+    """Counts only (one query), for the My work of those who draw samples: what is theirs to act on next."""
+    counts = AuditRound.objects.filter(closed_on__isnull=True).aggregate(
+        rounds=Count("pk", distinct=True), without_auditor=Count("children", filter=Q(children__auditor__isnull=True)))
+    return OpenRounds(counts["rounds"], counts["without_auditor"])
+
+
 # Coverage -------------------------------------------------------------------------------------------------
 
 

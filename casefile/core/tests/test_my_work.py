@@ -10,6 +10,7 @@ from casefile import testing
 from casefile.access.models import RestrictedAccessGrant
 from casefile.people.models import Person
 from casefile.quality import sampling, services
+from casefile.quality.models import AuditRound, SampledChild
 from casefile.quality.testing import template
 
 MY_WORK = "/"
@@ -370,3 +371,19 @@ def test_the_sampled_count_costs_the_same_queries_however_many_children(client, 
     many = queries_for(client, org.quinn)
     assert "6 children, 6 audits not completed yet" in page(client, org.quinn)
     assert many == few
+
+
+@pytest.mark.parametrize(("who", "sees"), [("quinn", True), ("ada", True), ("tess", False), ("pat", False),
+                                           ("sam", False)])
+def test_those_who_draw_samples_see_the_open_rounds_and_the_children_waiting_for_an_auditor(client, org, who, sees):
+    audit_round = sample_to(org, org.quinn, 3)
+    first = audit_round.children.order_by("position", "pk").first()
+    SampledChild.objects.filter(pk=first.pk).update(auditor=None)
+    services.draw_round(actor=org.quinn, name="Closed round", method="random", filters=sampling.Filters(), size=1,
+                        template=template(), due_by=timezone.localdate() + datetime.timedelta(days=28), seed=1)
+    closed = AuditRound.objects.get(name="Closed round")
+    services.close_round(actor=org.quinn, audit_round=closed)
+    html = page(client, getattr(org, who))
+    assert ('id="audit-rounds-link"' in html) is sees
+    if sees:  # the closed round and its child without an auditor are not counted
+        assert "Rounds of case file audits</a>: 1 open round, 1 child in it without an auditor." in html

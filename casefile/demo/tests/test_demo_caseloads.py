@@ -20,7 +20,7 @@ from casefile.casework.deadlines import deadlines_for_children
 from casefile.demo import seed as demo
 from casefile.frontdoor.models import Contact
 from casefile.people.models import Person
-from casefile.quality.models import AuditRound, CaseFileAudit, CaseSample
+from casefile.quality.models import AuditRound, CaseFileAudit, CaseSample, SampledChild
 from casefile.rules.clocks import State
 
 MOMENT = datetime.datetime(2026, 5, 26, 7, 45, tzinfo=ZoneInfo("Europe/London"))
@@ -109,7 +109,10 @@ def test_the_chair_qa_officer_police_and_managers_each_have_children_to_open(pri
     assert chaired.count() >= 5
     assert cw.Plan.objects.filter(child__in=chaired, kind="cp", end_date__isnull=True).exists()
     samples = CaseSample.objects.filter(officer__username=demo.QA_OFFICER)
-    assert samples.count() == 3 and all(policy.can_view(sample.officer, sample.child) for sample in samples)
+    # Three sampled by hand, and two of the round's children the officer is assigned to audit.
+    assert samples.count() == 3 + 2 and all(policy.can_view(sample.officer, sample.child) for sample in samples)
+    assert SampledChild.objects.filter(auditor=samples.first().officer, round__closed_on__isnull=True).count() == 2
+    assert SampledChild.objects.filter(auditor__isnull=True).exists()  # the rest wait for an auditor
     police = User.objects.get(username=demo.POLICE)
     shared = policy.viewable_people(police, children).first()
     assert shared is not None
