@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casefile import testing
+from casefile.access import permissions
 from casefile.access.models import RestrictedAccessGrant
+from casefile.access.tests.test_permission_matrix import EVERYONE
 from casefile.people.models import Person
 from casefile.quality import sampling, services
 from casefile.quality.models import AuditRound, SampledChild
@@ -387,3 +389,24 @@ def test_those_who_draw_samples_see_the_open_rounds_and_the_children_waiting_for
     assert ('id="audit-rounds-link"' in html) is sees
     if sees:  # the closed round and its child without an auditor are not counted
         assert "Rounds of case file audits</a>: 1 open round, 1 child in it without an auditor." in html
+
+
+PERFORMANCE_LINKS = {  # the link's id on My work, the page it opens, and who may open it
+    "performance-link": ("insight:clinic", permissions.may_see_performance),
+    "journeys-link": ("insight:journeys", permissions.may_see_performance),
+    "diversity-link": ("insight:diversity", permissions.may_see_performance),
+    "population-link": ("insight:population", permissions.may_enter_child_population),
+    "packs-link": ("insight:packs", permissions.may_make_self_evaluation_pack),
+    "workforce-link": ("accounts:workers", permissions.may_keep_workforce_records),
+}
+
+
+@pytest.mark.parametrize("who", sorted(EVERYONE))
+def test_each_role_is_pointed_to_the_performance_pages_it_may_open_and_no_others(client, org, who):
+    user = getattr(org, who)
+    html = page(client, user)
+    for link_id, (name, may) in PERFORMANCE_LINKS.items():
+        assert (f'id="{link_id}"' in html) is may(user), (who, link_id)
+        if may(user):
+            client.force_login(user)
+            assert client.get(reverse(name)).status_code == 200, (who, name)
