@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import textwrap
 
 from django import forms
 from django.http import QueryDict
@@ -140,6 +141,19 @@ def counted(number: int, singular: str, plural: str = "") -> str:
     ('1 decision', '3 decisions', '2 children')
     """
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def shortened(text: str, width: int = 60) -> str:
+    """Text cut to `width` characters at a word, with an ellipsis when cut: for a link's hidden words, which a
+    screen reader says in full, so never cut mid-word.
+
+    >>> shortened("Update the chronology and share it with the core group before the review", 40)
+    'Update the chronology and share it with…'
+    >>> shortened("Visit weekly"), shortened("Antidisestablishmentarianism", 10)
+    ('Visit weekly', 'Antidises…')
+    """
+    cut = textwrap.shorten(text, width, placeholder="…")
+    return cut if cut != "…" else text[:width - 1] + "…"  # one word longer than the width: cut it
 
 
 def with_hint(text, hint) -> str:

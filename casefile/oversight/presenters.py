@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from casefile.core.presenters import govuk_date, govuk_datetime, plural, table_params, with_hint
+from casefile.core.presenters import govuk_date, govuk_datetime, plural, shortened, table_params, with_hint
 from casefile.oversight.models import REFLECTIVE_SECTIONS, STAFF_SECTIONS, CaseSupervision, Escalation, ReportFeedback
 from casefile.rules import plan_checks
 from casefile.rules.escalation import SOURCE, StageStatus
@@ -236,7 +236,7 @@ def actions_table(supervision: CaseSupervision, today: datetime.date, may_comple
         if may_complete and not action.completed_on:
             status = format_html("{}<br>{}", status, _link(
                 supervision_url(supervision, "complete_supervision_action", supervision_action_id=action.pk),
-                format_html('Mark done<span class="govuk-visually-hidden"> : {}</span>', action.description[:60])))
+                format_html('Mark done<span class="govuk-visually-hidden">: {}</span>', shortened(action.description))))
         rows.append([action.description, action.owner, govuk_date(action.due_date), action.measure, status])
     return table_params(caption="Actions agreed", caption_classes="govuk-table__caption--m",
                         head=["What will be done", "Who", "By", "How we will know", "Status"], rows=rows)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from casefile.core.charts import percent_chart
-from casefile.core.presenters import govuk_date, plural, table_params, with_hint
+from casefile.core.presenters import govuk_date, plural, shortened, table_params, with_hint
 from casefile.quality.evidence import RecordEvidence
 from casefile.quality.models import CaseFileAudit, PracticeArea
 from casefile.rules.audit_grades import ANSWER_LABELS, GRADE_LABELS
@@ -323,7 +323,7 @@ def actions_table(actions, today: datetime.date, *, caption: str, may_complete=N
         status = _action_status(action, today)
         if may_complete is not None and may_complete(action):
             status = format_html('{}<br><a class="govuk-link" href="{}">Mark done<span class="govuk-visually-hidden">'
-                                 ': {}</span></a>', status, action_url(action), action.description[:60])
+                                 ': {}</span></a>', status, action_url(action), shortened(action.description))
         child = format_html('<a class="govuk-link" href="{}">{}</a>', audit_url(action.audit),
                             action.audit.child.display_name) if with_child else None
         rows.append([action.description, *([child] if with_child else []), str(action.assignee),
