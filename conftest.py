@@ -34,20 +34,20 @@ def medium_authority_measures(django_db_setup, django_db_blocker) -> dict:
     """The medium simulated authority (seed 2025, to 31 March 2026), the costliest thing the suite builds (half a
     minute on SQLite, over a minute on PostgreSQL): built once per test process, measured by each module that
     needs it (demo/tests/test_simulate_rates.py against England's rates, oversight/tests/test_signal_rates.py
-    against the planted problems, insight/tests/test_indicator_rates.py the indicators), then rolled back. Those
-    modules share the xdist group "simulate_medium"."""
+    against the planted problems, insight/tests/test_indicator_rates.py the indicators, test_narrowed_load.py the
+    narrowed reads), then rolled back. Those modules share the xdist group "simulate_medium"."""
     from django.db import transaction
 
     from casefile.demo import simulate
     from casefile.demo.tests import test_simulate_rates
-    from casefile.insight.tests import test_indicator_rates
+    from casefile.insight.tests import test_indicator_rates, test_narrowed_load
     from casefile.oversight.tests import test_signal_rates
 
     assert test_signal_rates.END == test_simulate_rates.END, "both measure the authority as at its end date"
     with django_db_blocker.unblock(), transaction.atomic():
         result = simulate.simulate(size="medium", seed=2025, end_date=test_simulate_rates.END)
         measures = {"england": test_simulate_rates.measure(result), "signals": test_signal_rates.measure(result),
-                    "indicators": test_indicator_rates.measure(result)}
+                    "indicators": test_indicator_rates.measure(result), "narrowed": test_narrowed_load.measure(result)}
         transaction.set_rollback(True)
     return measures
 

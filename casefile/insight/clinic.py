@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from casefile.rules.census_projection import latest_complete_year
 from casefile.rules.clocks import add_calendar_months
 from casefile.rules.indicators import INDICATOR_LIST, Cohort, Indicator, Period, Result, census_years
-from casefile.rules.indicators.core import allocated_on, field, restrict
+from casefile.rules.indicators.core import Window, allocated_on, field, restrict, widest, window
 
 TREND_PERIODS = 4
 WORKFORCE = frozenset({"caseload_per_worker", "agency_share", "vacancy_rate", "turnover_rate"})
@@ -65,6 +65,13 @@ class Scope:
             return {child for child, team in owner.items() if team in self.team_ids}
         return None
 
+    def reads(self, needs: Window) -> Window:
+        """The rows to read for a figure needing `needs` in this scope: a team's or a worker's children are found
+        from every allocation (the latest by the period's end, however old), and its workers and posts."""
+        if self.team_ids is None and self.worker_id is None:
+            return needs
+        return widest(needs, dict.fromkeys(("allocations", "workers", "posts")))
+
     def part(self, cohort: Cohort, period: Period) -> Cohort:
         children = self.children(cohort, period)
         if children is None:
@@ -99,3 +106,8 @@ def figures(cohort: Cohort, periods: Sequence[Period], scope: Scope,
 
 def result(cohort: Cohort, period: Period, scope: Scope, indicator: Indicator) -> Result:
     return indicator(scope.part(cohort, period), period)
+
+
+def reads(indicator: Indicator, period: Period, scope: Scope) -> Window | None:
+    """The rows one figure reads (None: the whole record, for an indicator that does not say what it reads)."""
+    return scope.reads(window(indicator.reads, period)) if indicator.reads else None

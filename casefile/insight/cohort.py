@@ -7,6 +7,11 @@ count under the record it was merged into, as there (`annex_a.kept`), read from 
 every child's characteristics. Rows are made straight in the indicators' own shapes (`ROWS`), so the rules use them
 without a copy. No names and no free text are read: only ids, dates and codes.
 
+A page showing one figure (the children behind it) reads only the tables that figure reads, and in each only the
+rows that reach its period or the look-back it declares (`Indicator.reads`): on a large authority, a year or two
+of one table rather than ten years of all of them. test_narrowed_load.py holds every figure read that way equal
+to the figure from the whole record.
+
 Workers are the staff whose employment is recorded as permanent or agency (accounts.WorkerRecord), each in their
 team as it is now, case-holding when their role may hold cases; posts are the establishment (accounts.Post).
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from casefile.access.permissions import role_holds_cases
@@ -23,13 +29,47 @@ from casefile.casework import models as cw
 from casefile.frontdoor.models import ContactChild
 from casefile.people.models import Person
 from casefile.rules.indicators import ROWS, Cohort
+from casefile.rules.indicators.core import Window
 
 # Queries load() runs, whatever the number of children (a test holds it to this).
 QUERIES = 13
+TABLES = ("contacts", "episodes", "assessments", "strategy_discussions", "enquiries", "initial_conferences", "plans",
+          "cp_visits", "early_help", "allocations", "workers", "posts")
 
 
-def load(end: datetime.date) -> Cohort:
-    """Every row the indicators read that started by `end` (later rows cannot count in any period up to it)."""
+def _reaching(since: datetime.date, zone, *, starts: tuple[str, ...] = (), ends: tuple[str, ...] = ()) -> Q:
+    """Rows with a start or end on or after `since`, or not ended (an end that is empty)."""
+    moment = datetime.datetime.combine(since, datetime.time(), tzinfo=zone)
+    found = Q()
+    for name in starts:
+        found |= Q(**{f"{name}__gte": moment if name.endswith("_at") else since})
+    for name in ends:
+        found |= Q(**{f"{name}__gte": since}) | Q(**{f"{name}__isnull": True})
+    return found
+
+
+# The dates each table is narrowed by when a window asks for rows from a day on (rules.indicators.core.Window).
+REACH = {
+    "contacts": {"starts": ("contact__received_at",)},
+    "episodes": {"starts": ("referral_date",), "ends": ("closure_date",)},
+    "assessments": {"starts": ("start_date",), "ends": ("authorised_on",)},
+    "strategy_discussions": {"starts": ("date",)},
+    "enquiries": {"starts": ("strategy_discussion__date",)},
+    "initial_conferences": {"starts": ("date",)},
+    "plans": {"starts": ("start_date",), "ends": ("end_date",)},
+    # A plan's visits are read whole while the plan reaches the window: its last visit may be before it.
+    "cp_visits": {"starts": ("date",), "ends": ("plan__end_date",)},
+    "early_help": {"starts": ("date",)},
+    "allocations": {"starts": ("start_date",), "ends": ("end_date",)},
+}
+
+
+def load(end: datetime.date, reads: Window | None = None) -> Cohort:
+    """Every row the indicators read that started by `end` (later rows cannot count in any period up to it).
+
+    With `reads` (rules.indicators.core.window), only those tables, and in each only the rows reaching the day given
+    (all of them for None): a page showing one figure reads a year or two of one table, not ten years of all."""
+    reads = dict.fromkeys(TABLES) if reads is None else reads
     merged = dict(Person.objects.filter(merged_into__isnull=False).order_by().values_list("id", "merged_into_id"))
 
     def child(pk: int) -> int:
@@ -66,23 +106,29 @@ def load(end: datetime.date) -> Cohort:
         ).values_list("user_id", "user__team_id", "employment_type", "started_on", "left_on", "fte", "user__role")
     posts = Post.objects.filter(starts_on__lte=end).order_by().values_list(
         "id", "team_id", "fte", "starts_on", "ends_on", "holder_id")
-    return Cohort(
-        contacts=[ROWS["contacts"](pk, child(person), received.astimezone(zone).date(), outcome or "")
-                  for pk, person, received, outcome in contacts],
-        episodes=[ROWS["episodes"](pk, child(person), *rest) for pk, person, *rest in episodes],
-        assessments=[ROWS["assessments"](pk, child(person), *rest) for pk, person, *rest in assessments],
-        strategy_discussions=[ROWS["strategy_discussions"](pk, child(person), *rest)
-                              for pk, person, *rest in discussions],
-        enquiries=[ROWS["enquiries"](pk, child(person), *rest) for pk, person, *rest in enquiries],
-        initial_conferences=[ROWS["initial_conferences"](pk, child(person), *rest)
-                             for pk, person, *rest in conferences],
-        plans=[ROWS["plans"](pk, child(person), kind, start, ended, None, interval)
-               for pk, person, kind, start, ended, interval in plans],
-        cp_visits=[ROWS["cp_visits"](*row) for row in visits],
-        early_help=[ROWS["early_help"](pk, child(person), day) for pk, person, day in step_downs],
-        allocations=[ROWS["allocations"](pk, child(person), *rest) for pk, person, *rest in allocations],
-        workers=[ROWS["workers"](pk, team, kind, start, left, float(fte), role_holds_cases(role))
-                 for pk, team, kind, start, left, fte, role in workers],
-        posts=[ROWS["posts"](pk, team, float(fte), start, ended, holder)
-               for pk, team, fte, start, ended, holder in posts],
-    )
+    queries = {"contacts": contacts, "episodes": episodes, "assessments": assessments,
+               "strategy_discussions": discussions, "enquiries": enquiries, "initial_conferences": conferences,
+               "plans": plans, "cp_visits": visits, "early_help": step_downs, "allocations": allocations,
+               "workers": workers, "posts": posts}
+    read = {}
+    for table, since in reads.items():
+        query = queries[table]
+        if since is not None and table in REACH:  # workers and posts are few: always read whole
+            query = query.filter(_reaching(since, zone, **REACH[table]))
+        read[table] = query
+    made = {
+        "contacts": lambda rows: [ROWS["contacts"](pk, child(person), received.astimezone(zone).date(), outcome or "")
+                                  for pk, person, received, outcome in rows],
+        "plans": lambda rows: [ROWS["plans"](pk, child(person), kind, start, ended, None, interval)
+                               for pk, person, kind, start, ended, interval in rows],
+        "cp_visits": lambda rows: [ROWS["cp_visits"](*row) for row in rows],
+        "workers": lambda rows: [ROWS["workers"](pk, team, kind, start, left, float(fte), role_holds_cases(role))
+                                 for pk, team, kind, start, left, fte, role in rows],
+        "posts": lambda rows: [ROWS["posts"](pk, team, float(fte), start, ended, holder)
+                               for pk, team, fte, start, ended, holder in rows],
+    }
+
+    def by_child(table):
+        return lambda rows: [ROWS[table](pk, child(person), *rest) for pk, person, *rest in rows]
+
+    return Cohort(**{table: made.get(table, by_child(table))(query) for table, query in read.items()})

@@ -185,7 +185,10 @@ def children_page(request):
     if at >= len(choice.periods):
         raise Http404("No such period")
     period = choice.periods[at]
-    result = clinic.result(cohort.load(choice.periods[-1].end), period, choice.scope, indicator)
+    # Only the rows this figure reads, up to the trend's end as the clinic reads them (a conference after the
+    # period may count in it).
+    record = cohort.load(choice.periods[-1].end, clinic.reads(indicator, period, choice.scope))
+    result = clinic.result(record, period, choice.scope, indicator)
     items = result.numerator_items if side == "numerator" else result.denominator_items
     behind = sorted({item.child for item in items if item.child is not None})
     words = indicator.numerator if side == "numerator" else indicator.denominator

@@ -23,6 +23,7 @@ from casefile.insight.models import ChildPopulation
 from casefile.insight.presenters import period_text, query
 from casefile.insight.views import children_listing, choice_of
 from casefile.rules import diversity as rules
+from casefile.rules.indicators.core import window
 from casefile.rules.population import COLUMNS
 
 SHOWN = ("ethnic_group", "ethnicity", "religion", "disability", "sex")
@@ -30,7 +31,8 @@ SHOWN = ("ethnic_group", "ethnicity", "religion", "disability", "sex")
 
 def _breakdowns(choice, characteristics=SHOWN, stage: str | None = None):
     period = choice.periods[-1]
-    record = choice.scope.part(cohort.load(period.end), period)
+    needs = choice.scope.reads(window(rules.reads(stage), period))
+    record = choice.scope.part(cohort.load(period.end, needs), period)
     at = rules.stages(record, period)
     if stage is not None:
         at = {stage: at[stage]}

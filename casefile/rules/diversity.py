@@ -158,6 +158,15 @@ STAGES = (
     ("cin_plans", "Child in need plans started"),
 )
 STAGE_LABELS = dict(STAGES)
+# The table each stage is read from (rules/indicators/core.py TABLE_FIELDS), dated in the period.
+STAGE_TABLES = {"contacts": "contacts", "referrals": "episodes", "assessments": "assessments",
+                "enquiries": "enquiries", "cp_plans": "plans", "cin_plans": "plans"}
+
+
+def reads(only: str | None = None) -> dict[str, int]:
+    """What the stages read (rules.indicators.core.window): each table from the period's start, no further back;
+    `only` one stage's."""
+    return {STAGE_TABLES[stage]: 0 for stage in ([only] if only else STAGE_TABLES)}
 
 
 def stages(cohort, period) -> dict[str, frozenset]:

@@ -202,6 +202,21 @@ def test_the_record_is_read_in_a_fixed_number_of_queries(org, june):
     assert record.workers == [] and record.posts == []
 
 
+def test_one_figure_reads_only_its_tables_and_rows_reaching_its_period(org, june):
+    with_journey(org, org.sam, "Lily", "Hartley")
+    needs = clinic.reads(INDICATORS["referrals"], PERIOD, clinic.Scope())
+    with CaptureQueriesContext(connection) as queries:
+        record = cohort.load(PERIOD.end, needs)
+    assert len(queries) == 1 + len(needs) == 2  # who was merged into whom, then the episodes alone
+    assert len(record.episodes) == 1 and record.contacts == () and record.allocations == ()
+    later = Period(PERIOD.end + datetime.timedelta(days=1), PERIOD.end + datetime.timedelta(days=30))
+    assert len(cohort.load(later.end).enquiries) == 1  # the enquiry is before the later period: not read for it
+    assert cohort.load(later.end, clinic.reads(INDICATORS["s47_per_10000"], later, clinic.Scope())).enquiries == []
+    # A team's figure also reads every allocation (to find its children), and its workers and posts.
+    team = clinic.reads(INDICATORS["referrals"], PERIOD, clinic.Scope(team_ids=frozenset({org.sam.team_id})))
+    assert team == {"episodes": PERIOD.start, "allocations": None, "workers": None, "posts": None}
+
+
 def test_each_chart_is_an_image_with_a_title_a_description_and_its_table(client, org, june):
     with_journey(org, org.sam, "Lily", "Hartley")
     html = get(client, org.ada, CLINIC, year=YEAR).content.decode()

@@ -22,6 +22,7 @@ from casefile.rules.census_projection import previous_plans
 from casefile.rules.clocks import add_calendar_months
 from casefile.rules.front_door import Outcome
 from casefile.rules.indicators.core import (
+    DEFAULT_SETTINGS,
     TABLE_FIELDS,
     Body,
     Cohort,
@@ -41,6 +42,9 @@ from casefile.rules.indicators.core import (
 from casefile.rules.working_days import add_working_days, working_days_between
 
 CP = "cp"
+# How far back the re-referral figure reads before its period: a referral counts when the child's previous one was
+# within these months (reads narrowed this way assume the default settings).
+RE_REFERRAL_LOOK_BACK = DEFAULT_SETTINGS.re_referral_months
 PERMANENT, AGENCY = "permanent", "agency"
 # Census closure reason RC9: "closed after assessment and referred to early help" (data-standards.md §1.3).
 RC9_EARLY_HELP = "RC9"
@@ -507,81 +511,103 @@ WORKFORCE_AT_END = "at the end of the period (the DfE workforce census publishes
 INDICATOR_LIST = (
     Indicator("contacts", "Contacts", "Children on contacts received", "", DATED_IN + "; one for each child on "
               "each contact, as Ofsted's list 1 counts them", Unit.COUNT, None, ANNEX_A_1, _contacts,
-              note="Contacts are not in the children in need census; Ofsted's Annex A list 1 lists them."),
+              note="Contacts are not in the children in need census; Ofsted's Annex A list 1 lists them.",
+              reads={"contacts": 0}),
     Indicator("referrals", "Referrals", "Referrals received (including those that led to no further action; one "
-              "per child per day)", "", IN_YEAR, Unit.COUNT, None, C1, _referrals),
+              "per child per day)", "", IN_YEAR, Unit.COUNT, None, C1, _referrals,
+              reads={"episodes": 0}),
     Indicator("contact_conversion", "Contacts that became referrals", "Contacts whose decision was a referral to "
               "children's social care (an assessment or a strategy discussion)", "contacts with a decision", DATED_IN
               + "; contacts still awaiting a decision are left out", Unit.PERCENT, None, LOCAL, _conversion,
-              note="No national definition: neither the DfE nor Ofsted publishes a conversion rate."),
+              note="No national definition: neither the DfE nor Ofsted publishes a conversion rate.",
+              reads={"contacts": 0}),
     Indicator("re_referrals", "Re-referrals within 12 months", "Referrals received within 12 months of a previous "
               "referral for the same child (the previous referral may be before the period)", "referrals received",
               IN_YEAR + "; a referral exactly 12 months after the previous one counts as a re-referral (the DfE "
-              "does not say; configurable)", Unit.PERCENT, False, C1, _re_referrals),
+              "does not say; configurable)", Unit.PERCENT, False, C1, _re_referrals,
+              reads={"episodes": RE_REFERRAL_LOOK_BACK}),
     Indicator("assessments_within_45_working_days", "Assessments completed within 45 working days",
               "Assessments authorised within 45 working days of their start (the start day is day 0)",
               "assessments completed (authorised)", "completed in the period", Unit.PERCENT, True, C2,
               _assessments_45, note="The DfE clock: assessment start to authorisation, as in table C2.",
-              also=(WT_ASSESSMENT,)),
+              also=(WT_ASSESSMENT,),
+              reads={"assessments": 0}),
     Indicator("assessments_within_45_working_days_of_referral", "Assessments completed within 45 working days of "
               "the referral", "Assessments authorised within 45 working days of the referral (the referral day is "
               "day 0)", "assessments completed (authorised) that belong to a referral", "completed in the period",
               Unit.PERCENT, True, WT_ASSESSMENT, _assessments_45_referral,
-              note="Working Together's clock, from the referral; not comparable with the DfE's England figure."),
+              note="Working Together's clock, from the referral; not comparable with the DfE's England figure.",
+              reads={"assessments": 0, "episodes": None}),
     Indicator("s47_per_10000", "Section 47 enquiries per 10,000 children", "Section 47 enquiries started (at the "
               "strategy discussion that began them)", "children aged under 18 in the area", IN_YEAR,
-              Unit.RATE_PER_10000, None, C4, _s47_rate),
+              Unit.RATE_PER_10000, None, C4, _s47_rate,
+              reads={"enquiries": 0}),
     Indicator("strategy_discussions_to_icpc", "Strategy discussions leading to an initial conference",
               "Strategy discussions whose section 47 enquiry led to an initial child protection conference (held at "
               "any time after)", "strategy discussions held", DATED_IN, Unit.PERCENT, None, LOCAL,
-              _strategy_to_icpc, note="No national definition; the DfE publishes section 47s and ICPCs separately."),
+              _strategy_to_icpc, note="No national definition; the DfE publishes section 47s and ICPCs separately.",
+              reads={"strategy_discussions": 0, "initial_conferences": None}),
     Indicator("icpc_within_15_working_days", "Initial conferences within 15 working days of the strategy discussion",
               "Initial child protection conferences held within 15 working days of the start of the section 47 "
               "enquiry (the strategy discussion's day is day 0)", "initial conferences held (those dated before the "
               "enquiry started, or with no enquiry, are left out, as in table C4)", IN_YEAR, Unit.PERCENT, True, C4,
               _icpc_15, note="Working Together sets the 15 working days; the DfE measures it in table C4 (bands "
-              "0-10 and 11-15 days).", also=(WT_ICPC,)),
+              "0-10 and 11-15 days).", also=(WT_ICPC,),
+              reads={"initial_conferences": 0, "enquiries": None}),
     Indicator("cpp_per_10000", "Children on a child protection plan per 10,000 children", "Children subject to a "
               "child protection plan (a plan ending on the last day is not counted)",
-              "children aged under 18 in the area", AT_END, Unit.RATE_PER_10000, None, D1, _cpp_rate),
+              "children aged under 18 in the area", AT_END, Unit.RATE_PER_10000, None, D1, _cpp_rate,
+              reads={"plans": 0}),
     Indicator("second_or_subsequent_plans", "Second or subsequent child protection plans", "Children who became the "
               "subject of a child protection plan and had been the subject of one before, however long ago",
               "children who became the subject of a child protection plan", IN_YEAR, Unit.PERCENT, None, D3,
-              _repeat_plans, note="Low is good, but zero is not expected (LG Inform metric 100)."),
+              _repeat_plans, note="Low is good, but zero is not expected (LG Inform metric 100).",
+              reads={"plans": None}),
     Indicator("plans_ending_after_2_years", "Child protection plans ending after 2 years or more", "Child "
               "protection plans that lasted 2 years or more (a plan of exactly 2 years counts)",
-              "child protection plans that ended", "ended in the period", Unit.PERCENT, False, D7, _two_years),
+              "child protection plans that ended", "ended in the period", Unit.PERCENT, False, D7, _two_years,
+              reads={"plans": 0}),
     Indicator("cp_visits_in_time", "Child protection visits in time", "Children on a child protection plan whose "
               "next visit was not overdue (visited, or the plan started, within 10 working days, or the plan's own "
               "frequency)", "children on a child protection plan", "at the end of the period", Unit.PERCENT, True,
-              CP_VISITS_LOCAL, _cp_visits_in_time),
+              CP_VISITS_LOCAL, _cp_visits_in_time,
+              reads={"plans": 0, "cp_visits": 0}),
     Indicator("children_seen_alone", "Children seen alone", "Children on a child protection plan who were seen "
               "alone at their last visit", "children on a child protection plan who have been visited on it",
-              "at the end of the period", Unit.PERCENT, True, ANNEX_A_7, _seen_alone),
+              "at the end of the period", Unit.PERCENT, True, ANNEX_A_7, _seen_alone,
+              reads={"plans": 0, "cp_visits": 0}),
     Indicator("step_downs_to_early_help", "Steps down to early help", "Steps down to early help", "", DATED_IN,
               Unit.COUNT, None, ANNEX_A_2, _step_downs,
-              note=f"The census records the same step as closure reason {RC9_EARLY_HELP}."),
+              note=f"The census records the same step as closure reason {RC9_EARLY_HELP}.",
+              reads={"early_help": 0}),
     Indicator("unallocated_children", "Unallocated children", "Children with an open case and no allocated worker",
-              "", "at the end of the period", Unit.COUNT, False, LOCAL, _unallocated),
+              "", "at the end of the period", Unit.COUNT, False, LOCAL, _unallocated,
+              reads={"episodes": 0, "allocations": 0}),
     Indicator("open_cases", "Caseloads: open cases", "Children with an open case (referral received, not closed, not "
               "no further action)",
-              "", "at the end of the period", Unit.COUNT, None, LOCAL, _caseloads),
+              "", "at the end of the period", Unit.COUNT, None, LOCAL, _caseloads,
+              reads={"episodes": 0}),
     Indicator("caseload_per_worker", "Caseload per worker", "Open cases allocated to case-holding workers in post",
               "the full-time equivalent of case-holding workers in post", WORKFORCE_AT_END, Unit.AVERAGE, False,
-              WORKFORCE, _caseload_per_worker),
+              WORKFORCE, _caseload_per_worker,
+              reads={"episodes": 0, "allocations": 0, "workers": None}),
     Indicator("worker_changes_per_child", "Changes of worker per child", "Changes of allocated worker during the "
               "period for children with an open case at its end", "children with an open case",
-              "at the end of the period", Unit.AVERAGE, False, LOCAL, _worker_changes),
+              "at the end of the period", Unit.AVERAGE, False, LOCAL, _worker_changes,
+              reads={"episodes": 0, "allocations": None}),
     Indicator("agency_share", "Agency staff share", "Full-time equivalent agency workers in post",
               "full-time equivalent permanent and agency workers in post", WORKFORCE_AT_END, Unit.PERCENT, False,
-              WORKFORCE, _agency_share),
+              WORKFORCE, _agency_share,
+              reads={"workers": None}),
     Indicator("vacancy_rate", "Vacancies", "Full-time equivalent posts without a permanent worker in them "
               "(covered by an agency worker or not)", "full-time equivalent posts", WORKFORCE_AT_END, Unit.PERCENT,
-              False, WORKFORCE, _vacancies),
+              False, WORKFORCE, _vacancies,
+              reads={"workers": None, "posts": None}),
     Indicator("turnover_rate", "Turnover", "Full-time equivalent permanent workers who left",
               "full-time equivalent permanent workers in post at the end of the period",
               "leavers in the period (the DfE's year is to 30 September)", Unit.PERCENT, False, WORKFORCE,
-              _turnover),
+              _turnover,
+              reads={"workers": None}),
 )
 
 INDICATORS: Mapping[str, Indicator] = MappingProxyType({indicator.code: indicator for indicator in INDICATOR_LIST})

@@ -226,6 +226,10 @@ class Indicator:
     compute: Callable[[Cohort, Period, Settings], Result] = dataclasses.field(repr=False, compare=False)
     note: str = ""
     also: tuple[Source, ...] = ()  # where the standard itself is set, when the measure's source is another
+    # The tables the figure reads, each with how far back before the period's start it looks (in months; None:
+    # the whole history). A row counts as read when any of its dates falls from then on, or it is still open
+    # (`Window`). Empty: every table, whole. A page showing one figure reads only these rows.
+    reads: Mapping[str, int | None] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
     def definition(self) -> str:
@@ -241,6 +245,32 @@ class Indicator:
     def __call__(self, cohort: Cohort, period: Period, settings: Settings = DEFAULT_SETTINGS) -> Result:
         result = self.compute(cohort, period, settings)
         return result if result.code == self.code else dataclasses.replace(result, code=self.code)
+
+
+# What a figure reads ---------------------------------------------------------------------------------------
+
+
+Window = Mapping[str, datetime.date | None]
+"""The tables to read and, for each, the first day a row must reach to be read (None: its whole history). A row
+reaches a day when any of its dates (start, end, decision) is on or after it, or it has not ended."""
+
+
+def window(reads: Mapping[str, int | None], period: Period) -> dict[str, datetime.date | None]:
+    """The rows `reads` (an Indicator's) needs for `period`."""
+    return {table: None if months is None else add_calendar_months(period.start, -months)
+            for table, months in reads.items()}
+
+
+def widest(*windows: Window) -> dict[str, datetime.date | None]:
+    """Every table any of the windows reads, each as far back as the furthest of them."""
+    found: dict[str, datetime.date | None] = {}
+    for one in windows:
+        for table, since in one.items():
+            if table not in found:
+                found[table] = since
+            elif found[table] is not None:
+                found[table] = None if since is None else min(found[table], since)
+    return found
 
 
 # The rows --------------------------------------------------------------------------------------------------
