@@ -5,9 +5,10 @@ time to compute ten years of indicators for the whole authority; figures to benc
 
 Uses the database bench/simulate_large.py leaves behind (or, with --postgres, a database where `simulate_la --size
 large --seed 1 --end-date 2026-03-31` has been run: bench/signals.py --postgres builds one). Each page is fetched
-through the Django test client, once to warm up and then `--runs` times: the clinic, the children behind a figure
-and the journeys for the whole authority as a performance analyst, a team's clinic as its manager, and the
-quality-assurance home page as a QA officer.
+through the Django test client, once to warm up and then `--runs` times: every page of issue 12 that reads the
+record at scale (the clinic, the children behind a figure, the journeys and the diversity page for the whole
+authority as a performance analyst and for the busiest team as its manager), and the quality-assurance, child
+population, self-evaluation and workforce pages as those who use them.
 
 "Ten years of indicators" is every indicator of the catalogue for each of the ten census years to the end of the
 simulated record, and for each of its 120 months, from one read of the record (`insight.cohort.load`), in this
@@ -83,14 +84,44 @@ def ten_years(end: datetime.date, runs: int) -> dict:
             "runs": runs}
 
 
+def refresh() -> dict:
+    """Compute the kept figures the clinic, the journeys and the diversity page read, as the nightly task does."""
+    from django.utils import timezone
+
+    from casefile.insight import figures
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    rows = figures.refresh(timezone.localdate())
+    found = {"rows": rows, "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+    print(f"Kept figures: {rows:,} sets in {found['wall']:.0f} s ({found['cpu']:.0f} s CPU)", flush=True)
+    return found
+
+
+def kept_note(kept: dict | None) -> str:
+    from casefile.insight.models import StoredFigures
+
+    latest = StoredFigures.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    if latest is None:
+        return "No kept figures: the clinic, journeys and diversity pages computed from the record."
+    note = (f"The clinic, journeys and diversity pages read kept figures (ADR 0025), computed "
+            f"{latest:%Y-%m-%d %H:%M} UTC")
+    if kept:
+        note += (f"; computing them (`manage.py refresh_performance_figures`: {kept['rows']:,} sets) took "
+                 f"{kept['wall']:.0f} s wall, {kept['cpu']:.0f} s CPU")
+    return note + "."
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", type=Path, default=_common.DEFAULT_DATABASE)
     parser.add_argument("--postgres", help="a PostgreSQL DATABASE_URL holding the large authority")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--refresh", action="store_true",
+                        help="compute the kept figures first (manage.py refresh_performance_figures), timed")
     options = parser.parse_args()
     engine = _common.setup_large(options)
     environment = _common.environment()
+    kept = refresh() if options.refresh else None
 
     from django.test.utils import setup_test_environment
     from django.urls import reverse
@@ -104,6 +135,14 @@ def main() -> None:
     analyst, qa = first_active(Role.PERFORMANCE_ANALYST), first_active(Role.QA_OFFICER)
     team = busiest_team()
     whole = urlencode({"year": year})
+    admin = first_active(Role.ADMINISTRATOR)
+
+    def children(**chosen):
+        return f"{reverse('insight:children')}?{urlencode({'year': year, 'side': 'numerator', **chosen})}"
+
+    def diversity_children(**chosen):
+        return f"{reverse('insight:diversity_children')}?{urlencode({'year': year, **chosen})}"
+
     pages = [
         ("Clinic: the whole authority (analyst)", f"{reverse('insight:clinic')}?{whole}", analyst),
         ("Clinic: the busiest team (its manager)",
@@ -111,8 +150,26 @@ def main() -> None:
         ("Children behind a figure: re-referrals, whole authority (analyst)",
          f"{reverse('insight:children')}?{urlencode({'year': year, 'indicator': 're_referrals', 'side': 'numerator'})}",
          analyst),
+        ("Children behind a figure: contacts, whole authority (analyst)", children(indicator="contacts"), analyst),
+        ("Children behind a figure: open cases, the busiest team (its manager)",
+         children(indicator="open_cases", team=team.pk), team.manager),
         ("Journeys: the whole authority (analyst)", f"{reverse('insight:journeys')}?{whole}", analyst),
+        ("Diversity: the whole authority (analyst)", f"{reverse('insight:diversity')}?{whole}", analyst),
+        ("Diversity: the busiest team (its manager)",
+         f"{reverse('insight:diversity')}?{urlencode({'year': year, 'team': team.pk})}", team.manager),
+        ("Diversity, children behind a count: contacts, ethnicity not recorded (analyst)",
+         diversity_children(stage="contacts", characteristic="ethnicity", missing="1"), analyst),
+        ("Child population (analyst)", reverse("insight:population"), analyst),
+        ("Self-evaluation packs (analyst)", reverse("insight:packs"), analyst),
         ("Quality assurance home (QA officer)", reverse("quality:home"), qa),
+        ("Audit coverage (QA officer)", reverse("quality:coverage"), qa),
+        ("Audit rounds (QA officer)", reverse("quality:rounds"), qa),
+        ("Theme report (QA officer)", reverse("quality:themes"), qa),
+        ("Moderation agreement (QA officer)", reverse("quality:agreement"), qa),
+        ("Impact at re-audit (QA officer)", reverse("quality:impact"), qa),
+        ("Audit of audits (QA officer)", reverse("quality:auditors"), qa),
+        ("Workforce: staff (administrator)", reverse("accounts:workers"), admin),
+        ("Workforce: posts (administrator)", reverse("accounts:posts"), admin),
     ]
     rows = [_common.measure_page(label, url, user, options.runs) for label, url, user in pages]
     indicators = ten_years(end, max(1, options.runs // 2))
@@ -140,7 +197,9 @@ Ten years of indicators for the whole authority: all {indicators['indicators']} 
 {indicators['load']:.2f} s and computing {indicators['compute']:.2f} s; {indicators['cpu']:.2f} s CPU (medians of
 {indicators['runs']}).
 
-Environment: {environment}. Reproduce: `.venv/bin/python bench/insight_pages.py`
+{kept_note(kept)}
+
+Environment: {environment}. Reproduce: `.venv/bin/python bench/insight_pages.py --refresh`
 {'--postgres URL ' if engine == 'PostgreSQL' else ''}(`make bench-insight`).
 """)
 

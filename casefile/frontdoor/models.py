@@ -189,7 +189,8 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["received_at", "pk"]
-        indexes = [models.Index(fields=["concluded_at", "received_at"])]
+        # received_at alone: performance figures read a period's contacts by when they were received.
+        indexes = [models.Index(fields=["concluded_at", "received_at"]), models.Index(fields=["received_at"])]
 
     def __str__(self) -> str:
         return f"Contact received {govuk_datetime(self.received_at)}"

@@ -72,6 +72,14 @@ class Scope:
             return needs
         return widest(needs, dict.fromkeys(("allocations", "workers", "posts")))
 
+    def held_by(self) -> dict | None:
+        """The allocations that make a child this scope's (lookups for insight.cohort.load); None: every child."""
+        if self.worker_id is not None:
+            return {"worker_id": self.worker_id}
+        if self.team_ids is not None:
+            return {"team_id__in": sorted(self.team_ids)}
+        return None
+
     def part(self, cohort: Cohort, period: Period) -> Cohort:
         children = self.children(cohort, period)
         if children is None:

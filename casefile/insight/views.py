@@ -25,7 +25,6 @@ from casefile.accounts.models import Team, User
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.caseloads import teams_overseen_by
-from casefile.core.batches import in_batches
 from casefile.core.forms import save_or_show
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
@@ -106,7 +105,8 @@ def clinic_page(request):
         found = kept.clinic_figures() if kept else None
         if found is None:  # none kept, or an indicator added since: from the record, and the page says so
             kept = None
-            found = clinic.figures(cohort.load(choice.periods[-1].end), choice.periods, choice.scope)
+            record = cohort.load(choice.periods[-1].end, held_by=choice.scope.held_by())
+            found = clinic.figures(record, choice.periods, choice.scope)
         context |= {"period": present.period_text(choice.periods[-1]),
                     "figures": [present.figure_context(figure, choice.params) for figure in found],
                     **_computed(request, kept), "pdf_form": PdfForm(),
@@ -187,7 +187,8 @@ def children_page(request):
     period = choice.periods[at]
     # Only the rows this figure reads, up to the trend's end as the clinic reads them (a conference after the
     # period may count in it).
-    record = cohort.load(choice.periods[-1].end, clinic.reads(indicator, period, choice.scope))
+    record = cohort.load(choice.periods[-1].end, clinic.reads(indicator, period, choice.scope),
+                         held_by=choice.scope.held_by())
     result = clinic.result(record, period, choice.scope, indicator)
     items = result.numerator_items if side == "numerator" else result.denominator_items
     behind = sorted({item.child for item in items if item.child is not None})
@@ -203,10 +204,8 @@ def children_page(request):
 def children_listing(request, behind: list) -> dict:
     """The children behind a number, a page at a time: those the reader may open named (in one audit event), the
     others counted. The clinic's and the diversity page's numbers both lead here."""
-    visible = []
-    for batch in in_batches(behind):
-        visible += policy.viewable_people(request.user, Person.objects.filter(pk__in=batch)).values_list(
-            "last_name", "first_name", "pk")
+    visible = list(policy.viewable_people(request.user, Person.objects.filter(pk__among=behind)).values_list(
+        "last_name", "first_name", "pk"))
     page = paginate(request, [pk for *_, pk in sorted(visible)])
     people = {person.pk: person for person in Person.objects.filter(pk__in=list(page.object_list))}
     shown = [people[pk] for pk in page.object_list if pk in people]
@@ -229,7 +228,8 @@ def journeys_page(request):
         if kept is not None:
             stages = kept.journey_stages()
         else:
-            stages = journey(choice.scope.part(cohort.load(period.end), period), period).stages
+            record = cohort.load(period.end, held_by=choice.scope.held_by())
+            stages = journey(choice.scope.part(record, period), period).stages
         context |= {"period": present.period_text(period), "as_at": period.end,
                     "stages": [present.stage_context(stage) for stage in stages],
                     "flow": present.flow_diagram(stages), **_computed(request, kept)}

@@ -32,12 +32,14 @@ SHOWN = ("ethnic_group", "ethnicity", "religion", "disability", "sex")
 def _breakdowns(choice, characteristics=SHOWN, stage: str | None = None):
     period = choice.periods[-1]
     needs = choice.scope.reads(window(rules.reads(stage), period))
-    record = choice.scope.part(cohort.load(period.end, needs), period)
+    record = choice.scope.part(cohort.load(period.end, needs, held_by=choice.scope.held_by()), period)
     at = rules.stages(record, period)
     if stage is not None:
         at = {stage: at[stage]}
     counts = population.latest()
-    return counts, rules.representation(diversity.characteristics(), at, counts.counts, characteristics)
+    # One stage's children (a page of the children behind a count): only their characteristics are read.
+    children = diversity.characteristics(among=at[stage] if stage is not None else None)
+    return counts, rules.representation(children, at, counts.counts, characteristics)
 
 
 @allow_methods("GET")

@@ -534,6 +534,14 @@ def start_re_audit(*, actor: User, request=None, audit: CaseFileAudit) -> CaseFi
         raise ValidationError({"__all__": [
             f"Re-audit once every action from the audit is done. Still open: {named}"]})
     with transaction.atomic():
+        # One re-audit an audit: its impact is measured once. The lock makes a second, simultaneous start wait and
+        # then find the first.
+        CaseFileAudit.objects.select_for_update().filter(pk=audit.pk).first()
+        earlier = audit.re_audits.select_related("auditor").order_by("pk").first()
+        if earlier is not None:
+            raise ValidationError({"__all__": [
+                f"This audit was re-audited already: {earlier.auditor.get_full_name() or earlier.auditor} started "
+                f"the re-audit on {govuk_date(earlier.started_on)}. Open it from the child’s audits."]})
         sample = _sample_for(actor, audit.child, request)
         re_audit = save_with_history(CaseFileAudit(child=audit.child, template=audit.template, auditor=actor,
                                                    sample=sample, started_on=_today(), re_audit_of=audit), actor)

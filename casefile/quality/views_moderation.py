@@ -155,6 +155,7 @@ def re_audit(request, person: Person, audit_id: int):
                    "the child’s file, of a completed audit")
     open_actions = [action for action in audit.actions.select_related("assignee").order_by("due_date", "pk")
                     if action.completed_on is None]
+    earlier = audit.re_audits.select_related("auditor").order_by("pk").first()
     form = ReAuditForm(posted(request))
     created = save_or_show(request, form, lambda data: services.start_re_audit(
         actor=request.user, request=request, audit=audit))
@@ -165,6 +166,7 @@ def re_audit(request, person: Person, audit_id: int):
         action.audit = audit
     return render(request, "quality/re_audit.html", {
         "person": person, "audit": audit, "form": form, "summary_rows": presenters.summary_rows(audit),
+        "earlier": earlier, "earlier_href": presenters.audit_url(earlier) if earlier else None,
         "open_table": presenters.actions_table(open_actions, timezone.localdate(),
                                                caption="Actions still open") if open_actions else None,
         "page_title": f"Re-audit: {audit.template.name}: {person.full_name}",

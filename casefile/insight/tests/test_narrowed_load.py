@@ -41,21 +41,27 @@ def measure(result) -> dict:
     whole = cohort.load(END)
     loads: dict = {}
     differences, figures = [], 0
-    rows = {"whole": sum(len(getattr(whole, table)) for table in cohort.TABLES), "narrowed": []}
+    rows = {"whole": sum(len(getattr(whole, table)) for table in cohort.TABLES), "narrowed": [],
+            "allocations": len(whole.allocations)}
     for name, scope in _scopes().items():
+        held = cohort.load(END, held_by=scope.held_by())  # every table, a team's or worker's allocations only
+        rows[f"{name}_allocations"] = len(held.allocations)
         for period in PERIODS:
             for indicator in INDICATOR_LIST:
                 needs = clinic.reads(indicator, period, scope)
-                key = tuple(sorted(needs.items(), key=str))
+                key = (name, *sorted(needs.items(), key=str))
                 if key not in loads:
-                    loads[key] = cohort.load(END, needs)
+                    loads[key] = cohort.load(END, needs, held_by=scope.held_by())
                     rows["narrowed"].append(sum(len(getattr(loads[key], table)) for table in needs))
                 expected = _same(clinic.result(whole, period, scope, indicator))
                 figures += 1
                 if _same(clinic.result(loads[key], period, scope, indicator)) != expected:
                     differences.append(f"{indicator.code}, {name}, {period.name}")
+                if _same(clinic.result(held, period, scope, indicator)) != expected:
+                    differences.append(f"{indicator.code}, {name}, {period.name}, every table")
             for stage in diversity.STAGE_TABLES:
-                narrowed = cohort.load(END, scope.reads(window(diversity.reads(stage), period)))
+                needs = scope.reads(window(diversity.reads(stage), period))
+                narrowed = cohort.load(END, needs, held_by=scope.held_by())
                 if (diversity.stages(scope.part(narrowed, period), period)[stage]
                         != diversity.stages(scope.part(whole, period), period)[stage]):
                     differences.append(f"diversity {stage}, {name}, {period.name}")
@@ -78,3 +84,5 @@ def test_every_figure_read_narrowly_equals_the_figure_from_the_whole_record(meas
 
 def test_a_narrowed_read_reads_fewer_rows_than_the_whole_record(measured):
     assert max(measured["rows"]["narrowed"]) < measured["rows"]["whole"] / 2
+    # A worker's allocations alone are a small part of every allocation.
+    assert measured["rows"]["worker_allocations"] < measured["rows"]["allocations"] / 10

@@ -120,6 +120,11 @@ def test_a_re_audit_page_names_the_open_actions_before_offering_the_button(clien
     response = client.post(_url(audit, "quality:re_audit"))
     re_audit = CaseFileAudit.objects.get(re_audit_of=audit)
     assert response["Location"] == _url(re_audit, "quality:grade_audit")
+    # Once started, the page leads to the re-audit instead of offering a second.
+    again = client.get(_url(audit, "quality:re_audit")).content.decode()
+    assert "Start the re-audit" not in again and _url(re_audit, "quality:audit") in again
+    assert client.post(_url(audit, "quality:re_audit")).status_code == 200
+    assert CaseFileAudit.objects.filter(re_audit_of=audit).count() == 1
 
 
 def test_the_agreement_page_gives_the_rate_and_kappa_by_hand(client, org, child, audit):

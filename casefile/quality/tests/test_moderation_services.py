@@ -136,6 +136,14 @@ def test_a_re_audit_waits_for_every_action_and_names_those_open(org, audit):
                                      action=Action.CREATE).exists()
 
 
+def test_an_audit_is_re_audited_once(org, audit):
+    complete_every_action(audit)
+    services.start_re_audit(actor=org.quinn, audit=audit)
+    with pytest.raises(ValidationError, match="re-audited already: Quinn"):
+        services.start_re_audit(actor=org.tess, audit=audit)
+    assert CaseFileAudit.objects.filter(re_audit_of=audit).count() == 1
+
+
 def test_an_audit_in_progress_is_not_re_audited(org, child):
     with pytest.raises(ValidationError, match="still in progress"):
         services.start_re_audit(actor=org.quinn, audit=make_audit(child, org.tess))

@@ -30,6 +30,8 @@ def field(row: Row, name: str, default: Any = None) -> Any:
     """A row's value by name, whether the row is a dict (values()) or an object (a NamedTuple or dataclass)."""
     if type(row) is dict:  # the common case, without the cost of an isinstance check against an ABC
         return row.get(name, default)
+    if isinstance(row, tuple):  # a named tuple (ROWS), as cohort.load makes them: no ABC check either
+        return getattr(row, name, default)
     if isinstance(row, Mapping):
         return row.get(name, default)
     return getattr(row, name, default)
