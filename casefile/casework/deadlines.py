@@ -50,7 +50,8 @@ RECENTLY_MISSED_DAYS = 28
 WHAT = {
     "referral_decision": "Decide what happens next with the referral",
     "assessment": "Complete the assessment (45 working days from the referral)",
-    "assessment_census": "Authorise the assessment (45 working days from its start)",
+    # Running while the worker writes it and while it waits for a manager: both have something to do.
+    "assessment_census": "Complete and authorise the assessment (45 working days from its start)",
     "initial_conference": "Hold the initial child protection conference",
     "first_review_conference": "Hold the first review child protection conference",
     "later_review_conference": "Hold the next review child protection conference",

@@ -162,7 +162,7 @@ def test_a_child_goes_from_referral_to_closure_with_the_due_dates_shown_at_each_
     assert due(steps, "Complete the assessment (45 working days from the referral)").due == "25 June 2025"
     # The census clock counts 45 working days from the start, Wednesday 23 April: 24 April (1) to 2 May (7);
     # 6 May to 23 May (21); 27 May to 20 June (40); 23 to 27 June (45).
-    assert due(steps, "Authorise the assessment (45 working days from its start)").due == "27 June 2025"
+    assert due(steps, "Complete and authorise the assessment (45 working days from its start)").due == "27 June 2025"
 
     # Tuesday 29 April 2025: Sam completes every section and submits it. ----------------------------------------
     it_is(time_machine, ASSESSMENT_SUBMITTED)
