@@ -3,8 +3,9 @@ bench/simulate_large.py built, and record it in bench/results.md.
 
     .venv/bin/python bench/clinic_pdf.py [--database PATH] [--year 2025-26]
 
-The target (issue 12): a clinic PDF in under 10 s on the large authority. It runs as a background task either way:
-reading the record alone takes over a second on `medium` (docs/insight.md).
+The target (issue 12): a clinic PDF in under 10 s on the large authority. Timed both ways the task makes it: from
+the kept figures (a census year, once they are computed: bench/insight_pages.py --refresh) and from the record (a
+12 months to a chosen day).
 """
 
 from __future__ import annotations
@@ -22,33 +23,57 @@ def main() -> None:
     options = parser.parse_args()
     _common.setup_django(_common.Path(options.database), fresh=False)
 
-    from casefile.insight import clinic, clinic_pdf, cohort
+    from casefile.insight import clinic, clinic_pdf, cohort, figures
 
     periods = clinic.census_year_trend(options.year)
+    # As the task does (insight/tasks.py _clinic_pdf): the kept figures when every period is kept.
+    wall = time.perf_counter()
+    kept = figures.kept_for(clinic.Scope(), periods)
+    found = kept.clinic_figures() if kept else None
+    if found is None:
+        raise SystemExit("No kept figures for these periods: run bench/insight_pages.py --refresh (or manage.py "
+                         "refresh_performance_figures) first")
+    read_kept = time.perf_counter() - wall
+    start = time.perf_counter()
+    pdf = clinic_pdf.render("The whole authority", periods, found, produced_by="Benchmark",
+                            computed_at=kept.computed_at)
+    kept_layout = time.perf_counter() - start
+    kept_total = time.perf_counter() - wall
+    # From the record, as for a 12 months to a chosen day (never kept).
     steps = {}
     wall = time.perf_counter()
     start = time.perf_counter()
     record = cohort.load(periods[-1].end)
     steps["Reading the record (`cohort.load`)"] = time.perf_counter() - start
     start = time.perf_counter()
-    found = clinic.figures(record, periods, clinic.Scope())
+    computed = clinic.figures(record, periods, clinic.Scope())
     steps["Every indicator over four census years"] = time.perf_counter() - start
     start = time.perf_counter()
-    pdf = clinic_pdf.render("The whole authority", periods, found, produced_by="Benchmark")
+    clinic_pdf.render("The whole authority", periods, computed, produced_by="Benchmark")
     steps["Laying out the tagged PDF (WeasyPrint)"] = time.perf_counter() - start
     total = time.perf_counter() - wall
     rows = "\n".join(f"| {name} | {seconds:.1f} s |" for name, seconds in steps.items())
-    verdict = "under" if total < 10 else "OVER"
     body = f"""
 ## Performance clinic as a PDF: the whole `large` authority, census year {options.year} and the three before
+
+From the kept figures, as the background task makes it for a census year (ADR 0025):
+
+| Step | Time |
+|---|---|
+| Reading the kept figures | {read_kept:.2f} s |
+| Laying out the tagged PDF (WeasyPrint) | {kept_layout:.1f} s |
+| **End to end** | **{kept_total:.1f} s** ({"under" if kept_total < 10 else "OVER"} the 10 s target) |
+
+From the record (a 12 months to a chosen day, which is never kept):
 
 | Step | Time |
 |---|---|
 {rows}
-| **End to end** | **{total:.1f} s** ({verdict} the 10 s target) |
+| **End to end** | **{total:.1f} s** ({"under" if total < 10 else "OVER"} the 10 s target) |
 
 {len(record.contacts):,} contacts and {len(record.episodes):,} episodes read; the PDF is {len(pdf) / 1e3:,.0f} kB.
-It runs as a background task (insight/tasks.py), so the person follows its progress rather than waiting on a page.
+Either way it runs as a background task (insight/tasks.py): the person follows its progress rather than waiting
+on a page.
 Environment: {_common.environment()}.
 """
     print(body)
