@@ -88,7 +88,7 @@ def breakdown_context(found: Breakdown, params: dict) -> dict:
                                                                share.category)),
              percent(share.share), f"{share.population:,}" if share.population is not None else NOT_GIVEN,
              percent(share.population_share), ratio_text(share.ratio)] for share in found.shares]
-    missing = len(found.missing)
+    missing = found.missing_count
     return {
         "id": f"{found.characteristic}-{found.stage}", "stage": stage,
         "total": plural(found.total, "child", "children"),

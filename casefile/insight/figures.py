@@ -1,6 +1,7 @@
-"""Kept figures (insight.StoredFigures): every indicator and the journeys, for the whole authority, each team,
-each worker and each manager's set of teams, over the census years the clinic offers, computed from one read of
-the record and read back by the clinic and the journeys in one query.
+"""Kept figures (insight.StoredFigures): every indicator, the journeys and the diversity counts, for the whole
+authority, each team, each worker and each manager's set of teams, over the census years the clinic offers,
+computed from one read of the record and read back by the clinic, the journeys and the diversity page in one
+query.
 
 On a large authority one read of the record takes seconds (a million contacts over ten years), far too long for a
 page, so the figures are computed in the background: nightly (`manage.py refresh_performance_figures`, or the
@@ -21,8 +22,9 @@ from django.utils import timezone
 from casefile.access import permissions
 from casefile.accounts.models import Team, User
 from casefile.casework.caseloads import teams_overseen_by
-from casefile.insight import clinic, cohort
+from casefile.insight import clinic, cohort, diversity
 from casefile.insight.models import StoredFigures
+from casefile.rules import diversity as diversity_rules
 from casefile.rules.indicators import INDICATOR_LIST, Cohort, Period, Result
 from casefile.rules.indicators.core import CHILD_ROWS, partition
 from casefile.rules.journeys import journey
@@ -54,12 +56,14 @@ def _result(result: Result) -> list:
             len(result.denominator_items), result.no_figure]
 
 
-def compute(part: Cohort, period: Period) -> dict:
-    """What is kept of one scope's part of the record for one period."""
+def compute(part: Cohort, period: Period, categories: dict) -> dict:
+    """What is kept of one scope's part of the record for one period. `categories`: every child's diversity
+    categories (rules.diversity.categories_of), worked out once for every scope and period."""
     found = journey(part, period)
     return {"indicators": {indicator.code: _result(indicator(part, period)) for indicator in INDICATOR_LIST},
             "journey": [[stage.code, stage.label, [[b.code, b.label, b.count] for b in stage.branches]]
-                        for stage in found.stages]}
+                        for stage in found.stages],
+            "diversity": diversity_rules.counts(categories, diversity_rules.stages(part, period))}
 
 
 def _manager_team_sets() -> dict[str, frozenset]:
@@ -80,6 +84,7 @@ def refresh(today: datetime.date, progress: Callable[[int, int, str], None] = la
     periods = periods_kept(today)
     progress(0, len(periods) + 1, "Reading the record")
     record = cohort.load(periods[-1].end)
+    categories = diversity_rules.categories_of(diversity.characteristics())
     teams = list(Team.objects.order_by("pk").values_list("pk", flat=True))
     workers = list(User.objects.filter(team__isnull=False, is_active=True).order_by("pk").values_list("pk", flat=True))
     team_sets = _manager_team_sets()
@@ -92,7 +97,7 @@ def refresh(today: datetime.date, progress: Callable[[int, int, str], None] = la
                  **{f"worker:{pk}": by_worker.get(pk, empty) for pk in workers},
                  **{key: clinic.Scope(team_ids=ids).part(record, period) for key, ids in team_sets.items()}}
         rows += [StoredFigures(scope=key, start=period.start, end=period.end, computed_at=computed_at,
-                               figures=compute(part, period)) for key, part in parts.items()]
+                               figures=compute(part, period, categories)) for key, part in parts.items()]
         progress(done, len(periods) + 1, f"Computed {period.name}")
     with transaction.atomic():
         StoredFigures.objects.all().delete()
@@ -155,6 +160,14 @@ class Kept:
                                     Counted(top), Counted(bottom), why))
             found.append(clinic.Figure(indicator, trend))
         return found
+
+    def diversity(self, characteristics=diversity_rules.CHARACTERISTICS) -> dict | None:
+        """The kept diversity counts of the last period (rules.diversity.counts), or None if they were computed
+        before diversity was kept."""
+        kept = self.rows[-1].figures.get("diversity")
+        if kept is None or any(characteristic not in kept for characteristic in characteristics):
+            return None
+        return kept
 
     def journey_stages(self) -> list[Stage]:
         return [Stage(code, label, tuple(Branch(*branch) for branch in branches))

@@ -2,9 +2,10 @@
 
 - `StoredFigures`: figures derived from the record and kept, so the performance pages of a large authority open in
   under a second. The record stays the one source of truth: a row is a copy of what the indicators
-  (casefile/rules/indicators) and the journeys (casefile/rules/journeys.py) computed from it at `computed_at`, for
-  one scope (the whole authority, a team, a worker, or the set of teams one manager oversees) and one period. It is
-  never typed in, only made by `insight.figures.refresh` (nightly, or when an analyst asks), and the page says when.
+  (casefile/rules/indicators), the journeys (casefile/rules/journeys.py) and the diversity counts
+  (casefile/rules/diversity.py) computed from it at `computed_at`, for one scope (the whole authority, a team, a
+  worker, or the set of teams one manager oversees) and one period. It is never typed in, only made by
+  `insight.figures.refresh` (nightly, or when an analyst asks), and the page says when.
 - `ChildPopulation`: the authority's child population, which the diversity page compares each stage with.
 - `SelfEvaluationPack`: a pack asked for, made by a background task (insight/tasks.py) for a period of the whole
   authority. It keeps its PDF (as a chronology job keeps its file, in the database) and the headline figures as
@@ -27,7 +28,8 @@ class StoredFigures(models.Model):
     end = models.DateField()
     computed_at = models.DateTimeField()
     # {"indicators": {code: [value, numerator, denominator, numerator records, denominator records, no_figure]},
-    #  "journey": [[stage code, stage label, [[outcome code, outcome label, count], ...]], ...]}
+    #  "journey": [[stage code, stage label, [[outcome code, outcome label, count], ...]], ...],
+    #  "diversity": {characteristic: {stage: [children at the stage, {category: children}]}}}
     figures = models.JSONField()
 
     class Meta:

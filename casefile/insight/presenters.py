@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.html import format_html
 
+from casefile.access import permissions
 from casefile.core.charts import AXIS_COLOUR, BAR_COLOUR, TEXT_COLOUR, counts_chart
 from casefile.core.presenters import govuk_date, plural, table_params
 from casefile.insight.clinic import NO_CHILDREN
@@ -44,6 +45,14 @@ def short_value(unit: Unit, value: float | None) -> str:
     if value is None:
         return "None"
     return f"{number(value)}%" if unit is Unit.PERCENT else number(value)
+
+
+def computed(request, kept) -> dict:
+    """When the figures shown were computed (`kept`: the kept figures used, None when just now from the record),
+    and whether the reader may have them computed again (insight/jinja2/insight/_computed.html)."""
+    return {"computed_at": kept.computed_at if kept else None,
+            "may_refresh": permissions.may_refresh_performance_figures(request.user),
+            "refresh_href": reverse("insight:refresh"), "back": request.get_full_path()}
 
 
 def sentence(text: str) -> str:

@@ -109,16 +109,9 @@ def clinic_page(request):
             found = clinic.figures(record, choice.periods, choice.scope)
         context |= {"period": present.period_text(choice.periods[-1]),
                     "figures": [present.figure_context(figure, choice.params) for figure in found],
-                    **_computed(request, kept), "pdf_form": PdfForm(),
+                    **present.computed(request, kept), "pdf_form": PdfForm(),
                     "pdf_href": f"{reverse('insight:clinic_pdf')}?{present.query(**choice.params)}"}
     return render(request, "insight/clinic.html", context)
-
-
-def _computed(request, kept: figures.Kept | None) -> dict:
-    """When the figures shown were computed, and whether the reader may have them computed again."""
-    return {"computed_at": kept.computed_at if kept else None,
-            "may_refresh": permissions.may_refresh_performance_figures(request.user),
-            "refresh_href": reverse("insight:refresh"), "back": request.get_full_path()}
 
 
 @allow_methods("POST")
@@ -232,7 +225,7 @@ def journeys_page(request):
             stages = journey(choice.scope.part(record, period), period).stages
         context |= {"period": present.period_text(period), "as_at": period.end,
                     "stages": [present.stage_context(stage) for stage in stages],
-                    "flow": present.flow_diagram(stages), **_computed(request, kept)}
+                    "flow": present.flow_diagram(stages), **present.computed(request, kept)}
     return render(request, "insight/journeys.html", context)
 
 

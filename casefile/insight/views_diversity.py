@@ -16,11 +16,11 @@ from casefile.access import permissions
 from casefile.core.forms import posted, save_or_show
 from casefile.core.methods import allow_methods
 from casefile.core.presenters import govuk_datetime, plural, table_params
-from casefile.insight import cohort, diversity, population, services
+from casefile.insight import cohort, diversity, figures, population, services
 from casefile.insight import diversity_presenters as present
 from casefile.insight.forms import PopulationFigureForm, PopulationFileForm
 from casefile.insight.models import ChildPopulation
-from casefile.insight.presenters import period_text, query
+from casefile.insight.presenters import computed, period_text, query
 from casefile.insight.views import children_listing, choice_of
 from casefile.rules import diversity as rules
 from casefile.rules.indicators.core import window
@@ -30,6 +30,7 @@ SHOWN = ("ethnic_group", "ethnicity", "religion", "disability", "sex")
 
 
 def _breakdowns(choice, characteristics=SHOWN, stage: str | None = None):
+    """From the record: every stage's breakdowns, or one stage's with the children behind each count."""
     period = choice.periods[-1]
     needs = choice.scope.reads(window(rules.reads(stage), period))
     record = choice.scope.part(cohort.load(period.end, needs, held_by=choice.scope.held_by()), period)
@@ -42,6 +43,16 @@ def _breakdowns(choice, characteristics=SHOWN, stage: str | None = None):
     return counts, rules.representation(children, at, counts.counts, characteristics)
 
 
+def _kept_breakdowns(choice):
+    """From the kept figures (insight/figures.py), when the period is kept and holds the diversity counts."""
+    kept = figures.kept_for(choice.scope, choice.periods[-1:])
+    counted = kept.diversity(SHOWN) if kept else None
+    if counted is None:
+        return None, None, None
+    counts = population.latest()
+    return kept, counts, rules.from_counts(counted, counts.counts, SHOWN)
+
+
 @allow_methods("GET")
 def diversity_page(request):
     choice = choice_of(request)
@@ -49,7 +60,9 @@ def diversity_page(request):
                "clinic_href": f"{reverse('insight:clinic')}?{query(**choice.params)}",
                "may_enter": permissions.may_enter_child_population(request.user), "columns": ", ".join(COLUMNS)}
     if choice.periods:
-        counts, found = _breakdowns(choice)
+        kept, counts, found = _kept_breakdowns(choice)
+        if found is None:  # none kept, or kept before diversity was: from the record, and the page says so
+            counts, found = _breakdowns(choice)
         sections = []
         for characteristic in SHOWN:
             sections.append({
@@ -59,7 +72,8 @@ def diversity_page(request):
                                else "The child population has not been entered for this characteristic."),
                 "stages": [present.breakdown_context(one, choice.params) for one in found
                            if one.characteristic == characteristic]})
-        context |= {"period": period_text(choice.periods[-1]), "sections": sections, "population": bool(counts)}
+        context |= {"period": period_text(choice.periods[-1]), "sections": sections, "population": bool(counts),
+                    **computed(request, kept)}
     return render(request, "insight/diversity.html", context)
 
 

@@ -86,12 +86,14 @@ class Breakdown:
     characteristic: str
     stage: str
     total: int
-    missing: frozenset  # the children whose characteristic is not recorded
+    missing_count: int
     shares: tuple[Share, ...]  # the stage's categories, then any others in the population, largest first
+    # The children whose characteristic is not recorded; empty when only the counts were kept (from_counts).
+    missing: frozenset = frozenset()
 
     @property
     def missing_rate(self) -> float | None:
-        return 100 * len(self.missing) / self.total if self.total else None
+        return 100 * self.missing_count / self.total if self.total else None
 
 
 def check_population(population: Mapping[str, Mapping[str, object]]) -> None:
@@ -105,6 +107,26 @@ def check_population(population: Mapping[str, Mapping[str, object]]) -> None:
                     or int(value) != value:
                 raise ValueError(f"population, {LABELS[characteristic].lower()}, {name}: expected a number of "
                                  f"children of 0 or more, got {value!r}")
+
+
+def _breakdown(characteristic: str, stage: str, total: int, counted: Mapping[str, int],
+               population: Mapping[str, Mapping[str, int]], children: Mapping[str, frozenset] | None = None,
+               missing: frozenset = frozenset()) -> Breakdown:
+    """A breakdown from how many children at the stage are in each category (`children`: which, when known)."""
+    recorded = sum(counted.values())
+    in_population = Counter({name: int(value) for name, value in population.get(characteristic, {}).items()})
+    population_total = sum(in_population.values())
+    names = sorted(counted, key=lambda name: (-counted[name], name)) + sorted(
+        name for name in in_population if name not in counted)
+    shares = tuple(Share(
+        category=name, count=counted.get(name, 0),
+        share=100 * counted.get(name, 0) / recorded if recorded else None,
+        population=in_population[name] if name in in_population else None,
+        population_share=100 * in_population[name] / population_total if population_total and name in in_population
+        else None,
+        children=(children or {}).get(name, frozenset()),
+    ) for name in names)
+    return Breakdown(characteristic, stage, total, total - recorded, shares, missing)
 
 
 def breakdown(children: Mapping, stage: str, at_stage: Iterable, characteristic: str,
@@ -121,20 +143,8 @@ def breakdown(children: Mapping, stage: str, at_stage: Iterable, characteristic:
             missing.add(child)
         else:
             counted.setdefault(found, set()).add(child)
-    recorded = len(everyone) - len(missing)
-    in_population = Counter({name: int(value) for name, value in population.get(characteristic, {}).items()})
-    population_total = sum(in_population.values())
-    names = sorted(counted, key=lambda name: (-len(counted[name]), name)) + sorted(
-        name for name in in_population if name not in counted)
-    shares = tuple(Share(
-        category=name, count=len(counted.get(name, ())),
-        share=100 * len(counted.get(name, ())) / recorded if recorded else None,
-        population=in_population[name] if name in in_population else None,
-        population_share=100 * in_population[name] / population_total if population_total and name in in_population
-        else None,
-        children=frozenset(counted.get(name, ())),
-    ) for name in names)
-    return Breakdown(characteristic, stage, len(everyone), frozenset(missing), shares)
+    return _breakdown(characteristic, stage, len(everyone), {name: len(ids) for name, ids in counted.items()},
+                      population, {name: frozenset(ids) for name, ids in counted.items()}, frozenset(missing))
 
 
 def representation(children: Mapping, stages: Mapping[str, Iterable],
@@ -145,6 +155,48 @@ def representation(children: Mapping, stages: Mapping[str, Iterable],
     check_population(population)
     return [breakdown(children, stage, at_stage, characteristic, population)
             for characteristic in characteristics for stage, at_stage in stages.items()]
+
+
+# Counts kept without the children ---------------------------------------------------------------------------------
+# The performance figures kept for a large authority (insight/figures.py) keep how many children are in each
+# category at each stage, not which: enough for the diversity page, in a few kilobytes a scope and period.
+
+
+def categories_of(children: Mapping) -> dict:
+    """Each child's category for every characteristic, in CHARACTERISTICS order (None: not recorded), worked out
+    once however many stages, periods and scopes then count them."""
+    return {child: tuple(category(characteristic, row) for characteristic in CHARACTERISTICS)
+            for child, row in children.items()}
+
+
+def counts(categories: Mapping, stages: Mapping[str, Iterable]) -> dict[str, dict[str, list]]:
+    """How many children at each stage are in each category of each characteristic:
+    {characteristic: {stage: [children at the stage, {category: children}]}}. A child with no categories counts as
+    not recorded, as in `breakdown`."""
+    unknown = (None,) * len(CHARACTERISTICS)
+    found: dict[str, dict[str, list]] = {characteristic: {} for characteristic in CHARACTERISTICS}
+    for stage, at_stage in stages.items():
+        everyone = set(at_stage)
+        tallies = [Counter() for _ in CHARACTERISTICS]
+        for child in everyone:
+            for tally, name in zip(tallies, categories.get(child, unknown), strict=True):
+                if name is not None:
+                    tally[name] += 1
+        for characteristic, tally in zip(CHARACTERISTICS, tallies, strict=True):
+            found[characteristic][stage] = [len(everyone), dict(tally)]
+    return found
+
+
+def from_counts(kept: Mapping[str, Mapping[str, list]], population: Mapping[str, Mapping[str, int]] | None = None,
+                characteristics: Iterable[str] = CHARACTERISTICS) -> list[Breakdown]:
+    """`representation` from kept counts: the same shares and missing rates, without the children behind them."""
+    population = population or {}
+    check_population(population)
+    # In the stages' order, whatever order the keys came back in (PostgreSQL's jsonb keeps its own).
+    order = {stage: index for index, (stage, _) in enumerate(STAGES)}
+    return [_breakdown(characteristic, stage, *kept[characteristic][stage], population)
+            for characteristic in characteristics
+            for stage in sorted(kept[characteristic], key=lambda stage: order.get(stage, len(order)))]
 
 
 # The stages of a period, from the indicators' rows ------------------------------------------------------------

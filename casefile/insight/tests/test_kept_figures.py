@@ -1,6 +1,6 @@
-"""Kept figures (insight/figures.py): once computed, the clinic and the journeys read them in one query instead of
-the record, and show the same numbers as computing from the record; only analysts and administrators have them
-computed again, through a background job."""
+"""Kept figures (insight/figures.py): once computed, the clinic, the journeys and the diversity page read them in
+one query instead of the record, and show the same numbers as computing from the record; only analysts and
+administrators have them computed again, through a background job."""
 
 from __future__ import annotations
 
@@ -20,12 +20,14 @@ from casefile.insight.models import StoredFigures
 from casefile.insight.tests.test_clinic import YEAR, get, june, with_journey  # noqa: F401
 
 CLINIC, JOURNEYS, REFRESH = reverse("insight:clinic"), reverse("insight:journeys"), reverse("insight:refresh")
+DIVERSITY = reverse("insight:diversity")
+PERIOD_IDS = ("clinic-period", "journeys-period", "diversity-period")
 pytestmark = pytest.mark.django_db
 
 
 def _figures_part(html: str) -> str:
     """The page from its first figure on, without the line that says when the figures were computed."""
-    body = html[html.index('id="clinic-period"' if 'id="clinic-period"' in html else 'id="journeys-period"'):]
+    body = html[min(html.index(f'id="{id}"') for id in PERIOD_IDS if f'id="{id}"' in html):]
     body = re.sub(r'<p class="govuk-body" id="figures-computed">.*?</p>', "", body, flags=re.S)
     # Different on every response: the nonce, the CSRF token and the PDF form's one-time token.
     return re.sub(rf'(nonce|name="(csrfmiddlewaretoken|{SUBMISSION_FIELD})" value)="[^"]*"', "", body)
@@ -37,7 +39,7 @@ def record(org, june):  # noqa: F811
     with_journey(org, org.ola, "Noah", "Elsewhere")
 
 
-@pytest.mark.parametrize("page", [CLINIC, JOURNEYS])
+@pytest.mark.parametrize("page", [CLINIC, JOURNEYS, DIVERSITY])
 @pytest.mark.parametrize("whose", ["authority", "team", "worker"])
 def test_kept_figures_show_what_the_record_shows(client, org, record, page, whose):
     params = {"year": YEAR, **({"team": org.sam.team_id} if whose == "team" else {}),
@@ -50,15 +52,17 @@ def test_kept_figures_show_what_the_record_shows(client, org, record, page, whos
     assert _figures_part(kept) == _figures_part(live)
 
 
-def test_a_kept_page_reads_no_table_of_the_record(client, org, record):
+@pytest.mark.parametrize("page", [CLINIC, DIVERSITY])
+def test_a_kept_page_reads_no_table_of_the_record(client, org, record, page):
     figures.refresh(timezone.localdate())
     client.force_login(org.ada)
-    client.get(CLINIC, {"year": YEAR})
+    client.get(page, {"year": YEAR})
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(CLINIC, {"year": YEAR}).status_code == 200
+        assert client.get(page, {"year": YEAR}).status_code == 200
     read = " ".join(query["sql"] for query in queries.captured_queries)
     assert "insight_storedfigures" in read
-    for table in ("frontdoor_contactchild", "casework_episode", "casework_plan", "casework_allocation"):
+    for table in ("frontdoor_contactchild", "casework_episode", "casework_plan", "casework_allocation",
+                  "people_person"):
         assert table not in read, table
 
 
@@ -70,6 +74,16 @@ def test_a_change_to_the_record_shows_once_the_figures_are_computed_again(client
     assert _figures_part(after) == _figures_part(before)  # kept until computed again
     figures.refresh(timezone.localdate())
     assert "Referrals received: 3" in get(client, org.ada, JOURNEYS, year=YEAR).content.decode()
+
+
+def test_figures_kept_before_diversity_was_kept_leave_the_diversity_page_to_the_record(client, org, record):
+    figures.refresh(timezone.localdate())
+    for row in StoredFigures.objects.all():
+        del row.figures["diversity"]
+        row.save()
+    assert "Figures computed from the record at " in get(client, org.ada, CLINIC, year=YEAR).content.decode()
+    page = get(client, org.ada, DIVERSITY, year=YEAR).content.decode()
+    assert "Figures computed from the record just now" in page and 'id="heading-sex-contacts">Contacts: ' in page
 
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))

@@ -1,8 +1,22 @@
 """Representation at each stage against the population, with missing data beside it, on hand-built children."""
 
-import pytest
+import dataclasses
 
-from casefile.rules.diversity import breakdown, category, check_population, representation
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from casefile.rules.diversity import (
+    CHARACTERISTICS,
+    STAGES,
+    breakdown,
+    categories_of,
+    category,
+    check_population,
+    counts,
+    from_counts,
+    representation,
+)
 
 CHILDREN = {
     1: {"ethnicity": "WBRI", "religion": "christian", "disabled": False, "sex": "M"},
@@ -109,3 +123,45 @@ def test_the_stages_of_a_period_are_the_children_with_each_step_dated_in_it():
     found = stages(cohort, Period.census_year("2024-25"))
     assert found == {"contacts": {1}, "referrals": {1}, "assessments": {1}, "enquiries": {3}, "cp_plans": {1},
                      "cin_plans": {4}}
+
+
+# Counts kept without the children (insight/figures.py keeps these for a large authority) ------------------------
+
+POPULATION = {"sex": {"Male": 510, "Female": 490}, "ethnic_group": {"White": 800, "Asian or Asian British": 200}}
+
+
+def without_children(found):
+    """A breakdown as kept counts give it: every number, none of the children."""
+    return dataclasses.replace(found, missing=frozenset(), shares=tuple(
+        dataclasses.replace(share, children=frozenset()) for share in found.shares))
+
+
+def test_kept_counts_give_the_breakdowns_the_children_give():
+    stages = {"contacts": [1, 2, 3, 4, 5, 6, 99], "cp_plans": [2, 4], "cin_plans": []}
+    kept = counts(categories_of(CHILDREN), stages)
+    kept = {name: dict(reversed(at.items())) for name, at in kept.items()}  # as jsonb may give the keys back
+    assert kept["sex"]["contacts"] == [7, {"Male": 2, "Female": 3}]  # U and the child with no row: not recorded
+    found = from_counts(kept, POPULATION)
+    assert found == [without_children(one) for one in representation(CHILDREN, stages, POPULATION)]
+    assert found[0].missing_count == 2 and found[0].missing == frozenset()
+
+
+def test_kept_counts_give_only_the_characteristics_asked_for():
+    kept = counts(categories_of(CHILDREN), {"referrals": [1, 3]})
+    assert [(one.characteristic, one.stage) for one in from_counts(kept, None, ["religion"])] == [
+        ("religion", "referrals")]
+
+
+CHILD = st.fixed_dictionaries({
+    "ethnicity": st.sampled_from(["WBRI", "WIRI", "MWBC", "APKN", "BAFR", "CHNE", "OOTH", "REFU", "NOBT", ""]),
+    "religion": st.sampled_from(["", "christian", "Christian ", "Muslim", "No religion"]),
+    "disabled": st.sampled_from([None, True, False]), "sex": st.sampled_from(["M", "F", "U"])})
+
+
+@given(children=st.dictionaries(st.integers(0, 40), CHILD, max_size=30),
+       at=st.dictionaries(st.sampled_from(["contacts", "referrals", "enquiries"]),
+                          st.lists(st.integers(0, 50), max_size=25), max_size=3))
+def test_kept_counts_always_agree_with_the_children(children, at):
+    stages = {stage: at[stage] for stage, _ in STAGES if stage in at}
+    assert from_counts(counts(categories_of(children), stages), POPULATION, CHARACTERISTICS) == [
+        without_children(one) for one in representation(children, stages, POPULATION)]
