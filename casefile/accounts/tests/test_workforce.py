@@ -15,6 +15,7 @@ from casefile.access.tests.test_permission_matrix import EVERYONE
 from casefile.accounts import services
 from casefile.accounts.models import EmploymentType, Post, WorkerRecord
 from casefile.audit.models import Action, AuditEvent
+from casefile.core.pagination import PAGE_SIZE
 
 WORKERS, POSTS, NEW_POST = reverse("accounts:workers"), reverse("accounts:posts"), reverse("accounts:post_new")
 APRIL = datetime.date(2023, 4, 3)
@@ -74,6 +75,20 @@ def test_a_post_is_added_and_changed_and_a_bad_one_refused(org):
                            ends_on=datetime.date(2023, 1, 1))
     assert set(refused.value.message_dict) == {"team", "title", "fte", "ends_on"}
     assert Post.objects.count() == 1
+
+
+def test_a_long_workforce_pages_with_links_that_keep_the_page_asked_for(client, org):
+    """More staff and posts than a page holds (the large authority has 649 staff): the page links render."""
+    Post.objects.bulk_create(Post(team=org.assessment, title=f"Social worker {n}", fte=Decimal("1"), starts_on=APRIL)
+                             for n in range(PAGE_SIZE + 1))
+    User = type(org.sam)
+    User.objects.bulk_create(User(username=f"worker{n}", first_name="Worker", last_name=str(n), team=org.assessment)
+                             for n in range(PAGE_SIZE + 1))
+    client.force_login(org.ada)
+    for path in (WORKERS, POSTS):
+        page = client.get(path, {"page": "2"})
+        assert page.status_code == 200
+        assert 'href="?page=1"' in page.content.decode(), path
 
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))
