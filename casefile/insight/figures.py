@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -38,7 +39,10 @@ def scope_key(scope: clinic.Scope) -> str:
     if scope.team_ids is None:
         return AUTHORITY
     ids = sorted(scope.team_ids)
-    return f"team:{ids[0]}" if len(ids) == 1 else "teams:" + ",".join(map(str, ids))
+    if len(ids) == 1:
+        return f"team:{ids[0]}"
+    # A head of service may oversee dozens of teams: a digest of the ids keeps the key one short length.
+    return "teams:" + hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
 
 
 def periods_kept(today: datetime.date) -> list[Period]:

@@ -23,7 +23,8 @@ from casefile.rules.diversity import CHARACTERISTICS, LABELS
 
 
 class StoredFigures(models.Model):
-    scope = models.CharField(max_length=200, help_text='"authority", "team:<id>", "worker:<id>" or "teams:<ids>"')
+    scope = models.CharField(max_length=200, help_text=(
+        '"authority", "team:<id>", "worker:<id>" or "teams:<SHA-256 of the ids>"'))
     start = models.DateField()
     end = models.DateField()
     computed_at = models.DateTimeField()

@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casefile.access.tests.test_permission_matrix import EVERYONE
+from casefile.accounts.models import Team
+from casefile.casework.caseloads import teams_overseen_by
 from casefile.core.forms import SUBMISSION_FIELD
 from casefile.core.models import Job
-from casefile.insight import figures
+from casefile.insight import clinic, figures
 from casefile.insight.models import StoredFigures
 from casefile.insight.tests.test_clinic import YEAR, get, june, with_journey  # noqa: F401
 
@@ -84,6 +86,20 @@ def test_figures_kept_before_diversity_was_kept_leave_the_diversity_page_to_the_
     assert "Figures computed from the record at " in get(client, org.ada, CLINIC, year=YEAR).content.decode()
     page = get(client, org.ada, DIVERSITY, year=YEAR).content.decode()
     assert "Figures computed from the record just now" in page and 'id="heading-sex-contacts">Contacts: ' in page
+
+
+def test_a_manager_of_many_teams_has_their_figures_kept(client, org, record):
+    """A head of service over dozens of teams: their set of teams is kept under a key of one short length (the
+    ids joined overflowed the column on PostgreSQL with the large authority's 60 teams)."""
+    manager = org.assessment.manager
+    Team.objects.bulk_create(Team(name=f"Locality team {n:03}", kind=org.assessment.kind, manager=manager)
+                             for n in range(60))
+    teams = frozenset(teams_overseen_by(manager).values_list("pk", flat=True))
+    key = figures.scope_key(clinic.Scope(team_ids=teams))
+    assert len(key) < 80 and key != figures.scope_key(clinic.Scope(team_ids=teams - {org.assessment.pk}))
+    figures.refresh(timezone.localdate())
+    assert StoredFigures.objects.filter(scope=key).exists()
+    assert "Figures computed from the record at " in get(client, manager, CLINIC, year=YEAR).content.decode()
 
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))
