@@ -536,7 +536,7 @@ def may_refresh_performance_figures(user) -> bool:
     return _has_role(user, {Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
 
 
-# The workforce and the child population ---------------------------------------------------------------------
+# The workforce, the child population and the neighbours' figures -------------------------------------------
 
 def may_keep_workforce_records(user) -> bool:
     """Each worker's employment (type, full-time equivalent, start and leave dates) and the establishment's posts,
@@ -547,6 +547,12 @@ def may_keep_workforce_records(user) -> bool:
 def may_enter_child_population(user) -> bool:
     """The authority's child population by ethnicity, religion, disability and sex, which the diversity page
     compares each stage with: performance analysts and administrators, who make the returns."""
+    return _has_role(user, RETURNS_ROLES)
+
+
+def may_enter_neighbour_figures(user) -> bool:
+    """The statistical neighbours' figures, which the clinic shows beside the England figure: performance analysts
+    and administrators, who enter the child population too."""
     return _has_role(user, RETURNS_ROLES)
 
 

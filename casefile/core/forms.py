@@ -146,6 +146,13 @@ def show_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(target if target in form.fields else None, messages)
 
 
+def uploaded(request, limit: int):
+    """The file posted as "file" (None on a GET or when none was chosen) and its first `limit` + 1 bytes: one more
+    than the limit is enough for the service to say the file is too big."""
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    return upload, upload.read(limit + 1) if upload else b""
+
+
 def posted(request):
     """The form data on a POST (even an empty one, so its errors show), else None for an unbound form."""
     return request.POST if request.method == "POST" else None

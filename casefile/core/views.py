@@ -135,6 +135,7 @@ def _oversight_summaries(request) -> dict:
     context["sees_performance"] = permissions.may_see_performance(user)
     context["keeps_workforce"] = permissions.may_keep_workforce_records(user)
     context["enters_population"] = permissions.may_enter_child_population(user)
+    context["enters_neighbours"] = permissions.may_enter_neighbour_figures(user)
     context["makes_packs"] = permissions.may_make_self_evaluation_pack(user)
     context["sees_census_data_quality"] = permissions.may_see_census_data_quality(user)
     if permissions.may_chair_conference(user):

@@ -1,5 +1,5 @@
 """A performance clinic as a tagged PDF: the same choice of children and period as the page, each indicator with its
-definition and source, the England figure, and the trend as an SVG chart beside its table.
+definition and source, the England and statistical neighbours' figures, and the trend as an SVG chart beside its table.
 
 Reading the record for a large authority takes seconds (`cohort.load`), so a background task makes it
 (insight/tasks.py) and the person follows its progress; the download is audited as the export.
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from casefile.core.pdf import render_pdf
-from casefile.insight import clinic
+from casefile.insight import clinic, neighbours
 from casefile.insight import presenters as present
 from casefile.rules.indicators import Period
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE
@@ -37,10 +37,11 @@ def periods_from_json(rows: Sequence[Sequence[str]]) -> list[Period]:
 def render(title: str, periods: Sequence[Period], found: Sequence[clinic.Figure], *, produced_by,
            computed_at=None) -> bytes:
     """`computed_at`: when the kept figures were computed (insight/figures.py); None when just now from the record."""
+    entered = neighbours.by_indicator()
     return render_pdf("insight/clinic_pdf.html", {
         "title": title, "period": present.period_text(periods[-1]), "neighbour_note": NEIGHBOUR_NOTE,
         "computed_at": computed_at,
-        "figures": [present.pdf_figure_context(figure) for figure in found],
+        "figures": [present.pdf_figure_context(figure, entered.get(figure.indicator.code, ())) for figure in found],
         "produced_by": produced_by, "produced_at": timezone.now(),
     }, stylesheets=[CLINIC_PDF_CSS])
 

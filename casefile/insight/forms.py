@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from casefile.core.forms import GovukDateField
-from casefile.insight.models import ChildPopulation
+from casefile.insight.models import ChildPopulation, NeighbourFigure
 
 CENSUS_YEAR, TWELVE_MONTHS = "census_year", "twelve_months"
 
@@ -33,6 +33,18 @@ class ClinicForm(forms.Form):
         return data
 
 
+def _year(label: str, help_text: str) -> forms.CharField:
+    """The year of an entered figure, checked by the service (rules/population.py, rules/neighbours.py)."""
+    return forms.CharField(label=label, max_length=4, help_text=help_text,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                           error_messages={"required": f"Enter the {label[:1].lower()}{label[1:]}"})
+
+
+def _source(max_length: int, help_text: str) -> forms.CharField:
+    return forms.CharField(label="Source", max_length=max_length, help_text=help_text,
+                           error_messages={"required": "Enter where the figure comes from"})
+
+
 class PopulationFigureForm(forms.Form):
     """One figure of the child population (insight.services.enter_population checks it)."""
 
@@ -44,19 +56,38 @@ class PopulationFigureForm(forms.Form):
     count = forms.CharField(label="Number of children aged 0 to 17", max_length=12,
                             widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                             error_messages={"required": "Enter the number of children"})
-    year = forms.CharField(label="Year of the figure", max_length=4, help_text="For example, 2021",
-                           widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-                           error_messages={"required": "Enter the year of the figure"})
-    source = forms.CharField(label="Source", max_length=200,
-                             help_text="For example, ONS Census 2021 table RM032, with its address",
-                             error_messages={"required": "Enter where the figure comes from"})
+    year = _year("Year of the figure", "For example, 2021")
+    source = _source(200, "For example, ONS Census 2021 table RM032, with its address")
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["characteristic"].choices = [("", "Select"), *ChildPopulation.CHARACTERISTICS]
 
 
-class PopulationFileForm(forms.Form):
+class NeighbourFigureForm(forms.Form):
+    """One statistical neighbours' figure (insight.services.enter_neighbour_figure checks it)."""
+
+    indicator = forms.ChoiceField(label="Indicator", error_messages={
+        "required": "Select the indicator", "invalid_choice": "Select the indicator"})
+    year = _year("Year the figure describes", "The year ending 31 March it counts: for example, 2025 for April "
+                                                "2024 to March 2025")
+    value = forms.CharField(label="The neighbours’ average", max_length=20,
+                            help_text="In the indicator’s unit: a percentage as 21.4, a rate per 10,000 children as "
+                                      "191.6", widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                            error_messages={"required": "Enter the neighbours’ average"})
+    group = forms.CharField(label="Neighbour group", max_length=100,
+                            help_text="For example, NFER model, 10 neighbours",
+                            error_messages={"required": "Enter the neighbour group"})
+    source = _source(300, "For example, the DfE statistical neighbour benchmarking tool, sent March 2026")
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["indicator"].choices = [("", "Select"), *NeighbourFigure.INDICATORS]
+
+
+class FigureFileForm(forms.Form):
+    """A CSV file of figures: the child population's or the statistical neighbours'."""
+
     file = forms.FileField(label="Upload a CSV file", required=False)
 
     def clean_file(self):

@@ -7,6 +7,8 @@
   worker, or the set of teams one manager oversees) and one period. It is never typed in, only made by
   `insight.figures.refresh` (nightly, or when an analyst asks), and the page says when.
 - `ChildPopulation`: the authority's child population, which the diversity page compares each stage with.
+- `NeighbourFigure`: the statistical neighbours' average for an indicator and year, which the clinic shows beside
+  the England figure (none can be shipped: rules/indicators/published.py `NEIGHBOUR_NOTE`).
 - `SelfEvaluationPack`: a pack asked for, made by a background task (insight/tasks.py) for a period of the whole
   authority. It keeps its PDF (as a chronology job keeps its file, in the database) and the headline figures as
   JSON, so the next pack can say what has changed since. The PDF holds counts only, never a child's name, so it is
@@ -19,7 +21,9 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from casefile.rules import neighbours
 from casefile.rules.diversity import CHARACTERISTICS, LABELS
+from casefile.rules.indicators import INDICATOR_LIST
 
 
 class StoredFigures(models.Model):
@@ -63,6 +67,32 @@ class ChildPopulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} ({self.get_characteristic_display()}, {self.year}): {self.count}"
+
+
+class NeighbourFigure(models.Model):
+    """The average of the authority's statistical neighbours for one indicator in one year (the year it describes,
+    as rules/indicators/published.py `Published.year`: 2025 is the year ending 31 March 2025), in the indicator's
+    unit, with the neighbour group it is the average of and where it was read. Entered by analysts, one figure at a
+    time or as a CSV file (rules/neighbours.py)."""
+
+    INDICATORS = [(indicator.code, indicator.title) for indicator in INDICATOR_LIST]
+
+    indicator = models.CharField(max_length=60, choices=INDICATORS)
+    year = models.PositiveSmallIntegerField()
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    group = models.CharField(max_length=neighbours.GROUP_LENGTH, help_text='For example, "NFER model, 10 neighbours"')
+    source = models.CharField(max_length=neighbours.SOURCE_LENGTH)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "-year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"],
+                                               name="one_neighbour_figure_per_indicator_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()} ({self.year}): {self.value}, {self.group}"
 
 
 class SelfEvaluationPack(models.Model):

@@ -5,6 +5,8 @@ its geometry worked out here so the template only places it."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import decimal
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
@@ -15,6 +17,7 @@ from casefile.access import permissions
 from casefile.core.charts import AXIS_COLOUR, BAR_COLOUR, TEXT_COLOUR, counts_chart
 from casefile.core.presenters import govuk_date, plural, table_params
 from casefile.insight.clinic import NO_CHILDREN
+from casefile.rules import neighbours as neighbour_rules
 from casefile.rules.indicators import Indicator, Period, Result, Unit
 from casefile.rules.indicators.published import latest
 
@@ -29,15 +32,22 @@ def number(value: float, places: int = 1) -> str:
     return f"{rounded:,.0f}" if rounded == int(rounded) else f"{rounded:,.{places}f}"
 
 
+def with_unit(unit: Unit, text: str) -> str:
+    if unit is Unit.PERCENT:
+        return f"{text}%"
+    if unit is Unit.RATE_PER_10000:
+        return f"{text} per 10,000 children"
+    return text
+
+
 def value_text(unit: Unit, value: float | None) -> str:
     """A figure with its unit: "85.7%", "191.6 per 10,000 children", "12", "2.5 on average"."""
-    if value is None:
-        return NO_FIGURE
-    if unit is Unit.PERCENT:
-        return f"{number(value)}%"
-    if unit is Unit.RATE_PER_10000:
-        return f"{number(value)} per 10,000 children"
-    return number(value)
+    return NO_FIGURE if value is None else with_unit(unit, number(value))
+
+
+def entered_value(unit: Unit, value: decimal.Decimal) -> str:
+    """A figure as it was entered, to its last decimal place, with its unit: "21.45%", "600"."""
+    return with_unit(unit, f"{value.normalize():,f}")
 
 
 def short_value(unit: Unit, value: float | None) -> str:
@@ -86,6 +96,19 @@ def england(indicator: Indicator) -> str:
     how = " (worked out from the published counts)" if figure.derived else ""
     return format_html('England {}: {}{}. Source: <a class="govuk-link" href="{}">{}</a>.', figure.year,
                        value_text(indicator.unit, figure.value), how, figure.url, figure.table)
+
+
+def neighbours(indicator: Indicator, figures: Sequence[neighbour_rules.Figure], end: datetime.date) -> str:
+    """The statistical neighbours' figure for the period's year (the year to 31 March its end falls in or after), or
+    the latest year entered before it, saying so, with the group and source; or that none is entered."""
+    compared = neighbour_rules.for_period(list(figures), end)
+    if compared is None:
+        return (f"Statistical neighbours: Not entered for {neighbour_rules.year_of(end)} or any year before. A "
+                f"performance analyst enters them.")
+    figure = compared.figure
+    year = str(figure.year) if compared.exact else f"{figure.year} (none entered for {compared.wanted})"
+    return (f"Statistical neighbours {year}: {value_text(indicator.unit, figure.value)}, the average of "
+            f"{figure.group}. Source: {figure.source}.")
 
 
 def source(indicator: Indicator):
@@ -196,8 +219,9 @@ def trend_chart(indicator: Indicator, trend: Sequence[Result]) -> Chart:
 # The clinic ------------------------------------------------------------------------------------------------
 
 
-def figure_context(figure, params: dict) -> dict:
-    """What the page shows of one indicator."""
+def figure_context(figure, params: dict, neighbour_figures: Sequence[neighbour_rules.Figure] = ()) -> dict:
+    """What the page shows of one indicator (`neighbour_figures`: its statistical neighbours' figures, every year
+    entered)."""
     indicator, result = figure.indicator, figure.result
     return {
         "code": indicator.code, "title": indicator.title,
@@ -205,6 +229,7 @@ def figure_context(figure, params: dict) -> dict:
         "no_figure": sentence(result.no_figure.removeprefix("no figure: ")) if result.value is None else "",
         "workings": workings(result, params),
         "england": england(indicator), "direction": direction(indicator),
+        "neighbours": neighbours(indicator, neighbour_figures, result.period.end),
         "details": details(indicator),
         "chart": trend_chart(indicator, figure.trend),
         "table": trend_table(indicator, figure.trend, params, f"table-{indicator.code}"),
@@ -372,15 +397,16 @@ def plain_trend_table(indicator: Indicator, trend: Sequence[Result], id: str) ->
                         numeric=(1, 2), id=id, first_cell_is_header=True)
 
 
-def pdf_figure_context(figure) -> dict:
-    """What the clinic's PDF shows of one indicator: the figure, how it was counted, the England figure, the
-    definition and source in full, and the trend as a chart with its table."""
+def pdf_figure_context(figure, neighbour_figures: Sequence[neighbour_rules.Figure] = ()) -> dict:
+    """What the clinic's PDF shows of one indicator: the figure, how it was counted, the England and statistical
+    neighbours' figures, the definition and source in full, and the trend as a chart with its table."""
     indicator, result = figure.indicator, figure.result
     return {
         "code": indicator.code, "title": indicator.title,
         "value": value_text(indicator.unit, result.value),
         "no_figure": sentence(result.no_figure.removeprefix("no figure: ")) if result.value is None else "",
         "workings": plain_workings(result), "england": england_text(indicator), "direction": direction(indicator),
+        "neighbours": neighbours(indicator, neighbour_figures, result.period.end),
         "definition": indicator.definition, "note": indicator.note, "unit": indicator.unit.value,
         "source": source_text(indicator),
         "chart": trend_chart(indicator, figure.trend),

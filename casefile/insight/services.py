@@ -1,10 +1,12 @@
-"""Insight's writes: the child population the diversity page compares with, entered one figure at a time or from a
-CSV file (rules/population.py), by analysts and administrators, in one transaction, so a file with a bad row keeps
+"""Insight's writes: the child population the diversity page compares with and the statistical neighbours' figures
+the clinic compares with, entered one figure at a time or from a CSV file (rules/population.py, rules/neighbours.py),
+by analysts and administrators, in one transaction, so a file with a bad row keeps
 nothing and loading the same file again changes nothing; and asking for a self-evaluation pack (the pack's record,
 and the background job that makes it). Every write is audited."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,29 +20,79 @@ from casefile.audit.services import record
 from casefile.core.presenters import govuk_date
 from casefile.core.services import Errors, save_with_history
 from casefile.insight import tasks
-from casefile.insight.models import ChildPopulation, SelfEvaluationPack
-from casefile.rules import population
+from casefile.insight.models import ChildPopulation, NeighbourFigure, SelfEvaluationPack
+from casefile.rules import figure_files, neighbours, population
 
 UPLOAD_LIMIT = 1024 * 1024
-FIELDS = {"characteristic": "characteristic", "category": "category", "count": "count", "year": "year",
-          "source": "source"}
+
+
+# Figures analysts enter (the child population, the statistical neighbours' figures) -------------------------------
+
+
+def _refused(problems: list[tuple[str, str]]) -> ValidationError:
+    """One figure's problems (column, message), each on the form's box of the same name."""
+    errors: dict[str, list[str]] = {}
+    for column, message in problems:
+        errors.setdefault(column, []).append(f"{column.capitalize()}: {message}")
+    return ValidationError(errors)
+
+
+def _keep(model, actor, now, key: dict, values: dict):
+    """Save one figure over any with the same key: the row, and "created", "changed" or "unchanged" (a figure is
+    replaced only when it differs, so loading the same file again changes nothing)."""
+    found = model.objects.select_for_update().filter(**key).first()
+    if found is not None and all(getattr(found, name) == value for name, value in values.items()):
+        return found, "unchanged"
+    row = found or model(**key)
+    for name, value in {**values, "entered_by": actor, "entered_at": now}.items():
+        setattr(row, name, value)
+    save_with_history(row, actor)
+    return row, "created" if found is None else "changed"
+
+
+def _enter(actor, request, model, figure, key: tuple[str, ...], what: str):
+    """One checked figure, kept and audited (a CREATE, or an UPDATE of the one it replaces)."""
+    fields = dataclasses.asdict(figure)
+    with transaction.atomic():
+        row, outcome = _keep(model, actor, timezone.now(), {name: fields.pop(name) for name in key}, fields)
+        record(Action.CREATE if outcome == "created" else Action.UPDATE, actor=actor, request=request, subject=row,
+               details={what: dataclasses.asdict(figure), "outcome": outcome})
+    return row
+
+
+def _upload(actor, request, model, key: tuple[str, ...], *, data: bytes, filename: str, parse, rules,
+            what: str) -> dict[str, int]:
+    """Every figure in a CSV file (`parse(text)`, raising `rules`' error), kept in one transaction, or none: a
+    ValidationError on "file" naming each bad row and column. One IMPORT event with how many figures were created,
+    changed and unchanged, which it returns."""
+    if len(data) > UPLOAD_LIMIT:
+        raise ValidationError({"file": f"The file must be smaller than {UPLOAD_LIMIT // 1024:,} KB"})
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": "The file must be a CSV file saved as UTF-8 text"}) from None
+    try:
+        figures = parse(text)
+    except figure_files.FileProblems as error:
+        raise ValidationError({"file": [rules.describe(problem) for problem in error.problems]}) from None
+    counts = {"created": 0, "changed": 0, "unchanged": 0}
+    now = timezone.now()
+    with transaction.atomic():
+        for figure in figures:
+            fields = dataclasses.asdict(figure)
+            counts[_keep(model, actor, now, {name: fields.pop(name) for name in key}, fields)[1]] += 1
+        record(Action.IMPORT, actor=actor, request=request,
+               details={f"{what}_file": filename[:200], "figures": len(figures), **counts})
+    return counts
+
+
+POPULATION_KEY = ("characteristic", "category", "year")
+POPULATION_REFUSED = "Only performance analysts and administrators can enter the child population"
 
 
 def _require(actor) -> None:
     if not permissions.may_enter_child_population(actor):
-        raise PermissionDenied("Only performance analysts and administrators can enter the child population")
-
-
-def _keep(actor, figure: population.Figure, now) -> str:
-    """Save one figure over any for the same category and year: "created", "changed" or "unchanged"."""
-    found = ChildPopulation.objects.select_for_update().filter(
-        characteristic=figure.characteristic, category=figure.category, year=figure.year).first()
-    if found is not None and (found.count, found.source) == (figure.count, figure.source):
-        return "unchanged"
-    row = found or ChildPopulation(characteristic=figure.characteristic, category=figure.category, year=figure.year)
-    row.count, row.source, row.entered_by, row.entered_at = figure.count, figure.source, actor, now
-    save_with_history(row, actor)
-    return "created" if found is None else "changed"
+        raise PermissionDenied(POPULATION_REFUSED)
 
 
 def enter_population(actor, *, characteristic: str, category: str, count, year, source: str,
@@ -49,43 +101,44 @@ def enter_population(actor, *, characteristic: str, category: str, count, year, 
     _require(actor)
     figure, problems = population.check(characteristic, category, count, year, source)
     if problems:
-        errors: dict[str, list[str]] = {}
-        for column, message in problems:
-            errors.setdefault(FIELDS[column], []).append(f"{column.capitalize()}: {message}")
-        raise ValidationError(errors)
-    with transaction.atomic():
-        outcome = _keep(actor, figure, timezone.now())
-        row = ChildPopulation.objects.get(characteristic=figure.characteristic, category=figure.category,
-                                          year=figure.year)
-        record(Action.CREATE if outcome == "created" else Action.UPDATE, actor=actor, request=request, subject=row,
-               details={"child_population": {"characteristic": figure.characteristic, "category": figure.category,
-                                             "year": figure.year, "count": figure.count, "source": figure.source},
-                        "outcome": outcome})
-    return row
+        raise _refused(problems)
+    return _enter(actor, request, ChildPopulation, figure, POPULATION_KEY, "child_population")
 
 
 def upload_population(actor, *, data: bytes, filename: str = "", request=None) -> dict[str, int]:
     """Every figure in a CSV file, or none: a ValidationError on "file" naming each bad row and column. Returns
     how many figures were created, changed and unchanged."""
     _require(actor)
-    if len(data) > UPLOAD_LIMIT:
-        raise ValidationError({"file": f"The file must be smaller than {UPLOAD_LIMIT // 1024:,} KB"})
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({"file": "The file must be a CSV file saved as UTF-8 text"}) from None
-    try:
-        figures = population.parse(text)
-    except population.PopulationError as error:
-        raise ValidationError({"file": [population.describe(problem) for problem in error.problems]}) from None
-    counts = {"created": 0, "changed": 0, "unchanged": 0}
-    now = timezone.now()
-    with transaction.atomic():
-        for figure in figures:
-            counts[_keep(actor, figure, now)] += 1
-        record(Action.IMPORT, actor=actor, request=request,
-               details={"child_population_file": filename[:200], "figures": len(figures), **counts})
-    return counts
+    return _upload(actor, request, ChildPopulation, POPULATION_KEY, data=data, filename=filename,
+                   parse=population.parse, rules=population, what="child_population")
+
+
+NEIGHBOUR_KEY = ("indicator", "year")
+NEIGHBOURS_REFUSED = "Only performance analysts and administrators can enter the statistical neighbours' figures"
+
+
+def _require_neighbours(actor) -> None:
+    if not permissions.may_enter_neighbour_figures(actor):
+        raise PermissionDenied(NEIGHBOURS_REFUSED)
+
+
+def enter_neighbour_figure(actor, *, indicator: str, year, value, group: str, source: str,
+                           request=None) -> NeighbourFigure:
+    """One figure: the statistical neighbours' average for an indicator in a year, with its group and source."""
+    _require_neighbours(actor)
+    figure, problems = neighbours.check(indicator, year, value, group, source, today=timezone.localdate())
+    if problems:
+        raise _refused(problems)
+    return _enter(actor, request, NeighbourFigure, figure, NEIGHBOUR_KEY, "neighbour_figure")
+
+
+def upload_neighbour_figures(actor, *, data: bytes, filename: str = "", request=None) -> dict[str, int]:
+    """Every figure in a CSV file, or none (rules/neighbours.py); how many were created, changed and unchanged."""
+    _require_neighbours(actor)
+    today = timezone.localdate()
+    return _upload(actor, request, NeighbourFigure, NEIGHBOUR_KEY, data=data, filename=filename,
+                   parse=lambda text: neighbours.parse(text, today=today), rules=neighbours,
+                   what="neighbour_figures")
 
 
 REFUSED = ("Only performance analysts, service managers, heads of service and administrators make self-evaluation "

@@ -1,7 +1,7 @@
 """Performance clinics, under /insight/."""
 from django.urls import path
 
-from casefile.insight import views, views_diversity
+from casefile.insight import views, views_diversity, views_neighbours
 
 app_name = "insight"
 
@@ -14,6 +14,8 @@ urlpatterns: list = [
     path("diversity/children/", views_diversity.diversity_children, name="diversity_children"),
     path("population/", views_diversity.population_page, name="population"),
     path("population/upload/", views_diversity.population_upload, name="population_upload"),
+    path("neighbours/", views_neighbours.neighbours_page, name="neighbours"),
+    path("neighbours/upload/", views_neighbours.neighbours_upload, name="neighbours_upload"),
     path("pdf/", views.clinic_pdf, name="clinic_pdf"),
     path("pdf/<uuid:job_id>/", views.clinic_pdf_download, name="clinic_pdf_download"),
     path("self-evaluation/", views.packs_page, name="packs"),

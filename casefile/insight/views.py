@@ -10,8 +10,10 @@ never named), and each list names them in one audit event (`record_shown`).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,14 +27,14 @@ from casefile.accounts.models import Team, User
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.caseloads import teams_overseen_by
-from casefile.core.forms import save_or_show
+from casefile.core.forms import save_or_show, uploaded
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
 from casefile.core.pdf import pdf_response
 from casefile.core.presenters import plural
-from casefile.insight import clinic, cohort, figures, pack_presenters, services, tasks
+from casefile.insight import clinic, cohort, figures, neighbours, pack_presenters, services, tasks
 from casefile.insight import presenters as present
-from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm, PackForm
+from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm, FigureFileForm, PackForm
 from casefile.insight.models import SelfEvaluationPack
 from casefile.people.models import Person
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE
@@ -94,10 +96,13 @@ def choice_of(request) -> Choice:
 
 @allow_methods("GET")
 def clinic_page(request):
-    """Each indicator's figure for the period chosen, its trend, the England figure and the definition."""
+    """Each indicator's figure for the period chosen, its trend, the England and statistical neighbours' figures
+    and the definition."""
     choice = choice_of(request)
     context = {"form": choice.form, "title": choice.title, "page_title": f"Performance clinic: {choice.title}",
                "neighbour_note": NEIGHBOUR_NOTE,
+               "neighbours_href": reverse("insight:neighbours") if permissions.may_enter_neighbour_figures(
+                   request.user) else "",
                "diversity_href": f"{reverse('insight:diversity')}?{present.query(**choice.params)}",
                "journeys_href": f"{reverse('insight:journeys')}?{present.query(**choice.params)}"}
     if choice.periods:
@@ -107,8 +112,10 @@ def clinic_page(request):
             kept = None
             record = cohort.load(choice.periods[-1].end, held_by=choice.scope.held_by())
             found = clinic.figures(record, choice.periods, choice.scope)
+        entered = neighbours.by_indicator()  # one query, whatever the number of indicators
         context |= {"period": present.period_text(choice.periods[-1]),
-                    "figures": [present.figure_context(figure, choice.params) for figure in found],
+                    "figures": [present.figure_context(figure, choice.params, entered.get(figure.indicator.code, ()))
+                                for figure in found],
                     **present.computed(request, kept), "pdf_form": PdfForm(),
                     "pdf_href": f"{reverse('insight:clinic_pdf')}?{present.query(**choice.params)}"}
     return render(request, "insight/clinic.html", context)
@@ -206,6 +213,72 @@ def children_listing(request, behind: list) -> dict:
     return {"page": page, "children_behind": plural(len(behind), "child", "children"),
             "hidden": plural(len(behind) - len(visible), "child", "children") if len(behind) > len(visible) else "",
             "children_table": present.children_table(shown)}
+
+
+# Figures analysts enter (the child population, the statistical neighbours' figures) --------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class EnteredFigures:
+    """Figures analysts enter, one at a time or as a CSV file kept whole or not at all: who may (refused with the
+    reason before any form), the form for one figure, the services, the table of those entered, the file's columns
+    and the wording. Its two pages are `name` (insight/<name>.html, over _figures_page.html) and `name`_upload
+    (over _upload_page.html)."""
+
+    name: str
+    may: Callable
+    refused: str
+    form: type[forms.Form]
+    enter: Callable  # the service: enter(actor, **cleaned data, request=request)
+    upload: Callable  # the service: upload(actor, data=bytes, filename=str, request=request), giving the counts
+    listing: Callable[[], dict | None]
+    columns: Sequence[str]
+    caption: str
+    title: str  # "The child population": "Upload the child population", "Back to the child population"
+
+    @property
+    def context(self) -> dict:
+        lower = f"{self.title[:1].lower()}{self.title[1:]}"
+        return {"columns": ", ".join(self.columns), "caption": self.caption, "page_title": self.title,
+                "upload_title": f"Upload {lower}", "back_text": f"Back to {lower}",
+                "none_id": f"no-{self.name.removeprefix('insight:')}"}
+
+
+def entered_figures_views(figures: EnteredFigures):
+    """The page of figures entered with its form for one, and the page taking a CSV file of them."""
+    short, context = figures.name.removeprefix("insight:"), figures.context
+
+    def require(request) -> None:
+        if not figures.may(request.user):
+            raise PermissionDenied(figures.refused)
+
+    @allow_methods("GET", "POST")
+    def enter_figure(request):
+        require(request)
+        form = figures.form(request.POST if request.method == "POST" else None)
+        if save_or_show(request, form, lambda data: figures.enter(request.user, **data, request=request)):
+            return redirect(figures.name)
+        return render(request, f"insight/{short}.html", {"form": form, "listing": figures.listing(), **context})
+
+    @allow_methods("GET", "POST")
+    def upload_figures(request):
+        require(request)
+        form = FigureFileForm(request.POST or None, request.FILES or None)
+        file, data = uploaded(request, services.UPLOAD_LIMIT)
+        counts = save_or_show(request, form, lambda cleaned: figures.upload(request.user, data=data,
+                                                                            filename=file.name, request=request))
+        if counts:
+            messages.success(request, f"{plural(sum(counts.values()), 'figure')} in the file: {counts['created']:,} "
+                                      f"new, {counts['changed']:,} changed, {counts['unchanged']:,} as they were")
+            return redirect(figures.name)
+        return render(request, f"insight/{short}_upload.html", {
+            "form": form, "limit": f"{services.UPLOAD_LIMIT // 1024:,} KB", **context,
+            "page_title": context["upload_title"], "action": reverse(f"{figures.name}_upload"),
+            "back_href": reverse(figures.name)})
+
+    enter_figure.__doc__ = f"{figures.title}: those entered, and a form to enter or correct one"
+    upload_figures.__doc__ = f"{context['upload_title']}: kept whole or not at all"
+    return enter_figure, upload_figures
 
 
 @allow_methods("GET")

@@ -6,22 +6,19 @@ a CSV file (rules/population.py)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from casefile.access import permissions
-from casefile.core.forms import posted, save_or_show
 from casefile.core.methods import allow_methods
-from casefile.core.presenters import govuk_datetime, plural, table_params
+from casefile.core.presenters import govuk_datetime, table_params
 from casefile.insight import cohort, diversity, figures, population, services
 from casefile.insight import diversity_presenters as present
-from casefile.insight.forms import PopulationFigureForm, PopulationFileForm
+from casefile.insight.forms import PopulationFigureForm
 from casefile.insight.models import ChildPopulation
 from casefile.insight.presenters import computed, period_text, query
-from casefile.insight.views import children_listing, choice_of
+from casefile.insight.views import EnteredFigures, children_listing, choice_of, entered_figures_views
 from casefile.rules import diversity as rules
 from casefile.rules.indicators.core import window
 from casefile.rules.population import COLUMNS
@@ -102,11 +99,6 @@ def diversity_children(request):
     })
 
 
-def _may_enter(request) -> None:
-    if not permissions.may_enter_child_population(request.user):
-        raise PermissionDenied("Only performance analysts and administrators enter the child population")
-
-
 def _population_table() -> dict | None:
     rows = [[row.get_characteristic_display(), row.category, f"{row.count:,}", str(row.year), row.source,
              f"{row.entered_by}, {govuk_datetime(row.entered_at)}"]
@@ -117,33 +109,7 @@ def _population_table() -> dict | None:
                         head=["Characteristic", "Category", "Children", "Year", "Source", "Entered by"], rows=rows)
 
 
-@allow_methods("GET", "POST")
-def population_page(request):
-    """The child population as entered, and a form to enter or correct one figure."""
-    _may_enter(request)
-    form = PopulationFigureForm(posted(request))
-    if save_or_show(request, form, lambda data: services.enter_population(request.user, **data, request=request)):
-        return redirect("insight:population")
-    return render(request, "insight/population.html", {
-        "form": form, "listing": _population_table(), "columns": ", ".join(COLUMNS),
-        "page_title": "The child population",
-    })
-
-
-@allow_methods("GET", "POST")
-def population_upload(request):
-    """A CSV file of figures, kept whole or not at all; loading it again changes nothing."""
-    _may_enter(request)
-    form = PopulationFileForm(request.POST or None, request.FILES or None)
-    upload = request.FILES.get("file") if request.method == "POST" else None
-    # One byte more than the limit is enough for the service to say the file is too big.
-    data = upload.read(services.UPLOAD_LIMIT + 1) if upload else b""
-    counts = save_or_show(request, form, lambda cleaned: services.upload_population(
-        request.user, data=data, filename=upload.name, request=request))
-    if counts:
-        messages.success(request, f"{plural(sum(counts.values()), 'figure')} in the file: {counts['created']:,} "
-                                  f"new, {counts['changed']:,} changed, {counts['unchanged']:,} as they were")
-        return redirect("insight:population")
-    return render(request, "insight/population_upload.html", {
-        "form": form, "columns": ", ".join(COLUMNS), "page_title": "Upload the child population",
-        "limit": f"{services.UPLOAD_LIMIT // 1024:,} KB"})
+population_page, population_upload = entered_figures_views(EnteredFigures(
+    "insight:population", permissions.may_enter_child_population, services.POPULATION_REFUSED, PopulationFigureForm,
+    services.enter_population, services.upload_population, _population_table, COLUMNS, caption="Diversity",
+    title="The child population"))

@@ -10,12 +10,10 @@ row and column, before anything is kept: a file with one bad row keeps nothing.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import re
 
-from casefile.rules import codes
+from casefile.rules import codes, figure_files
 from casefile.rules.diversity import CHARACTERISTICS, ETHNIC_GROUPS, LABELS, category
 
 COLUMNS = ("characteristic", "category", "count", "year", "source")
@@ -38,17 +36,11 @@ class Figure:
     source: str
 
 
-class PopulationError(ValueError):
+class PopulationError(figure_files.FileProblems):
     """Every problem found, each as (row number or None, column, message)."""
 
-    def __init__(self, problems: list[tuple[int | None, str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(describe(problem) for problem in problems))
 
-
-def describe(problem: tuple[int | None, str, str]) -> str:
-    row, column, message = problem
-    return f"Row {row}, {column}: {message}" if row is not None else f"{column}: {message}"
+describe = figure_files.describe
 
 
 def characteristic_key(text: str) -> str | None:
@@ -89,11 +81,10 @@ def check(characteristic: str, category_text: str, count, year, source: str) -> 
     number = int(text) if re.fullmatch(r"\d+", text) else None
     if number is None:
         problems.append(("count", f"expected a whole number of children of 0 or more, got {str(count or '')!r}"))
-    year_text = str(year).strip() if year is not None else ""
-    year_number = int(year_text) if re.fullmatch(r"\d{4}", year_text) else None
+    year_number = figure_files.four_digit_year(year)
     if year_number is None or not FIRST_YEAR <= year_number <= LAST_YEAR:
-        problems.append(("year", f"expected the year of the figure, such as 2021, got {year_text!r}"))
-    source = " ".join((source or "").split())
+        problems.append(("year", f"expected the year of the figure, such as 2021, got {str(year or '').strip()!r}"))
+    source = figure_files.words(source)
     if not source:
         problems.append(("source", "enter where the figure comes from, such as ONS Census 2021 table RM032"))
     if problems:
@@ -103,38 +94,10 @@ def check(characteristic: str, category_text: str, count, year, source: str) -> 
 
 def parse(text: str) -> list[Figure]:
     """Every figure in a CSV file, or PopulationError naming each bad row and column."""
-    text = text.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if not header:
-        raise PopulationError([(None, "file", "the file is empty: it needs a header row, then one row a category")])
-    names = [" ".join(name.split()).lower() for name in header]
-    missing = [column for column in COLUMNS if column not in names]
-    if missing:
-        raise PopulationError([(None, "header", f"the header row has no column {', '.join(missing)} "
-                                                f"(it needs {', '.join(COLUMNS)})")])
-    where = {column: names.index(column) for column in COLUMNS}
-    figures, problems, seen = [], [], {}
-    for number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if number > MAX_ROWS + 1:
-            problems.append((number, "file", f"a file may hold at most {MAX_ROWS:,} rows"))
-            break
-        values = {column: row[index] if index < len(row) else "" for column, index in where.items()}
-        figure, found = check(**{"category_text" if c == "category" else c: v for c, v in values.items()})
-        problems += [(number, column, message) for column, message in found]
-        if figure is None:
-            continue
-        key = (figure.characteristic, figure.category, figure.year)
-        if key in seen:
-            problems.append((number, "category", f"{figure.category} ({LABELS[figure.characteristic].lower()}, "
-                                                 f"{figure.year}) is already on row {seen[key]}"))
-            continue
-        seen[key] = number
-        figures.append(figure)
-    if problems:
-        raise PopulationError(problems)
-    if not figures:
-        raise PopulationError([(None, "file", "the file has a header row but no figures")])
-    return figures
+    return figure_files.parse(
+        text, COLUMNS, lambda values: check(values["characteristic"], values["category"], values["count"],
+                                            values["year"], values["source"]),
+        key=lambda figure: (figure.characteristic, figure.category, figure.year),
+        repeated=lambda figure, row: ("category", f"{figure.category} ({LABELS[figure.characteristic].lower()}, "
+                                                  f"{figure.year}) is already on row {row}"),
+        one_row="a category", max_rows=MAX_ROWS, error=PopulationError)

@@ -89,6 +89,8 @@ EXPECTED = {
     "may_keep_workforce_records": {"ada"},
     # The child population the diversity page compares with: analysts and administrators, who make the returns.
     "may_enter_child_population": {"pat", "ada"},
+    # The statistical neighbours' figures the clinic compares with: the same analysts and administrators.
+    "may_enter_neighbour_figures": {"pat", "ada"},
     # The self-evaluation pack (the whole authority): analysts, senior managers and administrators.
     "may_make_self_evaluation_pack": {"pat", "simon", "hana", "ada"},
 }

@@ -89,6 +89,9 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     # The authority's child population is nobody's record (permissions.may_enter_child_population).
     "insight:population": lambda user, child: permissions.may_enter_child_population(user),
     "insight:population_upload": lambda user, child: permissions.may_enter_child_population(user),
+    # So are the statistical neighbours' figures (permissions.may_enter_neighbour_figures).
+    "insight:neighbours": lambda user, child: permissions.may_enter_neighbour_figures(user),
+    "insight:neighbours_upload": lambda user, child: permissions.may_enter_neighbour_figures(user),
 }
 
 

@@ -53,6 +53,10 @@ NOT_AN_EDIT = {
     "_start_moderation": "creates a moderation (and a QA officer's sample)", "re_audit": "creates a re-audit",
     "post_new": "creates a post",
     "pack_request": "creates a self-evaluation pack",
+    # Figures analysts enter (insight/views.py entered_figures_views): each replaces the one for the same key only
+    # when it differs, so a repeat changes nothing, and a file is kept whole or not at all.
+    "entered_figures_views": "makes the two below", "enter_figure": "replaces the figure for its key",
+    "upload_figures": "replaces each figure for its key",
 }
 
 

@@ -396,6 +396,7 @@ PERFORMANCE_LINKS = {  # the link's id on My work, the page it opens, and who ma
     "journeys-link": ("insight:journeys", permissions.may_see_performance),
     "diversity-link": ("insight:diversity", permissions.may_see_performance),
     "population-link": ("insight:population", permissions.may_enter_child_population),
+    "neighbours-link": ("insight:neighbours", permissions.may_enter_neighbour_figures),
     "packs-link": ("insight:packs", permissions.may_make_self_evaluation_pack),
     "workforce-link": ("accounts:workers", permissions.may_keep_workforce_records),
 }

@@ -5,6 +5,7 @@ those who may see the figures; each download audited as the export."""
 from __future__ import annotations
 
 import datetime
+import decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,7 @@ from casefile.access.tests.test_permission_matrix import EVERYONE
 from casefile.audit.models import Action, AuditEvent
 from casefile.core.models import Job
 from casefile.insight import clinic, figures
+from casefile.insight.models import NeighbourFigure
 from casefile.insight.tests.pdf_checks import assert_tagged, figure_alts, structure_tags, text
 from casefile.insight.tests.test_clinic import SEE, YEAR, with_journey
 from casefile.rules.indicators.published import latest
@@ -38,6 +40,8 @@ def ask(client, user, **params):
 
 def test_the_pdf_holds_every_indicator_with_its_definition_source_england_figure_and_trend(client, org, june):
     with_journey(org, org.sam, "Lily", "Hartley")
+    NeighbourFigure.objects.create(indicator="re_referrals", year=2024, value=decimal.Decimal("21.4"), group="NFER",
+                                   source="DfE tool", entered_by=org.pat, entered_at=timezone.now())
     response = ask(client, org.pat, team=org.sam.team.pk, year=YEAR)
     job = Job.objects.get(kind="clinic_pdf")
     assert response["Location"] == reverse("core:job", args=[job.pk])
@@ -64,6 +68,9 @@ def test_the_pdf_holds_every_indicator_with_its_definition_source_england_figure
     re_referrals = latest("re_referrals")
     assert f"England {re_referrals.year}: {re_referrals.value}%" in words
     assert "Statistical neighbours" in words and "Lily" not in words and "Hartley" not in words
+    flat = " ".join(words.split())
+    assert "Statistical neighbours 2024: 21.4%, the average of NFER. Source: DfE tool." in flat
+    assert "Statistical neighbours: Not entered for 2024 or any year before." in flat
     assert "Counted: 1" in words  # one referral, as the page counts it
 
 

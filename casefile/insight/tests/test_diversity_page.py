@@ -134,17 +134,24 @@ def test_loading_the_same_file_again_changes_nothing(client, org, june):  # noqa
     assert ChildPopulation.objects.get(category="Female").count == 610 and ChildPopulation.objects.count() == 2
 
 
+def refused_then_saved(client, path: str, model, *, bad: dict, field: str, words: str, good: dict):
+    """A bad figure posted comes back naming its field, keeping nothing; a good one is saved. The one saved."""
+    refused = client.post(path, bad)
+    html = unescape(refused.content.decode())
+    assert refused.status_code == 200 and f'href="#id_{field}"' in html and words in html
+    assert not model.objects.exists()
+    assert client.post(path, good).status_code == 302
+    return model.objects.get()
+
+
 def test_one_figure_is_entered_and_a_bad_one_refused_naming_the_field(client, org, june):  # noqa: F811
     client.force_login(org.ada)
-    refused = client.post(POPULATION, {"characteristic": "sex", "category": "Female", "count": "-3",
-                                       "year": "2021", "source": "ONS"})
-    html = unescape(refused.content.decode())
-    assert refused.status_code == 200 and 'href="#id_count"' in html and "0 or more" in html
-    assert not ChildPopulation.objects.exists()
-    saved = client.post(POPULATION, {"characteristic": "disability", "category": "disabled", "count": "120",
-                                     "year": "2021", "source": "ONS Census 2021"})
-    assert saved.status_code == 302
-    assert ChildPopulation.objects.get().category == "Disabled"
+    saved = refused_then_saved(
+        client, POPULATION, ChildPopulation, field="count", words="0 or more",
+        bad={"characteristic": "sex", "category": "Female", "count": "-3", "year": "2021", "source": "ONS"},
+        good={"characteristic": "disability", "category": "disabled", "count": "120", "year": "2021",
+              "source": "ONS Census 2021"})
+    assert saved.category == "Disabled"
 
 
 def test_the_clinic_links_to_diversity_for_the_same_choice(client, org, june):  # noqa: F811

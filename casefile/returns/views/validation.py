@@ -14,7 +14,7 @@ from django.urls import reverse
 from casefile.access import permissions
 from casefile.access.records import record_shown
 from casefile.core.exports import csv_response
-from casefile.core.forms import save_or_show
+from casefile.core.forms import save_or_show, uploaded
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
 from casefile.returns import census_tasks, validation, validation_presenters, validation_tasks
@@ -41,9 +41,7 @@ def _upload_page(request, form: UploadForm):
 def validate_upload(request):
     _may_validate(request)
     form = UploadForm(request.POST or None, request.FILES or None)
-    upload = request.FILES.get("file") if request.method == "POST" else None
-    # One byte more than the limit is enough for the service to say the file is too big.
-    data = upload.read(settings.CASEFILE_CIN_UPLOAD_MAX_BYTES + 1) if upload else b""
+    upload, data = uploaded(request, settings.CASEFILE_CIN_UPLOAD_MAX_BYTES)
     job = save_or_show(request, form, lambda cleaned: validation_tasks.start_upload(
         actor=request.user, request=request, data=data, filename=upload.name, year=cleaned["year"]))
     if job:

@@ -5,8 +5,8 @@ was read from. Only figures read in a retrieved copy of the source are here; non
 Statistical neighbours: the DfE's Children's Services Statistical Neighbour Benchmarking Tool (an NFER model
 giving each authority 10 neighbours) was published inside the Local Authority Interactive Tool (LAIT), which
 gov.uk withdrew in November 2024; it is now sent on request by email (statutory-rules.md §8). No neighbour
-figures are shipped: an authority loads its own neighbour list and their figures as data
-(`NEIGHBOUR_NOTE`, shown beside every comparison).
+figures are shipped: an authority enters its neighbours' average for each indicator and year as data
+(insight.NeighbourFigure, rules/neighbours.py; `NEIGHBOUR_NOTE`, shown beside every comparison).
 
 Not found in a retrievable source, so left out: the 2025 (and 2024) rate of children on a child protection plan
 per 10,000, the 2025 rate of section 47 enquiries per 10,000, the percentage of plans that were a second or
@@ -34,7 +34,9 @@ WORKFORCE_2024_PRESS = "https://www.cypnow.co.uk/content/news/fall-in-number-of-
 NEIGHBOUR_NOTE = (
     "Statistical neighbours: the DfE's benchmarking tool (NFER model, 10 neighbours for each authority) is no "
     "longer on gov.uk since the Local Authority Interactive Tool was withdrawn in November 2024; it is sent on "
-    "request. Casefile ships no neighbour figures: load your neighbour group and its published figures as data.")
+    "request. Casefile ships no neighbour figures: a performance analyst or administrator enters the neighbours' "
+    "average for each indicator and year, with the group and source, on the statistical neighbours' figures page "
+    "(/insight/neighbours/), one at a time or as a CSV file, and the clinic shows it beside the England figure.")
 
 
 @dataclasses.dataclass(frozen=True)

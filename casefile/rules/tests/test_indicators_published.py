@@ -46,8 +46,9 @@ def test_latest_gives_the_most_recent_figure_or_none():
     assert latest("second_or_subsequent_plans") is None  # table D3 was not read: nothing is shipped
 
 
-def test_the_neighbour_note_says_no_neighbour_figures_are_shipped():
+def test_the_neighbour_note_says_no_neighbour_figures_are_shipped_and_where_they_are_entered():
     assert "no neighbour figures" in NEIGHBOUR_NOTE
+    assert "/insight/neighbours/" in NEIGHBOUR_NOTE and "load your neighbour group" not in NEIGHBOUR_NOTE
 
 
 def test_docs_list_every_indicator_with_its_code():
