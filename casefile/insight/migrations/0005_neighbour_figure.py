@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insight', '0003_self_evaluation_pack'),
+        ('insight', '0004_scope_of_a_set_of_teams_is_a_digest'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
