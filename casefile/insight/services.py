@@ -50,21 +50,26 @@ def _keep(model, actor, now, key: dict, values: dict):
     return row, "created" if found is None else "changed"
 
 
+def _keyed(figure, key: tuple[str, ...]) -> tuple[dict, dict]:
+    """A figure's fields split into those naming it (`key`) and its values."""
+    values = dataclasses.asdict(figure)
+    return {name: values.pop(name) for name in key}, values
+
+
 def _enter(actor, request, model, figure, key: tuple[str, ...], what: str):
     """One checked figure, kept and audited (a CREATE, or an UPDATE of the one it replaces)."""
-    fields = dataclasses.asdict(figure)
     with transaction.atomic():
-        row, outcome = _keep(model, actor, timezone.now(), {name: fields.pop(name) for name in key}, fields)
+        row, outcome = _keep(model, actor, timezone.now(), *_keyed(figure, key))
         record(Action.CREATE if outcome == "created" else Action.UPDATE, actor=actor, request=request, subject=row,
                details={what: dataclasses.asdict(figure), "outcome": outcome})
     return row
 
 
-def _upload(actor, request, model, key: tuple[str, ...], *, data: bytes, filename: str, parse, rules,
+def _upload(actor, request, model, key: tuple[str, ...], *, data: bytes, filename: str, parse,
             what: str) -> dict[str, int]:
-    """Every figure in a CSV file (`parse(text)`, raising `rules`' error), kept in one transaction, or none: a
-    ValidationError on "file" naming each bad row and column. One IMPORT event with how many figures were created,
-    changed and unchanged, which it returns."""
+    """Every figure in a CSV file (`parse(text)`, raising figure_files.FileProblems), kept in one transaction, or
+    none: a ValidationError on "file" naming each bad row and column. One IMPORT event with how many figures were
+    created, changed and unchanged, which it returns."""
     if len(data) > UPLOAD_LIMIT:
         raise ValidationError({"file": f"The file must be smaller than {UPLOAD_LIMIT // 1024:,} KB"})
     try:
@@ -74,13 +79,12 @@ def _upload(actor, request, model, key: tuple[str, ...], *, data: bytes, filenam
     try:
         figures = parse(text)
     except figure_files.FileProblems as error:
-        raise ValidationError({"file": [rules.describe(problem) for problem in error.problems]}) from None
+        raise ValidationError({"file": [figure_files.describe(problem) for problem in error.problems]}) from None
     counts = {"created": 0, "changed": 0, "unchanged": 0}
     now = timezone.now()
     with transaction.atomic():
         for figure in figures:
-            fields = dataclasses.asdict(figure)
-            counts[_keep(model, actor, now, {name: fields.pop(name) for name in key}, fields)[1]] += 1
+            counts[_keep(model, actor, now, *_keyed(figure, key))[1]] += 1
         record(Action.IMPORT, actor=actor, request=request,
                details={f"{what}_file": filename[:200], "figures": len(figures), **counts})
     return counts
@@ -110,7 +114,7 @@ def upload_population(actor, *, data: bytes, filename: str = "", request=None) -
     how many figures were created, changed and unchanged."""
     _require(actor)
     return _upload(actor, request, ChildPopulation, POPULATION_KEY, data=data, filename=filename,
-                   parse=population.parse, rules=population, what="child_population")
+                   parse=population.parse, what="child_population")
 
 
 NEIGHBOUR_KEY = ("indicator", "year")
@@ -137,7 +141,7 @@ def upload_neighbour_figures(actor, *, data: bytes, filename: str = "", request=
     _require_neighbours(actor)
     today = timezone.localdate()
     return _upload(actor, request, NeighbourFigure, NEIGHBOUR_KEY, data=data, filename=filename,
-                   parse=lambda text: neighbours.parse(text, today=today), rules=neighbours,
+                   parse=lambda text: neighbours.parse(text, today=today),
                    what="neighbour_figures")
 
 

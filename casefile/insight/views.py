@@ -27,7 +27,7 @@ from casefile.accounts.models import Team, User
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.caseloads import teams_overseen_by
-from casefile.core.forms import save_or_show, uploaded
+from casefile.core.forms import posted, save_or_show, uploaded
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
 from casefile.core.pdf import pdf_response
@@ -255,7 +255,7 @@ def entered_figures_views(figures: EnteredFigures):
     @allow_methods("GET", "POST")
     def enter_figure(request):
         require(request)
-        form = figures.form(request.POST if request.method == "POST" else None)
+        form = figures.form(posted(request))
         if save_or_show(request, form, lambda data: figures.enter(request.user, **data, request=request)):
             return redirect(figures.name)
         return render(request, f"insight/{short}.html", {"form": form, "listing": figures.listing(), **context})

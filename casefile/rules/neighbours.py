@@ -42,8 +42,6 @@ class NeighbourError(figure_files.FileProblems):
     """Every problem found, each as (row number or None, column, message)."""
 
 
-describe = figure_files.describe
-
 
 def indicator_code(text: str) -> str | None:
     """The indicator's code, given its code or its title, in any case."""

@@ -40,8 +40,6 @@ class PopulationError(figure_files.FileProblems):
     """Every problem found, each as (row number or None, column, message)."""
 
 
-describe = figure_files.describe
-
 
 def characteristic_key(text: str) -> str | None:
     wanted = " ".join((text or "").split()).lower().replace(" ", "_")
