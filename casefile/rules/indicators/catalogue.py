@@ -16,6 +16,7 @@ import datetime
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
+from operator import attrgetter
 from types import MappingProxyType
 
 from casefile.rules.census_projection import previous_plans
@@ -28,6 +29,7 @@ from casefile.rules.indicators.core import (
     Cohort,
     Indicator,
     Item,
+    OpenOn,
     Period,
     Records,
     Result,
@@ -114,11 +116,6 @@ def _kept_dated(cohort: Cohort, key, dated: tuple[list, list], keep) -> tuple[li
 def _in(period: Period, dated: tuple[list, list]) -> list:
     dates, rows = dated
     return rows[bisect_left(dates, period.start):bisect_right(dates, period.end)]
-
-
-def _started_by(dated: tuple[list, list], day: datetime.date) -> list:
-    dates, rows = dated
-    return rows[:bisect_right(dates, day)]
 
 
 # Front door ------------------------------------------------------------------------------------------------
@@ -283,8 +280,14 @@ def _cp_plans(cohort: Cohort) -> tuple[list, list]:
 
 
 def _open_cp_plans(cohort: Cohort, day: datetime.date) -> list:
-    return [row for row in _started_by(_cp_plans(cohort), day)
-            if row.end_date is None or row.end_date > day]
+    """Child protection plans open at the end of `day`, by start date (then id)."""
+    return cohort.remembered(("open_cp_plans", day), lambda: _open_index(
+        cohort, "cp_plans_open", lambda: _cp_plans(cohort)[1], "start_date", "end_date").on(day))
+
+
+def _open_index(cohort: Cohort, key: str, rows, start: str, end: str) -> OpenOn:
+    """An index of the rows (`rows()`, made once) open on any day, by their `start` and `end` fields."""
+    return cohort.remembered(key, lambda: OpenOn(rows(), attrgetter(start), attrgetter(end)))
 
 
 def _cpp_rate(cohort: Cohort, period: Period, settings: Settings) -> Result:
@@ -387,18 +390,11 @@ def _open_children(cohort: Cohort, day: datetime.date) -> dict:
     """Children with an episode open at the end of `day` (referral received, not closed), and that episode.
     A referral that led to no further action is never an open case, even if no closure date was recorded."""
 
-    def build():
-        rows = [row for row in _dated(cohort, "episodes", "referral_date")[1] if not row.referral_nfa]
-        return ([row.referral_date for row in rows],
-                [(row.child, row.closure_date, row) for row in rows])
-
     def find():
-        dates, episodes = cohort.remembered("episodes_not_nfa", build)
-        found: dict = {}
-        for child, closed, row in episodes[:bisect_right(dates, day)]:
-            if closed is None or closed > day:
-                found[child] = row
-        return found
+        index = _open_index(cohort, "episodes_open", lambda: [
+            row for row in _dated(cohort, "episodes", "referral_date")[1] if not row.referral_nfa],
+            "referral_date", "closure_date")
+        return {row.child: row for row in index.on(day)}  # a child's latest episode, if two are open
 
     return cohort.remembered(("open_children", day), find)
 
@@ -407,11 +403,10 @@ def _allocated_to(cohort: Cohort, day: datetime.date) -> dict:
     """Each child's worker on `day`: their latest allocation open then."""
 
     def find():
-        found: dict = {}
-        for row in _started_by(_dated(cohort, "allocations", "start_date"), day):
-            if (row.end_date is None or row.end_date > day) and row.worker is not None:
-                found[row.child] = row
-        return found
+        index = _open_index(cohort, "allocations_open", lambda: [
+            row for row in _dated(cohort, "allocations", "start_date")[1] if row.worker is not None],
+            "start_date", "end_date")
+        return {row.child: row for row in index.on(day)}  # a child's latest allocation, if two are open
 
     return cohort.remembered(("allocated_to", day), find)
 
@@ -478,18 +473,20 @@ def _worker_changes(cohort: Cohort, period: Period, settings: Settings) -> Resul
     open_now = _open_children(cohort, day)
 
     def build():
-        by_child: dict = defaultdict(list)
+        """The allocations that changed the child's worker (from their allocation before, by start date)."""
+        last: dict = {}
+        changed = []
         for row in _dated(cohort, "allocations", "start_date")[1]:
-            by_child[row.child].append(row)
-        return dict(by_child)
+            if row.child in last and last[row.child].worker != row.worker:
+                changed.append(row)
+            last[row.child] = row
+        return [row.start_date for row in changed], changed
 
-    by_child = cohort.remembered("allocations_by_child", build)
-    changes = []
-    for child in open_now:
-        rows = [r for r in by_child.get(child, ()) if r.start_date <= day]
-        for previous, row in zip(rows, rows[1:], strict=False):
-            if period.within(row.start_date) and row.worker != previous.worker:
-                changes.append(Item("allocation", row.id, child))
+    by_child: dict = defaultdict(list)
+    for row in _in(period, cohort.remembered("worker_changes", build)):
+        if row.child in open_now:
+            by_child[row.child].append(Item("allocation", row.id, row.child))
+    changes = [item for child in open_now for item in by_child.get(child, ())]
     return ratio("worker_changes_per_child", period, changes,
                  Records("episode", open_now.values()), percent=False,
                  empty="no figure: no children were open at the end of the period")
