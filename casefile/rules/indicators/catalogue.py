@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Mapping
-from operator import attrgetter
+from collections.abc import Iterable, Mapping
+from itertools import compress
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 
 from casefile.rules.census_projection import previous_plans
@@ -94,21 +95,28 @@ def _dated(cohort: Cohort, table: str, key: str) -> tuple[list, list]:
     """A table's rows with a date in `key`, sorted by it (then id), and the dates: a period is then two bisects."""
 
     def build():
-        at = TABLE_FIELDS[table].index(key)
-        rows = sorted((row for row in cohort.table(table) if row[at] is not None),
-                      key=lambda row: (row[at], row.id or 0))
-        return [row[at] for row in rows], rows
+        at = TABLE_FIELDS[table].index(key)  # every table's first field is its id
+        rows = [row for row in cohort.table(table) if row[at] is not None]
+        # By id, then (a stable sort) by date: keys made in C, so a million contacts sort in a fraction of a second.
+        try:
+            rows.sort(key=itemgetter(0))
+        except TypeError:  # hand-built rows, some without an id
+            rows.sort(key=lambda row: row[0] or 0)
+        rows.sort(key=itemgetter(at))
+        return list(map(itemgetter(at), rows)), rows
 
     return cohort.remembered(("dated", table, key), build)
 
 
-def _kept_dated(cohort: Cohort, key, dated: tuple[list, list], keep) -> tuple[list, list]:
-    """The rows of a dated index that `keep` accepts, still in date order: checked once per cohort, so each period
-    is two bisects rather than a pass over its rows (ten years of monthly figures read each row once)."""
+def _kept_dated(cohort: Cohort, key, dated: tuple[list, list], select) -> tuple[list, list]:
+    """The rows of a dated index that `select` keeps, still in date order: checked once per cohort, so each period
+    is two bisects rather than a pass over its rows (ten years of monthly figures read each row once). `select`
+    gives one true or false for each of the rows it is given, in order."""
 
     def build():
-        pairs = [(day, row) for day, row in zip(*dated, strict=True) if keep(row)]
-        return [day for day, _ in pairs], [row for _, row in pairs]
+        dates, rows = dated
+        kept = list(select(rows))
+        return list(compress(dates, kept)), list(compress(rows, kept))
 
     return cohort.remembered(key, build)
 
@@ -146,23 +154,24 @@ def _referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
     return count("referrals", period, Records("episode", _in(period, _referrals_sorted(cohort))))
 
 
-_OUTCOMES = {outcome.value: outcome for outcome in Outcome}
+_REFERRALS = frozenset(outcome.value for outcome in Outcome if outcome.is_referral)
+_outcomes = attrgetter("outcome")
 
 
-def _outcome(row) -> Outcome:
-    try:
-        return _OUTCOMES[row.outcome]  # a dict, not Outcome(...): a million contacts are looked up
-    except KeyError:
+def _referred(rows: list) -> Iterable[bool]:
+    """Whether each decided contact was referred, the outcomes checked once (a million contacts are read)."""
+    unknown = set(map(_outcomes, rows)) - {outcome.value for outcome in Outcome}
+    if unknown:
         known = ", ".join(outcome.value for outcome in Outcome)
-        raise ValueError(f"contacts.outcome: expected one of {known}, got {row.outcome!r}") from None
+        raise ValueError(f"contacts.outcome: expected one of {known}, got {min(unknown, key=repr)!r}")
+    return map(_REFERRALS.__contains__, map(_outcomes, rows))
 
 
 def _conversion(cohort: Cohort, period: Period, settings: Settings) -> Result:
     decided_by_date = _kept_dated(cohort, "contacts_decided", _dated(cohort, "contacts", "date"),
-                                  lambda row: bool(row.outcome))
+                                  lambda rows: map(_outcomes, rows))  # "" or None while awaited
     decided = _in(period, decided_by_date)
-    referred = _in(period, _kept_dated(cohort, "contacts_referred", decided_by_date,
-                                       lambda row: _outcome(row).is_referral))
+    referred = _in(period, _kept_dated(cohort, "contacts_referred", decided_by_date, _referred))
     return ratio("contact_conversion", period, Records("contact", referred),
                  Records("contact", decided), percent=True,
                  empty="no figure: no contacts in the period had a decision")
@@ -201,8 +210,8 @@ def _re_referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
 
 
 def _completed_by_date(cohort: Cohort) -> tuple[list, list]:
-    return _kept_dated(cohort, "completed", _dated(cohort, "assessments", "authorised_on"),
-                       lambda row: row.start_date is not None and row.start_date <= row.authorised_on)
+    return _kept_dated(cohort, "completed", _dated(cohort, "assessments", "authorised_on"), lambda rows: (
+        row.start_date is not None and row.start_date <= row.authorised_on for row in rows))
 
 
 def _completed(cohort: Cohort, period: Period) -> list:
@@ -213,8 +222,8 @@ def _assessments_45(cohort: Cohort, period: Period, settings: Settings) -> Resul
     done = _completed(cohort, period)
     in_time = _in(period, _kept_dated(
         cohort, ("completed_in_45", settings.calendar, settings.convention), _completed_by_date(cohort),
-        lambda row: working_days_between(row.start_date, row.authorised_on, settings.calendar,
-                                         settings.convention) <= 45))
+        lambda rows: (working_days_between(row.start_date, row.authorised_on, settings.calendar,
+                                           settings.convention) <= 45 for row in rows)))
     return ratio("assessments_within_45_working_days", period, Records("assessment", in_time),
                  Records("assessment", done), percent=True,
                  empty="no figure: no assessments were completed in the period")
@@ -330,30 +339,35 @@ def _two_years(cohort: Cohort, period: Period, settings: Settings) -> Result:
                  empty="no figure: no child protection plans ended in the period")
 
 
-def _last_visit(cohort: Cohort, plan, day: datetime.date):
-    """The plan's last visit on or before `day` (and not before the plan started), or None."""
+def _last_visits(cohort: Cohort, day: datetime.date) -> list[tuple]:
+    """Each child protection plan open at the end of `day`, with its last visit by then (not before the plan
+    started) or None: worked out once a day for both the visits in time and the children seen alone."""
 
-    def build():
-        by_plan: dict = defaultdict(lambda: ([], []))
+    def by_plan():
+        found: dict = defaultdict(lambda: ([], []))
         for visit_day, visit in zip(*_dated(cohort, "cp_visits", "date"), strict=True):
-            dates, rows = by_plan[visit.plan]
+            dates, rows = found[visit.plan]
             dates.append(visit_day)
             rows.append(visit)
-        return dict(by_plan)
+        return dict(found)
 
-    dates, rows = cohort.remembered("visits_by_plan", build).get(plan.id, ((), ()))
-    position = bisect_right(dates, day)
-    if position and dates[position - 1] >= plan.start_date:
-        return rows[position - 1]
-    return None
+    def find():
+        visits = cohort.remembered("visits_by_plan", by_plan)
+        found = []
+        for plan in _open_cp_plans(cohort, day):
+            dates, rows = visits.get(plan.id, ((), ()))
+            position = bisect_right(dates, day)
+            found.append((plan, rows[position - 1] if position and dates[position - 1] >= plan.start_date else None))
+        return found
+
+    return cohort.remembered(("last_visits", day), find)
 
 
 def _cp_visits_in_time(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
-    plans = _open_cp_plans(cohort, day)
-    in_time = []
-    for plan in plans:
-        last = _last_visit(cohort, plan, day)
+    plans, in_time = [], []
+    for plan, last in _last_visits(cohort, day):
+        plans.append(plan)
         anchor = last.date if last else plan.start_date
         limit = plan.visit_interval_working_days or settings.cp_visit_working_days
         if add_working_days(anchor, limit, settings.calendar, settings.convention) >= day:
@@ -366,8 +380,7 @@ def _cp_visits_in_time(cohort: Cohort, period: Period, settings: Settings) -> Re
 def _seen_alone(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
     visited, alone = [], []
-    for plan in _open_cp_plans(cohort, day):
-        last = _last_visit(cohort, plan, day)
+    for plan, last in _last_visits(cohort, day):
         if last is None:
             continue  # Annex A leaves "seen alone" blank when there has been no visit: not in the denominator
         visited.append(plan)
@@ -482,11 +495,8 @@ def _worker_changes(cohort: Cohort, period: Period, settings: Settings) -> Resul
             last[row.child] = row
         return [row.start_date for row in changed], changed
 
-    by_child: dict = defaultdict(list)
-    for row in _in(period, cohort.remembered("worker_changes", build)):
-        if row.child in open_now:
-            by_child[row.child].append(Item("allocation", row.id, row.child))
-    changes = [item for child in open_now for item in by_child.get(child, ())]
+    changes = [Item("allocation", row.id, row.child) for row in _in(period, cohort.remembered("worker_changes", build))
+               if row.child in open_now]
     return ratio("worker_changes_per_child", period, changes,
                  Records("episode", open_now.values()), percent=False,
                  empty="no figure: no children were open at the end of the period")

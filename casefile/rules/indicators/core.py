@@ -16,6 +16,7 @@ import functools
 from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
+from itertools import chain, pairwise
 from numbers import Real
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -382,47 +383,39 @@ def open_on(start: datetime.date | None, end: datetime.date | None, day: datetim
 class OpenOn:
     """Which rows are open at the end of a day (`open_on`), for many days: a trend asks for 130 days of ten years.
 
-    Each day is worked out from the nearest day before it already asked for, adding the rows that started since and
-    dropping those that ended, so ten years of month-ends read each row about twice rather than once per day. Rows
-    come back in the order given. Rows with no start are never open.
+    The rows are given in order of their start (each has one). Each day is worked out from the nearest day before
+    it already asked for: the rows open then that have not ended since, then the rows started since that have not
+    ended, so ten years of month-ends read each open row once a month rather than every row once a day. Rows come
+    back in the order given.
     """
 
     def __init__(self, rows: Sequence[Any], start: Callable[[Any], Any], end: Callable[[Any], Any]):
         self.rows = rows
-        self._starts = self._by_day(start)
-        self._ends = self._by_day(end)
-        self._end_of = [end(row) for row in rows]
+        self._starts = list(map(start, rows))
+        if None in self._starts or any(later < earlier for earlier, later in pairwise(self._starts)):
+            raise ValueError("rows: expected rows in order of their start, each with one")
+        self._end_of = list(map(end, rows))
         self._days: list[datetime.date] = []  # the days worked out, in order, and the positions open on each
-        self._open: dict[datetime.date, frozenset[int]] = {}
+        self._open: dict[datetime.date, list[int]] = {}
 
-    def _by_day(self, day_of: Callable[[Any], Any]) -> tuple[list, list[int]]:
-        found = sorted((day, position) for position, row in enumerate(self.rows)
-                       if (day := day_of(row)) is not None)
-        return [day for day, _ in found], [position for _, position in found]
-
-    def _between(self, index: tuple[list, list[int]], after: datetime.date | None, day: datetime.date) -> list[int]:
-        """Positions whose day in `index` is after `after` (all, for None) and on or before `day`."""
-        days, positions = index
-        first = 0 if after is None else bisect.bisect_right(days, after)
-        return positions[first:bisect.bisect_right(days, day)]
-
-    def positions(self, day: datetime.date) -> frozenset[int]:
+    def positions(self, day: datetime.date) -> list[int]:
+        """The positions of the rows open at the end of `day`, in order."""
         if day in self._open:
             return self._open[day]
         before = bisect.bisect_left(self._days, day)
         base_day = self._days[before - 1] if before else None
-        found = set(self._open[base_day]) if base_day is not None else set()
-        found.difference_update(self._between(self._ends, base_day, day))
         end_of = self._end_of
-        found.update(position for position in self._between(self._starts, base_day, day)
-                     if end_of[position] is None or end_of[position] > day)
+        # Rows started after the base day come after every row open then, as the rows are in order of their start.
+        since = range(0 if base_day is None else bisect.bisect_right(self._starts, base_day),
+                      bisect.bisect_right(self._starts, day))
+        found = [position for position in chain(self._open.get(base_day, ()), since)
+                 if (ended := end_of[position]) is None or ended > day]
         self._days.insert(before, day)
-        self._open[day] = frozenset(found)
-        return self._open[day]
+        self._open[day] = found
+        return found
 
     def on(self, day: datetime.date) -> list:
-        rows = self.rows
-        return [rows[position] for position in sorted(self.positions(day))]
+        return list(map(self.rows.__getitem__, self.positions(day)))
 
 
 def _kept(items: Iterable[Item]) -> Sequence[Item]:

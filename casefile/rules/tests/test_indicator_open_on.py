@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,8 +19,9 @@ maybe_days = st.one_of(st.none(), days)
 
 
 @settings(max_examples=200, deadline=None)
-@given(rows=st.lists(st.tuples(maybe_days, maybe_days), max_size=30), asked=st.lists(days, min_size=1, max_size=12))
+@given(rows=st.lists(st.tuples(days, maybe_days), max_size=30), asked=st.lists(days, min_size=1, max_size=12))
 def test_the_rows_open_on_each_day_whatever_order_the_days_are_asked_in(rows, asked):
+    rows.sort(key=lambda row: row[0])
     index = OpenOn(rows, lambda row: row[0], lambda row: row[1])
     for day in asked:
         assert index.on(day) == [row for row in rows if open_on(row[0], row[1], day)]
@@ -28,6 +30,12 @@ def test_the_rows_open_on_each_day_whatever_order_the_days_are_asked_in(rows, as
 def test_a_row_that_ends_before_it_starts_is_never_open():
     index = OpenOn([(date(2020, 3, 1), date(2020, 2, 1))], lambda row: row[0], lambda row: row[1])
     assert [index.on(date(2020, month, 15)) for month in (1, 2, 3, 4)] == [[], [], [], []]
+
+
+@pytest.mark.parametrize("rows", [[(date(2020, 2, 1), None), (date(2020, 1, 1), None)], [(None, None)]])
+def test_rows_out_of_order_or_without_a_start_are_refused(rows):
+    with pytest.raises(ValueError, match="^rows: expected rows in order of their start"):
+        OpenOn(rows, lambda row: row[0], lambda row: row[1])
 
 
 # The figures that read the index: children open, unallocated, on a plan, visited, and their changes of worker.
