@@ -7,8 +7,9 @@
   worker, or the set of teams one manager oversees) and one period. It is never typed in, only made by
   `insight.figures.refresh` (nightly, or when an analyst asks), and the page says when.
 - `ChildPopulation`: the authority's child population, which the diversity page compares each stage with.
-- `NeighbourFigure`: the statistical neighbours' average for an indicator and year, which the clinic shows beside
-  the England figure (none can be shipped: rules/indicators/published.py `NEIGHBOUR_NOTE`).
+- `NeighbourFigure`: the statistical neighbours' average for an indicator and year, which the clinic and the
+  self-evaluation pack show beside the England figure (none can be shipped: rules/indicators/published.py
+  `NEIGHBOUR_NOTE`).
 - `SelfEvaluationPack`: a pack asked for, made by a background task (insight/tasks.py) for a period of the whole
   authority. It keeps its PDF (as a chronology job keeps its file, in the database) and the headline figures as
   JSON, so the next pack can say what has changed since. The PDF holds counts only, never a child's name, so it is

@@ -1,5 +1,5 @@
-"""The statistical neighbours' figures as the clinic reads them (insight.NeighbourFigure, entered by analysts):
-every figure in one query, by indicator, whatever the number of indicators."""
+"""The statistical neighbours' figures as the clinic and the self-evaluation pack read them (insight.NeighbourFigure,
+entered by analysts): every figure in one query, by indicator, whatever the number of indicators."""
 
 from __future__ import annotations
 

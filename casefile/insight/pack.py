@@ -1,10 +1,12 @@
 """The self-evaluation pack's figures, worked out from plain rows (no Django, no clock): the key indicators against
-England and statistical neighbours, case file audit findings by practice area and their measured impact, quality
-signals by kind, and what has changed since the last pack.
+England and the statistical neighbours (the figures analysts entered, passed in as `rules.neighbours.Figure`s), case
+file audit findings by practice area and their measured impact, quality signals by kind, and what has changed since
+the last pack.
 
 Everything here returns JSON-ready values (numbers rounded as the DfE publishes them, to one decimal place), so a
 pack keeps its headline figures (`SelfEvaluationPack.figures`) and the next one compares with them (`changes`).
-insight/pack_record.py reads the rows from the record; insight/tasks.py runs both and lays out the PDF.
+insight/pack_record.py reads the rows from the record and insight/neighbours.py the neighbours' figures;
+insight/tasks.py runs them and lays out the PDF.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from casefile.rules.audit_grades import GOOD, GRADES, OUTSTANDING
 from casefile.rules.audit_impact import DECLINED, IMPROVED, SAME, Summary
 from casefile.rules.indicators import Indicator, Period, Result
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE, latest
+from casefile.rules.neighbours import Figure, for_period
 
 GOOD_OR_BETTER = frozenset({OUTSTANDING, GOOD})
 
@@ -67,9 +70,27 @@ def compared(indicator: Indicator, value: float | None, england: float | None) -
     return "better" if (value > england) == indicator.higher_is_better else "worse"
 
 
-def indicator_figures(results: Sequence[tuple[Indicator, Result]]) -> list[dict]:
+def _difference(value: float | None, other: float | None) -> float | None:
+    return _round(value - other) if value is not None and other is not None else None
+
+
+def neighbour_figure(indicator: Indicator, result: Result, figures: Sequence[Figure]) -> dict | None:
+    """The neighbours' figure for the period's year, else the latest year entered before it (`year` against
+    `wanted`), with the difference and whether ours is better or worse; None when none is entered."""
+    found = for_period(list(figures), result.period.end)
+    if found is None:
+        return None
+    value, theirs = _round(result.value), _round(float(found.figure.value))  # a Decimal is not JSON
+    return {"value": theirs, "year": found.figure.year, "wanted": found.wanted, "group": found.figure.group,
+            "source": found.figure.source, "difference": _difference(value, theirs),
+            "compared": compared(indicator, value, theirs)}
+
+
+def indicator_figures(results: Sequence[tuple[Indicator, Result]],
+                      neighbours: Mapping[str, Sequence[Figure]]) -> list[dict]:
     """Each indicator's figure for the period, the latest published England figure, the difference and whether
-    it is better or worse. Statistical neighbours: none are shipped (`NEIGHBOUR_NOTE`), so each says so."""
+    it is better or worse, and the same against the statistical neighbours' figure (`neighbours`: every figure
+    entered, by indicator, as insight/neighbours.py `by_indicator` reads them)."""
     rows = []
     for indicator, result in results:
         published = latest(indicator.code)
@@ -82,9 +103,9 @@ def indicator_figures(results: Sequence[tuple[Indicator, Result]]) -> list[dict]
             "england": None if published is None else {
                 "value": published.value, "year": published.year, "table": published.table, "url": published.url,
                 "derived": published.derived},
-            "difference": _round(value - england) if value is not None and england is not None else None,
+            "difference": _difference(value, england),
             "compared": compared(indicator, value, england),
-            "neighbours": None,
+            "neighbours": neighbour_figure(indicator, result, neighbours.get(indicator.code, ())),
         })
     return rows
 
@@ -176,14 +197,16 @@ def signal_counts(by_signal: Mapping[str, int], names: Mapping[str, str], childr
 # The pack --------------------------------------------------------------------------------------------------
 
 
-def assemble(period: Period, *, indicators: Sequence[tuple[Indicator, Result]], audits: Sequence[AuditRow],
-             sections: Sequence[GradeRow], areas: Sequence[tuple[str, str]], actions: Sequence[ActionRow],
+def assemble(period: Period, *, indicators: Sequence[tuple[Indicator, Result]],
+             neighbours: Mapping[str, Sequence[Figure]], audits: Sequence[AuditRow], sections: Sequence[GradeRow],
+             areas: Sequence[tuple[str, str]], actions: Sequence[ActionRow],
              re_audits: tuple[Summary, Sequence[tuple[str, Summary]]], signals: dict) -> dict:
-    """Every headline figure of the pack, as JSON. `re_audits` is the overall summary of the re-audits completed in
-    the period and each practice area's."""
+    """Every headline figure of the pack, as JSON. `neighbours` is every statistical neighbours' figure entered, by
+    indicator; `re_audits` is the overall summary of the re-audits completed in the period and each practice
+    area's."""
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        "indicators": indicator_figures(indicators), "neighbour_note": NEIGHBOUR_NOTE,
+        "indicators": indicator_figures(indicators, neighbours), "neighbour_note": NEIGHBOUR_NOTE,
         "audits": audit_findings(audits, sections, areas), "actions": action_impact(actions, period.end),
         "re_audits": re_audit_impact(*re_audits, areas), "signals": signals,
     }

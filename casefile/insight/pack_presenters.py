@@ -9,13 +9,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from casefile.core.presenters import govuk_date, govuk_datetime, plural, table_params
-from casefile.insight.presenters import bar_chart, number, value_text
+from casefile.insight.presenters import NOT_ENTERED, bar_chart, neighbour_cell, number, value_text
 from casefile.rules.audit_grades import GRADES
 from casefile.rules.indicators import Unit
 
-COMPARED = {"better": "Better than England", "worse": "Worse than England", "same": "The same as England",
-            "": "Cannot be compared"}
-NOT_LOADED = "Not loaded"
+CANNOT_BE_COMPARED = "Cannot be compared"
 
 
 def period_text(figures: dict) -> str:
@@ -42,6 +40,22 @@ def change_text(unit: str, change: float | None) -> str:
     return f"{sign}{number(abs(change))}{points}"
 
 
+def compared_text(compared: str, with_whom: str) -> str:
+    """"Better than England", "Worse than neighbours": `compared` as insight/pack.py `compared` gives it."""
+    wording = {"better": "Better than", "worse": "Worse than", "same": "The same as"}.get(compared)
+    return f"{wording} {with_whom}" if wording else CANNOT_BE_COMPARED
+
+
+def neighbours_cells(row: dict) -> list[str]:
+    """The neighbours' figure with its year, and how this authority compares; a pack made before the pack read the
+    neighbours' figures keeps None for each, as does one with none entered."""
+    found = row.get("neighbours")
+    if found is None:
+        return [NOT_ENTERED, CANNOT_BE_COMPARED]
+    return [neighbour_cell(Unit(row["unit"]), found["value"], found["year"], found["wanted"]),
+            compared_text(found["compared"], "neighbours")]
+
+
 def indicators_table(figures: dict) -> dict:
     rows = []
     for row in figures["indicators"]:
@@ -49,17 +63,26 @@ def indicators_table(figures: dict) -> dict:
         rows.append([
             row["title"], measure_text(row["unit"], row["value"]),
             f"{measure_text(row['unit'], england['value'])} ({england['year']})" if england else "None published",
-            change_text(row["unit"], row["difference"]), COMPARED[row["compared"]], NOT_LOADED])
+            change_text(row["unit"], row["difference"]), compared_text(row["compared"], "England"),
+            *neighbours_cells(row)])
     return table_params(caption="Key indicators against England and statistical neighbours", id="pack-indicators",
                         head=["Indicator", "This authority", "England (year)", "Difference from England",
-                              "Compared with England", "Statistical neighbours"],
+                              "Compared with England", "Statistical neighbours (year)", "Compared with neighbours"],
                         rows=rows, first_cell_is_header=True, caption_classes="govuk-table__caption--s")
 
 
 def indicator_sources(figures: dict) -> list[str]:
-    return [f"{row['title']}: England figure from {row['england']['table']}, {row['england']['url']}"
-            + (" (worked out from the published counts)" if row["england"]["derived"] else "")
-            for row in figures["indicators"] if row["england"]]
+    """Where each England figure and each neighbours' figure came from, indicator by indicator."""
+    lines = []
+    for row in figures["indicators"]:
+        england, neighbours = row["england"], row.get("neighbours")
+        if england:
+            lines.append(f"{row['title']}: England figure from {england['table']}, {england['url']}"
+                         + (" (worked out from the published counts)" if england["derived"] else ""))
+        if neighbours:
+            lines.append(f"{row['title']}: statistical neighbours’ figure for {neighbours['year']}, the average of "
+                         f"{neighbours['group']}, from {neighbours['source']}")
+    return lines
 
 
 def grades_chart(figures: dict):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import decimal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -22,6 +22,7 @@ from casefile.rules.indicators import Indicator, Period, Result, Unit
 from casefile.rules.indicators.published import latest
 
 NO_FIGURE = "No figure"
+NOT_ENTERED = "Not entered"
 SIDES = ("numerator", "denominator")
 SIDE_NAMES = {"numerator": "count", "denominator": "total it is out of"}
 
@@ -111,6 +112,21 @@ def neighbours(indicator: Indicator, figures: Sequence[neighbour_rules.Figure], 
             f"{figure.group}. Source: {figure.source}.")
 
 
+def neighbour_cell(unit: Unit, value: float | decimal.Decimal, year: int, wanted: int) -> str:
+    """The neighbours' figure in a table: "21.4% (2024)", or, when none was entered for the year `wanted`, the
+    latest year before it, saying so: "45.3 per 10,000 children (2022; none entered for 2024)"."""
+    when = str(year) if year == wanted else f"{year}; none entered for {wanted}"
+    return f"{value_text(unit, value)} ({when})"
+
+
+def trend_neighbours(unit: Unit, figures: Sequence[neighbour_rules.Figure], end: datetime.date) -> str:
+    """The neighbours' figure for a trend's period (as `neighbours` chooses it), or that none is entered."""
+    compared = neighbour_rules.for_period(list(figures), end)
+    if compared is None:
+        return NOT_ENTERED
+    return neighbour_cell(unit, compared.figure.value, compared.figure.year, compared.wanted)
+
+
 def source(indicator: Indicator):
     """The body and measure of the definition (linked where it has an address), and where the standard is set."""
     parts = [indicator.source, *indicator.also]
@@ -145,14 +161,29 @@ def workings(result: Result, params: dict, at: int | None = None):
     return format_html("{} of {}", top, bottom)
 
 
-def trend_table(indicator: Indicator, trend: Sequence[Result], params: dict, id: str) -> dict:
-    """The chart's data as a table: each period, its figure, and the counts behind it (linking to the children)."""
-    rows = [[period_label(result.period), value_text(indicator.unit, result.value) if result.value is not None
-             else f"{NO_FIGURE}: {result.no_figure.removeprefix('no figure: ')}",
-             workings(result, params, at)] for at, result in enumerate(trend)]
+def trend_figure(indicator: Indicator, result: Result) -> str:
+    if result.value is None:
+        return f"{NO_FIGURE}: {result.no_figure.removeprefix('no figure: ')}"
+    return value_text(indicator.unit, result.value)
+
+
+def _trend_table(indicator: Indicator, trend: Sequence[Result], neighbour_figures: Sequence[neighbour_rules.Figure],
+                 counted: Callable[[Result, int], object], id: str, *, first_cell_is_header: bool = False) -> dict:
+    """The chart's data as a table: each period, its figure, the neighbours' figure for its year, and the counts
+    behind it (`counted(result, its place in the trend)`)."""
+    rows = [[period_label(result.period), trend_figure(indicator, result),
+             trend_neighbours(indicator.unit, neighbour_figures, result.period.end), counted(result, at)]
+            for at, result in enumerate(trend)]
     return table_params(caption=f"{indicator.title}: the last {plural(len(trend), 'period')}",
-                        caption_classes="govuk-table__caption--s", head=["Period", "Figure", "Counted"], rows=rows,
-                        numeric=(1, 2), id=id)
+                        caption_classes="govuk-table__caption--s", rows=rows, numeric=(1, 2, 3), id=id,
+                        head=["Period", "Figure", "Statistical neighbours", "Counted"],
+                        first_cell_is_header=first_cell_is_header)
+
+
+def trend_table(indicator: Indicator, trend: Sequence[Result], params: dict, id: str,
+                neighbour_figures: Sequence[neighbour_rules.Figure]) -> dict:
+    """The page's trend table: its counts link to the children behind them."""
+    return _trend_table(indicator, trend, neighbour_figures, lambda result, at: workings(result, params, at), id)
 
 
 # Charts ----------------------------------------------------------------------------------------------------
@@ -232,7 +263,7 @@ def figure_context(figure, params: dict, neighbour_figures: Sequence[neighbour_r
         "neighbours": neighbours(indicator, neighbour_figures, result.period.end),
         "details": details(indicator),
         "chart": trend_chart(indicator, figure.trend),
-        "table": trend_table(indicator, figure.trend, params, f"table-{indicator.code}"),
+        "table": trend_table(indicator, figure.trend, params, f"table-{indicator.code}", neighbour_figures),
     }
 
 
@@ -388,13 +419,10 @@ def source_text(indicator: Indicator) -> str:
     return " ".join(f"{part.body}: {part.measure}" + (f" ({part.url})." if part.url else ".") for part in parts)
 
 
-def plain_trend_table(indicator: Indicator, trend: Sequence[Result], id: str) -> dict:
-    rows = [[period_label(result.period), value_text(indicator.unit, result.value) if result.value is not None
-             else f"{NO_FIGURE}: {result.no_figure.removeprefix('no figure: ')}", plain_workings(result)]
-            for result in trend]
-    return table_params(caption=f"{indicator.title}: the last {plural(len(trend), 'period')}",
-                        caption_classes="govuk-table__caption--s", head=["Period", "Figure", "Counted"], rows=rows,
-                        numeric=(1, 2), id=id, first_cell_is_header=True)
+def plain_trend_table(indicator: Indicator, trend: Sequence[Result], id: str,
+                      neighbour_figures: Sequence[neighbour_rules.Figure]) -> dict:
+    return _trend_table(indicator, trend, neighbour_figures, lambda result, _: plain_workings(result), id,
+                        first_cell_is_header=True)
 
 
 def pdf_figure_context(figure, neighbour_figures: Sequence[neighbour_rules.Figure] = ()) -> dict:
@@ -410,5 +438,5 @@ def pdf_figure_context(figure, neighbour_figures: Sequence[neighbour_rules.Figur
         "definition": indicator.definition, "note": indicator.note, "unit": indicator.unit.value,
         "source": source_text(indicator),
         "chart": trend_chart(indicator, figure.trend),
-        "table": plain_trend_table(indicator, figure.trend, f"table-{indicator.code}"),
+        "table": plain_trend_table(indicator, figure.trend, f"table-{indicator.code}", neighbour_figures),
     }

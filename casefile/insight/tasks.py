@@ -15,7 +15,7 @@ from casefile.casework.caseloads import teams_overseen_by
 from casefile.core import jobs
 from casefile.core.models import Job
 from casefile.core.pdf import render_pdf
-from casefile.insight import clinic, clinic_pdf, cohort, figures, pack_record
+from casefile.insight import clinic, clinic_pdf, cohort, figures, neighbours, pack_record
 from casefile.insight import pack as pack_rules
 from casefile.insight import pack_presenters as present
 from casefile.insight.models import SelfEvaluationPack
@@ -163,9 +163,9 @@ def _make_pack(job: Job, pack: SelfEvaluationPack) -> jobs.Result:
     jobs.job_progress(job, 2, total, PACK_STEPS[2])
     signals = pack_record.signals(period)
     jobs.job_progress(job, 3, total, PACK_STEPS[3])
-    figures = pack_rules.assemble(period, indicators=indicators, audits=audits, sections=sections,
-                                  areas=pack_record.areas(), actions=actions, re_audits=re_audits,
-                                  signals=signals)
+    figures = pack_rules.assemble(period, indicators=indicators, neighbours=neighbours.by_indicator(),
+                                  audits=audits, sections=sections, areas=pack_record.areas(), actions=actions,
+                                  re_audits=re_audits, signals=signals)
     previous = previous_pack(pack)
     changes = pack_rules.changes(figures, previous.figures if previous else None)
     jobs.job_progress(job, 4, total, PACK_STEPS[4])

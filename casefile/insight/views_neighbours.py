@@ -1,7 +1,7 @@
-"""The statistical neighbours' figures the clinic shows beside the England figure (issue 12: each indicator "compared
-with the England figures and a statistical-neighbour group"): the figures entered, one to enter or correct, and a CSV
-file of them (rules/neighbours.py). None can be shipped (rules/indicators/published.py `NEIGHBOUR_NOTE`), so
-performance analysts and administrators enter the ones the DfE sends them."""
+"""The statistical neighbours' figures the clinic and the self-evaluation pack show beside the England figure (issue
+12: each indicator "compared with the England figures and a statistical-neighbour group"): the figures entered, one
+to enter or correct, and a CSV file of them (rules/neighbours.py). None can be shipped (rules/indicators/published.py
+`NEIGHBOUR_NOTE`), so performance analysts and administrators enter the ones the DfE sends them."""
 
 from __future__ import annotations
 

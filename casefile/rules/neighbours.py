@@ -1,6 +1,6 @@
-"""The statistical neighbours' figures, as entered or read from a CSV file, for the clinic to show beside the
-England figure (rules/indicators/published.py ships England's; no neighbour figures can be shipped, since the DfE's
-benchmarking tool left gov.uk: `published.NEIGHBOUR_NOTE`). No Django.
+"""The statistical neighbours' figures, as entered or read from a CSV file, for the clinic and the self-evaluation
+pack to show beside the England figure (rules/indicators/published.py ships England's; no neighbour figures can be
+shipped, since the DfE's benchmarking tool left gov.uk: `published.NEIGHBOUR_NOTE`). No Django.
 
 A file has a header row naming its columns (in any order): indicator, year, value, group, source. Each row is the
 average of the authority's statistical neighbours for one indicator in one year: "re_referrals,2025,21.4,NFER model,

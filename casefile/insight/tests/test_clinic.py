@@ -5,6 +5,7 @@ list audited."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 from html import unescape
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from casefile.casework import models as cw
 from casefile.casework.testing import make_journey
 from casefile.insight import clinic, cohort
 from casefile.insight import presenters as present
+from casefile.insight.models import NeighbourFigure
 from casefile.people.models import Person
 from casefile.rules.indicators import INDICATORS, Period, by_group
 from casefile.testing import make_child
@@ -224,6 +226,35 @@ def test_each_chart_is_an_image_with_a_title_a_description_and_its_table(client,
     assert 'aria-labelledby="chart-referrals-title chart-referrals-desc"' in html
     assert '<title id="chart-referrals-title">Referrals, by period</title>' in html
     assert 'id="table-referrals"' in html
+
+
+def table_rows(html: str, id: str) -> list[list[str]]:
+    """Each row of the table with the id, as the text of its cells (links and all)."""
+    table = re.search(rf'<table[^>]*id="{id}".*?</table>', html, re.S).group(0)
+    return [[" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row,
+                                                                                     re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
+
+
+def test_each_trend_table_has_the_neighbours_figure_for_each_periods_year_in_the_same_queries(client, org, june):
+    with_journey(org, org.sam, "Lily", "Hartley")
+    client.force_login(org.ada)
+    before = _count(client, CLINIC, {"year": YEAR})
+    for year, value in ((2022, "19.5"), (2023, "21.4")):
+        NeighbourFigure.objects.create(indicator="re_referrals", year=year, value=decimal.Decimal(value),
+                                       group="NFER model", source="DfE tool", entered_by=org.pat,
+                                       entered_at=datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC))
+    assert _count(client, CLINIC, {"year": YEAR}) == before
+    with CaptureQueriesContext(connection) as queries:
+        html = unescape(client.get(CLINIC, {"year": YEAR}).content.decode())
+    # Read once with the clinic's own, not again for each trend table or row.
+    assert sum("insight_neighbourfigure" in query["sql"] for query in queries.captured_queries) == 1
+    head, *rows = table_rows(html, "table-re_referrals")
+    assert head == ["Period", "Figure", "Statistical neighbours", "Counted"]
+    assert [(row[0], row[2]) for row in rows] == [
+        ("2020-21", "Not entered"), ("2021-22", "19.5% (2022)"), ("2022-23", "21.4% (2023)"),
+        ("2023-24", "21.4% (2023; none entered for 2024)")]
+    assert [row[2] for row in table_rows(html, "table-referrals")[1:]] == ["Not entered"] * 4
 
 
 @pytest.mark.parametrize(("who", "sees"), [("tess", True), ("quinn", True), ("pat", True), ("ada", True),

@@ -71,6 +71,10 @@ def test_the_pdf_holds_every_indicator_with_its_definition_source_england_figure
     flat = " ".join(words.split())
     assert "Statistical neighbours 2024: 21.4%, the average of NFER. Source: DfE tool." in flat
     assert "Statistical neighbours: Not entered for 2024 or any year before." in flat
+    # Each trend table (its head repeated where it breaks over a page) has the neighbours' figure for each
+    # period's year: re-referrals' only for 2023-24.
+    assert flat.count("Period Figure Statistical neighbours Counted") >= len(clinic.CLINIC_INDICATORS)
+    assert "2022-23 No figure: no referrals in the period Not entered 0 of 0 2023-24 0% 21.4% (2024) 0 of 1" in flat
     assert "Counted: 1" in words  # one referral, as the page counts it
 
 

@@ -5,6 +5,7 @@ senior managers and administrators; a period that cannot be is refused naming th
 from __future__ import annotations
 
 import datetime
+import decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,13 +13,16 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from casefile.access.tests.test_permission_matrix import EVERYONE
 from casefile.audit.models import Action, AuditEvent
 from casefile.core.models import Job
+from casefile.core.pdf import render_pdf
 from casefile.insight import clinic, cohort, tasks
-from casefile.insight.models import SelfEvaluationPack
+from casefile.insight import pack_presenters as present
+from casefile.insight.models import NeighbourFigure, SelfEvaluationPack
 from casefile.insight.tests.pdf_checks import assert_tagged, figure_alts, structure_tags, text
 from casefile.insight.tests.test_clinic import with_journey
 from casefile.oversight import signals as oversight
@@ -176,6 +180,58 @@ def test_the_next_pack_says_what_has_changed_since_the_last(client, org, audited
     assert "Case file audits completed 3 3 No change" in words
     assert "Re-audits with a better overall grade 100% 100% No change" in words
     assert "This is the first pack" not in words
+
+
+def neighbours(org, indicator: str, year: int, value: str) -> NeighbourFigure:
+    return NeighbourFigure.objects.create(
+        indicator=indicator, year=year, value=decimal.Decimal(value), group="NFER model, 10 neighbours",
+        source=f"DfE tool, sent May {year + 1}", entered_by=org.pat,
+        entered_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC))
+
+
+def test_the_pack_sets_each_indicator_against_the_neighbours_figure_for_its_year(client, org, audited):
+    """Children seen alone is 100% and visits in time 0% (higher is better for both); the period's year is 2026."""
+    neighbours(org, "children_seen_alone", 2026, "85.46")
+    neighbours(org, "children_seen_alone", 2025, "99")  # an earlier year: not the one shown
+    neighbours(org, "cp_visits_in_time", 2024, "90")  # none for 2026: the latest before it, saying which
+    neighbours(org, "re_referrals", 2027, "20")  # after the period's year: never shown beside it
+    ask(client, org.pat)
+    made = SelfEvaluationPack.objects.get()
+    rows = {row["code"]: row for row in made.figures["indicators"]}
+    assert rows["children_seen_alone"]["neighbours"] == {
+        "value": 85.5, "year": 2026, "wanted": 2026, "group": "NFER model, 10 neighbours",
+        "source": "DfE tool, sent May 2027", "difference": 14.5, "compared": "better"}
+    visits = rows["cp_visits_in_time"]["neighbours"]
+    assert (visits["value"], visits["year"], visits["wanted"], visits["difference"], visits["compared"]) == (
+        90.0, 2024, 2026, -90.0, "worse")
+    assert rows["re_referrals"]["neighbours"] is None and rows["open_cases"]["neighbours"] is None
+    words = " ".join(text(client.get(reverse("insight:pack_download", args=[made.pk])).content).split())
+    assert "Statistical neighbours (year) Compared with neighbours" in words
+    assert "Children seen alone 100% None published Cannot be compared Cannot be compared 85.5% (2026) " \
+           "Better than neighbours" in words
+    assert "90% (2024; none entered for 2026) Worse than neighbours" in words
+    assert "Not entered Cannot be compared" in words  # the indicators with none entered
+    assert ("Children seen alone: statistical neighbours’ figure for 2026, the average of NFER model, 10 "
+            "neighbours, from DfE tool, sent May 2027") in words
+    assert "Child protection visits in time: statistical neighbours’ figure for 2024" in words
+    assert "Re-referrals within 12 months: statistical neighbours’" not in words
+
+
+def test_a_pack_made_before_the_neighbours_were_read_still_reads(client, org, audited):
+    """Older packs keep "neighbours": None for every indicator, as the pack said "Not loaded" then."""
+    neighbours(org, "children_seen_alone", 2026, "85.5")
+    ask(client, org.pat)
+    figures = SelfEvaluationPack.objects.get().figures
+    old = {**figures, "indicators": [{**row, "neighbours": None} for row in figures["indicators"]]}
+    table = present.indicators_table(old)
+    assert {tuple(cell["text"] for cell in row[-2:]) for row in table["rows"]} == {
+        ("Not entered", "Cannot be compared")}
+    assert not [line for line in present.indicator_sources(old) if "neighbours" in line]
+    pdf = render_pdf("insight/pack_pdf.html", {**present.pdf_context(old, [], None), "produced_by": org.pat,
+                                               "produced_at": timezone.now()}, stylesheets=[tasks.PACK_CSS])
+    words = " ".join(text(pdf).split())
+    assert "Children seen alone 100% None published Cannot be compared Cannot be compared Not entered Cannot be " \
+           "compared" in words and "85.5" not in words
 
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import decimal
+import json
 
 from casefile.insight import pack
 from casefile.insight.pack import ActionRow, AuditRow, GradeRow
 from casefile.rules.audit_impact import change, summarise
 from casefile.rules.indicators import INDICATORS, Period, Result
 from casefile.rules.indicators.published import latest
+from casefile.rules.neighbours import Figure
 
 YEAR = Period(datetime.date(2025, 4, 1), datetime.date(2026, 3, 31))
 AREAS = [("recording", "Recording"), ("planning_and_review", "Planning and review"), ("outcomes", "Outcomes")]
@@ -24,7 +27,7 @@ def test_each_indicator_is_set_against_the_latest_england_figure_as_its_polarity
         result("assessments_within_45_working_days", 90.0, 90, 100),  # higher is better; England 85.7
         result("referrals", 120, 120),  # neither higher nor lower is better
         result("s47_per_10000", None),  # no population given: no figure
-    ])
+    ], neighbours={})
     assert latest("re_referrals").value == 22.6 and latest("assessments_within_45_working_days").value == 85.7
     re_referrals, assessments, referrals, s47 = rows
     assert (re_referrals["value"], re_referrals["difference"], re_referrals["compared"]) == (25.0, 2.4, "worse")
@@ -33,6 +36,43 @@ def test_each_indicator_is_set_against_the_latest_england_figure_as_its_polarity
     assert (assessments["difference"], assessments["compared"]) == (4.3, "better")
     assert (referrals["difference"], referrals["compared"]) == (120 - 632_830, "")
     assert (s47["value"], s47["difference"], s47["compared"]) == (None, None, "")
+
+
+def neighbour(code: str, year: int, value: str) -> Figure:
+    return Figure(code, year, decimal.Decimal(value), "NFER model, 10 neighbours", "DfE tool, sent May 2026")
+
+
+def test_each_indicator_is_set_against_the_neighbours_figure_for_the_packs_year_as_its_polarity_reads_it():
+    entered = {
+        # Lower is better: the 2026 figure (the year to 31 March 2026, the pack's), not 2025's or 2027's.
+        "re_referrals": [neighbour("re_referrals", 2025, "20"), neighbour("re_referrals", 2026, "27.46"),
+                         neighbour("re_referrals", 2027, "10")],
+        # Higher is better: none entered for 2026, so the latest year before it, saying which.
+        "assessments_within_45_working_days": [neighbour("assessments_within_45_working_days", 2024, "92.04")],
+        "referrals": [neighbour("referrals", 2026, "130")],  # neither higher nor lower is better
+        "s47_per_10000": [neighbour("s47_per_10000", 2026, "150.5")],  # no figure of our own
+    }
+    rows = {row["code"]: row["neighbours"] for row in pack.indicator_figures([
+        result("re_referrals", 25.04, 30, 120), result("assessments_within_45_working_days", 90.0, 90, 100),
+        result("referrals", 120, 120), result("s47_per_10000", None), result("cpp_per_10000", 40.0, 4)],
+        neighbours=entered)}
+    assert rows["re_referrals"] == {
+        "value": 27.5, "year": 2026, "wanted": 2026, "group": "NFER model, 10 neighbours",
+        "source": "DfE tool, sent May 2026", "difference": -2.5, "compared": "better"}
+    assessments = rows["assessments_within_45_working_days"]
+    assert (assessments["value"], assessments["year"], assessments["wanted"]) == (92.0, 2024, 2026)
+    assert (assessments["difference"], assessments["compared"]) == (-2.0, "worse")
+    assert (rows["referrals"]["difference"], rows["referrals"]["compared"]) == (-10, "")
+    assert (rows["s47_per_10000"]["value"], rows["s47_per_10000"]["difference"],
+            rows["s47_per_10000"]["compared"]) == (150.5, None, "")
+    assert rows["cpp_per_10000"] is None  # none entered
+    json.dumps(rows)  # kept as JSON on the pack: no Decimal
+
+
+def test_a_figure_equal_to_the_neighbours_to_one_place_is_the_same():
+    [row] = pack.indicator_figures([result("re_referrals", 22.6, 1, 4)],
+                                   neighbours={"re_referrals": [neighbour("re_referrals", 2026, "22.64")]})
+    assert (row["neighbours"]["difference"], row["neighbours"]["compared"]) == (0, "same")
 
 
 def test_a_figure_equal_to_england_to_one_place_is_the_same():
@@ -110,7 +150,7 @@ def test_signals_are_listed_in_the_rules_order_with_none_found_as_nought():
 
 def _figures(re_referrals, audits_completed, on_time, with_signals, improved=0):
     return pack.assemble(
-        YEAR, indicators=[result("re_referrals", re_referrals, 1, 4)],
+        YEAR, indicators=[result("re_referrals", re_referrals, 1, 4)], neighbours={},
         audits=[AuditRow(n, "good") for n in range(audits_completed)],
         sections=[GradeRow(0, "recording", "good")], areas=AREAS,
         actions=[ActionRow(YEAR.end, YEAR.start)] * on_time + [ActionRow(YEAR.start, None)],

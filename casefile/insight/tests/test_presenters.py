@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 
 from casefile.insight import presenters as present
-from casefile.rules.indicators import INDICATORS, Period, Unit
+from casefile.rules.indicators import INDICATORS, Period, Result, Unit
+from casefile.rules.neighbours import Figure
 
 
 def test_bars_are_scaled_to_the_largest_and_a_missing_figure_has_no_bar():
@@ -45,6 +47,22 @@ def test_the_england_figure_names_its_year_and_source_or_says_there_is_none():
     assert present.england(INDICATORS["contacts"]) == "No published England figure is shipped for this indicator."
     assert present.direction(INDICATORS["re_referrals"]) == "Lower is better"
     assert present.direction(INDICATORS["referrals"]) == "Neither higher nor lower is better in itself"
+
+
+def test_each_trend_period_has_the_neighbours_figure_for_its_year_else_the_latest_before_it():
+    years = ("2020-21", "2021-22", "2022-23", "2023-24")
+    trend = [Result("cpp_per_10000", Period.census_year(year), 40.0, 4, None) for year in years]
+    entered = [Figure("cpp_per_10000", year, decimal.Decimal(value), "NFER model", "DfE tool")
+               for year, value in ((2022, "45.3"), (2023, "41.24"), (2025, "39"))]
+    cells = ["Not entered", "45.3 per 10,000 children (2022)", "41.2 per 10,000 children (2023)",
+             "41.2 per 10,000 children (2023; none entered for 2024)"]
+    indicator = INDICATORS["cpp_per_10000"]
+    for table in (present.trend_table(indicator, trend, {"year": "2023-24"}, "t", entered),
+                  present.plain_trend_table(indicator, trend, "t", entered)):
+        assert [cell["text"] for cell in table["head"]] == ["Period", "Figure", "Statistical neighbours", "Counted"]
+        assert [(row[0]["text"], row[2]["text"]) for row in table["rows"]] == list(zip(years, cells, strict=True))
+    assert [row[2]["text"] for row in present.plain_trend_table(indicator, trend, "t", [])["rows"]] == [
+        "Not entered"] * 4
 
 
 def test_the_reason_for_no_figure_is_a_sentence():

@@ -36,7 +36,8 @@ NEIGHBOUR_NOTE = (
     "longer on gov.uk since the Local Authority Interactive Tool was withdrawn in November 2024; it is sent on "
     "request. Casefile ships no neighbour figures: a performance analyst or administrator enters the neighbours' "
     "average for each indicator and year, with the group and source, on the statistical neighbours' figures page "
-    "(/insight/neighbours/), one at a time or as a CSV file, and the clinic shows it beside the England figure.")
+    "(/insight/neighbours/), one at a time or as a CSV file, and the clinic and the self-evaluation pack show it "
+    "beside the England figure.")
 
 
 @dataclasses.dataclass(frozen=True)
