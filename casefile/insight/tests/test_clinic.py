@@ -20,6 +20,7 @@ from casefile.accounts.models import Post, WorkerRecord
 from casefile.audit.models import AuditEvent
 from casefile.casework import models as cw
 from casefile.casework.testing import make_journey
+from casefile.frontdoor.testing import decide, make_contact
 from casefile.insight import clinic, cohort
 from casefile.insight import presenters as present
 from casefile.insight.models import NeighbourFigure
@@ -202,6 +203,22 @@ def test_the_record_is_read_in_a_fixed_number_of_queries(org, june):
     assert len(queries) == cohort.QUERIES
     assert len(record.episodes) == 1 and len(record.cp_visits) == 1 and len(record.allocations) == 1
     assert record.workers == [] and record.posts == []
+
+
+def test_the_rows_read_past_django_equal_the_values_django_gives(org, june):
+    """cohort._rows skips Django's conversion of each value: every table's rows must still be what Django gives."""
+    with_journey(org, org.sam, "Lily", "Hartley")
+    decide(make_contact(with_journey(org, org.ola, "Ben", "Hartley"), by=org.fran).children.get(), by=org.mo)
+    make_contact(make_child("Amy", "Stone"), by=org.fran)  # awaiting a decision
+    tables = cohort.queries(datetime.date(2024, 12, 31))  # the contacts are received today, in June 2024
+    assert sorted(tables) == sorted(cohort.TABLES) and cohort.CONVERTED < set(tables)
+    for table, query in tables.items():
+        if table in cohort.CONVERTED:
+            continue
+        rows = cohort._rows(query)
+        assert rows, table
+        assert rows == [tuple(row) for row in query], table
+        assert [[type(value) for value in row] for row in rows] == [[type(value) for value in row] for row in query]
 
 
 def test_one_figure_reads_only_its_tables_and_rows_reaching_its_period(org, june):
