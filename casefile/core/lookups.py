@@ -1,6 +1,7 @@
 """`pk__among=ids`: a filter on a list of whole numbers of any length, sent as one parameter (a JSON array read by
 SQLite's json_each, a PostgreSQL array). `__in` sends one parameter per value, which SQLite limits to 32,766 and
-Django prepares one by one: far slower for the tens of thousands of children behind a yearly figure."""
+Django prepares one by one: far slower for the tens of thousands of children behind a yearly figure. Give the ids
+as a set: Django looks at every item of a list or tuple before the lookup sees it."""
 
 from __future__ import annotations
 

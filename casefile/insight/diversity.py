@@ -9,19 +9,26 @@ from casefile.people.models import Disability, Person
 from casefile.rules.codes import NO_DISABILITY
 
 QUERIES = 2
+# The column each characteristic is read from ("disabled" from the child's disabilities).
+COLUMNS = {"ethnic_group": "ethnicity", "ethnicity": "ethnicity", "religion": "religion", "sex": "sex",
+           "disability": "disabled"}
 
 
-def characteristics(among: Iterable[int] | None = None) -> dict[int, dict]:
-    """Every child's recorded characteristics by id (or only those `among` these ids): `disabled` is None when no
-    disability is recorded, False when only "no disability" is, True otherwise."""
+def characteristics(among: Iterable[int] | None = None, only: Iterable[str] | None = None) -> dict[int, dict]:
+    """Every child's recorded characteristics by id (or only those `among` these ids, and only the characteristics
+    named in `only`): `disabled` is None when no disability is recorded, False when only "no disability" is, True
+    otherwise. Disabilities are read only when asked for."""
+    wanted = {COLUMNS[name] for name in only} if only is not None else set(COLUMNS.values())
+    columns = [column for column in ("ethnicity", "religion", "sex") if column in wanted]
     people, disabilities = Person.objects.filter(kind=Person.Kind.CHILD), Disability.objects.all()
     if among is not None:
-        among = list(among)
-        people = people.filter(pk__among=among)
+        # A set, not a list: Django would otherwise look at each of tens of thousands of ids before sending them.
+        people = people.filter(pk__among=frozenset(among))
         disabilities = disabilities.filter(person__in=people.values("pk"))
-    children = {pk: {"ethnicity": ethnicity, "religion": religion, "sex": sex, "disabled": None}
-                for pk, ethnicity, religion, sex in people.order_by().values_list("pk", "ethnicity", "religion", "sex")}
-    for person, code in disabilities.order_by().values_list("person_id", "code"):
-        if person in children:
-            children[person]["disabled"] = bool(children[person]["disabled"]) or code != NO_DISABILITY
+    children = {pk: dict(zip(columns, values, strict=True)) | {"disabled": None}
+                for pk, *values in people.order_by().values_list("pk", *columns)}
+    if "disabled" in wanted:
+        for person, code in disabilities.order_by().values_list("person_id", "code"):
+            if person in children:
+                children[person]["disabled"] = bool(children[person]["disabled"]) or code != NO_DISABILITY
     return children

@@ -204,7 +204,7 @@ def children_page(request):
 def children_listing(request, behind: list) -> dict:
     """The children behind a number, a page at a time: those the reader may open named (in one audit event), the
     others counted. The clinic's and the diversity page's numbers both lead here."""
-    visible = list(policy.viewable_people(request.user, Person.objects.filter(pk__among=behind)).values_list(
+    visible = list(policy.viewable_people(request.user, Person.objects.filter(pk__among=frozenset(behind))).values_list(
         "last_name", "first_name", "pk"))
     page = paginate(request, [pk for *_, pk in sorted(visible)])
     people = {person.pk: person for person in Person.objects.filter(pk__in=list(page.object_list))}

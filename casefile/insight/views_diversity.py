@@ -36,7 +36,8 @@ def _breakdowns(choice, characteristics=SHOWN, stage: str | None = None):
         at = {stage: at[stage]}
     counts = population.latest()
     # One stage's children (a page of the children behind a count): only their characteristics are read.
-    children = diversity.characteristics(among=at[stage] if stage is not None else None)
+    children = (diversity.characteristics(among=at[stage], only=characteristics) if stage is not None
+                else diversity.characteristics())
     return counts, rules.representation(children, at, counts.counts, characteristics)
 
 

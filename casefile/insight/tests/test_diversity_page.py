@@ -158,3 +158,28 @@ def test_the_clinic_links_to_diversity_for_the_same_choice(client, org, june):  
     html = unescape(get(client, org.ada, reverse("insight:clinic"), year=YEAR, team=org.assessment.pk
                         ).content.decode())
     assert f'{DIVERSITY}?team={org.assessment.pk}&year={YEAR}' in html
+
+
+def test_the_children_behind_a_count_read_disabilities_only_for_disability(client, org, june):  # noqa: F811
+    """Disabilities are read for the disability counts alone."""
+    lily = with_journey(org, org.sam, "Lily", "Hartley", sex="F", religion="Christian")
+    tom = with_journey(org, org.sam, "Tom", "Hartley", sex="M")
+    Disability.objects.create(person=lily, code="MOB")
+    Disability.objects.create(person=tom, code="NONE")
+    client.force_login(org.tess)
+
+    def children(characteristic, **chosen):
+        with CaptureQueriesContext(connection) as queries:
+            html = unescape(client.get(CHILDREN, {"year": YEAR, "stage": "referrals",
+                                                  "characteristic": characteristic, **chosen}).content.decode())
+        return html, " ".join(query["sql"] for query in queries)
+
+    html, sql = children("sex", category="Female")
+    assert "Lily" in html and "Tom" not in html
+    assert "people_disability" not in sql
+    html, sql = children("disability", category="Disabled")
+    assert "Lily" in html and "Tom" not in html and "people_disability" in sql
+    html, _ = children("disability", category="Not disabled")
+    assert "Tom" in html and "Lily" not in html
+    html, _ = children("religion", missing="1")
+    assert "Tom" in html and "Lily" not in html
