@@ -191,7 +191,7 @@ def children_page(request):
                          held_by=choice.scope.held_by())
     result = clinic.result(record, period, choice.scope, indicator)
     items = result.numerator_items if side == "numerator" else result.denominator_items
-    behind = sorted({item.child for item in items if item.child is not None})
+    behind = sorted(result.numerator_children if side == "numerator" else result.denominator_children)
     words = indicator.numerator if side == "numerator" else indicator.denominator
     return render(request, "insight/children.html", children_listing(request, behind) | {
         "title": choice.title, "indicator": indicator, "side": present.SIDE_NAMES[side], "words": words,

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from itertools import chain, pairwise
 from numbers import Real
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -158,6 +159,17 @@ class Records(Sequence):
         kind = self.kind
         return (Item(kind, field(row, "id"), field(row, "child")) for row in self.rows)
 
+    def children(self) -> set:
+        """The children the rows are about (None left out), without making an Item of each row: a year's contacts
+        are a hundred thousand rows."""
+        rows = self.rows
+        if rows and all(type(row) is type(rows[0]) for row in rows) and "child" in getattr(rows[0], "_fields", ()):
+            found = set(map(attrgetter("child"), rows))  # named tuples, as cohort.load makes them
+        else:
+            found = {field(row, "child") for row in rows}
+        found.discard(None)
+        return found
+
     def __eq__(self, other) -> bool:
         return isinstance(other, Sequence) and tuple(self) == tuple(other)
 
@@ -166,6 +178,13 @@ class Records(Sequence):
 
     def __repr__(self) -> str:
         return f"Records({self.kind!r}, {len(self.rows)} rows)"
+
+
+def children_of(items: Iterable[Item]) -> frozenset:
+    """The children behind one side of a figure."""
+    if isinstance(items, Records):
+        return frozenset(items.children())
+    return frozenset(item.child for item in items if item.child is not None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,11 +206,11 @@ class Result:
 
     @property
     def numerator_children(self) -> frozenset:
-        return frozenset(item.child for item in self.numerator_items if item.child is not None)
+        return children_of(self.numerator_items)
 
     @property
     def denominator_children(self) -> frozenset:
-        return frozenset(item.child for item in self.denominator_items if item.child is not None)
+        return children_of(self.denominator_items)
 
     def rounded(self, places: int = 1) -> float | None:
         """As the DfE publishes percentages and rates: one decimal place."""

@@ -522,3 +522,14 @@ def test_a_partition_holds_the_same_rows_as_restricting_to_each_groups_children(
                             posts=(lambda row, g=group: row["team"] == g) if key == "team" else (lambda row: False))
         for name in (*CHILD_ROWS, "cp_visits", "workers", "posts"):
             assert sorted(map(repr, getattr(part, name))) == sorted(map(repr, getattr(expected, name))), (group, name)
+
+
+def test_the_children_behind_records_are_read_from_any_kind_of_row():
+    from casefile.rules.indicators.core import Records, children_of
+
+    tuples = Records("contact", [ROWS["contacts"](1, 5, date(2025, 5, 1), ""), ROWS["contacts"](2, None, None, ""),
+                                 ROWS["contacts"](3, 5, None, ""), ROWS["contacts"](4, 7, None, "")])
+    dicts = Records("contact", [{"id": 1, "child": 5}, {"id": 2}, {"id": 4, "child": 7}])
+    mixed = Records("plan", [ROWS["plans"](1, 5, "cp", None, None, None, None), {"id": 2, "child": 8}])
+    assert tuples.children() == dicts.children() == {5, 7} and mixed.children() == {5, 8}
+    assert children_of(tuples) == children_of(list(tuples)) == frozenset({5, 7})
