@@ -641,10 +641,13 @@ def _late_recording(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
 
 
 def _quiet_cp_case(record: ChildRecord, ctx: Context) -> Iterator[Finding]:
-    """An open child protection plan with nothing on the chronology for `quiet_weeks` weeks."""
+    """A child protection plan open at the end of `ctx.today` with nothing on the chronology for `quiet_weeks`
+    weeks. As at a day in the past (a self-evaluation pack's period end), a plan started after it is not yet open,
+    and one ended after it was still open then."""
     weeks = ctx.settings.quiet_weeks
     for plan in record.plans:
-        if plan.kind != CP or plan.end_date is not None:
+        if plan.kind != CP or plan.start_date > ctx.today or (plan.end_date is not None
+                                                               and plan.end_date <= ctx.today):
             continue
         days = [plan.start_date, *(row.date for row in (*record.visits, *record.case_notes, *record.core_groups)),
                 *(r.date for r in record.reviews), *(c.date for c in record.conferences)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -342,6 +342,18 @@ def test_an_open_child_protection_case_with_nothing_recorded_for_weeks():
     [finding] = found(child(plans=(plan,), visits=(visit(1, date(2025, 9, 1)),)), "quiet_cp_case")
     assert finding.explanation.startswith("Nothing has been added to the chronology since 1 September 2025")
     assert found(child(plans=(plan,), visits=(visit(1, date(2025, 10, 1)),)), "quiet_cp_case") == []
+
+
+def test_a_quiet_child_protection_case_as_at_a_day_in_the_past():
+    """A self-evaluation pack asks as at its period's end: a plan started after that day is not yet open (it was
+    a crash: nothing dated by then to be the last entry), and one ended after it was still open then."""
+    later = PlanRow(31, 1, "cp", TODAY + timedelta(days=30))
+    assert found(child(plans=(later,), visits=(visit(1, TODAY + timedelta(days=31)),)), "quiet_cp_case") == []
+    ended_since = PlanRow(32, 1, "cp", date(2025, 6, 2), TODAY + timedelta(days=10))
+    [finding] = found(child(plans=(ended_since,), visits=(visit(1, date(2025, 9, 1)),)), "quiet_cp_case")
+    assert finding.evidence == (Evidence("plan", 32),)
+    ended = PlanRow(33, 1, "cp", date(2025, 6, 2), TODAY)
+    assert found(child(plans=(ended,), visits=(visit(1, date(2025, 9, 1)),)), "quiet_cp_case") == []
 
 
 # The runner and the settings --------------------------------------------------------------------------------
