@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from casefile.rules.audit_grades import GOOD, GRADES, OUTSTANDING
 from casefile.rules.audit_impact import DECLINED, IMPROVED, SAME, Summary
-from casefile.rules.indicators import Indicator, Period, Result
+from casefile.rules.indicators import Indicator, Period, Result, Unit
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE, latest
 from casefile.rules.neighbours import Figure, for_period
 
@@ -70,8 +70,11 @@ def compared(indicator: Indicator, value: float | None, england: float | None) -
     return "better" if (value > england) == indicator.higher_is_better else "worse"
 
 
-def _difference(value: float | None, other: float | None) -> float | None:
-    return _round(value - other) if value is not None and other is not None else None
+def _difference(indicator: Indicator, value: float | None, other: float | None) -> float | None:
+    """Ours less theirs; None for a count, as an authority's referrals less England's say nothing."""
+    if value is None or other is None or indicator.unit is Unit.COUNT:
+        return None
+    return _round(value - other)
 
 
 def neighbour_figure(indicator: Indicator, result: Result, figures: Sequence[Figure]) -> dict | None:
@@ -82,7 +85,7 @@ def neighbour_figure(indicator: Indicator, result: Result, figures: Sequence[Fig
         return None
     value, theirs = _round(result.value), _round(float(found.figure.value))  # a Decimal is not JSON
     return {"value": theirs, "year": found.figure.year, "wanted": found.wanted, "group": found.figure.group,
-            "source": found.figure.source, "difference": _difference(value, theirs),
+            "source": found.figure.source, "difference": _difference(indicator, value, theirs),
             "compared": compared(indicator, value, theirs)}
 
 
@@ -103,7 +106,7 @@ def indicator_figures(results: Sequence[tuple[Indicator, Result]],
             "england": None if published is None else {
                 "value": published.value, "year": published.year, "table": published.table, "url": published.url,
                 "derived": published.derived},
-            "difference": _difference(value, england),
+            "difference": _difference(indicator, value, england),
             "compared": compared(indicator, value, england),
             "neighbours": neighbour_figure(indicator, result, neighbours.get(indicator.code, ())),
         })
