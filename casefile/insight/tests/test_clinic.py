@@ -221,6 +221,14 @@ def test_the_rows_read_past_django_equal_the_values_django_gives(org, june):
         assert [[type(value) for value in row] for row in rows] == [[type(value) for value in row] for row in query]
 
 
+def test_a_filter_nothing_can_match_reads_no_rows(org, june):
+    """A set of no teams (a manager whose teams are gone) matches nothing: no rows, not an error."""
+    with_journey(org, org.sam, "Lily", "Hartley")
+    record = cohort.load(PERIOD.end, held_by={"team_id__in": []})
+    assert record.allocations == [] and len(record.episodes) == 1
+    assert cohort._rows(cohort.queries(PERIOD.end)["episodes"].none()) == []
+
+
 def test_one_figure_reads_only_its_tables_and_rows_reaching_its_period(org, june):
     with_journey(org, org.sam, "Lily", "Hartley")
     needs = clinic.reads(INDICATORS["referrals"], PERIOD, clinic.Scope())
