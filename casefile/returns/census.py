@@ -151,13 +151,26 @@ def census_for_child(person_id: int, year: CensusYear, *, now: datetime.datetime
     return _build(year, _load(year, child_id=person_id), now or timezone.localtime())
 
 
+def child_episodes(period: CensusYear, child_id: int):
+    """The episodes on the return about one child, theirs or a record merged into theirs, by the index on
+    child_id: filtering through the person (child_id = x OR child.merged_into_id = x) made the database read
+    every episode, on every record page (the data-quality panel)."""
+    merged = Person.objects.filter(merged_into_id=child_id).values_list("pk", flat=True)
+    return episodes_in(period).filter(child_id__in=[child_id, *merged])
+
+
 def _load(period: CensusYear, child_id: int | None = None) -> dict:
     """Every row the return needs, one query per table (only one child's, given child_id)."""
-    episodes = episodes_in(period)
-    if child_id is not None:
-        episodes = episodes.filter(Q(child_id=child_id) | Q(child__merged_into_id=child_id))
-    children = episodes.values("child_id")
-    people = Person.objects.filter(Q(pk__in=children) | Q(merged_records__in=children)).distinct()
+    if child_id is None:
+        episodes = episodes_in(period)
+        children = episodes.values("child_id")
+        people = Person.objects.filter(Q(pk__in=children) | Q(merged_records__in=children)).distinct()
+    else:
+        # Ids, not subqueries, so that each table is read by its index for one child.
+        episodes = Episode.objects.filter(pk__in=list(child_episodes(period, child_id).values_list("pk", flat=True)))
+        children = sorted(set(episodes.values_list("child_id", flat=True)))
+        # The records with an episode, and the one they are merged into (the child), as the whole return has them.
+        people = Person.objects.filter(pk__in=[*children, child_id] if children else [])
     assessments = Assessment.objects.filter(episode__in=episodes, start_date__lte=period.reference_date)
     plans = Plan.objects.filter(Q(episode__in=episodes) | Q(kind=Plan.Kind.CHILD_PROTECTION, child__in=children),
                                 start_date__lte=period.reference_date)

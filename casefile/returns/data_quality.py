@@ -20,7 +20,6 @@ from collections import Counter, defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,8 +137,7 @@ def check_child(person: Person, today: datetime.date | None = None) -> ChildChec
     child_id = part.rows("ChildIdentifiers")[0]["LAchildID"]
     pack = rules_for(year)
     found = [issue for issue in validation.run_rules(part, pack) if issue.child == child_id]
-    episode_ids = list(census_export.episodes_in(year)
-                       .filter(Q(child_id=person.pk) | Q(child__merged_into_id=person.pk))
+    episode_ids = list(census_export.child_episodes(year, person.pk)
                        .order_by("referral_date", "pk").values_list("pk", flat=True))
     explanations = {e.rule: e for e in QueryExplanation.objects.filter(child=person).select_related("recorded_by")}
     issues, seen = [], set()

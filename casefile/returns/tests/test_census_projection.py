@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from casefile.casework import models as cw
 from casefile.people.models import Disability
-from casefile.returns.census import census_for_year
+from casefile.returns.census import census_for_child, census_for_year, census_year
 from casefile.rules import census_projection
 from casefile.testing import make_child
 
@@ -216,3 +216,53 @@ def test_a_merged_records_episodes_and_disabilities_go_under_the_record_kept(org
     assert census.children == [kept.reference]
     assert [row["CINreferralDate"] for row in rows(census, "CINdetails", kept)] == [D(2025, 5, 1), D(2025, 9, 1)]
     assert [row["Disability"] for row in rows(census, "Disabilities", kept)] == ["AUT"]
+
+
+def _merged_and_kept(org):
+    """Kept records with merged ones: episodes on either, on both, or on neither, and disabilities on each."""
+    both, merged_only, kept_only, plain = (make_child(name) for name in ("Both", "MergedOnly", "KeptOnly", "Plain"))
+    for kept, merged_has_episode, kept_has_episode in ((both, True, True), (merged_only, True, False),
+                                                       (kept_only, False, True)):
+        merged = make_child(f"{kept.last_name}Merged")
+        merged.merged_into = kept
+        merged.save()
+        Disability.objects.create(person=merged, code="AUT")
+        Disability.objects.create(person=kept, code="MOB")
+        if merged_has_episode:
+            ep = episode(merged, org, referral=D(2025, 5, 1), closure_date=D(2025, 5, 20), closure_reason="RC7")
+            cw.Assessment.objects.create(episode=ep, start_date=D(2025, 5, 2), recorded_by=org.sam)
+        if kept_has_episode:
+            ep = episode(kept, org, referral=D(2025, 9, 1))
+            plan(ep, org, "cp", D(2025, 10, 1), initial_category="NEG", latest_category="NEG")
+    ep = episode(plain, org, referral=D(2025, 7, 1))
+    enquiry(ep, org, D(2025, 7, 2))
+    return [both, merged_only, kept_only, plain]
+
+
+def test_one_childs_part_of_the_return_is_their_rows_of_the_whole_return(org):
+    """The record page's data-quality check builds one child's part with queries of its own (by id, so the
+    database reads that child's rows only): it must give exactly that child's rows of the whole return."""
+    children = _merged_and_kept(org)
+    whole = census_for_year("2025-26")
+    year = census_year("2025-26")
+    for child in children:
+        part = census_for_child(child.pk, year)
+        assert part.children == [child.reference]
+        for table in whole.tables:
+            assert part.tables[table] == rows(whole, table, child), (child.last_name, table)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
+def test_one_childs_part_is_read_by_the_indexes_not_by_reading_every_row(org):
+    """On every record page: a query that scanned whole tables made the page three times slower on a real-sized
+    authority, whatever this small database's timings say. No query may scan a table of the record."""
+    child = _merged_and_kept(org)[0]
+    with CaptureQueriesContext(connection) as captured:
+        census_for_child(child.pk, census_year("2025-26"))
+    scans = set()
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            scans |= {row[-1] for row in cursor.fetchall() if row[-1].startswith("SCAN ")}
+    # The calendar's closed days are read whole, on purpose (a few hundred rows, cached by the clocks).
+    assert {scan for scan in scans if "nonworkingday" not in scan} == set()
