@@ -3,6 +3,8 @@
     .venv/bin/python bench/load.py                               # both databases, this checkout
     .venv/bin/python bench/load.py --database sqlite --seconds 30
     .venv/bin/python bench/load.py --compare ../casefile-before  # alternate with another checkout, same data
+    .venv/bin/python bench/load.py --compare ../casefile-ea000c1 --before-sqlite-url sqlite:////tmp/old.sqlite3 \
+        --before-postgres-url postgres://postgres@127.0.0.1:5432/casefile_load_old   # an older schema: see below
 
 Each database is a simulated authority (`simulate_la --size medium --seed 1 --end-date 2026-03-31`: four years,
 10,000 referrals, 66 staff), built by migrations the first time and reused after. PostgreSQL needs an empty
@@ -27,15 +29,23 @@ same machine. Three runs per server:
 
 The first seconds of each run are a warm-up and are not counted. The machine is shared, so --compare alternates
 the two checkouts round by round and reports the median of the rounds and the ratio.
+
+A checkout whose code cannot serve this schema (the issue's own "today", ea000c1, writes audit events without
+the columns later added) serves a database of its own with the same rows: build that database with the old
+checkout (`manage.py migrate`, then `simulate_la --size medium --seed 1 --end-date 2026-03-31 --force`), copy it
+(`cp`, or `createdb -T`) to this checkout's URL and migrate the copy with this checkout, then pass the old one as
+--before-sqlite-url / --before-postgres-url. The plan's sessions and authenticators are copied into it.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import random
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -77,8 +87,9 @@ LEGACY_GUNICORN_ARGS = ["--workers", "3"]
 # The set-up, in a process of its own per database (Django is configured once per process) --------------------
 
 
-def prepare(database_url: str) -> None:
-    """Build the authority if the database is empty; print the plan: each user's session and pages, as JSON."""
+def prepare(database_url: str, before_url: str | None = None) -> None:
+    """Build the authority if the database is empty; print the plan: each user's session and pages, as JSON.
+    With `before_url`, the plan's sign-ins are copied into that database too (see the module's docstring)."""
     sys.path.insert(0, str(_common.ROOT))
     os.environ.update(SERVER_ENV, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings")
     import django
@@ -97,7 +108,56 @@ def prepare(database_url: str) -> None:
         # plans 5 to 10 times slower for the chronology's queries, so the first run measured the planner, not us.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    json.dump([_plan_for(user) for user in _pick_users()], sys.stdout)
+    plan = [_plan_for(user) for user in _pick_users()]
+    if before_url:
+        _copy_sign_ins(plan, before_url)
+    json.dump(plan, sys.stdout)
+
+
+def _connect(url: str):
+    """A DB-API connection to `url` and its placeholder: the other checkout's database, outside Django."""
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme == "sqlite":
+        return sqlite3.connect(parsed.path), "?"
+    import psycopg
+
+    return psycopg.connect(url, autocommit=False), "%s"
+
+
+def _copy_sign_ins(plan: list[dict], before_url: str) -> None:
+    """Write the plan's sessions and the users' authenticators into the other checkout's database, so the same
+    cookies sign the same users in there; ANALYZE it on PostgreSQL, as for this one."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.sessions.models import Session
+
+    sessions = Session.objects.filter(session_key__in=[entry["cookie"][1] for entry in plan])
+    authenticators = Authenticator.objects.filter(user__username__in=[entry["user"] for entry in plan])
+    database, mark = _connect(before_url)
+
+    def moment(value):  # SQLite keeps Django's datetimes as naive UTC text
+        return value if mark == "%s" else value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(" ")
+
+    try:
+        cursor = database.cursor()
+        for session in sessions:
+            cursor.execute(f"DELETE FROM django_session WHERE session_key = {mark}",  # noqa: S608 (mark: ? or %s)
+                           [session.session_key])
+            cursor.execute(f"INSERT INTO django_session (session_key, session_data, expire_date) "  # noqa: S608
+                           f"VALUES ({mark}, {mark}, {mark})",
+                           [session.session_key, session.session_data, moment(session.expire_date)])
+        for authenticator in authenticators:
+            cursor.execute(f"DELETE FROM mfa_authenticator WHERE user_id = {mark} AND type = {mark}",  # noqa: S608
+                           [authenticator.user_id, authenticator.type])
+            cursor.execute(f"INSERT INTO mfa_authenticator (user_id, type, data, created_at) "  # noqa: S608
+                           f"VALUES ({mark}, {mark}, {mark}, {mark})",
+                           [authenticator.user_id, authenticator.type, json.dumps(authenticator.data),
+                            moment(authenticator.created_at)])
+        database.commit()
+        if mark == "%s":
+            database.autocommit = True
+            database.execute("ANALYZE")
+    finally:
+        database.close()
 
 
 def _pick_users():
@@ -164,8 +224,9 @@ def _own_children(user):
     return Person.objects.none()
 
 
-def load_plan(database_url: str) -> list[dict]:
-    command = [sys.executable, str(HERE), "--prepare", database_url]
+def load_plan(database_url: str, before_url: str | None = None) -> list[dict]:
+    command = [sys.executable, str(HERE), "--prepare", database_url, *(["--prepare-before", before_url] if before_url
+                                                                       else [])]
     out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=_common.ROOT)  # noqa: S603
     return json.loads(out.stdout)
 
@@ -395,15 +456,18 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--compare", type=Path, help="another checkout to measure against, alternating")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--before-sqlite-url", help="the --compare checkout serves this SQLite database instead")
+    parser.add_argument("--before-postgres-url", help="the --compare checkout serves this PostgreSQL database instead")
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.md as it is")
     parser.add_argument("--cpu", action="store_true",
                         help="measure CPU time per page in-process instead of running gunicorn (steadier when shared)")
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare-before", help=argparse.SUPPRESS)
     parser.add_argument("--cpu-child", help=argparse.SUPPRESS)
     parser.add_argument("--source", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.prepare:
-        prepare(options.prepare)
+        prepare(options.prepare, options.prepare_before)
         return
     if options.cpu_child:
         cpu_child(options.cpu_child, options.source)
@@ -411,6 +475,7 @@ def main() -> None:
     environment = _common.environment()
     databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
     urls = {"sqlite": options.sqlite_url, "postgres": options.postgres_url}
+    before_urls = {"sqlite": options.before_sqlite_url, "postgres": options.before_postgres_url}
     sources = [("this", _common.ROOT)] + ([("before", options.compare.resolve())] if options.compare else [])
     if options.cpu:
         for database in databases:
@@ -436,17 +501,18 @@ Environment: {environment}.
     print("| Database | Code | Mode | Requests/s | Median ms | p95 ms | p99 ms | Requests | Errors |", flush=True)
     for number in range(options.rounds):
         for database in databases:
-            plan = load_plan(urls[database])
+            plan = load_plan(urls[database], before_urls[database])
             for label, source in sources if number % 2 == 0 else sources[::-1]:
-                for run in measure(source, urls[database], plan, options):
+                url = before_urls[database] if label == "before" and before_urls[database] else urls[database]
+                for run in measure(source, url, plan, options):
                     results.setdefault((database, label, run.mode), []).append(run)
                     print_run(database, label, run)
     if not options.no_write:
-        _common.write_section("load", report(results, databases, sources, options, environment))
+        _common.write_section("load", report(results, databases, sources, options, environment, before_urls))
         print(f"Written to {_common.RESULTS}")
 
 
-def report(results, databases, sources, options, environment) -> str:
+def report(results, databases, sources, options, environment, before_urls) -> str:
     def median(database: str, label: str, mode: str, value) -> float:
         return statistics.median(value(run) for run in results[(database, label, mode)])
 
@@ -477,7 +543,8 @@ def report(results, databases, sources, options, environment) -> str:
     kinds = "\n\n".join(
         f"This checkout on {database}, last round, {mode}:\n\n{kinds_table(results[(database, 'this', mode)][-1])}"
         for database in databases for mode in ("saturated", "paced"))
-    command = f"bench/load.py{' --compare ' + str(options.compare) if options.compare else ''}"
+    command = f"bench/load.py{' --compare ' + str(options.compare) if options.compare else ''}" + "".join(
+        f" --before-{database}-url {url}" for database, url in before_urls.items() if url)
     return f"""
 ## Load: gunicorn serving 50 signed-in staff
 
