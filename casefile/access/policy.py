@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
 
@@ -365,6 +365,17 @@ def editable_people(user: User, queryset: QuerySet | None = None) -> QuerySet:
 def viewable_children(user: User, queryset: QuerySet | None = None) -> QuerySet:
     """viewable_people for lists of children only: the same answer, without the adults' half of the filter."""
     return _people(user, VIEW, queryset, children_only=True)
+
+
+def viewable_ids(user: User, ids: Iterable[int], children_only: bool = False) -> set[int]:
+    """Which of these people the user may see: the access filter over these ids alone, for rows read first and
+    checked after (a few escalations or returns). Built over everyone a manager may see, the filter cost a manager's
+    my work 60 ms a list on the medium authority. No query when there are no ids. `children_only` (for ids of
+    children) leaves out the adults' half of the filter, as viewable_children does."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    return set(_people(user, VIEW, Person.objects.filter(pk__in=ids), children_only).values_list("pk", flat=True))
 
 
 def matchable_people(user: User, queryset: QuerySet | None = None) -> QuerySet:

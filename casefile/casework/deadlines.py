@@ -348,7 +348,8 @@ def _initial_conference_for(enquiry, episode, conferences: list) -> datetime.dat
     return unlinked[0] if unlinked else None
 
 
-def _plan_clocks(plan, records: _Records, conferences: list, visits: list) -> Iterator[_Candidate]:
+def _plan_clocks(plan, records: _Records, conferences: list, visits: list,
+                 since: datetime.date | None = None) -> Iterator[_Candidate]:
     """A plan's clocks, each marked with the plan (the plan page shows these and no others).
 
     This is the one place a plan's due dates are worked out. An earlier copy for the plan page
@@ -368,7 +369,7 @@ def _plan_clocks(plan, records: _Records, conferences: list, visits: list) -> It
     """
     if plan.kind == Plan.Kind.CHILD_PROTECTION:
         yield from _conference_clocks(plan, conferences, records.core_group_dates.get(plan.pk, []))
-    yield from _visit_clocks(plan, visits)
+    yield from _visit_clocks(plan, visits, since)
 
 
 def _within(plan, day: datetime.date, after_start: bool = False) -> bool:
@@ -408,9 +409,10 @@ def _visit_interval(plan) -> tuple[Rule, Limit | None]:
     return rule, Limit(interval, Unit.WORKING_DAYS) if interval else None
 
 
-def _visit_clocks(plan, visits: list) -> Iterator[_Candidate]:
+def _visit_clocks(plan, visits: list, since: datetime.date | None = None) -> Iterator[_Candidate]:
     """Each visit where the child was seen within the plan's dates restarts the clock, linked to the plan or
-    not, whatever its kind; a visit where they were not seen does not."""
+    not, whatever its kind; a visit where they were not seen does not. With `since`, clocks met before it are
+    left out (_deadline would drop them): a long plan has hundreds, and a manager's list thousands."""
     rule, plan_limit = _visit_interval(plan)
     if rule.limit is None and plan_limit is None:
         return  # a child in need plan that sets no visit frequency: nothing to count from
@@ -419,16 +421,18 @@ def _visit_clocks(plan, visits: list) -> Iterator[_Candidate]:
     for (anchor, label), following in zip(anchors, [*seen, None], strict=True):
         if following == anchor:
             continue  # a visit on the day the plan started meets the first clock on day 0
+        if since is not None and following is not None and following < since:
+            continue
         yield _candidate(rule, anchor, following, label, stopped=plan.end_date is not None, plan_limit=plan_limit,
                          plan_id=plan.pk)
 
 
-def _candidates(child_id: int, records: _Records) -> Iterator[_Candidate]:
+def _candidates(child_id: int, records: _Records, since: datetime.date | None = None) -> Iterator[_Candidate]:
     conferences = records.conferences.get(child_id, [])
     for episode in records.episodes.get(child_id, []):
         yield from _episode_clocks(episode, records, conferences)
     for plan in records.plans.get(child_id, []):
-        yield from _plan_clocks(plan, records, conferences, records.visits.get(child_id, []))
+        yield from _plan_clocks(plan, records, conferences, records.visits.get(child_id, []), since)
 
 
 def _deadline(child_id: int, candidate: _Candidate, today: datetime.date, since: datetime.date,
@@ -464,7 +468,7 @@ def deadlines_for_children(children: Iterable, *, today: datetime.date | None = 
     records = _load(child_ids, since)
     for child_id in child_ids:
         found = (_deadline(child_id, candidate, today, since, calendar, settings)
-                 for candidate in _candidates(child_id, records))
+                 for candidate in _candidates(child_id, records, since))
         result[child_id] = sorted((deadline for deadline in found if deadline), key=lambda d: d.sort_key)
     return result
 

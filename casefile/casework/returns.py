@@ -17,8 +17,9 @@ def open_return(kind: str, record_id: int) -> ReturnedWork | None:
 
 def returned_to(user) -> list[ReturnedWork]:
     """Unanswered returns for this user to act on: sent back to them, or about a child allocated to them now, that
-    they may see. One query, however many."""
+    they may see. Two queries at most, however many."""
     mine = Q(returned_to=user) | Q(child__allocations__worker=user, child__allocations__end_date__isnull=True)
-    return list(ReturnedWork.objects.filter(mine, answered_at__isnull=True)
-                .filter(child__in=policy.viewable_children(user).values("pk"))
+    rows = list(ReturnedWork.objects.filter(mine, answered_at__isnull=True)
                 .select_related("child", "returned_by").distinct().order_by("returned_at", "pk"))
+    viewable = policy.viewable_ids(user, {row.child_id for row in rows}, children_only=True)
+    return [row for row in rows if row.child_id in viewable]

@@ -21,7 +21,6 @@ from casefile.accounts.models import Team
 from casefile.casework.calendar import working_calendar
 from casefile.casework.models import Allocation
 from casefile.oversight.models import Escalation, EscalationStage
-from casefile.people.models import Person
 from casefile.rules import escalation as rules
 from casefile.rules.working_days import WorkingCalendar
 
@@ -87,13 +86,10 @@ def open_escalations_for(user) -> QuerySet:
     is held by a team they manage or manage from above (a manager); only children whose record they may see."""
     held = Allocation.objects.filter(end_date__isnull=True, team__in=_managed_teams(user)).values("child_id")
     candidates = Escalation.objects.filter(Q(raised_by=user) | Q(child_id__in=held), resolved_on__isnull=True)
-    # The access filter runs on the few children with an open escalation, not on everyone the user may see: as
-    # one query the database built the whole list of people a manager may see on every my work (60 ms on medium).
-    child_ids = set(candidates.values_list("child_id", flat=True))
-    if not child_ids:
+    viewable = policy.viewable_ids(user, candidates.values_list("child_id", flat=True))
+    if not viewable:
         return Escalation.objects.none()
-    viewable = policy.viewable_people(user, Person.objects.filter(pk__in=child_ids)).values("pk")
-    return with_stages(candidates.filter(child__in=viewable)).order_by("stage_started_on", "pk")
+    return with_stages(candidates.filter(child_id__in=viewable)).order_by("stage_started_on", "pk")
 
 
 @dataclass(frozen=True)

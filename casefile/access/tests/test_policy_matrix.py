@@ -142,6 +142,23 @@ def test_view_check_and_filter_agree(org, records, persona):
     _agree(user, records, policy.can_view, policy.viewable_people, EXPECTED_VIEW[persona])
 
 
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VIEW))
+def test_viewable_ids_answers_as_the_view_check_for_the_ids_asked_about(org, records, persona):
+    user = org.everyone()[persona]
+    asked = [person.pk for name, person in records.items() if name != "lily"]  # one left out: not answered
+    found = policy.viewable_ids(user, asked)
+    assert found == set(policy.viewable_people(user).filter(pk__in=asked).values_list("pk", flat=True))
+    assert {Person.objects.get(pk=pk).first_name.lower() for pk in found} == EXPECTED_VIEW[persona] - {"lily"}
+    # children_only leaves out the adults' half of the filter: for children, the same answer.
+    asked_children = set(Person.objects.filter(pk__in=asked, kind=Person.Kind.CHILD).values_list("pk", flat=True))
+    assert policy.viewable_ids(user, asked_children, children_only=True) == found & asked_children
+
+
+def test_viewable_ids_of_no_one_asks_the_database_nothing(org, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert policy.viewable_ids(org.tess, []) == set()
+
+
 @pytest.mark.parametrize("persona", sorted(EXPECTED_EDIT))
 def test_edit_check_and_filter_agree(org, records, persona):
     user = org.everyone()[persona]

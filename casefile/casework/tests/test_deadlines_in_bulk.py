@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casefile import testing
+from casefile.casework import deadlines
 from casefile.casework.calendar import working_calendar
 from casefile.casework.deadlines import deadlines_for_child, deadlines_for_children
+from casefile.casework.models import Visit
 from casefile.casework.testing import make_journey
 
 TODAY = datetime.datetime(2024, 4, 24, 12, tzinfo=ZoneInfo("Europe/London"))
@@ -84,3 +86,36 @@ def test_pages_listing_children_with_deadlines_use_the_same_queries_for_3_or_30(
     few = queries()
     children_with_journeys(org, 27, start=3)
     assert queries() == few
+
+
+def test_visit_clocks_met_before_the_recent_window_are_skipped_and_change_nothing(org):
+    """A long plan has a visit clock for every visit; those met before the last four weeks never show, so they are
+    not worked out (a head of service's my work built 13,000 of them)."""
+    child = testing.make_child("Long", "Plan")
+    testing.allocate(child, org.sam, allocated_by=org.tess)
+    journey = make_journey(child, org.sam, org.tess, org.chris, referral_date=datetime.date(2023, 1, 9))
+    day = journey.plan.start_date + datetime.timedelta(days=7)
+    while day < datetime.date(2024, 3, 1):
+        Visit.objects.create(child=child, episode=journey.episode, plan=journey.plan, kind=Visit.Kind.CHILD_PROTECTION,
+                             date=day, worker=org.sam, child_seen=True, recorded_by=org.sam)
+        day += datetime.timedelta(days=7)
+    # Late (more than 10 working days after the last), and after it nothing: a clock met late recently, and one running.
+    Visit.objects.create(child=child, episode=journey.episode, plan=journey.plan, kind=Visit.Kind.CHILD_PROTECTION,
+                         date=datetime.date(2024, 4, 2), worker=org.sam, child_seen=True, recorded_by=org.sam)
+    today = TODAY.date()
+    since = today - datetime.timedelta(days=deadlines.RECENTLY_MISSED_DAYS)
+    records = deadlines._load([child.pk], since)
+    every = list(deadlines._candidates(child.pk, records))
+    trimmed = list(deadlines._candidates(child.pk, records, since))
+    assert len(every) > 50 and len(trimmed) < 10
+
+    calendar, settings = working_calendar(), deadlines.clock_settings()
+
+    def shown(candidates):
+        found = (deadlines._deadline(child.pk, c, today, since, calendar, settings) for c in candidates)
+        return [deadline for deadline in found if deadline]
+
+    visits_shown = [d for d in shown(every) if "visit" in d.what.lower()]
+    assert len(visits_shown) == 2, visits_shown
+    assert shown(trimmed) == shown(every)
+    assert deadlines_for_children([child])[child.pk] == sorted(shown(every), key=lambda d: d.sort_key)
