@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -69,7 +70,13 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["date_of_birth"]), models.Index(fields=["expected_date_of_birth"])]
+        indexes = [
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["expected_date_of_birth"]),
+            # A search by one name looks for it among first and known-as names, lower-cased (people/search.py).
+            models.Index(Lower("first_name"), name="person_first_name_lower"),
+            models.Index(Lower("known_as"), name="person_known_as_lower"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -128,6 +135,9 @@ class Alias(models.Model):
     last_name = models.CharField(max_length=100, blank=True)
     last_name_key = models.CharField(max_length=20, blank=True, db_index=True)
     history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(Lower("first_name"), name="alias_first_name_lower")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

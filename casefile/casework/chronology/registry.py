@@ -104,13 +104,28 @@ class Scope:
 
 
 @prepared
-def _merged_chain(person_id: int):
-    merged_chain = Q(pk=person_id)
-    path = "merged_into"
-    for _ in range(MERGE_DEPTH):
-        merged_chain |= Q(**{path: person_id})
-        path += "__merged_into"
-    return Person.objects.filter(merged_chain).select_related("created_by").order_by("pk")
+def _person_and_merged_into(person_id: int):
+    return Person.objects.filter(Q(pk=person_id) | Q(merged_into=person_id)).select_related("created_by")
+
+
+@prepared
+def _merged_into_any(person_ids: list[int]):
+    return Person.objects.filter(merged_into__in=person_ids).select_related("created_by")
+
+
+def _merged_chain(person_id: int) -> list[Person]:
+    """The person and the records merged into theirs, to MERGE_DEPTH levels, by id. A level at a time, each by the
+    index on merged_into: one condition over the chain's joins (merged_into__merged_into = x) made PostgreSQL read
+    the people table three times on every chronology (18 ms on medium). One query when nothing is merged."""
+    people = _person_and_merged_into(person_id)
+    level = [person.pk for person in people if person.pk != person_id]
+    for _ in range(MERGE_DEPTH - 1):
+        if not level:
+            break
+        deeper = _merged_into_any(level)
+        people += deeper
+        level = [person.pk for person in deeper]
+    return sorted(people, key=lambda person: person.pk)
 
 
 def scope_for(person: Person) -> Scope:

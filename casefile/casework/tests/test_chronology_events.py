@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from casefile.casework import models as cw
 from casefile.casework.chronology import EVENT_TYPES, chronology, excerpt
+from casefile.casework.chronology.registry import MERGE_DEPTH, scope_for
 from casefile.casework.testing import make_journey
 from casefile.people import services
-from casefile.people.models import Household, HouseholdMember, Relationship
+from casefile.people.models import Household, HouseholdMember, Person, Relationship
 from casefile.people.tests.helpers import add_address
 from casefile.testing import make_adult, make_child
 
@@ -201,6 +202,28 @@ def test_a_record_merged_into_a_record_later_merged_itself_is_still_in_the_histo
     services.merge_people(actor=org.ada, kept=child, merged=second, reason="Duplicate")
     event = _by_key(child)[f"case-note:{note.pk}"]
     assert event.from_record == f"Lilly Hartly ({first.reference})"
+
+
+def test_records_merged_three_levels_deep_are_in_scope_and_a_fourth_is_not(org, child):
+    # Set directly: each level merged into the one above, as merges made one after another leave them.
+    chain = [make_child(f"Level{depth}", "Hartley") for depth in range(1, 5)]
+    above = child
+    for record in chain:
+        Person.objects.filter(pk=record.pk).update(merged_into=above)
+        above = record
+    unrelated = make_child("Other", "Merged")
+    Person.objects.filter(pk=unrelated.pk).update(merged_into=make_child("Someone", "Else"))
+    scope = scope_for(child)
+    assert [person.pk for person in scope.people] == [child.pk, *(record.pk for record in chain[:MERGE_DEPTH])]
+
+
+def test_with_nothing_merged_the_scope_is_one_query_by_index(org, child):
+    with CaptureQueriesContext(connection) as queries:
+        scope = scope_for(child)
+    assert [person.pk for person in scope.people] == [child.pk]
+    assert len(queries.captured_queries) == 1
+    # Not through the chain's joins (merged_into__merged_into), which made PostgreSQL read every person.
+    assert " T2 " not in queries.captured_queries[0]["sql"]
 
 
 def test_a_relationship_without_a_start_date_is_dated_when_it_was_recorded(org, child):
