@@ -245,9 +245,7 @@ def person_record(request, person: Person):
         member.person_id for membership in person.household_memberships.all()
         for member in membership.household.members.all()
     }
-    viewable_ids = set(
-        policy.viewable_people(request.user, Person.objects.filter(pk__in=others)).values_list("pk", flat=True)
-    ) if others else set()
+    viewable_ids = policy.viewable_ids(request.user, others)
     context = {
         "person": person,
         "allocation": allocation,

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casefile.audit.models import Action, AuditEvent
+from casefile.people import search
 from casefile.people.search import Criteria, search_people
 from casefile.people.tests.helpers import add_address, add_alias
 from casefile.testing import make_adult, make_child
@@ -189,3 +190,21 @@ def test_adults_are_found_through_the_child_they_are_related_to(org, child):
     Relationship.objects.create(person=dawn, relative=child, kind=Relationship.Kind.PARENT)
     assert [r.person.pk for r in search_people(actor=org.sam, criteria=Criteria(name="Dawn Hartley")).results] == [
         dawn.pk]
+
+
+@pytest.mark.parametrize("candidates_limit", [0, search.MAX_CANDIDATES])
+def test_the_access_filter_answers_alike_on_the_candidates_ids_or_in_the_search_query(org, child, monkeypatch,
+                                                                                      candidates_limit):
+    """Up to MAX_CANDIDATES people answering the criteria, access is asked about their ids; past it, in the query."""
+    from casefile.people.models import Person, Relationship
+
+    monkeypatch.setattr(search, "MAX_CANDIDATES", candidates_limit)
+    dawn = make_adult("Dawn", "Hartley")
+    # Recorded from the child's side: the adult is the relative, not the person.
+    Relationship.objects.create(person=child, relative=dawn, kind=Relationship.Kind.HOUSEHOLD_MEMBER)
+    make_adult("Stan", "Hartley")
+    make_child("Ruby", "Hartley", restriction=Person.Restriction.ADOPTION)
+    assert sorted(found(org.sam, name="Hartley")) == ["Dawn Hartley", "Lily Hartley"]
+    assert sorted(found(org.tess, name="Hartley")) == ["Dawn Hartley", "Lily Hartley"]
+    assert found(org.ola, name="Hartley") == []
+    assert sorted(found(org.fran, name="Hartley")) == ["Dawn Hartley", "Lily Hartley", "Stan Hartley"]
