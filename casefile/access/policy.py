@@ -327,11 +327,12 @@ def _check(user: User, person: Person, capability: str) -> bool:
     return False
 
 
-def _people(user: User, capability: str, queryset: QuerySet | None, children_only: bool = False) -> QuerySet:
+def _people(user: User, capability: str, queryset: QuerySet | None, children_only: bool = False,
+            ordinary: Q | None = None) -> QuerySet:
     queryset = Person.objects.all() if queryset is None else queryset
     if not (user.is_authenticated and user.is_active):
         return queryset.none()
-    ordinary = _ordinary_people(user, capability)
+    ordinary = _ordinary_people(user, capability) if ordinary is None else ordinary
     if ordinary is EVERYONE:  # every unrestricted person, adults included: no need to go through the children
         return queryset.filter(Q(restriction="") | _named_restricted_people(user))
     direct = _direct_people(user, capability, ordinary)
@@ -375,14 +376,17 @@ def viewable_ids(user: User, ids: Iterable[int], children_only: bool = False) ->
     ids = set(ids)
     if not ids:
         return set()
-    ordinary = _ordinary_people(user, VIEW) if user.is_authenticated and user.is_active else NOBODY
-    if children_only or ordinary is EVERYONE or not (user.is_authenticated and user.is_active):
-        return set(_people(user, VIEW, Person.objects.filter(pk__in=ids), children_only).values_list("pk", flat=True))
+    asked = Person.objects.filter(pk__in=ids)
+    if children_only or not (user.is_authenticated and user.is_active):
+        return set(_people(user, VIEW, asked, children_only).values_list("pk", flat=True))
+    ordinary = _ordinary_people(user, VIEW)  # built once: it reads the user's reports (_reports_of)
+    if ordinary is EVERYONE:
+        return set(_people(user, VIEW, asked, ordinary=ordinary).values_list("pk", flat=True))
     # An adult is seen through a related child (see _people). Asked in one query, the database works out every
     # child the user may see and every adult related to one, whatever the ids: so the children asked about are
     # those related to these adults only (up to four queries, each by the ids).
     direct = _direct_people(user, VIEW, ordinary)
-    seen = set(Person.objects.filter(direct, pk__in=ids).values_list("pk", flat=True))
+    seen = set(asked.filter(direct).values_list("pk", flat=True))
     adults = set(Person.objects.filter(pk__in=ids - seen, kind=Person.Kind.ADULT, restriction="")
                  .values_list("pk", flat=True))
     if not adults:
