@@ -39,6 +39,7 @@ from casefile.casework.models import (
     PlanReview,
     Section47Enquiry,
 )
+from casefile.core.prepared import prepared
 from casefile.core.presenters import plural
 from casefile.people.models import Disability, Person
 from casefile.rules import census_projection as projection
@@ -147,58 +148,152 @@ def census_for_period(period: CensusYear, *, progress: Progress | None = None,
 
 def census_for_child(person_id: int, year: CensusYear, *, now: datetime.datetime | None = None) -> Census:
     """The part of a year's return that is about one child (with any records merged into theirs), built as the
-    whole return is, in the same few queries: for checking a record as it is typed (returns/data_quality.py)."""
-    return _build(year, _load(year, child_id=person_id), now or timezone.localtime())
+    whole return is: for checking a record as it is typed (returns/data_quality.py)."""
+    return census_and_episodes_for_child(person_id, year, now=now)[0]
 
 
-def child_episodes(period: CensusYear, child_id: int):
-    """The episodes on the return about one child, theirs or a record merged into theirs, by the index on
-    child_id: filtering through the person (child_id = x OR child.merged_into_id = x) made the database read
-    every episode, on every record page (the data-quality panel)."""
-    merged = Person.objects.filter(merged_into_id=child_id).values_list("pk", flat=True)
-    return episodes_in(period).filter(child_id__in=[child_id, *merged])
+def census_and_episodes_for_child(person_id: int, year: CensusYear, *,
+                                  now: datetime.datetime | None = None) -> tuple[Census, list[int]]:
+    """census_for_child, and the ids of the child's episodes on it in the return's order (CINdetailsID 1, 2 ...).
+    A child with no episode on the return costs two queries."""
+    records = _load_child(year, person_id)
+    now = now or timezone.localtime()
+    census = _build(year, records, now) if records["episodes"] else Census.empty(header(year, now))
+    return census, [episode["pk"] for episode in records["episodes"]]
 
 
-def _load(period: CensusYear, child_id: int | None = None) -> dict:
-    """Every row the return needs, one query per table (only one child's, given child_id)."""
-    if child_id is None:
-        episodes = episodes_in(period)
-        children = episodes.values("child_id")
-        people = Person.objects.filter(Q(pk__in=children) | Q(merged_records__in=children)).distinct()
-    else:
-        # Ids, not subqueries, so that each table is read by its index for one child.
-        episodes = Episode.objects.filter(pk__in=list(child_episodes(period, child_id).values_list("pk", flat=True)))
-        children = sorted(set(episodes.values_list("child_id", flat=True)))
-        # The records with an episode, and the one they are merged into (the child), as the whole return has them.
-        people = Person.objects.filter(pk__in=[*children, child_id] if children else [])
+def _load(period: CensusYear) -> dict:
+    """Every row the return needs, one query per table."""
+    episodes = episodes_in(period)
+    children = episodes.values("child_id")
+    people = Person.objects.filter(Q(pk__in=children) | Q(merged_records__in=children)).distinct()
     assessments = Assessment.objects.filter(episode__in=episodes, start_date__lte=period.reference_date)
     plans = Plan.objects.filter(Q(episode__in=episodes) | Q(kind=Plan.Kind.CHILD_PROTECTION, child__in=children),
                                 start_date__lte=period.reference_date)
     return {
-        "episodes": list(episodes.order_by("referral_date", "pk").values(
-            "pk", "child_id", "referral_date", "referral_source", "primary_need", "closure_date", "closure_reason",
-            "referral_nfa")),
-        "people": list(people.values(
-            "pk", "merged_into_id", "upn", "upn_unknown_reason", "date_of_birth", "expected_date_of_birth", "sex",
-            "ethnicity", "date_of_death")),
+        "episodes": list(episodes.order_by("referral_date", "pk").values(*EPISODE_FIELDS)),
+        "people": list(people.values(*PERSON_FIELDS)),
         "disabilities": list(Disability.objects.filter(person__in=people).order_by("pk").values_list(
             "person_id", "code")),
-        "assessments": list(assessments.order_by("start_date", "pk").values(
-            "pk", "episode_id", "start_date", "authorised_on")),
+        "assessments": list(assessments.order_by("start_date", "pk").values(*ASSESSMENT_FIELDS)),
         "factors": list(AssessmentFactor.objects.filter(assessment__in=assessments).order_by("code").values_list(
             "assessment_id", "code")),
         "enquiries": list(Section47Enquiry.objects.filter(episode__in=episodes).annotate(
             start=F("strategy_discussion__date")).filter(start__lte=period.reference_date).order_by(
-            "start", "pk").values("pk", "episode_id", "start", "outcome", "icpc_not_required")),
+            "start", "pk").values(*ENQUIRY_FIELDS)),
         "conferences": list(Conference.objects.filter(
             episode__in=episodes, kind=Conference.Kind.INITIAL, date__lte=period.reference_date).order_by(
-            "date", "pk").values("pk", "episode_id", "enquiry_id", "date")),
-        "plans": list(plans.order_by("start_date", "pk").values(
-            "pk", "child_id", "episode_id", "kind", "start_date", "end_date", "initial_category",
-            "latest_category")),
+            "date", "pk").values(*CONFERENCE_FIELDS)),
+        "plans": list(plans.order_by("start_date", "pk").values(*PLAN_FIELDS)),
         "reviews": list(PlanReview.objects.filter(
             plan__in=plans.filter(kind=Plan.Kind.CHILD_PROTECTION), date__gte=period.start,
             date__lte=period.reference_date).order_by("date", "pk").values_list("plan_id", "date")),
+        "calendar": working_calendar(),
+        "clock_settings": deadlines.clock_settings(),
+    }
+
+
+EPISODE_FIELDS = ("pk", "child_id", "referral_date", "referral_source", "primary_need", "closure_date",
+                  "closure_reason", "referral_nfa")
+PERSON_FIELDS = ("pk", "merged_into_id", "upn", "upn_unknown_reason", "date_of_birth", "expected_date_of_birth", "sex",
+                 "ethnicity", "date_of_death")
+ASSESSMENT_FIELDS = ("pk", "episode_id", "start_date", "authorised_on")
+ENQUIRY_FIELDS = ("pk", "episode_id", "start", "outcome", "icpc_not_required")
+CONFERENCE_FIELDS = ("pk", "episode_id", "enquiry_id", "date")
+PLAN_FIELDS = ("pk", "child_id", "episode_id", "kind", "start_date", "end_date", "initial_category", "latest_category")
+
+
+# One child's rows, by ids (each table read by its index for that child), each query built and compiled once: on
+# every record page (the data-quality panel), building these querysets cost more than running them.
+
+@prepared
+def _merged_into(child_id: int):
+    return Person.objects.filter(merged_into_id=child_id).order_by().values_list("pk", flat=True)
+
+
+@prepared
+def _episodes_of(child_ids: list[int], start: datetime.date, reference_date: datetime.date):
+    return (Episode.objects.filter(child_id__in=child_ids, referral_date__lte=reference_date)
+            .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=start))
+            .order_by("referral_date", "pk").values_list(*EPISODE_FIELDS, named=True))
+
+
+@prepared
+def _people_of(ids: list[int]):
+    return Person.objects.filter(pk__in=ids).order_by().values_list(*PERSON_FIELDS, named=True)
+
+
+@prepared
+def _disabilities_of(person_ids: list[int]):
+    return Disability.objects.filter(person_id__in=person_ids).order_by("pk").values_list("person_id", "code")
+
+
+@prepared
+def _assessments_of(episode_ids: list[int], reference_date: datetime.date):
+    return (Assessment.objects.filter(episode_id__in=episode_ids, start_date__lte=reference_date)
+            .order_by("start_date", "pk").values_list(*ASSESSMENT_FIELDS, named=True))
+
+
+@prepared
+def _factors_of(assessment_ids: list[int]):
+    return (AssessmentFactor.objects.filter(assessment_id__in=assessment_ids).order_by("code")
+            .values_list("assessment_id", "code"))
+
+
+@prepared
+def _enquiries_of(episode_ids: list[int], reference_date: datetime.date):
+    return (Section47Enquiry.objects.filter(episode_id__in=episode_ids).annotate(start=F("strategy_discussion__date"))
+            .filter(start__lte=reference_date).order_by("start", "pk").values_list(*ENQUIRY_FIELDS, named=True))
+
+
+@prepared
+def _conferences_of(episode_ids: list[int], reference_date: datetime.date):
+    return (Conference.objects.filter(episode_id__in=episode_ids, kind=Conference.Kind.INITIAL,
+                                      date__lte=reference_date)
+            .order_by("date", "pk").values_list(*CONFERENCE_FIELDS, named=True))
+
+
+@prepared
+def _plans_of(episode_ids: list[int], child_ids: list[int], reference_date: datetime.date):
+    return (Plan.objects.filter(Q(episode_id__in=episode_ids)
+                                | Q(kind=Plan.Kind.CHILD_PROTECTION, child_id__in=child_ids),
+                                start_date__lte=reference_date)
+            .order_by("start_date", "pk").values_list(*PLAN_FIELDS, named=True))
+
+
+@prepared
+def _reviews_of(plan_ids: list[int], start: datetime.date, reference_date: datetime.date):
+    return (PlanReview.objects.filter(plan_id__in=plan_ids, date__gte=start, date__lte=reference_date)
+            .order_by("date", "pk").values_list("plan_id", "date"))
+
+
+def _dicts(rows) -> list[dict]:
+    return [row._asdict() for row in rows]
+
+
+def _load_child(period: CensusYear, child_id: int) -> dict:
+    """_load's rows about one child and the records merged into theirs. With no episode on the return, only the
+    episodes are read: the child is not on it."""
+    episodes = _dicts(_episodes_of([child_id, *_merged_into(child_id)], period.start, period.reference_date))
+    if not episodes:
+        return {"episodes": []}
+    episode_ids = [episode["pk"] for episode in episodes]
+    children = sorted({episode["child_id"] for episode in episodes})
+    # The records with an episode, and the one they are merged into (the child), as the whole return has them.
+    people = _dicts(_people_of([*children, child_id]))
+    assessments = _dicts(_assessments_of(episode_ids, period.reference_date))
+    plans = _dicts(_plans_of(episode_ids, children, period.reference_date))
+    protection_plans = [plan["pk"] for plan in plans if plan["kind"] == Plan.Kind.CHILD_PROTECTION]
+    return {
+        "episodes": episodes,
+        "people": people,
+        "disabilities": _disabilities_of([person["pk"] for person in people]),
+        "assessments": assessments,
+        "factors": _factors_of([assessment["pk"] for assessment in assessments]),
+        "enquiries": _dicts(_enquiries_of(episode_ids, period.reference_date)),
+        "conferences": _dicts(_conferences_of(episode_ids, period.reference_date)),
+        "plans": plans,
+        "reviews": _reviews_of(protection_plans, period.start, period.reference_date),
         "calendar": working_calendar(),
         "clock_settings": deadlines.clock_settings(),
     }

@@ -131,14 +131,12 @@ def check_child(person: Person, today: datetime.date | None = None) -> ChildChec
     """The census rules on this child's record now; None for someone who is not on the year's return."""
     year = year_in_progress(today or timezone.localdate())
     # Built in the file's own values (census.py), so the rules see what the DfE will read.
-    part = census_export.census_for_child(person.pk, year)
+    part, episode_ids = census_export.census_and_episodes_for_child(person.pk, year)
     if not part.rows("ChildIdentifiers"):
         return None
     child_id = part.rows("ChildIdentifiers")[0]["LAchildID"]
     pack = rules_for(year)
     found = [issue for issue in validation.run_rules(part, pack) if issue.child == child_id]
-    episode_ids = list(census_export.child_episodes(year, person.pk)
-                       .order_by("referral_date", "pk").values_list("pk", flat=True))
     explanations = {e.rule: e for e in QueryExplanation.objects.filter(child=person).select_related("recorded_by")}
     issues, seen = [], set()
     for issue in found:
