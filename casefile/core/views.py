@@ -57,11 +57,12 @@ def my_work(request):
     else:
         teams = [user.team] if user.team_id is not None else []
     theirs = Allocation.objects.filter(team__in=teams).exclude(worker=user) if is_manager else Allocation.objects.none()
-    # One set of deadline queries for both tables, whatever the number of children.
+    # One set of deadline queries, and one access check, for both tables, whatever the number of children.
     held = (mine | theirs).filter(end_date__isnull=True).values_list("child_id", flat=True)
     deadlines = deadlines_for_children(held, request=request)
-    children = allocated_children(user, mine, deadlines=deadlines)
-    team_children = allocated_children(user, theirs, deadlines=deadlines) if is_manager else []
+    rows = allocated_children(user, mine | theirs, deadlines=deadlines)
+    children = [row for row in rows if row.worker.pk == user.pk]
+    team_children = [row for row in rows if row.worker.pk != user.pk]
     shares = paginate(request, current_shares(user)) if permissions.is_partner(user) else None
     returned = returned_to(user) if permissions.may_hold_cases(user) else []
     to_sign = supervision_for_worker_to_sign(user)

@@ -297,3 +297,27 @@ def test_the_team_pages_median_covers_step_downs_conference_requests_and_supervi
     assert "Everyone" in everyone and ">3<" in everyone and ">2<" in everyone  # 3 signed off, median 2
     assert "Simon Service" in simon and ">4<" in simon
     assert "Tess Manager" in tess and ">1<" in tess  # median of 2 and 0
+
+
+def test_with_nothing_waiting_the_supervision_and_step_down_lists_build_no_access_filter(org, child, thursday):
+    # Every manager's my work reads these lists, which are nearly always empty: the access filter is asked about
+    # the children of the rows found, never built into the query (it cost a few milliseconds a list).
+    from casefile.oversight import queue
+
+    with CaptureQueriesContext(connection) as captured:
+        assert queue.supervision_for_worker_to_sign(org.sam) == []
+        assert queue._waiting_supervision(org.tess) == []
+        assert queue._waiting_step_downs(org.tess, [child.pk]) == []
+    assert len(captured) == 3  # one query a list (the teams are a subquery)
+    assert not [query for query in captured.captured_queries if "restrictedaccessgrant" in query["sql"]]
+
+
+def test_supervision_about_a_restricted_child_is_not_for_the_worker_to_sign(org, child, thursday):
+    from casefile.oversight import queue
+
+    adopted = testing.make_child("Ellis", "Marsh", restriction=Person.Restriction.ADOPTION)
+    testing.allocate(adopted, org.sam)
+    supervision_recorded(adopted, org.sam, org.tess, datetime.date(2025, 3, 11))
+    assert queue.supervision_for_worker_to_sign(org.sam) == []
+    visible = supervision_recorded(child, org.sam, org.tess, datetime.date(2025, 3, 11))
+    assert queue.supervision_for_worker_to_sign(org.sam) == [visible]
