@@ -20,6 +20,7 @@ from casefile.accounts import lockout
 from casefile.accounts.models import EmploymentType, Post, Team, TwoFactorEnrolment, User, WorkerRecord
 from casefile.audit.models import Action
 from casefile.audit.services import record
+from casefile.core.prepared import prepared
 from casefile.core.presenters import govuk_date
 from casefile.core.services import Errors, save_with_history
 
@@ -30,9 +31,16 @@ ENROLMENT_SESSION_KEY = "casefile_two_factor_enrolment"
 
 
 def has_authenticator_app(user) -> bool:
+    return bool(_authenticator_apps(user.pk))
+
+
+@prepared
+def _authenticator_apps(user_id: int):
+    """The user's authenticator app, if any: asked on every request (the two-factor check), so built once."""
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).order_by().values_list(
+        "pk", flat=True)[:1]
 
 
 def _hash(token: str) -> str:

@@ -10,6 +10,7 @@ from django.db import connection, models, transaction
 
 from casefile.audit import anchor
 from casefile.audit.models import Action, AuditEvent
+from casefile.core.prepared import prepared
 
 GENESIS_HASH = "0" * 64
 # Any fixed number: PostgreSQL advisory lock that makes appends to the chain one at a time.
@@ -95,7 +96,13 @@ def _event(action: Action | str, *, actor, request, subject: models.Model | None
 
 
 def _last_hash() -> str:
-    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+    return next(iter(_newest_hash()), None) or GENESIS_HASH
+
+
+@prepared
+def _newest_hash():
+    """The newest event's hash: read on every page (each view is audited), so built and compiled once."""
+    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True)[:1]
 
 
 def _chain(events: list[AuditEvent], previous: str) -> None:

@@ -91,7 +91,9 @@ def my_work(request):
         "front_door": _front_door_counts(request) if permissions.may_use_front_door(user) else None,
     }
     if permissions.may_see_manager_queue(user):
-        context["queue_counts"] = queue_counts(manager_queue(user, request=request))
+        team_pks = {team.pk for team in teams}
+        held_ids = [row.child.pk for row in rows if row.team.pk in team_pks] if is_manager else None
+        context["queue_counts"] = queue_counts(manager_queue(user, request=request, held_ids=held_ids))
     context.update(_oversight_summaries(request))
     team_page = None
     if is_manager:

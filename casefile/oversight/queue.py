@@ -54,15 +54,19 @@ class QueueItem:
     note: str = ""  # what the manager should know before opening it: a plan's quality flags
 
 
-def manager_queue(user: User, *, request=None, today: datetime.date | None = None) -> list[QueueItem]:
-    """Every item waiting for this manager, longest waiting first. A fixed number of queries however long."""
+def manager_queue(user: User, *, request=None, today: datetime.date | None = None,
+                  held_ids: list[int] | None = None) -> list[QueueItem]:
+    """Every item waiting for this manager, longest waiting first. A fixed number of queries however long.
+    `held_ids`: the children the teams hold that the user may see, when the caller has read them already (my work
+    has, for its table of the teams' children): the teams' allocations are then not read again."""
     if not permissions.is_manager(user):
         return []
     today = today or timezone.localdate()
     calendar = working_calendar(request)
     held = _team_allocations(user)
     # The ids the teams hold, read once: as a subquery, the access policy would be read again in every query below.
-    held_ids = list(held.values_list("child_id", flat=True))
+    if held_ids is None:
+        held_ids = list(held.values_list("child_id", flat=True))
     children = held_ids if len(held_ids) <= IDS_IN_ONE_QUERY else held.values("child_id")
     assessments = list(_waiting_assessments(children))
     plans = list(_waiting_plans(user, children))
@@ -74,8 +78,9 @@ def manager_queue(user: User, *, request=None, today: datetime.date | None = Non
     # Who holds each child with work waiting (few), not each child the teams hold (a head of service's: thousands).
     waiting = {assessment.episode.child_id for assessment in assessments} | {
         record.child_id for record in [*plans, *closures, *step_downs, *supervisions, *requests]}
-    allocations = ({allocation.child_id: allocation for allocation in held.filter(child_id__in=waiting)
-                    .select_related("worker", "team")} if waiting else {})
+    # Each of these children was checked by the policy already (held_ids, or _seen_by): only who holds them is read.
+    allocations = ({allocation.child_id: allocation for allocation in _teams_open_allocations(user)
+                    .filter(child_id__in=waiting).select_related("worker", "team")} if waiting else {})
     items = [*_assessments(assessments, allocations, today, calendar),
              *_plans(plans, allocations, today, calendar),
              *_closures(closures, allocations, today, calendar),
@@ -90,9 +95,11 @@ def manager_queue(user: User, *, request=None, today: datetime.date | None = Non
 def _team_allocations(user: User):
     """The open allocations of the children the user's teams hold and the user may see: who holds the work, and
     for which team. A subquery, however many children (a list of ids would outgrow SQLite's limits)."""
-    teams = teams_overseen_by(user).values("pk")
-    held = Allocation.objects.filter(end_date__isnull=True, team__in=teams)
-    return _about_children_seen_by(user, held).order_by()
+    return _about_children_seen_by(user, _teams_open_allocations(user)).order_by()
+
+
+def _teams_open_allocations(user: User):
+    return Allocation.objects.filter(end_date__isnull=True, team__in=teams_overseen_by(user).values("pk"))
 
 
 def _about_children_seen_by(user: User, queryset):

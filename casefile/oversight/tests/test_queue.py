@@ -321,3 +321,24 @@ def test_supervision_about_a_restricted_child_is_not_for_the_worker_to_sign(org,
     assert queue.supervision_for_worker_to_sign(org.sam) == []
     visible = supervision_recorded(child, org.sam, org.tess, datetime.date(2025, 3, 11))
     assert queue.supervision_for_worker_to_sign(org.sam) == [visible]
+
+
+def test_my_work_counts_what_the_queue_page_lists_for_every_manager(client, org, child, thursday):
+    # My work hands the queue the children it has already read and checked (held_ids): the counts must be the
+    # queue page's, a restricted child's work left out of both.
+    every_kind(org, child)
+    adopted = testing.make_child("Ellis", "Marsh", restriction=Person.Restriction.ADOPTION)
+    testing.allocate(adopted, org.sam)
+    submitted_assessment(adopted, org.sam, datetime.date(2025, 3, 12))
+    for manager in (org.tess, org.simon, org.hana, org.mel):
+        client.force_login(manager)
+        queue = client.get(QUEUE).content.decode()
+        listed = (queue.split('id="queue-counts"', 1)[1].split("</ul>", 1)[0] if 'id="queue-counts"' in queue
+                  else "")
+        my_work = client.get("/").content.decode()
+        counted = my_work.split('id="my-queue"', 1)[1].split("</ul>", 1)[0] if 'id="my-queue"' in my_work else ""
+        assert [line for line in counted.split("<li>")[1:]] == [line for line in listed.split("<li>")[1:]], \
+            manager.username
+        assert "Marsh" not in queue
+    client.force_login(org.tess)
+    assert "Assessment to authorise: 1" in client.get("/").content.decode()
