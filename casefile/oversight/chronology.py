@@ -6,6 +6,7 @@ door's own provider, so they are not repeated here."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from casefile.casework.chronology.registry import ChronologyEvent, Scope, event, excerpt, name, register, sentences
@@ -44,17 +45,31 @@ def management_decisions(scope: Scope) -> Iterable[ChronologyEvent]:
 CHALLENGE_TYPES = {"challenge": "Chair and IRO challenge: practice concerns and escalations"}
 
 
+@prepared
+def _escalations(ids):
+    return Escalation.objects.filter(child_id__in=ids).select_related("raised_by", "resolved_by")
+
+
+@prepared
+def _escalation_stages(escalation_ids):
+    return (EscalationStage.objects.filter(escalation_id__in=escalation_ids)
+            .select_related("started_by", "responded_by").order_by("escalation_id", "started_on", "pk"))
+
+
 def escalations(scope: Scope) -> Iterable[ChronologyEvent]:
-    """Every practice concern about the scope's records, with its stages and responses: two queries."""
-    rows = (Escalation.objects.filter(child_id__in=scope.ids).select_related("raised_by", "resolved_by")
-            .prefetch_related("stages__started_by", "stages__responded_by"))
+    """Every practice concern about the scope's records, with its stages and responses: one query, and one more
+    for the stages when there are concerns (each built once: on every chronology, nearly always with none)."""
+    rows = _escalations(scope.ids)
+    stages = defaultdict(list)
+    for stage in _escalation_stages([escalation.pk for escalation in rows]):
+        stages[stage.escalation_id].append(stage)
     for escalation in rows:
         url = scope.link(escalation.child_id, ("oversight:escalation", {"escalation_id": escalation.pk}))
         common = {"type": "challenge", "url": url, "significant": True}
         yield event(scope, escalation.child_id, when=escalation.raised_on, title="Practice concern raised",
                     description=sentences(excerpt(escalation.concern), f"Asked for: {excerpt(escalation.asked_for)}"),
                     by=name(escalation.raised_by), key=f"escalation:{escalation.pk}", **common)
-        for stage in escalation.stages.all():
+        for stage in stages[escalation.pk]:
             yield from _stage_events(scope, escalation, stage, common)
         if escalation.resolved_on:
             yield event(scope, escalation.child_id, when=escalation.resolved_on, title="Practice concern resolved",
