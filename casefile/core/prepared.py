@@ -64,16 +64,19 @@ class _Kept:
     model_setup: tuple | None  # (model, start, end, field names, populators, annotations) for model rows
     named: type | None  # the row class of values_list(named=True)
 
-    def run(self, arguments: Sequence) -> list:
+    def run_raw(self, arguments: Sequence) -> list[tuple]:
         params = list(self.params)
         for place, argument, item in self.places:
             value = arguments[argument] if item is None else arguments[argument][item]
             # A date is a parameter as the backend adapted its stand-in: text on SQLite, a date on PostgreSQL.
             params[place] = str(value) if isinstance(params[place], str) else value
-        connection = connections[DEFAULT_DB_ALIAS]
-        with connection.cursor() as cursor:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+            return cursor.fetchall()
+
+    def run(self, arguments: Sequence) -> list:
+        rows = self.run_raw(arguments)
+        connection = connections[DEFAULT_DB_ALIAS]
         compiler = copy.copy(self.compiler)
         compiler.connection = connection
         converted = compiler.results_iter(results=[rows], tuple_expected=self.iterable is ValuesListIterable)
@@ -151,17 +154,39 @@ def _compile(queryset: QuerySet, arguments: list) -> _Kept | None:
 
 def prepared(build: Callable[..., QuerySet]) -> Callable[..., list]:
     """`build(ids, ...)` as a list of its rows, its queryset built and compiled once per shape (see above)."""
+    return _prepare(build, raw=False)
+
+
+def prepared_rows(build: Callable[..., QuerySet]) -> Callable[..., list]:
+    """As `prepared`, but each row as the database driver returns it, without Django's converters: for readers that
+    convert the values themselves (oversight/signals.py). An argument may also be None (for everyone), which is
+    built and run in full each time."""
+    return _prepare(build, raw=True)
+
+
+def driver_rows(queryset: QuerySet) -> list[tuple]:
+    """The queryset's rows as the database driver returns them (no converters)."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _prepare(build: Callable[..., QuerySet], raw: bool) -> Callable[..., list]:
     kept: dict[tuple, _Kept | None] = {}
     lock = threading.Lock()
 
+    def in_full(arguments: list) -> list:
+        return driver_rows(build(*arguments)) if raw else list(build(*arguments))
+
     @functools.wraps(build)
     def run(*arguments) -> list:
-        arguments = [value if isinstance(value, int | datetime.date) else list(dict.fromkeys(value))
+        arguments = [value if value is None or isinstance(value, int | datetime.date) else list(dict.fromkeys(value))
                      for value in arguments]
         values = list(_flat(arguments))
         if any(value == [] for value in arguments) or any(_kind(value) == "" for value in values) \
                 or len(values) > MAX_IDS:
-            return list(build(*arguments))
+            return in_full(arguments)
         shape = (connections[DEFAULT_DB_ALIAS].vendor, *(_kind(value) if not isinstance(value, list) else len(value)
                                                           for value in arguments))
         if shape not in kept:
@@ -169,7 +194,9 @@ def prepared(build: Callable[..., QuerySet]) -> Callable[..., list]:
                 if shape not in kept and len(kept) < MAX_SHAPES:
                     kept[shape] = _compile(build(*_stand_ins(shape[1:])), _stand_ins(shape[1:]))
         query = kept.get(shape)
-        return query.run(arguments) if query is not None else list(build(*arguments))
+        if query is None:
+            return in_full(arguments)
+        return query.run_raw(arguments) if raw else query.run(arguments)
 
     run.kept = kept  # for tests: which shapes were compiled, and whether each could be kept
     return run
@@ -182,7 +209,7 @@ def _flat(arguments: list):
 
 def _kind(value) -> str | None:
     """None for an int (one a database column can hold), "date" for a date (not a datetime), else "" (not one
-    this can keep: an id past 64 bits, from a URL, is left to the queryset, which finds no such row)."""
+    this can keep: an id past 64 bits, from a URL, is left to the queryset, which finds no such row; None)."""
     if type(value) is int:
         return None if -(2**63) <= value < 2**63 else ""
     return "date" if type(value) is datetime.date else ""

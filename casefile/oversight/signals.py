@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings as django_settings
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -40,6 +40,7 @@ from casefile.casework.models import (
     StrategyDiscussion,
     Visit,
 )
+from casefile.core.prepared import driver_rows, prepared_rows
 from casefile.people.models import Person, Relationship
 from casefile.rules import signals as rules
 from casefile.rules.clocks import State, add_calendar_months
@@ -97,101 +98,157 @@ def _among(ids: list[int]) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
-def _rows(queryset) -> list[tuple]:
-    """The queryset's rows as the database driver returns them, without Django's converter for each value (for a
-    whole authority, a third of the time spent reading). The drivers already return every column read here as
+def _reader(build: Callable[..., object]) -> Callable[..., list[tuple]]:
+    """`build(ids, keep)`'s rows as the database driver returns them, without Django's converter for each value (for
+    a whole authority, a third of the time spent reading). The drivers already return every column read here as
     the Python value Django would: ids, text, counts, booleans and dates (on SQLite, through the converters Django
     registers for the columns' declared types); only a datetime needs its zone on SQLite (`_local_day`), and a
-    boolean worked out in SQL comes back as 0 or 1."""
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    boolean worked out in SQL comes back as 0 or 1. With nothing trimmed (`keep` every row), the query is built
+    and compiled once per number of children (core/prepared.py): the record page asks about one child on every
+    view, and building the queries cost more than running them."""
+    kept = prepared_rows(build)
+
+    def read(ids, keep: Q = EVERY_ROW) -> list[tuple]:
+        return kept(ids) if keep is EVERY_ROW else driver_rows(build(ids, keep))
+
+    return read
 
 
-def _grouped(queryset, row: type) -> dict[int, list]:
-    """The queryset's rows by child: its first column is the child's id, the others `row`'s fields in order."""
+def _grouped(rows: list[tuple], row: type) -> dict[int, list]:
+    """The rows by child: the first column is the child's id, the others `row`'s fields in order."""
     grouped: dict[int, list] = defaultdict(list)
     make = row._make
-    for values in _rows(queryset):
+    for values in rows:
         grouped[values[0]].append(make(values[1:]))
     return grouped
 
 
-def _people(ids) -> dict[int, tuple]:
-    rows = _for(Person.objects.filter(kind=Person.Kind.CHILD), "pk", ids).values_list(
+@_reader
+def _people_rows(ids, keep: Q = EVERY_ROW):
+    return _for(Person.objects.filter(kind=Person.Kind.CHILD), "pk", ids).values_list(
         "pk", "date_of_birth", "ethnicity", "religion", "first_language")
-    return {values[0]: values[1:] for values in _rows(rows)}
+
+
+def _people(ids) -> dict[int, tuple]:
+    return {values[0]: values[1:] for values in _people_rows(ids)}
+
+
+@_reader
+def _father_rows(ids, keep: Q = EVERY_ROW):
+    return _for(Relationship.objects.filter(kind=Relationship.Kind.PARENT, person__sex="M"), "relative_id",
+                ids).values_list("relative_id", "person_id")
 
 
 def _fathers(ids) -> dict[int, list]:
-    rows = _for(Relationship.objects.filter(kind=Relationship.Kind.PARENT, person__sex="M"), "relative_id", ids)
     grouped: dict[int, list] = defaultdict(list)
-    for child_id, father_id in _rows(rows.values_list("relative_id", "person_id")):
+    for child_id, father_id in _father_rows(ids):
         grouped[child_id].append(father_id)
     return grouped
 
 
-def _episodes(ids) -> dict[int, list]:
-    rows = _for(Episode.objects.all(), "child_id", ids).annotate(history_shown=ExpressionWrapper(
+@_reader
+def _episode_rows(ids, keep: Q = EVERY_ROW):
+    return _for(Episode.objects.all(), "child_id", ids).annotate(history_shown=ExpressionWrapper(
         Q(closure_history_shown__isnull=False), output_field=BooleanField())).values_list(
         "child_id", "pk", "referral_date", "closure_date", "childs_views_at_closure", "fathers_views_at_closure",
         "fathers_views_not_sought", "closure_signed_off_on", "history_shown")
+
+
+def _episodes(ids) -> dict[int, list]:
     grouped: dict[int, list] = defaultdict(list)
-    for child_id, *values, shown in _rows(rows):
+    for child_id, *values, shown in _episode_rows(ids):
         grouped[child_id].append(rules.EpisodeRow(*values, bool(shown)))
     return grouped
 
 
+@_reader
+def _assessment_adult_rows(ids, keep: Q = EVERY_ROW):
+    return _for(AssessmentAdult.objects.filter(keep), "assessment__episode__child_id", ids).values_list(
+        "assessment_id", "person_id", "seen")
+
+
+@_reader
+def _assessment_rows(ids, keep: Q = EVERY_ROW):
+    return _for(Assessment.objects.all(), "episode__child_id", ids).values_list(
+        "episode__child_id", "pk", "episode_id", "start_date", "authorised_on", "outcome")
+
+
 def _assessments(ids, adults_kept: Q = EVERY_ROW) -> dict[int, list]:
     adults: dict[int, tuple[set, set]] = defaultdict(lambda: (set(), set()))
-    for assessment, person, seen in _rows(_for(AssessmentAdult.objects.filter(adults_kept),
-                                               "assessment__episode__child_id", ids)
-                                          .values_list("assessment_id", "person_id", "seen")):
+    for assessment, person, seen in _assessment_adult_rows(ids, adults_kept):
         included, seen_by = adults[assessment]
         included.add(person)
         if seen:
             seen_by.add(person)
-    rows = _for(Assessment.objects.all(), "episode__child_id", ids).values_list(
-        "episode__child_id", "pk", "episode_id", "start_date", "authorised_on", "outcome")
     grouped: dict[int, list] = defaultdict(list)
     nobody = (frozenset(), frozenset())
-    for child_id, pk, *values in _rows(rows):
+    for child_id, pk, *values in _assessment_rows(ids):
         included, seen_by = adults.get(pk, nobody)
         grouped[child_id].append(rules.AssessmentRow(pk, *values, frozenset(included), frozenset(seen_by)))
     return grouped
 
 
+@_reader
+def _strategy_discussion_rows(ids, keep: Q = EVERY_ROW):
+    return _for(StrategyDiscussion.objects.all(), "episode__child_id", ids).values_list(
+        "episode__child_id", "pk", "episode_id", "date", "enquiry__outcome_date")
+
+
 def _strategy_discussions(ids) -> dict[int, list]:
-    return _grouped(_for(StrategyDiscussion.objects.all(), "episode__child_id", ids).values_list(
-        "episode__child_id", "pk", "episode_id", "date", "enquiry__outcome_date"), rules.StrategyRow)
+    return _grouped(_strategy_discussion_rows(ids), rules.StrategyRow)
+
+
+@_reader
+def _conference_rows(ids, keep: Q = EVERY_ROW):
+    return _for(Conference.objects.all(), "child_id", ids).values_list("child_id", "pk", "kind", "date")
 
 
 def _conferences(ids) -> dict[int, list]:
-    return _grouped(_for(Conference.objects.all(), "child_id", ids).values_list("child_id", "pk", "kind", "date"),
-                    rules.ConferenceRow)
+    return _grouped(_conference_rows(ids), rules.ConferenceRow)
+
+
+@_reader
+def _plan_rows(ids, keep: Q = EVERY_ROW):
+    return _for(Plan.objects.all(), "child_id", ids).values_list(
+        "child_id", "pk", "episode_id", "kind", "start_date", "end_date", "visit_interval_working_days")
 
 
 def _plans(ids) -> dict[int, list]:
-    return _grouped(_for(Plan.objects.all(), "child_id", ids).values_list(
-        "child_id", "pk", "episode_id", "kind", "start_date", "end_date", "visit_interval_working_days"), rules.PlanRow)
+    return _grouped(_plan_rows(ids), rules.PlanRow)
+
+
+@_reader
+def _review_rows(ids, keep: Q = EVERY_ROW):
+    return _for(PlanReview.objects.filter(keep), "plan__child_id", ids).annotate(
+        marked=Count("progress"), done=Count("progress", filter=Q(progress__status=rules.ACTION_DONE)),
+    ).values_list("plan__child_id", "pk", "plan_id", "date", "marked", "done")
 
 
 def _reviews(ids, keep: Q = EVERY_ROW) -> dict[int, list]:
-    return _grouped(_for(PlanReview.objects.filter(keep), "plan__child_id", ids).annotate(
-        marked=Count("progress"), done=Count("progress", filter=Q(progress__status=rules.ACTION_DONE)),
-    ).values_list("plan__child_id", "pk", "plan_id", "date", "marked", "done"), rules.ReviewRow)
+    return _grouped(_review_rows(ids, keep), rules.ReviewRow)
 
 
-def _dated(model, path: str, ids, *extra: str, keep: Q = EVERY_ROW) -> dict[int, list]:
+def _dated_reader(model, path: str, *extra: str) -> Callable[..., list[tuple]]:
+    def build(ids, keep: Q = EVERY_ROW):
+        return _for(model.objects.filter(keep), path, ids).values_list(path, "pk", "date", "recorded_at", *extra)
+
+    build.__name__ = build.__qualname__ = f"_{model._meta.model_name}_rows"
+    return _reader(build)
+
+
+_visit_rows = _dated_reader(Visit, "child_id", "child_seen", "plan_id")
+_case_note_rows = _dated_reader(CaseNote, "child_id")
+_core_group_rows = _dated_reader(CoreGroup, "plan__child_id")
+
+
+def _dated(read: Callable[..., list[tuple]], ids, keep: Q = EVERY_ROW) -> dict[int, list]:
     """Visits, case notes and core groups: the day, the day typed (in local time) and, for visits, seen.
 
     The local day is worked out here rather than with TruncDate: on SQLite that parses every row's text in a
     Python function, three times slower for a whole authority's visits."""
     local_day = _local_day(timezone.get_current_timezone())
-    rows = _for(model.objects.filter(keep), path, ids).values_list(path, "pk", "date", "recorded_at", *extra)
     grouped: dict[int, list] = defaultdict(list)
-    for child_id, pk, day, recorded, *values in _rows(rows):
+    for child_id, pk, day, recorded, *values in read(ids, keep):
         grouped[child_id].append(rules.DatedRow(pk, day, local_day(recorded), *values))
     return grouped
 
@@ -206,9 +263,14 @@ def _local_day(zone) -> Callable[[datetime.datetime], datetime.date]:
     return local_day
 
 
+@_reader
+def _allocation_rows(ids, keep: Q = EVERY_ROW):
+    return _for(Allocation.objects.filter(keep), "child_id", ids).values_list(
+        "child_id", "pk", "worker_id", "team_id", "start_date", "end_date")
+
+
 def _allocations(ids, keep: Q = EVERY_ROW) -> dict[int, list]:
-    return _grouped(_for(Allocation.objects.filter(keep), "child_id", ids).values_list(
-        "child_id", "pk", "worker_id", "team_id", "start_date", "end_date"), rules.AllocationRow)
+    return _grouped(_allocation_rows(ids, keep), rules.AllocationRow)
 
 
 def _overdue_clocks(child_ids: list[int], ctx: Context) -> dict[int, list]:
@@ -376,9 +438,9 @@ def _load(ids: list[int] | None, trim: _Trim, *, referred_only: bool) -> list[Ch
     discussions = _strategy_discussions(ids)
     conferences, plans = _conferences(ids), _plans(ids)
     reviews, allocations = _reviews(ids, trim.reviews), _allocations(ids, trim.allocations)
-    visits = _dated(Visit, "child_id", ids, "child_seen", "plan_id", keep=trim.dated)
-    notes = _dated(CaseNote, "child_id", ids, keep=trim.dated)
-    core_groups = _dated(CoreGroup, "plan__child_id", ids, keep=trim.core_groups)
+    visits = _dated(_visit_rows, ids, keep=trim.dated)
+    notes = _dated(_case_note_rows, ids, keep=trim.dated)
+    core_groups = _dated(_core_group_rows, ids, keep=trim.core_groups)
     records = []
     for child_id in wanted:
         if child_id not in people:

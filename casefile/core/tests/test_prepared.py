@@ -9,7 +9,8 @@ from django.db.models import Count, F
 
 from casefile import testing
 from casefile.casework.models import Allocation
-from casefile.core.prepared import prepared
+from casefile.core import prepared as prepared_module
+from casefile.core.prepared import driver_rows, prepared, prepared_rows
 from casefile.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,23 @@ def test_a_date_is_a_parameter_too(org, child):
 
 def test_an_id_no_column_can_hold_finds_nothing_as_the_queryset_does(org, child):
     assert _names(2**70) == []
+
+
+def _dates_of_birth_query(ids):
+    built.append(("dates", None if ids is None else tuple(ids)))
+    people = Person.objects.order_by("pk")
+    return (people if ids is None else people.filter(pk__in=ids)).values_list("pk", "date_of_birth")
+
+
+dates_of_birth = prepared_rows(_dates_of_birth_query)
+
+
+def test_driver_rows_are_the_querysets_rows_built_once_per_shape_and_none_is_run_in_full(org, child):
+    other = testing.make_child("Ben", "Hart")
+    built.clear()
+    assert dates_of_birth([child.pk]) == driver_rows(_dates_of_birth_query([child.pk]))
+    assert dates_of_birth([other.pk]) == [(other.pk, driver_rows(_dates_of_birth_query([other.pk]))[0][1])]
+    assert [shape for shape in built if shape[0] == "dates"].count(("dates", (prepared_module.STAND_IN,))) == 1
+    everyone = dates_of_birth(None)  # everyone: not a shape it keeps
+    assert {row[0] for row in everyone} >= {child.pk, other.pk}
+    assert ("dates", None) in built
