@@ -236,7 +236,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         # Python keeps this many compiled statements per connection (128 by default): the pages run several hundred
-        # query texts, and compiling them again cost the load mix 14% of its CPU (ADR 0026).
+        # query texts, which were compiled again and again (ADR 0026).
         "cached_statements": 1024,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
