@@ -213,3 +213,16 @@ def _kind(value) -> str | None:
     if type(value) is int:
         return None if -(2**63) <= value < 2**63 else ""
     return "date" if type(value) is datetime.date else ""
+
+
+def install_prefetched(instance, accessor: str, rows: list) -> None:
+    """Make `instance.<accessor>.all()` (a reverse foreign key) answer `rows` without a query, as prefetch_related
+    would have, each row's foreign key pointing back at `instance`: for rows read by a prepared query."""
+    manager = getattr(instance, accessor)
+    queryset = manager.get_queryset()
+    queryset._result_cache, queryset._prefetch_done = list(rows), True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[manager.field.remote_field.cache_name] = queryset
+    for row in rows:
+        manager.field.set_cached_value(row, instance)

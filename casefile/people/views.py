@@ -11,7 +11,7 @@ import datetime
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -51,7 +51,8 @@ from casefile.people.forms import (
     UnmergeForm,
 )
 from casefile.people.matching import Duplicates, facts_for_entry, possible_duplicates
-from casefile.people.models import Household, HouseholdMember, MatchDecision, Merge, Person, Relationship
+from casefile.people.models import Household, MatchDecision, Person, Relationship
+from casefile.people.record import load_record
 from casefile.people.search import Criteria, search_people
 from casefile.returns import data_quality as census_data_quality
 
@@ -200,23 +201,6 @@ def _matches_page(request, form, duplicates: Duplicates):
 # A person's record -------------------------------------------------------------------------------------
 
 
-RECORD_PREFETCHES = (
-    "aliases",
-    "addresses",
-    "disabilities",
-    Prefetch("relationships_from", queryset=Relationship.objects.select_related("relative").order_by("pk")),
-    Prefetch("relationships_to", queryset=Relationship.objects.select_related("person").order_by("pk")),
-    Prefetch(
-        "household_memberships",
-        queryset=HouseholdMember.objects.select_related("household").prefetch_related(
-            Prefetch("household__members", queryset=HouseholdMember.objects.select_related("person").order_by("pk"))
-        ),
-    ),
-    Prefetch("merges_kept", to_attr="open_merges",
-             queryset=Merge.objects.filter(reversed_at__isnull=True).select_related("merged", "merged_by")),
-)
-
-
 def _relationship_rows(person: Person) -> list[dict]:
     rows = [
         {"other": link.person, "label": link.get_kind_display(), "link": link,
@@ -238,7 +222,7 @@ def _open_allocation(person_id: int):
 
 @record_view("GET")
 def person_record(request, person: Person):
-    prefetch_related_objects([person], *RECORD_PREFETCHES)
+    load_record(person)
     allocation = next(iter(_open_allocation(person.pk)), None)
     relationships = _relationship_rows(person)
     others = {row["other"].pk for row in relationships} | {
