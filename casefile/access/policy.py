@@ -402,6 +402,18 @@ def viewable_ids(user: User, ids: Iterable[int], children_only: bool = False) ->
     return seen | {adult for adult, people in related.items() if people & children}
 
 
+def viewable_beside(user: User, child: Person, relatives: Iterable[Person], others: Iterable[int] = ()) -> set[int]:
+    """Which of the people shown on a child's record the user may see: `relatives` (each with a relationship to the
+    child) and `others` (ids: the household's members). An unrestricted adult related to a child the user may see
+    is seen through that child (see _people), so when the user may see `child` its related adults are known
+    without a query; the rest are asked of viewable_ids."""
+    relatives = list(relatives)
+    known: set[int] = set()
+    if child.kind == Person.Kind.CHILD and can_view(user, child):
+        known = {person.pk for person in relatives if person.kind == Person.Kind.ADULT and not person.is_restricted}
+    return known | viewable_ids(user, ({person.pk for person in relatives} | set(others)) - known)
+
+
 def matchable_people(user: User, queryset: QuerySet | None = None) -> QuerySet:
     """Records that may count in this user's duplicate checks, shown or not: never a restricted record unless
     the user is named on it, so a match (or the page that asks about one) does not reveal that it exists."""

@@ -225,11 +225,9 @@ def person_record(request, person: Person):
     load_record(person)
     allocation = next(iter(_open_allocation(person.pk)), None)
     relationships = _relationship_rows(person)
-    others = {row["other"].pk for row in relationships} | {
-        member.person_id for membership in person.household_memberships.all()
-        for member in membership.household.members.all()
-    }
-    viewable_ids = policy.viewable_ids(request.user, others)
+    household = {member.person_id for membership in person.household_memberships.all()
+                 for member in membership.household.members.all()}
+    viewable_ids = policy.viewable_beside(request.user, person, [row["other"] for row in relationships], household)
     context = {
         "person": person,
         "allocation": allocation,

@@ -196,3 +196,23 @@ def test_reasons_for_access_say_which_rules_apply(org, records):
         "The allocated worker's managers, up to the head of service",
     ]
     assert policy.reasons_for_access(org.ola, records["lily"]) == []
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VIEW))
+def test_the_people_beside_a_childs_record_are_seen_as_the_view_check_sees_them(org, records, persona):
+    # The record page asks about the child's relatives and household through viewable_beside, which knows the
+    # related adults of a child the user may see without a query: it must answer as can_view does, for every
+    # persona, whether or not they may see the child, a restricted adult relative included.
+    user = org.everyone()[persona]
+    lily = records["lily"]
+    hidden = make_adult("Harriet", "Hidden")
+    Person.objects.filter(pk=hidden.pk).update(restriction=Person.Restriction.ADOPTION)
+    hidden.refresh_from_db()
+    brother = make_child("Tom", "Hartley")
+    for relative, kind in ((hidden, Relationship.Kind.PARENT), (brother, Relationship.Kind.SIBLING)):
+        Relationship.objects.create(person=relative, relative=lily, kind=kind)
+    relatives = [records["dawn"], hidden, brother]
+    household = [records["noah"].pk, records["wendy"].pk]
+    found = policy.viewable_beside(user, lily, relatives, household)
+    everyone = [*relatives, records["noah"], records["wendy"]]
+    assert found == {person.pk for person in everyone if policy.can_view(user, person)}
