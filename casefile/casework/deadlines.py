@@ -37,7 +37,7 @@ from casefile.casework.models import (
     Section47Enquiry,
     Visit,
 )
-from casefile.core.prepared import prepared
+from casefile.core.prepared import id_list, prepared
 from casefile.core.presenters import govuk_date
 from casefile.rules import clocks
 from casefile.rules.clocks import Clock, ClockSettings, ClockStatus, Limit, Rule, State, Unit
@@ -206,10 +206,11 @@ def _child_ids(children: Iterable) -> list[int]:
 
 
 # The queries, each built and compiled once per shape (core/prepared.py): pages ask them for every child they show.
+# Past MAX_IDS children (a manager's teams), their ids go as one parameter (id_list).
 
 @prepared
 def _episodes(child_ids, since):
-    return (Episode.objects.filter(child_id__in=child_ids)
+    return (Episode.objects.filter(child_id__in=id_list(child_ids))
             .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=since))
             .values_list("pk", "child_id", "referral_date", "referral_decision_date", "referral_nfa", "closure_date",
                          named=True))
@@ -217,26 +218,26 @@ def _episodes(child_ids, since):
 
 @prepared
 def _assessments(episode_ids):
-    return (Assessment.objects.filter(episode_id__in=episode_ids).order_by("start_date", "pk")
+    return (Assessment.objects.filter(episode_id__in=id_list(episode_ids)).order_by("start_date", "pk")
             .values_list("episode_id", "start_date", "authorised_on", named=True))
 
 
 @prepared
 def _enquiries(episode_ids):
-    return (Section47Enquiry.objects.filter(episode_id__in=episode_ids)
+    return (Section47Enquiry.objects.filter(episode_id__in=id_list(episode_ids))
             .annotate(strategy_date=F("strategy_discussion__date"))
             .values_list("pk", "episode_id", "outcome", "icpc_not_required", "strategy_date", named=True))
 
 
 @prepared
 def _conferences(child_ids):
-    return Conference.objects.filter(child_id__in=child_ids).order_by("date", "pk").values_list(
+    return Conference.objects.filter(child_id__in=id_list(child_ids)).order_by("date", "pk").values_list(
         "pk", "child_id", "episode_id", "enquiry_id", "kind", "date", named=True)
 
 
 @prepared
 def _plans(child_ids, since):
-    return (Plan.objects.filter(child_id__in=child_ids)
+    return (Plan.objects.filter(child_id__in=id_list(child_ids))
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
             .values_list("pk", "child_id", "kind", "start_date", "end_date", "started_by_conference_id",
                          "visit_interval_working_days", named=True))
@@ -244,12 +245,12 @@ def _plans(child_ids, since):
 
 @prepared
 def _core_groups(plan_ids):
-    return CoreGroup.objects.filter(plan_id__in=plan_ids).order_by("date", "pk").values_list("plan_id", "date")
+    return CoreGroup.objects.filter(plan_id__in=id_list(plan_ids)).order_by("date", "pk").values_list("plan_id", "date")
 
 
 @prepared
 def _seen_on_visits(child_ids, earliest):
-    return (Visit.objects.filter(child_id__in=child_ids, child_seen=True, date__gte=earliest)
+    return (Visit.objects.filter(child_id__in=id_list(child_ids), child_seen=True, date__gte=earliest)
             .values_list("child_id", "date", "child_seen", named=True))
 
 

@@ -28,12 +28,14 @@ from __future__ import annotations
 import copy
 import datetime
 import functools
+import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -226,3 +228,16 @@ def install_prefetched(instance, accessor: str, rows: list) -> None:
     instance._prefetched_objects_cache[manager.field.remote_field.cache_name] = queryset
     for row in rows:
         manager.field.set_cached_value(row, instance)
+
+
+def id_list(ids: list[int]) -> list[int] | RawSQL:
+    """For `field__in=`, a foreign key's too (`pk__among`, core/lookups.py, is for integer fields): the ids as they
+    are when few, else a subquery over one parameter, a JSON array (both databases read JSON natively). Past MAX_IDS
+    a prepared query is built each time (see above); with one parameter, its thousands of ids are not each made a
+    parameter by Django and the driver, and SQLite's limit on variables cannot be reached."""
+    ids = list(ids)
+    if len(ids) <= MAX_IDS:
+        return ids
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        return RawSQL("SELECT value::bigint FROM jsonb_array_elements_text(%s::jsonb)", (json.dumps(ids),))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))

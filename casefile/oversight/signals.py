@@ -14,15 +14,12 @@ within the look-back period (`holders`). The authority's thresholds come from th
 from __future__ import annotations
 
 import datetime
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings as django_settings
-from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from casefile.casework import deadlines
@@ -40,7 +37,7 @@ from casefile.casework.models import (
     StrategyDiscussion,
     Visit,
 )
-from casefile.core.prepared import driver_rows, prepared_rows
+from casefile.core.prepared import driver_rows, id_list, prepared_rows
 from casefile.people.models import Person, Relationship
 from casefile.rules import signals as rules
 from casefile.rules.clocks import State, add_calendar_months
@@ -50,8 +47,6 @@ from casefile.rules.working_days import add_working_days
 # Child ids per query for casework/deadlines.py: well under SQLite's 32,766 variables (and PostgreSQL's 65,535
 # parameters).
 CHUNK = 5_000
-# Past this many children, their ids go to the database as one parameter (`_among`).
-LISTED = 200
 # A page looks at what arose in the last year, and at anything still going on.
 LOOK_BACK_MONTHS = 12
 # From this many children, the oldest rows of the biggest tables are left out (`_Trim`): for a few, the subqueries
@@ -83,19 +78,12 @@ def _chunks(child_ids: list[int]) -> Iterator[list[int]]:
 
 
 def _for(queryset, path: str, ids: list[int] | None):
-    """Only these children's rows (`ids` None: everyone's). Past LISTED ids, the ids go as one parameter (`_among`):
+    """Only these children's rows (`ids` None: everyone's). Past MAX_IDS ids, the ids go as one parameter (`id_list`):
     a query stays one query however many children there are, within SQLite's limit on variables, and Django does
     not prepare each id as a parameter of its own."""
     if ids is None:
         return queryset
-    return queryset.filter(**{f"{path}__in": ids if len(ids) <= LISTED else _among(ids)})
-
-
-def _among(ids: list[int]) -> RawSQL:
-    """The ids as a subquery over one parameter, a JSON array (both databases read JSON natively)."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT value::bigint FROM jsonb_array_elements_text(%s::jsonb)", (json.dumps(ids),))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+    return queryset.filter(**{f"{path}__in": id_list(ids)})
 
 
 def _reader(build: Callable[..., object]) -> Callable[..., list[tuple]]:

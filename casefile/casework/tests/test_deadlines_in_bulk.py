@@ -119,3 +119,16 @@ def test_visit_clocks_met_before_the_recent_window_are_skipped_and_change_nothin
     assert len(visits_shown) == 2, visits_shown
     assert shown(trimmed) == shown(every)
     assert deadlines_for_children([child])[child.pk] == sorted(shown(every), key=lambda d: d.sort_key)
+
+
+def test_past_two_hundred_children_the_ids_go_as_one_parameter_and_the_answers_are_the_same(org):
+    # A head of service's my work asks about a thousand children and more: their ids go to the database as one
+    # JSON parameter (core/prepared.id_list), not a parameter each.
+    children = children_with_journeys(org, 3)
+    missing = list(range(10**6, 10**6 + 300))  # ids with no record: they only make the list long
+    with CaptureQueriesContext(connection) as captured:
+        many = deadlines_for_children([*children, *missing])
+    assert {child.pk: many[child.pk] for child in children} == deadlines_for_children(children)
+    assert all(not many[pk] for pk in missing)
+    assert any("json_each" in query["sql"] or "jsonb_array_elements_text" in query["sql"]
+               for query in captured.captured_queries)
