@@ -24,6 +24,7 @@ from casefile.casework.calendar import working_calendar
 from casefile.casework.caseloads import teams_overseen_by
 from casefile.casework.models import Allocation, Assessment, EarlyHelpTransfer, Episode, Plan
 from casefile.casework.plan_quality import OUTCOMES_AND_ACTIONS, plan_quality
+from casefile.core.prepared import id_list
 from casefile.core.presenters import govuk_date
 from casefile.frontdoor.access import visible_child
 from casefile.frontdoor.models import ThresholdDecision
@@ -39,7 +40,6 @@ STEP_DOWN = "Step-down to sign off"
 CONFERENCE_REQUEST = "Conference request to sign off"
 SUPERVISION = "Supervision record to sign"
 KINDS = (ASSESSMENT, PLAN, CLOSURE, STEP_DOWN, CONFERENCE_REQUEST, THRESHOLD, SUPERVISION)
-IDS_IN_ONE_QUERY = 5_000  # well under SQLite's 32,766 variables in a statement
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def manager_queue(user: User, *, request=None, today: datetime.date | None = Non
     # The ids the teams hold, read once: as a subquery, the access policy would be read again in every query below.
     if held_ids is None:
         held_ids = list(held.values_list("child_id", flat=True))
-    children = held_ids if len(held_ids) <= IDS_IN_ONE_QUERY else held.values("child_id")
+    children = id_list(held_ids)  # past 200, one parameter: a head of service's teams hold thousands
     assessments = list(_waiting_assessments(children))
     plans = list(_waiting_plans(user, children))
     closures = list(_waiting_closures(user, children))
