@@ -63,10 +63,9 @@ def manager_queue(user: User, *, request=None, today: datetime.date | None = Non
         return []
     today = today or timezone.localdate()
     calendar = working_calendar(request)
-    held = _team_allocations(user)
     # The ids the teams hold, read once: as a subquery, the access policy would be read again in every query below.
     if held_ids is None:
-        held_ids = list(held.values_list("child_id", flat=True))
+        held_ids = list(_team_allocations(user).values_list("child_id", flat=True))
     children = id_list(held_ids)  # past 200, one parameter: a head of service's teams hold thousands
     assessments = list(_waiting_assessments(children))
     plans = list(_waiting_plans(user, children))
@@ -94,7 +93,7 @@ def manager_queue(user: User, *, request=None, today: datetime.date | None = Non
 
 def _team_allocations(user: User):
     """The open allocations of the children the user's teams hold and the user may see: who holds the work, and
-    for which team. A subquery, however many children (a list of ids would outgrow SQLite's limits)."""
+    for which team. The policy's filter is a subquery, however many children."""
     return _about_children_seen_by(user, _teams_open_allocations(user)).order_by()
 
 
