@@ -21,9 +21,10 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings as django_settings
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from casefile.access import permissions
@@ -201,6 +202,12 @@ class _Records:
     core_group_dates: dict[int, list[datetime.date]]  # by plan, earliest first
 
 
+class _Seen(NamedTuple):
+    child_id: int
+    date: datetime.date
+    child_seen: bool
+
+
 def _child_ids(children: Iterable) -> list[int]:
     return sorted({getattr(child, "pk", child) for child in children})
 
@@ -249,13 +256,29 @@ def _core_groups(plan_ids):
 
 
 @prepared
-def _seen_on_visits(child_ids, earliest):
-    return (Visit.objects.filter(child_id__in=id_list(child_ids), child_seen=True, date__gte=earliest)
+def _seen_since(child_ids, since):
+    return (Visit.objects.filter(child_id__in=id_list(child_ids), child_seen=True, date__gte=since)
             .values_list("child_id", "date", "child_seen", named=True))
 
 
+@prepared
+def _last_seen_before(child_ids, earliest, since):
+    return (Visit.objects.filter(child_id__in=id_list(child_ids), child_seen=True, date__gte=earliest, date__lt=since)
+            .order_by().values("child_id").annotate(last=Max("date")).values_list("child_id", "last"))
+
+
+def _seen_on_visits(child_ids: list[int], earliest: datetime.date, since: datetime.date) -> list[_Seen]:
+    """The visits that can start or stop a clock still on the list (_visit_clocks leaves out the clocks met before
+    `since`): each child's visits since then, and their last before it, from `earliest`. For each plan, that last
+    visit is its last one before `since` when it falls in the plan's dates; before the plan, the plan has no visit
+    before `since`; after the plan, the plan ended before `since` and none of its clocks is listed. Reading every
+    visit since the earliest plan began read 11,000 rows for a head of service's 1,200 children."""
+    return [*_seen_since(child_ids, since),
+            *(_Seen(child_id, day, True) for child_id, day in _last_seen_before(child_ids, earliest, since))]
+
+
 def _load(child_ids: list[int], since: datetime.date) -> _Records:
-    """Seven queries at most, whatever the number of children (fewer when there is nothing to load)."""
+    """Eight queries at most, whatever the number of children (fewer when there is nothing to load)."""
     episodes = _episodes(child_ids, since)
     assessments: Iterable = ()
     enquiries: Iterable = ()
@@ -273,7 +296,7 @@ def _load(child_ids: list[int], since: datetime.date) -> _Records:
         # Every visit where the child was seen since the earliest plan began, whatever its kind or link:
         # _visit_clocks says why. Only the day counts.
         earliest = min(plan.start_date for plan in plans)
-        visits = _seen_on_visits(child_ids, earliest)
+        visits = _seen_on_visits(child_ids, earliest, since)
     return _Records(_by(episodes, "child_id"), _by(conferences, "child_id"), _by(plans, "child_id"),
                     _by(visits, "child_id"), _by(assessments, "episode_id"), _by(enquiries, "episode_id"),
                     core_group_dates)

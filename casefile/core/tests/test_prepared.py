@@ -10,7 +10,7 @@ from django.db.models import Count, F
 from casefile import testing
 from casefile.casework.models import Allocation
 from casefile.core import prepared as prepared_module
-from casefile.core.prepared import driver_rows, prepared, prepared_rows
+from casefile.core.prepared import driver_rows, id_list, prepared, prepared_rows
 from casefile.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,9 @@ def test_rows_are_what_the_queryset_gives_related_objects_and_annotations_includ
     expected = list(_allocations_query(ids))
     found = allocations(ids)
     assert [_fields(row) for row in found] == [_fields(row) for row in expected]
+    again = allocations(ids)  # with the converters worked out by the first call, dates are still dates
+    assert [_fields(row) for row in again] == [_fields(row) for row in expected]
+    assert isinstance(again[0].start_date, datetime.date)
     assert [(row.worker.username, row.worker.team.name, row.team.name, row.worker_name) for row in found] == [
         (row.worker.username, row.worker.team.name, row.team.name, row.worker_name) for row in expected]
     assert _names(child.pk) == [(child.first_name, child.last_name)]
@@ -120,3 +123,36 @@ def test_driver_rows_are_the_querysets_rows_built_once_per_shape_and_none_is_run
     everyone = dates_of_birth(None)  # everyone: not a shape it keeps
     assert {row[0] for row in everyone} >= {child.pk, other.pk}
     assert ("dates", None) in built
+
+
+def _long_list_query(ids):
+    built.append(("long", len(ids)))
+    return Person.objects.filter(pk__in=id_list(ids)).order_by("pk").values_list("pk", "date_of_birth")
+
+
+long_list = prepared(_long_list_query)
+
+
+@prepared
+def _long_list_without_id_list(ids):
+    return Person.objects.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
+
+
+def test_a_long_list_given_to_id_list_is_one_shape_whatever_its_length(org, child, django_assert_num_queries):
+    other = testing.make_child("Ben", "Hart")
+    built.clear()
+    # Ids that exist among ids that do not: more than MAX_IDS of them, of two lengths.
+    for missing in (prepared_module.MAX_IDS + 50, prepared_module.MAX_IDS + 99):
+        ids = [child.pk, *range(10**9, 10**9 + missing), other.pk]
+        expected = list(_long_list_query(ids))
+        with django_assert_num_queries(1):
+            assert long_list(ids) == expected == [(child.pk, child.date_of_birth), (other.pk, other.date_of_birth)]
+    assert long_list([child.pk]) == [(child.pk, child.date_of_birth)]
+    # Stand-ins once for every long list (MAX_IDS + 1 of them) and once for one id; the rest are the tests' own.
+    assert [entry for entry in built if entry[0] == "long"] == [
+        ("long", prepared_module.MAX_IDS + 52), ("long", prepared_module.MAX_IDS + 1),
+        ("long", prepared_module.MAX_IDS + 101), ("long", 1)]
+    assert all(kept is not None for kept in long_list.kept.values())
+    # Not given to id_list, a long list is a parameter per id: run in full, as the queryset would.
+    assert _long_list_without_id_list(ids) == sorted([child.pk, other.pk])
+    assert list(_long_list_without_id_list.kept.values()) == [None]
