@@ -58,3 +58,11 @@ def on_starting(server):
             if refusal:
                 server.log.error(refusal)
                 raise SystemExit(refusal)
+
+
+def post_worker_init(worker):
+    """A new worker imports the views and compiles the shared templates before it takes a request
+    (casefile/core/warmup.py), so its first page is not 2 s slower than the rest."""
+    from casefile.core.warmup import warm_up
+
+    warm_up()
