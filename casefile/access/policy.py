@@ -22,6 +22,7 @@ from django.utils import timezone
 from casefile.access.models import AgencyShare, RestrictedAccessGrant, SharedItem
 from casefile.accounts.models import CASE_HOLDING_ROLES, MANAGER_ROLES, Role, Team, User
 from casefile.casework.models import Allocation, Conference, Episode
+from casefile.casework.open_allocation import MANAGER_LEVELS, open_allocation
 from casefile.core.prepared import prepared
 from casefile.frontdoor.models import ContactAdult, ContactChild
 from casefile.people.models import Person, Relationship
@@ -30,7 +31,7 @@ from casefile.quality.models import CaseSample
 VIEW = "view"
 EDIT = "edit"
 # The longest manager chain: worker -> team manager -> service manager -> head of service, and one spare.
-MAX_CHAIN = 5
+MAX_CHAIN = MANAGER_LEVELS
 # Django drops an empty Q() from an OR, so "everyone" must be a condition that is always true.
 EVERYONE = Q(pk__isnull=False)
 NOBODY = Q(pk__in=[])
@@ -60,20 +61,6 @@ def _allocated_where(condition: Q | None) -> Q:
     return NOBODY if condition is None else Q(pk__in=_allocated_ids().filter(condition))
 
 
-@prepared
-def _open_allocations(person_id: int) -> QuerySet:
-    """The first open allocation, with its worker's managers (built and compiled once: every record page asks)."""
-    allocations = (Allocation.objects.filter(child_id=person_id, end_date__isnull=True)
-                   .select_related(*["worker" + "__manager" * depth for depth in range(MAX_CHAIN)]))
-    return (allocations if allocations.ordered else allocations.order_by("pk"))[:1]
-
-
-def _open_allocation(person: Person) -> Allocation | None:
-    if not hasattr(person, "_open_allocation"):
-        person._open_allocation = next(iter(_open_allocations(person.pk)), None)
-    return person._open_allocation
-
-
 def _allocated_ids(**filters) -> QuerySet:
     return Allocation.objects.filter(end_date__isnull=True, **filters).values("child_id")
 
@@ -83,12 +70,12 @@ def _today() -> datetime.date:
 
 
 def _is_allocated_worker(user: User, person: Person) -> bool:
-    allocation = _open_allocation(person)
+    allocation = open_allocation(person)
     return allocation is not None and allocation.worker_id == user.pk
 
 
 def _in_allocated_team(user: User, person: Person) -> bool:
-    allocation = _open_allocation(person)
+    allocation = open_allocation(person)
     return (
         user.role in CASE_HOLDING_ROLES | MANAGER_ROLES
         and user.team_id is not None
@@ -104,7 +91,7 @@ def _team_allocations(user: User) -> Q | None:
 
 
 def _in_manager_chain(user: User, person: Person) -> bool:
-    allocation = _open_allocation(person)
+    allocation = open_allocation(person)
     return allocation is not None and user in allocation.worker.manager_chain()
 
 
@@ -129,7 +116,7 @@ def _manager_chain_allocations(user: User) -> Q | None:
 def _is_waiting_for_a_worker(user: User, person: Person) -> bool:
     return (
         user.role in MANAGER_ROLES
-        and _open_allocation(person) is None
+        and open_allocation(person) is None
         and any(episode.closure_date is None for episode in person.episodes.all())
     )
 
@@ -231,7 +218,7 @@ def _agency_people(user: User) -> Q:
 
 
 def _recorded_it(user: User, person: Person) -> bool:
-    return person.created_by_id == user.pk and _open_allocation(person) is None
+    return person.created_by_id == user.pk and open_allocation(person) is None
 
 
 def _recorded_people(user: User) -> Q:

@@ -26,12 +26,11 @@ from casefile.audit.services import record
 from casefile.casework.chronology import EVENT_TYPES, Filters, chronology, entries_shown_to, find_entry
 from casefile.casework.chronology import save_note as save_chronology_note
 from casefile.casework.deadlines import next_steps_context
-from casefile.casework.models import Allocation
+from casefile.casework.open_allocation import open_allocation
 from casefile.core import presenters
 from casefile.core.forms import posted, save_or_show
 from casefile.core.methods import allow_methods
 from casefile.core.pdf import pdf_response
-from casefile.core.prepared import prepared
 from casefile.oversight.practice_presenters import findings_summary
 from casefile.oversight.signals import context as signals_context
 from casefile.oversight.signals import signals_beside_deadlines
@@ -213,17 +212,10 @@ def _relationship_rows(person: Person) -> list[dict]:
     return rows
 
 
-@prepared
-def _open_allocation(person_id: int):
-    """Who holds the child's case now (built and compiled once: the record is the most visited page)."""
-    return (Allocation.objects.filter(child_id=person_id, end_date__isnull=True).select_related("worker", "team")
-            .order_by("pk")[:1])
-
-
 @record_view("GET")
 def person_record(request, person: Person):
     load_record(person)
-    allocation = next(iter(_open_allocation(person.pk)), None)
+    allocation = open_allocation(person)
     relationships = _relationship_rows(person)
     household = {member.person_id for membership in person.household_memberships.all()
                  for member in membership.household.members.all()}
