@@ -1,4 +1,5 @@
 import os
+import sys
 
 import pytest
 import time_machine
@@ -22,6 +23,23 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     if _SUITE_CLOCK in config.stash:
         config.stash[_SUITE_CLOCK].stop()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Fail, not slow down, if `--dist loadgroup` stops grouping: the costliest fixtures (the medium authority, the
+    write sweep's run) are built once per xdist group, and pytest 9.2 with pytest-xdist 3.8 silently dropped the
+    groups (pytest-dev/pytest-xdist#1386), which built them twice and put CI over its 30 minutes."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    ungrouped = [item.nodeid for item in items
+                 if item.get_closest_marker("xdist_group") and "@" not in item.nodeid.rsplit("]", 1)[-1]]
+    if ungrouped:
+        message = (f"--dist loadgroup is not grouping {len(ungrouped)} tests marked xdist_group (the first:"
+                   f" {ungrouped[0]}): this pytest-xdist does not work with this pytest; pin the pair in"
+                   " requirements/dev.in")
+        print(message, file=sys.__stderr__, flush=True)  # a worker's exception reaches the terminal as a crash only
+        raise pytest.UsageError(message)
 
 
 def pytest_report_header(config):
