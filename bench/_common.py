@@ -35,7 +35,7 @@ class _NoMigrations(dict):
 
 
 def setup_django(database: Path, *, fresh: bool) -> None:
-    """Point Django at `database` (deleted first when `fresh`) and build the tables if it is new."""
+    """Point Django at `database` (deleted first when `fresh`) and build the tables it lacks."""
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
@@ -47,11 +47,11 @@ def setup_django(database: Path, *, fresh: bool) -> None:
     from django.conf import settings
 
     django.setup()
-    if fresh:
-        settings.MIGRATION_MODULES = _NoMigrations()
-        from django.core.management import call_command
+    settings.MIGRATION_MODULES = _NoMigrations()
+    from django.core.management import call_command
 
-        call_command("migrate", run_syncdb=True, verbosity=0)
+    # Creates only the tables missing: all of them in a new database, a new model's in one built before it.
+    call_command("migrate", run_syncdb=True, verbosity=0)
 
 
 def setup_postgres(url: str) -> None:

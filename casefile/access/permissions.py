@@ -204,6 +204,12 @@ def may_see_practice_quality_of_every_team(user) -> bool:
     return _has_role(user, {Role.QA_OFFICER, Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
 
 
+def may_refresh_signals(user) -> bool:
+    """Having every signal worked out again from the record now (oversight/kept_signals.py), rather than waiting
+    for the nightly run: those who see every team's practice quality."""
+    return may_see_practice_quality_of_every_team(user)
+
+
 def may_change_calendar(user) -> bool:
     """The working calendar moves every clock, so only administrators change it."""
     return is_administrator(user)

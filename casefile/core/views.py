@@ -215,7 +215,7 @@ RESULT_LABELS = {"chronology_pdf": "Download the PDF", "police_confirmation": "G
                  "annex_a": "Download the workbook", "ssd_export": "Download the zip file",
                  "cin_validation": "See the results", "census_record_check": "See the children",
                  "performance_figures": "Back to the figures", "clinic_pdf": "Download the PDF",
-                 "self_evaluation_pack": "Download the pack"}
+                 "self_evaluation_pack": "Download the pack", "kept_signals": "Back to practice quality"}
 
 
 @allow_methods("GET")

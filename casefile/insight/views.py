@@ -19,7 +19,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from casefile.access import permissions, policy
 from casefile.access.records import record_shown
@@ -27,6 +26,7 @@ from casefile.accounts.models import Team, User
 from casefile.audit.models import Action
 from casefile.audit.services import record
 from casefile.casework.caseloads import teams_overseen_by
+from casefile.core.back import posted_back
 from casefile.core.forms import posted, save_or_show, uploaded
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
@@ -126,9 +126,7 @@ def refresh_page(request):
     """Compute the kept figures again, in the background; the progress page comes back to the page asked from."""
     if not permissions.may_refresh_performance_figures(request.user):
         raise PermissionDenied("Only performance analysts and administrators have the figures computed again")
-    back = request.POST.get("back", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
-        back = reverse("insight:clinic")
+    back = posted_back(request, reverse("insight:clinic"))
     job = tasks.refresh_in_background(actor=request.user, back_url=back)
     return redirect("core:job", job_id=job.pk)
 

@@ -305,3 +305,41 @@ class StaffSupervision(models.Model):
 
     def __str__(self) -> str:
         return f"Staff supervision on {self.held_on}"
+
+
+class KeptSignals(models.Model):
+    """One working-out of every drift and quality signal for the whole authority, kept so the practice-quality
+    pages of a large authority open in under a second (oversight/kept_signals.py, ADR 0028). Derived from the
+    record, never typed: made only by `kept_signals.refresh` (nightly, or when quality assurance asks), and
+    only the latest is kept. It holds for `today` with the thresholds, clock settings and calendar whose digest is
+    `fingerprint`; a page with any other uses the record instead."""
+
+    computed_at = models.DateTimeField()
+    today = models.DateField()
+    since = models.DateField(null=True)
+    fingerprint = models.CharField(max_length=64)
+    children = models.PositiveIntegerField(help_text="Children checked: every child with an episode or an allocation")
+    seconds = models.FloatField(help_text="How long working them out took")
+
+    def __str__(self) -> str:
+        return f"Signals for {self.today}, worked out at {self.computed_at}"
+
+
+class KeptFinding(models.Model):
+    """One finding of a `KeptSignals`, as casefile/rules/signals.py `Finding` made it."""
+
+    kept = models.ForeignKey(KeptSignals, on_delete=models.CASCADE, related_name="findings")
+    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=40)
+    explanation = models.TextField()
+    day = models.DateField()
+    current = models.BooleanField()
+    occurrences = models.PositiveIntegerField()
+    # [[kind, id, plan id or null], ...]: the records the finding points at (rules.signals.Evidence).
+    evidence = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kept", "child"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} for child {self.child_id}"

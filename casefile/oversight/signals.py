@@ -77,7 +77,7 @@ def _chunks(child_ids: list[int]) -> Iterator[list[int]]:
         yield child_ids[start:start + CHUNK]
 
 
-def _for(queryset, path: str, ids: list[int] | None):
+def for_children(queryset, path: str, ids: list[int] | None):
     """Only these children's rows (`ids` None: everyone's). Past MAX_IDS ids, the ids go as one parameter (`id_list`):
     a query stays one query however many children there are, within SQLite's limit on variables, and Django does
     not prepare each id as a parameter of its own."""
@@ -113,7 +113,7 @@ def _grouped(rows: list[tuple], row: type) -> dict[int, list]:
 
 @_reader
 def _people_rows(ids, keep: Q = EVERY_ROW):
-    return _for(Person.objects.filter(kind=Person.Kind.CHILD), "pk", ids).values_list(
+    return for_children(Person.objects.filter(kind=Person.Kind.CHILD), "pk", ids).values_list(
         "pk", "date_of_birth", "ethnicity", "religion", "first_language")
 
 
@@ -123,7 +123,7 @@ def _people(ids) -> dict[int, tuple]:
 
 @_reader
 def _father_rows(ids, keep: Q = EVERY_ROW):
-    return _for(Relationship.objects.filter(kind=Relationship.Kind.PARENT, person__sex="M"), "relative_id",
+    return for_children(Relationship.objects.filter(kind=Relationship.Kind.PARENT, person__sex="M"), "relative_id",
                 ids).values_list("relative_id", "person_id")
 
 
@@ -136,7 +136,7 @@ def _fathers(ids) -> dict[int, list]:
 
 @_reader
 def _episode_rows(ids, keep: Q = EVERY_ROW):
-    return _for(Episode.objects.all(), "child_id", ids).annotate(history_shown=ExpressionWrapper(
+    return for_children(Episode.objects.all(), "child_id", ids).annotate(history_shown=ExpressionWrapper(
         Q(closure_history_shown__isnull=False), output_field=BooleanField())).values_list(
         "child_id", "pk", "referral_date", "closure_date", "childs_views_at_closure", "fathers_views_at_closure",
         "fathers_views_not_sought", "closure_signed_off_on", "history_shown")
@@ -151,13 +151,13 @@ def _episodes(ids) -> dict[int, list]:
 
 @_reader
 def _assessment_adult_rows(ids, keep: Q = EVERY_ROW):
-    return _for(AssessmentAdult.objects.filter(keep), "assessment__episode__child_id", ids).values_list(
+    return for_children(AssessmentAdult.objects.filter(keep), "assessment__episode__child_id", ids).values_list(
         "assessment_id", "person_id", "seen")
 
 
 @_reader
 def _assessment_rows(ids, keep: Q = EVERY_ROW):
-    return _for(Assessment.objects.all(), "episode__child_id", ids).values_list(
+    return for_children(Assessment.objects.all(), "episode__child_id", ids).values_list(
         "episode__child_id", "pk", "episode_id", "start_date", "authorised_on", "outcome")
 
 
@@ -178,7 +178,7 @@ def _assessments(ids, adults_kept: Q = EVERY_ROW) -> dict[int, list]:
 
 @_reader
 def _strategy_discussion_rows(ids, keep: Q = EVERY_ROW):
-    return _for(StrategyDiscussion.objects.all(), "episode__child_id", ids).values_list(
+    return for_children(StrategyDiscussion.objects.all(), "episode__child_id", ids).values_list(
         "episode__child_id", "pk", "episode_id", "date", "enquiry__outcome_date")
 
 
@@ -188,7 +188,7 @@ def _strategy_discussions(ids) -> dict[int, list]:
 
 @_reader
 def _conference_rows(ids, keep: Q = EVERY_ROW):
-    return _for(Conference.objects.all(), "child_id", ids).values_list("child_id", "pk", "kind", "date")
+    return for_children(Conference.objects.all(), "child_id", ids).values_list("child_id", "pk", "kind", "date")
 
 
 def _conferences(ids) -> dict[int, list]:
@@ -197,7 +197,7 @@ def _conferences(ids) -> dict[int, list]:
 
 @_reader
 def _plan_rows(ids, keep: Q = EVERY_ROW):
-    return _for(Plan.objects.all(), "child_id", ids).values_list(
+    return for_children(Plan.objects.all(), "child_id", ids).values_list(
         "child_id", "pk", "episode_id", "kind", "start_date", "end_date", "visit_interval_working_days")
 
 
@@ -207,7 +207,7 @@ def _plans(ids) -> dict[int, list]:
 
 @_reader
 def _review_rows(ids, keep: Q = EVERY_ROW):
-    return _for(PlanReview.objects.filter(keep), "plan__child_id", ids).annotate(
+    return for_children(PlanReview.objects.filter(keep), "plan__child_id", ids).annotate(
         marked=Count("progress"), done=Count("progress", filter=Q(progress__status=rules.ACTION_DONE)),
     ).values_list("plan__child_id", "pk", "plan_id", "date", "marked", "done")
 
@@ -218,7 +218,8 @@ def _reviews(ids, keep: Q = EVERY_ROW) -> dict[int, list]:
 
 def _dated_reader(model, path: str, *extra: str) -> Callable[..., list[tuple]]:
     def build(ids, keep: Q = EVERY_ROW):
-        return _for(model.objects.filter(keep), path, ids).values_list(path, "pk", "date", "recorded_at", *extra)
+        return for_children(model.objects.filter(keep), path, ids).values_list(
+            path, "pk", "date", "recorded_at", *extra)
 
     build.__name__ = build.__qualname__ = f"_{model._meta.model_name}_rows"
     return _reader(build)
@@ -243,17 +244,30 @@ def _dated(read: Callable[..., list[tuple]], ids, keep: Q = EVERY_ROW) -> dict[i
 
 def _local_day(zone) -> Callable[[datetime.datetime], datetime.date]:
     """The day in `zone` of a moment as the driver returns it: aware from PostgreSQL, in UTC without a zone from
-    SQLite."""
-    def local_day(moment: datetime.datetime) -> datetime.date:
+    SQLite. Each hour of the driver's clock is worked out once (a whole authority's visits and notes fall in far
+    fewer hours than rows), and remembered only when the whole hour falls on one local day."""
+    def exact(moment: datetime.datetime) -> datetime.date:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=datetime.UTC)
         return moment.astimezone(zone).date()
+
+    hours: dict[tuple, datetime.date] = {}
+
+    def local_day(moment: datetime.datetime) -> datetime.date:
+        hour = (moment.tzinfo, moment.year, moment.month, moment.day, moment.hour)
+        day = hours.get(hour)
+        if day is None:
+            day = exact(moment)
+            start = moment.replace(minute=0, second=0, microsecond=0)
+            if exact(start) == exact(start.replace(minute=59, second=59, microsecond=999_999)):
+                hours[hour] = day
+        return day
     return local_day
 
 
 @_reader
 def _allocation_rows(ids, keep: Q = EVERY_ROW):
-    return _for(Allocation.objects.filter(keep), "child_id", ids).values_list(
+    return for_children(Allocation.objects.filter(keep), "child_id", ids).values_list(
         "child_id", "pk", "worker_id", "team_id", "start_date", "end_date")
 
 

@@ -32,3 +32,18 @@ def test_the_practice_quality_pages_meet_wcag_22_aa(page, live_server, org, chil
             failures.append(f"{name}:\n{describe(violations)}")
     assert page.get_by_role("heading", name="Practice quality").count() == 1, "the record's panel was not shown"
     assert not failures, "\n\n".join(failures)
+
+
+def test_quality_assurance_has_every_signal_worked_out_again_and_the_page_says_when(page, live_server, org, child):
+    from playwright.sync_api import expect
+
+    make_journey(child, org.sam, org.tess, org.chris)
+    sign_in(page, "quinn")
+    page.goto(reverse("oversight:practice_quality"))
+    expect(page.locator("#signals-worked-out")).to_have_text("Signals worked out from the record just now.")
+    page.get_by_role("button", name="Work out every signal again now").click()
+    # The job ran (immediately, in the tests); its page offers the way back to the page asked from.
+    expect(page.get_by_role("heading", name="Finished")).to_be_visible(timeout=10_000)
+    page.get_by_role("button", name="Back to practice quality").click()
+    expect(page.locator("#signals-worked-out")).to_contain_text("Signals worked out from the record at")
+    assert not (violations := axe_violations(page)), describe(violations)

@@ -85,6 +85,8 @@ EXPECTED = {
     "may_see_performance": MANAGERS | {"quinn", "pat", "ada"},
     "may_see_performance_of_every_team": {"quinn", "pat", "ada"},
     "may_refresh_performance_figures": {"pat", "ada"},
+    # Every signal worked out again now: those who see every team's practice quality.
+    "may_refresh_signals": {"quinn", "pat", "ada"},
     # Workers' employment and the establishment's posts: administrators, who keep the staff list.
     "may_keep_workforce_records": {"ada"},
     # The child population the diversity page compares with: analysts and administrators, who make the returns.

@@ -57,6 +57,8 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     "returns:annex_a": lambda user, child: permissions.may_make_returns(user),
     # Computing the performance figures again derives them from the record; it changes no record.
     "insight:refresh": lambda user, child: permissions.may_refresh_performance_figures(user),
+    # Working every signal out again derives them from the record; it changes no record.
+    "oversight:refresh_signals": lambda user, child: permissions.may_refresh_signals(user),
     "returns:ssd": lambda user, child: permissions.may_make_returns(user),
     "returns:census": lambda user, child: permissions.may_make_returns(user),
     # A clinic's PDF and a self-evaluation pack are counts with no child named; changes no child's record.

@@ -8,7 +8,11 @@ from casefile.people.models import Person
 CASE_RECORD_APPS = ("people", "casework", "frontdoor", "quality", "oversight")
 # Records of a decision that carry their own who-and-when and are never edited (a merge's reversal is written on
 # the merge itself, by whom and when), so they need no history of changes.
-NO_HISTORY_NEEDED = {"people.matchdecision", "people.merge"}
+NO_HISTORY_NEEDED = {
+    "people.matchdecision", "people.merge",
+    # Derived from the record, never typed, and replaced whole at each working-out (ADR 0028): no edit to keep.
+    "oversight.keptsignals", "oversight.keptfinding",
+}
 
 
 def case_record_models() -> list:

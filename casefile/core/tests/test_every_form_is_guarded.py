@@ -109,6 +109,7 @@ UNGUARDED_TEMPLATES = {
     "access/jinja2/access/restricted_reason.html": "the reason for opening a restricted record, kept each time",
     "people/jinja2/people/matches.html": "carries the first form's fields, its token among them",
     "insight/jinja2/insight/_computed.html": "computing the figures again: a repeat changes no record",
+    "oversight/jinja2/oversight/_worked_out.html": "working every signal out again: a repeat changes no record",
 }
 POST_FORM_TAG = re.compile(r"<form\b([^>]*method=\"post\"[^>]*)>", re.I)
 POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from casefile.audit.models import Action, AuditEvent
 from casefile.casework.testing import make_journey
+from casefile.oversight import kept_signals
 from casefile.testing import allocate, make_child
 
 pytestmark = pytest.mark.django_db
@@ -101,11 +102,16 @@ def test_the_childs_record_page_has_a_small_practice_quality_panel(client, org, 
     assert reverse("oversight:child_signals", kwargs={"person_id": child.pk}) in page
 
 
-def test_every_team_costs_the_same_queries_for_one_child_or_five_more_in_other_teams(client, org, child, journey):
-    """A quality assurance officer's page works out every child held in every team."""
+@pytest.mark.parametrize("kept", [False, True], ids=["from the record", "kept"])
+def test_every_team_costs_the_same_queries_for_one_child_or_five_more_in_other_teams(client, org, child, journey,
+                                                                                    kept):
+    """A quality assurance officer's page works out every child held in every team, or reads the kept findings
+    (oversight/kept_signals.py)."""
     client.force_login(org.quinn)
     counts = []
     for _ in range(2):
+        if kept:
+            kept_signals.refresh()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(PAGE).status_code == 200
             assert client.get(CHILDREN).status_code == 200

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from casefile.oversight import signals
+from casefile.oversight import kept_signals, signals
 from casefile.rules import signals as rules
 from casefile.rules.clocks import add_calendar_months
 
@@ -66,3 +66,14 @@ def test_a_few_children_are_loaded_whole(authority):
     ctx = signals.context(today=END, since=add_calendar_months(END, -12))
     few = sorted(record.child_id for record in signals.load_records(None, ctx, trim=False))[:20]
     assert signals.load_records(few, ctx) == signals.load_records(few, ctx, trim=False)
+
+
+def test_the_kept_findings_of_a_whole_authority_are_its_findings(authority):
+    ctx = signals.context(today=END)
+    kept = kept_signals.refresh(today=END)
+    # Nothing written since (or every child would be worked out again, and this would prove nothing).
+    assert not kept_signals.written_to_since(kept.computed_at - kept_signals.IN_FLIGHT)
+    everyone = signals.signals_for_authority(ctx)
+    found, used = kept_signals.found_for(everyone, ctx)
+    assert used == kept and found == everyone
+    assert kept.findings.count() == sum(map(len, everyone.values())) > 100

@@ -14,18 +14,19 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from casefile.access import permissions, policy
 from casefile.access.records import record_shown, record_view
 from casefile.accounts.models import Team, User
 from casefile.casework.caseloads import teams_overseen_by
+from casefile.core.back import posted_back
 from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
+from casefile.oversight import kept_signals, tasks, voice_presenters
 from casefile.oversight import practice_presenters as presenters
 from casefile.oversight import signals as oversight
-from casefile.oversight import voice_presenters
 from casefile.people.models import Person
 from casefile.rules.signals import SIGNALS, Finding
 
@@ -89,18 +90,27 @@ def _scope(request) -> Scope:
 
 
 def _held_and_found(request, scope: Scope):
+    """The children held in view, their findings, and the kept working-out they came from (None: the record now)."""
     ctx = oversight.context(request=request)
     teams = [scope.team.pk] if scope.team else scope.team_ids
     held = oversight.holders(ctx, teams=teams, worker=scope.worker.pk if scope.worker else None)
-    return held, oversight.signals_for_children(held, ctx)
+    found, kept = kept_signals.found_for(held, ctx)
+    return held, found, kept
+
+
+def _worked_out(request, kept) -> dict:
+    """When the findings shown were worked out, and for quality assurance a button to work them out again."""
+    return {"kept": kept, "may_refresh": permissions.may_refresh_signals(request.user),
+            "refresh_href": reverse("oversight:refresh_signals"), "here": request.get_full_path()}
 
 
 @allow_methods("GET")
 def practice_quality(request):
     """Signals with the number of children each was found for; then per team, or per worker in one team."""
     scope = _scope(request)
-    held, found = _held_and_found(request, scope)
-    context = {"scope": scope, "signals_table": presenters.signals_table(oversight.overall(found), scope.params),
+    held, found, kept = _held_and_found(request, scope)
+    context = {**_worked_out(request, kept), "scope": scope,
+               "signals_table": presenters.signals_table(oversight.overall(found), scope.params),
                "children": len(held), "page_title": f"Practice quality: {scope.title}", "back": scope.back,
                "look_back_months": oversight.LOOK_BACK_MONTHS,
                "voice_href": voice_presenters.href("oversight:childs_voice", scope.params)}
@@ -136,7 +146,7 @@ def practice_children(request):
     code = request.GET.get("signal", "")
     if code and code not in SIGNALS:
         raise Http404("No such signal")
-    held, found = _held_and_found(request, scope)
+    held, found, kept = _held_and_found(request, scope)
     flagged = [child_id for child_id, findings in found.items()
                if findings and (not code or any(f.code == code for f in findings))]
     people = policy.viewable_people(request.user, Person.objects.filter(pk__in=flagged)).order_by(
@@ -150,7 +160,8 @@ def practice_children(request):
                      [f for f in found[p.pk] if not code or f.code == code]) for p in shown]
     record_shown(request, shown)
     return render(request, "oversight/practice_children.html", {
-        "scope": scope, "signal": SIGNALS.get(code), "page": page, "flagged": len(flagged),
+        **_worked_out(request, kept), "scope": scope, "signal": SIGNALS.get(code), "page": page,
+        "flagged": len(flagged),
         "heading": SIGNALS[code].name if code else "Children with a signal",
         "children_table": presenters.children_table(rows),
         "page_title": f"Children with {SIGNALS[code].name.lower() if code else 'a signal'}: {scope.title}",
@@ -167,7 +178,20 @@ def child_signals(request, person: Person):
     })
 
 
+@allow_methods("POST")
+def refresh_signals(request):
+    """Work every signal out again from the record, in the background; the progress page comes back to the page
+    asked from."""
+    if not permissions.may_refresh_signals(request.user):
+        raise PermissionDenied("Only quality assurance, performance analysts and administrators have the signals "
+                               "worked out again")
+    back = posted_back(request, reverse("oversight:practice_quality"))
+    job = tasks.refresh_in_background(actor=request.user, back_url=back)
+    return redirect("core:job", job_id=job.pk)
+
+
 urlpatterns: list = [
+    path("practice-quality/work-out-again/", refresh_signals, name="refresh_signals"),
     path("practice-quality/", practice_quality, name="practice_quality"),
     path("practice-quality/children/", practice_children, name="practice_children"),
     path("people/<int:person_id>/practice-quality/", child_signals, name="child_signals"),
