@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import time
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from casefile.audit.models import VIEWING_ACTIONS, Action, AuditEvent
 from casefile.casework.models import Allocation, Episode
-from casefile.core.prepared import id_list
+from casefile.core.prepared import driver_rows, id_list
 from casefile.oversight import signals
 from casefile.oversight.models import KeptFinding, KeptSignals
 from casefile.people.models import Relationship
@@ -84,23 +87,34 @@ def usable(ctx: Context) -> KeptSignals | None:
     return kept
 
 
-def found_for(child_ids: Iterable[int], ctx: Context) -> tuple[dict[int, list[Finding]], KeptSignals | None]:
+def found_for(child_ids: Iterable[int], ctx: Context, *,
+              evidence: bool = True) -> tuple[dict[int, list[Finding]], KeptSignals | None]:
     """Per child asked about (even with none): the findings, in the rules' order, and the kept working-out they
     came from (None: worked out from the record now). A child written to since it was worked out is worked out
-    again now."""
+    again now. `evidence=False` leaves the kept findings' evidence out (a page that only counts and names them)."""
     ids = sorted(set(child_ids))
     kept = usable(ctx)
     if kept is None:
         return signals.signals_for_children(ids, ctx), None
     found: dict[int, list[Finding]] = {child_id: [] for child_id in ids}
-    rows = KeptFinding.objects.filter(kept=kept).order_by("pk").values_list(
-        "child_id", "code", "explanation", "evidence", "day", "current", "occurrences")
-    for child_id, code, explanation, evidence, *rest in signals.for_children(rows, "child_id", ids):
-        found[child_id].append(Finding(code, child_id, explanation, tuple(Evidence(*e) for e in evidence), *rest))
+    for child_id, code, explanation, day, current, occurrences, *pointers in _kept_rows(kept, ids, evidence):
+        pointed_at = tuple(Evidence(*e) for e in json.loads(pointers[0])) if evidence else ()
+        found[child_id].append(Finding(code, child_id, explanation, pointed_at, day, bool(current), occurrences))
     changed = written_to_since(kept.computed_at - IN_FLIGHT).intersection(ids)
     if changed:
         found.update(signals.signals_for_children(changed, ctx))
     return found, kept
+
+
+def _kept_rows(kept: KeptSignals, ids: list[int], evidence: bool) -> list[tuple]:
+    """The kept findings of these children as the driver returns them: for a whole authority, Django's converter
+    for each value cost more than the query (a boolean comes back as 0 or 1 from SQLite, the evidence as JSON
+    text)."""
+    columns = ["child_id", "code", "explanation", "day", "current", "occurrences"]
+    if evidence:
+        columns.append(Cast("evidence", TextField()))
+    rows = KeptFinding.objects.filter(kept=kept).order_by("pk").values_list(*columns)
+    return driver_rows(signals.for_children(rows, "child_id", ids))
 
 
 def written_to_since(moment: datetime.datetime) -> set[int]:

@@ -506,11 +506,12 @@ class Holder:
 
 def holders(ctx: Context, *, teams: Iterable[int] | None = None, worker: int | None = None) -> dict[int, Holder]:
     """Children held now, or whose last allocation ended on or after `ctx.since`, with their holder; optionally
-    only those whose holder is in `teams` or is `worker`. One query."""
+    only those whose holder is in `teams` or is `worker`. One query, its rows as the driver gives them (ids and
+    dates)."""
     rows = Allocation.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=ctx.since or datetime.date.min))
     latest: dict[int, tuple] = {}
-    for child, worker_id, team_id, start, end, pk in rows.values_list(
-            "child_id", "worker_id", "team_id", "start_date", "end_date", "pk"):
+    for child, worker_id, team_id, start, end, pk in driver_rows(rows.values_list(
+            "child_id", "worker_id", "team_id", "start_date", "end_date", "pk")):
         key = (end is None, end or start, start, pk)
         if child not in latest or key > latest[child][0]:
             latest[child] = (key, Holder(worker_id, team_id, end is None))

@@ -94,7 +94,7 @@ def _held_and_found(request, scope: Scope):
     ctx = oversight.context(request=request)
     teams = [scope.team.pk] if scope.team else scope.team_ids
     held = oversight.holders(ctx, teams=teams, worker=scope.worker.pk if scope.worker else None)
-    found, kept = kept_signals.found_for(held, ctx)
+    found, kept = kept_signals.found_for(held, ctx, evidence=False)  # counted and named, never linked
     return held, found, kept
 
 
