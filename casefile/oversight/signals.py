@@ -507,8 +507,13 @@ class Holder:
 def holders(ctx: Context, *, teams: Iterable[int] | None = None, worker: int | None = None) -> dict[int, Holder]:
     """Children held now, or whose last allocation ended on or after `ctx.since`, with their holder; optionally
     only those whose holder is in `teams` or is `worker`. One query, its rows as the driver gives them (ids and
-    dates)."""
+    dates); with `teams` or `worker`, only the rows of children they have held in that time (a child's holder is
+    always one of those rows, so none is missed)."""
     rows = Allocation.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=ctx.since or datetime.date.min))
+    if teams is not None or worker is not None:
+        theirs = rows.filter(**({"team_id__in": list(teams)} if teams is not None else {}),
+                             **({"worker_id": worker} if worker is not None else {}))
+        rows = rows.filter(child_id__in=theirs.values("child_id"))
     latest: dict[int, tuple] = {}
     for child, worker_id, team_id, start, end, pk in driver_rows(rows.values_list(
             "child_id", "worker_id", "team_id", "start_date", "end_date", "pk")):

@@ -92,7 +92,8 @@ def _scope(request) -> Scope:
 def _held_and_found(request, scope: Scope):
     """The children held in view, their findings, and the kept working-out they came from (None: the record now)."""
     ctx = oversight.context(request=request)
-    teams = [scope.team.pk] if scope.team else scope.team_ids
+    # Every team: no filter at all, rather than every team's id.
+    teams = [scope.team.pk] if scope.team else None if scope.every_team else scope.team_ids
     held = oversight.holders(ctx, teams=teams, worker=scope.worker.pk if scope.worker else None)
     found, kept = kept_signals.found_for(held, ctx, evidence=False)  # counted and named, never linked
     return held, found, kept
