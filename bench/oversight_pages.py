@@ -76,6 +76,11 @@ def main() -> None:
     from casefile.oversight.queue import manager_queue
 
     setup_test_environment()  # lets the test client's "testserver" host in
+    from casefile.oversight.models import KeptFinding, KeptSignals
+
+    # Worked out from the record first: none kept from an earlier run.
+    KeptFinding.objects.all().delete()
+    KeptSignals.objects.all().delete()
     team = pick_team()
     manager = team.manager
     waiting = len(manager_queue(manager))

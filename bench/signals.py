@@ -133,7 +133,7 @@ Median of {options.runs} runs.
 | Every signal worked out from the record, end to end | {total:.1f} s |
 | CPU time (this process) | {cpu:.1f} s |
 | Loading the rows (and the overdue clocks) | {load:.1f} s |
-| The practice-quality page for every team: {held} | {held_total:.1f} s |
+| The practice-quality page for every team, worked out from the record: {held} | {held_total:.1f} s |
 | Queries | {len(queries.captured_queries) // options.runs} |
 
 | Signal | Children | Rule time |
