@@ -94,8 +94,8 @@ def found_for(child_ids: Iterable[int], ctx: Context, *,
     again now. `evidence=False` leaves the kept findings' evidence out (a page that only counts and names them)."""
     ids = sorted(set(child_ids))
     kept = usable(ctx)
-    if kept is None:
-        return signals.signals_for_children(ids, ctx), None
+    if kept is None or not ids:
+        return signals.signals_for_children(ids, ctx), kept
     found: dict[int, list[Finding]] = {child_id: [] for child_id in ids}
     for child_id, code, explanation, day, current, occurrences, *pointers in _kept_rows(kept, ids, evidence):
         pointed_at = tuple(Evidence(*e) for e in json.loads(pointers[0])) if evidence else ()

@@ -509,9 +509,12 @@ def holders(ctx: Context, *, teams: Iterable[int] | None = None, worker: int | N
     only those whose holder is in `teams` or is `worker`. One query, its rows as the driver gives them (ids and
     dates); with `teams` or `worker`, only the rows of children they have held in that time (a child's holder is
     always one of those rows, so none is missed)."""
+    team_ids = None if teams is None else sorted(set(teams))
+    if team_ids == []:
+        return {}  # no team in view (a manager between teams): nobody held, and no query
     rows = Allocation.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=ctx.since or datetime.date.min))
-    if teams is not None or worker is not None:
-        theirs = rows.filter(**({"team_id__in": list(teams)} if teams is not None else {}),
+    if team_ids is not None or worker is not None:
+        theirs = rows.filter(**({"team_id__in": team_ids} if team_ids is not None else {}),
                              **({"worker_id": worker} if worker is not None else {}))
         rows = rows.filter(child_id__in=theirs.values("child_id"))
     latest: dict[int, tuple] = {}
@@ -520,7 +523,6 @@ def holders(ctx: Context, *, teams: Iterable[int] | None = None, worker: int | N
         key = (end is None, end or start, start, pk)
         if child not in latest or key > latest[child][0]:
             latest[child] = (key, Holder(worker_id, team_id, end is None))
-    team_ids = None if teams is None else set(teams)
     return {child: holder for child, (_, holder) in latest.items()
             if (team_ids is None or holder.team_id in team_ids) and (worker is None or holder.worker_id == worker)}
 

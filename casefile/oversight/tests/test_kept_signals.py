@@ -51,6 +51,18 @@ def test_a_child_allocated_before_any_episode_is_kept_too(org, child):
     assert "missing_identity" in codes(found, child.pk)
 
 
+def test_no_team_and_no_child_read_nothing(client, org, child, journey):
+    """A manager between teams, or a scope with nobody held: no rows, and no query the database would refuse."""
+    kept = kept_signals.refresh()
+    ctx = signals.context()
+    assert signals.holders(ctx, teams=[]) == {}
+    assert kept_signals.found_for([], ctx) == ({}, kept)
+    org.assessment.manager = None
+    org.assessment.save()
+    client.force_login(org.tess)
+    assert client.get(PAGE).status_code == 200 and client.get(CHILDREN).status_code == 200
+
+
 def test_a_page_reads_the_kept_findings_and_says_when_they_were_worked_out(client, org, child, journey):
     kept = kept_signals.refresh()
     # Changed behind the record's back (no write, so no audit event): only a page reading the kept row shows it.
