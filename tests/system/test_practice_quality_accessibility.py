@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from casefile.casework.testing import make_journey
 from tests.system.accessibility import axe_violations, describe
@@ -35,8 +36,6 @@ def test_the_practice_quality_pages_meet_wcag_22_aa(page, live_server, org, chil
 
 
 def test_quality_assurance_has_every_signal_worked_out_again_and_the_page_says_when(page, live_server, org, child):
-    from playwright.sync_api import expect
-
     make_journey(child, org.sam, org.tess, org.chris)
     sign_in(page, "quinn")
     page.goto(reverse("oversight:practice_quality"))

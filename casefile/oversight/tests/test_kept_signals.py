@@ -10,10 +10,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from casefile.casework.models import NonWorkingDay
 from casefile.casework.testing import make_journey
 from casefile.core.models import Job
 from casefile.oversight import kept_signals, signals
 from casefile.oversight.models import KeptFinding, KeptSignals
+from casefile.people.models import Relationship
 from casefile.people.services import update_person
 from casefile.testing import make_child
 
@@ -86,8 +88,6 @@ def test_a_child_written_to_since_is_worked_out_again_when_the_page_opens(org, c
 def test_a_father_written_to_since_has_his_child_worked_out_again(org, child, journey):
     kept_signals.refresh()
     father = make_child("Dan", "Hartley")  # any person the audit trail names, then linked as a parent
-    from casefile.people.models import Relationship
-
     Relationship.objects.create(person=father, relative=child, kind=Relationship.Kind.PARENT)
     update_person(actor=org.sam, person=father, first_name="Daniel")
     assert child.pk in kept_signals.written_to_since(KeptSignals.objects.get().computed_at)
@@ -103,8 +103,6 @@ def test_kept_findings_are_not_used_for_another_day_or_other_settings(client, or
         if change == "other thresholds":
             settings.CASEFILE_SIGNALS = {"cp_plan_long_months": 18}
         else:
-            from casefile.casework.models import NonWorkingDay
-
             NonWorkingDay.objects.create(date=today + datetime.timedelta(days=30), description="Council closure",
                                          added_by=org.ada)
     assert kept_signals.usable(signals.context()) is None
