@@ -523,8 +523,9 @@ def holders(ctx: Context, *, teams: Iterable[int] | None = None, worker: int | N
         key = (end is None, end or start, start, pk)
         if child not in latest or key > latest[child][0]:
             latest[child] = (key, Holder(worker_id, team_id, end is None))
+    in_teams = None if team_ids is None else set(team_ids)
     return {child: holder for child, (_, holder) in latest.items()
-            if (team_ids is None or holder.team_id in team_ids) and (worker is None or holder.worker_id == worker)}
+            if (in_teams is None or holder.team_id in in_teams) and (worker is None or holder.worker_id == worker)}
 
 
 @dataclass
