@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Sequence
 
 from casefile.rules.census_projection import latest_complete_year
+from casefile.rules.cin.census import cycle_collector_paused
 from casefile.rules.clocks import add_calendar_months
 from casefile.rules.indicators import INDICATOR_LIST, Cohort, Indicator, Period, Result, census_years
 from casefile.rules.indicators.core import Window, allocated_on, field, restrict, widest, window
@@ -106,10 +107,13 @@ class Figure:
 
 def figures(cohort: Cohort, periods: Sequence[Period], scope: Scope,
             indicators: Sequence[Indicator] = CLINIC_INDICATORS) -> list[Figure]:
-    """Every indicator over every period, each period's part of the cohort made once."""
-    parts = [scope.part(cohort, period) for period in periods]
-    return [Figure(indicator, [indicator(part, period) for part, period in zip(parts, periods, strict=True)])
-            for indicator in indicators]
+    """Every indicator over every period, each period's part of the cohort made once. The indexes the indicators
+    keep (Cohort.memo) are millions of small objects in no reference cycle: the cycle collector is paused while
+    they are made rather than re-scanning them all again and again."""
+    with cycle_collector_paused():
+        parts = [scope.part(cohort, period) for period in periods]
+        return [Figure(indicator, [indicator(part, period) for part, period in zip(parts, periods, strict=True)])
+                for indicator in indicators]
 
 
 def result(cohort: Cohort, period: Period, scope: Scope, indicator: Indicator) -> Result:

@@ -19,12 +19,15 @@ team as it is now, case-holding when their role may hold cases; posts are the es
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
+from functools import partial
+from itertools import repeat
+from operator import itemgetter
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
+from django.db.models import CharField, F, Q
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from casefile.access.permissions import role_holds_cases
@@ -32,8 +35,9 @@ from casefile.accounts.models import EmploymentType, Post, WorkerRecord
 from casefile.casework import models as cw
 from casefile.frontdoor.models import ContactChild
 from casefile.people.models import Person
+from casefile.rules.cin.census import cycle_collector_paused
 from casefile.rules.indicators import ROWS, Cohort
-from casefile.rules.indicators.core import Window
+from casefile.rules.indicators.core import TABLE_FIELDS, Window
 
 # Queries load() runs, whatever the number of children (a test holds it to this).
 QUERIES = 13
@@ -42,35 +46,77 @@ TABLES = ("contacts", "episodes", "assessments", "strategy_discussions", "enquir
 
 
 def _local_day(moment: str, zone) -> datetime.date:
-    """The day, where the authority is, of a moment the database gives as text: a contact's time is read as text
-    and parsed here, several times faster than Django's own conversion over a year's contacts. SQLite keeps it in
-    UTC without an offset; PostgreSQL gives the offset."""
-    parsed = datetime.datetime.fromisoformat(moment)
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)).astimezone(zone).date()
+    """The day, where the authority is, of a moment SQLite gives as text: UTC, without an offset."""
+    return datetime.datetime.fromisoformat(moment).replace(tzinfo=datetime.UTC).astimezone(zone).date()
 
 
-def _local_days(moments: Iterable[str], zone) -> Iterator[datetime.date]:
-    """`_local_day` of each moment, each hour of the database's clock worked out once: ten years of contacts fall in
-    under 90,000 hours. An hour is remembered only when it falls on one local day from its start to its end (not
-    where the zone's offset from the database's is part of an hour)."""
-    hours: dict[str, datetime.date] = {}
-    for moment in moments:
-        offset = moment[19:].lstrip(".0123456789")  # "+00" from PostgreSQL; none from SQLite
-        hour = moment[:13] + offset  # "2025-04-01 09+00"
-        day = hours.get(hour)
-        if day is None:
-            day = _local_day(moment, zone)
-            if _local_day(f"{moment[:13]}:00:00{offset}", zone) == _local_day(f"{moment[:13]}:59:59{offset}", zone):
-                hours[hour] = day
-        yield day
+_HOUR = itemgetter(slice(0, 13))  # "2025-04-01 09:12:33.123456" -> "2025-04-01 09"
+
+
+class _HourDays(dict):
+    """The local day of each hour of SQLite's clock (UTC), worked out the first time it is asked for, or None where
+    the hour falls on two local days (a zone whose offset is part of an hour)."""
+
+    def __init__(self, zone):
+        super().__init__()
+        self.zone = zone
+
+    def __missing__(self, hour: str) -> datetime.date | None:
+        first, last = _local_day(f"{hour}:00:00", self.zone), _local_day(f"{hour}:59:59.999999", self.zone)
+        day = self[hour] = first if first == last else None
+        return day
+
+
+def _local_days(moments: Sequence[str], zone) -> list[datetime.date]:
+    """`_local_day` of each moment, each hour worked out once: ten years of contacts fall in under 90,000 hours, and
+    a million contacts are then looked up without a Python call each."""
+    days = list(map(_HourDays(zone).__getitem__, map(_HOUR, moments)))
+    if None in days:
+        return [day or _local_day(moment, zone) for day, moment in zip(days, moments, strict=True)]
+    return days
+
+
+class _Days(dict):
+    """Each distinct date read, as a datetime.date, made once: SQLite's dates are read as text (its driver's
+    conversion is a Python call for every value: a million and more over ten years), PostgreSQL's driver gives
+    dates already."""
+
+    def __missing__(self, value):
+        day = self[value] = datetime.date.fromisoformat(value) if isinstance(value, str) else value
+        return day
+
+
+# The fields of each table's rows (rules.indicators.ROWS) that are dates, and those that are the child.
+_DAY_FIELDS = {table: tuple(at for at, name in enumerate(fields) if name == "date" or name.endswith(("_date", "_on")))
+               for table, fields in TABLE_FIELDS.items()}
+
+
+def _shaped(table: str, rows: list[tuple], merged: dict[int, int], days: _Days) -> list:
+    """A table's rows in the indicators' shape (ROWS), made column by column in C: dates as dates (`days`), a merged
+    record's rows under the record it was merged into, and the fields the record does not hold as None."""
+    if not rows:
+        return []
+    fields = TABLE_FIELDS[table]
+    columns: list[Iterable] = list(zip(*rows, strict=True))
+    if table == "plans":  # plans before the record began (annex_a's previous_plans) are not recorded here
+        columns.insert(fields.index("previous_plans"), repeat(None, len(rows)))
+    for at in _DAY_FIELDS[table]:
+        columns[at] = map(days.__getitem__, columns[at])
+    if fields[1] == "child":
+        children = columns[1]
+        columns[1] = map(merged.get, children, children)
+    return list(map(partial(tuple.__new__, ROWS[table]), zip(*columns, strict=True)))
 
 
 def _contacts_in(rows: list[tuple], zone, merged: dict[int, int]) -> list:
-    """The contacts' rows from rows giving (id, child, the moment received as text, the decision's outcome)."""
-    days = _local_days([row[2] for row in rows], zone)
-    child = merged.get
-    return [ROWS["contacts"](pk, child(person, person), day, outcome or "")
-            for (pk, person, _, outcome), day in zip(rows, days, strict=True)]
+    """The contacts' rows from rows giving (id, child, the moment received as SQLite's text or the local day from
+    PostgreSQL, the decision's outcome or None while it is awaited)."""
+    if not rows:
+        return []
+    ids, children, received, outcomes = zip(*rows, strict=True)
+    days = _local_days(received, zone) if isinstance(received[0], str) else received
+    return list(map(partial(tuple.__new__, ROWS["contacts"]), zip(
+        ids, map(merged.get, children, children), days, map({None: ""}.get, outcomes, outcomes), strict=True)))
 
 
 # Tables read through Django's conversion of each value: their full-time equivalents are decimals, which SQLite's
@@ -120,32 +166,42 @@ REACH = {
 
 
 def queries(end: datetime.date) -> dict:
-    """The values_list() query of each table (TABLES) for every row started by `end`, before any narrowing."""
+    """The values_list() query of each table (TABLES) for every row started by `end`, before any narrowing.
+
+    On SQLite, dates are read as text and a contact's moment as SQLite keeps it (both made into days by load(),
+    each distinct value once); on PostgreSQL, as dates, a contact's worked out in the authority's zone by the
+    database."""
     # Received by the end of the day `end`, local time, compared as a moment (no date function run on every row).
     zone = timezone.get_current_timezone()
     until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+    as_text = connections[ContactChild.objects.db].vendor == "sqlite"
+
+    def day(name: str):
+        return Cast(name, CharField()) if as_text else F(name)
+
+    received = Cast("contact__received_at", CharField()) if as_text else TruncDate("contact__received_at")
     contacts = ContactChild.objects.filter(contact__received_at__lt=until).order_by().values_list(
-        "id", "child_id", Cast("contact__received_at", CharField()), "decision__outcome")
+        "id", "child_id", received, "decision__outcome")
     episodes = cw.Episode.objects.filter(referral_date__lte=end).order_by().values_list(
-        "id", "child_id", "referral_date", "referral_nfa", "closure_date", "closure_reason")
+        "id", "child_id", day("referral_date"), "referral_nfa", day("closure_date"), "closure_reason")
     assessments = cw.Assessment.objects.filter(start_date__lte=end).order_by().values_list(
-        "id", "episode__child_id", "episode_id", "start_date", "authorised_on")
+        "id", "episode__child_id", "episode_id", day("start_date"), day("authorised_on"))
     discussions = cw.StrategyDiscussion.objects.filter(date__lte=end).order_by().values_list(
-        "id", "episode__child_id", "date", "enquiry__id")
+        "id", "episode__child_id", day("date"), "enquiry__id")
     enquiries = cw.Section47Enquiry.objects.filter(strategy_discussion__date__lte=end).order_by().values_list(
-        "id", "episode__child_id", "strategy_discussion__date", "icpc_not_required")
+        "id", "episode__child_id", day("strategy_discussion__date"), "icpc_not_required")
     conferences = cw.Conference.objects.filter(kind=cw.Conference.Kind.INITIAL, date__lte=end).order_by().values_list(
-        "id", "child_id", "enquiry_id", "date", "decision")
+        "id", "child_id", "enquiry_id", day("date"), "decision")
     plans = cw.Plan.objects.filter(start_date__lte=end).order_by().values_list(
-        "id", "child_id", "kind", "start_date", "end_date", "visit_interval_working_days")
+        "id", "child_id", "kind", day("start_date"), day("end_date"), "visit_interval_working_days")
     visits = cw.Visit.objects.filter(child_seen=True, kind=cw.Visit.Kind.CHILD_PROTECTION, plan__isnull=False,
-                                     date__lte=end).order_by().values_list("id", "plan_id", "date", "seen_alone")
+                                     date__lte=end).order_by().values_list("id", "plan_id", day("date"), "seen_alone")
     # A step-down a worker proposed counts once a manager has signed it off (as Annex A list 2 reads it).
     step_downs = cw.EarlyHelpTransfer.objects.filter(
         direction=cw.EarlyHelpTransfer.Direction.STEP_DOWN, date__lte=end).exclude(
-        proposed_on__isnull=False, signed_off_on__isnull=True).order_by().values_list("id", "child_id", "date")
+        proposed_on__isnull=False, signed_off_on__isnull=True).order_by().values_list("id", "child_id", day("date"))
     allocations = cw.Allocation.objects.filter(start_date__lte=end).order_by().values_list(
-        "id", "child_id", "start_date", "end_date", "team_id", "worker_id")
+        "id", "child_id", day("start_date"), day("end_date"), "team_id", "worker_id")
     # The workforce census counts permanent and agency workers; "other" (students, secondees) counts in neither.
     workers = WorkerRecord.objects.filter(
         employment_type__in=[EmploymentType.PERMANENT, EmploymentType.AGENCY], started_on__lte=end).order_by(
@@ -170,9 +226,7 @@ def load(end: datetime.date, reads: Window | None = None, held_by: dict | None =
     reads = dict.fromkeys(TABLES) if reads is None else reads
     merged = dict(Person.objects.filter(merged_into__isnull=False).order_by().values_list("id", "merged_into_id"))
 
-    # A merged record's rows count under the record it was merged into: child(person, person).
-    child = merged.get
-
+    # A merged record's rows count under the record it was merged into (_shaped).
     zone = timezone.get_current_timezone()
     tables = queries(end)
     read = {}
@@ -184,19 +238,16 @@ def load(end: datetime.date, reads: Window | None = None, held_by: dict | None =
             ever = cw.Allocation.objects.filter(start_date__lte=end, **held_by).values("child_id")
             query = query.filter(Q(child_id__in=ever) | Q(child_id__in={*merged, *merged.values()}))
         read[table] = query
+    days = _Days()
     made = {
         "contacts": lambda rows: _contacts_in(rows, zone, merged),
-        "plans": lambda rows: [ROWS["plans"](pk, child(person, person), kind, start, ended, None, interval)
-                               for pk, person, kind, start, ended, interval in rows],
-        "cp_visits": lambda rows: list(map(ROWS["cp_visits"]._make, rows)),
         "workers": lambda rows: [ROWS["workers"](pk, team, kind, start, left, float(fte), role_holds_cases(role))
                                  for pk, team, kind, start, left, fte, role in rows],
         "posts": lambda rows: [ROWS["posts"](pk, team, float(fte), start, ended, holder)
                                for pk, team, fte, start, ended, holder in rows],
     }
 
-    def by_child(table):
-        return lambda rows: [ROWS[table](pk, child(person, person), *rest) for pk, person, *rest in rows]
-
-    return Cohort(**{table: made.get(table, by_child(table))(list(query) if table in CONVERTED else _rows(query))
-                     for table, query in read.items()})
+    # Millions of rows, none in a reference cycle: the cycle collector would re-scan them all as they pile up.
+    with cycle_collector_paused():
+        return Cohort(**{table: made[table](list(query)) if table in made
+                         else _shaped(table, _rows(query), merged, days) for table, query in read.items()})

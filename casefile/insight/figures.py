@@ -26,6 +26,7 @@ from casefile.casework.caseloads import teams_overseen_by
 from casefile.insight import clinic, cohort, diversity
 from casefile.insight.models import StoredFigures
 from casefile.rules import diversity as diversity_rules
+from casefile.rules.cin.census import cycle_collector_paused
 from casefile.rules.indicators import INDICATOR_LIST, Cohort, Period, Result
 from casefile.rules.indicators.core import CHILD_ROWS, partition
 from casefile.rules.journeys import journey
@@ -95,13 +96,14 @@ def refresh(today: datetime.date, progress: Callable[[int, int, str], None] = la
     empty = dataclasses.replace(record, **{name: () for name in (*CHILD_ROWS, "cp_visits", "workers", "posts")})
     computed_at, rows = timezone.now(), []
     for done, period in enumerate(periods, start=1):
-        by_team, by_worker = partition(record, period.end, "team"), partition(record, period.end, "worker")
-        parts = {AUTHORITY: record,
-                 **{f"team:{pk}": by_team.get(pk, empty) for pk in teams},
-                 **{f"worker:{pk}": by_worker.get(pk, empty) for pk in workers},
-                 **{key: clinic.Scope(team_ids=ids).part(record, period) for key, ids in team_sets.items()}}
-        rows += [StoredFigures(scope=key, start=period.start, end=period.end, computed_at=computed_at,
-                               figures=compute(part, period, categories)) for key, part in parts.items()]
+        with cycle_collector_paused():  # each period's parts and indexes: many small objects, no cycles
+            by_team, by_worker = partition(record, period.end, "team"), partition(record, period.end, "worker")
+            parts = {AUTHORITY: record,
+                     **{f"team:{pk}": by_team.get(pk, empty) for pk in teams},
+                     **{f"worker:{pk}": by_worker.get(pk, empty) for pk in workers},
+                     **{key: clinic.Scope(team_ids=ids).part(record, period) for key, ids in team_sets.items()}}
+            rows += [StoredFigures(scope=key, start=period.start, end=period.end, computed_at=computed_at,
+                                   figures=compute(part, period, categories)) for key, part in parts.items()]
         progress(done, len(periods) + 1, f"Computed {period.name}")
     with transaction.atomic():
         StoredFigures.objects.all().delete()

@@ -20,7 +20,7 @@ Two counting conventions exist and they differ by one day (statutory-rules.md §
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -130,6 +130,27 @@ def working_days_between(start: date, end: date, calendar: WorkingCalendar,
         raise ValueError(f"end ({end.isoformat()}) must be on or after start ({start.isoformat()})")
     first = start if convention is Convention.ANCHOR_IS_DAY_1 else start + ONE_DAY
     return working_days_in(first, end, calendar)
+
+
+def working_days_between_each(pairs: Iterable[tuple[date, date]], calendar: WorkingCalendar,
+                              convention: Convention = DFE_STATISTICS) -> list[int]:
+    """`working_days_between` of each (start, end) pair, from one running count of the working days over the days
+    the pairs span: ten years of an authority's assessments (a quarter of a million pairs) in a small fraction of
+    the time of asking one pair at a time."""
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    for start, end in pairs:
+        if end < start:
+            raise ValueError(f"end ({end.isoformat()}) must be on or after start ({start.isoformat()})")
+    # working[i]: working days from the day before the earliest start to the day i days after it, inclusive.
+    before = min(start for start, _ in pairs) - ONE_DAY
+    origin, working = before.toordinal(), [0]
+    for offset in range(1, max(end for _, end in pairs).toordinal() - origin + 1):
+        working.append(working[-1] + calendar.is_working_day(before + timedelta(days=offset)))
+    # Day 0 counts from the day after the start; day 1 from the start itself.
+    back = 1 if convention is Convention.ANCHOR_IS_DAY_1 else 0
+    return [working[end.toordinal() - origin] - working[start.toordinal() - origin - back] for start, end in pairs]
 
 
 def working_days_in(first: date, last: date, calendar: WorkingCalendar) -> int:

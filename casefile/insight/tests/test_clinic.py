@@ -219,6 +219,12 @@ def test_the_rows_read_past_django_equal_the_values_django_gives(org, june):
         assert rows, table
         assert rows == [tuple(row) for row in query], table
         assert [[type(value) for value in row] for row in rows] == [[type(value) for value in row] for row in query]
+    # Dates read as text (SQLite) are made dates by load(): every date of every row read is a date.
+    record = cohort.load(datetime.date(2024, 12, 31))
+    for table, positions in cohort._DAY_FIELDS.items():
+        if table not in cohort.CONVERTED:
+            found = {type(row[at]) for row in getattr(record, table) for at in positions}
+            assert found - {type(None)} == {datetime.date}, table
 
 
 def test_a_filter_nothing_can_match_reads_no_rows(org, june):

@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import compress
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, not_
 from types import MappingProxyType
+from typing import Any
 
 from casefile.rules.census_projection import previous_plans
 from casefile.rules.clocks import add_calendar_months
@@ -29,7 +30,6 @@ from casefile.rules.indicators.core import (
     Body,
     Cohort,
     Indicator,
-    Item,
     OpenOn,
     Period,
     Records,
@@ -42,7 +42,7 @@ from casefile.rules.indicators.core import (
     rate_per_10000,
     ratio,
 )
-from casefile.rules.working_days import add_working_days, working_days_between
+from casefile.rules.working_days import add_working_days, working_days_between, working_days_between_each
 
 CP = "cp"
 # How far back the re-referral figure reads before its period: a referral counts when the child's previous one was
@@ -154,6 +154,7 @@ def _referrals(cohort: Cohort, period: Period, settings: Settings) -> Result:
     return count("referrals", period, Records("episode", _in(period, _referrals_sorted(cohort))))
 
 
+_child = attrgetter("child")
 _REFERRALS = frozenset(outcome.value for outcome in Outcome if outcome.is_referral)
 _outcomes = attrgetter("outcome")
 
@@ -222,8 +223,8 @@ def _assessments_45(cohort: Cohort, period: Period, settings: Settings) -> Resul
     done = _completed(cohort, period)
     in_time = _in(period, _kept_dated(
         cohort, ("completed_in_45", settings.calendar, settings.convention), _completed_by_date(cohort),
-        lambda rows: (working_days_between(row.start_date, row.authorised_on, settings.calendar,
-                                           settings.convention) <= 45 for row in rows)))
+        lambda rows: map((45).__ge__, working_days_between_each(
+            [(row.start_date, row.authorised_on) for row in rows], settings.calendar, settings.convention))))
     return ratio("assessments_within_45_working_days", period, Records("assessment", in_time),
                  Records("assessment", done), percent=True,
                  empty="no figure: no assessments were completed in the period")
@@ -232,14 +233,15 @@ def _assessments_45(cohort: Cohort, period: Period, settings: Settings) -> Resul
 def _assessments_45_referral(cohort: Cohort, period: Period, settings: Settings) -> Result:
     referred = cohort.remembered("referral_dates", lambda: {row.id: row.referral_date
                                                            for row in cohort.table("episodes")})
-    done = [row for row in _completed(cohort, period)
-            if referred.get(row.episode) is not None
-            and referred[row.episode] <= row.authorised_on]
-    in_time = [row for row in done
-               if row.authorised_on <= add_working_days(referred[row.episode], 45,
-                                                                  settings.calendar, settings.convention)]
+    # Whether each completed assessment belongs to a referral, and whether it was in time, checked once per cohort.
+    done_by_date = _kept_dated(cohort, "completed_after_referral", _completed_by_date(cohort), lambda rows: (
+        referred.get(row.episode) is not None and referred[row.episode] <= row.authorised_on for row in rows))
+    in_time = _in(period, _kept_dated(
+        cohort, ("completed_in_45_of_referral", settings.calendar, settings.convention), done_by_date,
+        lambda rows: (row.authorised_on <= add_working_days(referred[row.episode], 45, settings.calendar,
+                                                            settings.convention) for row in rows)))
     return ratio("assessments_within_45_working_days_of_referral", period,
-                 Records("assessment", in_time), Records("assessment", done), percent=True,
+                 Records("assessment", in_time), Records("assessment", _in(period, done_by_date)), percent=True,
                  empty="no figure: no assessments linked to a referral were completed in the period")
 
 
@@ -339,25 +341,40 @@ def _two_years(cohort: Cohort, period: Period, settings: Settings) -> Result:
                  empty="no figure: no child protection plans ended in the period")
 
 
+class _LatestBy:
+    """The latest row for each key (a visit's plan) as at the end of a day, for many days: rows in date order are
+    swept forward from the day asked for before, so ten years of month-ends read each row once rather than once a
+    month (from the start again when a day before the last is asked for). Of two rows on one day, the later in
+    order counts."""
+
+    def __init__(self, dates: list, rows: list, key: Callable[[Any], Any]):
+        self.dates, self.rows, self.key = dates, rows, key
+        self.day: datetime.date | None = None
+        self.read = 0  # rows swept so far
+        self.latest: dict = {}
+
+    def on(self, day: datetime.date) -> dict:
+        """{key: its latest row by the end of `day`}: read it before asking for another day."""
+        if self.day is not None and day < self.day:
+            self.read, self.latest = 0, {}
+        until = bisect_right(self.dates, day)
+        swept = self.rows[self.read:until]
+        self.latest.update(zip(map(self.key, swept), swept, strict=True))  # later rows replace earlier ones
+        self.read, self.day = until, day
+        return self.latest
+
+
 def _last_visits(cohort: Cohort, day: datetime.date) -> list[tuple]:
     """Each child protection plan open at the end of `day`, with its last visit by then (not before the plan
     started) or None: worked out once a day for both the visits in time and the children seen alone."""
 
-    def by_plan():
-        found: dict = defaultdict(lambda: ([], []))
-        for visit_day, visit in zip(*_dated(cohort, "cp_visits", "date"), strict=True):
-            dates, rows = found[visit.plan]
-            dates.append(visit_day)
-            rows.append(visit)
-        return dict(found)
-
     def find():
-        visits = cohort.remembered("visits_by_plan", by_plan)
+        last = cohort.remembered("last_visit_by_plan", lambda: _LatestBy(*_dated(cohort, "cp_visits", "date"),
+                                                                         attrgetter("plan"))).on(day)
         found = []
         for plan in _open_cp_plans(cohort, day):
-            dates, rows = visits.get(plan.id, ((), ()))
-            position = bisect_right(dates, day)
-            found.append((plan, rows[position - 1] if position and dates[position - 1] >= plan.start_date else None))
+            visit = last.get(plan.id)
+            found.append((plan, visit if visit is not None and visit.date >= plan.start_date else None))
         return found
 
     return cohort.remembered(("last_visits", day), find)
@@ -365,12 +382,17 @@ def _last_visits(cohort: Cohort, day: datetime.date) -> list[tuple]:
 
 def _cp_visits_in_time(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
+    # The day the next visit is due, by the day it is counted from and the working days allowed: thousands of plans
+    # a month, from a few thousand distinct days over ten years.
+    due = cohort.remembered(("cp_visit_due", settings.calendar, settings.convention), dict)
     plans, in_time = [], []
     for plan, last in _last_visits(cohort, day):
         plans.append(plan)
-        anchor = last.date if last else plan.start_date
-        limit = plan.visit_interval_working_days or settings.cp_visit_working_days
-        if add_working_days(anchor, limit, settings.calendar, settings.convention) >= day:
+        clock = (last.date if last else plan.start_date, plan.visit_interval_working_days
+                 or settings.cp_visit_working_days)  # from which day, and how many working days
+        if clock not in due:
+            due[clock] = add_working_days(*clock, settings.calendar, settings.convention)
+        if due[clock] >= day:
             in_time.append(plan)
     return ratio("cp_visits_in_time", period, Records("plan", in_time),
                  Records("plan", plans), percent=True,
@@ -407,7 +429,8 @@ def _open_children(cohort: Cohort, day: datetime.date) -> dict:
         index = _open_index(cohort, "episodes_open", lambda: [
             row for row in _dated(cohort, "episodes", "referral_date")[1] if not row.referral_nfa],
             "referral_date", "closure_date")
-        return {row.child: row for row in index.on(day)}  # a child's latest episode, if two are open
+        rows = index.on(day)
+        return dict(zip(map(_child, rows), rows, strict=True))  # a child's latest episode, if two are open
 
     return cohort.remembered(("open_children", day), find)
 
@@ -419,7 +442,8 @@ def _allocated_to(cohort: Cohort, day: datetime.date) -> dict:
         index = _open_index(cohort, "allocations_open", lambda: [
             row for row in _dated(cohort, "allocations", "start_date")[1] if row.worker is not None],
             "start_date", "end_date")
-        return {row.child: row for row in index.on(day)}  # a child's latest allocation, if two are open
+        rows = index.on(day)
+        return dict(zip(map(_child, rows), rows, strict=True))  # a child's latest allocation, if two are open
 
     return cohort.remembered(("allocated_to", day), find)
 
@@ -427,9 +451,9 @@ def _allocated_to(cohort: Cohort, day: datetime.date) -> dict:
 def _unallocated(cohort: Cohort, period: Period, settings: Settings) -> Result:
     day = period.end
     allocated = _allocated_to(cohort, day)
+    open_now = _open_children(cohort, day)
     return count("unallocated_children", period,
-                 Records("episode", [row for child, row in _open_children(cohort, day).items()
-                                     if child not in allocated]))
+                 Records("episode", compress(open_now.values(), map(not_, map(allocated.__contains__, open_now)))))
 
 
 def _caseloads(cohort: Cohort, period: Period, settings: Settings) -> Result:
@@ -474,8 +498,9 @@ def _caseload_per_worker(cohort: Cohort, period: Period, settings: Settings) -> 
     holders = [row for row in _in_post(cohort, day) if row.case_holding is not False]
     ids = {row.id for row in holders}
     open_now = _open_children(cohort, day)
-    cases = [row for child, row in _allocated_to(cohort, day).items()
-             if child in open_now and row.worker in ids]
+    allocated = _allocated_to(cohort, day)
+    open_allocated = list(compress(allocated.values(), map(open_now.__contains__, allocated)))
+    cases = list(compress(open_allocated, map(ids.__contains__, map(attrgetter("worker"), open_allocated))))
     return ratio("caseload_per_worker", period, Records("allocation", cases),
                  Records("worker", holders), percent=False, denominator=sum(_fte(r) for r in holders),
                  empty="no figure: no case-holding workers in post at the end of the period")
@@ -495,8 +520,8 @@ def _worker_changes(cohort: Cohort, period: Period, settings: Settings) -> Resul
             last[row.child] = row
         return [row.start_date for row in changed], changed
 
-    changes = [Item("allocation", row.id, row.child) for row in _in(period, cohort.remembered("worker_changes", build))
-               if row.child in open_now]
+    changed = _in(period, cohort.remembered("worker_changes", build))
+    changes = Records("allocation", compress(changed, map(open_now.__contains__, map(_child, changed))))
     return ratio("worker_changes_per_child", period, changes,
                  Records("episode", open_now.values()), percent=False,
                  empty="no figure: no children were open at the end of the period")

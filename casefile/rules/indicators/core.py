@@ -16,7 +16,7 @@ import functools
 from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
-from itertools import chain, pairwise
+from itertools import compress, pairwise
 from numbers import Real
 from operator import attrgetter
 from types import MappingProxyType
@@ -144,7 +144,9 @@ class Records(Sequence):
 
     def __init__(self, kind: str, rows: Iterable[Any]):
         self.kind = kind
-        self.rows = tuple(rows)
+        # A list is kept as it is (the indicators give fresh ones, never changed after): a trend's thousands of
+        # figures would otherwise copy a year of contacts each.
+        self.rows = rows if type(rows) in (list, tuple) else tuple(rows)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -367,6 +369,9 @@ class Cohort:
         def build():
             shape = _SHAPES[name]
             keys = TABLE_FIELDS[name]
+            rows = getattr(self, name)
+            if set(map(type, rows)) <= {shape}:  # as cohort.load makes them: checked in C, a million rows at once
+                return list(rows)
             return [row if type(row) is shape else shape(*map(row.get, keys)) if type(row) is dict
                     else shape(*(field(row, key) for key in keys)) for row in getattr(self, name)]
 
@@ -413,7 +418,8 @@ class OpenOn:
         self._starts = list(map(start, rows))
         if None in self._starts or any(later < earlier for earlier, later in pairwise(self._starts)):
             raise ValueError("rows: expected rows in order of their start, each with one")
-        self._end_of = list(map(end, rows))
+        # A row not ended is open on every day: its end is taken as the last day there is.
+        self._ends = [datetime.date.max if ended is None else ended for ended in map(end, rows)]
         self._days: list[datetime.date] = []  # the days worked out, in order, and the positions open on each
         self._open: dict[datetime.date, list[int]] = {}
 
@@ -423,12 +429,12 @@ class OpenOn:
             return self._open[day]
         before = bisect.bisect_left(self._days, day)
         base_day = self._days[before - 1] if before else None
-        end_of = self._end_of
         # Rows started after the base day come after every row open then, as the rows are in order of their start.
         since = range(0 if base_day is None else bisect.bisect_right(self._starts, base_day),
                       bisect.bisect_right(self._starts, day))
-        found = [position for position in chain(self._open.get(base_day, ()), since)
-                 if (ended := end_of[position]) is None or ended > day]
+        candidates = [*self._open.get(base_day, ()), *since]
+        # Those not ended by the end of the day, checked in C (no Python call for each of thousands of rows a day).
+        found = list(compress(candidates, map(day.__lt__, map(self._ends.__getitem__, candidates))))
         self._days.insert(before, day)
         self._open[day] = found
         return found

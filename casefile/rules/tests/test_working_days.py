@@ -16,6 +16,7 @@ from casefile.rules.working_days import (
     add_working_days,
     england_and_wales_bank_holidays,
     working_days_between,
+    working_days_between_each,
 )
 
 D = date
@@ -235,3 +236,17 @@ def test_adding_by_whole_weeks_agrees_with_walking_day_by_day(start, n, calendar
     for _ in range(steps):
         day = calendar.next_working_day(day)
     assert add_working_days(start, n, calendar, convention) == day
+
+
+@PROPERTY
+@given(pairs=st.lists(st.tuples(starts, st.integers(min_value=0, max_value=800)), max_size=30),
+       calendar=calendars, convention=conventions)
+def test_counting_many_pairs_at_once_agrees_with_counting_each(pairs, calendar, convention):
+    pairs = [(start, start + timedelta(days=days)) for start, days in pairs]
+    assert working_days_between_each(pairs, calendar, convention) == [
+        working_days_between(start, end, calendar, convention) for start, end in pairs]
+
+
+def test_counting_many_pairs_refuses_an_end_before_the_start():
+    with pytest.raises(ValueError, match="must be on or after start"):
+        working_days_between_each([(D(2024, 1, 2), D(2024, 1, 5)), (D(2024, 1, 5), D(2024, 1, 2))], ENGLAND_AND_WALES)
