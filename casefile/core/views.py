@@ -136,6 +136,7 @@ def _oversight_summaries(request) -> dict:
     if context["makes_returns"]:
         context["recent_returns_table"] = recent_returns_table(recent_returns(user))
     context["sees_performance"] = permissions.may_see_performance(user)
+    context["sees_long_run_trend"] = permissions.may_see_performance_of_every_team(user)
     context["keeps_workforce"] = permissions.may_keep_workforce_records(user)
     context["enters_population"] = permissions.may_enter_child_population(user)
     context["enters_neighbours"] = permissions.may_enter_neighbour_figures(user)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from casefile.rules.census_projection import latest_complete_year
 from casefile.rules.cin.census import cycle_collector_paused
 from casefile.rules.clocks import add_calendar_months
-from casefile.rules.indicators import INDICATOR_LIST, Cohort, Indicator, Period, Result, census_years
+from casefile.rules.indicators import INDICATOR_LIST, Cohort, Indicator, Period, Result, census_years, months
 from casefile.rules.indicators.core import Window, allocated_on, field, restrict, widest, window
 
 TREND_PERIODS = 4
@@ -42,6 +42,17 @@ def census_year_trend(year: str) -> list[Period]:
     start = int(year[:4])
     first = f"{start - TREND_PERIODS + 1}-{(start - TREND_PERIODS + 2) % 100:02d}"
     return census_years(first, year)
+
+
+LONG_RUN_YEARS = 10
+
+
+def long_run(today: datetime.date) -> tuple[list[Period], list[Period]]:
+    """The long-run trend: the ten complete census years to the latest, oldest first, and their 120 months."""
+    last = latest_complete_year(today)
+    start = int(last[:4]) - LONG_RUN_YEARS + 1
+    years = census_years(f"{start}-{(start + 1) % 100:02d}", last)
+    return years, months(years[0].start, years[-1].end)
 
 
 def twelve_months_trend(end: datetime.date) -> list[Period]:

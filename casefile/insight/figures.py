@@ -1,6 +1,7 @@
 """Kept figures (insight.StoredFigures): every indicator, the journeys and the diversity counts, for the whole
-authority, each team, each worker and each manager's set of teams, over the census years the clinic offers,
-computed from one read of the record and read back by the clinic, the journeys and the diversity page in one
+authority, each team, each worker and each manager's set of teams, over the census years the clinic offers, and
+the whole authority's indicators for the ten-year trend (ten census years and their 120 months), computed from one
+read of the record and read back by the clinic, the journeys, the diversity page and the ten-year trend in one
 query.
 
 On a large authority one read of the record takes seconds (a million contacts over ten years), far too long for a
@@ -15,6 +16,7 @@ import dataclasses
 import datetime
 import hashlib
 from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import NamedTuple
 
 from django.db import transaction
@@ -105,6 +107,15 @@ def refresh(today: datetime.date, progress: Callable[[int, int, str], None] = la
             rows += [StoredFigures(scope=key, start=period.start, end=period.end, computed_at=computed_at,
                                    figures=compute(part, period, categories)) for key, part in parts.items()]
         progress(done, len(periods) + 1, f"Computed {period.name}")
+    # The long-run trend (clinic.long_run): the whole authority's indicators for ten census years and each of their
+    # 120 months, those not already kept above; about as long again as one census year of every scope.
+    progress(len(periods), len(periods) + 1, "Computing the ten-year trend")
+    kept = {(period.start, period.end) for period in periods}
+    long_run = [period for period in chain(*clinic.long_run(today)) if (period.start, period.end) not in kept]
+    trend = clinic.figures(record, long_run, clinic.Scope())
+    rows += [StoredFigures(scope=AUTHORITY, start=period.start, end=period.end, computed_at=computed_at, figures={
+        "indicators": {figure.indicator.code: _result(figure.trend[at]) for figure in trend}})
+        for at, period in enumerate(long_run)]
     with transaction.atomic():
         StoredFigures.objects.all().delete()
         StoredFigures.objects.bulk_create(rows, batch_size=500)
@@ -175,9 +186,12 @@ class Kept:
             return None
         return kept
 
-    def journey_stages(self) -> list[Stage]:
-        return [Stage(code, label, tuple(Branch(*branch) for branch in branches))
-                for code, label, branches in self.rows[-1].figures["journey"]]
+    def journey_stages(self) -> list[Stage] | None:
+        """The kept journey of the last period, or None where only its indicators are kept (the ten-year trend's
+        oldest census year, which a 12 months to 31 March can be)."""
+        kept = self.rows[-1].figures.get("journey")
+        return None if kept is None else [Stage(code, label, tuple(Branch(*branch) for branch in branches))
+                                          for code, label, branches in kept]
 
 
 def kept_for(scope: clinic.Scope, periods: Sequence[Period]) -> Kept | None:

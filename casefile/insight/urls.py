@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("", views.clinic_page, name="clinic"),
     path("children/", views.children_page, name="children"),
     path("journeys/", views.journeys_page, name="journeys"),
+    path("ten-year-trend/", views.trend_page, name="trend"),
     path("figures/refresh/", views.refresh_page, name="refresh"),
     path("diversity/", views_diversity.diversity_page, name="diversity"),
     path("diversity/children/", views_diversity.diversity_children, name="diversity_children"),

@@ -32,7 +32,7 @@ from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
 from casefile.core.pdf import pdf_response
 from casefile.core.presenters import plural
-from casefile.insight import clinic, cohort, figures, neighbours, pack_presenters, services, tasks
+from casefile.insight import clinic, cohort, figures, neighbours, pack_presenters, services, tasks, trend_presenters
 from casefile.insight import presenters as present
 from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm, FigureFileForm, PackForm
 from casefile.insight.models import SelfEvaluationPack
@@ -104,7 +104,9 @@ def clinic_page(request):
                "neighbours_href": reverse("insight:neighbours") if permissions.may_enter_neighbour_figures(
                    request.user) else "",
                "diversity_href": f"{reverse('insight:diversity')}?{present.query(**choice.params)}",
-               "journeys_href": f"{reverse('insight:journeys')}?{present.query(**choice.params)}"}
+               "journeys_href": f"{reverse('insight:journeys')}?{present.query(**choice.params)}",
+               "trend_href": reverse("insight:trend") if permissions.may_see_performance_of_every_team(
+                   request.user) else ""}
     if choice.periods:
         kept = figures.kept_for(choice.scope, choice.periods)
         found = kept.clinic_figures() if kept else None
@@ -119,6 +121,28 @@ def clinic_page(request):
                     **present.computed(request, kept), "pdf_form": PdfForm(),
                     "pdf_href": f"{reverse('insight:clinic_pdf')}?{present.query(**choice.params)}"}
     return render(request, "insight/clinic.html", context)
+
+
+@allow_methods("GET")
+def trend_page(request):
+    """The whole authority's indicators over the ten complete census years to the latest, year by year and month by
+    month (clinic.long_run), from the kept figures; from the record when they are not kept yet."""
+    if not permissions.may_see_performance_of_every_team(request.user):
+        raise PermissionDenied("Only quality assurance, performance analysts and administrators see the whole "
+                               "authority's ten-year trend")
+    years, months = clinic.long_run(timezone.localdate())
+    kept = figures.kept_for(clinic.Scope(), years + months)  # one query
+    found = kept.clinic_figures() if kept else None
+    if found is None:  # not kept yet, or an indicator added since: from the record, and the page says so
+        kept = None
+        found = clinic.figures(cohort.load(years[-1].end), years + months, clinic.Scope())
+    by_year = [clinic.Figure(figure.indicator, figure.trend[:len(years)]) for figure in found]
+    by_month = [clinic.Figure(figure.indicator, figure.trend[len(years):]) for figure in found]
+    return render(request, "insight/trend.html", {
+        "page_title": "Ten-year trend: the whole authority", "first": present.period_text(years[0]),
+        "last": present.period_text(years[-1]), "clinic_href": reverse("insight:clinic"),
+        "figures": [trend_presenters.trend_context(year, month) for year, month in zip(by_year, by_month, strict=True)],
+        **present.computed(request, kept)})
 
 
 @allow_methods("POST")
@@ -289,9 +313,9 @@ def journeys_page(request):
     if choice.periods:
         period = choice.periods[-1]
         kept = figures.kept_for(choice.scope, [period])
-        if kept is not None:
-            stages = kept.journey_stages()
-        else:
+        stages = kept.journey_stages() if kept else None
+        if stages is None:
+            kept = None
             record = cohort.load(period.end, held_by=choice.scope.held_by())
             stages = journey(choice.scope.part(record, period), period).stages
         context |= {"period": present.period_text(period), "as_at": period.end,

@@ -2,6 +2,7 @@
 as a team manager sees them, with a form's errors shown too."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -43,3 +44,17 @@ def test_the_clinic_pages_meet_wcag_22_aa(page, live_server, org, child):
             failures.append(f"{name}:\n{describe(violations)}")
     assert page.get_by_role("link", name="Lily Hartley").count() == 1, "the child behind the number was not listed"
     assert not failures, "\n\n".join(failures)
+
+
+def test_the_ten_year_trend_meets_wcag_22_aa_with_every_month_shown(page, live_server, org, child):
+    year = census_year_choices(timezone.localdate())[0]
+    make_journey(child, org.sam, org.tess, org.chris,
+                 referral_date=Period.census_year(year).start + datetime.timedelta(days=30))
+    sign_in(page, "pat")
+    response = page.goto(reverse("insight:trend"))
+    assert response is not None and response.ok, f"the trend answered {response and response.status}"
+    page.locator("#months-referrals-details summary").click()  # a table of every month, opened
+    assert page.locator("#months-referrals").is_visible()
+    assert page.get_by_role("img", name=re.compile(r"^Referrals, month by month Line chart")).count() == 1
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
