@@ -136,7 +136,7 @@ def kept_note(kept: dict | None) -> str:
     latest = StoredFigures.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
     if latest is None:
         return "No kept figures: the clinic, journeys and diversity pages computed from the record."
-    note = (f"The clinic, journeys and diversity pages read kept figures (ADR 0025), computed "
+    note = (f"The clinic, journeys, diversity and ten-year trend pages read kept figures (ADR 0025, 0029), computed "
             f"{latest:%Y-%m-%d %H:%M} UTC")
     if kept:
         note += (f"; computing them (`manage.py refresh_performance_figures`: {kept['rows']:,} sets) took "
