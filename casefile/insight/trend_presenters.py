@@ -31,7 +31,7 @@ class LineChart:
     baseline: float
     paths: tuple[str, ...]  # one SVG path for each run of months with a figure: a month without one breaks the line
     y_ticks: tuple[tuple[float, str], ...]  # (y, label)
-    x_ticks: tuple[tuple[float, str], ...]  # (x, label): the start of each census year
+    x_ticks: tuple[tuple[float, str], ...]  # (x, label): the start of each census year, "2016-17"
     line_colour: str = BAR_COLOUR
     text_colour: str = TEXT_COLOUR
     axis_colour: str = AXIS_COLOUR
@@ -71,8 +71,8 @@ def line_chart(id: str, title: str, points: Sequence[tuple[Period, float | None,
         else:
             runs[-1].append(f"{'L' if runs[-1] else 'M'}{round(left + index * step, 1)},{y(value)}")
     y_ticks = tuple((y(value), _tick(value)) for value in (0.0, high / 2, high))
-    x_ticks = tuple((round(left + index * step, 1), str(period.start.year)) for index, (period, _, _) in
-                    enumerate(points) if period.start.month == 4)
+    x_ticks = tuple((round(left + index * step, 1), f"{period.start.year}-{(period.start.year + 1) % 100:02d}")
+                    for index, (period, _, _) in enumerate(points) if period.start.month == 4)
     return LineChart(id=id, title=title, description=_described(points), width=width, height=height, left=left,
                      right=right, top=top, baseline=baseline, paths=tuple(" ".join(run) for run in runs if run),
                      y_ticks=y_ticks, x_ticks=x_ticks)

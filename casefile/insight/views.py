@@ -37,6 +37,7 @@ from casefile.insight import presenters as present
 from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm, FigureFileForm, PackForm
 from casefile.insight.models import SelfEvaluationPack
 from casefile.people.models import Person
+from casefile.rules.indicators import Period
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE
 from casefile.rules.journeys import journey
 
@@ -139,8 +140,9 @@ def trend_page(request):
     by_year = [clinic.Figure(figure.indicator, figure.trend[:len(years)]) for figure in found]
     by_month = [clinic.Figure(figure.indicator, figure.trend[len(years):]) for figure in found]
     return render(request, "insight/trend.html", {
-        "page_title": "Ten-year trend: the whole authority", "first": present.period_text(years[0]),
-        "last": present.period_text(years[-1]), "clinic_href": reverse("insight:clinic"),
+        "page_title": "Ten-year trend: the whole authority", "first": present.period_label(years[0]),
+        "last": present.period_label(years[-1]), "span": present.period_text(Period(years[0].start, years[-1].end)),
+        "clinic_href": reverse("insight:clinic"),
         "figures": [trend_presenters.trend_context(year, month) for year, month in zip(by_year, by_month, strict=True)],
         **present.computed(request, kept)})
 
