@@ -239,15 +239,18 @@ def load(end: datetime.date, reads: Window | None = None, held_by: dict | None =
             query = query.filter(Q(child_id__in=ever) | Q(child_id__in={*merged, *merged.values()}))
         read[table] = query
     days = _Days()
-    made = {
-        "contacts": lambda rows: _contacts_in(rows, zone, merged),
-        "workers": lambda rows: [ROWS["workers"](pk, team, kind, start, left, float(fte), role_holds_cases(role))
-                                 for pk, team, kind, start, left, fte, role in rows],
-        "posts": lambda rows: [ROWS["posts"](pk, team, float(fte), start, ended, holder)
-                               for pk, team, fte, start, ended, holder in rows],
-    }
+
+    def rows_of(table: str, query) -> list:
+        if table == "workers":
+            return [ROWS["workers"](pk, team, kind, start, left, float(fte), role_holds_cases(role))
+                    for pk, team, kind, start, left, fte, role in query]
+        if table == "posts":
+            return [ROWS["posts"](pk, team, float(fte), start, ended, holder)
+                    for pk, team, fte, start, ended, holder in query]
+        if table == "contacts":
+            return _contacts_in(_rows(query), zone, merged)
+        return _shaped(table, _rows(query), merged, days)
 
     # Millions of rows, none in a reference cycle: the cycle collector would re-scan them all as they pile up.
     with cycle_collector_paused():
-        return Cohort(**{table: made[table](list(query)) if table in made
-                         else _shaped(table, _rows(query), merged, days) for table, query in read.items()})
+        return Cohort(**{table: rows_of(table, query) for table, query in read.items()})
