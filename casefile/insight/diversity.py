@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from casefile.core.prepared import driver_rows
 from casefile.people.models import Disability, Person
 from casefile.rules.codes import NO_DISABILITY
 
@@ -25,8 +26,8 @@ def characteristics(among: Iterable[int] | None = None, only: Iterable[str] | No
         # A set, not a list: Django would otherwise look at each of tens of thousands of ids before sending them.
         people = people.filter(pk__among=frozenset(among))
         disabilities = disabilities.filter(person__in=people.values("pk"))
-    children = {pk: dict(zip(columns, values, strict=True)) | {"disabled": None}
-                for pk, *values in people.order_by().values_list("pk", *columns)}
+    children = {pk: dict(zip(columns, values, strict=True), disabled=None)
+                for pk, *values in driver_rows(people.order_by().values_list("pk", *columns))}
     if "disabled" in wanted:
         for person, code in disabilities.order_by().values_list("person_id", "code"):
             if person in children:
