@@ -108,7 +108,7 @@ def refresh(today: datetime.date, progress: Callable[[int, int, str], None] = la
                                    figures=compute(part, period, categories)) for key, part in parts.items()]
         progress(done, len(periods) + 1, f"Computed {period.name}")
     # The long-run trend (clinic.long_run): the whole authority's indicators for ten census years and each of their
-    # 120 months, those not already kept above; about as long again as one census year of every scope.
+    # 120 months, those not already kept above (indicators only: no page shows a month's journeys or diversity).
     progress(len(periods), len(periods) + 1, "Computing the ten-year trend")
     kept = {(period.start, period.end) for period in periods}
     long_run = [period for period in chain(*clinic.long_run(today)) if (period.start, period.end) not in kept]
