@@ -14,8 +14,6 @@ from casefile.insight.presenters import details, direction, period_label, short_
 from casefile.rules.indicators import Period
 
 MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
-MONTH_NAMES = {1: "January", 2: "February", 3: "March", 4: "April", 5: "May", 6: "June", 7: "July", 8: "August",
-               9: "September", 10: "October", 11: "November", 12: "December"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,7 +45,7 @@ def nice_top(largest: float) -> float:
 
 
 def month_label(period: Period) -> str:
-    return f"{MONTH_NAMES[period.start.month]} {period.start.year}"
+    return f"{period.start:%B %Y}"  # as core.presenters.govuk_date writes the month and year
 
 
 def line_chart(id: str, title: str, points: Sequence[tuple[Period, float | None, str]], *, width: int = 640,
