@@ -16,10 +16,10 @@ import datetime
 from collections.abc import Sequence
 
 from casefile.rules.census_projection import latest_complete_year
-from casefile.rules.cin.census import cycle_collector_paused
 from casefile.rules.clocks import add_calendar_months
 from casefile.rules.indicators import INDICATOR_LIST, Cohort, Indicator, Period, Result, census_years, months
 from casefile.rules.indicators.core import Window, allocated_on, field, restrict, widest, window
+from casefile.rules.memory import cycle_collector_paused
 
 TREND_PERIODS = 4
 WORKFORCE = frozenset({"caseload_per_worker", "agency_share", "vacancy_rate", "turnover_rate"})

@@ -35,9 +35,9 @@ from casefile.accounts.models import EmploymentType, Post, WorkerRecord
 from casefile.casework import models as cw
 from casefile.frontdoor.models import ContactChild
 from casefile.people.models import Person
-from casefile.rules.cin.census import cycle_collector_paused
 from casefile.rules.indicators import ROWS, Cohort
 from casefile.rules.indicators.core import TABLE_FIELDS, Window
+from casefile.rules.memory import cycle_collector_paused
 
 # Queries load() runs, whatever the number of children (a test holds it to this).
 QUERIES = 13

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 
 from casefile.core.prepared import driver_rows
 from casefile.people.models import Disability, Person
+from casefile.rules import diversity as rules
 from casefile.rules.codes import NO_DISABILITY
 
 QUERIES = 2
 # The column each characteristic is read from ("disabled" from the child's disabilities).
-COLUMNS = {"ethnic_group": "ethnicity", "ethnicity": "ethnicity", "religion": "religion", "sex": "sex",
-           "disability": "disabled"}
+COLUMNS = rules.SOURCES
 
 
 def characteristics(among: Iterable[int] | None = None, only: Iterable[str] | None = None) -> dict[int, dict]:

@@ -28,10 +28,10 @@ from casefile.casework.caseloads import teams_overseen_by
 from casefile.insight import clinic, cohort, diversity
 from casefile.insight.models import StoredFigures
 from casefile.rules import diversity as diversity_rules
-from casefile.rules.cin.census import cycle_collector_paused
 from casefile.rules.indicators import INDICATOR_LIST, Cohort, Period, Result
 from casefile.rules.indicators.core import CHILD_ROWS, partition
 from casefile.rules.journeys import journey
+from casefile.rules.memory import cycle_collector_paused
 
 AUTHORITY = "authority"
 

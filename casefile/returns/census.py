@@ -46,9 +46,10 @@ from casefile.rules import census_projection as projection
 from casefile.rules import clocks
 from casefile.rules.census_projection import CensusYear, UnknownYear
 from casefile.rules.cin import packs
-from casefile.rules.cin.census import Census, cycle_collector_paused
+from casefile.rules.cin.census import Census
 from casefile.rules.cin.engine import Issue
 from casefile.rules.cin.write import write
+from casefile.rules.memory import cycle_collector_paused
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 # The census years Casefile exports, each with its XSD (schemas/CIN_schema_2025_26.xsd ...): newest last.

@@ -38,9 +38,10 @@ from casefile.core.models import Job
 from casefile.people.models import Person
 from casefile.returns.models import CensusValidation
 from casefile.rules.cin import packs
-from casefile.rules.cin.census import Census, as_date, cycle_collector_paused
+from casefile.rules.cin.census import Census, as_date
 from casefile.rules.cin.engine import ERROR, Issue, Pack, Rule
 from casefile.rules.cin.parse import CensusFileError, parse
+from casefile.rules.memory import cycle_collector_paused
 from casefile.rules.police_notifications import neutralise_for_spreadsheet
 
 KIND = "cin_validation"

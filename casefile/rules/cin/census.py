@@ -11,12 +11,9 @@ written, stripped (None when absent or empty). `Assessments` rows hold their fac
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
 from functools import cached_property
 
 TABLES: dict[str, tuple[str, ...]] = {
@@ -49,22 +46,6 @@ DATE_FIELDS = frozenset({
 Row = dict[str, object]
 
 
-@contextlib.contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a return's rows are built or read (nested uses are fine).
-
-    A return is hundreds of thousands of small dicts and tuples, none in a reference cycle; while they pile up
-    the collector keeps re-scanning all of them, which cost about a quarter of the time of reading, writing and
-    validating 50,000 children. Pausing it only delays collecting cycles (there are none here); it is turned
-    back on afterwards unless it was already off.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def as_date(text: str | None) -> datetime.date | None:

@@ -21,7 +21,8 @@ import dataclasses
 import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from casefile.rules.cin.census import Census, cycle_collector_paused
+from casefile.rules.cin.census import Census
+from casefile.rules.memory import cycle_collector_paused
 
 ERROR = "error"
 QUERY = "query"

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from casefile.rules.cin.census import DATE_FIELDS, TABLES, Census, Row, as_date, cycle_collector_paused
+from casefile.rules.cin.census import DATE_FIELDS, TABLES, Census, Row, as_date
+from casefile.rules.memory import cycle_collector_paused
 
 
 class CensusFileError(ValueError):

@@ -10,7 +10,8 @@ import datetime
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
-from casefile.rules.cin.census import Census, Row, cycle_collector_paused
+from casefile.rules.cin.census import Census, Row
+from casefile.rules.memory import cycle_collector_paused
 
 
 def _tags(*fields: str) -> tuple[tuple[str, str, str], ...]:

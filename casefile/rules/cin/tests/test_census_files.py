@@ -8,10 +8,10 @@ import gc
 
 import pytest
 
-from casefile.rules.cin.census import cycle_collector_paused
 from casefile.rules.cin.packs import UnknownYear, pack, year_ending
 from casefile.rules.cin.parse import CensusFileError, parse
 from casefile.rules.cin.tests.builder import census_xml, clean_child
+from casefile.rules.memory import cycle_collector_paused
 
 
 def test_a_written_census_reads_back_with_every_value():
