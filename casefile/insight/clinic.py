@@ -134,3 +134,11 @@ def result(cohort: Cohort, period: Period, scope: Scope, indicator: Indicator) -
 def reads(indicator: Indicator, period: Period, scope: Scope) -> Window | None:
     """The rows one figure reads (None: the whole record, for an indicator that does not say what it reads)."""
     return scope.reads(window(indicator.reads, period)) if indicator.reads else None
+
+
+def reads_every(periods: Sequence[Period], scope: Scope,
+                indicators: Sequence[Indicator] = CLINIC_INDICATORS) -> Window | None:
+    """The rows a clinic reads: each table as far back as any of its figures needs (None: the whole record). Four
+    census years of a large authority are then four years of contacts and visits, not ten."""
+    needs = [reads(indicator, period, scope) for indicator in indicators for period in periods]
+    return None if None in needs else widest(*needs)

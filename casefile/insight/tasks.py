@@ -90,7 +90,8 @@ def _clinic_pdf(job: Job, title: str, team_ids, worker_id, periods) -> jobs.Resu
     if found is None:  # as the clinic page: the kept figures when every period is kept, else from the record
         kept = None
         jobs.job_progress(job, 1, CLINIC_STEPS, "Working out the indicators from the record")
-        found = clinic.figures(cohort.load(chosen[-1].end, held_by=scope.held_by()), chosen, scope)
+        record = cohort.load(chosen[-1].end, clinic.reads_every(chosen, scope), held_by=scope.held_by())
+        found = clinic.figures(record, chosen, scope)
     jobs.job_progress(job, 2, CLINIC_STEPS, "Laying out the PDF")
     pdf = clinic_pdf.render(title, chosen, found, produced_by=job.started_by,
                             computed_at=kept.computed_at if kept else None)

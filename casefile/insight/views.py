@@ -113,7 +113,8 @@ def clinic_page(request):
         found = kept.clinic_figures() if kept else None
         if found is None:  # none kept, or an indicator added since: from the record, and the page says so
             kept = None
-            record = cohort.load(choice.periods[-1].end, held_by=choice.scope.held_by())
+            record = cohort.load(choice.periods[-1].end, clinic.reads_every(choice.periods, choice.scope),
+                                 held_by=choice.scope.held_by())
             found = clinic.figures(record, choice.periods, choice.scope)
         entered = neighbours.by_indicator()  # one query, whatever the number of indicators
         context |= {"period": present.period_text(choice.periods[-1]),

@@ -40,12 +40,19 @@ def measure(result) -> dict:
     """Where a narrowed read differs from the whole record, and how many rows each read."""
     whole = cohort.load(END)
     loads: dict = {}
-    differences, figures = [], 0
+    differences, figures, clinics = [], 0, 0
     rows = {"whole": sum(len(getattr(whole, table)) for table in cohort.TABLES), "narrowed": [],
             "allocations": len(whole.allocations)}
     for name, scope in _scopes().items():
         held = cohort.load(END, held_by=scope.held_by())  # every table, a team's or worker's allocations only
         rows[f"{name}_allocations"] = len(held.allocations)
+        # A clinic: every figure over all its periods from one read, each table as far back as any figure needs.
+        every = cohort.load(END, clinic.reads_every(PERIODS, scope), held_by=scope.held_by())
+        clinics += 1
+        for from_part, from_whole in zip(clinic.figures(every, PERIODS, scope), clinic.figures(whole, PERIODS, scope),
+                                         strict=True):
+            if list(map(_same, from_part.trend)) != list(map(_same, from_whole.trend)):
+                differences.append(f"clinic, {from_part.indicator.code}, {name}")
         for period in PERIODS:
             for indicator in INDICATOR_LIST:
                 needs = clinic.reads(indicator, period, scope)
@@ -65,7 +72,7 @@ def measure(result) -> dict:
                 if (diversity.stages(scope.part(narrowed, period), period)[stage]
                         != diversity.stages(scope.part(whole, period), period)[stage]):
                     differences.append(f"diversity {stage}, {name}, {period.name}")
-    return {"differences": differences, "figures": figures, "rows": rows,
+    return {"differences": differences, "figures": figures, "clinics": clinics, "rows": rows,
             "nonempty": sum(bool(_same(clinic.result(whole, PERIODS[0], clinic.Scope(), i))[1])
                             for i in INDICATOR_LIST)}
 
@@ -77,6 +84,7 @@ def measured(medium_authority_measures) -> dict:
 
 def test_every_figure_read_narrowly_equals_the_figure_from_the_whole_record(measured):
     assert measured["figures"] == 3 * len(PERIODS) * len(INDICATOR_LIST)
+    assert measured["clinics"] == 3
     # The medium authority has something to count for nearly every indicator, so the comparison is not of empties.
     assert measured["nonempty"] >= len(INDICATOR_LIST) - 2
     assert measured["differences"] == []
