@@ -92,10 +92,13 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/insight_pages.py
 
 # Quality and performance on `large` (after bench/simulate_large.py): the clinic, the children behind a figure,
-# the journeys and the QA home page, and ten years of indicators; BENCH_POSTGRES=URL repeats it on PostgreSQL.
+# the journeys and the QA home page, ten years of indicators and the clinic PDF; BENCH_POSTGRES=URL repeats it on
+# PostgreSQL.
 bench-insight: $(VENV)/.dev-installed
-	$(PY) bench/insight_pages.py
-	if [ -n "$(BENCH_POSTGRES)" ]; then $(PY) bench/insight_pages.py --postgres $(BENCH_POSTGRES); fi
+	$(PY) bench/insight_pages.py --refresh
+	$(PY) bench/clinic_pdf.py
+	if [ -n "$(BENCH_POSTGRES)" ]; then $(PY) bench/insight_pages.py --refresh --postgres $(BENCH_POSTGRES) && \
+		$(PY) bench/clinic_pdf.py --postgres $(BENCH_POSTGRES); fi
 
 # Oversight on `large` (after bench/simulate_large.py): every signal for the whole authority, then the manager's
 # queue, team and practice-quality pages; with BENCH_POSTGRES=postgres://... the same on PostgreSQL too.
