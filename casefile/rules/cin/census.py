@@ -46,8 +46,6 @@ DATE_FIELDS = frozenset({
 Row = dict[str, object]
 
 
-
-
 def as_date(text: str | None) -> datetime.date | None:
     """A census date (YYYY-MM-DD, as the schema's xs:date) or None when absent or not a real date."""
     if not text:
