@@ -11,15 +11,14 @@ from casefile.rules import diversity as rules
 from casefile.rules.codes import NO_DISABILITY
 
 QUERIES = 2
-# The column each characteristic is read from ("disabled" from the child's disabilities).
-COLUMNS = rules.SOURCES
 
 
 def characteristics(among: Iterable[int] | None = None, only: Iterable[str] | None = None) -> dict[int, dict]:
     """Every child's recorded characteristics by id (or only those `among` these ids, and only the characteristics
     named in `only`): `disabled` is None when no disability is recorded, False when only "no disability" is, True
     otherwise. Disabilities are read only when asked for."""
-    wanted = {COLUMNS[name] for name in only} if only is not None else set(COLUMNS.values())
+    # The column each characteristic is read from (rules.SOURCES; "disabled" from the child's disabilities).
+    wanted = {rules.SOURCES[name] for name in only} if only is not None else set(rules.SOURCES.values())
     columns = [column for column in ("ethnicity", "religion", "sex") if column in wanted]
     people, disabilities = Person.objects.filter(kind=Person.Kind.CHILD), Disability.objects.all()
     if among is not None:

@@ -373,7 +373,7 @@ class Cohort:
             if set(map(type, rows)) <= {shape}:  # as cohort.load makes them: checked in C, a million rows at once
                 return list(rows)
             return [row if type(row) is shape else shape(*map(row.get, keys)) if type(row) is dict
-                    else shape(*(field(row, key) for key in keys)) for row in getattr(self, name)]
+                    else shape(*(field(row, key) for key in keys)) for row in rows]
 
         return self.remembered(("table", name), build)
 
