@@ -7,8 +7,9 @@ Uses the database bench/simulate_large.py leaves behind (or, with --postgres, a 
 large --seed 1 --end-date 2026-03-31` has been run: bench/signals.py --postgres builds one). Each page is fetched
 through the Django test client, once to warm up and then `--runs` times: every page of issue 12 that reads the
 record at scale (the clinic, the children behind a figure, the journeys and the diversity page for the whole
-authority as a performance analyst and for the busiest team as its manager), and the quality-assurance, child
-population, self-evaluation and workforce pages as those who use them.
+authority as a performance analyst and for the busiest team as its manager; the clinic, journeys and diversity
+for a 12 months to a chosen day, which is not kept, and the job that works it out), and the quality-assurance,
+child population, self-evaluation and workforce pages as those who use them.
 
 "Ten years of indicators" is every indicator of the catalogue for each of the ten census years to the end of the
 simulated record, and for each of its 120 months: timed as the ten-year trend page reads them (the kept figures,
@@ -108,6 +109,27 @@ def ten_years_kept(runs: int) -> dict:
             "first": years[0].start, "last": years[-1].end, "runs": runs}
 
 
+def worked_out(day: datetime.date) -> dict:
+    """The whole authority's clinic for the 12 months to `day` worked out and kept, as the job the page's button
+    starts does it (figures.keep), timed once."""
+    from casefile.insight import clinic, figures
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    kept = figures.keep(clinic.Scope(), clinic.twelve_months_trend(day))
+    found = {"sets": kept, "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+    print(f"Worked out in the background: {found['wall']:.1f} s", flush=True)
+    return found
+
+
+def forget(day: datetime.date) -> None:
+    """Leave the kept figures as the nightly job left them: without the 12 months worked out here."""
+    from casefile.insight import clinic, figures
+    from casefile.insight.models import StoredFigures
+
+    for period in clinic.twelve_months_trend(day):
+        StoredFigures.objects.filter(scope=figures.AUTHORITY, start=period.start, end=period.end).delete()
+
+
 def refresh() -> dict:
     """Compute the kept figures the clinic, the journeys and the diversity page read, as the nightly job does: in a
     process of its own (`manage.py refresh_performance_figures`), so the pages are then timed in a process that has
@@ -156,6 +178,7 @@ def main() -> None:
     environment = _common.environment()
     kept = refresh() if options.refresh else None
 
+    from django.conf import settings
     from django.test.utils import setup_test_environment
     from django.urls import reverse
     from django.utils.http import urlencode
@@ -205,7 +228,19 @@ def main() -> None:
         ("Workforce: staff (administrator)", reverse("accounts:workers"), admin),
         ("Workforce: posts (administrator)", reverse("accounts:posts"), admin),
     ]
+    # A 12 months to a chosen day is never kept nightly: on a large record the page offers to work it out in the
+    # background (figures.worked_out_on_the_page), and the job it starts is timed; the clinic is then timed again.
+    day = end - datetime.timedelta(days=31)
+    twelve = urlencode({"period": "twelve_months", "end_day": day.day, "end_month": day.month, "end_year": day.year})
+    pages += [(f"{label}, 12 months to {day:%-d %B %Y}, not kept (analyst)", f"{reverse(name)}?{twelve}", analyst)
+              for label, name in (("Clinic: the whole authority", "insight:clinic"),
+                                  ("Journeys: the whole authority", "insight:journeys"),
+                                  ("Diversity: the whole authority", "insight:diversity"))]
     rows = [_common.measure_page(label, url, user, options.runs) for label, url, user in pages]
+    work_out = worked_out(day)
+    rows.append(_common.measure_page(f"Clinic: the whole authority, 12 months to {day:%-d %B %Y}, once worked out "
+                                     "(analyst)", f"{reverse('insight:clinic')}?{twelve}", analyst, options.runs))
+    forget(day)
     read_kept = ten_years_kept(options.runs)
     indicators = ten_years(end, max(1, options.runs // 2))
     table = "\n".join(
@@ -232,6 +267,11 @@ one warm-up; census year {year}; the busiest team is "{team.name}". Target (issu
 | Page | Median wall | Median CPU | Range (wall) | Runs | Queries | Size |
 |---|---|---|---|---|---|---|
 {table}
+
+A 12 months to a chosen day is not kept nightly; on a record this large (more than
+{settings.CASEFILE_PAGE_CONTACTS_LIMIT:,} contacts to read) the clinic, journeys and diversity pages say so and offer
+to work it out in the background. That job (`figures.keep`: the four periods of the clinic, with their journeys and
+diversity) took **{work_out['wall']:.1f} s** ({work_out['cpu']:.1f} s CPU, once); the clinic then reads what it kept.
 
 Ten years of indicators for the whole authority: all {indicators['indicators']} indicators for each of
 {indicators['years']} census years and {indicators['months']} months. {as_read}

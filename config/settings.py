@@ -132,6 +132,10 @@ CASEFILE_LOOKUP_RATE_LIMIT = int(env("CASEFILE_LOOKUP_RATE_LIMIT", "60"))
 CASEFILE_LA_CODE = env("CASEFILE_LA_CODE", "001")
 # The largest CIN census file the validator page accepts, in bytes (a census of 50,000 children is about 60 MB).
 CASEFILE_CIN_UPLOAD_MAX_BYTES = int(env("CASEFILE_CIN_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))
+# Performance figures the nightly job does not keep (a 12 months to a chosen day) are worked out while the page loads
+# when the record holds at most this many contacts to read; above it, in the background (insight/figures.py). On
+# `large`, four years of contacts (400,000) take about 5 s to read and compute (bench/results.md).
+CASEFILE_PAGE_CONTACTS_LIMIT = int(env("CASEFILE_PAGE_CONTACTS_LIMIT", "40000"))
 
 INSTALLED_APPS = [
     # First, so that its runserver (which keeps the demo on loopback) replaces staticfiles' own.

@@ -214,6 +214,20 @@ def queries(end: datetime.date) -> dict:
                "workers": workers, "posts": posts}
 
 
+def contacts_read(end: datetime.date, reads: Window | None = None, *, up_to: int | None = None) -> int:
+    """How many contacts `load(end, reads)` reads (those of every child: a team's are found among them), in one
+    count; counting stops at `up_to` (a page only asks whether there are more than so many: a million contacts
+    take a second to count)."""
+    query = queries(end)["contacts"]
+    if reads is not None:
+        if "contacts" not in reads:
+            return 0
+        if reads["contacts"] is not None:
+            query = query.filter(_reaching(reads["contacts"], timezone.get_current_timezone(), **REACH["contacts"]))
+    query = query.values("pk")  # the count needs no column of the rows
+    return (query if up_to is None else query[:up_to]).count()
+
+
 def load(end: datetime.date, reads: Window | None = None, held_by: dict | None = None) -> Cohort:
     """Every row the indicators read that started by `end` (later rows cannot count in any period up to it).
 

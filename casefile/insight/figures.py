@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from casefile.insight import clinic, cohort, diversity
 from casefile.insight.models import StoredFigures
 from casefile.rules import diversity as diversity_rules
 from casefile.rules.indicators import INDICATOR_LIST, Cohort, Period, Result
-from casefile.rules.indicators.core import CHILD_ROWS, partition
+from casefile.rules.indicators.core import CHILD_ROWS, Window, partition
 from casefile.rules.journeys import journey
 from casefile.rules.memory import cycle_collector_paused
 
@@ -121,6 +122,42 @@ def refresh(today: datetime.date, progress: Callable[[int, int, str], None] = la
         StoredFigures.objects.bulk_create(rows, batch_size=500)
     progress(len(periods) + 1, len(periods) + 1, "Kept")
     return len(rows)
+
+
+def keep(scope: clinic.Scope, periods: Sequence[Period], *, indicators_only: bool = False,
+         progress: Callable[[int, int, str], None] = lambda *_: None) -> int:
+    """Compute one scope's figures for these periods from the record and keep them, replacing any kept for the same
+    periods: what a page asks for when it shows periods the nightly job does not keep (a 12 months to a chosen day)
+    on a record too large to work them out while the page loads (`worked_out_on_the_page`). The nightly refresh
+    replaces every kept set, these too. `indicators_only`: no journeys or diversity (the ten-year trend's months)."""
+    total = len(periods) + 1
+    progress(0, total, "Reading the record")
+    record = cohort.load(max(period.end for period in periods), held_by=scope.held_by())
+    categories = None if indicators_only else diversity_rules.categories_of(diversity.characteristics())
+    computed_at, rows = timezone.now(), []
+    for done, period in enumerate(periods, start=1):
+        with cycle_collector_paused():
+            part = scope.part(record, period)
+            found = ({"indicators": {indicator.code: _result(indicator(part, period)) for indicator in INDICATOR_LIST}}
+                     if indicators_only else compute(part, period, categories))
+        rows.append(StoredFigures(scope=scope_key(scope), start=period.start, end=period.end,
+                                  computed_at=computed_at, figures=found))
+        progress(done, total, f"Computed {period.name}")
+    with transaction.atomic():
+        for period in periods:
+            StoredFigures.objects.filter(scope=scope_key(scope), start=period.start, end=period.end).delete()
+        StoredFigures.objects.bulk_create(rows, batch_size=500)
+    progress(total, total, "Kept")
+    return len(rows)
+
+
+def worked_out_on_the_page(end: datetime.date, reads: Window | None) -> bool:
+    """Whether a page may work out figures needing `reads` up to `end` while it loads: only when the contacts it would
+    read (the largest table, the measure of the authority's size) are at most CASEFILE_PAGE_CONTACTS_LIMIT. On a
+    large authority four years of contacts take seconds to read, so the page offers to work them out in the
+    background instead (`keep`)."""
+    limit = settings.CASEFILE_PAGE_CONTACTS_LIMIT
+    return cohort.contacts_read(end, reads, up_to=limit + 1) <= limit
 
 
 # Reading -------------------------------------------------------------------------------------------------------

@@ -66,6 +66,15 @@ def computed(request, kept) -> dict:
             "refresh_href": reverse("insight:refresh"), "back": request.get_full_path()}
 
 
+def work_out(request, page: str) -> dict:
+    """The figures are not kept and the record is too large to work them out while the page loads: the button that
+    has them worked out in the background (views.work_out_page), for the choice in the page's address
+    (insight/jinja2/insight/_computed.html, not_worked_out)."""
+    query_string = request.GET.urlencode()
+    return {"work_out": {"href": reverse("insight:work_out") + (f"?{query_string}" if query_string else ""),
+                         "page": page, "back": request.get_full_path()}}
+
+
 def sentence(text: str) -> str:
     """Why there is no figure, as a sentence: "No referrals in the period."."""
     return f"{text[:1].upper()}{text[1:]}." if text else ""

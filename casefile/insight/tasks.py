@@ -41,6 +41,34 @@ def _refresh(job: Job) -> jobs.Result:
     return jobs.Result(url=job.back_url or reverse("insight:clinic"))
 
 
+def work_out_in_background(*, actor: User, scope: clinic.Scope, periods, title: str, back_url: str,
+                           indicators_only: bool = False) -> Job:
+    """Queue working out and keeping one scope's figures for periods the nightly job does not keep (figures.keep)."""
+    team_ids = sorted(scope.team_ids) if scope.team_ids is not None else None
+    chosen = clinic_pdf.periods_as_json(periods)
+    return jobs.start(work_out_task, actor=actor, kind=KIND, back_url=back_url,
+                      description=f"Work out the performance figures: {title}, {periods[-1].name}",
+                      details={"team_ids": team_ids, "worker_id": scope.worker_id, "periods": chosen},
+                      team_ids=team_ids, worker_id=scope.worker_id, periods=chosen, indicators_only=indicators_only)
+
+
+@task()
+def work_out_task(*, job_id: str, team_ids: list | None, worker_id: int | None, periods: list,
+                  indicators_only: bool) -> None:
+    jobs.run(job_id, lambda job: _work_out(job, team_ids, worker_id, periods, indicators_only))
+
+
+def _work_out(job: Job, team_ids, worker_id, periods, indicators_only: bool) -> jobs.Result:
+    if not may_see_scope(job.started_by, team_ids, worker_id):
+        raise jobs.JobFailed("You can no longer see these figures, so they were not worked out.")
+    scope = clinic.Scope(team_ids=frozenset(team_ids) if team_ids is not None else None, worker_id=worker_id)
+    kept = figures.keep(scope, clinic_pdf.periods_from_json(periods), indicators_only=indicators_only,
+                        progress=lambda done, total, stage: jobs.job_progress(job, done, total, stage))
+    job.details.update(kept=kept)
+    Job.objects.filter(pk=job.pk).update(details=job.details)
+    return jobs.Result(url=job.back_url or reverse("insight:clinic"))
+
+
 CLINIC_PDF = "clinic_pdf"
 CLINIC_STEPS = 3
 

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("journeys/", views.journeys_page, name="journeys"),
     path("ten-year-trend/", views.trend_page, name="trend"),
     path("figures/refresh/", views.refresh_page, name="refresh"),
+    path("figures/work-out/", views.work_out_page, name="work_out"),
     path("diversity/", views_diversity.diversity_page, name="diversity"),
     path("diversity/children/", views_diversity.diversity_children, name="diversity_children"),
     path("population/", views_diversity.population_page, name="population"),

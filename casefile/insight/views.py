@@ -111,13 +111,16 @@ def clinic_page(request):
     if choice.periods:
         kept = figures.kept_for(choice.scope, choice.periods)
         found = kept.clinic_figures() if kept else None
+        context["period"] = present.period_text(choice.periods[-1])
         if found is None:  # none kept, or an indicator added since: from the record, and the page says so
             kept = None
-            record = cohort.load(choice.periods[-1].end, clinic.reads_every(choice.periods, choice.scope),
-                                 held_by=choice.scope.held_by())
+            reads = clinic.reads_every(choice.periods, choice.scope)
+            if not figures.worked_out_on_the_page(choice.periods[-1].end, reads):
+                return render(request, "insight/clinic.html", context | present.work_out(request, "clinic"))
+            record = cohort.load(choice.periods[-1].end, reads, held_by=choice.scope.held_by())
             found = clinic.figures(record, choice.periods, choice.scope)
         entered = neighbours.by_indicator()  # one query, whatever the number of indicators
-        context |= {"period": present.period_text(choice.periods[-1]),
+        context |= {
                     "figures": [present.figure_context(figure, choice.params, entered.get(figure.indicator.code, ()))
                                 for figure in found],
                     **present.computed(request, kept), "pdf_form": PdfForm(),
@@ -135,17 +138,44 @@ def trend_page(request):
     years, months = clinic.long_run(timezone.localdate())
     kept = figures.kept_for(clinic.Scope(), years + months)  # one query
     found = kept.clinic_figures() if kept else None
+    context = {"page_title": "Ten-year trend: the whole authority", "first": present.period_label(years[0]),
+               "last": present.period_label(years[-1]),
+               "span": present.period_text(Period(years[0].start, years[-1].end)),
+               "clinic_href": reverse("insight:clinic")}
     if found is None:  # not kept yet, or an indicator added since: from the record, and the page says so
         kept = None
+        if not figures.worked_out_on_the_page(years[-1].end, None):
+            return render(request, "insight/trend.html", context | present.work_out(request, "trend"))
         found = clinic.figures(cohort.load(years[-1].end), years + months, clinic.Scope())
     by_year = [clinic.Figure(figure.indicator, figure.trend[:len(years)]) for figure in found]
     by_month = [clinic.Figure(figure.indicator, figure.trend[len(years):]) for figure in found]
-    return render(request, "insight/trend.html", {
-        "page_title": "Ten-year trend: the whole authority", "first": present.period_label(years[0]),
-        "last": present.period_label(years[-1]), "span": present.period_text(Period(years[0].start, years[-1].end)),
-        "clinic_href": reverse("insight:clinic"),
+    return render(request, "insight/trend.html", context | {
         "figures": [trend_presenters.trend_context(year, month) for year, month in zip(by_year, by_month, strict=True)],
         **present.computed(request, kept)})
+
+
+@allow_methods("POST")
+def work_out_page(request):
+    """Work out and keep the figures a page showed it does not keep (the clinic's choice, in the address, or the
+    ten-year trend), in the background; the progress page comes back to the page."""
+    if request.POST.get("page") == "trend":
+        if not permissions.may_see_performance_of_every_team(request.user):
+            raise PermissionDenied("Only quality assurance, performance analysts and administrators see the whole "
+                                   "authority's ten-year trend")
+        years, months = clinic.long_run(timezone.localdate())
+        scope, periods, title, indicators_only = clinic.Scope(), years + months, "The whole authority", True
+        back = reverse("insight:trend")
+    else:
+        choice = choice_of(request)
+        if not choice.periods:
+            return redirect(f"{reverse('insight:clinic')}?{request.GET.urlencode()}")
+        # Every period of the clinic's trend, with the journeys and diversity of each: the clinic, journeys and
+        # diversity pages of this choice then all read them.
+        scope, periods, title, indicators_only = choice.scope, choice.periods, choice.title, False
+        back = f"{reverse('insight:clinic')}?{present.query(**choice.params)}"
+    job = tasks.work_out_in_background(actor=request.user, scope=scope, periods=periods, title=title,
+                                       back_url=posted_back(request, back), indicators_only=indicators_only)
+    return redirect("core:job", job_id=job.pk)
 
 
 @allow_methods("POST")
@@ -317,11 +347,14 @@ def journeys_page(request):
         period = choice.periods[-1]
         kept = figures.kept_for(choice.scope, [period])
         stages = kept.journey_stages() if kept else None
+        context |= {"period": present.period_text(period), "as_at": period.end}
         if stages is None:
             kept = None
+            if not figures.worked_out_on_the_page(period.end, None):
+                return render(request, "insight/journeys.html", context | present.work_out(request, "journeys"))
             record = cohort.load(period.end, held_by=choice.scope.held_by())
             stages = journey(choice.scope.part(record, period), period).stages
-        context |= {"period": present.period_text(period), "as_at": period.end,
+        context |= {
                     "stages": [present.stage_context(stage) for stage in stages],
                     "flow": present.flow_diagram(stages), **present.computed(request, kept)}
     return render(request, "insight/journeys.html", context)

@@ -17,7 +17,7 @@ from casefile.insight import cohort, diversity, figures, population, services
 from casefile.insight import diversity_presenters as present
 from casefile.insight.forms import PopulationFigureForm
 from casefile.insight.models import ChildPopulation
-from casefile.insight.presenters import computed, period_text, query
+from casefile.insight.presenters import computed, period_text, query, work_out
 from casefile.insight.views import EnteredFigures, children_listing, choice_of, entered_figures_views
 from casefile.rules import diversity as rules
 from casefile.rules.indicators.core import window
@@ -58,8 +58,12 @@ def diversity_page(request):
                "clinic_href": f"{reverse('insight:clinic')}?{query(**choice.params)}",
                "may_enter": permissions.may_enter_child_population(request.user), "columns": ", ".join(COLUMNS)}
     if choice.periods:
+        context["period"] = period_text(choice.periods[-1])
         kept, counts, found = _kept_breakdowns(choice)
         if found is None:  # none kept, or kept before diversity was: from the record, and the page says so
+            period = choice.periods[-1]
+            if not figures.worked_out_on_the_page(period.end, choice.scope.reads(window(rules.reads(None), period))):
+                return render(request, "insight/diversity.html", context | work_out(request, "diversity"))
             counts, found = _breakdowns(choice)
         sections = []
         for characteristic in SHOWN:
@@ -70,7 +74,7 @@ def diversity_page(request):
                                else "The child population has not been entered for this characteristic."),
                 "stages": [present.breakdown_context(one, choice.params) for one in found
                            if one.characteristic == characteristic]})
-        context |= {"period": period_text(choice.periods[-1]), "sections": sections, "population": bool(counts),
+        context |= {"sections": sections, "population": bool(counts),
                     **computed(request, kept)}
     return render(request, "insight/diversity.html", context)
 
