@@ -58,3 +58,28 @@ def test_the_ten_year_trend_meets_wcag_22_aa_with_every_month_shown(page, live_s
     assert page.get_by_role("img", name=re.compile(r"^Referrals, month by month Line chart")).count() == 1
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_figures_not_kept_on_a_large_record_are_worked_out_from_a_page_that_meets_wcag_22_aa(
+        page, live_server, org, child, settings):
+    """A manager asks for a 12 months to a day on a record too large to work out while the page loads (here: any
+    record), presses the button, follows the job and comes back to the figures."""
+    settings.CASEFILE_PAGE_CONTACTS_LIMIT = -1  # no record is small enough: every period not kept is a job
+    today = timezone.localdate()
+    make_journey(child, org.sam, org.tess, org.chris, referral_date=today - datetime.timedelta(days=60))
+    child.allocations.update(start_date=today - datetime.timedelta(days=90))
+    sign_in(page, "tess")
+    end = today - datetime.timedelta(days=1)
+    page.goto(f"{reverse('insight:clinic')}?team={org.assessment.pk}&period=twelve_months&end_day={end.day}"
+              f"&end_month={end.month}&end_year={end.year}")
+    assert page.locator("#figures-not-worked-out").is_visible()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    page.get_by_role("button", name="Work out the figures").click()
+    page.get_by_role("button", name="Back to the figures").click()
+    assert page.locator("#figures-computed").inner_text().startswith("Figures computed from the record at ")
+    assert page.locator("#value-referrals").inner_text() == "1"
+    assert page.locator("#figures-not-worked-out").count() == 0
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
