@@ -43,11 +43,12 @@ def _refresh(job: Job) -> jobs.Result:
 
 def work_out_in_background(*, actor: User, scope: clinic.Scope, periods, title: str, back_url: str,
                            indicators_only: bool = False) -> Job:
-    """Queue working out and keeping one scope's figures for periods the nightly job does not keep (figures.keep)."""
+    """Queue working out and keeping one scope's figures for periods the nightly job does not keep (figures.keep).
+    `title`: whose figures and for when, in words, for the progress page."""
     team_ids = sorted(scope.team_ids) if scope.team_ids is not None else None
     chosen = clinic_pdf.periods_as_json(periods)
     return jobs.start(work_out_task, actor=actor, kind=KIND, back_url=back_url,
-                      description=f"Work out the performance figures: {title}, {periods[-1].name}",
+                      description=f"Work out the performance figures: {title}",
                       details={"team_ids": team_ids, "worker_id": scope.worker_id, "periods": chosen},
                       team_ids=team_ids, worker_id=scope.worker_id, periods=chosen, indicators_only=indicators_only)
 

@@ -163,7 +163,8 @@ def work_out_page(request):
             raise PermissionDenied("Only quality assurance, performance analysts and administrators see the whole "
                                    "authority's ten-year trend")
         years, months = clinic.long_run(timezone.localdate())
-        scope, periods, title, indicators_only = clinic.Scope(), years + months, "The whole authority", True
+        scope, periods, indicators_only = clinic.Scope(), years + months, True
+        title = f"the whole authority's ten-year trend, {present.period_text(Period(years[0].start, years[-1].end))}"
         back = reverse("insight:trend")
     else:
         choice = choice_of(request)
@@ -171,7 +172,8 @@ def work_out_page(request):
             return redirect(f"{reverse('insight:clinic')}?{request.GET.urlencode()}")
         # Every period of the clinic's trend, with the journeys and diversity of each: the clinic, journeys and
         # diversity pages of this choice then all read them.
-        scope, periods, title, indicators_only = choice.scope, choice.periods, choice.title, False
+        scope, periods, indicators_only = choice.scope, choice.periods, False
+        title = f"{choice.title}, {present.period_text(choice.periods[-1])}"
         back = f"{reverse('insight:clinic')}?{present.query(**choice.params)}"
     job = tasks.work_out_in_background(actor=request.user, scope=scope, periods=periods, title=title,
                                        back_url=posted_back(request, back), indicators_only=indicators_only)

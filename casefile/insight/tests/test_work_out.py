@@ -65,6 +65,8 @@ def test_a_large_record_is_worked_out_in_the_background_and_shows_what_the_page_
     job = Job.objects.get(started_by=user)
     assert response["Location"] == reverse("core:job", kwargs={"job_id": job.pk})
     assert job.status == Job.Status.DONE and job.result_url == fields["back"] == f"{page}?{_query(params)}"
+    whose = "The whole authority" if whose == "authority" else org.sam.team.name
+    assert job.description == f"Work out the performance figures: {whose}, 1 February 2023 to 31 January 2024"
     # The clinic's four periods, each with its journeys and diversity: all three pages of the choice read them.
     assert StoredFigures.objects.count() == clinic.TREND_PERIODS
     kept = client.get(job.result_url).content.decode()
@@ -90,6 +92,8 @@ def test_the_ten_year_trend_is_worked_out_in_the_background_before_the_first_nig
     job_url = client.post(action, fields)["Location"]
     job = Job.objects.get(started_by=org.pat)
     assert job_url == reverse("core:job", kwargs={"job_id": job.pk}) and job.result_url == TREND
+    assert job.description == ("Work out the performance figures: the whole authority's ten-year trend, "
+                               "1 April 2014 to 31 March 2024")
     years, months = clinic.long_run(datetime.date(2024, 6, 14))
     kept = StoredFigures.objects.filter(scope="authority")
     assert kept.count() == len(years) + len(months) and all(set(row.figures) == {"indicators"} for row in kept)
