@@ -63,6 +63,8 @@ MAY_POST_WITHOUT_CHANGING_THE_CHILD = {
     "returns:census": lambda user, child: permissions.may_make_returns(user),
     # A clinic's PDF and a self-evaluation pack are counts with no child named; changes no child's record.
     "insight:clinic_pdf": lambda user, child: permissions.may_see_performance(user),
+    # Working out figures the nightly job did not keep derives them from the record; it changes no record.
+    "insight:work_out": lambda user, child: permissions.may_see_performance(user),
     "insight:pack_request": lambda user, child: permissions.may_make_self_evaluation_pack(user),
     # Checking a census file, uploaded or exported, changes no child's record.
     "returns:validate": lambda user, child: permissions.may_make_returns(user),
