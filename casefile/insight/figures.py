@@ -64,11 +64,16 @@ def _result(result: Result) -> list:
             len(result.denominator_items), result.no_figure]
 
 
+def indicators(part: Cohort, period: Period) -> dict:
+    """Every indicator of one scope's part of the record for one period, as kept."""
+    return {indicator.code: _result(indicator(part, period)) for indicator in INDICATOR_LIST}
+
+
 def compute(part: Cohort, period: Period, categories: dict) -> dict:
     """What is kept of one scope's part of the record for one period. `categories`: every child's diversity
     categories (rules.diversity.categories_of), worked out once for every scope and period."""
     found = journey(part, period)
-    return {"indicators": {indicator.code: _result(indicator(part, period)) for indicator in INDICATOR_LIST},
+    return {"indicators": indicators(part, period),
             "journey": [[stage.code, stage.label, [[b.code, b.label, b.count] for b in stage.branches]]
                         for stage in found.stages],
             "diversity": diversity_rules.counts(categories, diversity_rules.stages(part, period))}
@@ -138,8 +143,8 @@ def keep(scope: clinic.Scope, periods: Sequence[Period], *, indicators_only: boo
     for done, period in enumerate(periods, start=1):
         with cycle_collector_paused():
             part = scope.part(record, period)
-            found = ({"indicators": {indicator.code: _result(indicator(part, period)) for indicator in INDICATOR_LIST}}
-                     if indicators_only else compute(part, period, categories))
+            found = ({"indicators": indicators(part, period)} if indicators_only
+                     else compute(part, period, categories))
         rows.append(StoredFigures(scope=scope_key(scope), start=period.start, end=period.end,
                                   computed_at=computed_at, figures=found))
         progress(done, total, f"Computed {period.name}")

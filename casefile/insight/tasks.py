@@ -41,11 +41,20 @@ def _refresh(job: Job) -> jobs.Result:
     return jobs.Result(url=job.back_url or reverse("insight:clinic"))
 
 
+def _team_ids(scope: clinic.Scope) -> list | None:
+    """A scope's teams as a task's JSON argument; `_scope` makes the scope again."""
+    return sorted(scope.team_ids) if scope.team_ids is not None else None
+
+
+def _scope(team_ids: list | None, worker_id: int | None) -> clinic.Scope:
+    return clinic.Scope(team_ids=frozenset(team_ids) if team_ids is not None else None, worker_id=worker_id)
+
+
 def work_out_in_background(*, actor: User, scope: clinic.Scope, periods, title: str, back_url: str,
                            indicators_only: bool = False) -> Job:
     """Queue working out and keeping one scope's figures for periods the nightly job does not keep (figures.keep).
     `title`: whose figures and for when, in words, for the progress page."""
-    team_ids = sorted(scope.team_ids) if scope.team_ids is not None else None
+    team_ids = _team_ids(scope)
     chosen = clinic_pdf.periods_as_json(periods)
     return jobs.start(work_out_task, actor=actor, kind=KIND, back_url=back_url,
                       description=f"Work out the performance figures: {title}",
@@ -62,7 +71,7 @@ def work_out_task(*, job_id: str, team_ids: list | None, worker_id: int | None, 
 def _work_out(job: Job, team_ids, worker_id, periods, indicators_only: bool) -> jobs.Result:
     if not may_see_scope(job.started_by, team_ids, worker_id):
         raise jobs.JobFailed("You can no longer see these figures, so they were not worked out.")
-    scope = clinic.Scope(team_ids=frozenset(team_ids) if team_ids is not None else None, worker_id=worker_id)
+    scope = _scope(team_ids, worker_id)
     kept = figures.keep(scope, clinic_pdf.periods_from_json(periods), indicators_only=indicators_only,
                         progress=lambda done, total, stage: jobs.job_progress(job, done, total, stage))
     job.details.update(kept=kept)
@@ -76,7 +85,7 @@ CLINIC_STEPS = 3
 
 def export_clinic(*, actor: User, title: str, scope: clinic.Scope, periods, params: dict, back_url: str) -> Job:
     """Queue the clinic for `scope` and `periods` (the last is the one chosen) as a PDF."""
-    team_ids = sorted(scope.team_ids) if scope.team_ids is not None else None
+    team_ids = _team_ids(scope)
     return jobs.start(clinic_pdf_task, actor=actor, kind=CLINIC_PDF, back_url=back_url,
                       description=f"Performance clinic as a PDF: {title}",
                       details={"title": title, "params": params, "team_ids": team_ids, "worker_id": scope.worker_id,
@@ -112,7 +121,7 @@ def _clinic_pdf(job: Job, title: str, team_ids, worker_id, periods) -> jobs.Resu
     if not may_see_scope(job.started_by, team_ids, worker_id):
         raise jobs.JobFailed("You can no longer see these figures, so the PDF was not made.")
     chosen = clinic_pdf.periods_from_json(periods)
-    scope = clinic.Scope(team_ids=frozenset(team_ids) if team_ids is not None else None, worker_id=worker_id)
+    scope = _scope(team_ids, worker_id)
     jobs.job_progress(job, 0, CLINIC_STEPS, "Reading the figures")
     kept = figures.kept_for(scope, chosen)
     found = kept.clinic_figures() if kept else None
