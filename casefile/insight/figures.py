@@ -124,7 +124,7 @@ def refresh(today: datetime.date, progress: Callable[[int, int, str], None] = la
         for at, period in enumerate(long_run)]
     with transaction.atomic():
         StoredFigures.objects.all().delete()
-        StoredFigures.objects.bulk_create(rows, batch_size=500)
+        _replace(rows)
     progress(len(periods) + 1, len(periods) + 1, "Kept")
     return len(rows)
 
@@ -148,12 +148,19 @@ def keep(scope: clinic.Scope, periods: Sequence[Period], *, indicators_only: boo
         rows.append(StoredFigures(scope=scope_key(scope), start=period.start, end=period.end,
                                   computed_at=computed_at, figures=found))
         progress(done, total, f"Computed {period.name}")
-    with transaction.atomic():
-        for period in periods:
-            StoredFigures.objects.filter(scope=scope_key(scope), start=period.start, end=period.end).delete()
-        StoredFigures.objects.bulk_create(rows, batch_size=500)
+    _replace(rows)
     progress(total, total, "Kept")
     return len(rows)
+
+
+def _replace(rows: list[StoredFigures]) -> None:
+    """Keep these sets, each replacing any kept for its scope and period. An insert that meets a set kept by someone
+    else meanwhile (two people working out the same choice at once, or the nightly refresh) waits for it and then
+    replaces it, rather than failing on the one set per scope and period."""
+    with transaction.atomic():
+        StoredFigures.objects.bulk_create(rows, batch_size=500, update_conflicts=True,
+                                          unique_fields=["scope", "start", "end"],
+                                          update_fields=["computed_at", "figures"])
 
 
 def worked_out_on_the_page(end: datetime.date, reads: Window | None) -> bool:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -152,3 +154,46 @@ def test_the_contacts_counted_are_the_contacts_read(org, record):
     assert cohort.contacts_read(end, window({"episodes": 0}, periods[-1])) == 0  # contacts not read at all
     assert cohort.contacts_read(end, up_to=1) == 1  # counting stops there
     assert figures.worked_out_on_the_page(end, reads)
+
+
+@pytest.mark.django_db(transaction=True)  # two connections: each sees only what the other has committed
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer in at a time")
+def test_figures_kept_by_someone_else_meanwhile_are_replaced_and_the_job_does_not_fail(org, record):
+    """Two people work out the same choice at once: the second job's insert meets the first's set, not yet committed,
+    waits for it, and then replaces it (before, it failed on the one set per scope and period)."""
+    scope, periods = clinic.Scope(), clinic.twelve_months_trend(datetime.date(2024, 1, 31))
+    first = connections.create_connection("default")
+    first.set_autocommit(False)
+    with first.cursor() as cursor:  # the first job's set of the last period, inserted and not yet committed
+        cursor.execute('INSERT INTO insight_storedfigures (scope, start, "end", computed_at, figures) '
+                       "VALUES (%s, %s, %s, now(), '{}')", [figures.scope_key(scope), periods[-1].start,
+                                                             periods[-1].end])
+    failed = []
+
+    def second_job():
+        try:
+            figures.keep(scope, periods)
+        except Exception as error:  # noqa: BLE001 (reported to the test's thread)
+            failed.append(error)
+        finally:
+            connection.close()
+
+    second = threading.Thread(target=second_job)
+    second.start()
+    try:
+        for _ in range(600):  # until the second job waits on the first's row (at most a minute)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                               "AND datname = current_database()")
+                if cursor.fetchone()[0]:
+                    break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the second job never waited for the first")
+    finally:
+        first.commit()
+        first.close()
+        second.join(60)
+    assert not failed
+    kept = figures.kept_for(scope, periods)
+    assert kept is not None and kept.rows[-1].figures["indicators"]  # the second job's figures, not the first's {}
