@@ -196,6 +196,9 @@ def main() -> None:
     def children(**chosen):
         return f"{reverse('insight:children')}?{urlencode({'year': year, 'side': 'numerator', **chosen})}"
 
+    def journey_children(**chosen):
+        return f"{reverse('insight:journey_children')}?{urlencode({'year': year, **chosen})}"
+
     def diversity_children(**chosen):
         return f"{reverse('insight:diversity_children')}?{urlencode({'year': year, **chosen})}"
 
@@ -216,6 +219,12 @@ def main() -> None:
          f"{reverse('insight:diversity')}?{urlencode({'year': year, 'team': team.pk})}", team.manager),
         ("Diversity, children behind a count: contacts, ethnicity not recorded (analyst)",
          diversity_children(stage="contacts", characteristic="ethnicity", missing="1"), analyst),
+        ("Journeys, children behind an outcome: assessments completed, then a section 47 enquiry (analyst)",
+         journey_children(stage="assessments", outcome="section_47"), analyst),
+        ("Journeys, children behind an outcome: cases closed, referred again within 12 months (analyst)",
+         journey_children(stage="closures", outcome="re_referred"), analyst),
+        ("Journeys, children behind an outcome: contacts, referred (analyst)",
+         journey_children(stage="contacts", outcome="referral"), analyst),
         ("Child population (analyst)", reverse("insight:population"), analyst),
         ("Self-evaluation packs (analyst)", reverse("insight:packs"), analyst),
         ("Quality assurance home (QA officer)", reverse("quality:home"), qa),

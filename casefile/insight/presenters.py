@@ -298,8 +298,13 @@ def _share(count: int, total: int) -> str:
     return f"{100 * count / total:.1f}%" if total else "–"
 
 
-def stage_context(stage) -> dict:
-    """A journey's stage: its total, a table of its outcomes with each one's share, and the chart beside it."""
+def journey_children_href(params: dict, stage: str, outcome: str) -> str:
+    return f"{reverse('insight:journey_children')}?{query(**params, stage=stage, outcome=outcome)}"
+
+
+def stage_context(stage, params: dict) -> dict:
+    """A journey's stage: its total, a table of its outcomes with each one's share and a link to the children behind
+    each number, and the chart beside it."""
     return {
         "code": stage.code, "label": stage.label, "total": f"{stage.total:,}",
         "chart": counts_chart(f"journey-{stage.code}", f"{stage.label}: where they led",
@@ -307,7 +312,9 @@ def stage_context(stage) -> dict:
         "table": table_params(
             caption=f"{stage.label}: where they led", id=f"journey-table-{stage.code}",
             head=["Outcome", "Number", "Share"], numeric=(1, 2),
-            rows=[[branch.label, f"{branch.count:,}", _share(branch.count, stage.total)] for branch in stage.branches]),
+            rows=[[branch.label, counted_link(branch.count, journey_children_href(params, stage.code, branch.code),
+                                              branch.count), _share(branch.count, stage.total)]
+                  for branch in stage.branches]),
     }
 
 

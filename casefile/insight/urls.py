@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("", views.clinic_page, name="clinic"),
     path("children/", views.children_page, name="children"),
     path("journeys/", views.journeys_page, name="journeys"),
+    path("journeys/children/", views.journey_children, name="journey_children"),
     path("ten-year-trend/", views.trend_page, name="trend"),
     path("figures/refresh/", views.refresh_page, name="refresh"),
     path("figures/work-out/", views.work_out_page, name="work_out"),

@@ -32,7 +32,17 @@ from casefile.core.methods import allow_methods
 from casefile.core.pagination import paginate
 from casefile.core.pdf import pdf_response
 from casefile.core.presenters import plural
-from casefile.insight import clinic, cohort, figures, neighbours, pack_presenters, services, tasks, trend_presenters
+from casefile.insight import (
+    clinic,
+    cohort,
+    figures,
+    journeys,
+    neighbours,
+    pack_presenters,
+    services,
+    tasks,
+    trend_presenters,
+)
 from casefile.insight import presenters as present
 from casefile.insight.forms import CENSUS_YEAR, TWELVE_MONTHS, ClinicForm, FigureFileForm, PackForm
 from casefile.insight.models import SelfEvaluationPack
@@ -357,9 +367,35 @@ def journeys_page(request):
             record = cohort.load(period.end, held_by=choice.scope.held_by())
             stages = journey(choice.scope.part(record, period), period).stages
         context |= {
-                    "stages": [present.stage_context(stage) for stage in stages],
+                    "stages": [present.stage_context(stage, choice.params) for stage in stages],
                     "flow": present.flow_diagram(stages), **present.computed(request, kept)}
     return render(request, "insight/journeys.html", context)
+
+
+# The words for what each journey stage counts, for "N referrals about M children".
+JOURNEY_THINGS = {"contacts": ("contact",), "referrals": ("referral",), "assessments": ("assessment",),
+                  "enquiries": ("section 47 enquiry", "section 47 enquiries"), "closures": ("closed case",)}
+
+
+@allow_methods("GET")
+def journey_children(request):
+    """The children behind one outcome of a journey, read from the record (insight/journeys.py): those the reader
+    may open, a page at a time, linking to each record; the others counted, never named."""
+    choice = choice_of(request)
+    code, outcome = request.GET.get("stage", ""), request.GET.get("outcome", "")
+    if code not in JOURNEY_THINGS or not choice.periods:
+        raise Http404("No such stage")
+    period = choice.periods[-1]
+    found = journeys.stage(choice.scope, period, code)
+    branch = next((branch for branch in found.branches if branch.code == outcome), None)
+    if branch is None:
+        raise Http404("No such outcome")
+    return render(request, "insight/journey_children.html", children_listing(request, sorted(branch.children)) | {
+        "title": choice.title, "stage": found.label, "outcome": branch.label, "period": present.period_text(period),
+        "as_at": period.end, "records": plural(branch.count, *JOURNEY_THINGS[code]),
+        "back_href": f"{reverse('insight:journeys')}?{present.query(**choice.params)}",
+        "page_title": f"{found.label}, {branch.label}: the children",
+    })
 
 
 # The self-evaluation pack ------------------------------------------------------------------------------------

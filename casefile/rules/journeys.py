@@ -90,6 +90,45 @@ def journey(cohort: Cohort, period: Period, as_at: datetime.date | None = None) 
     ))
 
 
+def stage(cohort: Cohort, period: Period, code: str, as_at: datetime.date | None = None) -> Stage:
+    """One stage of the journey (`code`: a stage's code, as STAGE_READS keys them), as `journey` finds it."""
+    as_at = as_at or period.end
+    if code == "contacts":
+        return _contacts(cohort, period)
+    if code == "enquiries":
+        return _enquiries(cohort, period, as_at)
+    if code == "closures":
+        return _closures(cohort, period, as_at)
+    if code not in STAGE_READS:
+        raise ValueError(f"stage: no stage {code!r}")
+    return (_referrals if code == "referrals" else _assessments)(cohort, period, _Episodes(cohort, as_at))
+
+
+# What one stage reads, followed to the end of its period: for a page about one stage's children, which reads only
+# these tables and, in each, only the rows on or after the period's start (months before it, as Indicator.reads).
+# Everything that decides a referral's, an enquiry's or a closure's outcome is dated on or after the thing itself,
+# so in the period: an enquiry or assessment in the referral's episode, the enquiry's conference, the next referral
+# after a closure. An episode closed before the period is not read; the episode an enquiry belongs to (the latest
+# referred by its day, if still open) is then the same for every episode referred in the period. An assessment
+# completed in the period may have begun long before it, and what followed it is looked for from the day it
+# began: those tables are read from the day the earliest of them began (`followed_from`).
+STAGE_READS = {
+    "contacts": {"contacts": 0},
+    "referrals": {"episodes": 0, "assessments": 0, "enquiries": 0},
+    "assessments": {"assessments": 0},
+    "enquiries": {"enquiries": 0, "initial_conferences": 0},
+    "closures": {"episodes": 0},
+}
+FOLLOWED_FROM_EACH_ASSESSMENT = ("episodes", "enquiries", "plans")
+
+
+def followed_from(cohort: Cohort, period: Period) -> datetime.date | None:
+    """The day the earliest assessment completed in the period began (None: no such assessment): what followed
+    each is read from then on."""
+    return min((row.start_date for row in cohort.table("assessments")
+                if period.within(row.authorised_on) and row.start_date is not None), default=None)
+
+
 # Linking what followed to the episode it happened in ------------------------------------------------------
 
 

@@ -37,6 +37,8 @@ def test_the_clinic_pages_meet_wcag_22_aa(page, live_server, org, child):
         ("Journeys", reverse("insight:journeys")),
         ("Journeys: a period refused", f"{reverse('insight:journeys')}?period=twelve_months"),
         ("Children behind a number", f"{children}?indicator=referrals&side=numerator"),
+        ("Children behind a journey outcome",
+         f"{reverse('insight:journey_children')}?stage=assessments&outcome=section_47"),
     ]:
         response = page.goto(url)
         assert response is not None and response.ok, f"{name} answered {response and response.status}"
@@ -44,6 +46,11 @@ def test_the_clinic_pages_meet_wcag_22_aa(page, live_server, org, child):
             failures.append(f"{name}:\n{describe(violations)}")
     assert page.get_by_role("link", name="Lily Hartley").count() == 1, "the child behind the number was not listed"
     assert not failures, "\n\n".join(failures)
+    # From a journey's number to the children behind it.
+    page.goto(reverse("insight:journeys"))
+    page.locator("#journey-table-referrals").get_by_role("link").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Referrals received: Section 47 enquiry"
+    assert page.get_by_role("link", name="Lily Hartley").count() == 1
 
 
 def test_the_ten_year_trend_meets_wcag_22_aa_with_every_month_shown(page, live_server, org, child):

@@ -1,7 +1,8 @@
 """A page showing one figure reads only the rows that figure needs (`cohort.load(end, reads)`, each indicator's
 `reads`); the oracle is the whole record. On the medium simulated authority, every indicator, for the whole
 authority, a team and a worker, in a census year, a month and a year four years back, gives exactly the same
-figure and the same records behind it from the narrowed read as from the whole one; so do the diversity stages.
+figure and the same records behind it from the narrowed read as from the whole one; so do the diversity stages and
+the journey's stages (insight/journeys.py: the children behind each outcome).
 
 The authority is built once per test process (conftest.medium_authority_measures) and measured here by `measure`.
 """
@@ -13,8 +14,9 @@ from django.db.models import Count
 
 from casefile.casework.models import Allocation
 from casefile.demo.tests.test_simulate_rates import END
-from casefile.insight import clinic, cohort
+from casefile.insight import clinic, cohort, journeys
 from casefile.rules import diversity
+from casefile.rules import journeys as journey_rules
 from casefile.rules.indicators import INDICATOR_LIST, Period
 from casefile.rules.indicators.core import window
 
@@ -36,11 +38,16 @@ def _same(result) -> tuple:
             tuple(result.denominator_items), result.no_figure)
 
 
+def _outcomes(stage) -> list:
+    """A journey stage's outcomes, each with the things and children in it (in any order: rows are read unordered)."""
+    return [(branch.code, sorted(branch.ids), branch.children) for branch in stage.branches]
+
+
 def measure(result) -> dict:
     """Where a narrowed read differs from the whole record, and how many rows each read."""
     whole = cohort.load(END)
     loads: dict = {}
-    differences, figures, clinics = [], 0, 0
+    differences, figures, clinics, stages = [], 0, 0, []
     rows = {"whole": sum(len(getattr(whole, table)) for table in cohort.TABLES), "narrowed": [],
             "allocations": len(whole.allocations)}
     for name, scope in _scopes().items():
@@ -72,7 +79,13 @@ def measure(result) -> dict:
                 if (diversity.stages(scope.part(narrowed, period), period)[stage]
                         != diversity.stages(scope.part(whole, period), period)[stage]):
                     differences.append(f"diversity {stage}, {name}, {period.name}")
-    return {"differences": differences, "figures": figures, "clinics": clinics, "rows": rows,
+            whole_journey = journey_rules.journey(scope.part(whole, period), period)
+            for code in journey_rules.STAGE_READS:
+                from_whole = whole_journey.stage(code)
+                stages.append((code, name, period.name, sum(1 for branch in from_whole.branches if branch.ids)))
+                if _outcomes(journeys.stage(scope, period, code)) != _outcomes(from_whole):
+                    differences.append(f"journey {code}, {name}, {period.name}")
+    return {"differences": differences, "figures": figures, "clinics": clinics, "rows": rows, "stages": stages,
             "nonempty": sum(bool(_same(clinic.result(whole, PERIODS[0], clinic.Scope(), i))[1])
                             for i in INDICATOR_LIST)}
 
@@ -94,3 +107,13 @@ def test_a_narrowed_read_reads_fewer_rows_than_the_whole_record(measured):
     assert max(measured["rows"]["narrowed"]) < measured["rows"]["whole"] / 2
     # A worker's allocations alone are a small part of every allocation.
     assert measured["rows"]["worker_allocations"] < measured["rows"]["allocations"] / 10
+
+
+def test_every_journey_stage_read_narrowly_equals_the_stage_of_the_whole_record(measured):
+    assert len(measured["stages"]) == 3 * len(PERIODS) * len(journey_rules.STAGE_READS)
+    # Each stage of the authority's census year has something in at least two of its outcomes: not a comparison
+    # of empties.
+    census_year = PERIODS[0].name
+    assert all(outcomes >= 2 for code, scope, period, outcomes in measured["stages"]
+               if scope == "authority" and period == census_year), measured["stages"]
+    assert not [found for found in measured["differences"] if found.startswith("journey")]

@@ -150,3 +150,26 @@ def test_every_stage_adds_up_and_nothing_after_as_at_is_seen():
 def test_outcomes_read_before_the_period_ends_are_refused():
     with pytest.raises(ValueError, match="as_at: the outcomes are read on 2026-03-30, before the period ends"):
         journey(Cohort(), YEAR, as_at=D(2026, 3, 30))
+
+
+def test_one_stage_is_the_journeys_stage_and_what_followed_an_assessment_is_read_from_the_day_it_began():
+    from casefile.rules.journeys import STAGE_READS, followed_from, stage
+
+    cohort = Cohort(
+        contacts=[{"id": 1, "child": "a", "date": D(2025, 5, 1), "outcome": "assessment"}],
+        episodes=[episode(10, "a", D(2025, 1, 10)), episode(11, "b", D(2025, 6, 1), D(2025, 9, 1))],
+        # a's assessment began in February, before the year, and was completed in April: an enquiry in March
+        # followed it.
+        assessments=[{"id": 20, "child": "a", "episode": 10, "start_date": D(2025, 2, 3),
+                      "authorised_on": D(2025, 4, 2)},
+                     {"id": 21, "child": "b", "episode": 11, "start_date": D(2025, 6, 2), "authorised_on": None}],
+        enquiries=[{"id": 30, "child": "a", "start_date": D(2025, 3, 1), "icpc_not_required": True}],
+    )
+    whole = journey(cohort, YEAR)
+    for code in STAGE_READS:
+        assert stage(cohort, YEAR, code) == whole.stage(code)
+    assert stage(cohort, YEAR, "assessments").branch("section_47").children == {"a"}
+    assert followed_from(cohort, YEAR) == D(2025, 2, 3)  # not b's, which is not completed
+    assert followed_from(Cohort(), YEAR) is None
+    with pytest.raises(ValueError, match="no stage 'plans'"):
+        stage(cohort, YEAR, "plans")
