@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 from casefile.rules.clocks import add_calendar_months
 from casefile.rules.front_door import Outcome
-from casefile.rules.indicators.core import Cohort, Period
+from casefile.rules.indicators.core import Cohort, Period, restrict
 
 RE_REFERRAL_MONTHS = 12
 
@@ -101,6 +101,14 @@ def stage(cohort: Cohort, period: Period, code: str, as_at: datetime.date | None
         return _closures(cohort, period, as_at)
     if code not in STAGE_READS:
         raise ValueError(f"stage: no stage {code!r}")
+    # What followed a referral or an assessment is looked up child by child: only the children counted in the stage
+    # are kept, as working out every other child's episodes took most of a page about one stage on a large record.
+    if code == "referrals":
+        counted = {row.child for row in cohort.table("episodes") if period.within(row.referral_date)}
+    else:
+        counted = {row.child for row in cohort.table("assessments")
+                   if period.within(row.authorised_on) and row.start_date is not None}
+    cohort = restrict(cohort, counted)
     return (_referrals if code == "referrals" else _assessments)(cohort, period, _Episodes(cohort, as_at))
 
 
