@@ -298,6 +298,15 @@ def _share(count: int, total: int) -> str:
     return f"{100 * count / total:.1f}%" if total else "–"
 
 
+# What each journey stage counts, in words: "9 referrals" about so many children.
+_STAGE_THINGS = {"contacts": ("contact",), "referrals": ("referral",), "assessments": ("assessment",),
+                 "enquiries": ("section 47 enquiry", "section 47 enquiries"), "closures": ("closed case",)}
+
+
+def things_counted(stage: str, count: int) -> str:
+    return plural(count, *_STAGE_THINGS[stage])
+
+
 def journey_children_href(params: dict, stage: str, outcome: str) -> str:
     return f"{reverse('insight:journey_children')}?{query(**params, stage=stage, outcome=outcome)}"
 

@@ -49,7 +49,7 @@ from casefile.insight.models import SelfEvaluationPack
 from casefile.people.models import Person
 from casefile.rules.indicators import Period
 from casefile.rules.indicators.published import NEIGHBOUR_NOTE
-from casefile.rules.journeys import journey
+from casefile.rules.journeys import STAGE_READS, journey
 
 
 @dataclasses.dataclass(frozen=True)
@@ -372,18 +372,13 @@ def journeys_page(request):
     return render(request, "insight/journeys.html", context)
 
 
-# The words for what each journey stage counts, for "N referrals about M children".
-JOURNEY_THINGS = {"contacts": ("contact",), "referrals": ("referral",), "assessments": ("assessment",),
-                  "enquiries": ("section 47 enquiry", "section 47 enquiries"), "closures": ("closed case",)}
-
-
 @allow_methods("GET")
 def journey_children(request):
     """The children behind one outcome of a journey, read from the record (insight/journeys.py): those the reader
     may open, a page at a time, linking to each record; the others counted, never named."""
     choice = choice_of(request)
     code, outcome = request.GET.get("stage", ""), request.GET.get("outcome", "")
-    if code not in JOURNEY_THINGS or not choice.periods:
+    if code not in STAGE_READS or not choice.periods:
         raise Http404("No such stage")
     period = choice.periods[-1]
     found = journeys.stage(choice.scope, period, code)
@@ -392,7 +387,7 @@ def journey_children(request):
         raise Http404("No such outcome")
     return render(request, "insight/journey_children.html", children_listing(request, sorted(branch.children)) | {
         "title": choice.title, "stage": found.label, "outcome": branch.label, "period": present.period_text(period),
-        "as_at": period.end, "records": plural(branch.count, *JOURNEY_THINGS[code]),
+        "as_at": period.end, "records": present.things_counted(code, branch.count),
         "back_href": f"{reverse('insight:journeys')}?{present.query(**choice.params)}",
         "page_title": f"{found.label}, {branch.label}: the children",
     })
