@@ -136,6 +136,9 @@ CASEFILE_CIN_UPLOAD_MAX_BYTES = int(env("CASEFILE_CIN_UPLOAD_MAX_BYTES", str(100
 # when the record holds at most this many contacts to read; above it, in the background (insight/figures.py). On
 # `large`, four years of contacts (400,000) take about 5 s to read and compute (bench/results.md).
 CASEFILE_PAGE_CONTACTS_LIMIT = int(env("CASEFILE_PAGE_CONTACTS_LIMIT", "40000"))
+# How many processes work out a scope's indicators in the background, each reading and computing its own groups of
+# indicators (insight/figures.py `indicators_over`): 0 for one per core this process may run on.
+CASEFILE_FIGURE_PROCESSES = int(env("CASEFILE_FIGURE_PROCESSES", "0"))
 
 INSTALLED_APPS = [
     # First, so that its runserver (which keeps the demo on loopback) replaces staticfiles' own.

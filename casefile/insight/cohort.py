@@ -45,6 +45,13 @@ TABLES = ("contacts", "episodes", "assessments", "strategy_discussions", "enquir
           "cp_visits", "early_help", "allocations", "workers", "posts")
 
 
+# Rows of each table for every referral, as in the large simulated authority (bench/results.md): which tables are
+# the largest to read (contacts, then visits), so the work that reads them can be started first.
+ROWS_PER_REFERRAL = {"contacts": 4.0, "cp_visits": 2.3, "allocations": 1.4, "early_help": 1.05, "episodes": 1.0,
+                     "assessments": 0.95, "plans": 0.5, "strategy_discussions": 0.36, "enquiries": 0.36,
+                     "initial_conferences": 0.11, "workers": 0.0, "posts": 0.0}
+
+
 def _local_day(moment: str, zone) -> datetime.date:
     """The day, where the authority is, of a moment SQLite gives as text: UTC, without an offset."""
     return datetime.datetime.fromisoformat(moment).replace(tzinfo=datetime.UTC).astimezone(zone).date()

@@ -15,12 +15,15 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from itertools import chain
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from casefile.access import permissions
@@ -29,8 +32,8 @@ from casefile.casework.caseloads import teams_overseen_by
 from casefile.insight import clinic, cohort, diversity
 from casefile.insight.models import StoredFigures
 from casefile.rules import diversity as diversity_rules
-from casefile.rules.indicators import INDICATOR_LIST, Cohort, Period, Result
-from casefile.rules.indicators.core import CHILD_ROWS, Window, partition
+from casefile.rules.indicators import INDICATOR_LIST, INDICATORS, Cohort, Indicator, Period, Result
+from casefile.rules.indicators.core import CHILD_ROWS, Window, independent, partition
 from casefile.rules.journeys import journey
 from casefile.rules.memory import cycle_collector_paused
 
@@ -67,6 +70,71 @@ def _result(result: Result) -> list:
 def indicators(part: Cohort, period: Period) -> dict:
     """Every indicator of one scope's part of the record for one period, as kept."""
     return {indicator.code: _result(indicator(part, period)) for indicator in INDICATOR_LIST}
+
+
+def indicators_over(scope: clinic.Scope, periods: Sequence[Period], *, processes: int | None = None,
+                    progress: Callable[[int, int, str], None] = lambda *_: None) -> list[dict]:
+    """Every indicator of the scope for each period, as kept (`indicators`), one dict for each period in order.
+
+    The indicators fall into groups that read no table in common (rules.indicators.core.independent): each group
+    reads only its own tables, as far back as its figures need, and computes its own figures. The groups run in
+    processes of their own, as many at once as `processes` (default CASEFILE_FIGURE_PROCESSES, else one for each
+    core), largest first, when that is safe (`_processes_allowed`); otherwise one after another here. On a large
+    authority reading and computing ten years takes several seconds in one process (bench/results.md)."""
+    groups = sorted(independent(INDICATOR_LIST), key=_rows_read, reverse=True)
+    tasks = [(scope, tuple(periods), tuple(indicator.code for indicator in group)) for group in groups]
+    found: dict[str, list] = {}
+    count = _processes_allowed(processes or settings.CASEFILE_FIGURE_PROCESSES or len(os.sched_getaffinity(0)),
+                               len(tasks))
+    if count == 1:
+        for done, task in enumerate(tasks, start=1):
+            found.update(_group_figures(task))
+            progress(done, len(tasks), f"Computed {done} of {len(tasks)} groups of indicators")
+    else:
+        connections.close_all()  # a forked process must open its own connection, never share this one
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            for done, future in enumerate(as_completed([pool.submit(_group_in_own_process, task)
+                                                        for task in tasks]), start=1):
+                found.update(future.result())
+                progress(done, len(tasks), f"Computed {done} of {len(tasks)} groups of indicators")
+    return [{indicator.code: found[indicator.code][at] for indicator in INDICATOR_LIST}
+            for at in range(len(periods))]
+
+
+def _rows_read(group: list[Indicator]) -> float:
+    return sum(cohort.ROWS_PER_REFERRAL.get(table, 0) for table in {table for indicator in group
+                                                                    for table in indicator.reads})
+
+
+def _processes_allowed(wanted: int, tasks: int) -> int:
+    """How many processes may work out figures at once: one where other processes could not read what this one
+    reads (rows it has written in a transaction not yet committed, or an in-memory SQLite database, as in most
+    tests) or cannot be forked; else `wanted`, at most one for each task."""
+    connection = connections["default"]
+    if (tasks < 2 or wanted < 2 or "fork" not in multiprocessing.get_all_start_methods()
+            or connection.in_atomic_block
+            or (connection.vendor == "sqlite" and connection.is_in_memory_db())):
+        return 1
+    return min(wanted, tasks)
+
+
+def _group_figures(task: tuple[clinic.Scope, tuple[Period, ...], tuple[str, ...]]) -> dict[str, list]:
+    """One group's figures for each period, as kept, from its own read of the record."""
+    scope, periods, codes = task
+    group = [INDICATORS[code] for code in codes]
+    record = cohort.load(max(period.end for period in periods), clinic.reads_every(periods, scope, group),
+                         held_by=scope.held_by())
+    with cycle_collector_paused():
+        parts = [scope.part(record, period) for period in periods]
+        return {indicator.code: [_result(indicator(part, period)) for part, period in zip(parts, periods, strict=True)]
+                for indicator in group}
+
+
+def _group_in_own_process(task) -> dict[str, list]:
+    try:
+        return _group_figures(task)
+    finally:
+        connections.close_all()  # closed here, not cut off when the process ends
 
 
 def compute(part: Cohort, period: Period, categories: dict) -> dict:
@@ -135,16 +203,22 @@ def keep(scope: clinic.Scope, periods: Sequence[Period], *, indicators_only: boo
     periods: what a page asks for when it shows periods the nightly job does not keep (a 12 months to a chosen day)
     on a record too large to work them out while the page loads (`worked_out_on_the_page`). The nightly refresh
     replaces every kept set, these too. `indicators_only`: no journeys or diversity (the ten-year trend's months)."""
+    computed_at = timezone.now()
+    if indicators_only:
+        progress(0, 1, "Reading the record")
+        found = indicators_over(scope, periods, progress=lambda done, total, words: progress(done, total + 1, words))
+        _replace([StoredFigures(scope=scope_key(scope), start=period.start, end=period.end, computed_at=computed_at,
+                                figures={"indicators": kept}) for period, kept in zip(periods, found, strict=True)])
+        progress(1, 1, "Kept")
+        return len(periods)
     total = len(periods) + 1
     progress(0, total, "Reading the record")
     record = cohort.load(max(period.end for period in periods), held_by=scope.held_by())
-    categories = None if indicators_only else diversity_rules.categories_of(diversity.characteristics())
-    computed_at, rows = timezone.now(), []
+    categories = diversity_rules.categories_of(diversity.characteristics())
+    rows = []
     for done, period in enumerate(periods, start=1):
         with cycle_collector_paused():
-            part = scope.part(record, period)
-            found = ({"indicators": indicators(part, period)} if indicators_only
-                     else compute(part, period, categories))
+            found = compute(scope.part(record, period), period, categories)
         rows.append(StoredFigures(scope=scope_key(scope), start=period.start, end=period.end,
                                   computed_at=computed_at, figures=found))
         progress(done, total, f"Computed {period.name}")

@@ -298,6 +298,28 @@ def widest(*windows: Window) -> dict[str, datetime.date | None]:
     return found
 
 
+def independent(indicators: Sequence[Indicator]) -> list[list[Indicator]]:
+    """The indicators in groups that read no table in common, each in the order given: a group's figures need only
+    its own tables, so each group can be read and computed apart from the others (say, in a process of its own).
+    An indicator that does not say what it reads reads every table: then every indicator is in one group."""
+    if any(not indicator.reads for indicator in indicators):
+        return [list(indicators)] if indicators else []
+    groups: list[tuple[set, list]] = []
+    for indicator in indicators:
+        tables = set(indicator.reads)
+        joined = [group for group in groups if group[0] & tables]
+        merged: tuple[set, list] = (tables, [])
+        for group in joined:
+            merged[0].update(group[0])
+            merged[1].extend(group[1])
+            groups.remove(group)
+        merged[1].append(indicator)
+        groups.append(merged)
+    order = {indicator.code: at for at, indicator in enumerate(indicators)}
+    found = [sorted(members, key=lambda indicator: order[indicator.code]) for _, members in groups]
+    return sorted(found, key=lambda members: order[members[0].code])
+
+
 # The rows --------------------------------------------------------------------------------------------------
 
 

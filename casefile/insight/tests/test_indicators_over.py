@@ -1,0 +1,77 @@
+"""`figures.indicators_over`: a scope's indicators worked out group by group, each group reading only its own tables,
+in processes of their own where that is safe; the figures equal those of one read of the whole record."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+
+from casefile.frontdoor.testing import make_contact
+from casefile.insight import clinic, cohort, figures
+from casefile.insight.tests.test_clinic import june, with_journey  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record(org, june):  # noqa: F811
+    """Three children: two of Sam's and one of Ola's, each from a contact in December 2023 through a plan."""
+    received = datetime.datetime(2023, 12, 1, 10, tzinfo=ZoneInfo("Europe/London"))
+    for worker, first, last in ((org.sam, "Lily", "Hartley"), (org.sam, "Amir", "Khan"),
+                                (org.ola, "Noah", "Elsewhere")):
+        make_contact(with_journey(org, worker, first, last), by=org.fran, received_at=received)
+
+
+PERIODS = [*clinic.census_year_trend("2023-24"), *clinic.twelve_months_trend(datetime.date(2024, 1, 31))]
+
+
+def from_the_whole_record(scope: clinic.Scope) -> list[dict]:
+    whole = cohort.load(max(period.end for period in PERIODS))
+    return [figures.indicators(scope.part(whole, period), period) for period in PERIODS]
+
+
+def scopes(org) -> list[clinic.Scope]:
+    return [clinic.Scope(), clinic.Scope(team_ids=frozenset({org.sam.team_id})), clinic.Scope(worker_id=org.ola.pk)]
+
+
+def test_each_group_read_apart_gives_the_figures_of_the_whole_record(org, record):
+    for scope in scopes(org):
+        assert figures.indicators_over(scope, PERIODS) == from_the_whole_record(scope), scope
+    # The control: the figures are not empty, and differ by scope (2023-24 is the fourth period).
+    counts = [figures.indicators_over(scope, PERIODS)[3]["contacts"][1] for scope in scopes(org)]
+    assert counts == [3, 2, 1]
+
+
+def test_progress_is_told_group_by_group(org, record):
+    told = []
+    figures.indicators_over(clinic.Scope(), PERIODS, progress=lambda *step: told.append(step))
+    assert told == [(done, 5, f"Computed {done} of 5 groups of indicators") for done in range(1, 6)]
+
+
+def test_inside_a_transaction_the_groups_are_worked_out_in_this_process(org):
+    # Rows written and not yet committed would be invisible to another process.
+    assert connection.in_atomic_block
+    assert figures._processes_allowed(4, 5) == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the rows committed, so other processes read them
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the test database is in SQLite's memory: one process")
+def test_outside_a_transaction_the_groups_are_worked_out_in_other_processes(org, record, tmp_path, monkeypatch):
+    assert figures._processes_allowed(2, 5) == 2 and figures._processes_allowed(8, 5) == 5
+    assert figures._processes_allowed(1, 5) == 1 and figures._processes_allowed(2, 1) == 1
+    group_figures = figures._group_figures
+
+    def noted(task):  # run in the forked process, which has this test's module as it was when forked
+        (tmp_path / str(os.getpid())).touch()
+        return group_figures(task)
+
+    monkeypatch.setattr(figures, "_group_figures", noted)
+    for scope in scopes(org):
+        assert figures.indicators_over(scope, PERIODS, processes=2) == from_the_whole_record(scope), scope
+    ran_in = {int(path.name) for path in tmp_path.iterdir()}
+    assert len(ran_in) >= 2 and os.getpid() not in ran_in
+    assert connection.cursor()  # this process's connection, closed before forking, opens again
