@@ -84,8 +84,7 @@ def indicators_over(scope: clinic.Scope, periods: Sequence[Period], *, processes
     groups = sorted(independent(INDICATOR_LIST), key=_rows_read, reverse=True)
     tasks = [(scope, tuple(periods), tuple(indicator.code for indicator in group)) for group in groups]
     found: dict[str, list] = {}
-    count = _processes_allowed(processes or settings.CASEFILE_FIGURE_PROCESSES or len(os.sched_getaffinity(0)),
-                               len(tasks))
+    count = _processes_allowed(processes or settings.CASEFILE_FIGURE_PROCESSES or _cores(), len(tasks))
     if count == 1:
         for done, task in enumerate(tasks, start=1):
             found.update(_group_figures(task))
@@ -99,6 +98,11 @@ def indicators_over(scope: clinic.Scope, periods: Sequence[Period], *, processes
                 progress(done, len(tasks), f"Computed {done} of {len(tasks)} groups of indicators")
     return [{indicator.code: found[indicator.code][at] for indicator in INDICATOR_LIST}
             for at in range(len(periods))]
+
+
+def _cores() -> int:
+    """The cores this process may run on (all of them where the system cannot say)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _rows_read(group: list[Indicator]) -> float:

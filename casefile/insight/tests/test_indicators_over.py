@@ -8,10 +8,12 @@ import os
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
+from casefile.core.models import Job
 from casefile.frontdoor.testing import make_contact
-from casefile.insight import clinic, cohort, figures
+from casefile.insight import clinic, cohort, figures, tasks
 from casefile.insight.tests.test_clinic import june, with_journey  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +77,28 @@ def test_outside_a_transaction_the_groups_are_worked_out_in_other_processes(org,
     ran_in = {int(path.name) for path in tmp_path.iterdir()}
     assert len(ran_in) >= 2 and os.getpid() not in ran_in
     assert connection.cursor()  # this process's connection, closed before forking, opens again
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the test database is in SQLite's memory: one process")
+def test_a_real_worker_keeps_the_trend_worked_out_in_other_processes(org, record, tmp_path, monkeypatch, settings):
+    """Through the database queue and `manage.py db_worker`, as in production: the worker runs the job outside a
+    transaction, so the groups are worked out in processes it forks, and what it keeps is the whole record's."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    group_figures = figures._group_figures
+
+    def noted(task):
+        (tmp_path / str(os.getpid())).touch()
+        return group_figures(task)
+
+    monkeypatch.setattr(figures, "_group_figures", noted)
+    job = tasks.work_out_in_background(actor=org.pat, scope=clinic.Scope(), periods=PERIODS, title="the trend",
+                                       back_url="/", indicators_only=True)
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error
+    kept = figures.kept_for(clinic.Scope(), PERIODS)
+    assert [row.figures for row in kept.rows] == [{"indicators": found}
+                                                  for found in from_the_whole_record(clinic.Scope())]
+    ran_in = {int(path.name) for path in tmp_path.iterdir()}
+    assert len(ran_in) >= 2 and os.getpid() not in ran_in
