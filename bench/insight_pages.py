@@ -67,7 +67,7 @@ def ten_years(end: datetime.date, runs: int) -> dict:
     first_start = int(last[:4]) - YEARS + 1
     years = census_years(f"{first_start}-{(first_start + 1) % 100:02d}", last)
     periods = years + months(years[0].start, years[-1].end)
-    cores = figures._cores()
+    cores = figures.cores()
     timed = {}
     for processes in (cores, 1):
         walls, cpus = [], []

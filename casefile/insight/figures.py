@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from itertools import chain
 from typing import NamedTuple
 
+from asgiref.local import Local
 from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
@@ -84,14 +85,15 @@ def indicators_over(scope: clinic.Scope, periods: Sequence[Period], *, processes
     groups = sorted(independent(INDICATOR_LIST), key=_rows_read, reverse=True)
     tasks = [(scope, tuple(periods), tuple(indicator.code for indicator in group)) for group in groups]
     found: dict[str, list] = {}
-    count = _processes_allowed(processes or settings.CASEFILE_FIGURE_PROCESSES or _cores(), len(tasks))
+    count = _processes_allowed(processes or settings.CASEFILE_FIGURE_PROCESSES or cores(), len(tasks))
     if count == 1:
         for done, task in enumerate(tasks, start=1):
             found.update(_group_figures(task))
             progress(done, len(tasks), f"Computed {done} of {len(tasks)} groups of indicators")
     else:
         connections.close_all()  # a forked process must open its own connection, never share this one
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_set_inherited_connections_aside) as pool:
             for done, future in enumerate(as_completed([pool.submit(_group_in_own_process, task)
                                                         for task in tasks]), start=1):
                 found.update(future.result())
@@ -100,7 +102,7 @@ def indicators_over(scope: clinic.Scope, periods: Sequence[Period], *, processes
             for at in range(len(periods))]
 
 
-def _cores() -> int:
+def cores() -> int:
     """The cores this process may run on (all of them where the system cannot say)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -132,6 +134,20 @@ def _group_figures(task: tuple[clinic.Scope, tuple[Period, ...], tuple[str, ...]
         parts = [scope.part(record, period) for period in periods]
         return {indicator.code: [_result(indicator(part, period)) for part, period in zip(parts, periods, strict=True)]
                 for indicator in group}
+
+
+# The database connections a forked process inherited: kept, never used or closed (see below).
+_INHERITED: list = []
+
+
+def _set_inherited_connections_aside() -> None:
+    """Start a forked process with none of its parent's database connections. Closing them is not enough: a
+    connection open in another context of the parent (another thread's, a test's) is copied too, socket and all.
+    Two processes using one socket mix their messages, and closing it here would end it for the parent. So they are
+    set aside unclosed (kept referenced, so never finalised: the process ends without that), and each process opens
+    its own connection when it first reads."""
+    _INHERITED.append(connections._connections)
+    connections._connections = Local(connections.thread_critical)
 
 
 def _group_in_own_process(task) -> dict[str, list]:
@@ -292,18 +308,8 @@ class Kept:
 
     def clinic_figures(self, indicators=clinic.CLINIC_INDICATORS) -> list[clinic.Figure] | None:
         """The clinic's figures, or None if an indicator was added since they were computed."""
-        found = []
-        for indicator in indicators:
-            trend = []
-            for row in self.rows:
-                kept = row.figures["indicators"].get(indicator.code)
-                if kept is None:
-                    return None
-                value, numerator, denominator, top, bottom, why = kept
-                trend.append(Result(indicator.code, Period(row.start, row.end), value, numerator, denominator,
-                                    Counted(top), Counted(bottom), why))
-            found.append(clinic.Figure(indicator, trend))
-        return found
+        return clinic_figures_of([Period(row.start, row.end) for row in self.rows],
+                                 [row.figures["indicators"] for row in self.rows], indicators)
 
     def diversity(self, characteristics=diversity_rules.CHARACTERISTICS) -> dict | None:
         """The kept diversity counts of the last period (rules.diversity.counts), or None if they were computed
@@ -319,6 +325,24 @@ class Kept:
         kept = self.rows[-1].figures.get("journey")
         return None if kept is None else [Stage(code, label, tuple(Branch(*branch) for branch in branches))
                                           for code, label, branches in kept]
+
+
+def clinic_figures_of(periods: Sequence[Period], kept: Sequence[dict],
+                      indicators=clinic.CLINIC_INDICATORS) -> list[clinic.Figure] | None:
+    """The clinic's figures from each period's indicators as kept (`indicators`, `indicators_over`), or None if one
+    is missing (an indicator added since they were computed)."""
+    found = []
+    for indicator in indicators:
+        trend = []
+        for period, indicators_kept in zip(periods, kept, strict=True):
+            one = indicators_kept.get(indicator.code)
+            if one is None:
+                return None
+            value, numerator, denominator, top, bottom, why = one
+            trend.append(Result(indicator.code, period, value, numerator, denominator, Counted(top), Counted(bottom),
+                                why))
+        found.append(clinic.Figure(indicator, trend))
+    return found
 
 
 def kept_for(scope: clinic.Scope, periods: Sequence[Period]) -> Kept | None:

@@ -15,7 +15,7 @@ from casefile.casework.caseloads import teams_overseen_by
 from casefile.core import jobs
 from casefile.core.models import Job
 from casefile.core.pdf import render_pdf
-from casefile.insight import clinic, clinic_pdf, cohort, figures, neighbours, pack_record
+from casefile.insight import clinic, clinic_pdf, figures, neighbours, pack_record
 from casefile.insight import pack as pack_rules
 from casefile.insight import pack_presenters as present
 from casefile.insight.models import SelfEvaluationPack
@@ -128,8 +128,8 @@ def _clinic_pdf(job: Job, title: str, team_ids, worker_id, periods) -> jobs.Resu
     if found is None:  # as the clinic page: the kept figures when every period is kept, else from the record
         kept = None
         jobs.job_progress(job, 1, CLINIC_STEPS, "Working out the indicators from the record")
-        record = cohort.load(chosen[-1].end, clinic.reads_every(chosen, scope), held_by=scope.held_by())
-        found = clinic.figures(record, chosen, scope)
+        # Counts only, as kept: the PDF names no child. Group by group, in a process for each core (ADR 0031).
+        found = figures.clinic_figures_of(chosen, figures.indicators_over(scope, chosen))
     jobs.job_progress(job, 2, CLINIC_STEPS, "Laying out the PDF")
     pdf = clinic_pdf.render(title, chosen, found, produced_by=job.started_by,
                             computed_at=kept.computed_at if kept else None)
