@@ -55,6 +55,20 @@ def test_progress_is_told_group_by_group(org, record):
     assert told == [(done, 5, f"Computed {done} of 5 groups of indicators") for done in range(1, 6)]
 
 
+@pytest.fixture
+def worked_in(tmp_path, monkeypatch):
+    """The processes each group was worked out in: each writes its pid, from inside the forked process (which has
+    this module as it was when forked)."""
+    group_figures = figures._group_figures
+
+    def noted(task):
+        (tmp_path / str(os.getpid())).touch()
+        return group_figures(task)
+
+    monkeypatch.setattr(figures, "_group_figures", noted)
+    return lambda: {int(path.name) for path in tmp_path.iterdir()}
+
+
 def test_inside_a_transaction_the_groups_are_worked_out_in_this_process(org):
     # Rows written and not yet committed would be invisible to another process.
     assert connection.in_atomic_block
@@ -63,22 +77,13 @@ def test_inside_a_transaction_the_groups_are_worked_out_in_this_process(org):
 
 @pytest.mark.django_db(transaction=True)  # the rows committed, so other processes read them
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the test database is in SQLite's memory: one process")
-def test_outside_a_transaction_the_groups_are_worked_out_in_other_processes(org, record, tmp_path, monkeypatch):
+def test_outside_a_transaction_the_groups_are_worked_out_in_other_processes(org, record, worked_in):
     assert figures._processes_allowed(2, 5) == 2 and figures._processes_allowed(8, 5) == 5
     assert figures._processes_allowed(1, 5) == 1 and figures._processes_allowed(2, 1) == 1
-    group_figures = figures._group_figures
-
-    def noted(task):  # run in the forked process, which has this test's module as it was when forked
-        (tmp_path / str(os.getpid())).touch()
-        return group_figures(task)
-
-    monkeypatch.setattr(figures, "_group_figures", noted)
     for scope in scopes(org):
         assert figures.indicators_over(scope, PERIODS, processes=2) == from_the_whole_record(scope), scope
-    ran_in = {int(path.name) for path in tmp_path.iterdir()}
-    assert len(ran_in) >= 2 and os.getpid() not in ran_in
+    assert len(worked_in()) >= 2 and os.getpid() not in worked_in()
     assert connection.cursor()  # this process's connection, closed before forking, opens again
-
 
 
 @pytest.mark.django_db(transaction=True)
@@ -98,19 +103,13 @@ def test_a_connection_still_open_when_the_processes_fork_is_never_used_by_them(o
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
 
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the test database is in SQLite's memory: one process")
-def test_a_real_worker_keeps_the_trend_worked_out_in_other_processes(org, record, tmp_path, monkeypatch, settings):
+def test_a_real_worker_keeps_the_trend_worked_out_in_other_processes(org, record, worked_in, settings):
     """Through the database queue and `manage.py db_worker`, as in production: the worker runs the job outside a
     transaction, so the groups are worked out in processes it forks, and what it keeps is the whole record's."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    group_figures = figures._group_figures
-
-    def noted(task):
-        (tmp_path / str(os.getpid())).touch()
-        return group_figures(task)
-
-    monkeypatch.setattr(figures, "_group_figures", noted)
     job = tasks.work_out_in_background(actor=org.pat, scope=clinic.Scope(), periods=PERIODS, title="the trend",
                                        back_url="/", indicators_only=True)
     call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
@@ -119,5 +118,4 @@ def test_a_real_worker_keeps_the_trend_worked_out_in_other_processes(org, record
     kept = figures.kept_for(clinic.Scope(), PERIODS)
     assert [row.figures for row in kept.rows] == [{"indicators": found}
                                                   for found in from_the_whole_record(clinic.Scope())]
-    ran_in = {int(path.name) for path in tmp_path.iterdir()}
-    assert len(ran_in) >= 2 and os.getpid() not in ran_in
+    assert len(worked_in()) >= 2 and os.getpid() not in worked_in()
